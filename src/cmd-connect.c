@@ -1,0 +1,293 @@
+/*
+ * cmd-connect.c: "sockkit connect", the stream client.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "relay.h"
+#include "sockkit.h"
+#include "util.h"
+
+static int	cmd_connect_exec(int, char **);
+
+const struct cmd_entry cmd_connect_entry = {
+	.name = "connect",
+	.summary = "stream client: relay stdin/stdout over TCP or a Unix "
+	    "socket; -z checks a port",
+	.usage =
+	    "connect [options] HOST PORT\n"
+	    "       sockkit connect [options] -U PATH\n"
+	    "\n"
+	    "  -4, -6            use IPv4 or IPv6 addresses only\n"
+	    "  -U PATH           connect to a Unix stream socket\n"
+	    "      --seqpacket   with -U: SOCK_SEQPACKET, message boundaries "
+	    "kept\n"
+	    "  -s ADDR           send from this source address\n"
+	    "  -p PORT           send from this source port\n"
+	    "  -w SECS           give up connecting, or when idle, after SECS\n"
+	    "  -q SECS           quit SECS seconds after EOF on stdin\n"
+	    "      --no-shutdown do not send FIN at EOF on stdin\n"
+	    "  -z                only check that the port accepts a connection\n"
+	    "  -C                send line endings as CRLF\n"
+	    "  -x                hex dump both directions to stderr\n"
+	    "  -v                report connection events on stderr\n"
+	    "  -h, --help        show this help\n",
+	.exec = cmd_connect_exec,
+};
+
+struct connect_opts {
+	int		 family;
+	const char	*unix_path;
+	int		 seqpacket;
+	struct net_source src;
+	long		 wait_ms;
+	long		 quit_ms;
+	int		 no_shutdown;
+	int		 zero;
+	int		 crlf;
+	int		 hexdump;
+};
+
+enum { OPT_NO_SHUTDOWN = 256, OPT_SEQPACKET };
+
+static const struct option connect_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
+	{ "seqpacket", no_argument, NULL, OPT_SEQPACKET },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Parse the options; returns -1 on success or the exit status to use. */
+static int
+connect_parse(int argc, char **argv, struct connect_opts *o)
+{
+	char	 why[128];
+	int	 ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":46CU:hp:q:s:vw:xz",
+	    connect_longopts, NULL)) != -1) {
+		switch (ch) {
+		case '4': o->family = AF_INET; break;
+		case '6': o->family = AF_INET6; break;
+		case 'C': o->crlf = 1; break;
+		case 'U': o->unix_path = optarg; break;
+		case 'h': return cmd_help(&cmd_connect_entry);
+		case 'p':
+			if (net_parse_port(optarg, "tcp", 0, &o->src.port, why,
+			    sizeof why) == -1)
+				return cmd_usage_error(&cmd_connect_entry,
+				    "-p: %s", why);
+			break;
+		case 'q':
+			if (parse_secs(optarg, 86400000L, &o->quit_ms, why,
+			    sizeof why) == -1)
+				return cmd_usage_error(&cmd_connect_entry,
+				    "-q '%s': %s", optarg, why);
+			break;
+		case 's': o->src.host = optarg; break;
+		case 'v': sk_verbosity++; break;
+		case 'w':
+			if (parse_secs(optarg, 86400000L, &o->wait_ms, why,
+			    sizeof why) == -1 || o->wait_ms == 0)
+				return cmd_usage_error(&cmd_connect_entry,
+				    "-w '%s': %s", optarg, o->wait_ms == 0 ?
+				    "must be more than 0" : why);
+			break;
+		case 'x': o->hexdump = 1; break;
+		case 'z': o->zero = 1; break;
+		case OPT_NO_SHUTDOWN: o->no_shutdown = 1; break;
+		case OPT_SEQPACKET: o->seqpacket = 1; break;
+		default:
+			return cmd_bad_option(&cmd_connect_entry, ch, argv);
+		}
+	}
+	return -1;
+}
+
+/* Reject what cannot go together; returns -1 or EXIT_USAGE. */
+static int
+connect_check(int nargs, const struct connect_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_connect_entry;
+
+	if (o->unix_path != NULL) {
+		if (nargs != 0)
+			return cmd_usage_error(e, "-U PATH takes no HOST or "
+			    "PORT");
+		if (o->family != AF_UNSPEC || o->src.host || o->src.port)
+			return cmd_usage_error(e, "-U cannot go with -4, -6, "
+			    "-s or -p");
+	} else {
+		if (nargs != 2)
+			return cmd_usage_error(e, "expected HOST PORT, got %d "
+			    "argument%s", nargs, nargs == 1 ? "" : "s");
+		if (o->seqpacket)
+			return cmd_usage_error(e, "--seqpacket needs -U PATH");
+	}
+	if (o->zero && (o->quit_ms >= 0 || o->no_shutdown || o->crlf ||
+	    o->hexdump))
+		return cmd_usage_error(e, "-z sends no data: it cannot go with "
+		    "-q, -C, -x or --no-shutdown");
+	return -1;
+}
+
+/* While a connect waits with no -w: say that the kernel retries SYNs. */
+static void
+connect_on_wait(int fd, long waited_ms, void *arg)
+{
+	struct tcp_info	 ti;
+	socklen_t	 len = sizeof ti;
+	int		*seen = arg;
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1 ||
+	    ti.tcpi_retransmits == *seen)
+		return;
+	*seen = ti.tcpi_retransmits;
+	sk_verbose("no answer after %.1f s: the kernel is retrying the SYN "
+	    "(%d retransmission%s so far; -w SECS gives up sooner)",
+	    waited_ms / 1000.0, *seen, *seen == 1 ? "" : "s");
+}
+
+/*
+ * Try each address of host in turn.  Returns the connected fd with the
+ * peer's name in peer, or -1 after saying why each address failed.
+ */
+static int
+connect_tcp(const char *host, uint16_t port, const struct connect_opts *o,
+    char *peer, size_t peerlen)
+{
+	struct addrinfo	*res, *ai;
+	char		 addr[NET_ADDRSTRLEN], err[300];
+	int		 fd = -1, seen = 0, e;
+
+	if (net_resolve(host, port, o->family, SOCK_STREAM, 0, &res, err,
+	    sizeof err) == -1) {
+		sk_warnx("connect: %s", err);
+		return -1;
+	}
+	for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next) {
+		net_addr_str(ai->ai_addr, addr, sizeof addr);
+		snprintf(peer, peerlen, "%s port %u", addr, port);
+		sk_verbose("connecting to %s%s%s", peer, strcmp(host, addr) ?
+		    " for " : "", strcmp(host, addr) ? host : "");
+		seen = 0;
+		fd = net_connect(ai, &o->src, o->wait_ms, sk_verbosity ?
+		    connect_on_wait : NULL, &seen, err, sizeof err);
+		if (fd != -1 || sk_interrupted)
+			break;
+		e = errno;
+		if (err[0] != '\0')
+			sk_warnx("connect %s: %s", peer, err);
+		else if (e == ETIMEDOUT && o->wait_ms >= 0)
+			sk_warnx("connect %s: timed out after %.3g s (-w)",
+			    peer, o->wait_ms / 1000.0);
+		else
+			sk_warnx("connect %s: %s", peer, strerror(e));
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+/* Say where we are connected from and to. */
+static void
+connect_report(int fd, const char *peer)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 addr[NET_ADDRSTRLEN];
+
+	if (sk_verbosity == 0 || getsockname(fd, (struct sockaddr *)&ss,
+	    &len) == -1)
+		return;
+	sk_verbose("connected to %s from %s port %d", peer,
+	    net_addr_str((struct sockaddr *)&ss, addr, sizeof addr),
+	    net_addr_port((struct sockaddr *)&ss));
+}
+
+/* Relay stdin/stdout over fd; returns the exit status. */
+static int
+connect_relay(int fd, const char *peer, const struct connect_opts *o)
+{
+	struct relay_opts	 r;
+	struct relay_stats	 st;
+	char			 err[512], a[32], b[32];
+	int			 rc;
+
+	memset(&r, 0, sizeof r);
+	r.in_fd = STDIN_FILENO;
+	r.out_fd = STDOUT_FILENO;
+	r.net_fd = fd;
+	r.peer = peer;
+	r.no_shutdown = o->no_shutdown;
+	r.crlf = o->crlf;
+	r.hexdump = o->hexdump;
+	r.messages = o->seqpacket;
+	r.quit_ms = o->quit_ms;
+	r.idle_ms = o->wait_ms;
+	rc = relay_run(&r, &st, err, sizeof err);
+	if (rc == -1 && !sk_interrupted)
+		sk_warnx("%s", err);
+	sk_verbose("%s: sent %s bytes, received %s bytes", peer,
+	    fmt_count(st.sent, a, sizeof a), fmt_count(st.received, b,
+	    sizeof b));
+	return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
+static int
+cmd_connect_exec(int argc, char **argv)
+{
+	struct connect_opts	 o;
+	uint16_t		 port = 0;
+	char			 peer[NET_ADDRSTRLEN + 300], why[300];
+	int			 rc, fd;
+
+	memset(&o, 0, sizeof o);
+	o.family = AF_UNSPEC;
+	o.wait_ms = o.quit_ms = -1;
+	if ((rc = connect_parse(argc, argv, &o)) != -1)
+		return rc;
+	argc -= optind;
+	argv += optind;
+	if ((rc = connect_check(argc, &o)) != -1)
+		return rc;
+	if (o.unix_path != NULL) {
+		snprintf(peer, sizeof peer, "%s", o.unix_path);
+		fd = net_unix_connect(o.unix_path, o.seqpacket ?
+		    SOCK_SEQPACKET : SOCK_STREAM, why, sizeof why);
+		if (fd == -1)
+			sk_warnx("%s", why);
+	} else {
+		if (net_parse_port(argv[1], "tcp", 0, &port, why,
+		    sizeof why) == -1)
+			return cmd_usage_error(&cmd_connect_entry, "%s", why);
+		fd = connect_tcp(argv[0], port, &o, peer, sizeof peer);
+	}
+	if (fd == -1)
+		return EXIT_RUNTIME;
+	if (o.zero) {
+		if (o.unix_path != NULL)
+			sk_verbose("Connection to %s succeeded", o.unix_path);
+		else
+			sk_verbose("Connection to %s %s succeeded", argv[0],
+			    argv[1]);
+		close(fd);
+		return EXIT_OK;
+	}
+	connect_report(fd, peer);
+	rc = connect_relay(fd, peer, &o);
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,396 @@
+/*
+ * cmd-listen.c: "sockkit listen", the stream server.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "relay.h"
+#include "serve.h"
+#include "sockkit.h"
+#include "util.h"
+
+static int	cmd_listen_exec(int, char **);
+
+const struct cmd_entry cmd_listen_entry = {
+	.name = "listen",
+	.summary = "stream server: accept TCP or Unix clients; relay, echo, "
+	    "time or discard",
+	.usage =
+	    "listen [options] [ADDRESS] PORT\n"
+	    "       sockkit listen [options] -U PATH\n"
+	    "\n"
+	    "  -4, -6            IPv4 or IPv6 only (default: both)\n"
+	    "  -U PATH           listen on a Unix stream socket\n"
+	    "      --unlink      with -U: replace an existing socket file\n"
+	    "      --seqpacket   with -U: SOCK_SEQPACKET, message boundaries "
+	    "kept\n"
+	    "  -b BACKLOG        listen(2) backlog (default: SOMAXCONN)\n"
+	    "  -k                keep accepting; serve all clients at once\n"
+	    "      --mode MODE   relay (stdin/stdout, default), echo, time or "
+	    "discard\n"
+	    "      --max-conns N with -k: at most N clients at once (default "
+	    "100)\n"
+	    "      --allow CIDR  accept clients from this block only "
+	    "(repeatable)\n"
+	    "      --deny CIDR   refuse clients from this block (repeatable)\n"
+	    "  -w SECS           close a connection idle for SECS\n"
+	    "  -q SECS           relay: quit SECS seconds after EOF on stdin\n"
+	    "      --no-shutdown relay: do not send FIN at EOF on stdin\n"
+	    "  -C                relay: send line endings as CRLF\n"
+	    "  -x                relay: hex dump both directions to stderr\n"
+	    "  -v                report connections on stderr\n"
+	    "  -h, --help        show this help\n",
+	.exec = cmd_listen_exec,
+};
+
+struct listen_opts {
+	int		 family;
+	const char	*unix_path;
+	int		 unlink_existing;
+	int		 seqpacket;
+	long		 backlog;
+	int		 keep;
+	enum serve_mode	 mode;
+	long		 max_conns;
+	struct net_acl	 acl;
+	long		 wait_ms;
+	long		 quit_ms;
+	int		 no_shutdown;
+	int		 crlf;
+	int		 hexdump;
+};
+
+enum {
+	OPT_UNLINK = 256, OPT_SEQPACKET, OPT_MODE, OPT_MAX_CONNS, OPT_ALLOW,
+	OPT_DENY, OPT_NO_SHUTDOWN
+};
+
+static const struct option listen_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "unlink", no_argument, NULL, OPT_UNLINK },
+	{ "seqpacket", no_argument, NULL, OPT_SEQPACKET },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "deny", required_argument, NULL, OPT_DENY },
+	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *mode_names[] = {
+	[SERVE_RELAY] = "relay", [SERVE_ECHO] = "echo",
+	[SERVE_TIME] = "time", [SERVE_DISCARD] = "discard",
+};
+
+/* Parse --mode; returns 0 or -1. */
+static int
+parse_mode(const char *s, enum serve_mode *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof mode_names / sizeof mode_names[0]; i++) {
+		if (strcmp(s, mode_names[i]) == 0) {
+			*m = (enum serve_mode)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Options taking a value; returns -1 on success or the exit status. */
+static int
+listen_parse_value(int ch, const char *arg, struct listen_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_listen_entry;
+	char			 why[160];
+
+	switch (ch) {
+	case 'b':
+		if (parse_long(arg, 1, 1 << 30, &o->backlog, why,
+		    sizeof why) == -1)
+			return cmd_usage_error(e, "-b '%s': %s", arg, why);
+		break;
+	case 'q':
+	case 'w':
+		if (parse_secs(arg, 86400000L, ch == 'q' ? &o->quit_ms :
+		    &o->wait_ms, why, sizeof why) == -1 || (ch == 'w' &&
+		    o->wait_ms == 0))
+			return cmd_usage_error(e, "-%c '%s': %s", ch, arg,
+			    ch == 'w' && o->wait_ms == 0 ?
+			    "must be more than 0" : why);
+		break;
+	case OPT_MODE:
+		if (parse_mode(arg, &o->mode) == -1)
+			return cmd_usage_error(e, "--mode '%s': expected relay, "
+			    "echo, time or discard", arg);
+		break;
+	case OPT_MAX_CONNS:
+		if (parse_long(arg, 1, 1000000, &o->max_conns, why,
+		    sizeof why) == -1)
+			return cmd_usage_error(e, "--max-conns '%s': %s", arg,
+			    why);
+		break;
+	case OPT_ALLOW:
+	case OPT_DENY:
+		if (net_acl_add(&o->acl, ch == OPT_DENY, arg, why,
+		    sizeof why) == -1)
+			return cmd_usage_error(e, "--%s: %s", ch == OPT_DENY ?
+			    "deny" : "allow", why);
+		break;
+	}
+	return -1;
+}
+
+/* Parse the options; returns -1 on success or the exit status to use. */
+static int
+listen_parse(int argc, char **argv, struct listen_opts *o)
+{
+	int	 ch, rc;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":46CU:b:hkq:vw:x",
+	    listen_longopts, NULL)) != -1) {
+		switch (ch) {
+		case '4': o->family = AF_INET; break;
+		case '6': o->family = AF_INET6; break;
+		case 'C': o->crlf = 1; break;
+		case 'U': o->unix_path = optarg; break;
+		case 'h': return cmd_help(&cmd_listen_entry);
+		case 'k': o->keep = 1; break;
+		case 'v': sk_verbosity++; break;
+		case 'x': o->hexdump = 1; break;
+		case OPT_UNLINK: o->unlink_existing = 1; break;
+		case OPT_SEQPACKET: o->seqpacket = 1; break;
+		case OPT_NO_SHUTDOWN: o->no_shutdown = 1; break;
+		case '?':
+		case ':':
+			return cmd_bad_option(&cmd_listen_entry, ch, argv);
+		default:
+			if ((rc = listen_parse_value(ch, optarg, o)) != -1)
+				return rc;
+		}
+	}
+	return -1;
+}
+
+/* Reject what cannot go together; returns -1 or EXIT_USAGE. */
+static int
+listen_check(int nargs, const struct listen_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_listen_entry;
+	int			 relay_only;
+
+	if (o->unix_path != NULL) {
+		if (nargs != 0)
+			return cmd_usage_error(e, "-U PATH takes no ADDRESS "
+			    "or PORT");
+		if (o->family != AF_UNSPEC)
+			return cmd_usage_error(e, "-U cannot go with -4 or -6");
+		if (o->acl.n > 0)
+			return cmd_usage_error(e, "--allow and --deny need an "
+			    "IP listener, not -U");
+	} else {
+		if (nargs != 1 && nargs != 2)
+			return cmd_usage_error(e, "expected [ADDRESS] PORT, got "
+			    "%d arguments", nargs);
+		if (o->unlink_existing || o->seqpacket)
+			return cmd_usage_error(e, "--unlink and --seqpacket "
+			    "need -U PATH");
+	}
+	relay_only = o->quit_ms >= 0 || o->no_shutdown || o->crlf ||
+	    o->hexdump;
+	if (relay_only && o->mode != SERVE_RELAY)
+		return cmd_usage_error(e, "-q, -C, -x and --no-shutdown work "
+		    "in relay mode only, not --mode %s", mode_names[o->mode]);
+	if (relay_only && o->keep)
+		return cmd_usage_error(e, "-q, -C, -x and --no-shutdown serve "
+		    "one client: they cannot go with -k");
+	if (o->max_conns > 0 && !o->keep)
+		return cmd_usage_error(e, "--max-conns needs -k");
+	return -1;
+}
+
+/* Open the listening socket; returns it or -1 after saying why. */
+static int
+listen_open(int argc, char **argv, const struct listen_opts *o)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	uint16_t		 port;
+	char			 why[300], addr[NET_ADDRSTRLEN];
+	int			 fd, type;
+
+	type = o->seqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
+	if (o->unix_path != NULL)
+		fd = net_unix_listen(o->unix_path, type, (int)o->backlog,
+		    o->unlink_existing, why, sizeof why);
+	else {
+		if (net_parse_port(argv[argc - 1], "tcp", 1, &port, why,
+		    sizeof why) == -1)
+			return -2;
+		fd = net_listen(argc == 2 ? argv[0] : NULL, port, o->family,
+		    type, (int)o->backlog, why, sizeof why);
+	}
+	if (fd == -1) {
+		sk_warnx("%s", why);
+		return -1;
+	}
+	if (o->unix_path != NULL)
+		fprintf(stderr, "Listening on %s\n", o->unix_path);
+	else if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		fprintf(stderr, "Listening on %s %d\n",
+		    net_addr_str((struct sockaddr *)&ss, addr, sizeof addr),
+		    net_addr_port((struct sockaddr *)&ss));
+	fflush(stderr);
+	return fd;
+}
+
+/* Serve one client in relay mode; returns the exit status. */
+static int
+listen_relay(int fd, const struct sockaddr *sa, const struct listen_opts *o)
+{
+	struct relay_opts	 r;
+	struct relay_stats	 st;
+	char			 peer[NET_ADDRSTRLEN + 16], err[512], a[32],
+				 b[32];
+	int			 rc;
+
+	if (sa->sa_family == AF_UNIX)
+		snprintf(peer, sizeof peer, "%s", o->unix_path);
+	else
+		snprintf(peer, sizeof peer, "%s port %d", net_addr_str(sa,
+		    err, sizeof err), net_addr_port(sa));
+	sk_verbose("connection from %s", peer);
+	memset(&r, 0, sizeof r);
+	r.in_fd = STDIN_FILENO;
+	r.out_fd = STDOUT_FILENO;
+	r.net_fd = fd;
+	r.peer = peer;
+	r.no_shutdown = o->no_shutdown;
+	r.crlf = o->crlf;
+	r.hexdump = o->hexdump;
+	r.messages = o->seqpacket;
+	r.quit_ms = o->quit_ms;
+	r.idle_ms = o->wait_ms;
+	rc = relay_run(&r, &st, err, sizeof err);
+	if (rc == -1 && !sk_interrupted)
+		sk_warnx("%s", err);
+	sk_verbose("%s: sent %s bytes, received %s bytes", peer,
+	    fmt_count(st.sent, a, sizeof a), fmt_count(st.received, b,
+	    sizeof b));
+	return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
+/*
+ * Without -k: take the first client the lists allow and stop listening,
+ * as nc does, then serve it.  Returns the exit status.
+ */
+static int
+listen_once(int lfd, const struct listen_opts *o)
+{
+	struct sockaddr_storage	 ss;
+	struct serve_opts	 so;
+	socklen_t		 len = sizeof ss;
+	char			 err[300];
+	int			 fd, rc;
+
+	fd = serve_accept_one(lfd, &o->acl, (struct sockaddr *)&ss, &len,
+	    err, sizeof err);
+	close(lfd);
+	if (o->unix_path != NULL)
+		unlink(o->unix_path);
+	if (fd == -1) {
+		if (!sk_interrupted)
+			sk_warnx("listen: %s", err);
+		return EXIT_RUNTIME;
+	}
+	if (o->mode == SERVE_RELAY) {
+		rc = listen_relay(fd, (struct sockaddr *)&ss, o);
+		close(fd);
+		return rc;
+	}
+	memset(&so, 0, sizeof so);
+	so.listen_fd = -1;
+	so.client_fd = fd;
+	so.client_sa = (struct sockaddr *)&ss;
+	so.mode = o->mode;
+	so.max_conns = 1;
+	so.idle_ms = o->wait_ms;
+	so.in_fd = so.out_fd = -1;
+	if (serve_run(&so, err, sizeof err) == -1) {
+		sk_warnx("%s", err);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+/* With -k: serve every client from one loop until interrupted. */
+static int
+listen_keep(int lfd, const struct listen_opts *o)
+{
+	struct serve_opts	 so;
+	char			 err[300];
+	int			 rc = EXIT_OK;
+
+	memset(&so, 0, sizeof so);
+	so.listen_fd = lfd;
+	so.client_fd = -1;
+	so.mode = o->mode;
+	so.max_conns = o->max_conns > 0 ? (int)o->max_conns : 100;
+	so.idle_ms = o->wait_ms;
+	so.acl = &o->acl;
+	so.in_fd = STDIN_FILENO;
+	so.out_fd = STDOUT_FILENO;
+	if (serve_run(&so, err, sizeof err) == -1) {
+		sk_warnx("%s", err);
+		rc = EXIT_RUNTIME;
+	}
+	close(lfd);
+	if (o->unix_path != NULL)
+		unlink(o->unix_path);
+	return rc;
+}
+
+static int
+cmd_listen_exec(int argc, char **argv)
+{
+	struct listen_opts	 o;
+	char			 why[300];
+	uint16_t		 port;
+	int			 rc, fd;
+
+	memset(&o, 0, sizeof o);
+	o.family = AF_UNSPEC;
+	o.backlog = SOMAXCONN;
+	o.wait_ms = o.quit_ms = -1;
+	if ((rc = listen_parse(argc, argv, &o)) != -1)
+		goto out;
+	argc -= optind;
+	argv += optind;
+	if ((rc = listen_check(argc, &o)) != -1)
+		goto out;
+	if (o.unix_path == NULL && net_parse_port(argv[argc - 1], "tcp", 1,
+	    &port, why, sizeof why) == -1) {
+		rc = cmd_usage_error(&cmd_listen_entry, "%s", why);
+		goto out;
+	}
+	if ((fd = listen_open(argc, argv, &o)) < 0)
+		rc = EXIT_RUNTIME;
+	else if (o.keep)
+		rc = listen_keep(fd, &o);
+	else
+		rc = listen_once(fd, &o);
+out:
+	net_acl_free(&o.acl);
+	return rc;
+}

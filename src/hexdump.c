@@ -1,0 +1,39 @@
+/*
+ * hexdump.c: the -x dump of relayed data.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "hexdump.h"
+
+void
+hexdump_chunk(FILE *fp, int dir, uint64_t offset, const void *buf,
+    size_t len)
+{
+	const unsigned char	*p = buf;
+	char			 line[80];
+	size_t			 i, j, o;
+
+	fprintf(fp, "%c %s %zu bytes at offset %llu\n", dir,
+	    dir == '>' ? "sent" : "received", len, (unsigned long long)offset);
+	for (i = 0; i < len; i += 16) {
+		o = (size_t)snprintf(line, sizeof line, "%c %08llx ", dir,
+		    (unsigned long long)(offset + i));
+		for (j = 0; j < 16; j++) {
+			if (i + j < len)
+				o += (size_t)snprintf(line + o, sizeof line - o,
+				    "%s%02x", j == 8 ? "  " : " ", p[i + j]);
+			else
+				o += (size_t)snprintf(line + o, sizeof line - o,
+				    "%s  ", j == 8 ? "  " : " ");
+		}
+		o += (size_t)snprintf(line + o, sizeof line - o, "  |");
+		for (j = 0; j < 16 && i + j < len; j++)
+			line[o++] = p[i + j] >= 0x20 && p[i + j] < 0x7f ?
+			    (char)p[i + j] : '.';
+		line[o++] = '|';
+		line[o] = '\0';
+		fprintf(fp, "%s\n", line);
+	}
+}

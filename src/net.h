@@ -1,0 +1,93 @@
+/*
+ * net.h: addresses, name resolution, sockets.  Every function returns -1
+ * and keeps errno, or writes a message into the caller's buffer; none of
+ * them prints or exits.
+ */
+#ifndef NET_H
+#define NET_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netdb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest numeric address string we produce ("ffff:...:255.255.255.255"). */
+#define NET_ADDRSTRLEN	64
+
+/*
+ * Parse a port: a number 0-65535 (0 only with allow_zero) or a service
+ * name looked up for proto ("tcp" or "udp").  Returns 0 or -1 with err.
+ */
+int	net_parse_port(const char *, const char *, int, uint16_t *, char *,
+	    size_t);
+
+/*
+ * Resolve host ("name", "192.0.2.1", "2001:db8::1" or "[2001:db8::1]",
+ * NULL for the wildcard when passive) and a numeric port.  Returns 0 or -1
+ * with "unknown host 'x': reason" in err.
+ */
+int	net_resolve(const char *, uint16_t, int, int, int, struct addrinfo **,
+	    char *, size_t);
+
+/* The numeric host of sa (IPv4-mapped IPv6 shown as IPv4), or the path. */
+const char *net_addr_str(const struct sockaddr *, char *, size_t);
+
+/* The port of an AF_INET/AF_INET6 address, -1 for other families. */
+int	net_addr_port(const struct sockaddr *);
+
+/* Where to bind a client socket before connect(): -s and -p. */
+struct net_source {
+	const char	*host;		/* NULL: any */
+	uint16_t	 port;		/* 0: any */
+};
+
+/*
+ * Open a socket for ai, bind it to src if given, and connect within
+ * timeout_ms (-1: until the kernel gives up).  While waiting with no
+ * timeout, on_wait(fd, waited_ms, arg) is called about once a second so
+ * the caller can report SYN retries.  Returns the connected, non-blocking
+ * fd, or -1 with errno (ETIMEDOUT on our own timeout, EINTR on a signal)
+ * and, for failures before connect(), a message in err.
+ */
+int	net_connect(const struct addrinfo *, const struct net_source *, long,
+	    void (*)(int, long, void *), void *, char *, size_t);
+
+/*
+ * Bind and listen on host (NULL: dual-stack wildcard, or the family's
+ * wildcard) and port.  Returns the listening, non-blocking fd or -1 with a
+ * message naming the address and the reason in err.
+ */
+int	net_listen(const char *, uint16_t, int, int, int, char *, size_t);
+
+/*
+ * Unix sockets.  net_unix_listen refuses an existing path unless
+ * unlink_existing; both return an fd or -1 with a message in err.
+ */
+int	net_unix_listen(const char *, int, int, int, char *, size_t);
+int	net_unix_connect(const char *, int, char *, size_t);
+
+/* An address block, "10.0.0.0/8", "2001:db8::/32" or a single address. */
+struct net_cidr {
+	int		 family;
+	uint8_t		 addr[16];
+	unsigned	 prefix;
+	char		 text[NET_ADDRSTRLEN + 4];
+};
+int	net_cidr_parse(const char *, struct net_cidr *, char *, size_t);
+int	net_cidr_match(const struct net_cidr *, const struct sockaddr *);
+
+/* --allow/--deny lists: deny wins; with any allow, all else is denied. */
+struct net_acl {
+	struct net_cidr	*rules;
+	int		*deny;
+	size_t		 n;
+	size_t		 nallow;
+};
+int	net_acl_add(struct net_acl *, int, const char *, char *, size_t);
+/* NULL when sa may pass, else the reason ("--deny 10.0.0.0/8"). */
+const char *net_acl_check(const struct net_acl *, const struct sockaddr *,
+	    char *, size_t);
+void	net_acl_free(struct net_acl *);
+
+#endif

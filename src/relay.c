@@ -1,0 +1,384 @@
+/*
+ * relay.c: the two-way pump between stdin/stdout and a socket.
+ *
+ * Each direction is a pump from a source fd to a destination fd.  Where
+ * both ends allow it the bytes move through a private pipe with splice(2)
+ * and never enter user space; otherwise (terminals, -C, -x, seqpacket)
+ * they go through a buffer.  One poll() loop drives both pumps, as in
+ * OpenBSD nc's readwrite(), with the socket non-blocking.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hexdump.h"
+#include "relay.h"
+#include "sockkit.h"
+#include "util.h"
+
+#define PUMP_BUFSIZE	(256 * 1024)
+#define PIPE_SIZE	(1024 * 1024)
+
+struct pump {
+	int		 src, dst;
+	int		 splice;	/* via pipefd, else via buf */
+	int		 pipefd[2];
+	size_t		 inpipe;	/* bytes waiting in the pipe */
+	char		*buf;
+	size_t		 off, len;
+	int		 eof;		/* the source is done */
+	int		 dump;		/* '>' or '<' for -x, else 0 */
+	int		 crlf;
+	int		 messages;
+	uint64_t	 bytes;		/* read from src so far */
+	uint64_t	 dumped;	/* bytes shown by -x so far */
+	const char	*src_name, *dst_name;
+};
+
+static int	pump_init(struct pump *, int, int, int);
+static void	pump_free(struct pump *);
+static ssize_t	pump_fill(struct pump *, char *, size_t);
+static int	pump_flush(struct pump *, char *, size_t);
+static int	pump_pending(const struct pump *);
+static int	can_splice(int, int);
+
+/* Whether fd can be one end of a splice(2): pipes, sockets, files, null. */
+static int
+can_splice(int fd, int writing)
+{
+	struct stat	 st;
+
+	if (fstat(fd, &st) == -1)
+		return 0;
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+	    S_ISREG(st.st_mode))
+		return 1;
+	/* /dev/null takes spliced pages; other devices (ttys) do not. */
+	return writing && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+	    minor(st.st_rdev) == 3;
+}
+
+/* Set up a pump; copy forces the buffer path.  Returns 0 or -1. */
+static int
+pump_init(struct pump *p, int src, int dst, int copy)
+{
+	p->src = src;
+	p->dst = dst;
+	p->pipefd[0] = p->pipefd[1] = -1;
+	p->splice = !copy && can_splice(src, 0) && can_splice(dst, 1) &&
+	    pipe2(p->pipefd, O_CLOEXEC | O_NONBLOCK) == 0;
+	if (p->splice) {
+		fcntl(p->pipefd[1], F_SETPIPE_SZ, PIPE_SIZE);
+		return 0;
+	}
+	/* -C turns one byte into two: leave room for that. */
+	if ((p->buf = malloc(PUMP_BUFSIZE * 2)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+pump_free(struct pump *p)
+{
+	if (p->pipefd[0] != -1) {
+		close(p->pipefd[0]);
+		close(p->pipefd[1]);
+	}
+	free(p->buf);
+}
+
+/* Whether bytes read from the source still wait for the destination. */
+static int
+pump_pending(const struct pump *p)
+{
+	return p->splice ? p->inpipe > 0 : p->off < p->len;
+}
+
+/* Copy src into p->buf with LF turned into CRLF; returns the new length. */
+static size_t
+to_crlf(char *dst, const char *src, size_t n)
+{
+	size_t	 i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (src[i] == '\n' && (i == 0 || src[i - 1] != '\r'))
+			dst[o++] = '\r';
+		dst[o++] = src[i];
+	}
+	return o;
+}
+
+/*
+ * Read what the source has.  Returns the bytes that came, 0 when none did
+ * (EAGAIN) or at EOF (p->eof set), -1 on error with a message in err.
+ */
+static ssize_t
+pump_fill(struct pump *p, char *err, size_t errlen)
+{
+	ssize_t	 n;
+	char	*tmp;
+
+	if (p->splice) {
+		n = splice(p->src, NULL, p->pipefd[1], NULL,
+		    PIPE_SIZE - p->inpipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n == -1 && errno == EINVAL && p->bytes == 0 &&
+		    p->inpipe == 0) {
+			/* The kernel says no after all: use a buffer. */
+			p->splice = 0;
+			if ((p->buf = malloc(PUMP_BUFSIZE * 2)) == NULL)
+				goto fail;
+			return pump_fill(p, err, errlen);
+		}
+	} else if (p->crlf) {
+		tmp = p->buf + PUMP_BUFSIZE;
+		n = read(p->src, tmp, PUMP_BUFSIZE / 2);
+	} else
+		n = read(p->src, p->buf, PUMP_BUFSIZE);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		goto fail;
+	}
+	if (n == 0) {
+		p->eof = 1;
+		return 0;
+	}
+	p->bytes += (uint64_t)n;
+	if (p->splice) {
+		p->inpipe += (size_t)n;
+		return n;
+	}
+	p->off = 0;
+	p->len = p->crlf ? to_crlf(p->buf, p->buf + PUMP_BUFSIZE, (size_t)n) :
+	    (size_t)n;
+	if (p->dump) {
+		hexdump_chunk(stderr, p->dump, p->dumped, p->buf, p->len);
+		p->dumped += p->len;
+	}
+	return n;
+fail:
+	snprintf(err, errlen, "%s: %s", p->src_name, strerror(errno));
+	return -1;
+}
+
+/*
+ * Write what waits to the destination.  Returns the bytes written (0 when
+ * it would block), or -1 with a message in err.
+ */
+static int
+pump_flush(struct pump *p, char *err, size_t errlen)
+{
+	ssize_t	 n;
+
+	if (!pump_pending(p))
+		return 0;
+	if (p->splice)
+		n = splice(p->pipefd[0], NULL, p->dst, NULL, p->inpipe,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	else if (p->messages)
+		n = send(p->dst, p->buf + p->off, p->len - p->off, MSG_NOSIGNAL);
+	else
+		n = write(p->dst, p->buf + p->off, p->len - p->off);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		snprintf(err, errlen, "%s: %s", p->dst_name, strerror(errno));
+		return -1;
+	}
+	if (p->splice)
+		p->inpipe -= (size_t)n;
+	else
+		p->off += (size_t)n;
+	return (int)(n > 0 ? n : 0);
+}
+
+/* The poll() timeout until the nearest of the -w and -q deadlines. */
+static int
+next_timeout(const struct relay_opts *o, int64_t last_activity,
+    int64_t eof_at)
+{
+	int64_t	 now = now_ms(), t = -1, d;
+
+	if (o->idle_ms >= 0) {
+		d = last_activity + o->idle_ms - now;
+		t = d < 0 ? 0 : d;
+	}
+	if (o->quit_ms >= 0 && eof_at >= 0) {
+		d = eof_at + o->quit_ms - now;
+		if (d < 0)
+			d = 0;
+		if (t < 0 || d < t)
+			t = d;
+	}
+	return t > 3600 * 1000 ? 3600 * 1000 : (int)t;
+}
+
+static void
+emit(const struct relay_opts *o, enum relay_event ev, ssize_t n)
+{
+	if (o->on_event != NULL)
+		o->on_event(o->arg, ev, n);
+}
+
+/* One round of moving bytes after poll(); returns 0 or -1 with err. */
+static int
+relay_step(const struct relay_opts *o, struct pump *in, struct pump *out,
+    struct pollfd *pfd, int *moved, char *err, size_t errlen)
+{
+	ssize_t	 n;
+
+	if (pfd[0].revents != 0 && !in->eof && !pump_pending(in)) {
+		if (pump_fill(in, err, errlen) == -1)
+			return -1;
+	}
+	if (pump_pending(in) && (pfd[1].revents & (POLLOUT | POLLERR |
+	    POLLHUP) || pfd[0].revents != 0)) {
+		if ((n = pump_flush(in, err, errlen)) == -1)
+			return -1;
+		if (n > 0) {
+			*moved = 1;
+			emit(o, RELAY_SEND, n);
+		}
+	}
+	if (pfd[1].revents & (POLLIN | POLLERR | POLLHUP) && !out->eof &&
+	    !pump_pending(out)) {
+		if ((n = pump_fill(out, err, errlen)) == -1)
+			return -1;
+		if (n > 0 || out->eof) {
+			emit(o, RELAY_RECV, n);
+			*moved = 1;
+		}
+	}
+	if (pump_pending(out) && pump_flush(out, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+/* Build the poll set: 0 input, 1 socket, 2 output. */
+static void
+relay_poll_set(const struct pump *in, const struct pump *out,
+    struct pollfd *pfd)
+{
+	pfd[0].fd = -1;
+	pfd[1].events = 0;
+	pfd[2].fd = -1;
+	if (in->src != -1 && !in->eof && !pump_pending(in)) {
+		pfd[0].fd = in->src;
+		pfd[0].events = POLLIN;
+	}
+	if (pump_pending(in))
+		pfd[1].events |= POLLOUT;
+	if (!out->eof && !pump_pending(out))
+		pfd[1].events |= POLLIN;
+	if (pump_pending(out)) {
+		pfd[2].fd = out->dst;
+		pfd[2].events = POLLOUT;
+	}
+}
+
+/*
+ * Whether the relay is over.  The peer's EOF ends it once its bytes are
+ * written out, except that input from a pipe or file is still sent on
+ * (the peer may only have shut down its writing side, as "printf x |
+ * sockkit connect" does); an interactive input stops with the peer.
+ */
+static int
+relay_over(const struct pump *in, const struct pump *out, int in_tty)
+{
+	int	 in_done = in->src == -1 || (in->eof && !pump_pending(in));
+	int	 out_done = out->eof && !pump_pending(out);
+
+	if (out_done && (in_done || in_tty))
+		return 1;
+	return 0;
+}
+
+int
+relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
+    size_t errlen)
+{
+	struct pump	 in, out;
+	struct pollfd	 pfd[3];
+	int64_t		 last = now_ms(), eof_at = -1;
+	int		 rc = -1, n, moved, shut = 0, copy;
+	int		 in_tty = o->in_fd != -1 && isatty(o->in_fd);
+	char		 to[300], from[300];
+
+	memset(&in, 0, sizeof in);
+	memset(&out, 0, sizeof out);
+	snprintf(to, sizeof to, "send to %s", o->peer);
+	snprintf(from, sizeof from, "recv from %s", o->peer);
+	copy = o->hexdump || o->messages;
+	if (pump_init(&in, o->in_fd, o->net_fd, copy || o->crlf ||
+	    o->in_fd == -1) == -1 || pump_init(&out, o->net_fd, o->out_fd,
+	    copy) == -1) {
+		snprintf(err, errlen, "relay: %s", strerror(errno));
+		goto done;
+	}
+	in.src_name = "read from stdin";
+	in.dst_name = to;
+	in.crlf = o->crlf;
+	in.messages = o->messages;
+	in.dump = o->hexdump ? '>' : 0;
+	out.src_name = from;
+	out.dst_name = "write to stdout";
+	out.dump = o->hexdump ? '<' : 0;
+	pfd[1].fd = o->net_fd;
+	for (;;) {
+		if (in.eof && !pump_pending(&in) && !shut) {
+			shut = 1;
+			eof_at = now_ms();
+			if (!o->no_shutdown) {
+				shutdown(o->net_fd, SHUT_WR);
+				emit(o, RELAY_SHUTDOWN, 0);
+			}
+		}
+		if (relay_over(&in, &out, in_tty) || (o->quit_ms >= 0 &&
+		    eof_at >= 0 && now_ms() - eof_at >= o->quit_ms)) {
+			rc = 0;
+			break;
+		}
+		relay_poll_set(&in, &out, pfd);
+		n = poll(pfd, 3, next_timeout(o, last, eof_at));
+		if (n == -1 && errno == EINTR && sk_interrupted) {
+			snprintf(err, errlen, "interrupted");
+			break;
+		}
+		if (n == -1 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			break;
+		}
+		if (n <= 0) {
+			if (o->idle_ms >= 0 && now_ms() - last >= o->idle_ms) {
+				snprintf(err, errlen, "%s: timed out: idle for "
+				    "%.3g s (-w)", o->peer, o->idle_ms / 1000.0);
+				break;
+			}
+			continue;
+		}
+		moved = 0;
+		if (relay_step(o, &in, &out, pfd, &moved, err, errlen) == -1)
+			break;
+		if (moved)
+			last = now_ms();
+	}
+done:
+	if (st != NULL) {
+		st->sent = in.bytes;
+		st->received = out.bytes;
+	}
+	pump_free(&in);
+	pump_free(&out);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/*
+ * relay.h: the two-way pump between standard input/output and a socket,
+ * as nc does it, with splice(2) where both ends allow it.
+ */
+#ifndef RELAY_H
+#define RELAY_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* What the relay did, for --trace and -v: see relay_opts.on_event. */
+enum relay_event {
+	RELAY_SEND,		/* n bytes written to the socket */
+	RELAY_RECV,		/* n bytes read from it; n == 0 is EOF */
+	RELAY_SHUTDOWN,		/* shutdown(SHUT_WR) after input EOF */
+};
+
+struct relay_opts {
+	int		 in_fd;		/* what we send; -1: nothing */
+	int		 out_fd;	/* where received bytes go */
+	int		 net_fd;	/* the connected socket */
+	const char	*peer;		/* "127.0.0.1 port 80", for messages */
+	int		 no_shutdown;	/* keep writing side open at EOF */
+	int		 crlf;		/* -C: send LF as CRLF */
+	int		 hexdump;	/* -x: dump both directions to stderr */
+	int		 messages;	/* SOCK_SEQPACKET: one read, one send */
+	long		 quit_ms;	/* -q: quit this long after EOF; -1 */
+	long		 idle_ms;	/* -w: give up when idle; -1 */
+	void		(*on_event)(void *, enum relay_event, ssize_t);
+	void		*arg;
+};
+
+struct relay_stats {
+	uint64_t	 sent;
+	uint64_t	 received;
+};
+
+/*
+ * Relay until both directions are done: input EOF has been sent on (and
+ * shut down) and the peer has closed, or -q ran out.  Returns 0, or -1
+ * with a message naming what failed and why in err (reset, timed out,
+ * broken pipe, interrupted).
+ */
+int	relay_run(const struct relay_opts *, struct relay_stats *, char *,
+	    size_t);
+
+#endif

@@ -1,0 +1,601 @@
+/*
+ * serve.c: the listen server.  One epoll loop serves every client, in the
+ * spirit of redis's ae.c: no thread or process per connection.  Each
+ * connection holds output only while the client is slower than we are,
+ * and stops being read while that output is over OUT_HIGH, so a client
+ * that does not read slows only itself.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "serve.h"
+#include "sockkit.h"
+#include "util.h"
+
+#define SCRATCH		(256 * 1024)	/* one read */
+#define OUT_HIGH	(256 * 1024)	/* stop reading a client above this */
+#define LINE_MAX_LEN	(64 * 1024)	/* a longer time-mode line is cut */
+#define EVENTS		256
+
+struct conn {
+	int		 fd;
+	char		 peer[NET_ADDRSTRLEN + 16];
+	char		*out;		/* output the client has not taken */
+	size_t		 off, len, cap;
+	char		*line;		/* time mode: the line so far */
+	size_t		 linelen;
+	int		 eof;		/* the client has sent FIN */
+	uint32_t	 events;	/* what epoll watches now */
+	int64_t		 last;
+	uint64_t	 in_bytes, out_bytes;
+	struct conn	*prev, *next;
+};
+
+struct server {
+	const struct serve_opts	*o;
+	int			 ep;
+	struct conn		*conns;
+	int			 nconns;
+	int			 accepting;
+	int			 in_watched;	/* stdin is in the epoll set */
+	int			 in_eof;
+	int			 failed;	/* stop: err says why */
+	int64_t			 paused_until;	/* accept after EMFILE */
+	char			*scratch;
+	char			*err;
+	size_t			 errlen;
+};
+
+static char listen_tag, stdin_tag;	/* epoll data for the non-clients */
+
+static void	conn_close(struct server *, struct conn *, const char *);
+static int	conn_flush(struct server *, struct conn *);
+static void	conn_update(struct server *, struct conn *);
+static void	conn_read(struct server *, struct conn *);
+
+size_t
+serve_time_prefix(char *buf, size_t len)
+{
+	static const char *days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char *months[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm	 tm;
+	time_t		 t = time(NULL);
+	int		 n;
+
+	localtime_r(&t, &tm);
+	/* ctime(3)'s form, without its locale or its newline. */
+	n = snprintf(buf, len, "[%s %s %2d %02d:%02d:%02d %d] ",
+	    days[tm.tm_wday], months[tm.tm_mon], tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* "ADDR port N" for messages. */
+static void
+peer_name(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char	 host[NET_ADDRSTRLEN];
+
+	net_addr_str(sa, host, sizeof host);
+	if (sa->sa_family == AF_UNIX)
+		snprintf(buf, len, "a local client");
+	else
+		snprintf(buf, len, "%s port %d", host, net_addr_port(sa));
+}
+
+int
+serve_accept_one(int lfd, const struct net_acl *acl, struct sockaddr *sa,
+    socklen_t *salen, char *err, size_t errlen)
+{
+	struct pollfd	 pfd = { .fd = lfd, .events = POLLIN };
+	socklen_t	 len;
+	const char	*why;
+	char		 who[NET_ADDRSTRLEN + 16], rule[128];
+	int		 fd;
+
+	for (;;) {
+		len = *salen;
+		fd = accept4(lfd, sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EAGAIN || errno == EINTR ||
+			    errno == ECONNABORTED) {
+				if (sk_interrupted) {
+					snprintf(err, errlen, "interrupted");
+					return -1;
+				}
+				if (errno == EAGAIN)
+					poll(&pfd, 1, -1);
+				continue;
+			}
+			snprintf(err, errlen, "accept: %s", strerror(errno));
+			return -1;
+		}
+		*salen = len;
+		if (acl == NULL || (why = net_acl_check(acl, sa, rule,
+		    sizeof rule)) == NULL)
+			return fd;
+		peer_name(sa, who, sizeof who);
+		sk_warnx("listen: connection from %s denied (%s)", who, why);
+		close(fd);
+	}
+}
+
+/* Watch what c needs now: input unless backed up, output while pending. */
+static void
+conn_update(struct server *s, struct conn *c)
+{
+	struct epoll_event	 ev;
+	uint32_t		 want = 0;
+
+	if (!c->eof && c->len - c->off < OUT_HIGH)
+		want |= EPOLLIN;
+	if (c->off < c->len)
+		want |= EPOLLOUT;
+	if (want == c->events)
+		return;
+	ev.events = want;
+	ev.data.ptr = c;
+	if (epoll_ctl(s->ep, c->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD,
+	    c->fd, &ev) == -1 && want != 0)
+		epoll_ctl(s->ep, EPOLL_CTL_ADD, c->fd, &ev);
+	c->events = want;
+}
+
+/*
+ * Send what we can of data to c, keep the rest.  Returns 0, or -1 when
+ * the connection failed (and was closed).
+ */
+static int
+conn_send(struct server *s, struct conn *c, const char *data, size_t len)
+{
+	ssize_t	 n = 0;
+	size_t	 need;
+	char	*p;
+
+	if (c->off == c->len) {
+		c->off = c->len = 0;
+		n = send(c->fd, data, len, MSG_NOSIGNAL);
+		if (n == -1 && errno != EAGAIN && errno != EINTR) {
+			conn_close(s, c, strerror(errno));
+			return -1;
+		}
+		if (n < 0)
+			n = 0;
+		c->out_bytes += (uint64_t)n;
+	}
+	if ((size_t)n == len)
+		return 0;
+	need = c->len + (len - (size_t)n);
+	if (need > c->cap) {
+		if (c->off > 0) {
+			memmove(c->out, c->out + c->off, c->len - c->off);
+			c->len -= c->off;
+			c->off = 0;
+			need = c->len + (len - (size_t)n);
+		}
+		if (need > c->cap) {
+			if ((p = realloc(c->out, need)) == NULL) {
+				conn_close(s, c, strerror(errno));
+				return -1;
+			}
+			c->out = p;
+			c->cap = need;
+		}
+	}
+	memcpy(c->out + c->len, data + n, len - (size_t)n);
+	c->len += len - (size_t)n;
+	return 0;
+}
+
+/* Send pending output; returns 0 or -1 when c was closed. */
+static int
+conn_flush(struct server *s, struct conn *c)
+{
+	ssize_t	 n;
+
+	while (c->off < c->len) {
+		n = send(c->fd, c->out + c->off, c->len - c->off, MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			conn_close(s, c, strerror(errno));
+			return -1;
+		}
+		c->off += (size_t)n;
+		c->out_bytes += (uint64_t)n;
+	}
+	if (c->off == c->len) {
+		/* Drained: give the memory back, most clients never need it. */
+		free(c->out);
+		c->out = NULL;
+		c->off = c->len = c->cap = 0;
+	}
+	return 0;
+}
+
+static void
+conn_close(struct server *s, struct conn *c, const char *why)
+{
+	char	 in[32], out[32];
+
+	if (why != NULL)
+		sk_warnx("listen: connection from %s: %s", c->peer, why);
+	if (s->o->mode == SERVE_DISCARD)
+		sk_verbose("connection from %s closed: discarded %s bytes",
+		    c->peer, fmt_count(c->in_bytes, in, sizeof in));
+	else
+		sk_verbose("connection from %s closed: %s bytes in, %s out",
+		    c->peer, fmt_count(c->in_bytes, in, sizeof in),
+		    fmt_count(c->out_bytes, out, sizeof out));
+	close(c->fd);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	s->nconns--;
+	free(c->out);
+	free(c->line);
+	free(c);
+}
+
+/*
+ * Answer each whole line of data with the time before it; a line longer
+ * than LINE_MAX_LEN is answered in pieces, and at EOF a last line without
+ * a newline is answered as it is.  Returns 0 or -1 when c was closed.
+ */
+static int
+time_data(struct server *s, struct conn *c, const char *data, size_t len)
+{
+	char	 pre[64];
+	size_t	 i = 0, start = 0, take, plen;
+	int	 nl;
+
+	for (;;) {
+		while (i < len && data[i] != '\n' &&
+		    c->linelen + (i - start) < LINE_MAX_LEN)
+			i++;
+		nl = i < len && data[i] == '\n';
+		if (i == len && !(c->eof && c->linelen + (i - start) > 0))
+			break;
+		take = i - start + (size_t)nl;
+		plen = serve_time_prefix(pre, sizeof pre);
+		if (conn_send(s, c, pre, plen) == -1 ||
+		    (c->linelen > 0 && conn_send(s, c, c->line,
+		    c->linelen) == -1) ||
+		    conn_send(s, c, data + start, take) == -1)
+			return -1;
+		c->linelen = 0;
+		i += (size_t)nl;
+		start = i;
+		if (i == len)
+			return 0;
+	}
+	if (start < len) {
+		if (c->line == NULL && (c->line = malloc(LINE_MAX_LEN)) == NULL) {
+			conn_close(s, c, strerror(errno));
+			return -1;
+		}
+		memcpy(c->line + c->linelen, data + start, len - start);
+		c->linelen += len - start;
+	}
+	return 0;
+}
+
+/* Give data from c to the mode.  Returns 0 or -1 when c was closed. */
+static int
+mode_data(struct server *s, struct conn *c, const char *data, size_t len)
+{
+	switch (s->o->mode) {
+	case SERVE_ECHO:
+		return conn_send(s, c, data, len);
+	case SERVE_TIME:
+		return time_data(s, c, data, len);
+	case SERVE_RELAY:
+		if (len > 0 && write_all(s->o->out_fd, data, len) == -1) {
+			snprintf(s->err, s->errlen, "write to stdout: %s",
+			    strerror(errno));
+			s->failed = 1;
+			return -1;
+		}
+		return 0;
+	case SERVE_DISCARD:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Read what c sent, up to what its backlog allows.  Closes c when it is
+ * done: EOF seen and every answer sent.
+ */
+static void
+conn_read(struct server *s, struct conn *c)
+{
+	ssize_t	 n;
+	int	 rounds = 0;
+
+	while (!c->eof && c->len - c->off < OUT_HIGH && rounds++ < 16) {
+		/* discard: MSG_TRUNC drops TCP data without copying it */
+		n = recv(c->fd, s->scratch, s->o->mode == SERVE_DISCARD ?
+		    (size_t)1 << 30 : SCRATCH, s->o->mode == SERVE_DISCARD ?
+		    MSG_TRUNC : 0);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			conn_close(s, c, strerror(errno));
+			return;
+		}
+		if (n == 0)
+			c->eof = 1;
+		c->in_bytes += (uint64_t)n;
+		c->last = now_ms();
+		if (mode_data(s, c, s->scratch, (size_t)n) == -1)
+			return;	/* c is closed, or stdout failed (s->failed) */
+		if (n < SCRATCH / 2)
+			break;
+	}
+	if (c->eof && c->off == c->len) {
+		conn_close(s, c, NULL);
+		return;
+	}
+	conn_update(s, c);
+}
+
+/* Take a new client: check the list and the limit, then serve it. */
+static void
+conn_new(struct server *s, int fd, const struct sockaddr *sa)
+{
+	struct conn	*c;
+	char		 who[NET_ADDRSTRLEN + 16], rule[128];
+	const char	*why;
+
+	peer_name(sa, who, sizeof who);
+	if (s->o->acl != NULL &&
+	    (why = net_acl_check(s->o->acl, sa, rule, sizeof rule)) != NULL) {
+		sk_warnx("listen: connection from %s denied (%s)", who, why);
+		close(fd);
+		return;
+	}
+	if (s->nconns >= s->o->max_conns) {
+		sk_warnx("listen: connection from %s refused: already serving "
+		    "%d (--max-conns)", who, s->nconns);
+		close(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		sk_warn("listen: connection from %s", who);
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	snprintf(c->peer, sizeof c->peer, "%s", who);
+	c->last = now_ms();
+	c->next = s->conns;
+	if (s->conns != NULL)
+		s->conns->prev = c;
+	s->conns = c;
+	s->nconns++;
+	sk_verbose("connection from %s", who);
+	if (s->o->mode == SERVE_RELAY && s->in_eof)
+		shutdown(fd, SHUT_WR);
+	conn_read(s, c);	/* the data is often there already */
+}
+
+/* Accept every waiting client. */
+static void
+accept_ready(struct server *s)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	int			 fd;
+
+	while (s->accepting) {
+		len = sizeof ss;
+		fd = accept4(s->o->listen_fd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				/* Out of descriptors: stop a moment, not spin. */
+				sk_warn("listen: accept (raise ulimit -n)");
+				s->paused_until = now_ms() + 100;
+				epoll_ctl(s->ep, EPOLL_CTL_DEL, s->o->listen_fd,
+				    NULL);
+			}
+			return;
+		}
+		conn_new(s, fd, (struct sockaddr *)&ss);
+	}
+}
+
+/*
+ * Relay mode: read a chunk of stdin and send it to every client, once
+ * every client has taken the previous one.
+ */
+static void
+stdin_ready(struct server *s)
+{
+	struct conn	*c, *next;
+	ssize_t		 n;
+
+	for (c = s->conns; c != NULL; c = c->next)
+		if (c->off < c->len)
+			return;
+	n = read(s->o->in_fd, s->scratch, SCRATCH);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (n == -1)
+			sk_warn("listen: read from stdin");
+		s->in_eof = 1;
+		if (s->in_watched)
+			epoll_ctl(s->ep, EPOLL_CTL_DEL, s->o->in_fd, NULL);
+		for (c = s->conns; c != NULL; c = c->next)
+			shutdown(c->fd, SHUT_WR);
+		return;
+	}
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if (conn_send(s, c, s->scratch, (size_t)n) == 0)
+			conn_update(s, c);
+	}
+}
+
+/* Close the connections idle for longer than -w. */
+static void
+idle_scan(struct server *s)
+{
+	struct conn	*c, *next;
+	int64_t		 now = now_ms();
+	char		 why[64];
+
+	snprintf(why, sizeof why, "idle for %.3g s (-w): closed",
+	    s->o->idle_ms / 1000.0);
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if (now - c->last >= s->o->idle_ms)
+			conn_close(s, c, why);
+	}
+}
+
+/* Handle one epoll event. */
+static void
+dispatch(struct server *s, struct epoll_event *ev)
+{
+	struct conn	*c = ev->data.ptr;
+
+	if (ev->data.ptr == &listen_tag) {
+		accept_ready(s);
+		return;
+	}
+	if (ev->data.ptr == &stdin_tag) {
+		stdin_ready(s);
+		return;
+	}
+	if (ev->events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
+		if (conn_flush(s, c) == -1)
+			return;
+		c->last = now_ms();
+	}
+	if (ev->events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+		conn_read(s, c);
+	else if (c->eof && c->off == c->len)
+		conn_close(s, c, NULL);
+	else
+		conn_update(s, c);
+}
+
+/* Add the listener and, in relay mode, stdin to the epoll set. */
+static int
+serve_setup(struct server *s)
+{
+	struct epoll_event	 ev;
+	struct rlimit		 rl;
+
+	/* Clients cost a descriptor each: take all the system allows. */
+	if (s->o->keep && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if ((s->ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    (s->scratch = malloc(SCRATCH)) == NULL)
+		return -1;
+	ev.events = EPOLLIN;
+	ev.data.ptr = &listen_tag;
+	if (s->o->listen_fd != -1 &&
+	    epoll_ctl(s->ep, EPOLL_CTL_ADD, s->o->listen_fd, &ev) == -1)
+		return -1;
+	if (s->o->mode != SERVE_RELAY || s->o->in_fd == -1) {
+		s->in_eof = 1;
+		return 0;
+	}
+	ev.data.ptr = &stdin_tag;
+	/* A regular file cannot be watched: it is always readable. */
+	s->in_watched = epoll_ctl(s->ep, EPOLL_CTL_ADD, s->o->in_fd,
+	    &ev) == 0;
+	return 0;
+}
+
+int
+serve_run(const struct serve_opts *o, char *err, size_t errlen)
+{
+	struct server		 s;
+	struct epoll_event	 evs[EVENTS];
+	int			 i, n, timeout, rc = -1;
+	int64_t			 next_scan = 0;
+
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	s.accepting = o->listen_fd != -1;
+	s.err = err;
+	s.errlen = errlen;
+	if (serve_setup(&s) == -1) {
+		snprintf(err, errlen, "listen: %s", strerror(errno));
+		goto done;
+	}
+	if (o->client_fd != -1)
+		conn_new(&s, o->client_fd, o->client_sa);
+	while (!s.failed) {
+		if (!s.accepting && s.nconns == 0) {
+			rc = 0;
+			break;
+		}
+		timeout = -1;
+		if (!s.in_eof && !s.in_watched)
+			timeout = 0;
+		if (o->idle_ms >= 0)
+			timeout = timeout == 0 ? 0 : o->idle_ms < 1000 ?
+			    (int)(o->idle_ms / 4 + 1) : 250;
+		if (s.paused_until != 0)
+			timeout = 100;
+		n = epoll_wait(s.ep, evs, EVENTS, timeout);
+		if (n == -1 && errno != EINTR) {
+			snprintf(err, errlen, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		if (sk_interrupted) {
+			rc = 0;
+			break;
+		}
+		for (i = 0; i < n && !s.failed; i++)
+			dispatch(&s, &evs[i]);
+		if (!s.in_eof && !s.in_watched)
+			stdin_ready(&s);
+		if (s.paused_until != 0 && now_ms() >= s.paused_until) {
+			struct epoll_event ev = { .events = EPOLLIN,
+			    .data.ptr = &listen_tag };
+			epoll_ctl(s.ep, EPOLL_CTL_ADD, o->listen_fd, &ev);
+			s.paused_until = 0;
+		}
+		if (o->idle_ms >= 0 && now_ms() >= next_scan) {
+			idle_scan(&s);
+			next_scan = now_ms() + (o->idle_ms < 1000 ?
+			    o->idle_ms / 4 : 250);
+		}
+	}
+done:
+	while (s.conns != NULL)
+		conn_close(&s, s.conns, NULL);
+	if (s.ep > 0)
+		close(s.ep);
+	free(s.scratch);
+	return rc;
+}

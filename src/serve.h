@@ -1,0 +1,45 @@
+/*
+ * serve.h: the listen server: one epoll loop for every client.
+ */
+#ifndef SERVE_H
+#define SERVE_H
+
+#include "net.h"
+
+enum serve_mode {
+	SERVE_RELAY,		/* stdin to every client, clients to stdout */
+	SERVE_ECHO,		/* every byte back to its sender */
+	SERVE_TIME,		/* each line back with the time before it */
+	SERVE_DISCARD,		/* read and drop */
+};
+
+struct serve_opts {
+	int			 listen_fd;	/* -1: serve client_fd alone */
+	int			 client_fd;	/* an accepted client, or -1 */
+	const struct sockaddr	*client_sa;
+	enum serve_mode		 mode;
+	int			 keep;		/* -k: go on accepting */
+	int			 max_conns;
+	long			 idle_ms;	/* -w per connection; -1 */
+	const struct net_acl	*acl;
+	int			 in_fd, out_fd;	/* relay mode */
+};
+
+/*
+ * Accept one client that the access list lets in, refusing others with a
+ * message.  Returns the connected non-blocking fd with its address in
+ * peer/peerlen, or -1 with a message in err.
+ */
+int	serve_accept_one(int, const struct net_acl *, struct sockaddr *,
+	    socklen_t *, char *, size_t);
+
+/*
+ * Serve client_fd and whoever connects to listen_fd until no client is
+ * left and none can come (no listen_fd), or until a signal.  Returns 0, or -1 with a message in err.
+ */
+int	serve_run(const struct serve_opts *, char *, size_t);
+
+/* Format "[Sat Nov 21 23:59:01 2026] " for the time mode into buf. */
+size_t	serve_time_prefix(char *, size_t);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * sockkit.c: global options, the command table, dispatch and exit status.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockkit.h"
+#include "util.h"
+
+static const struct cmd_entry *cmd_table[] = {
+	&cmd_connect_entry,
+	&cmd_listen_entry,
+	NULL
+};
+
+volatile int sk_interrupted;
+
+static void	usage(FILE *);
+static int	lookup(const char *, const struct cmd_entry **);
+static int	edit_distance(const char *, const char *);
+static void	on_signal(int);
+static int	finish(int);
+
+static void
+usage(FILE *fp)
+{
+	const struct cmd_entry	**cp;
+
+	fprintf(fp, "usage: sockkit COMMAND [options] [arguments]\n"
+	    "       sockkit help COMMAND | COMMAND --help\n"
+	    "       sockkit --version\n\n"
+	    "A netcat-style network diagnostic toolkit.  Commands:\n");
+	for (cp = cmd_table; *cp != NULL; cp++)
+		fprintf(fp, "  %-10s %s\n", (*cp)->name, (*cp)->summary);
+	fprintf(fp, "\nA unique prefix of a command works too.  Exit status: "
+	    "0 success, 1 runtime failure,\n2 usage error.  See sockkit(1).\n");
+}
+
+int
+cmd_help(const struct cmd_entry *cmd)
+{
+	printf("sockkit %s: %s\n\nusage: sockkit %s", cmd->name, cmd->summary,
+	    cmd->usage);
+	return EXIT_OK;
+}
+
+int
+cmd_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "sockkit: %s: %s\n"
+	    "Try 'sockkit %s --help' for the options.\n", cmd->name, msg,
+	    cmd->name);
+	return EXIT_USAGE;
+}
+
+int
+cmd_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
+{
+	const char	*arg = argv[optind - 1];
+
+	if (ch == ':') {
+		if (arg[0] == '-' && arg[1] == '-')
+			return cmd_usage_error(cmd, "option '%s' needs a value",
+			    arg);
+		return cmd_usage_error(cmd, "option '-%c' needs a value",
+		    optopt);
+	}
+	if (optopt != 0 && optopt < 256)
+		return cmd_usage_error(cmd, "unknown option '-%c'", optopt);
+	return cmd_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+/* Levenshtein distance, for "did you mean"; names are short. */
+static int
+edit_distance(const char *a, const char *b)
+{
+	int	 row[64], i, j, prev, tmp, la = strlen(a), lb = strlen(b);
+
+	if (lb >= 64 || la >= 64)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			row[j] = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] > row[j - 1] + 1)
+				row[j] = row[j - 1] + 1;
+			if (row[j] > tmp + 1)
+				row[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+/*
+ * Find a command by exact name or unique prefix.  Returns 0 with *out set,
+ * or EXIT_USAGE after saying what is wrong (unknown or ambiguous).
+ */
+static int
+lookup(const char *name, const struct cmd_entry **out)
+{
+	const struct cmd_entry	**cp, *found = NULL, *near = NULL;
+	size_t			  len = strlen(name);
+	int			  matches = 0, d, best = 3;
+	char			  list[256] = "";
+
+	for (cp = cmd_table; *cp != NULL; cp++) {
+		if (strcmp((*cp)->name, name) == 0) {
+			*out = *cp;
+			return 0;
+		}
+		if (len > 0 && strncmp((*cp)->name, name, len) == 0) {
+			found = *cp;
+			matches++;
+			strncat(list, " ", sizeof list - strlen(list) - 1);
+			strncat(list, (*cp)->name, sizeof list - strlen(list) - 1);
+		}
+		if ((d = edit_distance(name, (*cp)->name)) < best) {
+			best = d;
+			near = *cp;
+		}
+	}
+	if (matches == 1) {
+		*out = found;
+		return 0;
+	}
+	if (matches > 1)
+		sk_warnx("ambiguous command '%s': it could be%s", name, list);
+	else if (near != NULL)
+		sk_warnx("unknown command '%s'; did you mean '%s'? (see "
+		    "sockkit --help)", name, near->name);
+	else
+		sk_warnx("unknown command '%s' (see sockkit --help)", name);
+	return EXIT_USAGE;
+}
+
+static void
+on_signal(int sig)
+{
+	sk_interrupted = sig;
+}
+
+/*
+ * After a command: make sure what it wrote to stdout really arrived, as
+ * git does, and die by the signal that interrupted us so that the shell
+ * sees it.
+ */
+static int
+finish(int status)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno != EPIPE)
+			sk_warn("write to stdout");
+		if (status == EXIT_OK)
+			status = EXIT_RUNTIME;
+	}
+	if (sk_interrupted) {
+		fflush(stderr);
+		signal(sk_interrupted, SIG_DFL);
+		raise(sk_interrupted);
+	}
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cmd_entry	*cmd;
+	struct sigaction	 sa;
+	int			 rc;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;	/* no SA_RESTART: loops see EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return finish(EXIT_OK);
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("sockkit %s\n", PACKAGE_VERSION);
+		return finish(EXIT_OK);
+	}
+	if (argv[1][0] == '-') {
+		sk_warnx("unknown option '%s' before the command (see "
+		    "sockkit --help)", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			usage(stdout);
+			return finish(EXIT_OK);
+		}
+		if ((rc = lookup(argv[2], &cmd)) != 0)
+			return rc;
+		return finish(cmd_help(cmd));
+	}
+	if ((rc = lookup(argv[1], &cmd)) != 0)
+		return rc;
+	argv[1] = (char *)cmd->name;
+	return finish(cmd->exec(argc - 1, argv + 1));
+}

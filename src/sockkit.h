@@ -1,0 +1,46 @@
+/*
+ * sockkit.h: the command table and what every command shares.
+ */
+#ifndef SOCKKIT_H
+#define SOCKKIT_H
+
+/* Exit statuses, the same for every command (documented in sockkit(1)). */
+#define EXIT_OK		0
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+
+/*
+ * One command.  Each cmd-*.c file exports one of these and sockkit.c keeps
+ * the table.  exec() gets argv with argv[0] set to the command name and
+ * returns the exit status; it never calls exit() itself.
+ */
+struct cmd_entry {
+	const char	*name;
+	const char	*summary;	/* one line for sockkit --help */
+	const char	*usage;		/* the full option list */
+	int		(*exec)(int, char **);
+};
+
+extern const struct cmd_entry cmd_connect_entry;
+extern const struct cmd_entry cmd_listen_entry;
+
+/* Print a command's usage to stdout (for --help) and return EXIT_OK. */
+int	cmd_help(const struct cmd_entry *);
+
+/*
+ * Report a usage error, "sockkit: CMD: MESSAGE", with a hint to --help, and
+ * return EXIT_USAGE so callers can write "return cmd_usage_error(...)".
+ */
+int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Report what getopt_long() returned '?' or ':' for (an unknown option or
+ * one missing its value) and return EXIT_USAGE.
+ */
+int	cmd_bad_option(const struct cmd_entry *, int, char **);
+
+/* Set by the SIGINT/SIGTERM handler; event loops poll it. */
+extern volatile int sk_interrupted;
+
+#endif

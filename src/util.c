@@ -1,0 +1,206 @@
+/*
+ * util.c: messages, number parsing and clocks.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int sk_verbosity;
+
+static void
+vwarn_common(int with_errno, const char *fmt, va_list ap)
+{
+	int	 saved = errno;
+	char	 msg[1024];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (with_errno)
+		fprintf(stderr, "sockkit: %s: %s\n", msg, strerror(saved));
+	else
+		fprintf(stderr, "sockkit: %s\n", msg);
+	errno = saved;
+}
+
+void
+sk_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vwarn_common(1, fmt, ap);
+	va_end(ap);
+}
+
+void
+sk_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vwarn_common(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+sk_verbose(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (sk_verbosity == 0)
+		return;
+	va_start(ap, fmt);
+	vwarn_common(0, fmt, ap);
+	va_end(ap);
+}
+
+int
+parse_long(const char *s, long min, long max, long *out, char *err,
+    size_t errlen)
+{
+	char	*end;
+	long	 v;
+
+	if (*s == '\0' || (*s != '-' && *s != '+' && (*s < '0' || *s > '9'))) {
+		snprintf(err, errlen, "not a number");
+		return -1;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0') {
+		snprintf(err, errlen, "not a number");
+		return -1;
+	}
+	if (errno == ERANGE || v < min || v > max) {
+		snprintf(err, errlen, "out of range %ld-%ld", min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+parse_secs(const char *s, long max_ms, long *out_ms, char *err,
+    size_t errlen)
+{
+	char	*end;
+	double	 v;
+
+	if (*s == '\0' || ((*s < '0' || *s > '9') && *s != '.')) {
+		snprintf(err, errlen, "not a number of seconds");
+		return -1;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end != '\0' || errno == ERANGE || v != v) {
+		snprintf(err, errlen, "not a number of seconds");
+		return -1;
+	}
+	if (v < 0 || v * 1000.0 > (double)max_ms) {
+		snprintf(err, errlen, "out of range 0-%ld seconds",
+		    max_ms / 1000);
+		return -1;
+	}
+	*out_ms = (long)(v * 1000.0 + 0.5);
+	return 0;
+}
+
+int
+parse_size(const char *s, long long max, long long *out, char *err,
+    size_t errlen)
+{
+	char		*end;
+	long long	 v, mult = 1;
+
+	if (*s < '0' || *s > '9') {
+		snprintf(err, errlen, "not a size");
+		return -1;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': mult = 1024; end++; break;
+	case 'm': case 'M': mult = 1024 * 1024; end++; break;
+	case 'g': case 'G': mult = 1024 * 1024 * 1024; end++; break;
+	}
+	if (*end != '\0') {
+		snprintf(err, errlen, "not a size");
+		return -1;
+	}
+	if (errno == ERANGE || v > max / mult) {
+		snprintf(err, errlen, "larger than %lld", max);
+		return -1;
+	}
+	*out = v * mult;
+	return 0;
+}
+
+int64_t
+now_ms(void)
+{
+	return now_us() / 1000;
+}
+
+int64_t
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+const char *
+fmt_count(unsigned long long n, char *buf, size_t len)
+{
+	char	 digits[32];
+	size_t	 nd, i, o = 0;
+
+	nd = (size_t)snprintf(digits, sizeof digits, "%llu", n);
+	for (i = 0; i < nd && o + 1 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0 && o + 2 < len)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+int
+set_nonblock(int fd, int on)
+{
+	int	 fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1)
+		return -1;
+	fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+	return fcntl(fd, F_SETFL, fl);
+}
+
+int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

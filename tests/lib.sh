@@ -1,0 +1,98 @@
+# tests/lib.sh: shared helpers for the shell tests, which speak TAP.
+#
+# Source it, call plan N, then ok/is/like for each check.  Every wait is
+# bounded; every background process and namespace is removed on exit.
+
+: "${SOCKKIT:=$(pwd)/sockkit}"
+: "${srcdir:=$(cd "$(dirname "$0")" && pwd)}"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sockkit-test.XXXXXX")
+_n=0
+_failed=0
+_pids=
+_netns=
+
+cleanup() {
+	for p in $_pids; do kill "$p" 2>/dev/null; done
+	for p in $_pids; do wait "$p" 2>/dev/null; done
+	for ns in $_netns; do ip netns del "$ns" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+plan() { echo "1..$1"; }
+
+# skip_all REASON: the whole file cannot run here (exit 77 = skipped).
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
+need_cmd() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip_all "needs $c"
+	done
+}
+
+ok() {	# ok COND-STATUS DESCRIPTION
+	_n=$((_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+is() {	# is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else
+		ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
+}
+like() {	# like TEXT EXTENDED-REGEX DESCRIPTION
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
+		ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want /$2/"; fi
+}
+skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $1"; }
+
+# bg CMD...: run in the background, remember it for cleanup; sets $!.
+bg() { "$@" & _pids="$_pids $!"; }
+
+# wait_for_line FILE REGEX [SECONDS]: until FILE holds a matching line.
+wait_for_line() {
+	_i=0; _max=$(( ${3:-5} * 20 ))
+	while [ $_i -lt $_max ]; do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05; _i=$((_i + 1))
+	done
+	return 1
+}
+
+# listen_port ERRFILE: the port from "Listening on ADDR PORT" in ERRFILE.
+listen_port() {
+	wait_for_line "$1" '^Listening on ' 5 || return 1
+	sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1
+}
+
+# wait_pid PID [SECONDS]: wait for PID to end, kill it after SECONDS;
+# returns its exit status (or 124 when it had to be killed).
+wait_pid() {
+	_i=0; _max=$(( ${2:-10} * 20 ))
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt $_max ]; do
+		sleep 0.05; _i=$((_i + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; return 124
+	fi
+	wait "$1"
+}
+
+# free_port: a TCP port that nothing listens on right now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# make_netns NAME: a network namespace with loopback up, removed at exit.
+make_netns() {
+	ip netns add "$1" || return 1
+	_netns="$_netns $1"
+	ip -n "$1" link set lo up
+}
+
+done_testing() { [ $_failed = 0 ]; }
