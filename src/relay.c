@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -32,6 +33,7 @@
 
 struct pump {
 	int		 src, dst;
+	int		 sendfile;	/* file to socket with sendfile(2) */
 	int		 splice;	/* via pipefd, else via buf */
 	int		 pipefd[2];
 	size_t		 inpipe;	/* bytes waiting in the pipe */
@@ -69,6 +71,16 @@ can_splice(int fd, int writing)
 	    minor(st.st_rdev) == 3;
 }
 
+/* Whether fd is a regular file and fd2 a socket: sendfile(2) works. */
+static int
+can_sendfile(int fd, int fd2)
+{
+	struct stat	 st, st2;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    fstat(fd2, &st2) == 0 && S_ISSOCK(st2.st_mode);
+}
+
 /* Set up a pump; copy forces the buffer path.  Returns 0 or -1. */
 static int
 pump_init(struct pump *p, int src, int dst, int copy)
@@ -76,6 +88,11 @@ pump_init(struct pump *p, int src, int dst, int copy)
 	p->src = src;
 	p->dst = dst;
 	p->pipefd[0] = p->pipefd[1] = -1;
+	if (!copy && can_sendfile(src, dst)) {
+		/* One call a chunk, and the file's pages are never copied. */
+		p->sendfile = 1;
+		return 0;
+	}
 	p->splice = !copy && can_splice(src, 0) && can_splice(dst, 1) &&
 	    pipe2(p->pipefd, O_CLOEXEC | O_NONBLOCK) == 0;
 	if (p->splice) {
@@ -102,6 +119,8 @@ pump_free(struct pump *p)
 static int
 pump_pending(const struct pump *p)
 {
+	if (p->sendfile)
+		return !p->eof;	/* the rest of the file waits */
 	return p->splice ? p->inpipe > 0 : p->off < p->len;
 }
 
@@ -183,7 +202,13 @@ pump_flush(struct pump *p, char *err, size_t errlen)
 
 	if (!pump_pending(p))
 		return 0;
-	if (p->splice)
+	if (p->sendfile) {
+		n = sendfile(p->dst, p->src, NULL, PIPE_SIZE);
+		if (n == 0)
+			p->eof = 1;
+		else if (n > 0)
+			p->bytes += (uint64_t)n;
+	} else if (p->splice)
 		n = splice(p->pipefd[0], NULL, p->dst, NULL, p->inpipe,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	else if (p->messages)
@@ -198,7 +223,7 @@ pump_flush(struct pump *p, char *err, size_t errlen)
 	}
 	if (p->splice)
 		p->inpipe -= (size_t)n;
-	else
+	else if (!p->sendfile)
 		p->off += (size_t)n;
 	return (int)(n > 0 ? n : 0);
 }

@@ -333,9 +333,8 @@ conn_read(struct server *s, struct conn *c)
 
 	while (!c->eof && c->len - c->off < OUT_HIGH && rounds++ < 16) {
 		/* discard: MSG_TRUNC drops TCP data without copying it */
-		n = recv(c->fd, s->scratch, s->o->mode == SERVE_DISCARD ?
-		    (size_t)1 << 30 : SCRATCH, s->o->mode == SERVE_DISCARD ?
-		    MSG_TRUNC : 0);
+		n = recv(c->fd, s->scratch, SCRATCH,
+		    s->o->mode == SERVE_DISCARD ? MSG_TRUNC : 0);
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
