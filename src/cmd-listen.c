@@ -323,6 +323,7 @@ listen_once(int lfd, const struct listen_opts *o)
 	so.listen_fd = -1;
 	so.client_fd = fd;
 	so.client_sa = (struct sockaddr *)&ss;
+	so.client_salen = len;
 	so.mode = o->mode;
 	so.max_conns = 1;
 	so.idle_ms = o->wait_ms;

@@ -32,7 +32,7 @@
 
 struct conn {
 	int		 fd;
-	char		 peer[NET_ADDRSTRLEN + 16];
+	struct sockaddr_storage	 sa;	/* named only when a message needs it */
 	char		*out;		/* output the client has not taken */
 	size_t		 off, len, cap;
 	char		*line;		/* time mode: the line so far */
@@ -231,16 +231,20 @@ conn_flush(struct server *s, struct conn *c)
 static void
 conn_close(struct server *s, struct conn *c, const char *why)
 {
-	char	 in[32], out[32];
+	char	 in[32], out[32], who[NET_ADDRSTRLEN + 16];
 
+	if (why != NULL || sk_verbosity > 0)
+		peer_name((struct sockaddr *)&c->sa, who, sizeof who);
 	if (why != NULL)
-		sk_warnx("listen: connection from %s: %s", c->peer, why);
-	if (s->o->mode == SERVE_DISCARD)
+		sk_warnx("listen: connection from %s: %s", who, why);
+	if (sk_verbosity == 0)
+		;
+	else if (s->o->mode == SERVE_DISCARD)
 		sk_verbose("connection from %s closed: discarded %s bytes",
-		    c->peer, fmt_count(c->in_bytes, in, sizeof in));
+		    who, fmt_count(c->in_bytes, in, sizeof in));
 	else
 		sk_verbose("connection from %s closed: %s bytes in, %s out",
-		    c->peer, fmt_count(c->in_bytes, in, sizeof in),
+		    who, fmt_count(c->in_bytes, in, sizeof in),
 		    fmt_count(c->out_bytes, out, sizeof out));
 	close(c->fd);
 	if (c->prev != NULL)
@@ -357,41 +361,53 @@ conn_read(struct server *s, struct conn *c)
 	conn_update(s, c);
 }
 
-/* Take a new client: check the list and the limit, then serve it. */
+/* Close a client we will not serve, saying why. */
 static void
-conn_new(struct server *s, int fd, const struct sockaddr *sa)
+conn_refuse(int fd, const struct sockaddr *sa, const char *what,
+    const char *why)
 {
-	struct conn	*c;
-	char		 who[NET_ADDRSTRLEN + 16], rule[128];
-	const char	*why;
+	char	 who[NET_ADDRSTRLEN + 16];
 
 	peer_name(sa, who, sizeof who);
+	sk_warnx("listen: connection from %s %s (%s)", who, what, why);
+	close(fd);
+}
+
+/* Take a new client: check the list and the limit, then serve it. */
+static void
+conn_new(struct server *s, int fd, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	struct conn	*c;
+	char		 why[128], who[NET_ADDRSTRLEN + 16];
+
 	if (s->o->acl != NULL &&
-	    (why = net_acl_check(s->o->acl, sa, rule, sizeof rule)) != NULL) {
-		sk_warnx("listen: connection from %s denied (%s)", who, why);
-		close(fd);
+	    net_acl_check(s->o->acl, sa, why, sizeof why) != NULL) {
+		conn_refuse(fd, sa, "denied", why);
 		return;
 	}
 	if (s->nconns >= s->o->max_conns) {
-		sk_warnx("listen: connection from %s refused: already serving "
-		    "%d (--max-conns)", who, s->nconns);
-		close(fd);
+		snprintf(why, sizeof why, "already serving %d: --max-conns",
+		    s->nconns);
+		conn_refuse(fd, sa, "refused", why);
 		return;
 	}
 	if ((c = calloc(1, sizeof *c)) == NULL) {
-		sk_warn("listen: connection from %s", who);
-		close(fd);
+		conn_refuse(fd, sa, "refused", strerror(errno));
 		return;
 	}
 	c->fd = fd;
-	snprintf(c->peer, sizeof c->peer, "%s", who);
+	memcpy(&c->sa, sa, salen < sizeof c->sa ? salen : sizeof c->sa);
 	c->last = now_ms();
 	c->next = s->conns;
 	if (s->conns != NULL)
 		s->conns->prev = c;
 	s->conns = c;
 	s->nconns++;
-	sk_verbose("connection from %s", who);
+	if (sk_verbosity > 0) {
+		peer_name(sa, who, sizeof who);
+		sk_verbose("connection from %s", who);
+	}
 	if (s->o->mode == SERVE_RELAY && s->in_eof)
 		shutdown(fd, SHUT_WR);
 	conn_read(s, c);	/* the data is often there already */
@@ -420,7 +436,7 @@ accept_ready(struct server *s)
 			}
 			return;
 		}
-		conn_new(s, fd, (struct sockaddr *)&ss);
+		conn_new(s, fd, (struct sockaddr *)&ss, len);
 	}
 }
 
@@ -551,7 +567,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 		goto done;
 	}
 	if (o->client_fd != -1)
-		conn_new(&s, o->client_fd, o->client_sa);
+		conn_new(&s, o->client_fd, o->client_sa, o->client_salen);
 	while (!s.failed) {
 		if (!s.accepting && s.nconns == 0) {
 			rc = 0;
