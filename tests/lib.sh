@@ -20,7 +20,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-plan() { echo "1..$1"; }
+_planned=
+plan() { echo "1..$1"; _planned=1; }
 
 # skip_all REASON: the whole file cannot run here (exit 77 = skipped; tests/run.sh tells the TAP driver).
 skip_all() { echo "1..0 # SKIP $1"; exit 77; }
@@ -95,4 +96,32 @@ make_netns() {
 	ip -n "$1" link set lo up
 }
 
-done_testing() { [ $_failed = 0 ]; }
+# done_testing: print the plan if plan was not called; fail if any check did.
+done_testing() {
+	[ -n "$_planned" ] || echo "1..$_n"
+	[ $_failed = 0 ]
+}
+
+# The Python peers of tests/peer.py (a half-closing server, a resetter...).
+PEER="python3 $srcdir/peer.py"
+
+# socat_port ERRFILE: the port from socat -d -d's "listening on AF=2 A:PORT".
+socat_port() {
+	wait_for_line "$1" 'listening on ' 5 || return 1
+	sed -n 's/.*listening on .*:\([0-9][0-9]*\)$/\1/p' "$1" | head -n 1
+}
+
+# digest FILE: the SHA-256 of FILE (or stdin).
+digest() { sha256sum "$@" | cut -c1-64; }
+
+# wait_listening PORT: until something accepts on 127.0.0.1 PORT (ncat
+# cannot report a port-0 listener's port, so tests give it a free one).
+wait_listening() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.05; _i=$((_i + 1))
+	done
+	return 1
+}
+
