@@ -4,7 +4,8 @@ ncat and socat cannot play.  Servers listen on 127.0.0.1 port 0 and say
 "Listening on 127.0.0.1 PORT" on stderr, as sockkit does.
 
   peer.py eofreply          read until EOF, then answer "got N bytes\\n"
-  peer.py hold              accept and read, never answer or close
+  peer.py hold              accept and read, never answer; close only
+                            20 seconds after EOF
   peer.py rst               send "hello\\n", wait for a line, then reset
   peer.py rst-client PORT   connect, send 64 KiB, then reset
   peer.py halfclose PORT    connect, send "x", shut down writing, copy
@@ -14,6 +15,7 @@ Every peer gives up after 20 seconds so that no test can hang on it.
 import socket
 import struct
 import sys
+import time
 
 
 def server():
@@ -54,6 +56,7 @@ def main():
     elif mode == "hold":
         c = server()
         read_all(c)
+        time.sleep(20)
     elif mode == "rst":
         c = server()
         c.sendall(b"hello\n")
