@@ -58,8 +58,12 @@ static int
 can_splice(int fd, int writing)
 {
 	struct stat	 st;
+	int		 fl;
 
 	if (fstat(fd, &st) == -1)
+		return 0;
+	/* splice(2) fails with EINVAL on a file opened for appending (>>). */
+	if (writing && ((fl = fcntl(fd, F_GETFL)) == -1 || (fl & O_APPEND)))
 		return 0;
 	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
 	    S_ISREG(st.st_mode))
