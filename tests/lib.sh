@@ -53,7 +53,10 @@ like() {	# like TEXT EXTENDED-REGEX DESCRIPTION
 skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $1"; }
 
 # bg CMD...: run in the background, remember it for cleanup; sets $!.
-bg() { "$@" & _pids="$_pids $!"; }
+# Its stdin is bg's own ("bg cmd <file" works; without "<&0" bash would
+# give a background command /dev/null), and the tests' stdin is /dev/null.
+bg() { "$@" <&0 & _pids="$_pids $!"; }
+exec </dev/null
 
 # wait_for_line FILE REGEX [SECONDS]: until FILE holds a matching line.
 wait_for_line() {
