@@ -332,10 +332,13 @@ conn_read(struct server *s, struct conn *c)
 	int	 rounds = 0;
 
 	while (!c->eof && c->len - c->off < OUT_HIGH && rounds++ < 16) {
-		/* discard: MSG_TRUNC drops TCP data without copying it */
-		n = recv(c->fd, s->scratch, s->o->mode == SERVE_DISCARD ?
-		    (size_t)1 << 30 : SCRATCH, s->o->mode == SERVE_DISCARD ?
-		    MSG_TRUNC : 0);
+		/*
+		 * discard: MSG_TRUNC drops TCP data without copying it.  The
+		 * length must still be the buffer's: a Unix stream socket
+		 * ignores MSG_TRUNC and copies all it is asked for.
+		 */
+		n = recv(c->fd, s->scratch, SCRATCH, s->o->mode ==
+		    SERVE_DISCARD ? MSG_TRUNC : 0);
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
