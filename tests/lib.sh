@@ -13,6 +13,15 @@ _netns=
 
 cleanup() {
 	for p in $_pids; do kill "$p" 2>/dev/null; done
+	# Bounded: whatever ignores SIGTERM for 5 s gets SIGKILL.
+	_i=0
+	while [ $_i -lt 100 ]; do
+		_alive=
+		for p in $_pids; do kill -0 "$p" 2>/dev/null && _alive=1; done
+		[ -z "$_alive" ] && break
+		sleep 0.05; _i=$((_i + 1))
+	done
+	for p in $_pids; do kill -9 "$p" 2>/dev/null; done
 	for p in $_pids; do wait "$p" 2>/dev/null; done
 	for ns in $_netns; do ip netns del "$ns" 2>/dev/null; done
 	rm -rf "$TMP"
