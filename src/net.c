@@ -193,7 +193,7 @@ connect_wait(int fd, long timeout_ms, void (*on_wait)(int, long, void *),
 			if (left < step)
 				step = (int)left;
 		}
-		n = poll(&pfd, 1, step);
+		n = sk_poll(&pfd, 1, step);
 		if (n == -1)
 			return -1;	/* EINTR: the caller was interrupted */
 		if (n > 0)

@@ -360,7 +360,7 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 			break;
 		}
 		relay_poll_set(&in, &out, pfd);
-		n = poll(pfd, 3, next_timeout(o, last, eof_at));
+		n = sk_poll(pfd, 3, next_timeout(o, last, eof_at));
 		if (n == -1 && errno == EINTR && sk_interrupted) {
 			snprintf(err, errlen, "interrupted");
 			break;

@@ -119,7 +119,7 @@ serve_accept_one(int lfd, const struct net_acl *acl, struct sockaddr *sa,
 					return -1;
 				}
 				if (errno == EAGAIN)
-					poll(&pfd, 1, -1);
+					sk_poll(&pfd, 1, -1);
 				continue;
 			}
 			snprintf(err, errlen, "accept: %s", strerror(errno));
@@ -569,7 +569,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			    (int)(o->idle_ms / 4 + 1) : 250;
 		if (s.paused_until != 0)
 			timeout = 100;
-		n = epoll_wait(s.ep, evs, EVENTS, timeout);
+		n = sk_epoll_wait(s.ep, evs, EVENTS, timeout);
 		if (n == -1 && errno != EINTR) {
 			snprintf(err, errlen, "epoll_wait: %s", strerror(errno));
 			break;

@@ -20,8 +20,6 @@ static const struct cmd_entry *cmd_table[] = {
 	NULL
 };
 
-volatile int sk_interrupted;
-
 static void	usage(FILE *);
 static int	lookup(const char *, const struct cmd_entry **);
 static int	edit_distance(const char *, const char *);
