@@ -83,15 +83,23 @@ listen_port() {
 	sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1
 }
 
-# wait_pid PID [SECONDS]: wait for PID to end, kill it after SECONDS;
-# returns its exit status (or 124 when it had to be killed).
+# wait_pid PID [SECONDS]: wait for PID to end, kill it after SECONDS
+# (SIGTERM, then SIGKILL 2 s later); returns its exit status, or 124 when
+# it had to be killed.
 wait_pid() {
 	_i=0; _max=$(( ${2:-10} * 20 ))
 	while kill -0 "$1" 2>/dev/null && [ $_i -lt $_max ]; do
 		sleep 0.05; _i=$((_i + 1))
 	done
 	if kill -0 "$1" 2>/dev/null; then
-		kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; return 124
+		kill "$1" 2>/dev/null
+		_i=0
+		while kill -0 "$1" 2>/dev/null && [ $_i -lt 40 ]; do
+			sleep 0.05; _i=$((_i + 1))
+		done
+		kill -9 "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
+		return 124
 	fi
 	wait "$1"
 }
