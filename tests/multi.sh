@@ -110,4 +110,21 @@ is "$got" "" "--max-conns 2: the third client gets no echo"
 like "$(cat "$TMP/max.err")" "^sockkit: listen: connection from 127\.0\.0\.1 port [0-9]+ refused: already serving 2 \(--max-conns\)$" \
     "--max-conns 2: the server says why the third was refused"
 
+# -k takes all the descriptors the hard limit allows: with a soft limit of
+# 32, 40 clients that stay and one more are all served.
+if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -gt 100 ]; then
+	bg bash -c 'ulimit -Sn 32 && exec "$0" listen -k --mode echo 127.0.0.1 0' "$SOCKKIT" \
+	    >/dev/null 2>"$TMP/lim.err"
+	port=$(listen_port "$TMP/lim.err")
+	for i in $(seq 1 40); do
+		bg "$SOCKKIT" connect 127.0.0.1 "$port" <&4 >/dev/null 2>&1
+	done
+	got=$(printf 'one more' | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port")
+	is "$got" "one more" "-k with ulimit -Sn 32: the 41st client is served"
+	is "$(grep -c 'Too many open files' "$TMP/lim.err")" 0 "-k with ulimit -Sn 32: never out of descriptors"
+else
+	skip "needs a hard descriptor limit over 100"
+	skip "needs a hard descriptor limit over 100"
+fi
+
 done_testing
