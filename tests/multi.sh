@@ -110,6 +110,24 @@ is "$got" "" "--max-conns 2: the third client gets no echo"
 like "$(cat "$TMP/max.err")" "^sockkit: listen: connection from 127\.0\.0\.1 port [0-9]+ refused: already serving 2 \(--max-conns\)$" \
     "--max-conns 2: the server says why the third was refused"
 
+# Clients that reset while stdin is being sent to everyone: a client
+# closed while sending to it may still have events waiting in the same
+# round; the server must survive them and go on serving.
+bg bash -c 'yes "to all clients" | exec "$0" listen -k 127.0.0.1 0' "$SOCKKIT" >/dev/null 2>"$TMP/storm.err"
+spid=$!
+port=$(listen_port "$TMP/storm.err")
+for r in 1 2 3 4 5 6; do
+	pids=
+	for i in $(seq 1 20); do
+		timeout 10 $PEER rst-client "$port" >/dev/null 2>&1 &
+		pids="$pids $!"
+	done
+	wait_all $pids
+done
+got=$(timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" 2>/dev/null </dev/null | head -n 1)
+is "$got" "to all clients" "relay -k: after 120 clients reset mid-broadcast, the next one is served"
+is "$(grep -c AddressSanitizer "$TMP/storm.err")" 0 "relay -k: no memory error while clients reset"
+
 # -k takes all the descriptors the hard limit allows: with a soft limit of
 # 32, 40 clients that stay and one more are all served.
 if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -gt 100 ]; then
