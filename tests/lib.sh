@@ -122,8 +122,10 @@ done_testing() {
 	[ $_failed = 0 ]
 }
 
-# The Python peers of tests/peer.py (a half-closing server, a resetter...).
-PEER="python3 $srcdir/peer.py"
+# The Python peers of tests/peer.py (a half-closing server, a resetter...),
+# run by the interpreter itself: version-manager shims cost ~0.3 s a call.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PYTHON=python3
+PEER="$PYTHON $srcdir/peer.py"
 
 # socat_port ERRFILE: the port from socat -d -d's "listening on AF=2 A:PORT".
 socat_port() {

@@ -7,7 +7,9 @@ ncat and socat cannot play.  Servers listen on 127.0.0.1 port 0 and say
   peer.py hold              accept and read, never answer; close only
                             20 seconds after EOF
   peer.py rst               send "hello\\n", wait for a line, then reset
-  peer.py rst-client PORT   connect, send 64 KiB, then reset
+  peer.py rst-client PORT [N]
+                            connect, send 64 KiB, then reset; N clients,
+                            20 at a time
   peer.py halfclose PORT    connect, send "x", shut down writing, copy
                             everything received to stdout
 Every peer gives up after 20 seconds so that no test can hang on it.
@@ -68,9 +70,15 @@ def main():
             buf += b
         reset(c)
     elif mode == "rst-client":
-        c = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
-        c.sendall(b"r" * 65536)
-        reset(c)
+        port, n = int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 1
+        for _ in range(0, n, 20):
+            batch = [socket.create_connection(("127.0.0.1", port))
+                     for _ in range(min(20, n))]
+            for c in batch:
+                c.sendall(b"r" * 65536)
+            for c in batch:
+                reset(c)
+            n -= len(batch)
     elif mode == "halfclose":
         c = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
         c.sendall(b"x")
