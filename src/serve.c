@@ -38,6 +38,7 @@ struct conn {
 	char		*line;		/* time mode: the line so far */
 	size_t		 linelen;
 	int		 eof;		/* the client has sent FIN */
+	int		 closed;	/* on the dead list, see conn_close */
 	uint32_t	 events;	/* what epoll watches now */
 	int64_t		 last;
 	uint64_t	 in_bytes, out_bytes;
@@ -48,6 +49,7 @@ struct server {
 	const struct serve_opts	*o;
 	int			 ep;
 	struct conn		*conns;
+	struct conn		*dead;		/* closed, freed by conn_reap */
 	int			 nconns;
 	int			 accepting;
 	int			 in_watched;	/* stdin is in the epoll set */
@@ -62,6 +64,7 @@ struct server {
 static char listen_tag, stdin_tag;	/* epoll data for the non-clients */
 
 static void	conn_close(struct server *, struct conn *, const char *);
+static void	conn_reap(struct server *);
 static int	conn_flush(struct server *, struct conn *);
 static void	conn_update(struct server *, struct conn *);
 static void	conn_read(struct server *, struct conn *);
@@ -228,6 +231,12 @@ conn_flush(struct server *s, struct conn *c)
 	return 0;
 }
 
+/*
+ * Close c and take it off the list.  Its memory waits for conn_reap():
+ * c may be closed on behalf of another event (stdin_ready() sending to
+ * every client), and later events of the same epoll_wait() round may
+ * still point at it.
+ */
 static void
 conn_close(struct server *s, struct conn *c, const char *why)
 {
@@ -250,9 +259,23 @@ conn_close(struct server *s, struct conn *c, const char *why)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	s->nconns--;
-	free(c->out);
-	free(c->line);
-	free(c);
+	c->closed = 1;
+	c->next = s->dead;
+	s->dead = c;
+}
+
+/* Free the connections closed since the last call. */
+static void
+conn_reap(struct server *s)
+{
+	struct conn	*c;
+
+	while ((c = s->dead) != NULL) {
+		s->dead = c->next;
+		free(c->out);
+		free(c->line);
+		free(c);
+	}
 }
 
 /*
@@ -492,6 +515,8 @@ dispatch(struct server *s, struct epoll_event *ev)
 		stdin_ready(s);
 		return;
 	}
+	if (c->closed)
+		return;
 	if (ev->events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
 		if (conn_flush(s, c) == -1)
 			return;
@@ -593,10 +618,12 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			next_scan = now_ms() + (o->idle_ms < 1000 ?
 			    o->idle_ms / 4 : 250);
 		}
+		conn_reap(&s);
 	}
 done:
 	while (s.conns != NULL)
 		conn_close(&s, s.conns, NULL);
+	conn_reap(&s);
 	if (s.ep > 0)
 		close(s.ep);
 	free(s.scratch);
