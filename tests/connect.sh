@@ -156,6 +156,24 @@ is "$?" 0 "stdout opened with >>: exit 0"
 is "$(cat "$TMP/app")" "$(printf 'before\nappended')" "stdout opened with >>: data appended"
 is "$(cat "$TMP/app.err")" "" "stdout opened with >>: no error"
 
+# stdin or stdout closed: the socket must not take fd 0 or 1 (it would
+# then send the peer's data back to it).
+bg sh -c "printf 'from server\n' | exec \"\$0\" listen 127.0.0.1 0" "$SOCKKIT" >"$TMP/cl.out" 2>"$TMP/cl.err"
+pid=$!
+port=$(listen_port "$TMP/cl.err")
+timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" <&- >"$TMP/cl.got" 2>&1
+is "$?" 0 "stdin closed: exit 0"
+wait_pid "$pid" 10
+is "$(cat "$TMP/cl.out")" "" "stdin closed: nothing sent to the peer"
+is "$(cat "$TMP/cl.got")" "from server" "stdin closed: the peer's data on stdout"
+bg "$SOCKKIT" listen 127.0.0.1 0 <"$TMP/1m" >"$TMP/cl.out" 2>"$TMP/cl.err"
+pid=$!
+port=$(listen_port "$TMP/cl.err")
+timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" </dev/null >&- 2>"$TMP/cl.got"
+is "$?" 1 "stdout closed: exit 1"
+wait_pid "$pid" 10
+is "$(wc -c <"$TMP/cl.out")" 0 "stdout closed: nothing sent back to the peer"
+
 # stdout closed early: SIGPIPE must not kill sockkit.
 head -c 4194304 /dev/zero >"$TMP/4m"
 bg sh -c "exec \"\$0\" listen 127.0.0.1 0 <\"\$1\"" "$SOCKKIT" "$TMP/4m" 2>"$TMP/pipe.err"
