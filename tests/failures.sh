@@ -82,7 +82,7 @@ got=$(printf six | timeout 10 "$SOCKKIT" connect ::1 "$port" 2>/dev/null)
 is "$got" "" "-k --deny ::1: that client gets nothing"
 like "$(cat "$TMP/denyk.err")" "connection from ::1 port [0-9]+ denied \(--deny ::1\)$" "-k --deny: the server says denied"
 serve allow -k --mode echo --allow 10.0.0.0/8 127.0.0.1 0
-got=$(printf x | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port")
+got=$(printf x | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" 2>/dev/null)
 is "$got" "" "--allow elsewhere: the client gets nothing"
 wait_for_line "$TMP/allow.err" denied 5
 like "$(cat "$TMP/allow.err")" "connection from 127\.0\.0\.1 port [0-9]+ denied \(not in any --allow block\)$" \
@@ -140,7 +140,7 @@ is "$?" 143 "SIGTERM ends a busy listen -k (and sockkit dies by it)"
 
 # Timed out: a port dropped by nftables inside a network namespace.
 if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! command -v ip >/dev/null; then
-	for i in 1 2 3 4 5; do skip "timeout tests need root, ip and nft"; done
+	for i in 1 2 3 4 5 6 7; do skip "timeout tests need root, ip and nft"; done
 	done_testing; exit
 fi
 ns=sk-$$-x
@@ -149,6 +149,7 @@ table inet sktest {
 	chain input {
 		type filter hook input priority 0; policy accept;
 		tcp dport 9 drop
+		tcp dport 10 reject with icmp type host-unreachable
 	}
 }
 NFT
@@ -161,12 +162,17 @@ then
 	nsx timeout 20 "$SOCKKIT" connect -z -v -w 1 127.0.0.1 9 </dev/null 2>"$TMP/err"
 	is "$?" 1 "dropped port, -z -w 1: exit 1"
 	like "$(cat "$TMP/err")" "port 9: timed out after 1 s" "dropped port, -z -v: says timed out"
+	# Unreachable: ICMP host unreachable from nftables.
+	nsx timeout 20 "$SOCKKIT" connect -z -v -w 5 127.0.0.1 10 </dev/null 2>"$TMP/err"
+	is "$?" 1 "unreachable, -z: exit 1"
+	like "$(cat "$TMP/err")" "^sockkit: connect 127\.0\.0\.1 port 10: No route to host$" \
+	    "unreachable, -z -v: says why"
 	# Without -w the kernel retries the SYN; -v says so.  (Stopped early.)
 	nsx timeout 4 "$SOCKKIT" connect -v 127.0.0.1 9 </dev/null 2>"$TMP/err"
 	like "$(cat "$TMP/err")" "the kernel is retrying the SYN \([0-9]+ retransmissions? so far; -w SECS gives up sooner\)" \
 	    "dropped port, no -w: -v says the kernel is retrying"
 else
-	for i in 1 2 3 4 5; do skip "could not set up a network namespace with nftables"; done
+	for i in 1 2 3 4 5 6 7; do skip "could not set up a network namespace with nftables"; done
 fi
 
 done_testing
