@@ -132,6 +132,19 @@ wait_pid "$pid" 10
 is "$?" 0 "-U --mode discard with a big client buffer: exit 0"
 like "$(cat "$TMP/disc.err")" "closed: discarded 16,777,216 bytes$" "-U --mode discard: every byte counted"
 
+# -z over -U, and a listener stopped while it waits removes its file.
+ulisten z -k --mode discard
+"$SOCKKIT" connect -z -v -U "$S" 2>"$TMP/err"
+is "$?" 0 "connect -z -U: exit 0"
+is "$(cat "$TMP/err")" "sockkit: Connection to $S succeeded" "connect -z -v -U: says so"
+kill "$pid"; wait_pid "$pid" 5
+ulisten wait
+kill "$pid"
+wait_pid "$pid" 5
+is "$?" 143 "listen -U waiting for a client: SIGTERM ends it"
+[ ! -e "$S" ]
+ok $? "listen -U waiting for a client: the socket file is removed"
+
 # SOCK_SEQPACKET keeps message boundaries.
 rm -f "$S"
 bg "$SOCKKIT" listen --seqpacket -U "$S" </dev/null >"$TMP/sp.out" 2>"$TMP/sp.err"
