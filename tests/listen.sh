@@ -49,6 +49,11 @@ is "$?" 1 "-6: an IPv4 client is refused"
 "$SOCKKIT" connect -z ::1 "$port"
 is "$?" 0 "-6: an IPv6 client is accepted"
 
+# ADDRESS in brackets.
+serve br --mode echo '[::1]' 0
+like "$(head -n 1 "$TMP/br.err")" "^Listening on ::1 $port$" "listen [::1]: Listening on ::1"
+is "$(printf br | timeout 10 "$SOCKKIT" connect ::1 "$port")" "br" "listen [::1]: serves"
+
 # Data both ways in one connection, with stdin from a file.
 head -c 300000 /dev/urandom >"$TMP/f"
 bg "$SOCKKIT" listen -v 127.0.0.1 0 <"$TMP/f" >"$TMP/b.out" 2>"$TMP/b.err"
