@@ -149,7 +149,7 @@ like "$(cat "$TMP/svc.err")" "connect 127\.0\.0\.1 port 9: " "a service name is 
 
 # stdout opened for appending (>>): splice(2) refuses such files.
 printf 'before\n' >"$TMP/app"
-bg sh -c "printf 'appended\n' | \"\$0\" listen 127.0.0.1 0" "$SOCKKIT" 2>"$TMP/app2.err"
+bg "$SOCKKIT" listen 127.0.0.1 0 < <(printf 'appended\n') 2>"$TMP/app2.err"
 port=$(listen_port "$TMP/app2.err")
 timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" </dev/null >>"$TMP/app" 2>"$TMP/app.err"
 is "$?" 0 "stdout opened with >>: exit 0"
@@ -158,7 +158,7 @@ is "$(cat "$TMP/app.err")" "" "stdout opened with >>: no error"
 
 # stdin or stdout closed: the socket must not take fd 0 or 1 (it would
 # then send the peer's data back to it).
-bg sh -c "printf 'from server\n' | exec \"\$0\" listen 127.0.0.1 0" "$SOCKKIT" >"$TMP/cl.out" 2>"$TMP/cl.err"
+bg "$SOCKKIT" listen 127.0.0.1 0 < <(printf 'from server\n') >"$TMP/cl.out" 2>"$TMP/cl.err"
 pid=$!
 port=$(listen_port "$TMP/cl.err")
 timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" <&- >"$TMP/cl.got" 2>&1
@@ -176,7 +176,7 @@ is "$(wc -c <"$TMP/cl.out")" 0 "stdout closed: nothing sent back to the peer"
 
 # stdout closed early: SIGPIPE must not kill sockkit.
 head -c 4194304 /dev/zero >"$TMP/4m"
-bg sh -c "exec \"\$0\" listen 127.0.0.1 0 <\"\$1\"" "$SOCKKIT" "$TMP/4m" 2>"$TMP/pipe.err"
+bg "$SOCKKIT" listen 127.0.0.1 0 <"$TMP/4m" 2>"$TMP/pipe.err"
 port=$(listen_port "$TMP/pipe.err")
 timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" </dev/null 2>"$TMP/pipe2.err" | head -c 1 >/dev/null
 rc=${PIPESTATUS[0]}

@@ -104,17 +104,21 @@ like "$(cat "$TMP/lrst.err")" "^sockkit: (recv from|send to) 127\.0\.0\.1 port [
 
 # stdout closed early: exit 1 with a message, never killed by SIGPIPE.
 head -c 4194304 /dev/zero >"$TMP/4m"
-bg sh -c '"$0" listen -k 127.0.0.1 0 | head -c 1 >/dev/null' "$SOCKKIT" 2>"$TMP/pk.err"
+# (stdout by process substitution, so that bg's pid is sockkit itself)
+bg "$SOCKKIT" listen -k 127.0.0.1 0 > >(exec head -c 1 >/dev/null) 2>"$TMP/pk.err"
+pid=$!
 port=$(listen_port "$TMP/pk.err")
 timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/4m" >/dev/null 2>&1
-wait_for_line "$TMP/pk.err" 'Broken pipe' 5
+wait_pid "$pid" 10
+is "$?" 1 "listen -k, stdout closed early: exit 1, not killed by SIGPIPE"
 like "$(cat "$TMP/pk.err")" "^sockkit: write to stdout: Broken pipe$" "listen -k, stdout closed early: says so"
-bg bash -c '"$0" listen 127.0.0.1 0 2>"$1" | head -c 1 >/dev/null
-	echo "${PIPESTATUS[0]}" >"$2"' "$SOCKKIT" "$TMP/p1.err" "$TMP/p1.rc"
+bg "$SOCKKIT" listen 127.0.0.1 0 > >(exec head -c 1 >/dev/null) 2>"$TMP/p1.err"
+pid=$!
 port=$(listen_port "$TMP/p1.err")
 timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/4m" >/dev/null 2>&1
-wait_for_line "$TMP/p1.rc" . 10
-is "$(cat "$TMP/p1.rc")" 1 "listen, stdout closed early: exit 1, not killed by SIGPIPE"
+wait_pid "$pid" 10
+is "$?" 1 "listen, stdout closed early: exit 1, not killed by SIGPIPE"
+like "$(cat "$TMP/p1.err")" "^sockkit: write to stdout: Broken pipe$" "listen, stdout closed early: says so"
 
 # Signals end sockkit even while it is busy moving data.
 lost=0

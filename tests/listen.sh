@@ -82,7 +82,7 @@ is "$(digest "$TMP/h.got")" "$(digest "$TMP/8m")" "half-closing client: the whol
 is "$(cat "$TMP/h.out")" "x" "half-closing client: its byte arrived"
 
 # The same with stdin from a pipe (splice from a pipe).
-bg sh -c "cat \"\$1\" | exec \"\$0\" listen 127.0.0.1 0" "$SOCKKIT" "$TMP/8m" >"$TMP/h.out" 2>"$TMP/h.err"
+bg "$SOCKKIT" listen 127.0.0.1 0 < <(exec cat "$TMP/8m") >"$TMP/h.out" 2>"$TMP/h.err"
 port=$(listen_port "$TMP/h.err")
 timeout 20 $PEER halfclose "$port" >"$TMP/h.got"
 is "$(digest "$TMP/h.got")" "$(digest "$TMP/8m")" "stdin from a pipe: the whole file arrived"
@@ -109,7 +109,7 @@ got=$(printf again | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port")
 is "$got" "again" "-k -w: the server still serves the next client"
 
 # -x and -C on the listening side.
-bg sh -c "printf 'l1\nl2\n' | exec \"\$0\" listen -C -x 127.0.0.1 0" "$SOCKKIT" >"$TMP/x.out" 2>"$TMP/x.err"
+bg "$SOCKKIT" listen -C -x 127.0.0.1 0 < <(printf 'l1\nl2\n') >"$TMP/x.out" 2>"$TMP/x.err"
 pid=$!
 port=$(listen_port "$TMP/x.err")
 printf 'ping' | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" >"$TMP/x.got"

@@ -113,7 +113,8 @@ like "$(cat "$TMP/max.err")" "^sockkit: listen: connection from 127\.0\.0\.1 por
 # Clients that reset while stdin is being sent to everyone: a client
 # closed while sending to it may still have events waiting in the same
 # round; the server must survive them and go on serving.
-bg bash -c 'yes "to all clients" | exec "$0" listen -k 127.0.0.1 0' "$SOCKKIT" >/dev/null 2>"$TMP/storm.err"
+# (stdin by process substitution, so that bg's pid is sockkit itself)
+bg "$SOCKKIT" listen -k 127.0.0.1 0 < <(exec yes "to all clients") >/dev/null 2>"$TMP/storm.err"
 spid=$!
 port=$(listen_port "$TMP/storm.err")
 timeout 30 $PEER rst-client "$port" 120 >/dev/null 2>&1
