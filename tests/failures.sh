@@ -144,7 +144,7 @@ is "$?" 143 "SIGTERM ends a busy listen -k (and sockkit dies by it)"
 
 # Timed out: a port dropped by nftables inside a network namespace.
 if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! command -v ip >/dev/null; then
-	for i in 1 2 3 4 5 6 7; do skip "timeout tests need root, ip and nft"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11; do skip "namespace tests need root, ip and nft"; done
 	done_testing; exit
 fi
 ns=sk-$$-x
@@ -171,12 +171,29 @@ then
 	is "$?" 1 "unreachable, -z: exit 1"
 	like "$(cat "$TMP/err")" "^sockkit: connect 127\.0\.0\.1 port 10: No route to host$" \
 	    "unreachable, -z -v: says why"
+	# A name with two addresses (the namespace's own hosts file): each is
+	# tried in turn.
+	mkdir -p "/etc/netns/$ns"
+	printf '::1 twoaddr\n127.0.0.1 twoaddr\n' >"/etc/netns/$ns/hosts"
+	p=$(nsx "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	nsx timeout 20 "$SOCKKIT" connect -v twoaddr "$p" </dev/null 2>"$TMP/err"
+	is "$?" 1 "two addresses, both refused: exit 1"
+	first=$(sed -n 's/^sockkit: connecting to \(.*\) port .* for twoaddr$/\1/p' "$TMP/err" | head -n 1)
+	second=$(sed -n 's/^sockkit: connecting to \(.*\) port .* for twoaddr$/\1/p' "$TMP/err" | sed -n 2p)
+	is "$(grep -c "port $p: Connection refused" "$TMP/err")" 2 "two addresses, both refused: each says so"
+	bg ip netns exec "$ns" "$SOCKKIT" listen "$second" "$p" >"$TMP/two.out" 2>"$TMP/two.err"
+	wait_for_line "$TMP/two.err" '^Listening on ' 5
+	printf two | nsx timeout 20 "$SOCKKIT" connect -v twoaddr "$p" 2>"$TMP/err"
+	is "$?" 0 "two addresses, the second listening: exit 0"
+	like "$(cat "$TMP/err")" "^sockkit: connect $first port $p: Connection refused$" \
+	    "two addresses: the first ($first) refused, then..."
+	like "$(cat "$TMP/err")" "^sockkit: connected to $second port $p from " "...the second ($second) connected"
 	# Without -w the kernel retries the SYN; -v says so.  (Stopped early.)
 	nsx timeout 4 "$SOCKKIT" connect -v 127.0.0.1 9 </dev/null 2>"$TMP/err"
 	like "$(cat "$TMP/err")" "the kernel is retrying the SYN \([0-9]+ retransmissions? so far; -w SECS gives up sooner\)" \
 	    "dropped port, no -w: -v says the kernel is retrying"
 else
-	for i in 1 2 3 4 5 6 7; do skip "could not set up a network namespace with nftables"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11; do skip "could not set up a network namespace with nftables"; done
 fi
 
 done_testing

@@ -23,7 +23,11 @@ cleanup() {
 	done
 	for p in $_pids; do kill -9 "$p" 2>/dev/null; done
 	for p in $_pids; do wait "$p" 2>/dev/null; done
-	for ns in $_netns; do ip netns del "$ns" 2>/dev/null; done
+	for ns in $_netns; do
+		ip netns del "$ns" 2>/dev/null
+		rm -rf "/etc/netns/$ns"
+		rmdir /etc/netns 2>/dev/null	# only if nothing else is there
+	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -109,7 +113,8 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# make_netns NAME: a network namespace with loopback up, removed at exit.
+# make_netns NAME: a network namespace with loopback up, removed at exit
+# (with /etc/netns/NAME, where a test may give it its own hosts file).
 make_netns() {
 	ip netns add "$1" || return 1
 	_netns="$_netns $1"
