@@ -207,8 +207,10 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Block SIGINT and SIGTERM; the old mask goes to old.  Returns 1 when
- * one has already come (sk_interrupted set). */
+/*
+ * Block SIGINT and SIGTERM; the old mask goes to old.  Returns 1 when one
+ * has already come (sk_interrupted set).
+ */
 static int
 interrupt_block(sigset_t *old)
 {
