@@ -347,6 +347,7 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.listen_fd = lfd;
 	so.client_fd = -1;
 	so.mode = o->mode;
+	so.keep = 1;
 	so.max_conns = o->max_conns > 0 ? (int)o->max_conns : 100;
 	so.idle_ms = o->wait_ms;
 	so.acl = &o->acl;

@@ -42,6 +42,7 @@ struct pump {
 	int		 eof;		/* the source is done */
 	int		 dump;		/* '>' or '<' for -x, else 0 */
 	int		 crlf;
+	int		 last_cr;	/* -C: the last byte read was CR */
 	int		 messages;
 	uint64_t	 bytes;		/* read from src so far */
 	uint64_t	 dumped;	/* bytes shown by -x so far */
@@ -60,8 +61,12 @@ static int
 can_splice(int fd, int writing)
 {
 	struct stat	 st;
+	int		 fl;
 
 	if (fstat(fd, &st) == -1)
+		return 0;
+	/* splice(2) fails with EINVAL on a file opened for appending (>>). */
+	if (writing && ((fl = fcntl(fd, F_GETFL)) == -1 || (fl & O_APPEND)))
 		return 0;
 	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
 	    S_ISREG(st.st_mode))
@@ -124,16 +129,21 @@ pump_pending(const struct pump *p)
 	return p->splice ? p->inpipe > 0 : p->off < p->len;
 }
 
-/* Copy src into p->buf with LF turned into CRLF; returns the new length. */
+/*
+ * Copy src to dst with LF turned into CRLF; returns the new length.
+ * *cr says whether the byte before src was CR, which may have come in the
+ * previous read, and is updated for the next one.
+ */
 static size_t
-to_crlf(char *dst, const char *src, size_t n)
+to_crlf(char *dst, const char *src, size_t n, int *cr)
 {
 	size_t	 i, o = 0;
 
 	for (i = 0; i < n; i++) {
-		if (src[i] == '\n' && (i == 0 || src[i - 1] != '\r'))
+		if (src[i] == '\n' && !*cr)
 			dst[o++] = '\r';
 		dst[o++] = src[i];
+		*cr = src[i] == '\r';
 	}
 	return o;
 }
@@ -179,8 +189,8 @@ pump_fill(struct pump *p, char *err, size_t errlen)
 		return n;
 	}
 	p->off = 0;
-	p->len = p->crlf ? to_crlf(p->buf, p->buf + PUMP_BUFSIZE, (size_t)n) :
-	    (size_t)n;
+	p->len = p->crlf ? to_crlf(p->buf, p->buf + PUMP_BUFSIZE, (size_t)n,
+	    &p->last_cr) : (size_t)n;
 	if (p->dump) {
 		hexdump_chunk(stderr, p->dump, p->dumped, p->buf, p->len);
 		p->dumped += p->len;
@@ -375,7 +385,7 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 			break;
 		}
 		relay_poll_set(&in, &out, pfd);
-		n = poll(pfd, 3, next_timeout(o, last, eof_at));
+		n = sk_poll(pfd, 3, next_timeout(o, last, eof_at));
 		if (n == -1 && errno == EINTR && sk_interrupted) {
 			snprintf(err, errlen, "interrupted");
 			break;

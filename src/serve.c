@@ -38,6 +38,7 @@ struct conn {
 	char		*line;		/* time mode: the line so far */
 	size_t		 linelen;
 	int		 eof;		/* the client has sent FIN */
+	int		 closed;	/* on the dead list, see conn_close */
 	uint32_t	 events;	/* what epoll watches now */
 	int64_t		 last;
 	uint64_t	 in_bytes, out_bytes;
@@ -48,6 +49,7 @@ struct server {
 	const struct serve_opts	*o;
 	int			 ep;
 	struct conn		*conns;
+	struct conn		*dead;		/* closed, freed by conn_reap */
 	int			 nconns;
 	int			 accepting;
 	int			 in_watched;	/* stdin is in the epoll set */
@@ -62,6 +64,7 @@ struct server {
 static char listen_tag, stdin_tag;	/* epoll data for the non-clients */
 
 static void	conn_close(struct server *, struct conn *, const char *);
+static void	conn_reap(struct server *);
 static int	conn_flush(struct server *, struct conn *);
 static void	conn_update(struct server *, struct conn *);
 static void	conn_read(struct server *, struct conn *);
@@ -119,7 +122,7 @@ serve_accept_one(int lfd, const struct net_acl *acl, struct sockaddr *sa,
 					return -1;
 				}
 				if (errno == EAGAIN)
-					poll(&pfd, 1, -1);
+					sk_poll(&pfd, 1, -1);
 				continue;
 			}
 			snprintf(err, errlen, "accept: %s", strerror(errno));
@@ -228,6 +231,12 @@ conn_flush(struct server *s, struct conn *c)
 	return 0;
 }
 
+/*
+ * Close c and take it off the list.  Its memory waits for conn_reap():
+ * c may be closed on behalf of another event (stdin_ready() sending to
+ * every client), and later events of the same epoll_wait() round may
+ * still point at it.
+ */
 static void
 conn_close(struct server *s, struct conn *c, const char *why)
 {
@@ -254,9 +263,23 @@ conn_close(struct server *s, struct conn *c, const char *why)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	s->nconns--;
-	free(c->out);
-	free(c->line);
-	free(c);
+	c->closed = 1;
+	c->next = s->dead;
+	s->dead = c;
+}
+
+/* Free the connections closed since the last call. */
+static void
+conn_reap(struct server *s)
+{
+	struct conn	*c;
+
+	while ((c = s->dead) != NULL) {
+		s->dead = c->next;
+		free(c->out);
+		free(c->line);
+		free(c);
+	}
 }
 
 /*
@@ -336,9 +359,13 @@ conn_read(struct server *s, struct conn *c)
 	int	 rounds = 0;
 
 	while (!c->eof && c->len - c->off < OUT_HIGH && rounds++ < 16) {
-		/* discard: MSG_TRUNC drops TCP data without copying it */
-		n = recv(c->fd, s->scratch, SCRATCH,
-		    s->o->mode == SERVE_DISCARD ? MSG_TRUNC : 0);
+		/*
+		 * discard: MSG_TRUNC drops TCP data without copying it.  The
+		 * length must still be the buffer's: a Unix stream socket
+		 * ignores MSG_TRUNC and copies all it is asked for.
+		 */
+		n = recv(c->fd, s->scratch, SCRATCH, s->o->mode ==
+		    SERVE_DISCARD ? MSG_TRUNC : 0);
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
@@ -504,6 +531,8 @@ dispatch(struct server *s, struct epoll_event *ev)
 		stdin_ready(s);
 		return;
 	}
+	if (c->closed)
+		return;
 	if (ev->events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
 		if (conn_flush(s, c) == -1)
 			return;
@@ -581,7 +610,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			    (int)(o->idle_ms / 4 + 1) : 250;
 		if (s.paused_until != 0)
 			timeout = 100;
-		n = epoll_wait(s.ep, evs, EVENTS, timeout);
+		n = sk_epoll_wait(s.ep, evs, EVENTS, timeout);
 		if (n == -1 && errno != EINTR) {
 			snprintf(err, errlen, "epoll_wait: %s", strerror(errno));
 			break;
@@ -605,10 +634,12 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			next_scan = now_ms() + (o->idle_ms < 1000 ?
 			    o->idle_ms / 4 : 250);
 		}
+		conn_reap(&s);
 	}
 done:
 	while (s.conns != NULL)
 		conn_close(&s, s.conns, NULL);
+	conn_reap(&s);
 	if (s.ep > 0)
 		close(s.ep);
 	free(s.scratch);
