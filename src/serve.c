@@ -388,15 +388,14 @@ conn_read(struct server *s, struct conn *c)
 	conn_update(s, c);
 }
 
-/* Close a client we will not serve, saying why. */
+/* Close a client we will not serve; what says why ("denied (...)"). */
 static void
-conn_refuse(int fd, const struct sockaddr *sa, const char *what,
-    const char *why)
+conn_refuse(int fd, const struct sockaddr *sa, const char *what)
 {
 	char	 who[NET_ADDRSTRLEN + 16];
 
 	peer_name(sa, who, sizeof who);
-	sk_warnx("listen: connection from %s %s (%s)", who, what, why);
+	sk_warnx("listen: connection from %s %s", who, what);
 	close(fd);
 }
 
@@ -406,21 +405,23 @@ conn_new(struct server *s, int fd, const struct sockaddr *sa,
     socklen_t salen)
 {
 	struct conn	*c;
-	char		 why[128], who[NET_ADDRSTRLEN + 16];
+	char		 rule[128], why[160], who[NET_ADDRSTRLEN + 16];
 
 	if (s->o->acl != NULL &&
-	    net_acl_check(s->o->acl, sa, why, sizeof why) != NULL) {
-		conn_refuse(fd, sa, "denied", why);
+	    net_acl_check(s->o->acl, sa, rule, sizeof rule) != NULL) {
+		snprintf(why, sizeof why, "denied (%s)", rule);
+		conn_refuse(fd, sa, why);
 		return;
 	}
 	if (s->nconns >= s->o->max_conns) {
-		snprintf(why, sizeof why, "already serving %d: --max-conns",
-		    s->nconns);
-		conn_refuse(fd, sa, "refused", why);
+		snprintf(why, sizeof why, "refused: already serving %d "
+		    "(--max-conns)", s->nconns);
+		conn_refuse(fd, sa, why);
 		return;
 	}
 	if ((c = calloc(1, sizeof *c)) == NULL) {
-		conn_refuse(fd, sa, "refused", strerror(errno));
+		snprintf(why, sizeof why, "refused: %s", strerror(errno));
+		conn_refuse(fd, sa, why);
 		return;
 	}
 	c->fd = fd;
