@@ -52,6 +52,7 @@ struct server {
 	struct conn		*dead;		/* closed, freed by conn_reap */
 	int			 nconns;
 	int			 accepting;
+	int			 in_pollable;	/* epoll can watch stdin */
 	int			 in_watched;	/* stdin is in the epoll set */
 	int			 in_eof;
 	int			 failed;	/* stop: err says why */
@@ -349,8 +350,19 @@ mode_data(struct server *s, struct conn *c, const char *data, size_t len)
 }
 
 /*
+ * Whether c is done: it sent EOF and took every answer.  In relay mode a
+ * client that has only shut down its sending side still gets stdin.
+ */
+static int
+conn_done(const struct server *s, const struct conn *c)
+{
+	return c->eof && c->off == c->len &&
+	    (s->o->mode != SERVE_RELAY || s->in_eof);
+}
+
+/*
  * Read what c sent, up to what its backlog allows.  Closes c when it is
- * done: EOF seen and every answer sent.
+ * done.
  */
 static void
 conn_read(struct server *s, struct conn *c)
@@ -381,7 +393,7 @@ conn_read(struct server *s, struct conn *c)
 		if (n < SCRATCH / 2)
 			break;
 	}
-	if (c->eof && c->off == c->len) {
+	if (conn_done(s, c)) {
 		conn_close(s, c, NULL);
 		return;
 	}
@@ -469,29 +481,69 @@ accept_ready(struct server *s)
 }
 
 /*
- * Relay mode: read a chunk of stdin and send it to every client, once
- * every client has taken the previous one.
+ * Relay mode: whether to read stdin now.  Not before the first client
+ * (nothing read would reach anyone) and not while a client has yet to take
+ * the previous chunk (that bounds what each client holds).
  */
+static int
+stdin_wanted(const struct server *s)
+{
+	const struct conn	*c;
+
+	if (s->in_eof || s->conns == NULL)
+		return 0;
+	for (c = s->conns; c != NULL; c = c->next)
+		if (c->off < c->len)
+			return 0;
+	return 1;
+}
+
+/* Watch stdin in epoll exactly while it is wanted. */
+static void
+stdin_watch(struct server *s)
+{
+	struct epoll_event	 ev = { .events = EPOLLIN,
+				    .data.ptr = &stdin_tag };
+	int			 want = s->in_pollable && stdin_wanted(s);
+
+	if (want == s->in_watched)
+		return;
+	epoll_ctl(s->ep, want ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, s->o->in_fd,
+	    &ev);
+	s->in_watched = want;
+}
+
+/* At EOF on stdin: shut down every client's receiving side. */
+static void
+stdin_eof(struct server *s)
+{
+	struct conn	*c, *next;
+
+	s->in_eof = 1;
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		shutdown(c->fd, SHUT_WR);
+		if (conn_done(s, c))
+			conn_close(s, c, NULL);
+	}
+}
+
+/* Relay mode: read a chunk of stdin and send it to every client. */
 static void
 stdin_ready(struct server *s)
 {
 	struct conn	*c, *next;
 	ssize_t		 n;
 
-	for (c = s->conns; c != NULL; c = c->next)
-		if (c->off < c->len)
-			return;
+	if (!stdin_wanted(s))
+		return;
 	n = read(s->o->in_fd, s->scratch, SCRATCH);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
 		if (n == -1)
 			sk_warn("listen: read from stdin");
-		s->in_eof = 1;
-		if (s->in_watched)
-			epoll_ctl(s->ep, EPOLL_CTL_DEL, s->o->in_fd, NULL);
-		for (c = s->conns; c != NULL; c = c->next)
-			shutdown(c->fd, SHUT_WR);
+		stdin_eof(s);
 		return;
 	}
 	for (c = s->conns; c != NULL; c = next) {
@@ -541,7 +593,7 @@ dispatch(struct server *s, struct epoll_event *ev)
 	}
 	if (ev->events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 		conn_read(s, c);
-	else if (c->eof && c->off == c->len)
+	else if (conn_done(s, c))
 		conn_close(s, c, NULL);
 	else
 		conn_update(s, c);
@@ -572,10 +624,12 @@ serve_setup(struct server *s)
 		s->in_eof = 1;
 		return 0;
 	}
-	ev.data.ptr = &stdin_tag;
 	/* A regular file cannot be watched: it is always readable. */
-	s->in_watched = epoll_ctl(s->ep, EPOLL_CTL_ADD, s->o->in_fd,
+	ev.data.ptr = &stdin_tag;
+	s->in_pollable = epoll_ctl(s->ep, EPOLL_CTL_ADD, s->o->in_fd,
 	    &ev) == 0;
+	if (s->in_pollable)
+		epoll_ctl(s->ep, EPOLL_CTL_DEL, s->o->in_fd, &ev);
 	return 0;
 }
 
@@ -603,8 +657,9 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			rc = 0;
 			break;
 		}
+		stdin_watch(&s);
 		timeout = -1;
-		if (!s.in_eof && !s.in_watched)
+		if (!s.in_pollable && stdin_wanted(&s))
 			timeout = 0;
 		if (o->idle_ms >= 0)
 			timeout = timeout == 0 ? 0 : o->idle_ms < 1000 ?
@@ -622,7 +677,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 		}
 		for (i = 0; i < n && !s.failed; i++)
 			dispatch(&s, &evs[i]);
-		if (!s.in_eof && !s.in_watched)
+		if (!s.in_pollable)
 			stdin_ready(&s);
 		if (s.paused_until != 0 && now_ms() >= s.paused_until) {
 			struct epoll_event ev = { .events = EPOLLIN,
