@@ -77,6 +77,15 @@ ladder_new(FILE *fp, const struct ladder_opts *o)
 }
 
 void
+ladder_set_local(struct ladder *l, const struct decode_addr *a,
+    uint16_t port)
+{
+	l->o.has_local = 1;
+	l->o.local = *a;
+	l->o.local_port = port;
+}
+
+void
 ladder_set_drops(struct ladder *l, uint64_t drops, int known)
 {
 	l->drops = drops;

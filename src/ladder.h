@@ -46,6 +46,10 @@ void	ladder_event(void *, const struct track_event *);
  */
 void	ladder_call(struct ladder *, int64_t, const char *, int);
 
+/* This host's endpoint, marked "(this host)" in the lanes. */
+void	ladder_set_local(struct ladder *, const struct decode_addr *,
+	    uint16_t);
+
 /* Packets the capture dropped, for the verdicts (live capture only). */
 void	ladder_set_drops(struct ladder *, uint64_t, int);
 

@@ -28,6 +28,8 @@ struct relay_opts {
 	long		 idle_ms;	/* -w: give up when idle; -1 */
 	void		(*on_event)(void *, enum relay_event, ssize_t);
 	void		*arg;
+	int		 extra_fd;	/* also polled (a capture); -1: none */
+	void		(*on_extra)(void *);	/* extra_fd is readable */
 };
 
 struct relay_stats {
