@@ -378,7 +378,7 @@ tcp_ack_checks(struct track_conv *c, int d, int64_t ts,
 	gap = ts - r->seg_ts;
 	if (pure && r->seg_ts > 0 && s->tx_ts < r->seg_ts &&
 	    (!s->ack_seen || SEQ_LT(s->last_ack, pk->ack)) &&
-	    gap >= DELAYED_ACK_MIN && (c->rtt < 0 || gap > 4 * c->rtt))
+	    gap >= DELAYED_ACK_MIN && (c->rtt < 0 || gap / 4 > c->rtt))
 		note(ev, 0, "delayed ACK, +%.1f ms", gap / 1e6);
 	if (pk->win == 0 && !s->zero_win) {
 		note(ev, 1, "zero window: %s cannot take more data",

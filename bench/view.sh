@@ -1,0 +1,96 @@
+#!/bin/bash
+# bench/view.sh: "sockkit view --summary" and "--json" against "tcpdump -nn
+# -r" (and tshark, for reference) on one capture of >= 1,000,000 packets of
+# short loopback connections that this script makes in a namespace of its
+# own.  Prints packets/s, the ratios to tcpdump, and peak memory.
+#
+#   sudo bench/view.sh [CONNECTIONS]     (default 110000, about 1M packets)
+#
+# SOCKKIT=path picks the binary (build it without --enable-debug: the
+# sanitizers cost a factor of several).  KEEP=file keeps the capture.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+SOCKKIT=${SOCKKIT:-$here/../sockkit}
+conns=${1:-110000}
+[ "$conns" -le 500000 ] || { echo "at most 500000 connections" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "bench/view.sh: needs root (a namespace)" >&2; exit 1; }
+for c in tcpdump python3 /usr/bin/time; do
+	command -v $c >/dev/null || { echo "bench/view.sh: needs $c" >&2; exit 1; }
+done
+tmp=$(mktemp -d /tmp/sockkit-bench.XXXXXX)
+ns=skbench$$
+cleanup() {
+	[ -n "${tp:-}" ] && kill "$tp" 2>/dev/null
+	[ -n "${sp:-}" ] && kill "$sp" 2>/dev/null
+	ip netns del $ns 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The capture: CONNECTIONS short connections (connect, 100 bytes, close)
+# to a discard server, from four source addresses so ports do not run out.
+ip netns add $ns
+ip -n $ns link set lo up
+ip netns exec $ns sysctl -q net.ipv4.tcp_tw_reuse=1 \
+    net.ipv4.ip_local_port_range="1024 65000"
+ip netns exec $ns "$SOCKKIT" listen -k --max-conns 1000 --mode discard \
+    127.0.0.1 5999 2>/dev/null &
+sp=$!
+ip netns exec $ns tcpdump --immediate-mode -i lo -s 128 -w "$tmp/cap.pcap" \
+    tcp port 5999 2>/dev/null &
+tp=$!
+sleep 2
+echo "making the capture: $conns connections ..." >&2
+ip netns exec $ns timeout 600 python3 - "$conns" <<'PY'
+import socket, sys
+n = int(sys.argv[1])
+data = b"x" * 100
+for i in range(n):
+    s = socket.socket()
+    s.bind(("127.0.0.%d" % (2 + i % 4), 0))
+    s.connect(("127.0.0.1", 5999))
+    s.sendall(data)
+    s.close()
+PY
+sleep 2
+kill -INT $tp; wait $tp || true; tp=
+kill $sp; wait $sp 2>/dev/null || true; sp=
+pkts=$(tcpdump -r "$tmp/cap.pcap" 2>/dev/null | wc -l)
+size=$(du -m "$tmp/cap.pcap" | cut -f1)
+echo "capture: $pkts packets, $size MB ($conns connections)"
+[ -n "${KEEP:-}" ] && cp "$tmp/cap.pcap" "$KEEP"
+
+# run NAME CMD...: best of three; prints seconds and peak KiB.
+declare -A secs kib
+run() {
+	name=$1; shift
+	best=
+	for _ in 1 2 3; do
+		/usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>&1 || true
+		read -r s m <"$tmp/t"
+		if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then
+			best=$s; mem=$m
+		fi
+	done
+	secs[$name]=$best; kib[$name]=$mem
+}
+cd "$tmp"
+run tcpdump tcpdump -nn -r cap.pcap
+run summary "$SOCKKIT" view --summary cap.pcap
+run json "$SOCKKIT" view --json cap.pcap
+if command -v tshark >/dev/null; then
+	run tshark tshark -n -r cap.pcap
+fi
+printf '%-34s %10s %12s %8s %10s\n' command seconds packets/s ratio peak-MiB
+for name in tcpdump summary json tshark; do
+	[ -n "${secs[$name]:-}" ] || continue
+	case $name in
+	tcpdump) cmd="tcpdump -nn -r" ;; tshark) cmd="tshark -n -r" ;;
+	*) cmd="sockkit view --$name" ;;
+	esac
+	awk -v c="$cmd" -v s="${secs[$name]}" -v t="${secs[tcpdump]}" \
+	    -v p="$pkts" -v m="${kib[$name]}" 'BEGIN {
+		if (s <= 0) s = 0.001;
+		printf "%-34s %10.2f %12.0f %7.2fx %10.1f\n", c, s, p / s,
+		    t / s, m / 1024 }'
+done
