@@ -256,7 +256,7 @@ int
 capture_filter(struct capture *c, int proto, const struct sockaddr *local,
     const struct sockaddr *remote, char *err, size_t errlen)
 {
-	char		 expr[768], l_src[128], l_dst[128], r_src[128],
+	char		 expr[1024], l_src[128], l_dst[128], r_src[128],
 			 r_dst[128];
 	const char	*pn = proto == IPPROTO_UDP ? "udp" : "tcp";
 
@@ -269,8 +269,16 @@ capture_filter(struct capture *c, int proto, const struct sockaddr *local,
 	filter_end("dst", remote, r_dst, sizeof r_dst);
 	snprintf(l_src, sizeof l_src, "src port %d", net_addr_port(local));
 	snprintf(l_dst, sizeof l_dst, "dst port %d", net_addr_port(local));
-	snprintf(expr, sizeof expr, "%s and ((%s and %s) or (%s and %s))", pn,
-	    l_src, r_dst, r_src, l_dst);
+	/*
+	 * ICMP errors quoting our datagrams (from any router): the quoted
+	 * ports sit at fixed offsets when the quoted header has no options.
+	 */
+	snprintf(expr, sizeof expr, "(%s and ((%s and %s) or (%s and %s))) or "
+	    "(icmp and (icmp[0] = 3 or icmp[0] = 11) and icmp[28:2] = %d and "
+	    "icmp[30:2] = %d) or (icmp6 and ip6[6] = 58 and ip6[40] < 5 and "
+	    "ip6[88:2] = %d and ip6[90:2] = %d)", pn, l_src, r_dst, r_src,
+	    l_dst, net_addr_port(local), net_addr_port(remote),
+	    net_addr_port(local), net_addr_port(remote));
 	return capture_set_filter(c, expr, err, errlen);
 }
 

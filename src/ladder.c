@@ -147,7 +147,12 @@ rel_ms(struct ladder *l, int64_t ts)
 static int
 is_local(const struct ladder *l, const struct track_conv *c, int e)
 {
-	return l->o.has_local && c->end[e].port == l->o.local_port &&
+	static const uint8_t	 any[16];
+
+	if (!l->o.has_local || c->end[e].port != l->o.local_port)
+		return 0;
+	/* Bound to the wildcard (a failed connect): the port decides. */
+	return memcmp(l->o.local.addr, any, 16) == 0 ||
 	    memcmp(c->end[e].addr.addr, l->o.local.addr, 16) == 0;
 }
 

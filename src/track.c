@@ -748,6 +748,14 @@ conn_state_other(const struct track_conv *c, const char **why)
 	return "S0";
 }
 
+/* Set *why and return state: one line per case below. */
+static const char *
+cs(const char **why, const char *state, const char *text)
+{
+	*why = text;
+	return state;
+}
+
 const char *
 track_conn_state(const struct track_conv *c, const char **why)
 {
@@ -755,36 +763,37 @@ track_conn_state(const struct track_conv *c, const char **why)
 
 	if (c->proto != IPPROTO_TCP)
 		return conn_state_other(c, why);
-	if (!o->syn && !r->synack) {
-		*why = "no SYN seen (started before the capture)";
-		return "OTH";
-	}
+	if (!o->syn && !r->synack)
+		return cs(why, "OTH", "no SYN seen (started before the "
+		    "capture)");
 	if (o->syn && !r->synack) {
-		if (r->rst) { *why = "rejected: RST answered the SYN";
-			return "REJ"; }
-		if (o->rst) { *why = "SYN then RST from the originator, no "
-			"answer"; return "RSTOS0"; }
-		if (o->fin) { *why = "SYN then FIN, no answer"; return "SH"; }
-		*why = "SYN seen, no answer";
-		return "S0";
+		if (r->rst)
+			return cs(why, "REJ", "rejected: RST answered the SYN");
+		if (o->rst)
+			return cs(why, "RSTOS0", "SYN then RST from the "
+			    "originator, no answer");
+		if (o->fin)
+			return cs(why, "SH", "SYN then FIN, no answer");
+		return cs(why, "S0", "SYN seen, no answer");
 	}
 	if (!o->syn) {
-		if (r->rst) { *why = "SYN,ACK then RST, no SYN seen";
-			return "RSTRH"; }
-		if (r->fin) { *why = "SYN,ACK then FIN, no SYN seen";
-			return "SHR"; }
-		*why = "SYN,ACK seen but no SYN";
-		return "OTH";
+		if (r->rst)
+			return cs(why, "RSTRH", "SYN,ACK then RST, no SYN seen");
+		if (r->fin)
+			return cs(why, "SHR", "SYN,ACK then FIN, no SYN seen");
+		return cs(why, "OTH", "SYN,ACK seen but no SYN");
 	}
-	if (o->rst) { *why = "established, originator aborted (RST)";
-		return "RSTO"; }
-	if (r->rst) { *why = "established, responder aborted (RST)";
-		return "RSTR"; }
-	if (o->fin && r->fin) { *why = "normal open and close"; return "SF"; }
-	if (o->fin) { *why = "established, originator closed, no FIN back";
-		return "S2"; }
-	if (r->fin) { *why = "established, responder closed, no FIN back";
-		return "S3"; }
-	*why = "established, not closed";
-	return "S1";
+	if (o->rst)
+		return cs(why, "RSTO", "established, originator aborted (RST)");
+	if (r->rst)
+		return cs(why, "RSTR", "established, responder aborted (RST)");
+	if (o->fin && r->fin)
+		return cs(why, "SF", "normal open and close");
+	if (o->fin)
+		return cs(why, "S2", "established, originator closed, no FIN "
+		    "back");
+	if (r->fin)
+		return cs(why, "S3", "established, responder closed, no FIN "
+		    "back");
+	return cs(why, "S1", "established, not closed");
 }

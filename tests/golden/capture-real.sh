@@ -116,3 +116,17 @@ import socket
 try: socket.create_connection(('127.0.0.1', 5620))
 except OSError: pass" || true
 stop_capture syn-dropped "tcp port 5620"
+
+# A port rejected with ICMP host unreachable: drawn back to the sender.
+ip netns del $ns 2>/dev/null || true
+ip netns add $ns
+ip -n $ns link set lo up
+ip netns exec $ns nft add table inet t
+ip netns exec $ns nft add chain inet t in '{ type filter hook input priority 0; }'
+ip netns exec $ns nft add rule inet t in tcp dport 5620 reject with icmp type host-unreachable
+start_capture icmp-unreach "tcp port 5620 or icmp"
+ip netns exec $ns timeout 30 python3 -c "
+import socket
+try: socket.create_connection(('127.0.0.1', 5620))
+except OSError: pass" || true
+stop_capture icmp-unreach "tcp port 5620 or (icmp and icmp[30:2] = 5620)"
