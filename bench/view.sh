@@ -94,3 +94,27 @@ for name in tcpdump summary json tshark; do
 		printf "%-34s %10.2f %12.0f %7.2fx %10.1f\n", c, s, p / s,
 		    t / s, m / 1024 }'
 done
+
+# Live: 1 GiB over loopback to "listen --mode discard", with and without
+# "connect --trace" (the ladder folds the data phase; stderr to a file).
+if [ "${LIVE:-1}" = 1 ]; then
+	live() {
+		ip netns exec $ns "$SOCKKIT" listen --mode discard 127.0.0.1 \
+		    5998 2>/dev/null &
+		lp=$!
+		sleep 0.5
+		s=$(date +%s.%N)
+		head -c 1073741824 /dev/zero | ip netns exec $ns "$SOCKKIT" \
+		    connect "$@" 127.0.0.1 5998 2>"$tmp/trace.txt" >/dev/null
+		e=$(date +%s.%N)
+		wait $lp 2>/dev/null || true
+		awk -v s="$s" -v e="$e" 'BEGIN { printf "%.0f", 1024 / (e - s) }'
+	}
+	ip netns del $ns 2>/dev/null || true
+	ip netns add $ns
+	ip -n $ns link set lo up
+	plain=$(live); traced=$(live --trace)
+	echo "live 1 GiB: $plain MiB/s without --trace, $traced MiB/s with" \
+	    "($(awk -v a="$plain" -v b="$traced" 'BEGIN { printf "%.0f", 100 * b / a }')%)"
+	grep -E 'verdict|data phase' "$tmp/trace.txt" | head -3
+fi

@@ -59,6 +59,7 @@ struct capture {
 	char		 last_verb[16];
 	int		 repeats;
 	uint64_t	 repeat_bytes;
+	int64_t		 repeat_ts;	/* the first call not drawn */
 };
 
 void
@@ -204,7 +205,9 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 		free(c);
 		return NULL;
 	}
-	pcap_set_snaplen(c->p, 262144);
+	/* Headers and the preview are all a ladder needs; a file gets all. */
+	pcap_set_snaplen(c->p, o->write_path != NULL ? 262144 :
+	    256 + o->preview);
 	pcap_set_immediate_mode(c->p, 1);
 	pcap_set_buffer_size(c->p, 8 << 20);
 	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
@@ -409,7 +412,7 @@ flush_repeats(struct capture *c)
 		    fmt_count((unsigned long long)(c->repeats - REPEAT_SHOWN),
 		    n, sizeof n), c->last_verb,
 		    fmt_count(c->repeat_bytes, b, sizeof b));
-		queue_call(c, wall_ns(), what, 0);
+		queue_call(c, c->repeat_ts, what, 0);
 	}
 	c->repeats = 0;
 	c->repeat_bytes = 0;
@@ -441,6 +444,8 @@ capture_relay_event(void *arg, enum relay_event ev, ssize_t n)
 		flush_repeats(c);
 	snprintf(c->last_verb, sizeof c->last_verb, "%s", verb);
 	if (++c->repeats > REPEAT_SHOWN && !c->o.full) {
+		if (c->repeats == REPEAT_SHOWN + 1)
+			c->repeat_ts = wall_ns();
 		c->repeat_bytes += (uint64_t)n;
 		return;
 	}
