@@ -39,6 +39,8 @@
 #define CALL_LEN	96
 #define REPEAT_SHOWN	3		/* send/recv lines before they fold */
 
+static void	capture_event(void *, const struct track_event *);
+
 struct capture_call {
 	int64_t		 ts;
 	int		 err;
@@ -188,6 +190,31 @@ capture_pipeline(struct capture *c)
 	return c->ld == NULL ? -1 : 0;
 }
 
+/*
+ * After activation: a filter that takes nothing until the connection is
+ * known (and the packets that came before it dropped), the --write file,
+ * the pipeline.  Returns 0 or -1 with err.
+ */
+static int
+capture_prepare(struct capture *c, char *err, size_t errlen)
+{
+	if (capture_set_filter(c, "less 1", err, errlen) == -1)
+		return -1;
+	while (pcap_dispatch(c->p, -1, capture_discard, NULL) > 0)
+		;
+	if (c->o.write_path != NULL && (c->dump = pcap_dump_open(c->p,
+	    c->o.write_path)) == NULL) {
+		snprintf(err, errlen, "--write %s: %s", c->o.write_path,
+		    pcap_geterr(c->p));
+		return -1;
+	}
+	if (capture_pipeline(c) == -1) {
+		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
+		return -1;
+	}
+	return 0;
+}
+
 struct capture *
 capture_open(const struct capture_opts *o, char *err, size_t errlen)
 {
@@ -211,33 +238,17 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 	pcap_set_immediate_mode(c->p, 1);
 	pcap_set_buffer_size(c->p, 8 << 20);
 	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
-	if ((rc = pcap_activate(c->p)) < 0) {
+	if ((rc = pcap_activate(c->p)) < 0)
 		capture_open_error(c->p, rc, err, errlen);
-		goto fail;
-	}
-	c->dlt = pcap_datalink(c->p);
-	if (pcap_setnonblock(c->p, 1, ebuf) == -1) {
+	else if (pcap_setnonblock(c->p, 1, ebuf) == -1)
 		snprintf(err, errlen, "capture: %s", ebuf);
-		goto fail;
-	}
-	if (capture_set_filter(c, "less 1", err, errlen) == -1)
-		goto fail;
-	while (pcap_dispatch(c->p, -1, capture_discard, NULL) > 0)
-		;		/* what came before the filter */
-	if (o->write_path != NULL && (c->dump = pcap_dump_open(c->p,
-	    o->write_path)) == NULL) {
-		snprintf(err, errlen, "--write %s: %s", o->write_path,
-		    pcap_geterr(c->p));
-		goto fail;
-	}
-	if (capture_pipeline(c) == -1) {
-		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
-		goto fail;
-	}
-	return c;
-fail:
+	else if ((c->dlt = pcap_datalink(c->p)) >= 0 &&
+	    capture_prepare(c, err, errlen) == 0)
+		return c;
 	if (c->dump != NULL)
 		pcap_dump_close(c->dump);
+	if (c->tr != NULL)
+		track_finish(c->tr, capture_event, c);
 	pcap_close(c->p);
 	free(c);
 	return NULL;

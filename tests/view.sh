@@ -2,7 +2,7 @@
 # tests/view.sh: "sockkit view" options, filters and failure paths.
 . "$srcdir/lib.sh"
 need_cmd tcpdump
-plan 14
+plan 18
 g="$srcdir/golden"
 
 out=$("$SOCKKIT" view /nonexistent.pcap 2>&1); rc=$?
@@ -49,5 +49,19 @@ if command -v python3 >/dev/null; then
 	    "$(tcpdump -r "$g/bulk.pcap" 2>/dev/null | wc -l)" "one JSON object per packet"
 else
 	skip "needs python3"; skip "needs python3"
+fi
+# The capture options of connect and listen: usage errors first.
+out=$("$SOCKKIT" connect --linger-capture abc 127.0.0.1 1 2>&1); rc=$?
+is "$rc" 2 "--linger-capture abc: exit 2"
+out=$("$SOCKKIT" connect --trace -U "$TMP/sock" 2>&1); rc=$?
+is "$rc" 2 "--trace with -U: exit 2"
+out=$("$SOCKKIT" listen --data-preview -1 0 2>&1); rc=$?
+is "$rc" 2 "--data-preview -1: exit 2"
+if [ "$(id -u)" = 0 ]; then
+	out=$("$SOCKKIT" connect --write "$TMP/no/such/dir.pcap" 127.0.0.1 1 2>&1)
+	like "$out" "^sockkit: connect: --write $TMP/no/such/dir.pcap: " \
+	    "--write to a missing directory: says so"
+else
+	skip "needs root"
 fi
 done_testing
