@@ -533,6 +533,11 @@ verdict_how(struct ladder *l, const struct track_conv *c, char *buf,
 		snprintf(buf, len, "refused by %s%s (%s)", who, here,
 		    c->end[c->closer].rst ? "RST answering the SYN" :
 		    "ICMP unreachable");
+	else if (c->how == TRACK_UNREACH)
+		snprintf(buf, len, "unreachable: ICMP %s", track_icmp_name(
+		    c->end[0].addr.family == AF_INET6, c->icmp_type,
+		    c->icmp_code) ? track_icmp_name(c->end[0].addr.family ==
+		    AF_INET6, c->icmp_type, c->icmp_code) : "error");
 	else if (c->how == TRACK_RST)
 		snprintf(buf, len, "aborted by %s%s (RST)", who, here);
 	else if (c->how == TRACK_FIN && c->close_done)
@@ -560,7 +565,8 @@ verdict(struct ladder *l, struct track_conv *c)
 	const struct track_end *e = c->end;
 
 	verdict_how(l, c, how, sizeof how);
-	put(l, c->how == TRACK_RST || c->how == TRACK_REFUSED ? C_WARN : NULL,
+	put(l, c->how == TRACK_RST || c->how == TRACK_REFUSED ||
+	    c->how == TRACK_UNREACH ? C_WARN : NULL,
 	    "%10s  verdict: %s; %" PRIu64 " packets (A %" PRIu64 ", B %"
 	    PRIu64 "), A->B %s, B->A %s, %" PRIu64 " retransmission%s", "",
 	    how, e[0].pkts + e[1].pkts, e[0].pkts, e[1].pkts,
@@ -664,15 +670,22 @@ json_packet(struct ladder *l, const struct track_event *ev)
 	const struct decode_pkt	*pk = ev->pkt;
 	struct lconv		*lc = ev->conv->user;
 	const char		*name;
+	char			 src[EP_MAX], dst[EP_MAX];
 	int			 i, d = ev->dir;
 
+	if (ev->icmp_back) {		/* the router's address, no ports */
+		fmt_addr(&pk->src, src, sizeof src);
+		fmt_addr(&pk->dst, dst, sizeof dst);
+	}
 	json_head(l, "packet", ev->frame, ev->ts);
 	fprintf(l->fp, ",\"conv\":%" PRIu64 ",\"proto\":\"%s\",\"src\":\"%s\","
 	    "\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,\"dir\":\"%s\","
 	    "\"len\":%u", ev->conv->id, pk->proto == IPPROTO_TCP ? "tcp" :
 	    pk->proto == IPPROTO_UDP ? "udp" : pk->proto == IPPROTO_ICMP ?
-	    "icmp" : "icmp6", lc->addr[d], ev->conv->end[d].port,
-	    lc->addr[!d], ev->conv->end[!d].port, d ? "B>A" : "A>B",
+	    "icmp" : "icmp6", ev->icmp_back ? src : lc->addr[d],
+	    ev->icmp_back ? 0 : ev->conv->end[d].port,
+	    ev->icmp_back ? dst : lc->addr[!d],
+	    ev->icmp_back ? 0 : ev->conv->end[!d].port, d ? "B>A" : "A>B",
 	    pk->paylen);
 	if (pk->proto == IPPROTO_TCP)
 		json_tcp(l, ev);

@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <arpa/inet.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -618,6 +620,8 @@ icmp_error_conv(struct track *tr, const struct decode_pkt *pk, int *dir,
 	const struct decode_quote	*q = &pk->quote;
 	struct track_conv		*c;
 	const char			*name;
+	char				 from[64];
+	int				 port_unreach;
 
 	if (!q->valid)
 		return NULL;
@@ -629,14 +633,20 @@ icmp_error_conv(struct track *tr, const struct decode_pkt *pk, int *dir,
 	ev->icmp_back = 1;
 	name = track_icmp_name(pk->proto == IPPROTO_ICMPV6, pk->icmp_type,
 	    pk->icmp_code);
-	if (memcmp(pk->src.addr, q->dst.addr, 16) != 0)
-		note(ev, 1, "ICMP %s from a router on the path, about a "
-		    "datagram of this conversation", name ? name : "error");
-	else
+	if (memcmp(pk->src.addr, q->dst.addr, 16) != 0) {
+		inet_ntop(pk->src.family, pk->src.addr, from, sizeof from);
+		note(ev, 1, "ICMP %s from %s (on the path), about a datagram "
+		    "of this conversation", name ? name : "error", from);
+	} else
 		note(ev, 1, "ICMP %s about a datagram of this conversation",
 		    name ? name : "error");
-	if (q->proto == IPPROTO_TCP && c->end[!*dir].state == TRACK_SYN_SENT) {
-		c->how = TRACK_REFUSED;
+	port_unreach = pk->proto == IPPROTO_ICMP ? pk->icmp_type == 3 &&
+	    pk->icmp_code == 3 : pk->icmp_type == 1 && pk->icmp_code == 4;
+	if (q->proto == IPPROTO_TCP && c->end[!*dir].state == TRACK_SYN_SENT &&
+	    c->how == TRACK_OPEN) {
+		c->how = port_unreach ? TRACK_REFUSED : TRACK_UNREACH;
+		c->icmp_type = pk->icmp_type;
+		c->icmp_code = pk->icmp_code;
 		c->closer = *dir;
 	}
 	return c;

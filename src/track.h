@@ -55,8 +55,8 @@ enum track_close {
 	TRACK_OPEN,		/* no end seen */
 	TRACK_FIN,		/* FIN from both, or from one */
 	TRACK_RST,		/* aborted mid-stream */
-	TRACK_REFUSED,		/* RST answering the SYN */
-	TRACK_NO_ANSWER,	/* SYNs and nothing else */
+	TRACK_REFUSED,		/* RST (or ICMP port unreachable) for the SYN */
+	TRACK_UNREACH,		/* an ICMP error for the SYN */
 };
 
 struct track_conv {
@@ -67,6 +67,7 @@ struct track_conv {
 	int64_t		 rtt;		/* SYN to SYN,ACK, -1 unknown */
 	int		 closer;	/* end that sent the first FIN/RST */
 	enum track_close how;
+	uint8_t		 icmp_type, icmp_code;	/* of TRACK_UNREACH */
 	unsigned	 midstream:1, simultaneous:1, piggyback:1,
 			 close_done:1, fin_ack_seen:1;
 	void		*user;		/* for the renderer; NULL at first */

@@ -300,6 +300,18 @@ def broken():
     pcap("broken.pcap", LINK_ETH, frames)
 
 
+def icmp_router():
+    """A SYN answered by a router: ICMP time exceeded, then net unreachable."""
+    syn = tcp(40000, 443, 1000, 0, SYN, opts=SYNOPT)
+    dgram = ip4("10.0.0.1", "192.0.2.7", 6, syn)
+    frames = [(0, eth(dgram))]
+    for t, ty, code in ((900, 11, 0), (1000900, 3, 0)):
+        icmp = struct.pack("!BBHI", ty, code, 0, 0) + dgram[:28]
+        frames.append((t, eth(ip4("10.0.0.254", "10.0.0.1", 1, icmp))))
+    frames.insert(2, (1000000, eth(dgram)))
+    pcap("icmp-router.pcap", LINK_ETH, frames)
+
+
 def main():
     three_segment_close()
     simultaneous_close()
@@ -310,6 +322,7 @@ def main():
     links()
     ipv6_ext_vlan()
     broken()
+    icmp_router()
 
 
 if __name__ == "__main__":
