@@ -264,6 +264,8 @@ listen_open(int argc, char **argv, const struct listen_opts *o)
 		close(fd);
 		return -1;
 	}
+	if (o->capture != NULL)		/* the port marks this host's lane */
+		capture_set_local(o->capture, (struct sockaddr *)&ss);
 	len = sizeof ss;
 	if (o->unix_path != NULL)
 		fprintf(stderr, "Listening on %s\n", o->unix_path);

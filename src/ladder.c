@@ -495,8 +495,9 @@ header(struct ladder *l, struct track_conv *c, const struct track_event *ev,
 	char		 a[EP_MAX + 16];
 	const char	*proto = c->proto == IPPROTO_TCP ? "TCP" :
 			    c->proto == IPPROTO_UDP ? "UDP" : "ICMP";
-	int		 syn = c->proto == IPPROTO_TCP && (ev->pkt->flags &
-			    (DECODE_SYN | DECODE_ACK)) == DECODE_SYN;
+	int		 syn = ev != NULL && c->proto == IPPROTO_TCP &&
+			    (ev->pkt->flags & (DECODE_SYN | DECODE_ACK)) ==
+			    DECODE_SYN;
 
 	l->last_conv = c->id;
 	if (!first) {
@@ -527,8 +528,9 @@ verdict_how(struct ladder *l, const struct track_conv *c, char *buf,
 			    " (this host)" : "";
 
 	if (c->proto != IPPROTO_TCP)
-		snprintf(buf, len, "%s", c->end[1].pkts > 0 ? "both sides "
-		    "sent" : "no reply seen");
+		snprintf(buf, len, "%s", c->end[1].pkts > c->end[1].icmp_errs ?
+		    "both sides sent" : c->end[1].icmp_errs > 0 ?
+		    "answered by ICMP errors only" : "no reply seen");
 	else if (c->how == TRACK_REFUSED)
 		snprintf(buf, len, "refused by %s%s (%s)", who, here,
 		    c->end[c->closer].rst ? "RST answering the SYN" :
@@ -809,7 +811,11 @@ end_conv(struct ladder *l, struct track_conv *c)
 
 	if (l->o.only_conv == 0 || l->o.only_conv == c->id) {
 		if (l->o.mode == LADDER_DRAW && c->user != NULL) {
+			if (l->holder != NULL && l->holder != c)
+				run_flush(l, l->holder);
 			run_flush(l, c);
+			if (l->last_conv != c->id)
+				header(l, c, NULL, 0);
 			verdict(l, c);
 		} else if (l->o.mode == LADDER_SUMMARY)
 			summary(l, c);

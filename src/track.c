@@ -631,6 +631,7 @@ icmp_error_conv(struct track *tr, const struct decode_pkt *pk, int *dir,
 		return NULL;
 	*dir = !*dir;			/* it travels from dst back to src */
 	ev->icmp_back = 1;
+	c->end[*dir].icmp_errs++;
 	name = track_icmp_name(pk->proto == IPPROTO_ICMPV6, pk->icmp_type,
 	    pk->icmp_code);
 	if (memcmp(pk->src.addr, q->dst.addr, 16) != 0) {
@@ -750,9 +751,15 @@ track_end_closed(const struct track_conv *c, int e)
 static const char *
 conn_state_other(const struct track_conv *c, const char **why)
 {
-	if (c->end[1].pkts > 0) {
+	const struct track_end	*o = &c->end[0], *r = &c->end[1];
+
+	if (r->pkts > r->icmp_errs && o->pkts > o->icmp_errs) {
 		*why = "both sides sent";
 		return "SF";
+	}
+	if (r->icmp_errs > 0) {
+		*why = "answered by ICMP errors only";
+		return "REJ";
 	}
 	*why = "no reply seen";
 	return "S0";

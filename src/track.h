@@ -48,6 +48,7 @@ struct track_end {
 	int64_t		 syn_ts, syn_gap;	/* last SYN, previous interval */
 	int64_t		 seg_ts, tx_ts;	/* last sequence use, last packet */
 	uint64_t	 pkts, bytes, retrans, ooo, dupack_total, zero_wins;
+	uint64_t	 icmp_errs;	/* of pkts: ICMP errors drawn from here */
 };
 
 /* How a TCP conversation ended, for verdicts and summaries. */
