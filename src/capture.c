@@ -433,10 +433,22 @@ flush_repeats(struct capture *c)
 void
 capture_call(struct capture *c, const char *what, int err)
 {
+	capture_call_at(c, wall_ns(), what, err);
+}
+
+void
+capture_call_at(struct capture *c, int64_t ts, const char *what, int err)
+{
 	if (c == NULL)
 		return;
 	flush_repeats(c);
-	queue_call(c, wall_ns(), what, err);
+	queue_call(c, ts, what, err);
+}
+
+int64_t
+capture_now(void)
+{
+	return wall_ns();
 }
 
 void

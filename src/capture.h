@@ -92,6 +92,10 @@ void	capture_poll(void *);
 /* A socket call made now ("connect()", "close()"), errno 0 if it worked. */
 void	capture_call(struct capture *, const char *, int);
 
+/* The same for a call made at ts, a time from capture_now(). */
+void	capture_call_at(struct capture *, int64_t, const char *, int);
+int64_t	capture_now(void);
+
 /* The relay's on_event hook: send/recv/shutdown as socket calls. */
 void	capture_relay_event(void *, enum relay_event, ssize_t);
 

@@ -329,9 +329,11 @@ connect_relay(int fd, const char *peer, const struct connect_opts *o)
 static void
 connect_close(int fd, const struct connect_opts *o)
 {
+	int64_t	 t = capture_now();
+
 	close(fd);
 	if (o->capture != NULL) {
-		capture_call(o->capture, "close()", 0);
+		capture_call_at(o->capture, t, "close()", 0);
 		if (!sk_interrupted)
 			capture_linger(o->capture);
 	}

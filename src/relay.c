@@ -340,8 +340,8 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 			shut = 1;
 			eof_at = now_ms();
 			if (!o->no_shutdown) {
+				emit(o, RELAY_SHUTDOWN, 0);	/* as it is made */
 				shutdown(o->net_fd, SHUT_WR);
-				emit(o, RELAY_SHUTDOWN, 0);
 			}
 		}
 		if (relay_over(&in, &out, in_tty) || (o->quit_ms >= 0 &&

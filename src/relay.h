@@ -12,7 +12,8 @@
 enum relay_event {
 	RELAY_SEND,		/* n bytes written to the socket */
 	RELAY_RECV,		/* n bytes read from it; n == 0 is EOF */
-	RELAY_SHUTDOWN,		/* shutdown(SHUT_WR) after input EOF */
+	RELAY_SHUTDOWN,		/* shutdown(SHUT_WR) after input EOF: told
+				   just before the call */
 };
 
 struct relay_opts {
