@@ -492,7 +492,7 @@ header(struct ladder *l, struct track_conv *c, const struct track_event *ev,
     int first)
 {
 	struct lconv	*lc = c->user;
-	char		 a[EP_MAX + 16];
+	char		 a[EP_MAX + 32];
 	const char	*proto = c->proto == IPPROTO_TCP ? "TCP" :
 			    c->proto == IPPROTO_UDP ? "UDP" : "ICMP";
 	int		 syn = ev != NULL && c->proto == IPPROTO_TCP &&
@@ -510,9 +510,10 @@ header(struct ladder *l, struct track_conv *c, const struct track_event *ev,
 	    lc->ep[1], is_local(l, c, 1) ? " (this host)" : "",
 	    !syn && c->proto == IPPROTO_TCP ? ", mid-stream: states unknown "
 	    "until seen, seq/ack relative to the first seen" : "");
-	snprintf(a, sizeof a, "A %s", lc->ep[0]);
-	fprintf(l->fp, "%10s  %-*s B %s\n", "t(ms)", 12 + 1 + ARROW_W, a,
-	    lc->ep[1]);
+	snprintf(a, sizeof a, "A %s%s", lc->ep[0], is_local(l, c, 0) ?
+	    " (this host)" : "");
+	fprintf(l->fp, "%10s  %-*s B %s%s\n", "t(ms)", 12 + 1 + ARROW_W, a,
+	    lc->ep[1], is_local(l, c, 1) ? " (this host)" : "");
 	if (c->proto == IPPROTO_TCP)
 		fprintf(l->fp, "%10s  %-*s %s\n", "", 12 + 1 + ARROW_W,
 		    syn ? "CLOSED" : "?", syn ? "LISTEN" : "?");

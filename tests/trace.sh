@@ -5,8 +5,16 @@
 . "$srcdir/lib.sh"
 need_root
 need_cmd tcpdump tshark python3 ip
-plan 23
+plan 27
 H="python3 $srcdir/trace-helper.py"
+
+# start_server MODE [NS] [ADDR]: a helper server; sets $port.
+start_server() {
+	rm -f "$TMP/port"
+	bg ${2:+ip netns exec $2} $H server "$1" "$TMP/port" ${3:-127.0.0.1}
+	wait_for_line "$TMP/port" . 10
+	port=$(cat "$TMP/port")
+}
 
 # truth_start NS IFACE [SYNC-ADDR]: tcpdump in namespace NS ("" for this
 # one) on IFACE, waiting until it really captures (a UDP datagram to port
@@ -41,15 +49,10 @@ truth_fields() {
 scenario() {
 	name=$1 mode=$2 ns=$3 addr=$4 iface=$5 sync=127.0.0.1
 	[ -n "${CLIENT_NS:-}" ] && sync=$addr
-	rm -f "$TMP/port"
 	if [ "$mode" = refused ]; then
-		port=$(${ns:+ip netns exec $ns} $H server hold "$TMP/port" "$addr" &
-		    sleep 0.5; cat "$TMP/port"; kill %1 2>/dev/null)
-		sleep 0.3
+		port=$(free_port)	# nothing listens there, in any namespace
 	else
-		bg ${ns:+ip netns exec $ns} $H server "$mode" "$TMP/port" "$addr"
-		wait_for_line "$TMP/port" . 5
-		port=$(cat "$TMP/port")
+		start_server "$mode" "$ns" "$addr"
 	fi
 	if ! truth_start "${CLIENT_NS:-}" "$iface" "$sync"; then
 		ok 1 "$name: tcpdump started"; ok 1 "$name: compared"; return
@@ -93,10 +96,28 @@ else
 	for _ in 1 2 3 4 5 6; do skip "cannot make a veth pair here"; done
 fi
 
+# The ladder itself: calls and packets on one axis, this host, a verdict.
+start_server normal
+printf 'ping\n' | "$SOCKKIT" connect --trace --ascii --color=never 127.0.0.1 \
+    "$port" >/dev/null 2>"$TMP/ladder"
+ladder=$(cat "$TMP/ladder")
+like "$ladder" "this host: connect\\(\\) to 127.0.0.1 port $port from port [0-9]+" \
+    "--trace: draws the connect() call"
+like "$ladder" "SYN_SENT +-- SYN seq=0 \\(ISN [0-9]+\\) win=[0-9]+ mss=" \
+    "--trace: draws the SYN with its ISN and options"
+like "$ladder" 'verdict: closed by B \(FIN first\)|verdict: closed by A \(this host\) \(FIN first\)' \
+    "--trace: gives a verdict"
+(sleep 1; printf 'hello\n') | "$SOCKKIT" listen --trace --ascii 127.0.0.1 0 \
+    >/dev/null 2>"$TMP/lerr" &
+lpid=$!
+p=$(listen_port "$TMP/lerr")
+printf 'x\n' | "$SOCKKIT" connect -q 2 127.0.0.1 "$p" >/dev/null 2>&1
+wait_pid $lpid 10
+like "$(cat "$TMP/lerr")" "this host: accept\\(\\) = client 127.0.0.1 port [0-9]+" \
+    "listen --trace: draws accept()"
+
 # --write: the file holds the connection; tcpdump and tshark agree.
-bg $H server normal "$TMP/port"
-wait_for_line "$TMP/port" . 5
-port=$(cat "$TMP/port"); rm -f "$TMP/port"
+start_server normal
 printf 'ping\n' | "$SOCKKIT" connect --write "$TMP/w.pcap" --json \
     127.0.0.1 "$port" >/dev/null 2>"$TMP/json"
 n=$(grep -c '"type":"packet"' "$TMP/json")
@@ -104,9 +125,7 @@ is "$(tcpdump -r "$TMP/w.pcap" 2>/dev/null | wc -l)" "$n" "--write: tcpdump read
 is "$(tshark -r "$TMP/w.pcap" 2>/dev/null | wc -l)" "$n" "--write: tshark reads every packet"
 
 # SIGINT in the middle of a connection leaves a valid file.
-bg $H server hold "$TMP/port"
-wait_for_line "$TMP/port" . 5
-port=$(cat "$TMP/port"); rm -f "$TMP/port"
+start_server hold
 (printf 'ping\n'; sleep 5) | "$SOCKKIT" connect --write "$TMP/int.pcap" \
     127.0.0.1 "$port" >/dev/null 2>&1 &
 pid=$!
@@ -118,9 +137,7 @@ like "$(tcpdump -r "$TMP/int.pcap" 2>/dev/null | wc -l)" '^([4-9]|[1-9][0-9])$' 
 
 # Without CAP_NET_RAW: the message, exit 1, and nothing sent.
 cp "$SOCKKIT" "$TMP/sockkit"; chmod 755 "$TMP" "$TMP/sockkit"
-bg $H server normal "$TMP/port"
-wait_for_line "$TMP/port" . 5
-port=$(cat "$TMP/port"); rm -f "$TMP/port"
+start_server normal
 truth_start "" lo
 out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
     "$TMP/sockkit" connect --trace 127.0.0.1 "$port" </dev/null 2>&1)
