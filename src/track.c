@@ -653,6 +653,26 @@ icmp_error_conv(struct track *tr, const struct decode_pkt *pk, int *dir,
 	return c;
 }
 
+/*
+ * Whether a SYN starts a new connection on the ports of c: c is over (both
+ * ends closed, or reset, or refused) and the SYN is not a retransmission.
+ */
+static int
+tcp_new_incarnation(const struct track_conv *c, int d,
+    const struct decode_pkt *pk)
+{
+	const struct track_end	*s = &c->end[d];
+
+	if (pk->proto != IPPROTO_TCP || pk->icmp_error ||
+	    (pk->flags & (DECODE_SYN | DECODE_ACK)) != DECODE_SYN)
+		return 0;
+	if (s->isn_known && s->isn == pk->seq)
+		return 0;
+	return c->close_done || c->how == TRACK_RST ||
+	    c->how == TRACK_REFUSED || (track_end_closed(c, 0) &&
+	    track_end_closed(c, 1));
+}
+
 /* Count a packet for its sender and pass the event on. */
 static void
 emit_packet(struct track_conv *c, int d, int64_t ts,
@@ -696,6 +716,11 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 	else
 		c = conv_lookup(tr, pk->proto, &pk->src, pk->sport, &pk->dst,
 		    pk->dport, &d, cb, arg);
+	if (c != NULL && tcp_new_incarnation(c, d, pk)) {
+		conv_end(tr, c, cb, arg);	/* the same ports, used again */
+		c = conv_lookup(tr, pk->proto, &pk->src, pk->sport, &pk->dst,
+		    pk->dport, &d, cb, arg);
+	}
 	if (c == NULL) {
 		ev.kind = TRACK_EV_BAD;
 		cb(arg, &ev);

@@ -312,6 +312,19 @@ def icmp_router():
     pcap("icmp-router.pcap", LINK_ETH, frames)
 
 
+def port_reuse():
+    """The same ports twice: a refused attempt, then a connection."""
+    c = Conv(isn_a=100, isn_b=0)
+    c.send(0, "A", SYN, opts=SYNOPT)
+    c.send(100, "B", RST | ACK, seq=0)
+    c.seq["A"], c.seq["B"] = 7000, 9000
+    c.handshake(t=500000)
+    c.send(501000, "A", FIN | ACK)
+    c.send(501300, "B", FIN | ACK)
+    c.send(501600, "A", ACK)
+    pcap("port-reuse.pcap", LINK_ETH, c.frames)
+
+
 def main():
     three_segment_close()
     simultaneous_close()
@@ -323,6 +336,7 @@ def main():
     ipv6_ext_vlan()
     broken()
     icmp_router()
+    port_reuse()
 
 
 if __name__ == "__main__":
