@@ -179,6 +179,7 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o)
 	struct decode_pkt	 pk;
 	struct ladder		*ld;
 	struct track		*tr;
+	uint64_t		 count = 0;
 	int			 dlt = pcap_datalink(p), rc = EXIT_OK, n;
 
 	ld = ladder_new(stdout, &o->lo);
@@ -192,6 +193,8 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o)
 	while (!sk_interrupted && (n = pcap_next_ex(p, &h, &data)) >= 0) {
 		if (n == 0)
 			continue;
+		if ((++count & 4095) == 0 && ferror(stdout))
+			break;		/* "| head" went away: finish() says so */
 		decode_packet(dlt, data, h->caplen, h->len, &pk);
 		track_packet(tr, (int64_t)h->ts.tv_sec * 1000000000 +
 		    h->ts.tv_usec, &pk, ladder_event, ld);
