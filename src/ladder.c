@@ -125,8 +125,12 @@ lconv_get(struct track_conv *c)
 	if ((lc = calloc(1, sizeof *lc)) == NULL)
 		return NULL;
 	for (i = 0; i < 2; i++) {
-		fmt_ep(&c->end[i].addr, c->end[i].port, lc->ep[i], EP_MAX);
 		fmt_addr(&c->end[i].addr, lc->addr[i], EP_MAX);
+		if (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP)
+			fmt_ep(&c->end[i].addr, c->end[i].port, lc->ep[i],
+			    EP_MAX);
+		else		/* ICMP: the echo identifier is in the labels */
+			snprintf(lc->ep[i], EP_MAX, "%s", lc->addr[i]);
 	}
 	c->user = lc;
 	return lc;
@@ -582,6 +586,14 @@ verdict(struct ladder *l, struct track_conv *c)
 	fputc('\n', l->fp);
 }
 
+/* "tcp", "udp", "icmp", "icmp6". */
+static const char *
+proto_name(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" :
+	    proto == IPPROTO_ICMP ? "icmp" : "icmp6";
+}
+
 /* One summary line for c. */
 static void
 summary(struct ladder *l, struct track_conv *c)
@@ -594,11 +606,12 @@ summary(struct ladder *l, struct track_conv *c)
 		return;
 	verdict_how(l, c, how, sizeof how);
 	fprintf(l->fp, "%" PRIu64 " %s %s > %s %s %" PRIu64 " pkts %" PRIu64
-	    "/%" PRIu64 " bytes %.3f ms: %s; %s\n", c->id, c->proto ==
-	    IPPROTO_TCP ? "tcp" : c->proto == IPPROTO_UDP ? "udp" : "icmp",
+	    "/%" PRIu64 " bytes %.3f ms: %s%s%s\n", c->id, proto_name(c->proto),
 	    lc->ep[0], lc->ep[1], st, c->end[0].pkts + c->end[1].pkts,
 	    c->end[0].bytes, c->end[1].bytes,
-	    (c->last_ts - c->first_ts) / 1e6, why, how);
+	    (c->last_ts - c->first_ts) / 1e6, why,
+	    c->proto == IPPROTO_TCP ? "; " : "",
+	    c->proto == IPPROTO_TCP ? how : "");
 }
 
 void
@@ -730,8 +743,8 @@ json_end(struct ladder *l, struct track_conv *c)
 	json_head(l, "end", 0, c->last_ts);
 	fprintf(l->fp, ",\"conv\":%" PRIu64 ",\"proto\":\"%s\",\"a\":\"%s\","
 	    "\"a_port\":%u,\"b\":\"%s\",\"b_port\":%u,\"conn_state\":\"%s\","
-	    "\"why\":\"%s\",\"verdict\":", c->id, c->proto == IPPROTO_TCP ?
-	    "tcp" : c->proto == IPPROTO_UDP ? "udp" : "icmp", lc->addr[0],
+	    "\"why\":\"%s\",\"verdict\":", c->id, proto_name(c->proto),
+	    lc->addr[0],
 	    c->end[0].port, lc->addr[1], c->end[1].port, st, why);
 	ladder_json_string(l->fp, (const uint8_t *)how, strlen(how));
 	fprintf(l->fp, ",\"pkts_a\":%" PRIu64 ",\"pkts_b\":%" PRIu64

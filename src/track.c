@@ -716,6 +716,9 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 	else
 		c = conv_lookup(tr, pk->proto, &pk->src, pk->sport, &pk->dst,
 		    pk->dport, &d, cb, arg);
+	if (c != NULL && pk->icmp_echo && ep_cmp(&c->end[0].addr,
+	    c->end[0].port, &c->end[1].addr, c->end[1].port) == 0)
+		d = pk->icmp_type == 0 || pk->icmp_type == 129; /* to itself */
 	if (c != NULL && tcp_new_incarnation(c, d, pk)) {
 		conv_end(tr, c, cb, arg);	/* the same ports, used again */
 		c = conv_lookup(tr, pk->proto, &pk->src, pk->sport, &pk->dst,

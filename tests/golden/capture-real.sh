@@ -130,3 +130,24 @@ import socket
 try: socket.create_connection(('127.0.0.1', 5620))
 except OSError: pass" || true
 stop_capture icmp-unreach "tcp port 5620 or (icmp and icmp[30:2] = 5620)"
+
+# ping over IPv4 and IPv6: ICMP echo conversations keyed by identifier.
+ip netns del $ns 2>/dev/null || true
+ip netns add $ns
+ip -n $ns link set lo up
+start_capture ping "icmp[0] = 0 or icmp[0] = 8 or icmp6"
+ip netns exec $ns python3 -c "
+import socket, struct, time
+def ping(fam, proto, addr, req):
+    s = socket.socket(fam, socket.SOCK_RAW, proto)
+    for seq in (1, 2):
+        body = struct.pack('!BBHHH', req, 0, 0, 0x5a5a, seq) + b'sockkit ping'
+        if fam == socket.AF_INET:
+            c = sum(struct.unpack('!%dH' % (len(body) // 2), body))
+            c = (c >> 16) + (c & 0xffff); c = ~(c + (c >> 16)) & 0xffff
+            body = body[:2] + struct.pack('!H', c) + body[4:]
+        s.sendto(body, (addr, 0)); time.sleep(0.2)
+ping(socket.AF_INET, socket.IPPROTO_ICMP, '127.0.0.1', 8)
+ping(socket.AF_INET6, socket.IPPROTO_ICMPV6, '::1', 128)"
+stop_capture ping "icmp[0] = 0 or icmp[0] = 8 or icmp6"
+ip netns del $ns
