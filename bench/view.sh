@@ -7,7 +7,9 @@
 #   sudo bench/view.sh [CONNECTIONS]     (default 130000, about 1.04M packets)
 #
 # SOCKKIT=path picks the binary (build it without --enable-debug: the
-# sanitizers cost a factor of several).  KEEP=file keeps the capture.
+# sanitizers cost a factor of several).  KEEP=file keeps the capture;
+# CAPTURE=file measures an existing one instead of making it; LIVE=0
+# skips the live 1 GiB transfer.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 SOCKKIT=${SOCKKIT:-$here/../sockkit}
@@ -29,6 +31,7 @@ trap cleanup EXIT
 
 # The capture: CONNECTIONS short connections (connect, 100 bytes, close)
 # to a discard server, from four source addresses so ports do not run out.
+make_capture() {
 ip netns add $ns
 ip -n $ns link set lo up
 ip netns exec $ns sysctl -q net.ipv4.tcp_tw_reuse=1 \
@@ -55,9 +58,18 @@ PY
 sleep 2
 kill -INT $tp; wait $tp || true; tp=
 kill $sp; wait $sp 2>/dev/null || true; sp=
+}
+if [ -n "${CAPTURE:-}" ]; then
+	cp "$CAPTURE" "$tmp/cap.pcap"
+	ip netns add $ns
+	ip -n $ns link set lo up
+else
+	make_capture
+fi
 pkts=$(tcpdump -r "$tmp/cap.pcap" 2>/dev/null | wc -l)
 size=$(du -m "$tmp/cap.pcap" | cut -f1)
-echo "capture: $pkts packets, $size MB ($conns connections)"
+echo "capture: $pkts packets, $size MB"
+echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -n "${KEEP:-}" ] && cp "$tmp/cap.pcap" "$KEEP"
 
 # run NAME CMD...: best of three; prints seconds and peak KiB.

@@ -11,7 +11,9 @@ plan ${#lines[@]}
 for line in "${lines[@]}"; do
 	read -r name pcap expected opts <<<"$line"
 	# shellcheck disable=SC2086
-	"$SOCKKIT" view --color=never $opts "$dir/$pcap" >"$TMP/out" 2>&1
+	# From the pcaps' directory, so messages name them the same anywhere.
+	(cd "$dir" && "$SOCKKIT" view --color=never $opts "$pcap") \
+	    >"$TMP/out" 2>&1
 	echo "exit $?" >>"$TMP/out"
 	if [ "${UPDATE:-0}" = 1 ]; then
 		cp "$TMP/out" "$dir/expected/$expected"
