@@ -32,19 +32,19 @@ trap cleanup EXIT
 # The capture: CONNECTIONS short connections (connect, 100 bytes, close)
 # to a discard server, from four source addresses so ports do not run out.
 make_capture() {
-ip netns add $ns
-ip -n $ns link set lo up
-ip netns exec $ns sysctl -q net.ipv4.tcp_tw_reuse=1 \
-    net.ipv4.ip_local_port_range="1024 65000"
-ip netns exec $ns "$SOCKKIT" listen -k --max-conns 1000 --mode discard \
-    127.0.0.1 5999 2>/dev/null &
-sp=$!
-ip netns exec $ns tcpdump --immediate-mode -i lo -s 128 -w "$tmp/cap.pcap" \
-    tcp port 5999 2>/dev/null &
-tp=$!
-sleep 2
-echo "making the capture: $conns connections ..." >&2
-ip netns exec $ns timeout 600 python3 - "$conns" <<'PY'
+	ip netns add $ns
+	ip -n $ns link set lo up
+	ip netns exec $ns sysctl -q net.ipv4.tcp_tw_reuse=1 \
+	    net.ipv4.ip_local_port_range="1024 65000"
+	ip netns exec $ns "$SOCKKIT" listen -k --max-conns 1000 --mode discard \
+	    127.0.0.1 5999 2>/dev/null &
+	sp=$!
+	ip netns exec $ns tcpdump --immediate-mode -i lo -s 128 -w "$tmp/cap.pcap" \
+	    tcp port 5999 2>/dev/null &
+	tp=$!
+	sleep 2
+	echo "making the capture: $conns connections ..." >&2
+	ip netns exec $ns timeout 600 python3 - "$conns" <<'PY'
 import socket, sys
 n = int(sys.argv[1])
 data = b"x" * 100
@@ -55,9 +55,9 @@ for i in range(n):
     s.sendall(data)
     s.close()
 PY
-sleep 2
-kill -INT $tp; wait $tp || true; tp=
-kill $sp; wait $sp 2>/dev/null || true; sp=
+	sleep 2
+	kill -INT $tp; wait $tp || true; tp=
+	kill $sp; wait $sp 2>/dev/null || true; sp=
 }
 if [ -n "${CAPTURE:-}" ]; then
 	cp "$CAPTURE" "$tmp/cap.pcap"
