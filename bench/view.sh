@@ -72,19 +72,21 @@ echo "capture: $pkts packets, $size MB"
 echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -n "${KEEP:-}" ] && cp "$tmp/cap.pcap" "$KEEP"
 
-# run NAME CMD...: best of three; prints seconds and peak KiB.
-declare -A secs kib
+# run NAME CMD...: best of three by elapsed time; keeps seconds, CPU
+# seconds (user + system: less disturbed by a busy machine) and peak KiB.
+declare -A secs cpus kib
 run() {
 	name=$1; shift
 	best=
 	for _ in 1 2 3; do
-		/usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>&1 || true
-		read -r s m <"$tmp/t"
+		/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$@" >/dev/null \
+		    2>&1 || true
+		read -r s u y m <"$tmp/t"
 		if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then
-			best=$s; mem=$m
+			best=$s; cpu=$(awk "BEGIN{print $u + $y}"); mem=$m
 		fi
 	done
-	secs[$name]=$best; kib[$name]=$mem
+	secs[$name]=$best; cpus[$name]=$cpu; kib[$name]=$mem
 }
 cd "$tmp"
 run tcpdump tcpdump -nn -r cap.pcap
@@ -93,7 +95,8 @@ run json "$SOCKKIT" view --json cap.pcap
 if command -v tshark >/dev/null; then
 	run tshark tshark -n -r cap.pcap
 fi
-printf '%-34s %10s %12s %8s %10s\n' command seconds packets/s ratio peak-MiB
+printf '%-28s %8s %11s %7s %8s %11s %7s %9s\n' command seconds packets/s ratio \
+    cpu-s pkts/cpu-s ratio peak-MiB
 for name in tcpdump summary json tshark; do
 	[ -n "${secs[$name]:-}" ] || continue
 	case $name in
@@ -101,12 +104,12 @@ for name in tcpdump summary json tshark; do
 	*) cmd="sockkit view --$name" ;;
 	esac
 	awk -v c="$cmd" -v s="${secs[$name]}" -v t="${secs[tcpdump]}" \
+	    -v u="${cpus[$name]}" -v tu="${cpus[tcpdump]}" \
 	    -v p="$pkts" -v m="${kib[$name]}" 'BEGIN {
-		if (s <= 0) s = 0.001;
-		printf "%-34s %10.2f %12.0f %7.2fx %10.1f\n", c, s, p / s,
-		    t / s, m / 1024 }'
+		if (s <= 0) s = 0.001; if (u <= 0) u = 0.001;
+		printf "%-28s %8.2f %11.0f %6.2fx %8.2f %11.0f %6.2fx %9.1f\n",
+		    c, s, p / s, t / s, u, p / u, tu / u, m / 1024 }'
 done
-
 # Live: 1 GiB over loopback to "listen --mode discard", with and without
 # "connect --trace" (the ladder folds the data phase; stderr to a file).
 if [ "${LIVE:-1}" = 1 ]; then
