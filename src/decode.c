@@ -271,11 +271,12 @@ static int
 decode_ipv4(const struct dbuf *b, uint32_t wire, struct decode_pkt *pk)
 {
 	struct dbuf	 t;
-	uint16_t	 tot, frag;
+	uint16_t	 len16, frag;
+	uint32_t	 tot;
 	uint8_t		 vhl;
 	unsigned	 hl;
 
-	if (db_u8(b, 0, &vhl) == -1 || db_u16(b, 2, &tot) == -1 ||
+	if (db_u8(b, 0, &vhl) == -1 || db_u16(b, 2, &len16) == -1 ||
 	    db_u16(b, 6, &frag) == -1 || db_u8(b, 8, &pk->ttl) == -1 ||
 	    db_u8(b, 9, &pk->proto) == -1)
 		return stop(pk, DECODE_TRUNCATED, "ip", "ip header");
@@ -284,8 +285,7 @@ decode_ipv4(const struct dbuf *b, uint32_t wire, struct decode_pkt *pk)
 	hl = (vhl & 0x0f) * 4u;
 	if (hl < 20)
 		return stop(pk, DECODE_INVALID, "ip", "bad ip header length");
-	if (tot == 0)
-		tot = wire > 0xffff ? 0xffff : (uint16_t)wire;
+	tot = len16 != 0 ? len16 : wire;	/* 0: offload, the frame says */
 	if (tot < hl)
 		return stop(pk, DECODE_INVALID, "ip",
 		    "ip total length shorter than its header");

@@ -428,10 +428,8 @@ tcp_fin_states(struct track_conv *c, int d, const struct decode_pkt *pk)
 {
 	struct track_end	*s = &c->end[d], *r = &c->end[!d];
 
-	if (s->fin && pk->seq + pk->paylen != s->fin_seq)
-		return;			/* a retransmitted FIN changes nothing */
 	if (s->fin)
-		return;
+		return;			/* a retransmitted FIN changes nothing */
 	s->fin = 1;
 	s->fin_seq = pk->seq + pk->paylen;
 	if (c->closer < 0) {

@@ -120,7 +120,7 @@ static void
 test_lengths(void)
 {
 	struct decode_pkt	 pk;
-	uint8_t			 f[128];
+	uint8_t			 f[128], *big;
 	size_t			 len = make_tcp4(f);
 
 	memset(f + len, 0, 10);		/* Ethernet padding */
@@ -129,6 +129,15 @@ test_lengths(void)
 	f[16] = f[17] = 0;		/* ip_len 0 from offload */
 	ok(decode_packet(1, f, len, len, &pk) == DECODE_OK && pk.paylen == 5,
 	    "ip total length 0 takes the frame length");
+	big = calloc(1, 70000);
+	if (big != NULL) {
+		memcpy(big, f, len);
+		ok(decode_packet(1, big, 70000, 70000, &pk) == DECODE_OK &&
+		    pk.paylen == 70000 - 14 - 60, "ip total length 0 on a "
+		    "segment larger than 64 KiB");
+		free(big);
+	} else
+		ok(0, "calloc");
 }
 
 /* Raw IPv6 with hop-by-hop and destination options, then UDP. */
