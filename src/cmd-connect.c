@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "net.h"
 #include "relay.h"
 #include "sockkit.h"
@@ -43,6 +44,7 @@ const struct cmd_entry cmd_connect_entry = {
 	    "  -C                send line endings as CRLF\n"
 	    "  -x                hex dump both directions to stderr\n"
 	    "  -v                report connection events on stderr\n"
+	    CAPTURE_USAGE
 	    "  -h, --help        show this help\n",
 	.exec = cmd_connect_exec,
 };
@@ -58,6 +60,8 @@ struct connect_opts {
 	int		 zero;
 	int		 crlf;
 	int		 hexdump;
+	struct capture_opts cap;
+	struct capture	*capture;	/* --trace, --write: open */
 };
 
 enum { OPT_NO_SHUTDOWN = 256, OPT_SEQPACKET };
@@ -66,6 +70,7 @@ static const struct option connect_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
 	{ "seqpacket", no_argument, NULL, OPT_SEQPACKET },
+	CAPTURE_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -110,8 +115,14 @@ connect_parse(int argc, char **argv, struct connect_opts *o)
 		case 'z': o->zero = 1; break;
 		case OPT_NO_SHUTDOWN: o->no_shutdown = 1; break;
 		case OPT_SEQPACKET: o->seqpacket = 1; break;
-		default:
+		case '?':
+		case ':':
 			return cmd_bad_option(&cmd_connect_entry, ch, argv);
+		default:
+			if (capture_parse(&o->cap, ch, optarg, why,
+			    sizeof why) == -1)
+				return cmd_usage_error(&cmd_connect_entry, "%s",
+				    why);
 		}
 	}
 	return -1;
@@ -137,6 +148,9 @@ connect_check(int nargs, const struct connect_opts *o)
 		if (o->seqpacket)
 			return cmd_usage_error(e, "--seqpacket needs -U PATH");
 	}
+	if (o->unix_path != NULL && capture_wanted(&o->cap))
+		return cmd_usage_error(e, "--trace, --json and --write capture "
+		    "TCP: they cannot go with -U");
 	if (o->zero && (o->quit_ms >= 0 || o->no_shutdown || o->crlf ||
 	    o->hexdump))
 		return cmd_usage_error(e, "-z sends no data: it cannot go with "
@@ -162,6 +176,65 @@ connect_on_wait(int fd, long waited_ms, void *arg)
 }
 
 /*
+ * Before connect() sends the SYN: filter the capture on this exact
+ * connection (the port is bound already) and draw the call.  Returns 0 or
+ * -1 with err.
+ */
+static int
+connect_before(int fd, const struct addrinfo *ai, void *arg, char *err,
+    size_t errlen)
+{
+	struct connect_opts	*o = arg;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 what[160], addr[NET_ADDRSTRLEN];
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1) {
+		snprintf(err, errlen, "getsockname: %s", strerror(errno));
+		return -1;
+	}
+	if (capture_filter(o->capture, IPPROTO_TCP, (struct sockaddr *)&ss,
+	    ai->ai_addr, err, errlen) == -1)
+		return -1;
+	capture_set_local(o->capture, (struct sockaddr *)&ss);
+	snprintf(what, sizeof what, "connect() to %s port %d from port %d",
+	    net_addr_str(ai->ai_addr, addr, sizeof addr),
+	    net_addr_port(ai->ai_addr), net_addr_port((struct sockaddr *)&ss));
+	capture_call(o->capture, what, 0);
+	return 0;
+}
+
+/* One connect attempt, with the capture told what happened. */
+static int
+connect_one(const struct addrinfo *ai, const struct connect_opts *o,
+    int *seen, char *err, size_t errlen)
+{
+	struct net_source	 src = o->src;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	int			 fd, e;
+
+	if (o->capture == NULL)
+		return net_connect(ai, &o->src, o->wait_ms, sk_verbosity ?
+		    connect_on_wait : NULL, seen, err, errlen);
+	src.bind_now = 1;
+	fd = net_connect_hook(ai, &src, o->wait_ms, sk_verbosity ?
+	    connect_on_wait : NULL, seen, connect_before, (void *)o, err,
+	    errlen);
+	e = errno;
+	if (fd == -1) {
+		capture_call(o->capture, "connect()", e);
+		capture_linger(o->capture);
+	} else {
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+			capture_set_local(o->capture, (struct sockaddr *)&ss);
+		capture_call(o->capture, "connect() returned: connected", 0);
+	}
+	errno = e;
+	return fd;
+}
+
+/*
  * Try each address of host in turn.  Returns the connected fd with the
  * peer's name in peer, or -1 after saying why each address failed.
  */
@@ -184,8 +257,7 @@ connect_tcp(const char *host, uint16_t port, const struct connect_opts *o,
 		sk_verbose("connecting to %s%s%s", peer, strcmp(host, addr) ?
 		    " for " : "", strcmp(host, addr) ? host : "");
 		seen = 0;
-		fd = net_connect(ai, &o->src, o->wait_ms, sk_verbosity ?
-		    connect_on_wait : NULL, &seen, err, sizeof err);
+		fd = connect_one(ai, o, &seen, err, sizeof err);
 		if (fd != -1 || sk_interrupted)
 			break;
 		e = errno;
@@ -239,6 +311,13 @@ connect_relay(int fd, const char *peer, const struct connect_opts *o)
 	r.messages = o->seqpacket;
 	r.quit_ms = o->quit_ms;
 	r.idle_ms = o->wait_ms;
+	r.extra_fd = -1;
+	if (o->capture != NULL) {
+		r.on_event = capture_relay_event;
+		r.arg = o->capture;
+		r.extra_fd = capture_fd(o->capture);
+		r.on_extra = capture_poll;
+	}
 	rc = relay_run(&r, &st, err, sizeof err);
 	if (rc == -1 && !sk_interrupted)
 		sk_warnx("%s", err);
@@ -248,48 +327,83 @@ connect_relay(int fd, const char *peer, const struct connect_opts *o)
 	return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
-static int
-cmd_connect_exec(int argc, char **argv)
+/* Close the connection, telling the capture, which then lingers. */
+static void
+connect_close(int fd, const struct connect_opts *o)
 {
-	struct connect_opts	 o;
+	int64_t	 t = capture_now();
+
+	close(fd);
+	if (o->capture != NULL) {
+		capture_call_at(o->capture, t, "close()", 0);
+		if (!sk_interrupted)
+			capture_linger(o->capture);
+	}
+}
+
+/* Connect, then check (-z) or relay; returns the exit status. */
+static int
+connect_run(char **argv, struct connect_opts *o)
+{
 	uint16_t		 port = 0;
 	char			 peer[NET_ADDRSTRLEN + 300], why[300];
 	int			 rc, fd;
 
-	memset(&o, 0, sizeof o);
-	o.family = AF_UNSPEC;
-	o.wait_ms = o.quit_ms = -1;
-	if ((rc = connect_parse(argc, argv, &o)) != -1)
-		return rc;
-	argc -= optind;
-	argv += optind;
-	if ((rc = connect_check(argc, &o)) != -1)
-		return rc;
-	if (o.unix_path != NULL) {
-		snprintf(peer, sizeof peer, "%s", o.unix_path);
-		fd = net_unix_connect(o.unix_path, o.seqpacket ?
+	if (o->unix_path != NULL) {
+		snprintf(peer, sizeof peer, "%s", o->unix_path);
+		fd = net_unix_connect(o->unix_path, o->seqpacket ?
 		    SOCK_SEQPACKET : SOCK_STREAM, why, sizeof why);
 		if (fd == -1)
 			sk_warnx("%s", why);
 	} else {
 		if (net_parse_port(argv[1], "tcp", 0, &port, why,
 		    sizeof why) == -1)
-			return cmd_usage_error(&cmd_connect_entry, "%s", why);
-		fd = connect_tcp(argv[0], port, &o, peer, sizeof peer);
+			return EXIT_USAGE;	/* checked before */
+		fd = connect_tcp(argv[0], port, o, peer, sizeof peer);
 	}
 	if (fd == -1)
 		return EXIT_RUNTIME;
-	if (o.zero) {
-		if (o.unix_path != NULL)
-			sk_verbose("Connection to %s succeeded", o.unix_path);
+	if (o->zero) {
+		if (o->unix_path != NULL)
+			sk_verbose("Connection to %s succeeded", o->unix_path);
 		else
 			sk_verbose("Connection to %s %s succeeded", argv[0],
 			    argv[1]);
-		close(fd);
+		connect_close(fd, o);
 		return EXIT_OK;
 	}
 	connect_report(fd, peer);
-	rc = connect_relay(fd, peer, &o);
-	close(fd);
+	rc = connect_relay(fd, peer, o);
+	connect_close(fd, o);
+	return rc;
+}
+
+static int
+cmd_connect_exec(int argc, char **argv)
+{
+	struct connect_opts	 o;
+	char			 why[300];
+	int			 rc;
+
+	memset(&o, 0, sizeof o);
+	o.family = AF_UNSPEC;
+	o.wait_ms = o.quit_ms = -1;
+	capture_opts_init(&o.cap);
+	if ((rc = connect_parse(argc, argv, &o)) != -1)
+		return rc;
+	argc -= optind;
+	argv += optind;
+	if ((rc = connect_check(argc, &o)) != -1)
+		return rc;
+	if (o.unix_path == NULL && net_parse_port(argv[1], "tcp", 0,
+	    &(uint16_t){ 0 }, why, sizeof why) == -1)
+		return cmd_usage_error(&cmd_connect_entry, "%s", why);
+	if (capture_wanted(&o.cap) &&
+	    (o.capture = capture_open(&o.cap, why, sizeof why)) == NULL) {
+		sk_warnx("connect: %s", why);
+		return EXIT_RUNTIME;
+	}
+	rc = connect_run(argv, &o);
+	capture_close(o.capture);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "net.h"
 #include "relay.h"
 #include "serve.h"
@@ -49,6 +50,7 @@ const struct cmd_entry cmd_listen_entry = {
 	    "  -C                relay: send line endings as CRLF\n"
 	    "  -x                relay: hex dump both directions to stderr\n"
 	    "  -v                report connections on stderr\n"
+	    CAPTURE_USAGE
 	    "  -h, --help        show this help\n",
 	.exec = cmd_listen_exec,
 };
@@ -68,6 +70,8 @@ struct listen_opts {
 	int		 no_shutdown;
 	int		 crlf;
 	int		 hexdump;
+	struct capture_opts cap;
+	struct capture	*capture;	/* --trace, --write: open */
 };
 
 enum {
@@ -84,6 +88,7 @@ static const struct option listen_longopts[] = {
 	{ "allow", required_argument, NULL, OPT_ALLOW },
 	{ "deny", required_argument, NULL, OPT_DENY },
 	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
+	CAPTURE_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -147,6 +152,10 @@ listen_parse_value(int ch, const char *arg, struct listen_opts *o)
 			return cmd_usage_error(e, "--%s: %s", ch == OPT_DENY ?
 			    "deny" : "allow", why);
 		break;
+	default:
+		if (capture_parse(&o->cap, ch, arg, why, sizeof why) == -1)
+			return cmd_usage_error(e, "%s", why);
+		break;
 	}
 	return -1;
 }
@@ -199,6 +208,9 @@ listen_check(int nargs, const struct listen_opts *o)
 		if (o->acl.n > 0)
 			return cmd_usage_error(e, "--allow and --deny need an "
 			    "IP listener, not -U");
+		if (capture_wanted(&o->cap))
+			return cmd_usage_error(e, "--trace, --json and --write "
+			    "capture TCP: they cannot go with -U");
 	} else {
 		if (nargs != 1 && nargs != 2)
 			return cmd_usage_error(e, "expected [ADDRESS] PORT, got "
@@ -245,6 +257,16 @@ listen_open(int argc, char **argv, const struct listen_opts *o)
 		sk_warnx("%s", why);
 		return -1;
 	}
+	if (o->capture != NULL && (getsockname(fd, (struct sockaddr *)&ss,
+	    &len) == -1 || capture_filter(o->capture, IPPROTO_TCP,
+	    (struct sockaddr *)&ss, NULL, why, sizeof why) == -1)) {
+		sk_warnx("listen: %s", why);
+		close(fd);
+		return -1;
+	}
+	if (o->capture != NULL)		/* the port marks this host's lane */
+		capture_set_local(o->capture, (struct sockaddr *)&ss);
+	len = sizeof ss;
 	if (o->unix_path != NULL)
 		fprintf(stderr, "Listening on %s\n", o->unix_path);
 	else if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
@@ -282,6 +304,13 @@ listen_relay(int fd, const struct sockaddr *sa, const struct listen_opts *o)
 	r.messages = o->seqpacket;
 	r.quit_ms = o->quit_ms;
 	r.idle_ms = o->wait_ms;
+	r.extra_fd = -1;
+	if (o->capture != NULL) {
+		r.on_event = capture_relay_event;
+		r.arg = o->capture;
+		r.extra_fd = capture_fd(o->capture);
+		r.on_extra = capture_poll;
+	}
 	rc = relay_run(&r, &st, err, sizeof err);
 	if (rc == -1 && !sk_interrupted)
 		sk_warnx("%s", err);
@@ -289,6 +318,24 @@ listen_relay(int fd, const struct sockaddr *sa, const struct listen_opts *o)
 	    fmt_count(st.sent, a, sizeof a), fmt_count(st.received, b,
 	    sizeof b));
 	return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
+/* Tell the capture about the accepted client: this host's end, the call. */
+static void
+listen_traced_accept(int fd, const struct sockaddr *peer,
+    const struct listen_opts *o)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 what[160], addr[NET_ADDRSTRLEN];
+
+	if (o->capture == NULL || peer->sa_family == AF_UNIX)
+		return;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		capture_set_local(o->capture, (struct sockaddr *)&ss);
+	snprintf(what, sizeof what, "accept() = client %s port %d",
+	    net_addr_str(peer, addr, sizeof addr), net_addr_port(peer));
+	capture_call(o->capture, what, 0);
 }
 
 /*
@@ -302,6 +349,7 @@ listen_once(int lfd, const struct listen_opts *o)
 	struct serve_opts	 so;
 	socklen_t		 len = sizeof ss;
 	char			 err[300];
+	int64_t			 t;
 	int			 fd, rc;
 
 	fd = serve_accept_one(lfd, &o->acl, (struct sockaddr *)&ss, &len,
@@ -314,9 +362,12 @@ listen_once(int lfd, const struct listen_opts *o)
 			sk_warnx("listen: %s", err);
 		return EXIT_RUNTIME;
 	}
+	listen_traced_accept(fd, (struct sockaddr *)&ss, o);
 	if (o->mode == SERVE_RELAY) {
 		rc = listen_relay(fd, (struct sockaddr *)&ss, o);
+		t = capture_now();
 		close(fd);
+		capture_call_at(o->capture, t, "close()", 0);
 		return rc;
 	}
 	memset(&so, 0, sizeof so);
@@ -372,6 +423,7 @@ cmd_listen_exec(int argc, char **argv)
 	int			 rc, fd;
 
 	memset(&o, 0, sizeof o);
+	capture_opts_init(&o.cap);
 	o.family = AF_UNSPEC;
 	o.backlog = SOMAXCONN;
 	o.wait_ms = o.quit_ms = -1;
@@ -386,12 +438,23 @@ cmd_listen_exec(int argc, char **argv)
 		rc = cmd_usage_error(&cmd_listen_entry, "%s", why);
 		goto out;
 	}
+	if (capture_wanted(&o.cap) &&
+	    (o.capture = capture_open(&o.cap, why, sizeof why)) == NULL) {
+		sk_warnx("listen: %s", why);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
 	if ((fd = listen_open(argc, argv, &o)) < 0)
 		rc = EXIT_RUNTIME;
 	else if (o.keep)
 		rc = listen_keep(fd, &o);
 	else
 		rc = listen_once(fd, &o);
+	if (o.capture != NULL) {
+		if (!sk_interrupted)
+			capture_linger(o.capture);
+		capture_close(o.capture);
+	}
 out:
 	net_acl_free(&o.acl);
 	return rc;

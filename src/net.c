@@ -154,14 +154,14 @@ bind_source(int fd, int family, int socktype, const struct net_source *src,
 	struct addrinfo	*res;
 	int		 on = 1, rc;
 
-	if (src->host == NULL && src->port == 0)
+	if (src->host == NULL && src->port == 0 && !src->bind_now)
 		return 0;
 	if (net_resolve(src->host, src->port, family, socktype, 1, &res, err,
 	    errlen) == -1)
 		return -1;
 	if (src->port != 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	else
+	else if (!src->bind_now)
 		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on,
 		    sizeof on);
 	rc = bind(fd, res->ai_addr, res->ai_addrlen);
@@ -215,6 +215,16 @@ net_connect(const struct addrinfo *ai, const struct net_source *src,
     long timeout_ms, void (*on_wait)(int, long, void *), void *arg,
     char *err, size_t errlen)
 {
+	return net_connect_hook(ai, src, timeout_ms, on_wait, arg, NULL, NULL,
+	    err, errlen);
+}
+
+int
+net_connect_hook(const struct addrinfo *ai, const struct net_source *src,
+    long timeout_ms, void (*on_wait)(int, long, void *), void *arg,
+    int (*before)(int, const struct addrinfo *, void *, char *, size_t),
+    void *before_arg, char *err, size_t errlen)
+{
 	int	 fd, saved;
 
 	err[0] = '\0';
@@ -224,6 +234,8 @@ net_connect(const struct addrinfo *ai, const struct net_source *src,
 		return -1;
 	if (src != NULL && bind_source(fd, ai->ai_family, ai->ai_socktype,
 	    src, err, errlen) == -1)
+		goto fail;
+	if (before != NULL && before(fd, ai, before_arg, err, errlen) == -1)
 		goto fail;
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		return fd;

@@ -40,6 +40,7 @@ int	net_addr_port(const struct sockaddr *);
 struct net_source {
 	const char	*host;		/* NULL: any */
 	uint16_t	 port;		/* 0: any */
+	int		 bind_now;	/* take a port at bind(), not connect() */
 };
 
 /*
@@ -52,6 +53,17 @@ struct net_source {
  */
 int	net_connect(const struct addrinfo *, const struct net_source *, long,
 	    void (*)(int, long, void *), void *, char *, size_t);
+
+/*
+ * net_connect() with a hook: before(fd, ai, arg) runs after bind() and
+ * just before connect(), so a capture filter can name the local port
+ * before the SYN leaves.  A hook returning -1 (with errno and err set)
+ * stops the attempt.
+ */
+int	net_connect_hook(const struct addrinfo *, const struct net_source *,
+	    long, void (*)(int, long, void *), void *,
+	    int (*)(int, const struct addrinfo *, void *, char *, size_t),
+	    void *, char *, size_t);
 
 /*
  * Bind and listen on host (NULL: dual-stack wildcard, or the family's

@@ -344,7 +344,7 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
     size_t errlen)
 {
 	struct pump	 in, out;
-	struct pollfd	 pfd[3];
+	struct pollfd	 pfd[4];
 	int64_t		 last = now_ms(), eof_at = -1;
 	int		 rc = -1, n, moved, shut = 0, copy;
 	int		 in_tty = o->in_fd != -1 && isatty(o->in_fd);
@@ -375,8 +375,8 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 			shut = 1;
 			eof_at = now_ms();
 			if (!o->no_shutdown) {
+				emit(o, RELAY_SHUTDOWN, 0);	/* as it is made */
 				shutdown(o->net_fd, SHUT_WR);
-				emit(o, RELAY_SHUTDOWN, 0);
 			}
 		}
 		if (relay_over(&in, &out, in_tty) || (o->quit_ms >= 0 &&
@@ -385,7 +385,15 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 			break;
 		}
 		relay_poll_set(&in, &out, pfd);
-		n = sk_poll(pfd, 3, next_timeout(o, last, eof_at));
+		pfd[3].fd = o->on_extra != NULL ? o->extra_fd : -1;
+		pfd[3].events = POLLIN;
+		pfd[3].revents = 0;
+		n = sk_poll(pfd, 4, next_timeout(o, last, eof_at));
+		if (n > 0 && pfd[3].revents != 0) {
+			o->on_extra(o->arg);
+			if (--n == 0)
+				continue;
+		}
 		if (n == -1 && errno == EINTR && sk_interrupted) {
 			snprintf(err, errlen, "interrupted");
 			break;

@@ -12,7 +12,8 @@
 enum relay_event {
 	RELAY_SEND,		/* n bytes written to the socket */
 	RELAY_RECV,		/* n bytes read from it; n == 0 is EOF */
-	RELAY_SHUTDOWN,		/* shutdown(SHUT_WR) after input EOF */
+	RELAY_SHUTDOWN,		/* shutdown(SHUT_WR) after input EOF: told
+				   just before the call */
 };
 
 struct relay_opts {
@@ -28,6 +29,8 @@ struct relay_opts {
 	long		 idle_ms;	/* -w: give up when idle; -1 */
 	void		(*on_event)(void *, enum relay_event, ssize_t);
 	void		*arg;
+	int		 extra_fd;	/* also polled (a capture); -1: none */
+	void		(*on_extra)(void *);	/* extra_fd is readable */
 };
 
 struct relay_stats {

@@ -1,0 +1,135 @@
+#!/bin/bash
+# bench/view.sh: "sockkit view --summary" and "--json" against "tcpdump -nn
+# -r" (and tshark, for reference) on one capture of >= 1,000,000 packets of
+# short loopback connections that this script makes in a namespace of its
+# own.  Prints packets/s, the ratios to tcpdump, and peak memory.
+#
+#   sudo bench/view.sh [CONNECTIONS]     (default 130000, about 1.04M packets)
+#
+# SOCKKIT=path picks the binary (build it without --enable-debug: the
+# sanitizers cost a factor of several).  KEEP=file keeps the capture;
+# CAPTURE=file measures an existing one instead of making it; LIVE=0
+# skips the live 1 GiB transfer.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+SOCKKIT=${SOCKKIT:-$here/../sockkit}
+conns=${1:-130000}
+[ "$conns" -le 500000 ] || { echo "at most 500000 connections" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "bench/view.sh: needs root (a namespace)" >&2; exit 1; }
+for c in tcpdump python3 /usr/bin/time; do
+	command -v $c >/dev/null || { echo "bench/view.sh: needs $c" >&2; exit 1; }
+done
+tmp=$(mktemp -d /tmp/sockkit-bench.XXXXXX)
+ns=skbench$$
+cleanup() {
+	[ -n "${tp:-}" ] && kill "$tp" 2>/dev/null
+	[ -n "${sp:-}" ] && kill "$sp" 2>/dev/null
+	ip netns del $ns 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The capture: CONNECTIONS short connections (connect, 100 bytes, close)
+# to a discard server, from four source addresses so ports do not run out.
+make_capture() {
+	ip netns add $ns
+	ip -n $ns link set lo up
+	ip netns exec $ns sysctl -q net.ipv4.tcp_tw_reuse=1 \
+	    net.ipv4.ip_local_port_range="1024 65000"
+	ip netns exec $ns "$SOCKKIT" listen -k --max-conns 1000 --mode discard \
+	    127.0.0.1 5999 2>/dev/null &
+	sp=$!
+	ip netns exec $ns tcpdump --immediate-mode -i lo -s 128 -w "$tmp/cap.pcap" \
+	    tcp port 5999 2>/dev/null &
+	tp=$!
+	sleep 2
+	echo "making the capture: $conns connections ..." >&2
+	ip netns exec $ns timeout 600 python3 - "$conns" <<'PY'
+import socket, sys
+n = int(sys.argv[1])
+data = b"x" * 100
+for i in range(n):
+    s = socket.socket()
+    s.bind(("127.0.0.%d" % (2 + i % 4), 0))
+    s.connect(("127.0.0.1", 5999))
+    s.sendall(data)
+    s.close()
+PY
+	sleep 2
+	kill -INT $tp; wait $tp || true; tp=
+	kill $sp; wait $sp 2>/dev/null || true; sp=
+}
+if [ -n "${CAPTURE:-}" ]; then
+	cp "$CAPTURE" "$tmp/cap.pcap"
+	ip netns add $ns
+	ip -n $ns link set lo up
+else
+	make_capture
+fi
+pkts=$(tcpdump -r "$tmp/cap.pcap" 2>/dev/null | wc -l)
+size=$(du -m "$tmp/cap.pcap" | cut -f1)
+echo "capture: $pkts packets, $size MB"
+echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -n "${KEEP:-}" ] && cp "$tmp/cap.pcap" "$KEEP"
+
+# run NAME CMD...: best of three by elapsed time; keeps seconds, CPU
+# seconds (user + system: less disturbed by a busy machine) and peak KiB.
+declare -A secs cpus kib
+run() {
+	name=$1; shift
+	best=
+	for _ in 1 2 3; do
+		/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$@" >/dev/null \
+		    2>&1 || true
+		read -r s u y m <"$tmp/t"
+		if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then
+			best=$s; cpu=$(awk "BEGIN{print $u + $y}"); mem=$m
+		fi
+	done
+	secs[$name]=$best; cpus[$name]=$cpu; kib[$name]=$mem
+}
+cd "$tmp"
+run tcpdump tcpdump -nn -r cap.pcap
+run summary "$SOCKKIT" view --summary cap.pcap
+run json "$SOCKKIT" view --json cap.pcap
+if command -v tshark >/dev/null; then
+	run tshark tshark -n -r cap.pcap
+fi
+printf '%-28s %8s %11s %7s %8s %11s %7s %9s\n' command seconds packets/s ratio \
+    cpu-s pkts/cpu-s ratio peak-MiB
+for name in tcpdump summary json tshark; do
+	[ -n "${secs[$name]:-}" ] || continue
+	case $name in
+	tcpdump) cmd="tcpdump -nn -r" ;; tshark) cmd="tshark -n -r" ;;
+	*) cmd="sockkit view --$name" ;;
+	esac
+	awk -v c="$cmd" -v s="${secs[$name]}" -v t="${secs[tcpdump]}" \
+	    -v u="${cpus[$name]}" -v tu="${cpus[tcpdump]}" \
+	    -v p="$pkts" -v m="${kib[$name]}" 'BEGIN {
+		if (s <= 0) s = 0.001; if (u <= 0) u = 0.001;
+		printf "%-28s %8.2f %11.0f %6.2fx %8.2f %11.0f %6.2fx %9.1f\n",
+		    c, s, p / s, t / s, u, p / u, tu / u, m / 1024 }'
+done
+# Live: 1 GiB over loopback to "listen --mode discard", with and without
+# "connect --trace" (the ladder folds the data phase; stderr to a file).
+if [ "${LIVE:-1}" = 1 ]; then
+	live() {
+		ip netns exec $ns "$SOCKKIT" listen --mode discard 127.0.0.1 \
+		    5998 2>/dev/null &
+		lp=$!
+		sleep 0.5
+		s=$(date +%s.%N)
+		head -c 1073741824 /dev/zero | ip netns exec $ns "$SOCKKIT" \
+		    connect "$@" 127.0.0.1 5998 2>"$tmp/trace.txt" >/dev/null
+		e=$(date +%s.%N)
+		wait $lp 2>/dev/null || true
+		awk -v s="$s" -v e="$e" 'BEGIN { printf "%.0f", 1024 / (e - s) }'
+	}
+	ip netns del $ns 2>/dev/null || true
+	ip netns add $ns
+	ip -n $ns link set lo up
+	plain=$(live); traced=$(live --trace)
+	echo "live 1 GiB: $plain MiB/s without --trace, $traced MiB/s with" \
+	    "($(awk -v a="$plain" -v b="$traced" 'BEGIN { printf "%.0f", 100 * b / a }')%)"
+	grep -E 'verdict|data phase' "$tmp/trace.txt" | head -3
+fi

@@ -1,0 +1,517 @@
+/*
+ * capture.c: live capture of sockkit's own connections.
+ *
+ * The handle is made with pcap_create() on the "any" device, in immediate
+ * mode (without it Linux hands packets over up to a second late and a
+ * prompt exit loses them) and with nanosecond timestamps, and activated
+ * before the socket exists.  The filter names the exact connection and is
+ * set before connect() sends the SYN; it is never narrowed afterwards.
+ * Packets go through decode -> track -> ladder as they arrive; the socket
+ * calls sockkit makes are queued and drawn in time order between them.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "ladder.h"
+#include "net.h"
+#include "sockkit.h"
+#include "track.h"
+#include "util.h"
+
+#define CALLQ_MAX	64		/* socket calls waiting for packets */
+#define CALL_LEN	96
+#define REPEAT_SHOWN	3		/* send/recv lines before they fold */
+
+static void	capture_event(void *, const struct track_event *);
+
+struct capture_call {
+	int64_t		 ts;
+	int		 err;
+	char		 what[CALL_LEN];
+};
+
+struct capture {
+	struct capture_opts o;
+	pcap_t		*p;
+	pcap_dumper_t	*dump;
+	struct track	*tr;
+	struct ladder	*ld;
+	int		 dlt;
+	int		 done;		/* the connection's end was seen */
+	uint64_t	 packets;
+	struct capture_call q[CALLQ_MAX];
+	int		 nq;
+	char		 last_verb[16];
+	int		 repeats;
+	uint64_t	 repeat_bytes;
+	int64_t		 repeat_ts;	/* the first call not drawn */
+};
+
+void
+capture_opts_init(struct capture_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->linger_ms = 250;
+	o->preview = 16;
+}
+
+int
+capture_parse(struct capture_opts *o, int ch, const char *arg, char *err,
+    size_t errlen)
+{
+	long	 v;
+	char	 why[128];
+
+	switch (ch) {
+	case CAPTURE_OPT_TRACE: o->trace = 1; return 0;
+	case CAPTURE_OPT_JSON: o->json = 1; return 0;
+	case CAPTURE_OPT_FULL: o->full = 1; return 0;
+	case CAPTURE_OPT_ASCII: o->ascii = 1; return 0;
+	case CAPTURE_OPT_WRITE: o->write_path = arg; return 0;
+	case CAPTURE_OPT_COLOR:
+		if (ladder_color_when(arg, 0) == -1) {
+			snprintf(err, errlen, "--color '%s': expected auto, "
+			    "always or never", arg);
+			return -1;
+		}
+		o->color = arg;
+		return 0;
+	}
+	if (parse_long(arg, 0, ch == CAPTURE_OPT_LINGER ? 60000 : 4096, &v,
+	    why, sizeof why) == -1) {
+		snprintf(err, errlen, "--%s '%s': %s", ch == CAPTURE_OPT_LINGER ?
+		    "linger-capture" : "data-preview", arg, why);
+		return -1;
+	}
+	if (ch == CAPTURE_OPT_LINGER)
+		o->linger_ms = v;
+	else
+		o->preview = (int)v;
+	return 0;
+}
+
+int
+capture_wanted(const struct capture_opts *o)
+{
+	return o->trace || o->json || o->write_path != NULL;
+}
+
+/* Where this binary is, for the setcap hint. */
+static const char *
+self_path(char *buf, size_t len)
+{
+	ssize_t	 n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n <= 0)
+		return "sockkit";
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The message for a capture that could not start, into err. */
+static void
+capture_open_error(pcap_t *p, int rc, char *err, size_t errlen)
+{
+	char	 self[PATH_MAX];
+
+	if (rc == PCAP_ERROR_PERM_DENIED || (rc == PCAP_ERROR &&
+	    strstr(pcap_geterr(p), "ermission") != NULL))
+		snprintf(err, errlen, "capture: permission denied: capturing "
+		    "packets needs CAP_NET_RAW; run as root, or grant it with "
+		    "'setcap cap_net_raw+ep %s'", self_path(self, sizeof self));
+	else
+		snprintf(err, errlen, "capture: %s", rc == PCAP_ERROR ?
+		    pcap_geterr(p) : pcap_statustostr(rc));
+}
+
+/* Compile and set a BPF filter; returns 0 or -1 with err. */
+static int
+capture_set_filter(struct capture *c, const char *expr, char *err,
+    size_t errlen)
+{
+	struct bpf_program	 prog;
+	int			 rc;
+
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(err, errlen, "capture filter '%s': %s", expr,
+		    pcap_geterr(c->p));
+		return -1;
+	}
+	rc = pcap_setfilter(c->p, &prog);
+	if (rc == -1)
+		snprintf(err, errlen, "capture filter '%s': %s", expr,
+		    pcap_geterr(c->p));
+	pcap_freecode(&prog);
+	return rc;
+}
+
+static void
+capture_discard(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
+{
+	(void)arg; (void)h; (void)b;
+}
+
+/* The renderer and the tracker, when something is to be drawn. */
+static int
+capture_pipeline(struct capture *c)
+{
+	struct ladder_opts	 lo;
+
+	c->tr = track_new(64);
+	if (c->tr == NULL)
+		return -1;
+	if (!c->o.trace && !c->o.json)
+		return 0;
+	memset(&lo, 0, sizeof lo);
+	lo.mode = c->o.json ? LADDER_JSON : LADDER_DRAW;
+	lo.full = c->o.full;
+	lo.ascii = c->o.ascii;
+	lo.preview = c->o.preview;
+	lo.color = ladder_color_when(c->o.color, isatty(STDERR_FILENO) &&
+	    getenv("NO_COLOR") == NULL);
+	c->ld = ladder_new(stderr, &lo);
+	return c->ld == NULL ? -1 : 0;
+}
+
+/*
+ * After activation: a filter that takes nothing until the connection is
+ * known (and the packets that came before it dropped), the --write file,
+ * the pipeline.  Returns 0 or -1 with err.
+ */
+static int
+capture_prepare(struct capture *c, char *err, size_t errlen)
+{
+	if (capture_set_filter(c, "less 1", err, errlen) == -1)
+		return -1;
+	while (pcap_dispatch(c->p, -1, capture_discard, NULL) > 0)
+		;
+	if (c->o.write_path != NULL && (c->dump = pcap_dump_open(c->p,
+	    c->o.write_path)) == NULL) {
+		snprintf(err, errlen, "--write %s: %s", c->o.write_path,
+		    pcap_geterr(c->p));
+		return -1;
+	}
+	if (capture_pipeline(c) == -1) {
+		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
+		return -1;
+	}
+	return 0;
+}
+
+struct capture *
+capture_open(const struct capture_opts *o, char *err, size_t errlen)
+{
+	char		 ebuf[PCAP_ERRBUF_SIZE];
+	struct capture	*c;
+	int		 rc;
+
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		snprintf(err, errlen, "capture: %s", strerror(errno));
+		return NULL;
+	}
+	c->o = *o;
+	if ((c->p = pcap_create("any", ebuf)) == NULL) {
+		snprintf(err, errlen, "capture: %s", ebuf);
+		free(c);
+		return NULL;
+	}
+	/* Headers and the preview are all a ladder needs; a file gets all. */
+	pcap_set_snaplen(c->p, o->write_path != NULL ? 262144 :
+	    256 + o->preview);
+	pcap_set_immediate_mode(c->p, 1);
+	pcap_set_buffer_size(c->p, 8 << 20);
+	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
+	if ((rc = pcap_activate(c->p)) < 0)
+		capture_open_error(c->p, rc, err, errlen);
+	else if (pcap_setnonblock(c->p, 1, ebuf) == -1)
+		snprintf(err, errlen, "capture: %s", ebuf);
+	else if ((c->dlt = pcap_datalink(c->p)) >= 0 &&
+	    capture_prepare(c, err, errlen) == 0)
+		return c;
+	if (c->dump != NULL)
+		pcap_dump_close(c->dump);
+	if (c->tr != NULL)
+		track_finish(c->tr, capture_event, c);
+	pcap_close(c->p);
+	free(c);
+	return NULL;
+}
+
+/* "host 127.0.0.1 and port 80" parts for an address, into buf. */
+static void
+filter_end(const char *dir, const struct sockaddr *sa, char *buf,
+    size_t len)
+{
+	char	 a[NET_ADDRSTRLEN];
+
+	net_addr_str(sa, a, sizeof a);
+	snprintf(buf, len, "%s host %s and %s port %d", dir, a, dir,
+	    net_addr_port(sa));
+}
+
+int
+capture_filter(struct capture *c, int proto, const struct sockaddr *local,
+    const struct sockaddr *remote, char *err, size_t errlen)
+{
+	char		 expr[1024], l_src[128], l_dst[128], r_src[128],
+			 r_dst[128];
+	const char	*pn = proto == IPPROTO_UDP ? "udp" : "tcp";
+
+	if (remote == NULL) {
+		snprintf(expr, sizeof expr, "%s port %d", pn,
+		    net_addr_port(local));
+		return capture_set_filter(c, expr, err, errlen);
+	}
+	filter_end("src", remote, r_src, sizeof r_src);
+	filter_end("dst", remote, r_dst, sizeof r_dst);
+	snprintf(l_src, sizeof l_src, "src port %d", net_addr_port(local));
+	snprintf(l_dst, sizeof l_dst, "dst port %d", net_addr_port(local));
+	/*
+	 * ICMP errors quoting our datagrams (from any router): the quoted
+	 * ports sit at fixed offsets when the quoted header has no options.
+	 */
+	snprintf(expr, sizeof expr, "(%s and ((%s and %s) or (%s and %s))) or "
+	    "(icmp and (icmp[0] = 3 or icmp[0] = 11) and icmp[28:2] = %d and "
+	    "icmp[30:2] = %d) or (icmp6 and ip6[6] = 58 and ip6[40] < 5 and "
+	    "ip6[88:2] = %d and ip6[90:2] = %d)", pn, l_src, r_dst, r_src,
+	    l_dst, net_addr_port(local), net_addr_port(remote),
+	    net_addr_port(local), net_addr_port(remote));
+	return capture_set_filter(c, expr, err, errlen);
+}
+
+void
+capture_set_local(struct capture *c, const struct sockaddr *sa)
+{
+	struct decode_addr	 a;
+	const struct sockaddr_in6 *s6;
+
+	memset(&a, 0, sizeof a);
+	if (sa->sa_family == AF_INET) {
+		a.family = AF_INET;
+		memcpy(a.addr, &((const struct sockaddr_in *)(const void *)sa)
+		    ->sin_addr, 4);
+	} else {
+		s6 = (const struct sockaddr_in6 *)(const void *)sa;
+		a.family = AF_INET6;
+		memcpy(a.addr, &s6->sin6_addr, 16);
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			a.family = AF_INET;
+			memmove(a.addr, a.addr + 12, 4);
+			memset(a.addr + 4, 0, 12);
+		}
+	}
+	if (c->ld != NULL)
+		ladder_set_local(c->ld, &a, (uint16_t)net_addr_port(sa));
+}
+
+int
+capture_fd(const struct capture *c)
+{
+	return pcap_get_selectable_fd(c->p);
+}
+
+/* Draw the queued socket calls made up to ts (all with ts < 0). */
+static void
+flush_calls(struct capture *c, int64_t ts)
+{
+	int	 i, k = 0;
+
+	for (i = 0; i < c->nq; i++) {
+		if (ts >= 0 && c->q[i].ts > ts) {
+			c->q[k++] = c->q[i];
+			continue;
+		}
+		if (c->ld != NULL)
+			ladder_call(c->ld, c->q[i].ts, c->q[i].what,
+			    c->q[i].err);
+	}
+	c->nq = k;
+}
+
+/* Tracker events: calls first, then the packet; watch for the end. */
+static void
+capture_event(void *arg, const struct track_event *ev)
+{
+	struct capture		*c = arg;
+	const struct track_conv	*cv = ev->conv;
+
+	if (ev->kind == TRACK_EV_PACKET)
+		flush_calls(c, ev->ts);
+	if (cv != NULL && ev->kind == TRACK_EV_PACKET && (cv->close_done ||
+	    cv->how == TRACK_RST || cv->how == TRACK_REFUSED))
+		c->done = 1;
+	if (c->ld != NULL)
+		ladder_event(c->ld, ev);
+}
+
+/* One captured packet: to the file, then through the pipeline. */
+static void
+capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
+{
+	struct capture		*c = (struct capture *)arg;
+	struct decode_pkt	 pk;
+
+	c->packets++;
+	if (c->dump != NULL) {
+		pcap_dump((u_char *)c->dump, h, b);
+		pcap_dump_flush(c->dump);
+	}
+	decode_packet(c->dlt, b, h->caplen, h->len, &pk);
+	track_packet(c->tr, (int64_t)h->ts.tv_sec * 1000000000 +
+	    h->ts.tv_usec, &pk, capture_event, c);
+}
+
+void
+capture_poll(void *arg)
+{
+	struct capture	*c = arg;
+	int		 i;
+
+	for (i = 0; i < 64; i++)	/* bounded: others get their turn */
+		if (pcap_dispatch(c->p, 256, capture_packet, (u_char *)c) <= 0)
+			break;
+	fflush(stderr);
+}
+
+/* Now on the capture's clock (CLOCK_REALTIME), in nanoseconds. */
+static int64_t
+wall_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Queue a call; a full queue is drawn first, so none is lost. */
+static void
+queue_call(struct capture *c, int64_t ts, const char *what, int err)
+{
+	if (c->nq == CALLQ_MAX)
+		flush_calls(c, -1);
+	c->q[c->nq].ts = ts;
+	c->q[c->nq].err = err;
+	snprintf(c->q[c->nq].what, CALL_LEN, "%s", what);
+	c->nq++;
+}
+
+/* The folded count of repeated send/recv calls, if any. */
+static void
+flush_repeats(struct capture *c)
+{
+	char	 what[CALL_LEN], n[32], b[32];
+
+	if (c->repeats > REPEAT_SHOWN && !c->o.full) {
+		snprintf(what, sizeof what, "... %s more %s calls, %s bytes",
+		    fmt_count((unsigned long long)(c->repeats - REPEAT_SHOWN),
+		    n, sizeof n), c->last_verb,
+		    fmt_count(c->repeat_bytes, b, sizeof b));
+		queue_call(c, c->repeat_ts, what, 0);
+	}
+	c->repeats = 0;
+	c->repeat_bytes = 0;
+	c->last_verb[0] = '\0';
+}
+
+void
+capture_call(struct capture *c, const char *what, int err)
+{
+	capture_call_at(c, wall_ns(), what, err);
+}
+
+void
+capture_call_at(struct capture *c, int64_t ts, const char *what, int err)
+{
+	if (c == NULL)
+		return;
+	flush_repeats(c);
+	queue_call(c, ts, what, err);
+}
+
+int64_t
+capture_now(void)
+{
+	return wall_ns();
+}
+
+void
+capture_relay_event(void *arg, enum relay_event ev, ssize_t n)
+{
+	struct capture	*c = arg;
+	const char	*verb = ev == RELAY_SEND ? "send" : "recv";
+	char		 what[CALL_LEN];
+
+	if (ev == RELAY_SHUTDOWN || (ev == RELAY_RECV && n == 0)) {
+		capture_call(c, ev == RELAY_SHUTDOWN ? "shutdown(SHUT_WR)" :
+		    "recv() = 0: EOF, the peer closed its side", 0);
+		return;
+	}
+	if (strcmp(c->last_verb, verb) != 0)
+		flush_repeats(c);
+	snprintf(c->last_verb, sizeof c->last_verb, "%s", verb);
+	if (++c->repeats > REPEAT_SHOWN && !c->o.full) {
+		if (c->repeats == REPEAT_SHOWN + 1)
+			c->repeat_ts = wall_ns();
+		c->repeat_bytes += (uint64_t)n;
+		return;
+	}
+	snprintf(what, sizeof what, "%s %zd", verb, n);
+	queue_call(c, wall_ns(), what, 0);
+}
+
+void
+capture_linger(struct capture *c)
+{
+	struct pollfd	 pfd;
+	int64_t		 end = now_ms() + c->o.linger_ms, left;
+
+	pfd.fd = capture_fd(c);
+	pfd.events = POLLIN;
+	capture_poll(c);
+	while (!c->done && !sk_interrupted && (left = end - now_ms()) > 0) {
+		if (poll(&pfd, 1, (int)left) > 0)
+			capture_poll(c);
+	}
+	flush_repeats(c);
+	flush_calls(c, -1);
+	fflush(stderr);
+	c->done = 0;		/* a next connection starts afresh */
+}
+
+void
+capture_close(struct capture *c)
+{
+	struct pcap_stat	 st;
+
+	if (c == NULL)
+		return;
+	capture_poll(c);
+	flush_repeats(c);
+	flush_calls(c, -1);
+	if (c->ld != NULL && pcap_stats(c->p, &st) == 0)
+		ladder_set_drops(c->ld, st.ps_drop, 1);
+	track_finish(c->tr, capture_event, c);
+	ladder_free(c->ld);
+	if (c->dump != NULL)
+		pcap_dump_close(c->dump);
+	pcap_close(c->p);
+	fflush(stderr);
+	free(c);
+}

@@ -1,0 +1,111 @@
+/*
+ * capture.h: capture sockkit's own traffic with libpcap and feed it through
+ * decode -> track -> ladder as it arrives (--trace, --json, --write).
+ * Commands open a capture before their first packet, set a filter for the
+ * exact connection, and hand the capture's fd to their event loop.
+ */
+#ifndef CAPTURE_H
+#define CAPTURE_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdint.h>
+
+#include "relay.h"
+
+struct capture_opts {
+	int		 trace;		/* --trace: draw the ladder on stderr */
+	int		 json;		/* --json: JSON lines on stderr instead */
+	const char	*write_path;	/* --write FILE.pcap */
+	long		 linger_ms;	/* --linger-capture MS (250) */
+	int		 preview;	/* --data-preview N (16) */
+	int		 full;		/* --full */
+	int		 ascii;		/* --ascii */
+	const char	*color;		/* --color=WHEN */
+};
+
+/* getopt_long() values of the capture options; commands add these. */
+enum {
+	CAPTURE_OPT_TRACE = 512, CAPTURE_OPT_WRITE, CAPTURE_OPT_JSON,
+	CAPTURE_OPT_LINGER, CAPTURE_OPT_PREVIEW, CAPTURE_OPT_FULL,
+	CAPTURE_OPT_COLOR, CAPTURE_OPT_ASCII,
+};
+
+#define CAPTURE_LONGOPTS \
+	{ "trace", no_argument, NULL, CAPTURE_OPT_TRACE }, \
+	{ "write", required_argument, NULL, CAPTURE_OPT_WRITE }, \
+	{ "json", no_argument, NULL, CAPTURE_OPT_JSON }, \
+	{ "linger-capture", required_argument, NULL, CAPTURE_OPT_LINGER }, \
+	{ "data-preview", required_argument, NULL, CAPTURE_OPT_PREVIEW }, \
+	{ "full", no_argument, NULL, CAPTURE_OPT_FULL }, \
+	{ "color", required_argument, NULL, CAPTURE_OPT_COLOR }, \
+	{ "ascii", no_argument, NULL, CAPTURE_OPT_ASCII }
+
+/* The option lines for a command's usage text. */
+#define CAPTURE_USAGE \
+	"      --trace       draw this connection's packets as a ladder on " \
+	"stderr\n" \
+	"      --json        with --trace: one JSON object per event instead\n" \
+	"      --write FILE  save this connection's packets (nanosecond pcap)\n" \
+	"      --linger-capture MS  capture after close until the end is seen" \
+	" (250)\n" \
+	"      --data-preview N  payload bytes shown per packet (16; 0: none)\n" \
+	"      --full        draw every segment; --ascii: no box drawing\n" \
+	"      --color=WHEN  auto, always or never (auto)\n"
+
+void	capture_opts_init(struct capture_opts *);
+
+/*
+ * Take option ch (a CAPTURE_OPT_ value) with its argument.  Returns 0, or
+ * -1 with the reason in err (a usage error).
+ */
+int	capture_parse(struct capture_opts *, int, const char *, char *, size_t);
+
+/* Whether any option asks for a capture (--json implies --trace). */
+int	capture_wanted(const struct capture_opts *);
+
+struct capture;
+
+/*
+ * Open and activate a capture on every interface, before anything is sent.
+ * Returns NULL with a message in err: without CAP_NET_RAW it says what is
+ * missing and how to grant it.
+ */
+struct capture	*capture_open(const struct capture_opts *, char *, size_t);
+
+/*
+ * Capture only the TCP (proto) connection between local and remote (or,
+ * with remote NULL, everything to and from local's port).  Returns 0 or -1
+ * with err.
+ */
+int	capture_filter(struct capture *, int, const struct sockaddr *,
+	    const struct sockaddr *, char *, size_t);
+
+/* This host's end of the connection, marked in the ladder. */
+void	capture_set_local(struct capture *, const struct sockaddr *);
+
+/* The fd to poll for packets, and what to call when it is readable. */
+int	capture_fd(const struct capture *);
+void	capture_poll(void *);
+
+/* A socket call made now ("connect()", "close()"), errno 0 if it worked. */
+void	capture_call(struct capture *, const char *, int);
+
+/* The same for a call made at ts, a time from capture_now(). */
+void	capture_call_at(struct capture *, int64_t, const char *, int);
+int64_t	capture_now(void);
+
+/* The relay's on_event hook: send/recv/shutdown as socket calls. */
+void	capture_relay_event(void *, enum relay_event, ssize_t);
+
+/*
+ * After the socket is closed: keep capturing until the connection's end is
+ * seen (FINs and their ACKs, or a RST) or the linger time is over.
+ */
+void	capture_linger(struct capture *);
+
+/* Draw the verdict with the capture's drop count, close the file, free. */
+void	capture_close(struct capture *);
+
+#endif

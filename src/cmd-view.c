@@ -1,0 +1,255 @@
+/*
+ * cmd-view.c: "sockkit view", ladders from a capture file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "decode.h"
+#include "ladder.h"
+#include "sockkit.h"
+#include "track.h"
+#include "util.h"
+
+static int	cmd_view_exec(int, char **);
+
+const struct cmd_entry cmd_view_entry = {
+	.name = "view",
+	.summary = "draw the TCP/UDP/ICMP conversations of a pcap or pcapng "
+	    "file as ladders",
+	.usage =
+	    "view [options] FILE [BPF-FILTER]\n"
+	    "\n"
+	    "  FILE                pcap or pcapng capture (- for stdin)\n"
+	    "  BPF-FILTER          only packets matching it, as tcpdump takes "
+	    "it\n"
+	    "      --summary       one line per conversation (Zeek-like state)\n"
+	    "      --conv N        draw conversation N only\n"
+	    "      --json          one JSON object per event per line\n"
+	    "      --full          show every segment (no folded data phases)\n"
+	    "      --data-preview N  show N payload bytes per packet (0: none; "
+	    "16)\n"
+	    "      --color=WHEN    auto, always or never (auto)\n"
+	    "      --ascii         draw without box-drawing characters\n"
+	    "      --max-convs N   live conversations kept (16384)\n"
+	    "  -h, --help          show this help\n",
+	.exec = cmd_view_exec,
+};
+
+struct view_opts {
+	struct ladder_opts lo;
+	int		 summary, json;
+	long		 max_convs;
+	const char	*color;
+};
+
+enum { OPT_SUMMARY = 256, OPT_CONV, OPT_JSON, OPT_FULL, OPT_PREVIEW,
+	OPT_COLOR, OPT_ASCII, OPT_MAXCONVS };
+
+static const struct option view_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "conv", required_argument, NULL, OPT_CONV },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "full", no_argument, NULL, OPT_FULL },
+	{ "data-preview", required_argument, NULL, OPT_PREVIEW },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "max-convs", required_argument, NULL, OPT_MAXCONVS },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A numeric option in [min, max]; returns -1 or EXIT_USAGE. */
+static int
+view_number(const char *opt, long min, long max, long *v)
+{
+	char	 why[128];
+
+	if (parse_long(optarg, min, max, v, why, sizeof why) == -1)
+		return cmd_usage_error(&cmd_view_entry, "%s '%s': %s", opt,
+		    optarg, why);
+	return -1;
+}
+
+/* Parse the options; returns -1 on success or the exit status to use. */
+static int
+view_parse(int argc, char **argv, struct view_opts *o)
+{
+	long	 v;
+	int	 ch, rc;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", view_longopts, NULL)) !=
+	    -1) {
+		rc = -1;
+		switch (ch) {
+		case 'h': return cmd_help(&cmd_view_entry);
+		case OPT_SUMMARY: o->summary = 1; break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_FULL: o->lo.full = 1; break;
+		case OPT_ASCII: o->lo.ascii = 1; break;
+		case OPT_COLOR: o->color = optarg; break;
+		case OPT_CONV:
+			if ((rc = view_number("--conv", 1, 1L << 40, &v)) == -1)
+				o->lo.only_conv = (uint64_t)v;
+			break;
+		case OPT_PREVIEW:
+			if ((rc = view_number("--data-preview", 0, 4096,
+			    &v)) == -1)
+				o->lo.preview = (int)v;
+			break;
+		case OPT_MAXCONVS:
+			rc = view_number("--max-convs", 1, 1L << 24,
+			    &o->max_convs);
+			break;
+		default:
+			return cmd_bad_option(&cmd_view_entry, ch, argv);
+		}
+		if (rc != -1)
+			return rc;
+	}
+	return -1;
+}
+
+/* Join args[0..n) with spaces, as tcpdump takes its filter. */
+static char *
+join_args(int n, char **args)
+{
+	size_t	 len = 1;
+	char	*s;
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		len += strlen(args[i]) + 1;
+	if ((s = calloc(1, len)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, args[i]);
+	}
+	return s;
+}
+
+/* Apply the BPF filter; returns 0, or EXIT_USAGE after saying why. */
+static int
+view_filter(pcap_t *p, int n, char **args)
+{
+	struct bpf_program	 prog;
+	char			*expr;
+	int			 rc = 0;
+
+	if (n == 0)
+		return 0;
+	if ((expr = join_args(n, args)) == NULL) {
+		sk_warn("view");
+		return EXIT_RUNTIME;
+	}
+	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		sk_warnx("view: bad filter '%s': %s", expr, pcap_geterr(p));
+		rc = EXIT_USAGE;
+	} else {
+		if (pcap_setfilter(p, &prog) == -1) {
+			sk_warnx("view: filter '%s': %s", expr, pcap_geterr(p));
+			rc = EXIT_RUNTIME;
+		}
+		pcap_freecode(&prog);
+	}
+	free(expr);
+	return rc;
+}
+
+/*
+ * Decode, track and render every packet of p.  Returns EXIT_OK, or
+ * EXIT_RUNTIME after a read error (what was read is still drawn).
+ */
+static int
+view_run(pcap_t *p, const char *file, const struct view_opts *o)
+{
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	struct decode_pkt	 pk;
+	struct ladder		*ld;
+	struct track		*tr;
+	uint64_t		 count = 0;
+	int			 dlt = pcap_datalink(p), rc = EXIT_OK, n;
+
+	ld = ladder_new(stdout, &o->lo);
+	tr = track_new((size_t)o->max_convs);
+	if (ld == NULL || tr == NULL) {
+		sk_warn("view");
+		ladder_free(ld);
+		track_finish(tr, ladder_event, ld);
+		return EXIT_RUNTIME;
+	}
+	while (!sk_interrupted && (n = pcap_next_ex(p, &h, &data)) >= 0) {
+		if (n == 0)
+			continue;
+		if ((++count & 4095) == 0 && ferror(stdout))
+			break;		/* "| head" went away: finish() says so */
+		decode_packet(dlt, data, h->caplen, h->len, &pk);
+		track_packet(tr, (int64_t)h->ts.tv_sec * 1000000000 +
+		    h->ts.tv_usec, &pk, ladder_event, ld);
+	}
+	if (!sk_interrupted && n == PCAP_ERROR) {
+		sk_warnx("view %s: %s", file, pcap_geterr(p));
+		rc = EXIT_RUNTIME;
+	}
+	track_finish(tr, ladder_event, ld);
+	ladder_free(ld);
+	return rc;
+}
+
+static int
+cmd_view_exec(int argc, char **argv)
+{
+	struct view_opts	 o;
+	char			 errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t			*p;
+	int			 rc, dlt;
+
+	memset(&o, 0, sizeof o);
+	o.lo.preview = 16;
+	if ((rc = view_parse(argc, argv, &o)) != -1)
+		return rc;
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return cmd_usage_error(&cmd_view_entry, "expected a capture "
+		    "FILE");
+	if ((o.lo.color = ladder_color_when(o.color,
+	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL)) == -1)
+		return cmd_usage_error(&cmd_view_entry, "--color '%s': expected "
+		    "auto, always or never", o.color);
+	o.lo.mode = o.summary ? (o.json ? LADDER_SUMMARY_JSON :
+	    LADDER_SUMMARY) : o.json ? LADDER_JSON : LADDER_DRAW;
+	p = pcap_open_offline_with_tstamp_precision(argv[0],
+	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (p == NULL) {
+		sk_warnx("view %s: %s", argv[0], errbuf);
+		return EXIT_RUNTIME;
+	}
+	dlt = pcap_datalink(p);
+	if (!decode_dlt_supported(dlt)) {
+		sk_warnx("view %s: link type %s (%d) is not supported", argv[0],
+		    pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(
+		    dlt) : "?", dlt);
+		pcap_close(p);
+		return EXIT_RUNTIME;
+	}
+	if ((rc = view_filter(p, argc - 1, argv + 1)) == 0) {
+		if (!isatty(STDOUT_FILENO))
+			setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+		rc = view_run(p, argv[0], &o);
+	}
+	pcap_close(p);
+	return rc;
+}

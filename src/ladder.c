@@ -1,0 +1,924 @@
+/*
+ * ladder.c: draw tracker events.
+ *
+ * Each conversation gets two lanes, end[0] on the left and end[1] on the
+ * right, keyed by address and port, so loopback and one address talking
+ * to itself still draw their arrows the right way.  A long data phase
+ * (more than FOLD_SHOW segments without a state change) folds into one
+ * line per direction unless --full; the lines of a short one are held
+ * back until it is known to be short.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ladder.h"
+#include "util.h"
+
+#define FOLD_SHOW	10	/* a data phase longer than this folds */
+#define ARROW_W		64	/* display columns of the arrow and label */
+#define LINE_MAX	1024
+#define EP_MAX		64	/* "[ffff:...:ffff]:65535" */
+
+#define C_DIR0		"\033[36m"
+#define C_DIR1		"\033[33m"
+#define C_WARN		"\033[1;31m"
+#define C_DIM		"\033[2m"
+#define C_OFF		"\033[0m"
+
+/* What the renderer keeps per conversation (conv->user). */
+struct lconv {
+	char		 ep[2][EP_MAX];		/* "127.0.0.1:80" */
+	char		 addr[2][EP_MAX];	/* "127.0.0.1" */
+	char		*held[FOLD_SHOW];	/* lines of a data phase */
+	int		 nheld, folding, headed;
+	int64_t		 run_t0, run_t1;
+	uint64_t	 run_pkts[2], run_bytes[2], run_re[2], run_dup[2];
+	uint32_t	 run_lo[2], run_hi[2];
+};
+
+struct ladder {
+	FILE		*fp;
+	struct ladder_opts o;
+	int64_t		 t0;
+	int		 have_t0;
+	uint64_t	 last_conv;
+	struct track_conv *holder;	/* the one conversation holding lines */
+	uint64_t	 bad[4];
+	uint64_t	 drops;
+	int		 drops_known;
+	const char	*dash, *head_r, *head_l;
+};
+
+static void	run_flush(struct ladder *, struct track_conv *);
+
+struct ladder *
+ladder_new(FILE *fp, const struct ladder_opts *o)
+{
+	struct ladder	*l;
+
+	if ((l = calloc(1, sizeof *l)) == NULL)
+		return NULL;
+	l->fp = fp;
+	l->o = *o;
+	l->dash = o->ascii ? "-" : "\xe2\x94\x80";	/* U+2500 */
+	l->head_r = o->ascii ? ">" : "\xe2\x96\xb6";	/* U+25B6 */
+	l->head_l = o->ascii ? "<" : "\xe2\x97\x80";	/* U+25C0 */
+	return l;
+}
+
+void
+ladder_set_local(struct ladder *l, const struct decode_addr *a,
+    uint16_t port)
+{
+	l->o.has_local = 1;
+	l->o.local = *a;
+	l->o.local_port = port;
+}
+
+void
+ladder_set_drops(struct ladder *l, uint64_t drops, int known)
+{
+	l->drops = drops;
+	l->drops_known = known;
+}
+
+/* "a.b.c.d" or "x::y" into buf. */
+static const char *
+fmt_addr(const struct decode_addr *a, char *buf, size_t len)
+{
+	inet_ntop(a->family == AF_INET6 ? AF_INET6 : AF_INET, a->addr, buf,
+	    (socklen_t)len);
+	return buf;
+}
+
+/* "a.b.c.d:port" or "[x::y]:port" into buf. */
+static const char *
+fmt_ep(const struct decode_addr *a, uint16_t port, char *buf, size_t len)
+{
+	char	 s[INET6_ADDRSTRLEN];
+
+	fmt_addr(a, s, sizeof s);
+	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", s,
+	    port);
+	return buf;
+}
+
+/* The renderer's state of c, made on first use; NULL if out of memory. */
+static struct lconv *
+lconv_get(struct track_conv *c)
+{
+	struct lconv	*lc = c->user;
+	int		 i;
+
+	if (lc != NULL)
+		return lc;
+	if ((lc = calloc(1, sizeof *lc)) == NULL)
+		return NULL;
+	for (i = 0; i < 2; i++) {
+		fmt_addr(&c->end[i].addr, lc->addr[i], EP_MAX);
+		if (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP)
+			fmt_ep(&c->end[i].addr, c->end[i].port, lc->ep[i],
+			    EP_MAX);
+		else		/* ICMP: the echo identifier is in the labels */
+			snprintf(lc->ep[i], EP_MAX, "%s", lc->addr[i]);
+	}
+	c->user = lc;
+	return lc;
+}
+
+/* Milliseconds since the first event, with microseconds. */
+static double
+rel_ms(struct ladder *l, int64_t ts)
+{
+	if (!l->have_t0) {
+		l->have_t0 = 1;
+		l->t0 = ts;
+	}
+	return (double)(ts - l->t0) / 1e6;
+}
+
+/* Whether end e of c is this host (live capture). */
+static int
+is_local(const struct ladder *l, const struct track_conv *c, int e)
+{
+	static const uint8_t	 any[16];
+
+	if (!l->o.has_local || c->end[e].port != l->o.local_port)
+		return 0;
+	/* Bound to the wildcard (a failed connect): the port decides. */
+	return memcmp(l->o.local.addr, any, 16) == 0 ||
+	    memcmp(c->end[e].addr.addr, l->o.local.addr, 16) == 0;
+}
+
+/* Display columns of a UTF-8 string: one per code point. */
+static size_t
+width(const char *s)
+{
+	size_t	 w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Append fmt to buf (of size len) at *off, never past the end. */
+static void
+cat(char *buf, size_t len, size_t *off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void
+cat(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (*off >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off += (size_t)n < len - *off ? (size_t)n : len - *off - 1;
+}
+
+/* The payload preview: at most n captured bytes, C-escaped, quoted. */
+static void
+cat_preview(char *buf, size_t len, size_t *off, const struct decode_pkt *pk,
+    int n)
+{
+	uint32_t	 i, max = pk->paycap < (uint32_t)n ? pk->paycap :
+			    (uint32_t)n;
+	uint8_t		 ch;
+
+	cat(buf, len, off, " \"");
+	for (i = 0; i < max; i++) {
+		ch = pk->payload[i];
+		if (ch == '\n')
+			cat(buf, len, off, "\\n");
+		else if (ch == '\r')
+			cat(buf, len, off, "\\r");
+		else if (ch == '\t')
+			cat(buf, len, off, "\\t");
+		else if (ch == '"' || ch == '\\')
+			cat(buf, len, off, "\\%c", ch);
+		else if (ch >= 0x20 && ch < 0x7f)
+			cat(buf, len, off, "%c", ch);
+		else
+			cat(buf, len, off, "\\x%02x", ch);
+	}
+	cat(buf, len, off, "\"%s", pk->paylen > max ? "..." : "");
+}
+
+/* "SYN,ACK": the flags in the order people say them. */
+static void
+cat_flags(char *buf, size_t len, size_t *off, uint8_t f)
+{
+	static const struct { uint8_t bit; const char *name; } names[] = {
+		{ DECODE_SYN, "SYN" }, { DECODE_FIN, "FIN" },
+		{ DECODE_RST, "RST" }, { DECODE_PSH, "PSH" },
+		{ DECODE_ACK, "ACK" }, { DECODE_URG, "URG" },
+		{ DECODE_ECE, "ECE" }, { DECODE_CWR, "CWR" },
+	};
+	size_t	 i;
+	int	 first = 1;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!(f & names[i].bit))
+			continue;
+		cat(buf, len, off, "%s%s", first ? "" : ",", names[i].name);
+		first = 0;
+	}
+	if (first)
+		cat(buf, len, off, "none");
+}
+
+/* The TCP part of an arrow label: flags, numbers, window, options. */
+static void
+label_tcp(const struct ladder *l, const struct track_event *ev, char *buf,
+    size_t len, size_t *off)
+{
+	const struct decode_pkt	*pk = ev->pkt;
+	const struct decode_tcpopt *op = &pk->opt;
+
+	cat_flags(buf, len, off, pk->flags);
+	if (pk->paylen > 0)
+		cat(buf, len, off, " seq=%u:%u len=%u", ev->rseq,
+		    ev->rseq + pk->paylen, pk->paylen);
+	else if (ev->seglen > 0 || (pk->flags & DECODE_RST))
+		cat(buf, len, off, " seq=%u", ev->rseq);
+	if (pk->flags & DECODE_ACK)
+		cat(buf, len, off, " ack=%u", ev->rack);
+	if (ev->show_isn)
+		cat(buf, len, off, " (ISN %u)", pk->seq);
+	cat(buf, len, off, " win=%" PRIu64, ev->win);
+	if (op->has_mss)
+		cat(buf, len, off, " mss=%u", op->mss);
+	if (op->has_ws)
+		cat(buf, len, off, " ws=%u", op->ws);
+	if (op->sack_ok)
+		cat(buf, len, off, " sack");
+	if (op->has_ts && (pk->flags & DECODE_SYN))
+		cat(buf, len, off, " ts");
+	if (pk->paycap > 0 && l->o.preview > 0)
+		cat_preview(buf, len, off, pk, l->o.preview);
+}
+
+/* The label of any packet's arrow. */
+static void
+label(const struct ladder *l, const struct track_event *ev, char *buf,
+    size_t len)
+{
+	const struct decode_pkt	*pk = ev->pkt;
+	const char		*name;
+	size_t			 off = 0;
+
+	buf[0] = '\0';
+	if (pk->proto == IPPROTO_TCP) {
+		label_tcp(l, ev, buf, len, &off);
+		return;
+	}
+	if (pk->proto == IPPROTO_UDP) {
+		cat(buf, len, &off, "UDP len=%u", pk->paylen);
+		if (pk->paycap > 0 && l->o.preview > 0)
+			cat_preview(buf, len, &off, pk, l->o.preview);
+		return;
+	}
+	name = track_icmp_name(pk->proto == IPPROTO_ICMPV6, pk->icmp_type,
+	    pk->icmp_code);
+	cat(buf, len, &off, "ICMP%s %s", pk->proto == IPPROTO_ICMPV6 ? "v6" :
+	    "", name ? name : "message");
+	if (name == NULL)
+		cat(buf, len, &off, " type=%u code=%u", pk->icmp_type,
+		    pk->icmp_code);
+	if (pk->icmp_echo)
+		cat(buf, len, &off, " id=%u seq=%u len=%u", pk->sport, pk->seq,
+		    pk->paylen);
+}
+
+/* The arrow: "── label ───▶" or "◀── label ───", ARROW_W columns. */
+static void
+arrow(const struct ladder *l, int dir, const char *text, char *buf,
+    size_t len)
+{
+	size_t	 off = 0, w = width(text) + 6, i, fill;
+
+	fill = w < ARROW_W ? ARROW_W - w : 0;
+	if (dir == 0) {
+		cat(buf, len, &off, "%s%s %s ", l->dash, l->dash, text);
+		for (i = 0; i < fill + 1; i++)
+			cat(buf, len, &off, "%s", l->dash);
+		cat(buf, len, &off, "%s", l->head_r);
+	} else {
+		cat(buf, len, &off, "%s%s%s %s ", l->head_l, l->dash, l->dash,
+		    text);
+		for (i = 0; i < fill; i++)
+			cat(buf, len, &off, "%s", l->dash);
+	}
+}
+
+/* Pad a state name (or nothing) to the left lane's width. */
+static const char *
+lane_state(const struct track_event *ev, int e, int tcp)
+{
+	if (!tcp || !ev->changed[e])
+		return "";
+	return track_state_name(ev->state[e]);
+}
+
+/* A byte count for people: "5 bytes", "12.3 KiB", "512.0 MiB". */
+static const char *
+fmt_bytes(uint64_t n, char *buf, size_t len)
+{
+	if (n < 1024)
+		snprintf(buf, len, "%" PRIu64 " byte%s", n, n == 1 ? "" : "s");
+	else if (n < 1024 * 1024)
+		snprintf(buf, len, "%.1f KiB", n / 1024.0);
+	else if (n < 1024ULL * 1024 * 1024)
+		snprintf(buf, len, "%.1f MiB", n / 1048576.0);
+	else
+		snprintf(buf, len, "%.2f GiB", n / 1073741824.0);
+	return buf;
+}
+
+/* Write one held or direct line, coloured by c when colours are on. */
+static void
+put(struct ladder *l, const char *color, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void
+put(struct ladder *l, const char *color, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (l->o.color && color != NULL)
+		fputs(color, l->fp);
+	va_start(ap, fmt);
+	vfprintf(l->fp, fmt, ap);
+	va_end(ap);
+	if (l->o.color && color != NULL)
+		fputs(C_OFF, l->fp);
+}
+
+/* The packet line and its notes into text (several lines). */
+static void
+packet_text(struct ladder *l, const struct track_event *ev, char *text,
+    size_t len)
+{
+	char	 lab[LINE_MAX / 2], arr[LINE_MAX];
+	int	 tcp = ev->pkt->proto == IPPROTO_TCP, i;
+	size_t	 off = 0;
+	int	 warn = ev->retrans || ev->dupack || ev->ooo;
+
+	label(l, ev, lab, sizeof lab);
+	arrow(l, ev->dir, lab, arr, sizeof arr);
+	cat(text, len, &off, "%10.3f  %-12s %s%s%s %s\n",
+	    rel_ms(l, ev->ts), lane_state(ev, 0, tcp),
+	    l->o.color ? (warn ? C_WARN : ev->dir ? C_DIR1 : C_DIR0) : "",
+	    arr, l->o.color ? C_OFF : "", lane_state(ev, 1, tcp));
+	for (i = 0; i < ev->nnotes; i++)
+		cat(text, len, &off, "%10s  %-12s %s%s%s%s\n", "", "",
+		    l->o.color && ev->notes[i].warn ? C_WARN : "",
+		    ev->notes[i].warn ? "! " : "", ev->notes[i].text,
+		    l->o.color && ev->notes[i].warn ? C_OFF : "");
+}
+
+/* Whether ev belongs in a foldable data phase. */
+static int
+foldable(const struct track_event *ev)
+{
+	int	 counted = ev->retrans + ev->ooo + ev->dupack + ev->zerowin;
+
+	return !(ev->pkt->flags & (DECODE_SYN | DECODE_FIN | DECODE_RST) &&
+	    ev->pkt->proto == IPPROTO_TCP) && !ev->changed[0] &&
+	    !ev->changed[1] && !ev->icmp_back && !ev->pkt->icmp_error &&
+	    ev->nnotes <= counted;
+}
+
+/* Add a data-phase line to the run of c, holding it while it is short. */
+static void
+run_add(struct ladder *l, struct track_conv *c, const struct track_event *ev,
+    const char *text)
+{
+	struct lconv	*lc = c->user;
+	int		 d = ev->dir, i;
+	uint32_t	 end = ev->rseq + ev->pkt->paylen;
+
+	if (l->holder != NULL && l->holder != c)
+		run_flush(l, l->holder);
+	l->holder = c;
+	if (lc->run_pkts[0] + lc->run_pkts[1] == 0)
+		lc->run_t0 = ev->ts;
+	lc->run_t1 = ev->ts;
+	if (ev->pkt->paylen > 0) {
+		if (lc->run_bytes[d] == 0)
+			lc->run_lo[d] = ev->rseq;
+		lc->run_hi[d] = end;
+	}
+	lc->run_pkts[d]++;
+	lc->run_bytes[d] += ev->pkt->paylen;
+	lc->run_re[d] += ev->retrans;
+	lc->run_dup[d] += ev->dupack;
+	if (lc->folding)
+		return;
+	if (lc->nheld < FOLD_SHOW) {
+		lc->held[lc->nheld++] = strdup(text);
+		return;
+	}
+	lc->folding = 1;
+	for (i = 0; i < lc->nheld; i++)
+		free(lc->held[i]);
+	lc->nheld = 0;
+}
+
+/* One folded line for direction d of the run of c. */
+static void
+run_line(struct ladder *l, struct track_conv *c, int d)
+{
+	struct lconv	*lc = c->user;
+	char		 n[32], b[32];
+
+	put(l, d ? C_DIR1 : C_DIR0, "%10.3f  %-12s %s %s %s segments, %s",
+	    rel_ms(l, lc->run_t0), "", d ? l->head_l : l->dash,
+	    d ? "B->A" : "A->B", fmt_count(lc->run_pkts[d], n, sizeof n),
+	    fmt_bytes(lc->run_bytes[d], b, sizeof b));
+	if (lc->run_bytes[d] > 0)
+		fprintf(l->fp, " (seq %u:%u)", lc->run_lo[d], lc->run_hi[d]);
+	fprintf(l->fp, ", %" PRIu64 " retransmission%s", lc->run_re[d],
+	    lc->run_re[d] == 1 ? "" : "s");
+	if (lc->run_dup[d] > 0)
+		fprintf(l->fp, ", %" PRIu64 " duplicate ACKs", lc->run_dup[d]);
+	fprintf(l->fp, " in %.3f ms %s\n", (lc->run_t1 - lc->run_t0) / 1e6,
+	    d ? l->dash : l->head_r);
+}
+
+/* End the data phase of c: its held lines, or its folded summary. */
+static void
+run_flush(struct ladder *l, struct track_conv *c)
+{
+	struct lconv	*lc = c->user;
+	int		 i;
+
+	if (lc == NULL)
+		return;
+	if (l->holder == c)
+		l->holder = NULL;
+	if (lc->folding) {
+		fprintf(l->fp, "%10s  %-12s (%s segments folded; --full shows "
+		    "each)\n", "", "", "data phase:");
+		for (i = 0; i < 2; i++)
+			if (lc->run_pkts[i] > 0)
+				run_line(l, c, i);
+	}
+	for (i = 0; i < lc->nheld; i++) {
+		if (lc->held[i] != NULL)
+			fputs(lc->held[i], l->fp);
+		free(lc->held[i]);
+	}
+	lc->nheld = lc->folding = 0;
+	memset(lc->run_pkts, 0, sizeof lc->run_pkts);
+	memset(lc->run_bytes, 0, sizeof lc->run_bytes);
+	memset(lc->run_re, 0, sizeof lc->run_re);
+	memset(lc->run_dup, 0, sizeof lc->run_dup);
+}
+
+/* The lanes of c, before its first line (or a reminder on a switch). */
+static void
+header(struct ladder *l, struct track_conv *c, const struct track_event *ev,
+    int first)
+{
+	struct lconv	*lc = c->user;
+	char		 a[EP_MAX + 32];
+	const char	*proto = c->proto == IPPROTO_TCP ? "TCP" :
+			    c->proto == IPPROTO_UDP ? "UDP" : "ICMP";
+	int		 syn = ev != NULL && c->proto == IPPROTO_TCP &&
+			    (ev->pkt->flags & (DECODE_SYN | DECODE_ACK)) ==
+			    DECODE_SYN;
+
+	l->last_conv = c->id;
+	if (!first) {
+		fprintf(l->fp, "%10s  [conversation %" PRIu64 ": A %s, B %s]\n",
+		    "", c->id, lc->ep[0], lc->ep[1]);
+		return;
+	}
+	fprintf(l->fp, "conversation %" PRIu64 ": %s A %s%s <-> B %s%s%s\n",
+	    c->id, proto, lc->ep[0], is_local(l, c, 0) ? " (this host)" : "",
+	    lc->ep[1], is_local(l, c, 1) ? " (this host)" : "",
+	    !syn && c->proto == IPPROTO_TCP ? ", mid-stream: states unknown "
+	    "until seen, seq/ack relative to the first seen" : "");
+	snprintf(a, sizeof a, "A %s%s", lc->ep[0], is_local(l, c, 0) ?
+	    " (this host)" : "");
+	fprintf(l->fp, "%10s  %-*s B %s%s\n", "t(ms)", 12 + 1 + ARROW_W, a,
+	    lc->ep[1], is_local(l, c, 1) ? " (this host)" : "");
+	if (c->proto == IPPROTO_TCP)
+		fprintf(l->fp, "%10s  %-*s %s\n", "", 12 + 1 + ARROW_W,
+		    syn ? "CLOSED" : "?", syn ? "LISTEN" : "?");
+}
+
+/* How c ended, in words, into buf. */
+static void
+verdict_how(struct ladder *l, const struct track_conv *c, char *buf,
+    size_t len)
+{
+	const char	*who = c->closer == 1 ? "B" : "A";
+	const char	*here = c->closer >= 0 && is_local(l, c, c->closer) ?
+			    " (this host)" : "";
+
+	if (c->proto != IPPROTO_TCP)
+		snprintf(buf, len, "%s", c->end[1].pkts > c->end[1].icmp_errs ?
+		    "both sides sent" : c->end[1].icmp_errs > 0 ?
+		    "answered by ICMP errors only" : "no reply seen");
+	else if (c->how == TRACK_REFUSED)
+		snprintf(buf, len, "refused by %s%s (%s)", who, here,
+		    c->end[c->closer].rst ? "RST answering the SYN" :
+		    "ICMP unreachable");
+	else if (c->how == TRACK_UNREACH)
+		snprintf(buf, len, "unreachable: ICMP %s", track_icmp_name(
+		    c->end[0].addr.family == AF_INET6, c->icmp_type,
+		    c->icmp_code) ? track_icmp_name(c->end[0].addr.family ==
+		    AF_INET6, c->icmp_type, c->icmp_code) : "error");
+	else if (c->how == TRACK_RST)
+		snprintf(buf, len, "aborted by %s%s (RST)", who, here);
+	else if (c->how == TRACK_FIN && c->close_done)
+		snprintf(buf, len, "closed by %s%s (FIN first), %s", who, here,
+		    c->simultaneous ? "simultaneous close" : c->piggyback ?
+		    "3-segment close" : "4-segment close");
+	else if (c->how == TRACK_FIN && c->end[0].fin && c->end[1].fin)
+		snprintf(buf, len, "closed by %s%s (FIN first), final ACK not "
+		    "observed", who, here);
+	else if (c->how == TRACK_FIN)
+		snprintf(buf, len, "half-closed by %s%s (FIN), no FIN back "
+		    "observed", who, here);
+	else if (c->end[0].syn && !c->end[1].synack)
+		snprintf(buf, len, "no answer: %u SYN%s, timed out or dropped",
+		    c->end[0].syns, c->end[0].syns == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "still open at the end of the capture");
+}
+
+/* The closing verdict of c in the ladder. */
+static void
+verdict(struct ladder *l, struct track_conv *c)
+{
+	char		 how[160], a[32], b[32];
+	const struct track_end *e = c->end;
+
+	verdict_how(l, c, how, sizeof how);
+	put(l, c->how == TRACK_RST || c->how == TRACK_REFUSED ||
+	    c->how == TRACK_UNREACH ? C_WARN : NULL,
+	    "%10s  verdict: %s; %" PRIu64 " packets (A %" PRIu64 ", B %"
+	    PRIu64 "), A->B %s, B->A %s, %" PRIu64 " retransmission%s", "",
+	    how, e[0].pkts + e[1].pkts, e[0].pkts, e[1].pkts,
+	    fmt_bytes(e[0].bytes, a, sizeof a), fmt_bytes(e[1].bytes, b,
+	    sizeof b), e[0].retrans + e[1].retrans,
+	    e[0].retrans + e[1].retrans == 1 ? "" : "s");
+	if (l->drops_known)
+		fprintf(l->fp, ", %" PRIu64 " dropped by the capture",
+		    l->drops);
+	fputc('\n', l->fp);
+}
+
+/* "tcp", "udp", "icmp", "icmp6". */
+static const char *
+proto_name(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" :
+	    proto == IPPROTO_ICMP ? "icmp" : "icmp6";
+}
+
+/* One summary line for c. */
+static void
+summary(struct ladder *l, struct track_conv *c)
+{
+	struct lconv	*lc = lconv_get(c);
+	const char	*why, *st = track_conn_state(c, &why);
+	char		 how[160];
+
+	if (lc == NULL)
+		return;
+	verdict_how(l, c, how, sizeof how);
+	fprintf(l->fp, "%" PRIu64 " %s %s > %s %s %" PRIu64 " pkts %" PRIu64
+	    "/%" PRIu64 " bytes %.3f ms: %s%s%s\n", c->id, proto_name(c->proto),
+	    lc->ep[0], lc->ep[1], st, c->end[0].pkts + c->end[1].pkts,
+	    c->end[0].bytes, c->end[1].bytes,
+	    (c->last_ts - c->first_ts) / 1e6, why,
+	    c->proto == IPPROTO_TCP ? "; " : "",
+	    c->proto == IPPROTO_TCP ? how : "");
+}
+
+void
+ladder_json_string(FILE *fp, const uint8_t *s, size_t n)
+{
+	size_t	 i;
+
+	putc('"', fp);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\') {
+			putc('\\', fp);
+			putc(s[i], fp);
+		} else if (s[i] == '\n')
+			fputs("\\n", fp);
+		else if (s[i] == '\r')
+			fputs("\\r", fp);
+		else if (s[i] == '\t')
+			fputs("\\t", fp);
+		else if (s[i] < 0x20 || s[i] >= 0x7f)
+			fprintf(fp, "\\u%04x", s[i]);	/* byte as U+00XX */
+		else
+			putc(s[i], fp);
+	}
+	putc('"', fp);
+}
+
+/* The common head of every JSON event: type, frame, times. */
+static void
+json_head(struct ladder *l, const char *type, uint64_t frame, int64_t ts)
+{
+	fprintf(l->fp, "{\"type\":\"%s\"", type);
+	if (frame > 0)
+		fprintf(l->fp, ",\"frame\":%" PRIu64, frame);
+	fprintf(l->fp, ",\"t_ms\":%.3f,\"ts\":\"%" PRId64 ".%09" PRId64 "\"",
+	    rel_ms(l, ts), ts / 1000000000, ts % 1000000000);
+}
+
+/* The TCP fields of a JSON packet event. */
+static void
+json_tcp(struct ladder *l, const struct track_event *ev)
+{
+	const struct decode_pkt	*pk = ev->pkt;
+	const struct decode_tcpopt *op = &pk->opt;
+	char			 fl[64];
+	size_t			 off = 0;
+
+	cat_flags(fl, sizeof fl, &off, pk->flags);
+	fprintf(l->fp, ",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u", fl, ev->rseq,
+	    ev->rack);
+	if (pk->paylen > 0)
+		fprintf(l->fp, ",\"seq_end\":%u", ev->rseq + pk->paylen);
+	fprintf(l->fp, ",\"win\":%" PRIu64, ev->win);
+	if (ev->show_isn)
+		fprintf(l->fp, ",\"isn\":%u", pk->seq);
+	if (op->has_mss)
+		fprintf(l->fp, ",\"mss\":%u", op->mss);
+	if (op->has_ws)
+		fprintf(l->fp, ",\"ws\":%u", op->ws);
+	if (op->sack_ok)
+		fputs(",\"sack_ok\":true", l->fp);
+	if (op->has_ts)
+		fprintf(l->fp, ",\"tsval\":%u,\"tsecr\":%u", op->tsval,
+		    op->tsecr);
+	fprintf(l->fp, ",\"state_a\":\"%s\",\"state_b\":\"%s\"",
+	    track_state_name(ev->state[0]), track_state_name(ev->state[1]));
+}
+
+/* One packet as a JSON object on one line. */
+static void
+json_packet(struct ladder *l, const struct track_event *ev)
+{
+	const struct decode_pkt	*pk = ev->pkt;
+	struct lconv		*lc = ev->conv->user;
+	const char		*name;
+	char			 src[EP_MAX], dst[EP_MAX];
+	int			 i, d = ev->dir;
+
+	if (ev->icmp_back) {		/* the router's address, no ports */
+		fmt_addr(&pk->src, src, sizeof src);
+		fmt_addr(&pk->dst, dst, sizeof dst);
+	}
+	json_head(l, "packet", ev->frame, ev->ts);
+	fprintf(l->fp, ",\"conv\":%" PRIu64 ",\"proto\":\"%s\",\"src\":\"%s\","
+	    "\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,\"dir\":\"%s\","
+	    "\"len\":%u", ev->conv->id, pk->proto == IPPROTO_TCP ? "tcp" :
+	    pk->proto == IPPROTO_UDP ? "udp" : pk->proto == IPPROTO_ICMP ?
+	    "icmp" : "icmp6", ev->icmp_back ? src : lc->addr[d],
+	    ev->icmp_back ? 0 : ev->conv->end[d].port,
+	    ev->icmp_back ? dst : lc->addr[!d],
+	    ev->icmp_back ? 0 : ev->conv->end[!d].port, d ? "B>A" : "A>B",
+	    pk->paylen);
+	if (pk->proto == IPPROTO_TCP)
+		json_tcp(l, ev);
+	else if (pk->proto != IPPROTO_UDP) {
+		name = track_icmp_name(pk->proto == IPPROTO_ICMPV6,
+		    pk->icmp_type, pk->icmp_code);
+		fprintf(l->fp, ",\"icmp_type\":%u,\"icmp_code\":%u,\"icmp\":"
+		    "\"%s\"", pk->icmp_type, pk->icmp_code, name ? name : "");
+	}
+	if (ev->nnotes > 0) {
+		fputs(",\"notes\":[", l->fp);
+		for (i = 0; i < ev->nnotes; i++) {
+			if (i > 0)
+				putc(',', l->fp);
+			ladder_json_string(l->fp, (const uint8_t *)
+			    ev->notes[i].text, strlen(ev->notes[i].text));
+		}
+		putc(']', l->fp);
+	}
+	if (pk->paycap > 0 && l->o.preview > 0) {
+		fputs(",\"data\":", l->fp);
+		ladder_json_string(l->fp, pk->payload, pk->paycap <
+		    (uint32_t)l->o.preview ? pk->paycap : (size_t)l->o.preview);
+	}
+	fputs("}\n", l->fp);
+}
+
+/* The end of a conversation as a JSON object. */
+static void
+json_end(struct ladder *l, struct track_conv *c)
+{
+	struct lconv	*lc = lconv_get(c);
+	const char	*why, *st = track_conn_state(c, &why);
+	char		 how[160];
+
+	if (lc == NULL)
+		return;
+	verdict_how(l, c, how, sizeof how);
+	json_head(l, "end", 0, c->last_ts);
+	fprintf(l->fp, ",\"conv\":%" PRIu64 ",\"proto\":\"%s\",\"a\":\"%s\","
+	    "\"a_port\":%u,\"b\":\"%s\",\"b_port\":%u,\"conn_state\":\"%s\","
+	    "\"why\":\"%s\",\"verdict\":", c->id, proto_name(c->proto),
+	    lc->addr[0],
+	    c->end[0].port, lc->addr[1], c->end[1].port, st, why);
+	ladder_json_string(l->fp, (const uint8_t *)how, strlen(how));
+	fprintf(l->fp, ",\"pkts_a\":%" PRIu64 ",\"pkts_b\":%" PRIu64
+	    ",\"bytes_a\":%" PRIu64 ",\"bytes_b\":%" PRIu64 ",\"retrans_a\":%"
+	    PRIu64 ",\"retrans_b\":%" PRIu64 ",\"duration_ms\":%.3f",
+	    c->end[0].pkts, c->end[1].pkts, c->end[0].bytes, c->end[1].bytes,
+	    c->end[0].retrans, c->end[1].retrans,
+	    (c->last_ts - c->first_ts) / 1e6);
+	if (l->drops_known)
+		fprintf(l->fp, ",\"capture_drops\":%" PRIu64, l->drops);
+	fputs("}\n", l->fp);
+}
+
+/* A packet that could not be placed: drawn (unless unsupported). */
+static void
+bad_packet(struct ladder *l, const struct track_event *ev)
+{
+	const struct decode_pkt	*pk = ev->pkt;
+
+	l->bad[pk->result]++;
+	if (l->o.only_conv != 0 || l->o.mode == LADDER_SUMMARY ||
+	    l->o.mode == LADDER_SUMMARY_JSON)
+		return;
+	if (l->o.mode == LADDER_JSON) {
+		json_head(l, "bad", ev->frame, ev->ts);
+		fprintf(l->fp, ",\"result\":\"%s\",\"layer\":\"%s\",\"reason\":"
+		    "\"%s\",\"caplen\":%u,\"wirelen\":%u}\n",
+		    decode_result_name(pk->result), pk->layer ? pk->layer : "",
+		    pk->reason ? pk->reason : "", pk->caplen, pk->wirelen);
+		return;
+	}
+	if (pk->result == DECODE_UNSUPPORTED)
+		return;
+	if (l->holder != NULL)
+		run_flush(l, l->holder);
+	put(l, C_WARN, "%10.3f  [%s %s: %s] frame %" PRIu64 ", %u of %u bytes "
+	    "captured\n", rel_ms(l, ev->ts), decode_result_name(pk->result),
+	    pk->layer ? pk->layer : "?", pk->reason ? pk->reason : "?",
+	    ev->frame, pk->caplen, pk->wirelen);
+}
+
+/* Draw one packet event of the ladder. */
+static void
+draw_packet(struct ladder *l, struct track_conv *c,
+    const struct track_event *ev)
+{
+	struct lconv	*lc = c->user;
+	char		 text[LINE_MAX * 2];
+
+	if (l->holder != NULL && l->holder != c)
+		run_flush(l, l->holder);
+	if (!lc->headed || l->last_conv != c->id) {
+		if (l->last_conv != 0 && l->last_conv != c->id && lc->headed)
+			header(l, c, ev, 0);
+		else if (!lc->headed) {
+			if (l->last_conv != 0)
+				fputc('\n', l->fp);
+			header(l, c, ev, 1);
+		}
+		lc->headed = 1;
+		l->last_conv = c->id;
+	}
+	packet_text(l, ev, text, sizeof text);
+	if (!l->o.full && foldable(ev)) {
+		run_add(l, c, ev, text);
+		return;
+	}
+	run_flush(l, c);
+	fputs(text, l->fp);
+}
+
+/* A conversation's end: flush, verdict or summary, forget it. */
+static void
+end_conv(struct ladder *l, struct track_conv *c)
+{
+	struct lconv	*lc;
+	int		 i;
+
+	if (l->o.only_conv == 0 || l->o.only_conv == c->id) {
+		if (l->o.mode == LADDER_DRAW && c->user != NULL) {
+			if (l->holder != NULL && l->holder != c)
+				run_flush(l, l->holder);
+			run_flush(l, c);
+			if (l->last_conv != c->id)
+				header(l, c, NULL, 0);
+			verdict(l, c);
+		} else if (l->o.mode == LADDER_SUMMARY)
+			summary(l, c);
+		else if (l->o.mode != LADDER_DRAW)
+			json_end(l, c);
+	}
+	if ((lc = c->user) != NULL) {
+		for (i = 0; i < lc->nheld; i++)
+			free(lc->held[i]);
+		free(lc);
+		c->user = NULL;
+	}
+}
+
+void
+ladder_event(void *arg, const struct track_event *ev)
+{
+	struct ladder		*l = arg;
+	struct track_conv	*c = ev->conv;
+
+	if (ev->kind == TRACK_EV_BAD) {
+		bad_packet(l, ev);
+		return;
+	}
+	if (ev->kind == TRACK_EV_END) {
+		end_conv(l, c);
+		return;
+	}
+	if (!l->have_t0)
+		rel_ms(l, ev->ts);
+	if ((l->o.only_conv != 0 && l->o.only_conv != c->id) ||
+	    l->o.mode == LADDER_SUMMARY || l->o.mode == LADDER_SUMMARY_JSON)
+		return;
+	if (lconv_get(c) == NULL)
+		return;
+	if (l->o.mode == LADDER_JSON)
+		json_packet(l, ev);
+	else
+		draw_packet(l, c, ev);
+}
+
+void
+ladder_call(struct ladder *l, int64_t ts, const char *what, int err)
+{
+	const char	*name = err ? strerrorname_np(err) : NULL;
+
+	if (l->o.mode == LADDER_JSON) {
+		json_head(l, "call", 0, ts);
+		fputs(",\"call\":", l->fp);
+		ladder_json_string(l->fp, (const uint8_t *)what, strlen(what));
+		if (err)
+			fprintf(l->fp, ",\"errno\":\"%s\"", name ? name : "?");
+		fputs("}\n", l->fp);
+		return;
+	}
+	if (l->o.mode != LADDER_DRAW)
+		return;
+	if (l->holder != NULL)
+		run_flush(l, l->holder);
+	put(l, err ? C_WARN : C_DIM, "%10.3f  this host: %s%s%s\n",
+	    rel_ms(l, ts), what, err ? " failed: " : "", err ? name : "");
+}
+
+void
+ladder_free(struct ladder *l)
+{
+	uint64_t	 n;
+
+	if (l == NULL)
+		return;
+	n = l->bad[DECODE_TRUNCATED] + l->bad[DECODE_INVALID] +
+	    l->bad[DECODE_UNSUPPORTED];
+	if (l->o.mode == LADDER_DRAW && n > 0 && l->o.only_conv == 0)
+		fprintf(l->fp, "%" PRIu64 " packet%s not drawn in a "
+		    "conversation: %" PRIu64 " truncated, %" PRIu64 " invalid, %"
+		    PRIu64 " unsupported\n", n, n == 1 ? "" : "s",
+		    l->bad[DECODE_TRUNCATED], l->bad[DECODE_INVALID],
+		    l->bad[DECODE_UNSUPPORTED]);
+	free(l);
+}
+
+int
+ladder_color_when(const char *when, int tty)
+{
+	if (when == NULL || strcmp(when, "auto") == 0)
+		return tty;
+	if (strcmp(when, "always") == 0)
+		return 1;
+	if (strcmp(when, "never") == 0)
+		return 0;
+	return -1;
+}

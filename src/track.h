@@ -1,0 +1,145 @@
+/*
+ * track.h: decoded packets -> conversations and events.  One key for both
+ * directions, one code path for IPv4 and IPv6, a bounded table that frees
+ * what it evicts.  Pure: no printing, no exiting; events go to a callback.
+ */
+#ifndef TRACK_H
+#define TRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+/* The TCP states of RFC 9293 3.3.2, as seen from the wire. */
+enum track_state {
+	TRACK_UNKNOWN,		/* mid-stream: not known yet */
+	TRACK_CLOSED,
+	TRACK_LISTEN,
+	TRACK_SYN_SENT,
+	TRACK_SYN_RECEIVED,
+	TRACK_ESTABLISHED,
+	TRACK_FIN_WAIT_1,
+	TRACK_FIN_WAIT_2,
+	TRACK_CLOSE_WAIT,
+	TRACK_CLOSING,
+	TRACK_LAST_ACK,
+	TRACK_TIME_WAIT,
+};
+
+/* One end of a conversation and what it did. */
+struct track_end {
+	struct decode_addr addr;
+	uint16_t	 port;
+	enum track_state state;
+	uint32_t	 base;		/* relative numbers count from here */
+	uint32_t	 isn;
+	uint32_t	 snd_max;	/* highest sequence sent, + 1 */
+	uint32_t	 hole_lo, hole_hi;	/* a gap not yet filled */
+	uint32_t	 fin_seq;	/* sequence number of our FIN */
+	uint32_t	 last_ack;
+	uint16_t	 last_win;
+	uint8_t		 ws;
+	unsigned	 base_known:1, isn_known:1, isn_shown:1, snd_init:1,
+			 has_hole:1, syn:1, synack:1, fin:1, fin_acked:1,
+			 rst:1, ack_seen:1, has_ws:1, zero_win:1;
+	uint32_t	 syns;		/* SYNs sent (retransmissions + 1) */
+	uint32_t	 dupacks;	/* in a row */
+	int64_t		 syn_ts, syn_gap;	/* last SYN, previous interval */
+	int64_t		 seg_ts, tx_ts;	/* last sequence use, last packet */
+	uint64_t	 pkts, bytes, retrans, ooo, dupack_total, zero_wins;
+	uint64_t	 icmp_errs;	/* of pkts: ICMP errors drawn from here */
+};
+
+/* How a TCP conversation ended, for verdicts and summaries. */
+enum track_close {
+	TRACK_OPEN,		/* no end seen */
+	TRACK_FIN,		/* FIN from both, or from one */
+	TRACK_RST,		/* aborted mid-stream */
+	TRACK_REFUSED,		/* RST (or ICMP port unreachable) for the SYN */
+	TRACK_UNREACH,		/* an ICMP error for the SYN */
+};
+
+struct track_conv {
+	uint64_t	 id;		/* 1, 2, ... in order of first packet */
+	uint8_t		 proto;
+	struct track_end end[2];	/* [0] opened it (or spoke first) */
+	int64_t		 first_ts, last_ts;	/* nanoseconds */
+	int64_t		 rtt;		/* SYN to SYN,ACK, -1 unknown */
+	int		 closer;	/* end that sent the first FIN/RST */
+	enum track_close how;
+	uint8_t		 icmp_type, icmp_code;	/* of TRACK_UNREACH */
+	unsigned	 midstream:1, simultaneous:1, piggyback:1,
+			 close_done:1, fin_ack_seen:1;
+	void		*user;		/* for the renderer; NULL at first */
+	/* Table linkage, private to track.c. */
+	struct track_conv *hnext, *older, *newer;
+	uint32_t	 hash;
+};
+
+#define TRACK_MAX_NOTES	4
+#define TRACK_NOTE_LEN	120
+
+struct track_note {
+	int		 warn;		/* something went wrong on the wire */
+	char		 text[TRACK_NOTE_LEN];
+};
+
+enum track_event_kind {
+	TRACK_EV_PACKET,	/* a packet of conv */
+	TRACK_EV_BAD,		/* a packet we could not place (pkt->result) */
+	TRACK_EV_END,		/* conv is done or evicted: give its verdict */
+};
+
+struct track_event {
+	enum track_event_kind kind;
+	struct track_conv *conv;	/* NULL for TRACK_EV_BAD */
+	const struct decode_pkt *pkt;	/* NULL for TRACK_EV_END */
+	uint64_t	 frame;		/* 1-based packet number */
+	int64_t		 ts;		/* nanoseconds */
+	int		 dir;		/* sender: conv->end[dir] */
+	int		 icmp_back;	/* an ICMP error about conv */
+	uint32_t	 rseq, rack;	/* relative to each side's base */
+	uint32_t	 seglen;	/* payload + SYN + FIN */
+	int		 show_isn;	/* first SYN of this side */
+	uint64_t	 win;		/* scaled when both sides agreed */
+	enum track_state state[2];
+	int		 changed[2];
+	unsigned	 retrans:1, ooo:1, dupack:1, zerowin:1;
+	int		 nnotes;
+	struct track_note notes[TRACK_MAX_NOTES];
+};
+
+typedef void	(*track_cb)(void *, const struct track_event *);
+
+struct track;
+
+/* A table holding at most max live conversations (0: a default). */
+struct track	*track_new(size_t);
+
+/*
+ * Feed one decoded packet captured at ts (nanoseconds).  Calls cb for the
+ * packet's event and for any conversation it evicts.
+ */
+void	track_packet(struct track *, int64_t, const struct decode_pkt *,
+	    track_cb, void *);
+
+/* End every conversation (TRACK_EV_END, in id order) and free the table. */
+void	track_finish(struct track *, track_cb, void *);
+
+/* "ESTABLISHED", "?" for unknown. */
+const char *track_state_name(enum track_state);
+
+/*
+ * The Zeek-style connection state ("SF", "REJ", "S0", ...) of conv, with a
+ * few words saying what it means in *why.
+ */
+const char *track_conn_state(const struct track_conv *, const char **);
+
+/* A name for an ICMP (v6 0) or ICMPv6 (v6 1) type; NULL if unknown. */
+const char *track_icmp_name(int, uint8_t, uint8_t);
+
+/* Whether end e of conv is a TCP side we know to be closed for good. */
+int	track_end_closed(const struct track_conv *, int);
+
+#endif

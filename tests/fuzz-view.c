@@ -1,0 +1,90 @@
+/*
+ * fuzz-view.c: a libFuzzer target for the decoder, tracker and renderer.
+ *
+ * An input that starts like a pcap file is read through libpcap, as
+ * "sockkit view" reads it, and drawn in every mode; anything else is one
+ * frame, decoded under the link type its first byte picks.  Seeds: the
+ * golden pcaps in tests/golden.  A crash becomes a golden test.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "decode.h"
+#include "ladder.h"
+#include "track.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const int dlts[] = {
+	DECODE_DLT_NULL, DECODE_DLT_EN10MB, DECODE_DLT_RAW, DECODE_DLT_LOOP,
+	DECODE_DLT_LINUX_SLL, DECODE_DLT_IPV4, DECODE_DLT_IPV6,
+	DECODE_DLT_LINUX_SLL2,
+};
+
+/* Draw a whole capture in one mode, to out. */
+static void
+fuzz_pcap(const uint8_t *data, size_t size, enum ladder_mode mode, FILE *out)
+{
+	char			 errbuf[PCAP_ERRBUF_SIZE];
+	struct ladder_opts	 lo;
+	struct pcap_pkthdr	*h;
+	const u_char		*b;
+	struct decode_pkt	 pk;
+	struct ladder		*ld;
+	struct track		*tr;
+	FILE			*in;
+	pcap_t			*p;
+	int			 dlt;
+
+	if ((in = fmemopen((void *)(uintptr_t)data, size, "r")) == NULL)
+		return;
+	if ((p = pcap_fopen_offline_with_tstamp_precision(in,
+	    PCAP_TSTAMP_PRECISION_NANO, errbuf)) == NULL) {
+		fclose(in);
+		return;
+	}
+	memset(&lo, 0, sizeof lo);
+	lo.mode = mode;
+	lo.preview = 16;
+	lo.full = size & 1;
+	ld = ladder_new(out, &lo);
+	tr = track_new(4);		/* small: eviction gets exercised */
+	dlt = pcap_datalink(p);
+	while (ld != NULL && tr != NULL && pcap_next_ex(p, &h, &b) == 1) {
+		decode_packet(dlt, b, h->caplen, h->len, &pk);
+		track_packet(tr, (int64_t)h->ts.tv_sec * 1000000000 +
+		    h->ts.tv_usec, &pk, ladder_event, ld);
+	}
+	if (tr != NULL)
+		track_finish(tr, ladder_event, ld);
+	ladder_free(ld);
+	pcap_close(p);			/* closes in */
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static FILE		*out;
+	struct decode_pkt	 pk;
+
+	if (out == NULL && (out = fopen("/dev/null", "w")) == NULL)
+		return 0;
+	if (size >= 24 && (memcmp(data, "\xd4\xc3\xb2\xa1", 4) == 0 ||
+	    memcmp(data, "\x4d\x3c\xb2\xa1", 4) == 0 ||
+	    memcmp(data, "\x0a\x0d\x0d\x0a", 4) == 0)) {
+		fuzz_pcap(data, size, LADDER_DRAW, out);
+		fuzz_pcap(data, size, LADDER_JSON, out);
+		fuzz_pcap(data, size, LADDER_SUMMARY, out);
+		return 0;
+	}
+	if (size > 0)
+		decode_packet(dlts[data[0] % (sizeof dlts / sizeof dlts[0])],
+		    data + 1, (uint32_t)size - 1, (uint32_t)size - 1 +
+		    (size > 1 ? data[1] % 4 : 0), &pk);
+	return 0;
+}

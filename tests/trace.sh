@@ -1,0 +1,151 @@
+#!/bin/bash
+# tests/trace.sh: live capture (--trace --json --write) against the truth:
+# what tshark reads from a tcpdump capture of the same connection, on
+# loopback and across a veth pair between two namespaces made here.
+. "$srcdir/lib.sh"
+need_root
+need_cmd tcpdump tshark python3 ip
+plan 27
+H="python3 $srcdir/trace-helper.py"
+
+# start_server MODE [NS] [ADDR]: a helper server; sets $port.
+start_server() {
+	rm -f "$TMP/port"
+	bg ${2:+ip netns exec $2} $H server "$1" "$TMP/port" ${3:-127.0.0.1}
+	wait_for_line "$TMP/port" . 10
+	port=$(cat "$TMP/port")
+}
+
+# truth_start NS IFACE [SYNC-ADDR]: tcpdump in namespace NS ("" for this
+# one) on IFACE, waiting until it really captures (a UDP datagram to port
+# 9 of SYNC-ADDR, 127.0.0.1 unless given).
+truth_start() {
+	_ns=${1:+ip netns exec $1}
+	rm -f "$TMP/truth.pcap"
+	$_ns tcpdump --immediate-mode -U -i "$2" -s 0 -w "$TMP/truth.pcap" \
+	    "tcp or udp port 9" 2>/dev/null &
+	_td=$!
+	for _ in $(seq 100); do
+		$_ns python3 -c 'import socket; socket.socket(socket.AF_INET,
+		    socket.SOCK_DGRAM).sendto(b"x", ("'"${3:-127.0.0.1}"'", 9))'
+		[ "$(stat -c %s "$TMP/truth.pcap" 2>/dev/null || echo 0)" -gt 24 ] &&
+		    return 0
+		sleep 0.1
+	done
+	return 1
+}
+truth_stop() { sleep 0.3; kill -INT $_td; wait $_td 2>/dev/null; }
+
+# truth_fields PORT: tshark's view of the connection to PORT.
+truth_fields() {
+	tshark -r "$TMP/truth.pcap" -Y "tcp.port == $1" -T fields \
+	    -e tcp.srcport -e tcp.flags -e tcp.seq -e tcp.ack -e tcp.len \
+	    2>/dev/null >"$TMP/tshark.txt"
+}
+
+# scenario NAME MODE NS ADDR IFACE: a server in NS (MODE normal or abort,
+# or refused for none), "sockkit connect --json" from this namespace, a
+# tcpdump beside it; sockkit's packets must be tshark's.
+scenario() {
+	name=$1 mode=$2 ns=$3 addr=$4 iface=$5 sync=127.0.0.1
+	[ -n "${CLIENT_NS:-}" ] && sync=$addr
+	if [ "$mode" = refused ]; then
+		port=$(free_port)	# nothing listens there, in any namespace
+	else
+		start_server "$mode" "$ns" "$addr"
+	fi
+	if ! truth_start "${CLIENT_NS:-}" "$iface" "$sync"; then
+		ok 1 "$name: tcpdump started"; ok 1 "$name: compared"; return
+	fi
+	printf 'ping\n' | ${CLIENT_NS:+ip netns exec $CLIENT_NS} "$SOCKKIT" \
+	    connect --json --linger-capture 1000 "$addr" "$port" \
+	    >"$TMP/stdout" 2>"$TMP/json"
+	rc=$?
+	truth_stop
+	truth_fields "$port"
+	case $mode in refused|abort) want=1 ;; *) want=0 ;; esac
+	is "$rc" "$want" "$name: exit status"
+	out=$($H compare "$TMP/json" "$TMP/tshark.txt"); r=$?
+	ok $r "$name: packets equal tshark's"
+	[ $r = 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
+}
+
+scenario "loopback close" normal "" 127.0.0.1 lo
+like "$(cat "$TMP/stdout")" '^pong:ping$' "loopback close: the reply arrived"
+scenario "loopback refused" refused "" 127.0.0.1 lo
+like "$(grep -c '"flags":"RST,ACK"' "$TMP/json")" '^1$' "loopback refused: one RST drawn"
+scenario "loopback abort" abort "" 127.0.0.1 lo
+like "$(grep '"type":"end"' "$TMP/json")" '"conn_state":"RSTR"' "loopback abort: RSTR"
+scenario "loopback ipv6" normal "" ::1 lo
+
+# A veth pair between two namespaces made for this test.
+A=skA$$ B=skB$$
+if make_netns $A && make_netns $B &&
+    ip link add skvA$$ netns $A type veth peer name skvB$$ netns $B; then
+	ip -n $A addr add 10.231.0.1/24 dev skvA$$
+	ip -n $B addr add 10.231.0.2/24 dev skvB$$
+	ip -n $A link set skvA$$ up
+	ip -n $B link set skvB$$ up
+	sleep 1
+	CLIENT_NS=$A
+	scenario "veth close" normal $B 10.231.0.2 skvA$$
+	scenario "veth refused" refused $B 10.231.0.2 skvA$$
+	scenario "veth abort" abort $B 10.231.0.2 skvA$$
+	CLIENT_NS=
+else
+	for _ in 1 2 3 4 5 6; do skip "cannot make a veth pair here"; done
+fi
+
+# The ladder itself: calls and packets on one axis, this host, a verdict.
+start_server normal
+printf 'ping\n' | "$SOCKKIT" connect --trace --ascii --color=never 127.0.0.1 \
+    "$port" >/dev/null 2>"$TMP/ladder"
+ladder=$(cat "$TMP/ladder")
+like "$ladder" "this host: connect\\(\\) to 127.0.0.1 port $port from port [0-9]+" \
+    "--trace: draws the connect() call"
+like "$ladder" "SYN_SENT +-- SYN seq=0 \\(ISN [0-9]+\\) win=[0-9]+ mss=" \
+    "--trace: draws the SYN with its ISN and options"
+like "$ladder" 'verdict: closed by B \(FIN first\)|verdict: closed by A \(this host\) \(FIN first\)' \
+    "--trace: gives a verdict"
+(sleep 1; printf 'hello\n') | "$SOCKKIT" listen --trace --ascii 127.0.0.1 0 \
+    >/dev/null 2>"$TMP/lerr" &
+lpid=$!
+p=$(listen_port "$TMP/lerr")
+printf 'x\n' | "$SOCKKIT" connect -q 2 127.0.0.1 "$p" >/dev/null 2>&1
+wait_pid $lpid 10
+like "$(cat "$TMP/lerr")" "this host: accept\\(\\) = client 127.0.0.1 port [0-9]+" \
+    "listen --trace: draws accept()"
+
+# --write: the file holds the connection; tcpdump and tshark agree.
+start_server normal
+printf 'ping\n' | "$SOCKKIT" connect --write "$TMP/w.pcap" --json \
+    127.0.0.1 "$port" >/dev/null 2>"$TMP/json"
+n=$(grep -c '"type":"packet"' "$TMP/json")
+is "$(tcpdump -r "$TMP/w.pcap" 2>/dev/null | wc -l)" "$n" "--write: tcpdump reads every packet"
+is "$(tshark -r "$TMP/w.pcap" 2>/dev/null | wc -l)" "$n" "--write: tshark reads every packet"
+
+# SIGINT in the middle of a connection leaves a valid file.
+start_server hold
+(printf 'ping\n'; sleep 5) | "$SOCKKIT" connect --write "$TMP/int.pcap" \
+    127.0.0.1 "$port" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait_pid $pid 5
+like "$(tcpdump -r "$TMP/int.pcap" 2>/dev/null | wc -l)" '^([4-9]|[1-9][0-9])$' \
+    "SIGINT: the file has the packets so far"
+
+# Without CAP_NET_RAW: the message, exit 1, and nothing sent.
+cp "$SOCKKIT" "$TMP/sockkit"; chmod 755 "$TMP" "$TMP/sockkit"
+start_server normal
+truth_start "" lo
+out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+    "$TMP/sockkit" connect --trace 127.0.0.1 "$port" </dev/null 2>&1)
+rc=$?
+truth_stop
+is "$rc" 1 "unprivileged: exit 1"
+like "$out" "^sockkit: connect: capture: permission denied: .*CAP_NET_RAW.*setcap cap_net_raw\\+ep " \
+    "unprivileged: says what is missing and how to grant it"
+is "$(tcpdump -r "$TMP/truth.pcap" "tcp port $port" 2>/dev/null | wc -l)" 0 \
+    "unprivileged: nothing was sent"
+done_testing
