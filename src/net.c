@@ -144,9 +144,8 @@ net_addr_port(const struct sockaddr *sa)
 	return -1;
 }
 
-/* Bind fd (of family) to the -s/-p source.  Returns 0 or -1 with err. */
-static int
-bind_source(int fd, int family, int socktype, const struct net_source *src,
+int
+net_bind_source(int fd, int family, int socktype, const struct net_source *src,
     char *err, size_t errlen)
 {
 	struct addrinfo	*res;
@@ -220,7 +219,7 @@ net_connect(const struct addrinfo *ai, const struct net_source *src,
 	    SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd == -1)
 		return -1;
-	if (src != NULL && bind_source(fd, ai->ai_family, ai->ai_socktype,
+	if (src != NULL && net_bind_source(fd, ai->ai_family, ai->ai_socktype,
 	    src, err, errlen) == -1)
 		goto fail;
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
