@@ -12,7 +12,7 @@ hexdump_chunk(FILE *fp, int dir, uint64_t offset, const void *buf,
     size_t len)
 {
 	const unsigned char	*p = buf;
-	char			 line[80];
+	char			 line[96];	/* 82 for a full line */
 	size_t			 i, j, o;
 
 	fprintf(fp, "%c %s %zu bytes at offset %llu\n", dir,
