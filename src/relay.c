@@ -43,6 +43,7 @@ struct pump {
 	int		 dump;		/* '>' or '<' for -x, else 0 */
 	int		 crlf;
 	int		 messages;
+	int		 empty_msgs;	/* a read of 0 may be an empty message */
 	uint64_t	 bytes;		/* read from src so far */
 	uint64_t	 dumped;	/* bytes shown by -x so far */
 	const char	*src_name, *dst_name;
@@ -138,6 +139,16 @@ to_crlf(char *dst, const char *src, size_t n)
 	return o;
 }
 
+/* Whether the peer of socket fd has shut down its writing side. */
+static int
+peer_shut(int fd)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&pfd, 1, 0) != 0 && (pfd.revents & (POLLRDHUP | POLLHUP |
+	    POLLERR)) != 0;
+}
+
 /*
  * Read what the source has.  Returns the bytes that came, 0 when none did
  * (EAGAIN) or at EOF (p->eof set), -1 on error with a message in err.
@@ -170,6 +181,9 @@ pump_fill(struct pump *p, char *err, size_t errlen)
 		goto fail;
 	}
 	if (n == 0) {
+		/* SOCK_SEQPACKET: an empty message, unless the peer shut down. */
+		if (p->empty_msgs && !peer_shut(p->src))
+			return 0;
 		p->eof = 1;
 		return 0;
 	}
@@ -356,6 +370,7 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 	in.crlf = o->crlf;
 	in.messages = o->messages;
 	in.dump = o->hexdump ? '>' : 0;
+	out.empty_msgs = o->messages;
 	out.src_name = from;
 	out.dst_name = "write to stdout";
 	out.dump = o->hexdump ? '<' : 0;
