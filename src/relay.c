@@ -139,14 +139,22 @@ to_crlf(char *dst, const char *src, size_t n)
 	return o;
 }
 
-/* Whether the peer of socket fd has shut down its writing side. */
+/*
+ * Whether a read of 0 bytes from seqpacket socket fd was the peer's EOF
+ * rather than an empty message: the peer has shut down and no message
+ * with data waits behind it.  (Empty messages just before EOF, which
+ * carry nothing, are taken for it.)
+ */
 static int
-peer_shut(int fd)
+seqpacket_eof(int fd)
 {
 	struct pollfd	 pfd = { .fd = fd, .events = POLLRDHUP };
+	char		 c;
 
-	return poll(&pfd, 1, 0) != 0 && (pfd.revents & (POLLRDHUP | POLLHUP |
-	    POLLERR)) != 0;
+	if (poll(&pfd, 1, 0) <= 0 || (pfd.revents & (POLLRDHUP | POLLHUP |
+	    POLLERR)) == 0)
+		return 0;
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
 }
 
 /*
@@ -182,7 +190,7 @@ pump_fill(struct pump *p, char *err, size_t errlen)
 	}
 	if (n == 0) {
 		/* SOCK_SEQPACKET: an empty message, unless the peer shut down. */
-		if (p->empty_msgs && !peer_shut(p->src))
+		if (p->empty_msgs && !seqpacket_eof(p->src))
 			return 0;
 		p->eof = 1;
 		return 0;
