@@ -55,6 +55,26 @@ client_sendto(const struct udp_peer *p, const struct udp_opts *o,
 }
 
 /*
+ * Say in err that a datagram of len bytes (more than len when !exact)
+ * cannot go, with the limit for an IP peer.  Returns -1.
+ */
+static int
+too_large(const struct udp_peer *p, size_t len, int exact, char *err,
+    size_t errlen)
+{
+	int	 ip = p->sa.ss_family == AF_INET || p->sa.ss_family == AF_INET6;
+	int	 n;
+
+	n = snprintf(err, errlen, "%s %zu bytes not sent: %s", exact ?
+	    "datagram of" : "a line of more than", len, strerror(EMSGSIZE));
+	if (ip && n > 0 && (size_t)n < errlen)
+		snprintf(err + n, errlen - (size_t)n, " (a datagram holds at "
+		    "most %zu bytes over %s)", p->max,
+		    dgram_family_name(p->sa.ss_family));
+	return -1;
+}
+
+/*
  * Describe the failure e of a send (of len bytes) or receive in c->err:
  * the ICMP error behind it when the error queue has one.  Returns -1.
  */
@@ -70,10 +90,8 @@ client_error(struct client *c, int e, size_t len)
 		return -1;
 	}
 	if (e == EMSGSIZE)
-		snprintf(c->err, c->errlen, "datagram of %zu bytes not sent: "
-		    "%s", len, strerror(e));
-	else
-		snprintf(c->err, c->errlen, "%s", strerror(e));
+		return too_large(c->p, len, 1, c->err, c->errlen);
+	snprintf(c->err, c->errlen, "%s", strerror(e));
 	return -1;
 }
 
@@ -101,13 +119,8 @@ client_send(struct client *c)
 		c->nsent++;
 		c->last = now_ms();
 	}
-	if (rc == -1) {
-		snprintf(c->err, c->errlen, "a line of more than %zu bytes not "
-		    "sent: %s (a datagram holds at most %zu bytes over %s)",
-		    c->p->max, strerror(EMSGSIZE), c->p->max,
-		    dgram_family_name(c->p->sa.ss_family));
-		return -1;
-	}
+	if (rc == -1)
+		return too_large(c->p, c->p->max, 0, c->err, c->errlen);
 	return 0;
 }
 
@@ -318,12 +331,8 @@ udp_zero_run(const struct udp_peer *p, const struct udp_opts *o,
 	const char	*data = o->data != NULL ? o->data : "";
 	size_t		 n = strlen(data);
 
-	if (n > p->max) {
-		snprintf(why, len, "datagram of %zu bytes not sent: %s (at "
-		    "most %zu bytes over %s)", n, strerror(EMSGSIZE), p->max,
-		    dgram_family_name(p->sa.ss_family));
-		return -1;
-	}
+	if (n > p->max)
+		return too_large(p, n, 1, why, len);
 	if (client_sendto(p, o, data, n) == -1) {
 		if (errno == ECONNREFUSED) {
 			zero_error(p->fd, errno, res, why, len);
