@@ -9,9 +9,13 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,8 @@
 #define SLOT_IP		65536		/* room for any UDP datagram */
 #define SLOT_UNIX	(256 * 1024)	/* more than the default SO_SNDBUF */
 #define MAX_PEERS	1024		/* senders remembered for relay */
+#define GSO_SEGS	64		/* datagrams in one UDP_SEGMENT send */
+#define GSO_BYTES	60000		/* and their bytes, under 64 KiB */
 
 struct peer {
 	struct sockaddr_storage	 sa;
@@ -38,6 +44,7 @@ struct peer {
 struct userver {
 	const struct udp_opts	*o;
 	int			 fd;
+	int			 gso;		/* UDP_SEGMENT still works */
 	size_t			 slot;
 	char			*bufs;		/* BATCH slots */
 	struct mmsghdr		 in[BATCH], out[BATCH];
@@ -61,6 +68,7 @@ userver_init(struct userver *s, int family)
 	int	 i;
 
 	s->slot = family == AF_UNIX ? SLOT_UNIX : SLOT_IP;
+	s->gso = family != AF_UNIX;
 	s->recent = -1;
 	s->eof_at = -1;
 	if ((s->bufs = malloc(s->slot * BATCH)) == NULL ||
@@ -129,17 +137,100 @@ userver_allowed(struct userver *s, const struct sockaddr *sa, socklen_t len)
 	return 0;
 }
 
+/* The bytes of prepared answer i. */
+static size_t
+answer_len(const struct userver *s, int i)
+{
+	const struct msghdr	*h = &s->out[i].msg_hdr;
+	size_t			 k, len = 0;
+
+	for (k = 0; k < h->msg_iovlen; k++)
+		len += h->msg_iov[k].iov_len;
+	return len;
+}
+
 /*
- * Send the first n prepared answers with sendmmsg(2).  An answer that
- * fails is reported and skipped; when the socket stays full after a wait
- * the rest are counted as lost, as the network would lose them.
+ * How many answers from i on form a train that one UDP_SEGMENT send can
+ * carry: the same receiver, the same size (the last may be shorter),
+ * within GSO_SEGS and GSO_BYTES.
+ */
+static int
+answer_train(const struct userver *s, int i, int n)
+{
+	const struct msghdr	*a = &s->out[i].msg_hdr, *h;
+	size_t			 seg = answer_len(s, i), len, total = 0;
+	int			 k;
+
+	if (!s->gso || seg == 0)
+		return 1;
+	for (k = i; k < n && k - i < GSO_SEGS; k++) {
+		h = &s->out[k].msg_hdr;
+		len = answer_len(s, k);
+		if (h->msg_namelen != a->msg_namelen || memcmp(h->msg_name,
+		    a->msg_name, a->msg_namelen) != 0 || len > seg ||
+		    total + len > GSO_BYTES)
+			break;
+		total += len;
+		if (len < seg)
+			return k - i + 1;
+	}
+	return k - i;
+}
+
+/*
+ * Send a train of m answers from i as one sendmsg(2) with UDP_SEGMENT:
+ * the kernel cuts it into the datagrams again, but the stack is crossed
+ * once, not m times.  Returns 0, or -1 when UDP_SEGMENT failed (it is
+ * then turned off, and the caller sends the train the plain way).
+ */
+static int
+answer_gso(struct userver *s, int i, int m)
+{
+	union {
+		char		buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr	align;
+	} ctl;
+	struct iovec	 iov[GSO_SEGS * 2];
+	struct msghdr	 msg = s->out[i].msg_hdr;
+	struct cmsghdr	*cm;
+	uint16_t	 seg = (uint16_t)answer_len(s, i);
+	int		 k, niov = 0;
+
+	for (k = i; k < i + m; k++) {
+		memcpy(iov + niov, s->out[k].msg_hdr.msg_iov,
+		    s->out[k].msg_hdr.msg_iovlen * sizeof *iov);
+		niov += (int)s->out[k].msg_hdr.msg_iovlen;
+	}
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)niov;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof ctl.buf;
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof seg);
+	memcpy(CMSG_DATA(cm), &seg, sizeof seg);
+	if (sendmsg(s->fd, &msg, 0) == -1) {
+		sk_verbose("udp: UDP_SEGMENT: %s: sending datagrams one by one",
+		    strerror(errno));
+		s->gso = 0;
+		return -1;
+	}
+	s->answered += (uint64_t)m;
+	return 0;
+}
+
+/*
+ * Send answers i to n with sendmmsg(2).  An answer that fails is
+ * reported and skipped; when the socket stays full after a wait the rest
+ * are counted as lost, as the network would lose them.
  */
 static void
-userver_answer(struct userver *s, int n)
+answer_plain(struct userver *s, int i, int n)
 {
 	struct pollfd	 pfd = { .fd = s->fd, .events = POLLOUT };
 	char		 who[NET_ADDRSTRLEN + 16];
-	int		 i = 0, r, waited = 0;
+	int		 r, waited = 0;
 	struct msghdr	*h;
 
 	while (i < n) {
@@ -163,6 +254,28 @@ userver_answer(struct userver *s, int n)
 		    h->msg_namelen, who, sizeof who), strerror(errno));
 		s->lost++;
 		i++;
+	}
+}
+
+/*
+ * Send the n prepared answers: trains to one receiver as UDP_SEGMENT
+ * sends, what lies between them with sendmmsg(2).
+ */
+static void
+userver_answer(struct userver *s, int n)
+{
+	int	 i = 0, j, m = 0;
+
+	while (i < n) {
+		for (j = i; j < n && (m = answer_train(s, j, n)) < 2; j++)
+			;
+		if (j > i)
+			answer_plain(s, i, j);
+		if (j == n)
+			return;
+		if (answer_gso(s, j, m) == -1)
+			answer_plain(s, j, j + m);
+		i = j + m;
 	}
 }
 
@@ -221,11 +334,12 @@ userver_report(struct userver *s, int i)
 }
 
 /*
- * Read one batch and handle it.  Returns how many datagrams came (0 when
- * none was waiting), or -1 with s->err.
+ * Read one batch (recvmmsg flags: MSG_DONTWAIT, or MSG_WAITFORONE on a
+ * blocking socket) and handle it.  Returns how many datagrams came (0
+ * when none was waiting), or -1 with s->err.
  */
 static int
-userver_batch(struct userver *s)
+userver_batch(struct userver *s, int flags)
 {
 	int	 i, n, nout = 0;
 
@@ -234,7 +348,7 @@ userver_batch(struct userver *s)
 		s->in[i].msg_hdr.msg_namelen = sizeof s->from[i];
 		s->in[i].msg_hdr.msg_flags = 0;
 	}
-	n = recvmmsg(s->fd, s->in, BATCH, MSG_DONTWAIT, NULL);
+	n = recvmmsg(s->fd, s->in, BATCH, flags, NULL);
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EINTR)
 			return 0;
@@ -342,7 +456,8 @@ userver_step(struct userver *s, int timeout)
 	if (sk_interrupted)
 		return 0;
 	if (pfd[0].revents != 0) {
-		while ((n = userver_batch(s)) == BATCH && ++rounds < ROUNDS)
+		while ((n = userver_batch(s, MSG_DONTWAIT)) == BATCH &&
+		    ++rounds < ROUNDS)
 			;
 		if (n == -1)
 			return -1;
@@ -355,6 +470,29 @@ userver_step(struct userver *s, int timeout)
 		}
 		return userver_stdin(s);
 	}
+	return 0;
+}
+
+/*
+ * Echo and time modes read nothing but the socket, so they skip poll():
+ * the socket turns blocking and recvmmsg(2) waits for the first datagram
+ * of each batch, which saves a system call a batch when datagrams come
+ * one at a time.  A receive timeout wakes it each second to see signals
+ * that came just before it blocked.  Returns 0 or -1 with s->err.
+ */
+static int
+userver_blocking(struct userver *s)
+{
+	struct timeval	 tv = { .tv_sec = 1, .tv_usec = 0 };
+
+	if (set_nonblock(s->fd, 0) == -1 || setsockopt(s->fd, SOL_SOCKET,
+	    SO_RCVTIMEO, &tv, sizeof tv) == -1) {
+		snprintf(s->err, s->errlen, "udp: %s", strerror(errno));
+		return -1;
+	}
+	while (!sk_interrupted)
+		if (userver_batch(s, MSG_WAITFORONE) == -1)
+			return -1;
 	return 0;
 }
 
@@ -372,6 +510,10 @@ udp_serve_run(int fd, int family, const struct udp_opts *o, char *err,
 	s.errlen = errlen;
 	if (userver_init(&s, family) == -1) {
 		snprintf(err, errlen, "udp: %s", strerror(errno));
+		goto done;
+	}
+	if (o->mode != UDP_RELAY) {
+		rc = userver_blocking(&s);
 		goto done;
 	}
 	while (!sk_interrupted) {
