@@ -273,7 +273,7 @@ udp_open_ip(const struct addrinfo *ai, const struct udp_opts *o,
     struct udp_peer *p, char *err, size_t errlen)
 {
 	char	 why[256];
-	int	 fd;
+	int	 fd, rcvbuf = 4 << 20;
 
 	memcpy(&p->sa, ai->ai_addr, ai->ai_addrlen);
 	p->salen = ai->ai_addrlen;
@@ -289,6 +289,8 @@ udp_open_ip(const struct addrinfo *ai, const struct udp_opts *o,
 	    errlen) == -1)
 		goto fail;
 	dgram_recverr(fd, ai->ai_family);
+	/* Room for replies that come while we send (the kernel caps it). */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 	if (!o->unconnected && connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		goto fail;
@@ -435,7 +437,7 @@ udp_open_server(int argc, char **argv, const struct udp_opts *o)
 	socklen_t		 len = sizeof ss;
 	uint16_t		 port;
 	char			 why[300], addr[NET_ADDRSTRLEN];
-	int			 fd;
+	int			 fd, rcvbuf = 4 << 20;
 
 	if (o->unix_path != NULL)
 		fd = net_unix_listen(o->unix_path, o->socktype, 0,
@@ -454,6 +456,8 @@ udp_open_server(int argc, char **argv, const struct udp_opts *o)
 			sk_warnx("udp: %s", why);
 		return -1;
 	}
+	/* Bursts from many senders wait here (the kernel caps it). */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 	if (o->unix_path != NULL)
 		fprintf(stderr, "Listening on %s\n", o->unix_path);
 	else if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)

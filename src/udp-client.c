@@ -25,6 +25,7 @@
 
 #define RECV_BUFSIZE	(256 * 1024)	/* larger than any datagram we take */
 #define RECV_ROUNDS	64		/* datagrams read before polling again */
+#define SEND_ROUNDS	16		/* datagrams sent before reading again */
 
 struct client {
 	const struct udp_peer	*p;
@@ -34,6 +35,7 @@ struct client {
 	int64_t			 last;		/* last datagram either way */
 	int64_t			 eof_at;	/* input done and sent; -1 */
 	int			 blocked;	/* a send would block */
+	int			 more;		/* whole datagrams still wait */
 	uint64_t		 nsent, nrecv;
 	char			*err;
 	size_t			 errlen;
@@ -95,17 +97,25 @@ client_error(struct client *c, int e, size_t len)
 	return -1;
 }
 
-/* Send every whole datagram waiting in the input; returns 0 or -1. */
+/*
+ * Send the whole datagrams waiting in the input, SEND_ROUNDS at a time so
+ * that replies are read in between and do not overflow the socket's
+ * receive buffer.  Returns 0 or -1.
+ */
 static int
 client_send(struct client *c)
 {
 	const char	*p;
 	size_t		 n;
 	ssize_t		 r;
-	int		 rc;
+	int		 rc, sent = 0;
 
-	c->blocked = 0;
+	c->blocked = c->more = 0;
 	while ((rc = dgram_in_next(&c->in, &p, &n)) == 1) {
+		if (sent++ == SEND_ROUNDS) {
+			c->more = 1;
+			return 0;
+		}
 		r = client_sendto(c->p, c->o, p, n);
 		if (r == -1 && errno == EINTR && !sk_interrupted)
 			continue;
@@ -194,7 +204,7 @@ client_step(struct client *c, int timeout)
 	    STDIN_FILENO : -1;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = c->p->fd;
-	pfd[1].events = POLLIN | (c->blocked ? POLLOUT : 0);
+	pfd[1].events = POLLIN | (c->blocked || c->more ? POLLOUT : 0);
 	if (poll(pfd, 2, timeout) == -1 && errno != EINTR) {
 		snprintf(c->err, c->errlen, "poll: %s", strerror(errno));
 		return -1;
