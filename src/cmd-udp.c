@@ -410,11 +410,13 @@ udp_client(char **argv, const struct udp_opts *o)
 	if ((o->unix_path != NULL ? udp_open_unix(o, &p, tmppath,
 	    sizeof tmppath) : udp_open_client(argv[0], argv[1], o, &p)) == -1)
 		return EXIT_RUNTIME;
-	if (getsockname(p.fd, (struct sockaddr *)&ss, &len) == 0 &&
-	    o->unix_path == NULL)
-		sk_verbose("udp to %s from %s%s", p.name, dgram_addr_name(
-		    (struct sockaddr *)&ss, len, addr, sizeof addr),
-		    o->unconnected ? " (unconnected)" : "");
+	if (o->unconnected)
+		sk_verbose("udp to %s, unconnected: replies from anywhere",
+		    p.name);
+	else if (o->unix_path == NULL && getsockname(p.fd,
+	    (struct sockaddr *)&ss, &len) == 0)
+		sk_verbose("udp to %s from %s", p.name, dgram_addr_name(
+		    (struct sockaddr *)&ss, len, addr, sizeof addr));
 	if (o->zero)
 		rc = udp_zero(&p, o);
 	else if (udp_client_run(&p, o, err, sizeof err) == -1) {

@@ -393,7 +393,9 @@ userver_send_peer(struct userver *s, const struct peer *p, const char *buf,
 
 /*
  * Relay mode: send each whole stdin datagram to the most recent sender,
- * or with --to-all to every sender seen within -w.  Returns 0 or -1.
+ * or with --to-all to every sender seen within -w.  Before the first
+ * sender they wait (reading stops when the buffer is full).  Returns 0
+ * or -1.
  */
 static int
 userver_stdin(struct userver *s)
@@ -401,9 +403,10 @@ userver_stdin(struct userver *s)
 	const char	*p;
 	size_t		 n, i;
 	int64_t		 now = now_ms();
-	int		 rc;
+	int		 rc = 0;
 
-	while ((rc = dgram_in_next(&s->stdin_in, &p, &n)) == 1) {
+	while (s->recent >= 0 &&
+	    (rc = dgram_in_next(&s->stdin_in, &p, &n)) == 1) {
 		if (!s->o->to_all)
 			userver_send_peer(s, &s->peers[s->recent], p, n);
 		else
@@ -420,7 +423,8 @@ userver_stdin(struct userver *s)
 		    s->stdin_in.max, strerror(EMSGSIZE), s->stdin_in.max);
 		return -1;
 	}
-	if (s->stdin_in.eof && s->eof_at < 0)
+	if (s->stdin_in.eof && s->eof_at < 0 && dgram_in_next(&s->stdin_in,
+	    &p, &n) == 0)
 		s->eof_at = now;
 	return 0;
 }
@@ -446,7 +450,7 @@ userver_step(struct userver *s, int timeout)
 
 	pfd[0].fd = s->fd;
 	pfd[0].events = POLLIN;
-	pfd[1].fd = s->o->mode == UDP_RELAY && s->recent >= 0 &&
+	pfd[1].fd = s->o->mode == UDP_RELAY &&
 	    dgram_in_wants_read(&s->stdin_in) ? STDIN_FILENO : -1;
 	pfd[1].events = POLLIN;
 	if (poll(pfd, 2, timeout) == -1 && errno != EINTR) {
@@ -460,6 +464,9 @@ userver_step(struct userver *s, int timeout)
 		    ++rounds < ROUNDS)
 			;
 		if (n == -1)
+			return -1;
+		/* Lines that waited for a first sender can go now. */
+		if (s->o->mode == UDP_RELAY && userver_stdin(s) == -1)
 			return -1;
 	}
 	if (pfd[1].revents != 0) {

@@ -3,7 +3,7 @@
 . "${srcdir:=$(cd "$(dirname "$0")" && pwd)}/udp-lib.sh"
 need_cmd nc socat python3 ss
 
-plan 27
+plan 29
 
 # Port 0: a real port in "Listening on", IPv4 and IPv6 both (dual stack).
 udp_server relay -v 0
@@ -90,6 +90,21 @@ for all in "" --to-all; do
 	fi
 	kill "$apid" "$bpid" "$spid" 2>/dev/null
 done
+
+# Relay: a line read before any sender waits for the first one; with
+# nothing to send, -q ends the server after EOF.
+(printf 'early\n'; sleep 5) | "$SOCKKIT" udp -l 127.0.0.1 0 >"$TMP/e.out" \
+    2>"$TMP/e.err" &
+spid=$!; _pids="$_pids $spid"
+port=$(listen_port "$TMP/e.err")
+out=$("$SOCKKIT" udp -w 1 --data "hi
+" 127.0.0.1 "$port")
+is "$out" "early" "relay: a line read before any sender goes to the first"
+kill "$spid" 2>/dev/null
+"$SOCKKIT" udp -l -q 0.2 127.0.0.1 0 </dev/null 2>/dev/null &
+qpid=$!
+wait_pid "$qpid" 5
+is "$?" 0 "relay -q: no sender, input at EOF: the server ends, exit 0"
 
 # --deny: dropped and counted, the others served.
 udp_server deny -v --mode echo --deny 127.0.0.0/8 0
