@@ -1,9 +1,11 @@
 /*
  * udp-serve.c: the udp server.  It hears every sender, not only the
  * first one as ncat does: datagrams are read in batches with recvmmsg(2)
- * and, in echo and time mode, answered in batches with sendmmsg(2), each
- * to its own sender.  In relay mode standard input goes to the most
- * recent sender, or with --to-all to every recent one.
+ * and, in echo and time mode, answered in batches, each to its own
+ * sender: runs of answers to one sender as one UDP_SEGMENT send, the
+ * rest with sendmmsg(2).  Echo and time block in recvmmsg() rather than
+ * poll() first.  In relay mode standard input goes to the most recent
+ * sender, or with --to-all to every recent one.
  */
 #include "config.h"
 
