@@ -3,7 +3,7 @@
 . "${srcdir:=$(cd "$(dirname "$0")" && pwd)}/udp-lib.sh"
 need_cmd nc socat python3 ss
 
-plan 29
+plan 30
 
 # Port 0: a real port in "Listening on", IPv4 and IPv6 both (dual stack).
 udp_server relay -v 0
@@ -60,6 +60,13 @@ for mode in echo time; do
 	done
 	kill "$spid" 2>/dev/null
 done
+udp_server bin --mode echo ::1 0
+python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' \
+    >"$TMP/bytes"
+"$SOCKKIT" udp --chunk -w 0.5 ::1 "$port" <"$TMP/bytes" >"$TMP/bytes.back"
+cmp -s "$TMP/bytes" "$TMP/bytes.back"
+is "$?" 0 "--chunk: all 256 byte values through echo and back unchanged"
+kill "$spid"
 like "$(cat "$TMP/time.sockkit")" '^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ 123][0-9] ' \
     "time: the prefix is in ctime form, as in listen --mode time"
 
