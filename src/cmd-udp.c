@@ -249,7 +249,7 @@ udp_check(int nargs, const struct udp_opts *o)
 	return udp_check_roles(o);
 }
 
-/* "udp --type rdm" when the system has no such sockets, else why. */
+/* Why socket() failed; for --type rdm, that the system lacks the type. */
 static const char *
 udp_socket_why(int socktype, int e, char *buf, size_t len)
 {

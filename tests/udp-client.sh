@@ -3,7 +3,7 @@
 . "${srcdir:=$(cd "$(dirname "$0")" && pwd)}/udp-lib.sh"
 need_cmd nc socat python3 ss
 
-plan 31
+plan 32
 
 # Each line is one datagram, and nc -u sees them all (IPv4, IPv6).
 for fam in 4 6; do
@@ -101,6 +101,16 @@ is "$err" "sockkit: udp ::1 port 9: datagram of 65528 bytes not sent: Message to
 "$SOCKKIT" udp -w 0.2 --data end 127.0.0.1 "$port"
 wait_for_line "$TMP/big.out" '^end$' 3
 is "$(sizes "$TMP/big.err")" "6 3" "the server saw 'first' and 'end' only"
+
+# -s and -p choose where datagrams come from.
+udp_server src -v 127.0.0.1 0
+sp=$(udp_free_port 4)
+"$SOCKKIT" udp -w 0 -s 127.0.0.2 -p "$sp" --data 'src
+' 127.0.0.1 "$port"
+wait_for_line "$TMP/src.err" 'datagram from' 3
+like "$(cat "$TMP/src.err")" "datagram from 127\.0\.0\.2 port $sp: 4 bytes" \
+    "-s and -p: the source address and port"
+kill "$spid"
 
 # -q bounds the wait even when -w would go on.
 p=$(udp_free_port 4)
