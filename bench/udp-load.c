@@ -59,7 +59,8 @@ main(int argc, char **argv)
 	struct iovec		 siov, riov[BATCH];
 	struct sockaddr_in	 sin;
 	struct pollfd		 pfd;
-	long long		 inflight = 0, counted = 0, exact = 0, replies = 0;
+	long long		 inflight = 0, counted = 0, exact = 0;
+	long long		 replies = 0;
 	long long		 size, window;
 	double			 t0, start, end, last;
 	int			 fd, i, n, rcvbuf = 4 << 20, lost = 0;

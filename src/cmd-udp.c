@@ -25,8 +25,7 @@ static int	cmd_udp_exec(int, char **);
 
 const struct cmd_entry cmd_udp_entry = {
 	.name = "udp",
-	.summary = "datagram client and server over UDP or Unix sockets; -z "
-	    "probes a port",
+	.summary = "UDP and Unix datagram client and server; -z probes a port",
 	.usage =
 	    "udp [options] HOST PORT\n"
 	    "       sockkit udp [options] -U PATH\n"
@@ -53,10 +52,10 @@ const struct cmd_entry cmd_udp_entry = {
 	    "each line\n"
 	    "      --unconnected client: sendto/recvfrom; hear replies from "
 	    "any address\n"
-	    "      --mode MODE   server: relay (stdin/stdout, default), echo or "
-	    "time\n"
-	    "      --to-all      server relay: stdin to every recent sender, not "
-	    "the last\n"
+	    "      --mode MODE   server: relay (stdin/stdout, default), echo "
+	    "or time\n"
+	    "      --to-all      server relay: stdin to every recent sender, "
+	    "not the last\n"
 	    "      --allow CIDR  server: take datagrams from this block only "
 	    "(repeatable)\n"
 	    "      --deny CIDR   server: drop datagrams from this block "
@@ -65,7 +64,8 @@ const struct cmd_entry cmd_udp_entry = {
 	    "file\n"
 	    "      --type TYPE   socket type: dgram (default) or rdm "
 	    "(SOCK_RDM)\n"
-	    "  -v                report datagrams, senders and drops on stderr\n"
+	    "  -v                report datagrams, senders and drops on "
+	    "stderr\n"
 	    "  -h, --help        show this help\n",
 	.exec = cmd_udp_exec,
 };
@@ -195,28 +195,29 @@ udp_check_roles(const struct udp_opts *o)
 	if (o->listen) {
 		if (o->zero || o->data || o->unconnected || o->src.host ||
 		    o->src.port)
-			return cmd_usage_error(e, "-z, --data, --unconnected, -s "
-			    "and -p are for the client: they cannot go with -l");
+			return cmd_usage_error(e, "-z, --data, --unconnected, "
+			    "-s and -p are for the client: they cannot go "
+			    "with -l");
 		if (o->wait_ms >= 0 && !o->to_all)
 			return cmd_usage_error(e, "-l: -w goes with --to-all "
 			    "only");
 		if ((o->to_all || o->quit_ms >= 0 || o->chunk) &&
 		    o->mode != UDP_RELAY)
-			return cmd_usage_error(e, "--to-all, -q and --chunk work "
-			    "in relay mode only, not --mode %s",
+			return cmd_usage_error(e, "--to-all, -q and --chunk "
+			    "work in relay mode only, not --mode %s",
 			    udp_mode_names[o->mode]);
 		return -1;
 	}
 	if (o->mode != UDP_RELAY || o->to_all || o->acl.n > 0 ||
 	    o->unlink_existing)
-		return cmd_usage_error(e, "--mode, --to-all, --allow, --deny and "
-		    "--unlink are for the server: they need -l");
+		return cmd_usage_error(e, "--mode, --to-all, --allow, --deny "
+		    "and --unlink are for the server: they need -l");
 	if (o->zero && (o->chunk || o->quit_ms >= 0))
 		return cmd_usage_error(e, "-z sends one datagram: it cannot go "
 		    "with --chunk or -q");
 	if (o->data != NULL && o->chunk)
-		return cmd_usage_error(e, "--data sends one datagram: it cannot "
-		    "go with --chunk");
+		return cmd_usage_error(e, "--data sends one datagram: it "
+		    "cannot go with --chunk");
 	return -1;
 }
 
@@ -238,8 +239,8 @@ udp_check(int nargs, const struct udp_opts *o)
 			    "IP socket, not -U");
 	} else {
 		if (o->listen && nargs != 1 && nargs != 2)
-			return cmd_usage_error(e, "expected [ADDRESS] PORT, got "
-			    "%d arguments", nargs);
+			return cmd_usage_error(e, "expected [ADDRESS] PORT, "
+			    "got %d arguments", nargs);
 		if (!o->listen && nargs != 2)
 			return cmd_usage_error(e, "expected HOST PORT, got %d "
 			    "argument%s", nargs, nargs == 1 ? "" : "s");
@@ -401,7 +402,7 @@ udp_client(char **argv, const struct udp_opts *o)
 	struct udp_peer		 p;
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof ss;
-	char			 tmppath[sizeof ((struct sockaddr_un *)0)->sun_path];
+	char			 tmppath[sizeof(struct sockaddr_un)];
 	char			 err[512], addr[NET_ADDRSTRLEN + 16];
 	int			 rc;
 

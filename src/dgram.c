@@ -227,7 +227,8 @@ static const char *icmp4_unreach[] = {
 	"source host isolated", "network administratively prohibited",
 	"host administratively prohibited", "network unreachable for TOS",
 	"host unreachable for TOS", "communication administratively "
-	"prohibited", "host precedence violation", "precedence cutoff in effect",
+	"prohibited", "host precedence violation",
+	"precedence cutoff in effect",
 };
 
 /* ICMPv6 destination unreachable codes (RFC 4443 section 3.1). */

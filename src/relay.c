@@ -43,7 +43,7 @@ struct pump {
 	int		 dump;		/* '>' or '<' for -x, else 0 */
 	int		 crlf;
 	int		 messages;
-	int		 empty_msgs;	/* a read of 0 may be an empty message */
+	int		 empty_msgs;	/* a 0-byte read: maybe a message */
 	uint64_t	 bytes;		/* read from src so far */
 	uint64_t	 dumped;	/* bytes shown by -x so far */
 	const char	*src_name, *dst_name;
@@ -189,7 +189,7 @@ pump_fill(struct pump *p, char *err, size_t errlen)
 		goto fail;
 	}
 	if (n == 0) {
-		/* SOCK_SEQPACKET: an empty message, unless the peer shut down. */
+		/* seqpacket: an empty message, unless the peer shut down */
 		if (p->empty_msgs && !seqpacket_eof(p->src))
 			return 0;
 		p->eof = 1;

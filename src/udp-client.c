@@ -24,8 +24,8 @@
 #include "util.h"
 
 #define RECV_BUFSIZE	(256 * 1024)	/* larger than any datagram we take */
-#define RECV_ROUNDS	64		/* datagrams read before polling again */
-#define SEND_ROUNDS	16		/* datagrams sent before reading again */
+#define RECV_ROUNDS	64	/* datagrams read before polling again */
+#define SEND_ROUNDS	16	/* datagrams sent before reading again */
 
 struct client {
 	const struct udp_peer	*p;
