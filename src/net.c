@@ -146,9 +146,8 @@ net_addr_port(const struct sockaddr *sa)
 	return -1;
 }
 
-/* Bind fd (of family) to the -s/-p source.  Returns 0 or -1 with err. */
-static int
-bind_source(int fd, int family, int socktype, const struct net_source *src,
+int
+net_bind_source(int fd, int family, int socktype, const struct net_source *src,
     char *err, size_t errlen)
 {
 	struct addrinfo	*res;
@@ -232,7 +231,7 @@ net_connect_hook(const struct addrinfo *ai, const struct net_source *src,
 	    SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd == -1)
 		return -1;
-	if (src != NULL && bind_source(fd, ai->ai_family, ai->ai_socktype,
+	if (src != NULL && net_bind_source(fd, ai->ai_family, ai->ai_socktype,
 	    src, err, errlen) == -1)
 		goto fail;
 	if (before != NULL && before(fd, ai, before_arg, err, errlen) == -1)
@@ -277,7 +276,9 @@ listen_one(const struct sockaddr *sa, socklen_t salen, int socktype,
 	fd = socket(sa->sa_family, socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		goto fail;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	/* Streams: past TIME_WAIT.  Datagrams: it would share a busy port. */
+	if (socktype == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
 	if (sa->sa_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
 		    sizeof v6only);

@@ -44,6 +44,13 @@ struct net_source {
 };
 
 /*
+ * Bind fd (of family and socktype) to the -s/-p source; nothing to do
+ * when neither is set.  Returns 0 or -1 with a message in err.
+ */
+int	net_bind_source(int, int, int, const struct net_source *, char *,
+	    size_t);
+
+/*
  * Open a socket for ai, bind it to src if given, and connect within
  * timeout_ms (-1: until the kernel gives up).  While waiting with no
  * timeout, on_wait(fd, waited_ms, arg) is called about once a second so

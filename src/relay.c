@@ -44,6 +44,7 @@ struct pump {
 	int		 crlf;
 	int		 last_cr;	/* -C: the last byte read was CR */
 	int		 messages;
+	int		 empty_msgs;	/* a 0-byte read: maybe a message */
 	uint64_t	 bytes;		/* read from src so far */
 	uint64_t	 dumped;	/* bytes shown by -x so far */
 	const char	*src_name, *dst_name;
@@ -149,6 +150,24 @@ to_crlf(char *dst, const char *src, size_t n, int *cr)
 }
 
 /*
+ * Whether a read of 0 bytes from seqpacket socket fd was the peer's EOF
+ * rather than an empty message: the peer has shut down and no message
+ * with data waits behind it.  (Empty messages just before EOF, which
+ * carry nothing, are taken for it.)
+ */
+static int
+seqpacket_eof(int fd)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLRDHUP };
+	char		 c;
+
+	if (poll(&pfd, 1, 0) <= 0 || (pfd.revents & (POLLRDHUP | POLLHUP |
+	    POLLERR)) == 0)
+		return 0;
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+}
+
+/*
  * Read what the source has.  Returns the bytes that came, 0 when none did
  * (EAGAIN) or at EOF (p->eof set), -1 on error with a message in err.
  */
@@ -180,6 +199,9 @@ pump_fill(struct pump *p, char *err, size_t errlen)
 		goto fail;
 	}
 	if (n == 0) {
+		/* seqpacket: an empty message, unless the peer shut down */
+		if (p->empty_msgs && !seqpacket_eof(p->src))
+			return 0;
 		p->eof = 1;
 		return 0;
 	}
@@ -366,6 +388,7 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 	in.crlf = o->crlf;
 	in.messages = o->messages;
 	in.dump = o->hexdump ? '>' : 0;
+	out.empty_msgs = o->messages;
 	out.src_name = from;
 	out.dst_name = "write to stdout";
 	out.dump = o->hexdump ? '<' : 0;

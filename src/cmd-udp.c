@@ -1,0 +1,527 @@
+/*
+ * cmd-udp.c: "sockkit udp", the datagram client and server over IPv4,
+ * IPv6 and Unix datagram sockets.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dgram.h"
+#include "net.h"
+#include "sockkit.h"
+#include "udp.h"
+#include "util.h"
+
+static int	cmd_udp_exec(int, char **);
+
+const struct cmd_entry cmd_udp_entry = {
+	.name = "udp",
+	.summary = "UDP and Unix datagram client and server; -z probes a port",
+	.usage =
+	    "udp [options] HOST PORT\n"
+	    "       sockkit udp [options] -U PATH\n"
+	    "       sockkit udp -l [options] [ADDRESS] PORT\n"
+	    "       sockkit udp -l [options] -U PATH\n"
+	    "\n"
+	    "  -4, -6            use IPv4 or IPv6 only\n"
+	    "  -U PATH           use a Unix datagram socket\n"
+	    "  -l                server: take datagrams from every sender\n"
+	    "  -s ADDR           client: send from this source address\n"
+	    "  -p PORT           client: send from this source port\n"
+	    "  -w SECS           client: wait SECS for late replies after the "
+	    "last datagram\n"
+	    "                    (default 2; with -z, for the answer); server: "
+	    "--to-all\n"
+	    "                    sends to senders seen in the last SECS\n"
+	    "  -q SECS           quit SECS after EOF on stdin, whatever still "
+	    "comes\n"
+	    "  -z                client: probe the port: open, closed or "
+	    "open|filtered\n"
+	    "      --data STRING client: send STRING as the one datagram, not "
+	    "stdin\n"
+	    "      --chunk       send each read of stdin as one datagram, not "
+	    "each line\n"
+	    "      --unconnected client: sendto/recvfrom; hear replies from "
+	    "any address\n"
+	    "      --mode MODE   server: relay (stdin/stdout, default), echo "
+	    "or time\n"
+	    "      --to-all      server relay: stdin to every recent sender, "
+	    "not the last\n"
+	    "      --allow CIDR  server: take datagrams from this block only "
+	    "(repeatable)\n"
+	    "      --deny CIDR   server: drop datagrams from this block "
+	    "(repeatable)\n"
+	    "      --unlink      server with -U: replace an existing socket "
+	    "file\n"
+	    "      --type TYPE   socket type: dgram (default) or rdm "
+	    "(SOCK_RDM)\n"
+	    "  -v                report datagrams, senders and drops on "
+	    "stderr\n"
+	    "  -h, --help        show this help\n",
+	.exec = cmd_udp_exec,
+};
+
+enum {
+	OPT_DATA = 256, OPT_CHUNK, OPT_UNCONNECTED, OPT_MODE, OPT_TO_ALL,
+	OPT_ALLOW, OPT_DENY, OPT_UNLINK, OPT_TYPE
+};
+
+static const struct option udp_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "data", required_argument, NULL, OPT_DATA },
+	{ "chunk", no_argument, NULL, OPT_CHUNK },
+	{ "unconnected", no_argument, NULL, OPT_UNCONNECTED },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "to-all", no_argument, NULL, OPT_TO_ALL },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "deny", required_argument, NULL, OPT_DENY },
+	{ "unlink", no_argument, NULL, OPT_UNLINK },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *udp_mode_names[] = {
+	[UDP_RELAY] = "relay", [UDP_ECHO] = "echo", [UDP_TIME] = "time",
+};
+
+/* Parse --mode and --type; returns -1 on success or EXIT_USAGE. */
+static int
+udp_parse_word(int ch, const char *arg, struct udp_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_udp_entry;
+	size_t			 i;
+
+	if (ch == OPT_TYPE) {
+		if (strcmp(arg, "dgram") == 0)
+			o->socktype = SOCK_DGRAM;
+		else if (strcmp(arg, "rdm") == 0)
+			o->socktype = SOCK_RDM;
+		else
+			return cmd_usage_error(e, "--type '%s': expected dgram "
+			    "or rdm", arg);
+		return -1;
+	}
+	for (i = 0; i < sizeof udp_mode_names / sizeof udp_mode_names[0]; i++)
+		if (strcmp(arg, udp_mode_names[i]) == 0) {
+			o->mode = (enum udp_mode)i;
+			return -1;
+		}
+	return cmd_usage_error(e, "--mode '%s': expected relay, echo or time",
+	    arg);
+}
+
+/* Options taking a value; returns -1 on success or the exit status. */
+static int
+udp_parse_value(int ch, const char *arg, struct udp_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_udp_entry;
+	char			 why[160];
+
+	switch (ch) {
+	case 'p':
+		if (net_parse_port(arg, "udp", 0, &o->src.port, why,
+		    sizeof why) == -1)
+			return cmd_usage_error(e, "-p: %s", why);
+		break;
+	case 'q':
+	case 'w':
+		if (parse_secs(arg, 86400000L, ch == 'q' ? &o->quit_ms :
+		    &o->wait_ms, why, sizeof why) == -1)
+			return cmd_usage_error(e, "-%c '%s': %s", ch, arg, why);
+		break;
+	case OPT_ALLOW:
+	case OPT_DENY:
+		if (net_acl_add(&o->acl, ch == OPT_DENY, arg, why,
+		    sizeof why) == -1)
+			return cmd_usage_error(e, "--%s: %s", ch == OPT_DENY ?
+			    "deny" : "allow", why);
+		break;
+	case OPT_MODE:
+	case OPT_TYPE:
+		return udp_parse_word(ch, arg, o);
+	}
+	return -1;
+}
+
+/* Parse the options; returns -1 on success or the exit status to use. */
+static int
+udp_parse(int argc, char **argv, struct udp_opts *o)
+{
+	int	 ch, rc;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":46U:hlp:q:s:vw:z",
+	    udp_longopts, NULL)) != -1) {
+		switch (ch) {
+		case '4': o->family = AF_INET; break;
+		case '6': o->family = AF_INET6; break;
+		case 'U': o->unix_path = optarg; break;
+		case 'h': return cmd_help(&cmd_udp_entry);
+		case 'l': o->listen = 1; break;
+		case 's': o->src.host = optarg; break;
+		case 'v': sk_verbosity++; break;
+		case 'z': o->zero = 1; break;
+		case OPT_DATA: o->data = optarg; break;
+		case OPT_CHUNK: o->chunk = 1; break;
+		case OPT_UNCONNECTED: o->unconnected = 1; break;
+		case OPT_TO_ALL: o->to_all = 1; break;
+		case OPT_UNLINK: o->unlink_existing = 1; break;
+		case '?':
+		case ':':
+			return cmd_bad_option(&cmd_udp_entry, ch, argv);
+		default:
+			if ((rc = udp_parse_value(ch, optarg, o)) != -1)
+				return rc;
+		}
+	}
+	return -1;
+}
+
+/* Server-only and client-only options in the wrong place; -1 or usage. */
+static int
+udp_check_roles(const struct udp_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_udp_entry;
+
+	if (o->listen) {
+		if (o->zero || o->data || o->unconnected || o->src.host ||
+		    o->src.port)
+			return cmd_usage_error(e, "-z, --data, --unconnected, "
+			    "-s and -p are for the client: they cannot go "
+			    "with -l");
+		if (o->wait_ms >= 0 && !o->to_all)
+			return cmd_usage_error(e, "-l: -w goes with --to-all "
+			    "only");
+		if ((o->to_all || o->quit_ms >= 0 || o->chunk) &&
+		    o->mode != UDP_RELAY)
+			return cmd_usage_error(e, "--to-all, -q and --chunk "
+			    "work in relay mode only, not --mode %s",
+			    udp_mode_names[o->mode]);
+		return -1;
+	}
+	if (o->mode != UDP_RELAY || o->to_all || o->acl.n > 0 ||
+	    o->unlink_existing)
+		return cmd_usage_error(e, "--mode, --to-all, --allow, --deny "
+		    "and --unlink are for the server: they need -l");
+	if (o->zero && (o->chunk || o->quit_ms >= 0))
+		return cmd_usage_error(e, "-z sends one datagram: it cannot go "
+		    "with --chunk or -q");
+	if (o->data != NULL && o->chunk)
+		return cmd_usage_error(e, "--data sends one datagram: it "
+		    "cannot go with --chunk");
+	return -1;
+}
+
+/* Reject what cannot go together; returns -1 or EXIT_USAGE. */
+static int
+udp_check(int nargs, const struct udp_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_udp_entry;
+
+	if (o->unix_path != NULL) {
+		if (nargs != 0)
+			return cmd_usage_error(e, "-U PATH takes no %s",
+			    o->listen ? "ADDRESS or PORT" : "HOST or PORT");
+		if (o->family != AF_UNSPEC || o->src.host || o->src.port)
+			return cmd_usage_error(e, "-U cannot go with -4, -6, "
+			    "-s or -p");
+		if (o->acl.n > 0)
+			return cmd_usage_error(e, "--allow and --deny need an "
+			    "IP socket, not -U");
+	} else {
+		if (o->listen && nargs != 1 && nargs != 2)
+			return cmd_usage_error(e, "expected [ADDRESS] PORT, "
+			    "got %d arguments", nargs);
+		if (!o->listen && nargs != 2)
+			return cmd_usage_error(e, "expected HOST PORT, got %d "
+			    "argument%s", nargs, nargs == 1 ? "" : "s");
+		if (o->unlink_existing)
+			return cmd_usage_error(e, "--unlink needs -U PATH");
+	}
+	return udp_check_roles(o);
+}
+
+/* Why socket() failed; for --type rdm, that the system lacks the type. */
+static const char *
+udp_socket_why(int socktype, int e, char *buf, size_t len)
+{
+	if (socktype != SOCK_DGRAM && (e == ESOCKTNOSUPPORT ||
+	    e == EPROTONOSUPPORT || e == EPROTOTYPE || e == EAFNOSUPPORT ||
+	    e == EINVAL))
+		snprintf(buf, len, "SOCK_RDM sockets: %s (this system does not "
+		    "offer reliable datagrams here)", strerror(e));
+	else
+		snprintf(buf, len, "%s", strerror(e));
+	return buf;
+}
+
+/*
+ * Open the client socket for one resolved address: bind -s/-p, ask for
+ * ICMP errors, connect unless --unconnected.  Returns 0 with p->fd set or
+ * -1 with a message in err.
+ */
+static int
+udp_open_ip(const struct addrinfo *ai, const struct udp_opts *o,
+    struct udp_peer *p, char *err, size_t errlen)
+{
+	char	 why[256];
+	int	 fd, rcvbuf = 4 << 20;
+
+	memcpy(&p->sa, ai->ai_addr, ai->ai_addrlen);
+	p->salen = ai->ai_addrlen;
+	p->max = dgram_max_payload(ai->ai_family);
+	fd = socket(ai->ai_family, o->socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s", udp_socket_why(o->socktype, errno,
+		    why, sizeof why));
+		return -1;
+	}
+	if (net_bind_source(fd, ai->ai_family, o->socktype, &o->src, err,
+	    errlen) == -1)
+		goto fail;
+	dgram_recverr(fd, ai->ai_family);
+	/* Room for replies that come while we send (the kernel caps it). */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if (!o->unconnected && connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		goto fail;
+	}
+	p->fd = fd;
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+/* Resolve host and open the client socket; returns 0 or -1 (reported). */
+static int
+udp_open_client(const char *host, const char *portstr,
+    const struct udp_opts *o, struct udp_peer *p)
+{
+	struct addrinfo	*res, *ai;
+	uint16_t	 port;
+	char		 err[300], addr[NET_ADDRSTRLEN];
+	int		 rc = -1;
+
+	if (net_parse_port(portstr, "udp", 0, &port, err, sizeof err) == -1 ||
+	    net_resolve(host, port, o->family, SOCK_DGRAM, 0, &res, err,
+	    sizeof err) == -1) {
+		sk_warnx("udp: %s", err);
+		return -1;
+	}
+	for (ai = res; ai != NULL && rc == -1; ai = ai->ai_next) {
+		snprintf(p->name, sizeof p->name, "%s port %u",
+		    net_addr_str(ai->ai_addr, addr, sizeof addr), port);
+		if ((rc = udp_open_ip(ai, o, p, err, sizeof err)) == -1)
+			sk_warnx("udp %s: %s", p->name, err);
+	}
+	freeaddrinfo(res);
+	return rc;
+}
+
+/*
+ * Open the Unix client socket: bound to a temporary path (in tmppath) so
+ * replies can come back, connected to path unless --unconnected.
+ * Returns 0 or -1 (reported).
+ */
+static int
+udp_open_unix(const struct udp_opts *o, struct udp_peer *p, char *tmppath,
+    size_t tmplen)
+{
+	struct sockaddr_un	*sun = (struct sockaddr_un *)&p->sa;
+	char			 err[300], why[256];
+
+	snprintf(p->name, sizeof p->name, "%s", o->unix_path);
+	p->max = DGRAM_MAX_UNIX;
+	if (strlen(o->unix_path) >= sizeof sun->sun_path) {
+		sk_warnx("udp: bad socket path '%s': longer than %zu bytes",
+		    o->unix_path, sizeof sun->sun_path - 1);
+		return -1;
+	}
+	sun->sun_family = AF_UNIX;
+	strcpy(sun->sun_path, o->unix_path);
+	p->salen = sizeof *sun;
+	if ((p->fd = socket(AF_UNIX, o->socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		sk_warnx("udp %s: %s", p->name, udp_socket_why(o->socktype,
+		    errno, why, sizeof why));
+		return -1;
+	}
+	if (dgram_unix_bind_temp(p->fd, tmppath, tmplen, err,
+	    sizeof err) == -1) {
+		sk_warnx("udp: %s", err);
+		close(p->fd);
+		return -1;
+	}
+	sk_verbose("udp: replies come to %s", tmppath);
+	if (!o->unconnected && connect(p->fd, (struct sockaddr *)sun,
+	    p->salen) == -1) {
+		sk_warnx("udp %s: %s", p->name, strerror(errno));
+		close(p->fd);
+		dgram_unix_unbind_temp(tmppath);
+		return -1;
+	}
+	return 0;
+}
+
+/* -z: ask once and say what came back; returns the exit status. */
+static int
+udp_zero(const struct udp_peer *p, const struct udp_opts *o)
+{
+	static const char	*names[] = {
+		[UDP_OPEN] = "open", [UDP_CLOSED] = "closed",
+		[UDP_FILTERED] = "filtered",
+		[UDP_OPEN_FILTERED] = "open|filtered",
+	};
+	enum udp_zero_result	 res;
+	char			 why[300];
+
+	if (udp_zero_run(p, o, &res, why, sizeof why) == -1) {
+		if (!sk_interrupted)
+			sk_warnx("udp %s: %s", p->name, why);
+		return EXIT_RUNTIME;
+	}
+	printf("udp %s: %s: %s\n", p->name, names[res], why);
+	return res == UDP_OPEN ? EXIT_OK : EXIT_RUNTIME;
+}
+
+/* The client: open, then -z or the relay; returns the exit status. */
+static int
+udp_client(char **argv, const struct udp_opts *o)
+{
+	struct udp_peer		 p;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 tmppath[sizeof(struct sockaddr_un)];
+	char			 err[512], addr[NET_ADDRSTRLEN + 16];
+	int			 rc;
+
+	memset(&p, 0, sizeof p);
+	tmppath[0] = '\0';
+	if ((o->unix_path != NULL ? udp_open_unix(o, &p, tmppath,
+	    sizeof tmppath) : udp_open_client(argv[0], argv[1], o, &p)) == -1)
+		return EXIT_RUNTIME;
+	if (o->unconnected)
+		sk_verbose("udp to %s, unconnected: replies from anywhere",
+		    p.name);
+	else if (o->unix_path == NULL && getsockname(p.fd,
+	    (struct sockaddr *)&ss, &len) == 0)
+		sk_verbose("udp to %s from %s", p.name, dgram_addr_name(
+		    (struct sockaddr *)&ss, len, addr, sizeof addr));
+	if (o->zero)
+		rc = udp_zero(&p, o);
+	else if (udp_client_run(&p, o, err, sizeof err) == -1) {
+		if (!sk_interrupted)
+			sk_warnx("udp %s: %s", p.name, err);
+		rc = EXIT_RUNTIME;
+	} else
+		rc = EXIT_OK;
+	close(p.fd);
+	if (tmppath[0] != '\0')
+		dgram_unix_unbind_temp(tmppath);
+	return rc;
+}
+
+/* Open the server socket and say where; returns it or -1 (reported). */
+static int
+udp_open_server(int argc, char **argv, const struct udp_opts *o)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	uint16_t		 port;
+	char			 why[300], addr[NET_ADDRSTRLEN];
+	int			 fd, rcvbuf = 4 << 20;
+
+	if (o->unix_path != NULL)
+		fd = net_unix_listen(o->unix_path, o->socktype, 0,
+		    o->unlink_existing, why, sizeof why);
+	else {
+		if (net_parse_port(argv[argc - 1], "udp", 1, &port, why,
+		    sizeof why) == -1)
+			return -1;
+		fd = net_listen(argc == 2 ? argv[0] : NULL, port, o->family,
+		    o->socktype, 0, why, sizeof why);
+	}
+	if (fd == -1) {
+		if (o->socktype != SOCK_DGRAM)
+			sk_warnx("udp --type rdm: %s", why);
+		else
+			sk_warnx("udp: %s", why);
+		return -1;
+	}
+	/* Bursts from many senders wait here (the kernel caps it). */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if (o->unix_path != NULL)
+		fprintf(stderr, "Listening on %s\n", o->unix_path);
+	else if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		fprintf(stderr, "Listening on %s %d\n",
+		    net_addr_str((struct sockaddr *)&ss, addr, sizeof addr),
+		    net_addr_port((struct sockaddr *)&ss));
+	fflush(stderr);
+	return fd;
+}
+
+/* The server: returns the exit status. */
+static int
+udp_server(int argc, char **argv, const struct udp_opts *o)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 err[512];
+	int			 fd, rc = EXIT_OK;
+
+	if ((fd = udp_open_server(argc, argv, o)) == -1)
+		return EXIT_RUNTIME;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		ss.ss_family = AF_UNIX;
+	if (udp_serve_run(fd, ss.ss_family, o, err, sizeof err) == -1) {
+		sk_warnx("udp: %s", err);
+		rc = EXIT_RUNTIME;
+	}
+	close(fd);
+	if (o->unix_path != NULL)
+		unlink(o->unix_path);
+	return rc;
+}
+
+static int
+cmd_udp_exec(int argc, char **argv)
+{
+	struct udp_opts	 o;
+	uint16_t	 port;
+	char		 why[300];
+	int		 rc;
+
+	memset(&o, 0, sizeof o);
+	o.family = AF_UNSPEC;
+	o.socktype = SOCK_DGRAM;
+	o.wait_ms = o.quit_ms = -1;
+	if ((rc = udp_parse(argc, argv, &o)) != -1)
+		goto out;
+	argc -= optind;
+	argv += optind;
+	if ((rc = udp_check(argc, &o)) != -1)
+		goto out;
+	if (o.unix_path == NULL && net_parse_port(argv[argc - 1], "udp",
+	    o.listen, &port, why, sizeof why) == -1) {
+		rc = cmd_usage_error(&cmd_udp_entry, "%s", why);
+		goto out;
+	}
+	/* Without -w the client waits 2 s for late replies, unless -q. */
+	if (!o.listen && o.wait_ms < 0 && (o.quit_ms < 0 || o.zero))
+		o.wait_ms = 2000;
+	rc = o.listen ? udp_server(argc, argv, &o) : udp_client(argv, &o);
+out:
+	net_acl_free(&o.acl);
+	return rc;
+}

@@ -1,0 +1,77 @@
+/*
+ * udp.h: the udp command's client and server loops (udp-client.c,
+ * udp-serve.c), driven by cmd-udp.c.
+ */
+#ifndef UDP_H
+#define UDP_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include "net.h"
+
+enum udp_mode {
+	UDP_RELAY,		/* datagrams to stdout, stdin to senders */
+	UDP_ECHO,		/* each datagram back to its sender */
+	UDP_TIME,		/* each datagram back with the time before it */
+};
+
+struct udp_opts {
+	int			 family;
+	const char		*unix_path;	/* -U */
+	int			 listen;	/* -l */
+	int			 socktype;	/* SOCK_DGRAM, or --type */
+	struct net_source	 src;		/* -s, -p */
+	long			 wait_ms;	/* -w; -1: not given */
+	long			 quit_ms;	/* -q; -1: not given */
+	int			 zero;		/* -z */
+	const char		*data;		/* --data */
+	int			 chunk;		/* --chunk */
+	int			 unconnected;	/* --unconnected */
+	enum udp_mode		 mode;		/* --mode */
+	int			 to_all;	/* --to-all */
+	struct net_acl		 acl;		/* --allow, --deny */
+	int			 unlink_existing; /* --unlink */
+};
+
+/* The client's socket and whom it talks to. */
+struct udp_peer {
+	int			 fd;
+	struct sockaddr_storage	 sa;		/* for sendto(): unconnected */
+	socklen_t		 salen;
+	char			 name[NET_ADDRSTRLEN + 16]; /* "ADDR port N" */
+	size_t			 max;		/* largest datagram */
+};
+
+/*
+ * Send standard input (or --data) as datagrams and write every reply to
+ * standard output until input has ended and -w has passed without a
+ * datagram, or -q ran out.  Returns 0, or -1 with the reason in err (an
+ * ICMP error, a datagram too large, a failed send).
+ */
+int	udp_client_run(const struct udp_peer *, const struct udp_opts *,
+	    char *, size_t);
+
+/* What -z found. */
+enum udp_zero_result {
+	UDP_OPEN,		/* a reply came */
+	UDP_CLOSED,		/* ICMP port unreachable */
+	UDP_FILTERED,		/* another ICMP unreachable */
+	UDP_OPEN_FILTERED,	/* silence until -w */
+};
+
+/*
+ * Send one datagram and wait -w for what comes back.  Returns 0 with the
+ * result and a description (the ICMP error, the reply's size) in why, or
+ * -1 with the reason in why when it could not even ask.
+ */
+int	udp_zero_run(const struct udp_peer *, const struct udp_opts *,
+	    enum udp_zero_result *, char *, size_t);
+
+/*
+ * Serve datagrams on fd until a signal, or -q after input ended.
+ * Returns 0, or -1 with the reason in err.
+ */
+int	udp_serve_run(int, int, const struct udp_opts *, char *, size_t);
+
+#endif
