@@ -250,8 +250,8 @@ spec_host(const char *s, struct tgt_spec *sp, char *err, size_t errlen)
 		    *p == '_'))
 			break;
 	if (*p != '\0' || s[0] == '-' || s[0] == '.') {
-		snprintf(err, errlen, "bad target '%s': not an address, "
-		    "address block or host name", s);
+		snprintf(err, errlen, "not an address, address block or host "
+		    "name");
 		return -1;
 	}
 	return 0;
@@ -268,13 +268,14 @@ tgt_spec_parse(const char *s, const char *proto, struct tgt_spec *sp,
 	if (spec_split(s, sp->host, sizeof sp->host, &port, err, errlen) == -1)
 		return -1;
 	if (spec_host(sp->host, sp, why, sizeof why) == -1) {
-		snprintf(err, errlen, "target '%s': %s", s, why);
+		snprintf(err, errlen, "bad target '%.200s': %s", s, why);
 		return -1;
 	}
 	if (port != NULL) {
 		if (net_parse_port(port, proto, 0, &sp->port, why,
 		    sizeof why) == -1) {
-			snprintf(err, errlen, "target '%s': %s", s, why);
+			snprintf(err, errlen, "bad target '%.200s': %s", s,
+			    why);
 			return -1;
 		}
 		sp->has_port = 1;
