@@ -42,6 +42,7 @@
 #define ENG_MAX_WAITING		4096	/* jobs held back by pacing */
 #define ENG_MAX_LOCAL_ERRORS	200	/* in a row, with nothing in flight */
 #define ENG_EXTRA_TRIES		2	/* after loss is seen on a host */
+#define ENG_POOL		16	/* refused sockets kept for reuse */
 #define JOB_BIND		0x01	/* choose the source port first */
 
 struct job {
@@ -90,6 +91,8 @@ struct eng {
 	int64_t			 next_deadline, tokens_time, last_progress;
 	double			 tokens;
 	int			 iter_done;
+	int			 pool[2][ENG_POOL];	/* reusable sockets */
+	int			 npool[2];
 };
 
 static int	eng_setup(struct eng *, char *, size_t);
@@ -98,12 +101,13 @@ static int	eng_fill(struct eng *, int64_t, int64_t *);
 static int	eng_next(struct eng *, int64_t, struct job *, int64_t *);
 static int64_t	eng_gate(struct eng *, const struct job *, int64_t);
 static void	eng_start(struct eng *, struct job, int64_t);
-static int	eng_socket(const struct eng *, const struct job *);
+static int	eng_socket(struct eng *, const struct job *);
 static int	eng_bind_other(int, const struct tgt_host *, uint16_t);
 static void	eng_wait_for(struct eng *, int, const struct job *, int64_t);
 static void	eng_event(struct eng *, int, uint32_t, int64_t);
 static void	eng_tcp_done(struct eng *, int, const struct job *, int64_t,
-		    int, int64_t);
+		    int, int64_t, int);
+static void	eng_spent(struct eng *, int, int, int);
 static void	eng_udp_done(struct eng *, struct slot *, uint32_t, int64_t);
 static int	eng_icmp(int, struct probe_result *);
 static int	eng_self(int, const struct tgt_host *, uint16_t);
@@ -324,6 +328,8 @@ probe_run(const struct probe_opts *o, const struct tgt_set *set,
 	for (i = 0; e.slot != NULL && i < e.cap; i++)
 		if (e.slot[i].fd != -1)
 			close(e.slot[i].fd);
+	for (i = 0; i < e.npool[0] + e.npool[1]; i++)
+		close(i < e.npool[0] ? e.pool[0][i] : e.pool[1][i - e.npool[0]]);
 	if (e.ep != -1)
 		close(e.ep);
 	free(e.slot);
@@ -491,11 +497,13 @@ eng_gate(struct eng *e, const struct job *job, int64_t now)
 
 /* A socket for the job: non-blocking, ICMP errors queued.  fd or -1. */
 static int
-eng_socket(const struct eng *e, const struct job *job)
+eng_socket(struct eng *e, const struct job *job)
 {
 	const struct tgt_host	*h = &e->set->host[job->host];
-	int			 fd, on = 1;
+	int			 fd, on = 1, f = h->family == AF_INET6;
 
+	if (!e->o->udp && !(job->flags & JOB_BIND) && e->npool[f] > 0)
+		return e->pool[f][--e->npool[f]];
 	fd = socket(h->family, (e->o->udp ? SOCK_DGRAM : SOCK_STREAM) |
 	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
@@ -587,7 +595,7 @@ eng_start(struct eng *e, struct job job, int64_t now)
 	}
 	e->local_streak = 0;
 	if (err != 0 && !e->o->udp) {
-		eng_tcp_done(e, fd, &job, now, err, now_us());
+		eng_tcp_done(e, fd, &job, now, err, now_us(), 1);
 		return;
 	}
 	if (err != 0) {
@@ -615,7 +623,7 @@ eng_wait_for(struct eng *e, int fd, const struct job *job, int64_t now)
 
 	if (!e->o->udp && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr,
 	    &len) == 0 && soerr != 0) {
-		eng_tcp_done(e, fd, job, now, soerr, now_us());
+		eng_tcp_done(e, fd, job, now, soerr, now_us(), 1);
 		return;
 	}
 	idx = e->freel[--e->nfree];
@@ -680,7 +688,7 @@ eng_event(struct eng *e, int idx, uint32_t events, int64_t now)
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
 		soerr = errno;
 	eng_release(e, s);
-	eng_tcp_done(e, fd, &job, start, soerr, now);
+	eng_tcp_done(e, fd, &job, start, soerr, now, 0);
 }
 
 /*
@@ -747,12 +755,29 @@ eng_icmp(int fd, struct probe_result *r)
 }
 
 /*
+ * A TCP socket whose connect was refused is back in CLOSE state, and
+ * Linux lets it connect again: keep a few for the next attempts, which
+ * saves a socket() and a close() per closed port.  Only sockets that
+ * never entered the epoll set qualify.
+ */
+static void
+eng_spent(struct eng *e, int fd, int family, int reusable)
+{
+	int	 f = family == AF_INET6;
+
+	if (reusable && e->npool[f] < ENG_POOL)
+		e->pool[f][e->npool[f]++] = fd;
+	else
+		close(fd);
+}
+
+/*
  * The verdict of a TCP attempt whose connect finished with soerr (0:
- * connected).  Closes fd.
+ * connected).  Closes or recycles fd; fresh: fd is not in the epoll set.
  */
 static void
 eng_tcp_done(struct eng *e, int fd, const struct job *job, int64_t start,
-    int soerr, int64_t now)
+    int soerr, int64_t now, int fresh)
 {
 	const struct tgt_host	*h = &e->set->host[job->host];
 	struct probe_result	 r;
@@ -783,7 +808,7 @@ eng_tcp_done(struct eng *e, int fd, const struct job *job, int64_t start,
 		return;
 	}
 	icmp = eng_icmp(fd, &r);
-	close(fd);
+	eng_spent(e, fd, h->family, fresh && !icmp && soerr == ECONNREFUSED);
 	r.err = soerr;
 	if (icmp || soerr == ECONNREFUSED)
 		eng_answer(e, job, now - start);
