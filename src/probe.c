@@ -623,7 +623,7 @@ eng_wait_for(struct eng *e, int fd, const struct job *job, int64_t now)
 
 	if (!e->o->udp && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr,
 	    &len) == 0 && soerr != 0) {
-		eng_tcp_done(e, fd, job, now, soerr, now_us(), 1);
+		eng_tcp_done(e, fd, job, now, soerr, now_us(), 0);
 		return;
 	}
 	idx = e->freel[--e->nfree];
@@ -755,10 +755,12 @@ eng_icmp(int fd, struct probe_result *r)
 }
 
 /*
- * A TCP socket whose connect was refused is back in CLOSE state, and
- * Linux lets it connect again: keep a few for the next attempts, which
- * saves a socket() and a close() per closed port.  Only sockets that
- * never entered the epoll set qualify.
+ * A TCP socket whose connect() call itself returned ECONNREFUSED is back
+ * in CLOSE state and unconnected, and Linux lets it connect again: keep a
+ * few for the next attempts, which saves a socket() and a close() per
+ * closed port on hosts that answer at once (loopback).  A socket that
+ * learned of the refusal later (SO_ERROR, epoll) still counts as
+ * connecting, and its next connect() would fail with ECONNABORTED.
  */
 static void
 eng_spent(struct eng *e, int fd, int family, int reusable)
@@ -773,7 +775,7 @@ eng_spent(struct eng *e, int fd, int family, int reusable)
 
 /*
  * The verdict of a TCP attempt whose connect finished with soerr (0:
- * connected).  Closes or recycles fd; fresh: fd is not in the epoll set.
+ * connected).  Closes or recycles fd; fresh: connect() itself failed.
  */
 static void
 eng_tcp_done(struct eng *e, int fd, const struct job *job, int64_t start,
