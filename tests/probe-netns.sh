@@ -8,7 +8,7 @@
 need_root
 need_cmd ip nft python3
 probe_pair || skip_all "cannot create network namespaces"
-plan 22
+plan 21
 
 for p in 1000 1010 1033; do
 	listen_in "$T" 0.0.0.0 $p; listen_in "$T" :: $p
