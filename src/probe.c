@@ -41,7 +41,7 @@
 #define ENG_MAX_BATCH		256	/* starts between two epoll_waits */
 #define ENG_MAX_WAITING		4096	/* jobs held back by pacing */
 #define ENG_MAX_LOCAL_ERRORS	200	/* in a row, with nothing in flight */
-#define ENG_EXTRA_TRIES		2	/* after loss is seen on a host */
+#define ENG_EXTRA_TRIES		1	/* after loss is seen on a host */
 #define ENG_POOL		16	/* refused sockets kept for reuse */
 #define JOB_BIND		0x01	/* choose the source port first */
 
@@ -85,7 +85,7 @@ struct eng {
 	double			 cwnd, ssthresh;
 	int			 cap;
 	int			 round_left, round_ans, round_silent;
-	int			 round_cut;	/* cwnd cut once this round */
+	int			 round_late;	/* answers to retries */
 	int			 local_streak, fatal;
 	int64_t			 start, pause_until;
 	int64_t			 next_deadline, tokens_time, last_progress;
@@ -886,8 +886,8 @@ eng_report(struct eng *e, const struct job *job, int state, int why,
 /*
  * The host answered after rtt: update its smoothed RTT and deviation
  * (RFC 6298 2.2-2.3) and open the window.  An answer to a retry is
- * evidence of loss: the window shrinks once per round and the host gets
- * more tries for its silent ports.
+ * evidence of loss: it counts against the round, and the host gets one
+ * more try for its silent ports.
  */
 static void
 eng_answer(struct eng *e, const struct job *job, int64_t rtt)
@@ -900,6 +900,7 @@ eng_answer(struct eng *e, const struct job *job, int64_t rtt)
 	if (h->srtt == 0) {
 		h->srtt = rtt;
 		h->rttvar = rtt / 2;
+		e->next_deadline = 0;	/* first sample: shorten deadlines */
 	} else {
 		d = h->srtt > rtt ? h->srtt - rtt : rtt - h->srtt;
 		h->rttvar = (3 * h->rttvar + d) / 4;
@@ -907,13 +908,7 @@ eng_answer(struct eng *e, const struct job *job, int64_t rtt)
 	}
 	if (job->tries > 0) {
 		h->loss_seen = 1;
-		if (!e->round_cut && e->cwnd > ENG_CWND_FLOOR) {
-			e->cwnd *= 0.75;
-			if (e->cwnd < ENG_CWND_FLOOR)
-				e->cwnd = ENG_CWND_FLOOR;
-			e->ssthresh = e->cwnd;
-			e->round_cut = 1;
-		}
+		e->round_late++;
 	} else if (e->cwnd < e->ssthresh)
 		e->cwnd += 1;
 	else
@@ -925,22 +920,26 @@ eng_answer(struct eng *e, const struct job *job, int64_t rtt)
 }
 
 /*
- * A round ends after about one window of verdicts.  When silence
- * outweighed answers in it, halve the window (not below the floor: a
- * filtered port costs a socket, not bandwidth).
+ * A round ends after about one window of verdicts.  The window halves
+ * when silence outweighed answers in it, or when more than one answer in
+ * eight came only on a retry (heavy loss: a few percent is noise, not
+ * congestion, and would otherwise pin the window at its floor).  It never
+ * goes below the floor this way: a filtered port costs a socket, not
+ * bandwidth.
  */
 static void
 eng_round(struct eng *e)
 {
 	if (--e->round_left > 0)
 		return;
-	if (e->round_silent > e->round_ans && e->cwnd > ENG_CWND_FLOOR) {
+	if ((e->round_silent > e->round_ans || e->round_late * 8 >
+	    e->round_ans) && e->cwnd > ENG_CWND_FLOOR) {
 		e->cwnd /= 2;
 		if (e->cwnd < ENG_CWND_FLOOR)
 			e->cwnd = ENG_CWND_FLOOR;
 		e->ssthresh = e->cwnd;
 	}
-	e->round_ans = e->round_silent = e->round_cut = 0;
+	e->round_ans = e->round_silent = e->round_late = 0;
 	e->round_left = e->cwnd < 1 ? 1 : (int)e->cwnd;
 }
 
@@ -989,8 +988,10 @@ eng_local_error(struct eng *e, struct job job, int err, int64_t now)
 
 /*
  * Deal with every attempt past its deadline and find the next deadline.
- * A socket is checked once more before it is called silent, in case its
- * answer is in but its event not yet read.
+ * Deadlines only shrink: attempts sent before their host's first answer
+ * waited for the initial timeout, and get the RTT-based one once it is
+ * known.  A socket is checked once more before it is called silent, in
+ * case its answer is in but its event not yet read.
  */
 static void
 eng_timeouts(struct eng *e, int64_t now)
@@ -998,13 +999,16 @@ eng_timeouts(struct eng *e, int64_t now)
 	struct pollfd	 pfd;
 	struct slot	*s;
 	struct job	 job;
-	int64_t		 next = INT64_MAX;
+	int64_t		 next = INT64_MAX, dl;
 	int		 i;
 
 	for (i = 0; i < e->cap; i++) {
 		s = &e->slot[i];
 		if (s->fd == -1)
 			continue;
+		dl = s->start + eng_timeout_ms(e, s->job.host) * 1000;
+		if (dl < s->deadline)	/* the host's RTT is known by now */
+			s->deadline = dl;
 		if (s->deadline > now) {
 			if (s->deadline < next)
 				next = s->deadline;
