@@ -43,7 +43,9 @@
 #define ENG_MAX_LOCAL_ERRORS	200	/* in a row, with nothing in flight */
 #define ENG_EXTRA_TRIES		1	/* after loss is seen on a host */
 #define ENG_POOL		16	/* refused sockets kept for reuse */
-#define JOB_BIND		0x01	/* choose the source port first */
+#define JOB_BIND		0x01
+#define FD_LOOSE		0	/* socket state unknown: close it */
+#define FD_RESET		1	/* connect() returned its error */	/* choose the source port first */
 
 struct job {
 	uint32_t	 host;
@@ -103,7 +105,8 @@ static int64_t	eng_gate(struct eng *, const struct job *, int64_t);
 static void	eng_start(struct eng *, struct job, int64_t);
 static int	eng_socket(struct eng *, const struct job *);
 static int	eng_bind_other(int, const struct tgt_host *, uint16_t);
-static void	eng_wait_for(struct eng *, int, const struct job *, int64_t);
+static void	eng_wait_for(struct eng *, int, const struct job *,
+		    const struct sockaddr_storage *, socklen_t, int64_t);
 static void	eng_event(struct eng *, int, uint32_t, int64_t);
 static void	eng_tcp_done(struct eng *, int, const struct job *, int64_t,
 		    int, int64_t, int);
@@ -595,7 +598,7 @@ eng_start(struct eng *e, struct job job, int64_t now)
 	}
 	e->local_streak = 0;
 	if (err != 0 && !e->o->udp) {
-		eng_tcp_done(e, fd, &job, now, err, now_us(), 1);
+		eng_tcp_done(e, fd, &job, now, err, now_us(), FD_RESET);
 		return;
 	}
 	if (err != 0) {
@@ -605,26 +608,34 @@ eng_start(struct eng *e, struct job job, int64_t now)
 		eng_report(e, &job, PROBE_FILTERED, WHY_ERRNO, -1, &r);
 		return;
 	}
-	eng_wait_for(e, fd, &job, now);
+	eng_wait_for(e, fd, &job, &ss, len, now);
 }
 
 /*
  * Give the attempt a slot and wait for it in epoll.  A TCP connect to a
- * host that answers at once (loopback) often has its verdict already:
- * SO_ERROR says refused before any epoll call is spent on it.
+ * host that answers at once (loopback) often has its verdict already, so
+ * connect() is asked once more first: 0 when the handshake is done, the
+ * error when it was refused (and then the socket is unconnected and
+ * reusable), EALREADY while it is still under way.
  */
 static void
-eng_wait_for(struct eng *e, int fd, const struct job *job, int64_t now)
+eng_wait_for(struct eng *e, int fd, const struct job *job,
+    const struct sockaddr_storage *ss, socklen_t sslen, int64_t now)
 {
 	struct epoll_event	 ev;
 	struct slot		*s;
-	socklen_t		 len = sizeof(int);
-	int			 soerr = 0, idx;
+	int			 idx;
 
-	if (!e->o->udp && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr,
-	    &len) == 0 && soerr != 0) {
-		eng_tcp_done(e, fd, job, now, soerr, now_us(), 0);
-		return;
+	if (!e->o->udp) {
+		if (connect(fd, (const struct sockaddr *)ss, sslen) == 0) {
+			eng_tcp_done(e, fd, job, now, 0, now_us(), FD_LOOSE);
+			return;
+		}
+		if (errno != EALREADY && errno != EINPROGRESS) {
+			eng_tcp_done(e, fd, job, now, errno, now_us(),
+			    FD_RESET);
+			return;
+		}
 	}
 	idx = e->freel[--e->nfree];
 	s = &e->slot[idx];
@@ -688,7 +699,7 @@ eng_event(struct eng *e, int idx, uint32_t events, int64_t now)
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
 		soerr = errno;
 	eng_release(e, s);
-	eng_tcp_done(e, fd, &job, start, soerr, now, 0);
+	eng_tcp_done(e, fd, &job, start, soerr, now, FD_LOOSE);
 }
 
 /*
@@ -755,12 +766,12 @@ eng_icmp(int fd, struct probe_result *r)
 }
 
 /*
- * A TCP socket whose connect() call itself returned ECONNREFUSED is back
- * in CLOSE state and unconnected, and Linux lets it connect again: keep a
- * few for the next attempts, which saves a socket() and a close() per
- * closed port on hosts that answer at once (loopback).  A socket that
- * learned of the refusal later (SO_ERROR, epoll) still counts as
- * connecting, and its next connect() would fail with ECONNABORTED.
+ * A TCP socket whose connect() call returned the refusal itself is back
+ * in CLOSE state and unconnected, and Linux lets it connect again (one
+ * that learned of it through SO_ERROR or epoll still counts as connecting
+ * and would fail with ECONNABORTED).  Keeping a few for the next attempts
+ * saves a socket(), a setsockopt() and a close() per closed port.  They
+ * never entered the epoll set, so no stale registration follows them.
  */
 static void
 eng_spent(struct eng *e, int fd, int family, int reusable)
@@ -775,11 +786,12 @@ eng_spent(struct eng *e, int fd, int family, int reusable)
 
 /*
  * The verdict of a TCP attempt whose connect finished with soerr (0:
- * connected).  Closes or recycles fd; fresh: connect() itself failed.
+ * connected).  Closes or recycles fd; how: FD_RESET when connect()
+ * returned soerr itself, else FD_LOOSE.
  */
 static void
 eng_tcp_done(struct eng *e, int fd, const struct job *job, int64_t start,
-    int soerr, int64_t now, int fresh)
+    int soerr, int64_t now, int how)
 {
 	const struct tgt_host	*h = &e->set->host[job->host];
 	struct probe_result	 r;
@@ -810,7 +822,8 @@ eng_tcp_done(struct eng *e, int fd, const struct job *job, int64_t start,
 		return;
 	}
 	icmp = eng_icmp(fd, &r);
-	eng_spent(e, fd, h->family, fresh && !icmp && soerr == ECONNREFUSED);
+	eng_spent(e, fd, h->family, how == FD_RESET && !icmp &&
+	    soerr == ECONNREFUSED);
 	r.err = soerr;
 	if (icmp || soerr == ECONNREFUSED)
 		eng_answer(e, job, now - start);
