@@ -105,6 +105,7 @@ static int64_t	eng_gate(struct eng *, const struct job *, int64_t);
 static void	eng_start(struct eng *, struct job, int64_t);
 static int	eng_socket(struct eng *, const struct job *);
 static int	eng_bind_other(int, const struct tgt_host *, uint16_t);
+static int	eng_udp_send(struct eng *, int, const struct job *, int64_t);
 static void	eng_wait_for(struct eng *, int, const struct job *,
 		    const struct sockaddr_storage *, socklen_t, int64_t);
 static void	eng_event(struct eng *, int, uint32_t, int64_t);
@@ -557,6 +558,29 @@ eng_pressure(int err)
 	    err == EADDRINUSE;
 }
 
+/*
+ * Send the UDP probe on connected fd.  Returns 0, an errno, or -1 when
+ * the socket was connected to itself (closed, the job queued again to be
+ * sent from another port).
+ */
+static int
+eng_udp_send(struct eng *e, int fd, const struct job *job, int64_t now)
+{
+	const uint8_t	*payload;
+	struct job	 again = *job;
+	size_t		 plen;
+
+	if (eng_self(fd, &e->set->host[job->host], job->port)) {
+		close(fd);
+		e->st->self_connects++;
+		again.flags |= JOB_BIND;
+		eng_push(e, now, again);
+		return -1;
+	}
+	payload = probe_udp_payload(job->port, &plen);
+	return send(fd, payload, plen, 0) == -1 ? errno : 0;
+}
+
 /* Open, connect (and for UDP send) one attempt. */
 static void
 eng_start(struct eng *e, struct job job, int64_t now)
@@ -564,8 +588,6 @@ eng_start(struct eng *e, struct job job, int64_t now)
 	const struct tgt_host	*h = &e->set->host[job.host];
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
-	size_t			 plen;
-	const uint8_t		*payload;
 	struct probe_result	 r;
 	int			 fd, err = 0;
 
@@ -579,21 +601,17 @@ eng_start(struct eng *e, struct job job, int64_t now)
 	if (connect(fd, (struct sockaddr *)&ss, len) == -1 &&
 	    errno != EINPROGRESS)
 		err = errno;
-	if (err == 0 && e->o->udp) {
-		if (eng_self(fd, h, job.port)) {
-			close(fd);
-			e->st->self_connects++;
-			job.flags |= JOB_BIND;
-			eng_push(e, now, job);
-			return;
-		}
-		payload = probe_udp_payload(job.port, &plen);
-		if (send(fd, payload, plen, 0) == -1)
-			err = errno;
-	}
+	if (err == 0 && e->o->udp && (err = eng_udp_send(e, fd, &job,
+	    now)) == -1)
+		return;
 	if (err != 0 && eng_pressure(err)) {
 		close(fd);
 		eng_local_error(e, job, err, now);
+		return;
+	}
+	if (err == EISCONN || err == EALREADY || err == ECONNABORTED) {
+		close(fd);	/* a reused socket in an unexpected state */
+		eng_push(e, now, job);
 		return;
 	}
 	e->local_streak = 0;
