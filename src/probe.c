@@ -952,7 +952,9 @@ eng_answer(struct eng *e, const struct job *job, int64_t rtt)
 
 /*
  * A round ends after about one window of verdicts.  The window halves
- * when silence outweighed answers in it, or when more than one answer in
+ * when first tries met silence more often than answers in it (a retry
+ * that stays silent says the port is filtered, not that we are too
+ * fast), or when more than one answer in
  * eight came only on a retry (heavy loss: a few percent is noise, not
  * congestion, and would otherwise pin the window at its floor).  It never
  * goes below the floor this way: a filtered port costs a socket, not
@@ -982,7 +984,8 @@ eng_silent(struct eng *e, struct job job, int64_t now)
 
 	if (e->o->retries > 0 && e->hs[job.host].loss_seen)
 		allowed += ENG_EXTRA_TRIES;
-	e->round_silent++;
+	if (job.tries == 0)	/* a retry's silence says filtered, not slow */
+		e->round_silent++;
 	eng_round(e);
 	if (job.tries + 1 < allowed) {
 		job.tries++;
