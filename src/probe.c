@@ -41,7 +41,7 @@
 #define ENG_MAX_BATCH		256	/* starts between two epoll_waits */
 #define ENG_MAX_WAITING		4096	/* jobs held back by pacing */
 #define ENG_MAX_LOCAL_ERRORS	200	/* in a row, with nothing in flight */
-#define ENG_EXTRA_TRIES		1	/* after loss is seen on a host */
+#define ENG_EXTRA_TRIES		2	/* after loss is seen on a host */
 #define ENG_POOL		16	/* refused sockets kept for reuse */
 #define JOB_BIND		0x01
 #define FD_LOOSE		0	/* socket state unknown: close it */
@@ -917,8 +917,8 @@ eng_report(struct eng *e, const struct job *job, int state, int why,
 /*
  * The host answered after rtt: update its smoothed RTT and deviation
  * (RFC 6298 2.2-2.3) and open the window.  An answer to a retry is
- * evidence of loss: it counts against the round, and the host gets one
- * more try for its silent ports.
+ * evidence of loss: it counts against the round, and the host's silent
+ * ports get two more tries.
  */
 static void
 eng_answer(struct eng *e, const struct job *job, int64_t rtt)
