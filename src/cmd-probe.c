@@ -100,7 +100,7 @@ struct probe_cmd {
 	size_t			 nres, rescap;
 	struct probe_hcount	*hc;
 	int			 oom, progress, progress_shown;
-	char			**svc;		/* service names by port */
+	char			**svc;		/* service by port */
 };
 
 enum {
@@ -135,6 +135,7 @@ static int	probe_parse(int, char **, struct probe_cmd *);
 static int	probe_option(int, const char *, struct probe_cmd *);
 static int	probe_secs(const char *, const char *, long, long *);
 static int	probe_check(int, const struct probe_cmd *);
+static const uint8_t *probe_ai_addr(const struct addrinfo *);
 static int	probe_exclude(struct probe_cmd *, const char *);
 static int	probe_target(struct probe_cmd *, const char *);
 static int	probe_targets(struct probe_cmd *, int, char **);
@@ -145,12 +146,14 @@ static const char *probe_rtt(int64_t, char *, size_t);
 static const char *probe_host(const struct probe_cmd *, uint32_t, char *,
 		    size_t);
 static void	probe_json_str(const char *);
-static void	probe_print_port(struct probe_cmd *, const struct probe_result *);
+static void	probe_print_port(struct probe_cmd *,
+		    const struct probe_result *);
 static void	probe_print_host(struct probe_cmd *, uint32_t, size_t,
 		    size_t);
 static int	probe_cmp(const void *, const void *);
 static void	probe_output(struct probe_cmd *);
-static int	probe_status(const struct probe_cmd *, const struct probe_stats *);
+static int	probe_status(const struct probe_cmd *,
+		    const struct probe_stats *);
 static void	probe_free(struct probe_cmd *);
 static uint64_t	probe_random_seed(void);
 
@@ -285,13 +288,23 @@ probe_check(int nargs, const struct probe_cmd *c)
 	return -1;
 }
 
+/* The address bytes of a resolved IPv4 or IPv6 address. */
+static const uint8_t *
+probe_ai_addr(const struct addrinfo *ai)
+{
+	if (ai->ai_family == AF_INET)
+		return (const uint8_t *)&((const struct sockaddr_in *)
+		    (const void *)ai->ai_addr)->sin_addr;
+	return ((const struct sockaddr_in6 *)(const void *)ai->ai_addr)->
+	    sin6_addr.s6_addr;
+}
+
 /* Add an --exclude; returns -1 or the exit status. */
 static int
 probe_exclude(struct probe_cmd *c, const char *arg)
 {
 	struct addrinfo	*res, *ai;
 	struct tgt_spec	 sp;
-	const uint8_t	*a;
 	char		 err[512];
 	int		 rc = 0;
 
@@ -307,11 +320,8 @@ probe_exclude(struct probe_cmd *c, const char *arg)
 	else if (net_resolve(sp.host, 0, AF_UNSPEC, SOCK_STREAM, 0, &res, err,
 	    sizeof err) == 0) {
 		for (ai = res; ai != NULL && rc == 0; ai = ai->ai_next) {
-			a = ai->ai_family == AF_INET ? (const uint8_t *)
-			    &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr
-			    : ((struct sockaddr_in6 *)(void *)ai->ai_addr)->
-			    sin6_addr.s6_addr;
-			rc = tgt_set_exclude(&c->set, ai->ai_family, a,
+			rc = tgt_set_exclude(&c->set, ai->ai_family,
+			    probe_ai_addr(ai),
 			    ai->ai_family == AF_INET ? 32 : 128, err,
 			    sizeof err);
 		}
@@ -359,9 +369,7 @@ probe_target(struct probe_cmd *c, const char *arg)
 			return EXIT_RUNTIME;
 		}
 		fam = res->ai_family;
-		a = fam == AF_INET ? (const uint8_t *)&((struct sockaddr_in *)
-		    (void *)res->ai_addr)->sin_addr : ((struct sockaddr_in6 *)
-		    (void *)res->ai_addr)->sin6_addr.s6_addr;
+		a = probe_ai_addr(res);
 	}
 	rc = tgt_set_add(&c->set, &sp, fam, a, err, sizeof err);
 	if (res != NULL)
@@ -460,7 +468,8 @@ probe_service(struct probe_cmd *c, uint16_t port)
 		setservent(1);
 		while ((se = getservent()) != NULL) {
 			p = ntohs((uint16_t)se->s_port);
-			if (strcmp(se->s_proto, proto) == 0 && c->svc[p] == NULL)
+			if (strcmp(se->s_proto, proto) == 0 &&
+			    c->svc[p] == NULL)
 				c->svc[p] = strdup(se->s_name);
 		}
 		endservent();
@@ -518,7 +527,8 @@ probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 {
 	const struct tgt_host	*h = &c->set.host[r->host];
 	const char		*proto = c->eo.udp ? "udp" : "tcp";
-	char			 pp[16], why[64], rtt[32], a[NET_ADDRSTRLEN];
+	char			 pp[16], why[64], rtt[32];
+	char			 a[NET_ADDRSTRLEN];
 
 	if (c->grepable) {
 		printf("%u/%s/%s/%s/%s", r->port, probe_state_name(r->state),
@@ -563,7 +573,8 @@ probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
 	static const char	*gnames[] = { "Open", "Closed", "Filtered",
 	    "Open|Filtered" };
 	const uint32_t		*n = c->hc[host].n;
-	char			 hs[NET_ADDRSTRLEN + 300], a[NET_ADDRSTRLEN];
+	char			 hs[NET_ADDRSTRLEN + 300];
+	char			 a[NET_ADDRSTRLEN];
 	size_t			 i;
 	int			 s;
 
@@ -596,8 +607,8 @@ probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
 		    "udp" : "tcp", n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2],
 		    n[3]);
 	} else if (!c->json && !c->open_only) {
-		printf("%s: %u ports: %u open", hs, n[0] + n[1] + n[2] + n[3],
-		    n[PROBE_OPEN]);
+		printf("%s: %u port%s: %u open", hs, n[0] + n[1] + n[2] + n[3],
+		    n[0] + n[1] + n[2] + n[3] == 1 ? "" : "s", n[PROBE_OPEN]);
 		for (s = 1; s < PROBE_NSTATES; s++)
 			if (n[s] > 0)
 				printf(", %u %s", n[s], probe_state_name(s));

@@ -34,23 +34,23 @@
 #include "sockkit.h"
 #include "util.h"
 
-#define ENG_CWND_START		16
-#define ENG_CWND_FLOOR		32	/* silence alone shrinks no lower */
-#define ENG_FD_RESERVE		64	/* fds kept for everything else */
-#define ENG_INIT_TIMEOUT_MS	1000	/* before a host's first answer */
-#define ENG_MAX_BATCH		256	/* starts between two epoll_waits */
-#define ENG_MAX_WAITING		4096	/* jobs held back by pacing */
-#define ENG_MAX_LOCAL_ERRORS	200	/* in a row, with nothing in flight */
-#define ENG_EXTRA_TRIES		2	/* after loss is seen on a host */
-#define ENG_POOL		16	/* refused sockets kept for reuse */
-#define JOB_BIND		0x01
-#define FD_LOOSE		0	/* socket state unknown: close it */
-#define FD_RESET		1	/* connect() returned its error */	/* choose the source port first */
+#define ENG_CWND_START	16
+#define ENG_CWND_FLOOR	32	/* silence alone shrinks no lower */
+#define ENG_FD_RESERVE	64	/* fds kept for everything else */
+#define ENG_INIT_RTO_MS	1000	/* timeout before a first answer */
+#define ENG_MAX_BATCH	256	/* starts between two epoll_waits */
+#define ENG_MAX_WAITING	4096	/* jobs held back by pacing */
+#define ENG_MAX_LOCALERR 200	/* in a row, with nothing in flight */
+#define ENG_EXTRA_TRIES	2	/* after loss is seen on a host */
+#define ENG_POOL	16	/* refused sockets kept for reuse */
+#define JOB_BIND	0x01	/* choose the source port first */
+#define FD_LOOSE	0	/* socket state unknown: close it */
+#define FD_RESET	1	/* connect() returned its error */
 
 struct job {
 	uint32_t	 host;
 	uint16_t	 port;
-	uint8_t		 tries;		/* attempts already made */
+	uint8_t		 tries;		/* attempts made before */
 	uint8_t		 flags;
 };
 
@@ -61,8 +61,8 @@ struct slot {
 };
 
 struct hstate {
-	int64_t		 srtt, rttvar;	/* microseconds; srtt 0: no sample */
-	int64_t		 next_ok;	/* pacing: no probe before this */
+	int64_t		 srtt, rttvar;	/* us; srtt 0: no sample yet */
+	int64_t		 next_ok;	/* pacing: no probe before */
 	double		 tokens;	/* UDP: ICMP rate-limit bucket */
 	int64_t		 tok_time;
 	uint8_t		 loss_seen;	/* a retry was answered */
@@ -90,10 +90,11 @@ struct eng {
 	int			 round_late;	/* answers to retries */
 	int			 local_streak, fatal;
 	int64_t			 start, pause_until;
-	int64_t			 next_deadline, tokens_time, last_progress;
+	int64_t			 next_deadline, tokens_time;
+	int64_t			 last_progress;
 	double			 tokens;
 	int			 iter_done;
-	int			 pool[2][ENG_POOL];	/* reusable sockets */
+	int			 pool[2][ENG_POOL];	/* to reuse */
 	int			 npool[2];
 };
 
@@ -169,10 +170,12 @@ probe_reason(const struct probe_result *r, char *buf, size_t len)
 	case WHY_ICMP:
 		if (!r->icmp6 && r->icmp_type == ICMP_DEST_UNREACH &&
 		    r->icmp_code < sizeof icmp4_unreach / sizeof *icmp4_unreach)
-			snprintf(buf, len, "icmp %s", icmp4_unreach[r->icmp_code]);
+			snprintf(buf, len, "icmp %s",
+			    icmp4_unreach[r->icmp_code]);
 		else if (r->icmp6 && r->icmp_type == ICMP6_DST_UNREACH &&
 		    r->icmp_code < sizeof icmp6_unreach / sizeof *icmp6_unreach)
-			snprintf(buf, len, "icmp6 %s", icmp6_unreach[r->icmp_code]);
+			snprintf(buf, len, "icmp6 %s",
+			    icmp6_unreach[r->icmp_code]);
 		else if ((!r->icmp6 && r->icmp_type == ICMP_TIME_EXCEEDED) ||
 		    (r->icmp6 && r->icmp_type == ICMP6_TIME_EXCEEDED))
 			snprintf(buf, len, "%s time-exceeded", p);
@@ -201,8 +204,8 @@ probe_reason(const struct probe_result *r, char *buf, size_t len)
 const uint8_t *
 probe_udp_payload(uint16_t port, size_t *len)
 {
-	static const uint8_t	 dns[] = { 0x53, 0x4b, 0x01, 0x00, 0, 1, 0, 0,
-	    0, 0, 0, 0, 0x00, 0x00, 0x02, 0x00, 0x01 };
+	static const uint8_t	 dns[] = { 0x53, 0x4b, 0x01, 0x00, 0, 1,
+	    0, 0, 0, 0, 0, 0, 0x00, 0x00, 0x02, 0x00, 0x01 };
 	static uint8_t		 ntp[48] = { 0x1b };
 
 	switch (port) {
@@ -333,7 +336,8 @@ probe_run(const struct probe_opts *o, const struct tgt_set *set,
 		if (e.slot[i].fd != -1)
 			close(e.slot[i].fd);
 	for (i = 0; i < e.npool[0] + e.npool[1]; i++)
-		close(i < e.npool[0] ? e.pool[0][i] : e.pool[1][i - e.npool[0]]);
+		close(i < e.npool[0] ? e.pool[0][i] :
+		    e.pool[1][i - e.npool[0]]);
 	if (e.ep != -1)
 		close(e.ep);
 	free(e.slot);
@@ -361,7 +365,8 @@ eng_step(struct eng *e)
 		wake = e->next_deadline;
 	ms = 0;
 	if (wake > now)
-		ms = wake == INT64_MAX ? 1000 : (int)((wake - now + 999) / 1000);
+		ms = wake == INT64_MAX ? 1000 :
+		    (int)((wake - now + 999) / 1000);
 	if (ms > 250)
 		ms = 250;
 	if (e->active == 0 && e->nwait == 0 && e->iter_done)
@@ -867,7 +872,8 @@ eng_udp_done(struct eng *e, struct slot *s, uint32_t events, int64_t now)
 			eng_release(e, s);
 			close(fd);
 			eng_answer(e, &job, rtt);
-			eng_report(e, &job, PROBE_OPEN, WHY_UDP_REPLY, rtt, NULL);
+			eng_report(e, &job, PROBE_OPEN, WHY_UDP_REPLY, rtt,
+			    NULL);
 			return;
 		}
 		if ((rerr = errno) == EAGAIN || rerr == EINTR)
@@ -931,7 +937,7 @@ eng_answer(struct eng *e, const struct job *job, int64_t rtt)
 	if (h->srtt == 0) {
 		h->srtt = rtt;
 		h->rttvar = rtt / 2;
-		e->next_deadline = 0;	/* first sample: shorten deadlines */
+		e->next_deadline = 0;	/* now shorten the deadlines */
 	} else {
 		d = h->srtt > rtt ? h->srtt - rtt : rtt - h->srtt;
 		h->rttvar = (3 * h->rttvar + d) / 4;
@@ -984,7 +990,7 @@ eng_silent(struct eng *e, struct job job, int64_t now)
 
 	if (e->o->retries > 0 && e->hs[job.host].loss_seen)
 		allowed += ENG_EXTRA_TRIES;
-	if (job.tries == 0)	/* a retry's silence says filtered, not slow */
+	if (job.tries == 0)	/* a silent retry says filtered, not slow */
 		e->round_silent++;
 	eng_round(e);
 	if (job.tries + 1 < allowed) {
@@ -1014,7 +1020,7 @@ eng_local_error(struct eng *e, struct job job, int err, int64_t now)
 	e->ssthresh = e->cwnd < 2 ? 2 : e->cwnd;
 	backoff = (int64_t)1000 << (e->local_streak < 9 ? e->local_streak : 9);
 	e->pause_until = now + backoff;
-	if (++e->local_streak > ENG_MAX_LOCAL_ERRORS && e->active == 0)
+	if (++e->local_streak > ENG_MAX_LOCALERR && e->active == 0)
 		e->fatal = err;
 	if (eng_push(e, now, job) == -1)
 		e->fatal = ENOMEM;
@@ -1041,7 +1047,7 @@ eng_timeouts(struct eng *e, int64_t now)
 		if (s->fd == -1)
 			continue;
 		dl = s->start + eng_timeout_ms(e, s->job.host) * 1000;
-		if (dl < s->deadline)	/* the host's RTT is known by now */
+		if (dl < s->deadline)	/* the host's RTT is known now */
 			s->deadline = dl;
 		if (s->deadline > now) {
 			if (s->deadline < next)
@@ -1074,7 +1080,7 @@ eng_timeout_ms(const struct eng *e, uint32_t host)
 	if (e->o->fixed_timeout_ms > 0)
 		return e->o->fixed_timeout_ms;
 	if (h->srtt == 0)
-		ms = ENG_INIT_TIMEOUT_MS;
+		ms = ENG_INIT_RTO_MS;
 	else
 		ms = (long)((h->srtt + 4 * h->rttvar) / 1000);
 	if (ms < e->o->min_timeout_ms)

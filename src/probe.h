@@ -35,7 +35,7 @@ struct probe_result {
 	uint16_t	 port;
 	uint8_t		 state;		/* enum probe_state */
 	uint8_t		 why;		/* enum probe_why */
-	uint8_t		 icmp6;		/* the ICMP message was ICMPv6 */
+	uint8_t		 icmp6;		/* the message was ICMPv6 */
 	uint8_t		 icmp_type, icmp_code;
 	uint8_t		 tries;		/* attempts made */
 	int		 err;		/* errno for WHY_ERRNO */
@@ -49,7 +49,7 @@ struct probe_stats {
 	uint64_t	 count[PROBE_NSTATES];
 	uint64_t	 attempts;	/* sockets opened */
 	uint64_t	 self_connects;	/* seen and not counted */
-	uint64_t	 local_errors;	/* EADDRNOTAVAIL, ENOBUFS, EMFILE... */
+	uint64_t	 local_errors;	/* EADDRNOTAVAIL, ENOBUFS... */
 	int		 peak_active;
 	int		 cap;		/* concurrency limit used */
 	int64_t		 elapsed_us;
@@ -62,8 +62,8 @@ struct probe_opts {
 	long		 cap;		/* -c: most probes at once */
 	long		 fixed_timeout_ms;	/* -w, or -1 */
 	long		 min_timeout_ms, max_timeout_ms;
-	long		 delay_ms;	/* between probes to one host, -1 auto */
-	double		 rate;		/* attempts per second, 0 = any */
+	long		 delay_ms;	/* per host; -1: UDP pacing */
+	double		 rate;		/* attempts/s, 0: no limit */
 	void		(*on_result)(const struct probe_result *, void *);
 	void		(*on_progress)(const struct probe_stats *, void *);
 	void		*arg;

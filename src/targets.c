@@ -25,8 +25,8 @@ static int	ports_item(const char *, const char *, uint8_t *, char *,
 		    size_t);
 static int	ports_from_bits(const uint8_t *, struct tgt_ports *);
 static void	mask_prefix(uint8_t *, unsigned, unsigned);
-static int	spec_split(const char *, char *, size_t, const char **, char *,
-		    size_t);
+static int	spec_split(const char *, char *, size_t, const char **,
+		    char *, size_t);
 static int	spec_host(const char *, struct tgt_spec *, char *, size_t);
 static int	set_excluded(const struct tgt_set *, int, const uint8_t *);
 static uint32_t	set_hashkey(int, const uint8_t *);
@@ -633,7 +633,8 @@ tgt_perm_init(struct tgt_perm *p, uint64_t n, uint64_t seed, int randomize)
 uint64_t
 tgt_perm_at(const struct tgt_perm *p, uint64_t i)
 {
-	uint64_t	 mask = ((uint64_t)1 << p->halfbits) - 1, l, r, t, x = i;
+	uint64_t	 mask = ((uint64_t)1 << p->halfbits) - 1;
+	uint64_t	 l, r, t, x = i;
 	unsigned	 round;
 
 	if (p->identity || p->n <= 1)

@@ -121,7 +121,8 @@ void	 tgt_perm_init(struct tgt_perm *, uint64_t, uint64_t, int);
 uint64_t tgt_perm_at(const struct tgt_perm *, uint64_t);
 
 /* Parse "I/N" (1 <= I <= N).  Returns 0 or -1 with err. */
-int	tgt_shard_parse(const char *, uint64_t *, uint64_t *, char *, size_t);
+int	tgt_shard_parse(const char *, uint64_t *, uint64_t *, char *,
+	    size_t);
 
 /*
  * Walks the positions of one shard through the permutation: position

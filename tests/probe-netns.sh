@@ -88,7 +88,7 @@ listen_in "$T" 10.99.2.9 2222
 out=$(probe_in "$C" --open --grepable -p 2222,2223 10.99.2.0/28 | cut -f1 |
     tr '\n' ' ')
 is "$out" "Host: 10.99.2.3 Host: 10.99.2.9 " "/28: exactly the two listening hosts"
-out=$(probe_in "$C" -p 2222 10.99.2.0/28 | grep -c ': 1 ports:')
+out=$(probe_in "$C" -p 2222 10.99.2.0/28 | grep -c ': 1 port:')
 is "$out" 16 "/28: a summary for each of the 16 hosts"
 out=$(probe_in "$C" --open -p 2222 --exclude 10.99.2.8/29 10.99.2.0/28 |
     grep -c /tcp)

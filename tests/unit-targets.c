@@ -190,7 +190,8 @@ test_perm(void)
 
 	for (i = 0; i < sizeof n / sizeof n[0]; i++) {
 		good = perm_is_bijection(n[i], 42 + i, &moved);
-		snprintf(what, sizeof what, "permutation of %llu is a bijection",
+		snprintf(what, sizeof what, "permutation of %llu is a "
+		    "bijection",
 		    (unsigned long long)n[i]);
 		ok(good && (n[i] < 100 || moved > (int)n[i] / 2), what);
 	}
