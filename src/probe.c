@@ -126,7 +126,7 @@ static void	eng_silent(struct eng *, struct job, int64_t);
 static void	eng_local_error(struct eng *, struct job, int, int64_t);
 static void	eng_round(struct eng *);
 static void	eng_timeouts(struct eng *, int64_t);
-static long	eng_timeout_ms(const struct eng *, uint32_t);
+static long	eng_timeout_ms(const struct eng *, const struct job *);
 static int	eng_push(struct eng *, int64_t, struct job);
 static void	eng_pop(struct eng *);
 static int	eng_sockaddr(const struct tgt_host *, uint16_t,
@@ -665,7 +665,7 @@ eng_wait_for(struct eng *e, int fd, const struct job *job,
 	s->fd = fd;
 	s->job = *job;
 	s->start = now;
-	s->deadline = now + eng_timeout_ms(e, job->host) * 1000;
+	s->deadline = now + eng_timeout_ms(e, job) * 1000;
 	if (s->deadline < e->next_deadline)
 		e->next_deadline = s->deadline;
 	if (++e->active > e->st->peak_active)
@@ -1046,7 +1046,7 @@ eng_timeouts(struct eng *e, int64_t now)
 		s = &e->slot[i];
 		if (s->fd == -1)
 			continue;
-		dl = s->start + eng_timeout_ms(e, s->job.host) * 1000;
+		dl = s->start + eng_timeout_ms(e, &s->job) * 1000;
 		if (dl < s->deadline)	/* the host's RTT is known now */
 			s->deadline = dl;
 		if (s->deadline > now) {
@@ -1070,11 +1070,15 @@ eng_timeouts(struct eng *e, int64_t now)
 	e->next_deadline = next;
 }
 
-/* This attempt's timeout: -w, or the host's RTO within the bounds. */
+/*
+ * This attempt's timeout: -w, or the host's RTO within the bounds,
+ * doubled for each earlier try (RFC 6298 5.5), so that a moment of
+ * congestion or a stalled link does not make a port look filtered.
+ */
 static long
-eng_timeout_ms(const struct eng *e, uint32_t host)
+eng_timeout_ms(const struct eng *e, const struct job *job)
 {
-	const struct hstate	*h = &e->hs[host];
+	const struct hstate	*h = &e->hs[job->host];
 	long			 ms;
 
 	if (e->o->fixed_timeout_ms > 0)
@@ -1085,6 +1089,7 @@ eng_timeout_ms(const struct eng *e, uint32_t host)
 		ms = (long)((h->srtt + 4 * h->rttvar) / 1000);
 	if (ms < e->o->min_timeout_ms)
 		ms = e->o->min_timeout_ms;
+	ms <<= job->tries < 3 ? job->tries : 3;
 	if (ms > e->o->max_timeout_ms)
 		ms = e->o->max_timeout_ms;
 	return ms;
