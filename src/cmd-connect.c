@@ -189,6 +189,8 @@ connect_tcp(const char *host, uint16_t port, const struct connect_opts *o,
 		if (fd != -1 || sk_interrupted)
 			break;
 		e = errno;
+		if (o->zero && sk_verbosity == 0)
+			continue;	/* -z: the exit status says it */
 		if (err[0] != '\0')
 			sk_warnx("connect %s: %s", peer, err);
 		else if (e == ETIMEDOUT && o->wait_ms >= 0)

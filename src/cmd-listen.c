@@ -323,6 +323,7 @@ listen_once(int lfd, const struct listen_opts *o)
 	so.listen_fd = -1;
 	so.client_fd = fd;
 	so.client_sa = (struct sockaddr *)&ss;
+	so.client_salen = len;
 	so.mode = o->mode;
 	so.max_conns = 1;
 	so.idle_ms = o->wait_ms;
@@ -346,6 +347,7 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.listen_fd = lfd;
 	so.client_fd = -1;
 	so.mode = o->mode;
+	so.keep = 1;
 	so.max_conns = o->max_conns > 0 ? (int)o->max_conns : 100;
 	so.idle_ms = o->wait_ms;
 	so.acl = &o->acl;

@@ -12,7 +12,11 @@ hexdump_chunk(FILE *fp, int dir, uint64_t offset, const void *buf,
     size_t len)
 {
 	const unsigned char	*p = buf;
-	char			 line[80];
+	/*
+	 * "D OFFSET " (up to 16 hex digits past 4 GiB), 16 bytes at 3
+	 * characters and one extra space, "  |", 16 characters, "|", NUL.
+	 */
+	char			 line[3 + 16 + 49 + 3 + 16 + 2];
 	size_t			 i, j, o;
 
 	fprintf(fp, "%c %s %zu bytes at offset %llu\n", dir,

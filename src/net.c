@@ -70,10 +70,12 @@ net_resolve(const char *host, uint16_t port, int family, int socktype,
 {
 	struct addrinfo	 hints;
 	char		 portstr[8], buf[256];
-	const char	*h;
+	const char	*h = NULL;
 	int		 rc;
 
-	if ((h = strip_brackets(host, buf, sizeof buf)) == NULL) {
+	/* host NULL is the wildcard (passive), not a malformed address. */
+	if (host != NULL && (h = strip_brackets(host, buf,
+	    sizeof buf)) == NULL) {
 		snprintf(err, errlen, "bad address '%s'", host);
 		return -1;
 	}
@@ -191,7 +193,7 @@ connect_wait(int fd, long timeout_ms, void (*on_wait)(int, long, void *),
 			if (left < step)
 				step = (int)left;
 		}
-		n = poll(&pfd, 1, step);
+		n = sk_poll(&pfd, 1, step);
 		if (n == -1)
 			return -1;	/* EINTR: the caller was interrupted */
 		if (n > 0)

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -32,6 +33,7 @@
 
 struct pump {
 	int		 src, dst;
+	int		 sendfile;	/* file to socket with sendfile(2) */
 	int		 splice;	/* via pipefd, else via buf */
 	int		 pipefd[2];
 	size_t		 inpipe;	/* bytes waiting in the pipe */
@@ -40,6 +42,7 @@ struct pump {
 	int		 eof;		/* the source is done */
 	int		 dump;		/* '>' or '<' for -x, else 0 */
 	int		 crlf;
+	int		 last_cr;	/* -C: the last byte read was CR */
 	int		 messages;
 	uint64_t	 bytes;		/* read from src so far */
 	uint64_t	 dumped;	/* bytes shown by -x so far */
@@ -58,8 +61,12 @@ static int
 can_splice(int fd, int writing)
 {
 	struct stat	 st;
+	int		 fl;
 
 	if (fstat(fd, &st) == -1)
+		return 0;
+	/* splice(2) fails with EINVAL on a file opened for appending (>>). */
+	if (writing && ((fl = fcntl(fd, F_GETFL)) == -1 || (fl & O_APPEND)))
 		return 0;
 	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
 	    S_ISREG(st.st_mode))
@@ -69,6 +76,16 @@ can_splice(int fd, int writing)
 	    minor(st.st_rdev) == 3;
 }
 
+/* Whether fd is a regular file and fd2 a socket: sendfile(2) works. */
+static int
+can_sendfile(int fd, int fd2)
+{
+	struct stat	 st, st2;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    fstat(fd2, &st2) == 0 && S_ISSOCK(st2.st_mode);
+}
+
 /* Set up a pump; copy forces the buffer path.  Returns 0 or -1. */
 static int
 pump_init(struct pump *p, int src, int dst, int copy)
@@ -76,6 +93,11 @@ pump_init(struct pump *p, int src, int dst, int copy)
 	p->src = src;
 	p->dst = dst;
 	p->pipefd[0] = p->pipefd[1] = -1;
+	if (!copy && can_sendfile(src, dst)) {
+		/* One call a chunk, and the file's pages are never copied. */
+		p->sendfile = 1;
+		return 0;
+	}
 	p->splice = !copy && can_splice(src, 0) && can_splice(dst, 1) &&
 	    pipe2(p->pipefd, O_CLOEXEC | O_NONBLOCK) == 0;
 	if (p->splice) {
@@ -102,19 +124,26 @@ pump_free(struct pump *p)
 static int
 pump_pending(const struct pump *p)
 {
+	if (p->sendfile)
+		return !p->eof;	/* the rest of the file waits */
 	return p->splice ? p->inpipe > 0 : p->off < p->len;
 }
 
-/* Copy src into p->buf with LF turned into CRLF; returns the new length. */
+/*
+ * Copy src to dst with LF turned into CRLF; returns the new length.
+ * *cr says whether the byte before src was CR, which may have come in the
+ * previous read, and is updated for the next one.
+ */
 static size_t
-to_crlf(char *dst, const char *src, size_t n)
+to_crlf(char *dst, const char *src, size_t n, int *cr)
 {
 	size_t	 i, o = 0;
 
 	for (i = 0; i < n; i++) {
-		if (src[i] == '\n' && (i == 0 || src[i - 1] != '\r'))
+		if (src[i] == '\n' && !*cr)
 			dst[o++] = '\r';
 		dst[o++] = src[i];
+		*cr = src[i] == '\r';
 	}
 	return o;
 }
@@ -160,8 +189,8 @@ pump_fill(struct pump *p, char *err, size_t errlen)
 		return n;
 	}
 	p->off = 0;
-	p->len = p->crlf ? to_crlf(p->buf, p->buf + PUMP_BUFSIZE, (size_t)n) :
-	    (size_t)n;
+	p->len = p->crlf ? to_crlf(p->buf, p->buf + PUMP_BUFSIZE, (size_t)n,
+	    &p->last_cr) : (size_t)n;
 	if (p->dump) {
 		hexdump_chunk(stderr, p->dump, p->dumped, p->buf, p->len);
 		p->dumped += p->len;
@@ -183,7 +212,13 @@ pump_flush(struct pump *p, char *err, size_t errlen)
 
 	if (!pump_pending(p))
 		return 0;
-	if (p->splice)
+	if (p->sendfile) {
+		n = sendfile(p->dst, p->src, NULL, PIPE_SIZE);
+		if (n == 0)
+			p->eof = 1;
+		else if (n > 0)
+			p->bytes += (uint64_t)n;
+	} else if (p->splice)
 		n = splice(p->pipefd[0], NULL, p->dst, NULL, p->inpipe,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	else if (p->messages)
@@ -198,7 +233,7 @@ pump_flush(struct pump *p, char *err, size_t errlen)
 	}
 	if (p->splice)
 		p->inpipe -= (size_t)n;
-	else
+	else if (!p->sendfile)
 		p->off += (size_t)n;
 	return (int)(n > 0 ? n : 0);
 }
@@ -350,7 +385,7 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 			break;
 		}
 		relay_poll_set(&in, &out, pfd);
-		n = poll(pfd, 3, next_timeout(o, last, eof_at));
+		n = sk_poll(pfd, 3, next_timeout(o, last, eof_at));
 		if (n == -1 && errno == EINTR && sk_interrupted) {
 			snprintf(err, errlen, "interrupted");
 			break;

@@ -32,12 +32,13 @@
 
 struct conn {
 	int		 fd;
-	char		 peer[NET_ADDRSTRLEN + 16];
+	struct sockaddr_storage	 sa;	/* named only when a message needs it */
 	char		*out;		/* output the client has not taken */
 	size_t		 off, len, cap;
 	char		*line;		/* time mode: the line so far */
 	size_t		 linelen;
 	int		 eof;		/* the client has sent FIN */
+	int		 closed;	/* on the dead list, see conn_close */
 	uint32_t	 events;	/* what epoll watches now */
 	int64_t		 last;
 	uint64_t	 in_bytes, out_bytes;
@@ -48,6 +49,7 @@ struct server {
 	const struct serve_opts	*o;
 	int			 ep;
 	struct conn		*conns;
+	struct conn		*dead;		/* closed, freed by conn_reap */
 	int			 nconns;
 	int			 accepting;
 	int			 in_watched;	/* stdin is in the epoll set */
@@ -62,6 +64,7 @@ struct server {
 static char listen_tag, stdin_tag;	/* epoll data for the non-clients */
 
 static void	conn_close(struct server *, struct conn *, const char *);
+static void	conn_reap(struct server *);
 static int	conn_flush(struct server *, struct conn *);
 static void	conn_update(struct server *, struct conn *);
 static void	conn_read(struct server *, struct conn *);
@@ -119,7 +122,7 @@ serve_accept_one(int lfd, const struct net_acl *acl, struct sockaddr *sa,
 					return -1;
 				}
 				if (errno == EAGAIN)
-					poll(&pfd, 1, -1);
+					sk_poll(&pfd, 1, -1);
 				continue;
 			}
 			snprintf(err, errlen, "accept: %s", strerror(errno));
@@ -228,19 +231,29 @@ conn_flush(struct server *s, struct conn *c)
 	return 0;
 }
 
+/*
+ * Close c and take it off the list.  Its memory waits for conn_reap():
+ * c may be closed on behalf of another event (stdin_ready() sending to
+ * every client), and later events of the same epoll_wait() round may
+ * still point at it.
+ */
 static void
 conn_close(struct server *s, struct conn *c, const char *why)
 {
-	char	 in[32], out[32];
+	char	 in[32], out[32], who[NET_ADDRSTRLEN + 16];
 
+	if (why != NULL || sk_verbosity > 0)
+		peer_name((struct sockaddr *)&c->sa, who, sizeof who);
 	if (why != NULL)
-		sk_warnx("listen: connection from %s: %s", c->peer, why);
-	if (s->o->mode == SERVE_DISCARD)
+		sk_warnx("listen: connection from %s: %s", who, why);
+	if (sk_verbosity == 0)
+		;
+	else if (s->o->mode == SERVE_DISCARD)
 		sk_verbose("connection from %s closed: discarded %s bytes",
-		    c->peer, fmt_count(c->in_bytes, in, sizeof in));
+		    who, fmt_count(c->in_bytes, in, sizeof in));
 	else
 		sk_verbose("connection from %s closed: %s bytes in, %s out",
-		    c->peer, fmt_count(c->in_bytes, in, sizeof in),
+		    who, fmt_count(c->in_bytes, in, sizeof in),
 		    fmt_count(c->out_bytes, out, sizeof out));
 	close(c->fd);
 	if (c->prev != NULL)
@@ -250,9 +263,23 @@ conn_close(struct server *s, struct conn *c, const char *why)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	s->nconns--;
-	free(c->out);
-	free(c->line);
-	free(c);
+	c->closed = 1;
+	c->next = s->dead;
+	s->dead = c;
+}
+
+/* Free the connections closed since the last call. */
+static void
+conn_reap(struct server *s)
+{
+	struct conn	*c;
+
+	while ((c = s->dead) != NULL) {
+		s->dead = c->next;
+		free(c->out);
+		free(c->line);
+		free(c);
+	}
 }
 
 /*
@@ -332,10 +359,13 @@ conn_read(struct server *s, struct conn *c)
 	int	 rounds = 0;
 
 	while (!c->eof && c->len - c->off < OUT_HIGH && rounds++ < 16) {
-		/* discard: MSG_TRUNC drops TCP data without copying it */
-		n = recv(c->fd, s->scratch, s->o->mode == SERVE_DISCARD ?
-		    (size_t)1 << 30 : SCRATCH, s->o->mode == SERVE_DISCARD ?
-		    MSG_TRUNC : 0);
+		/*
+		 * discard: MSG_TRUNC drops TCP data without copying it.  The
+		 * length must still be the buffer's: a Unix stream socket
+		 * ignores MSG_TRUNC and copies all it is asked for.
+		 */
+		n = recv(c->fd, s->scratch, SCRATCH, s->o->mode ==
+		    SERVE_DISCARD ? MSG_TRUNC : 0);
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
@@ -358,41 +388,54 @@ conn_read(struct server *s, struct conn *c)
 	conn_update(s, c);
 }
 
-/* Take a new client: check the list and the limit, then serve it. */
+/* Close a client we will not serve; what says why ("denied (...)"). */
 static void
-conn_new(struct server *s, int fd, const struct sockaddr *sa)
+conn_refuse(int fd, const struct sockaddr *sa, const char *what)
 {
-	struct conn	*c;
-	char		 who[NET_ADDRSTRLEN + 16], rule[128];
-	const char	*why;
+	char	 who[NET_ADDRSTRLEN + 16];
 
 	peer_name(sa, who, sizeof who);
+	sk_warnx("listen: connection from %s %s", who, what);
+	close(fd);
+}
+
+/* Take a new client: check the list and the limit, then serve it. */
+static void
+conn_new(struct server *s, int fd, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	struct conn	*c;
+	char		 rule[128], why[160], who[NET_ADDRSTRLEN + 16];
+
 	if (s->o->acl != NULL &&
-	    (why = net_acl_check(s->o->acl, sa, rule, sizeof rule)) != NULL) {
-		sk_warnx("listen: connection from %s denied (%s)", who, why);
-		close(fd);
+	    net_acl_check(s->o->acl, sa, rule, sizeof rule) != NULL) {
+		snprintf(why, sizeof why, "denied (%s)", rule);
+		conn_refuse(fd, sa, why);
 		return;
 	}
 	if (s->nconns >= s->o->max_conns) {
-		sk_warnx("listen: connection from %s refused: already serving "
-		    "%d (--max-conns)", who, s->nconns);
-		close(fd);
+		snprintf(why, sizeof why, "refused: already serving %d "
+		    "(--max-conns)", s->nconns);
+		conn_refuse(fd, sa, why);
 		return;
 	}
 	if ((c = calloc(1, sizeof *c)) == NULL) {
-		sk_warn("listen: connection from %s", who);
-		close(fd);
+		snprintf(why, sizeof why, "refused: %s", strerror(errno));
+		conn_refuse(fd, sa, why);
 		return;
 	}
 	c->fd = fd;
-	snprintf(c->peer, sizeof c->peer, "%s", who);
+	memcpy(&c->sa, sa, salen < sizeof c->sa ? salen : sizeof c->sa);
 	c->last = now_ms();
 	c->next = s->conns;
 	if (s->conns != NULL)
 		s->conns->prev = c;
 	s->conns = c;
 	s->nconns++;
-	sk_verbose("connection from %s", who);
+	if (sk_verbosity > 0) {
+		peer_name(sa, who, sizeof who);
+		sk_verbose("connection from %s", who);
+	}
 	if (s->o->mode == SERVE_RELAY && s->in_eof)
 		shutdown(fd, SHUT_WR);
 	conn_read(s, c);	/* the data is often there already */
@@ -421,7 +464,7 @@ accept_ready(struct server *s)
 			}
 			return;
 		}
-		conn_new(s, fd, (struct sockaddr *)&ss);
+		conn_new(s, fd, (struct sockaddr *)&ss, len);
 	}
 }
 
@@ -489,6 +532,8 @@ dispatch(struct server *s, struct epoll_event *ev)
 		stdin_ready(s);
 		return;
 	}
+	if (c->closed)
+		return;
 	if (ev->events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
 		if (conn_flush(s, c) == -1)
 			return;
@@ -552,7 +597,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 		goto done;
 	}
 	if (o->client_fd != -1)
-		conn_new(&s, o->client_fd, o->client_sa);
+		conn_new(&s, o->client_fd, o->client_sa, o->client_salen);
 	while (!s.failed) {
 		if (!s.accepting && s.nconns == 0) {
 			rc = 0;
@@ -566,7 +611,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			    (int)(o->idle_ms / 4 + 1) : 250;
 		if (s.paused_until != 0)
 			timeout = 100;
-		n = epoll_wait(s.ep, evs, EVENTS, timeout);
+		n = sk_epoll_wait(s.ep, evs, EVENTS, timeout);
 		if (n == -1 && errno != EINTR) {
 			snprintf(err, errlen, "epoll_wait: %s", strerror(errno));
 			break;
@@ -590,10 +635,12 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			next_scan = now_ms() + (o->idle_ms < 1000 ?
 			    o->idle_ms / 4 : 250);
 		}
+		conn_reap(&s);
 	}
 done:
 	while (s.conns != NULL)
 		conn_close(&s, s.conns, NULL);
+	conn_reap(&s);
 	if (s.ep > 0)
 		close(s.ep);
 	free(s.scratch);

@@ -17,6 +17,7 @@ struct serve_opts {
 	int			 listen_fd;	/* -1: serve client_fd alone */
 	int			 client_fd;	/* an accepted client, or -1 */
 	const struct sockaddr	*client_sa;
+	socklen_t		 client_salen;
 	enum serve_mode		 mode;
 	int			 keep;		/* -k: go on accepting */
 	int			 max_conns;

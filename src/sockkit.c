@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sockkit.h"
 #include "util.h"
@@ -21,12 +23,11 @@ static const struct cmd_entry *cmd_table[] = {
 	NULL
 };
 
-volatile int sk_interrupted;
-
 static void	usage(FILE *);
 static int	lookup(const char *, const struct cmd_entry **);
 static int	edit_distance(const char *, const char *);
 static void	on_signal(int);
+static void	sanitize_stdfds(void);
 static int	finish(int);
 
 static void
@@ -152,6 +153,23 @@ lookup(const char *name, const struct cmd_entry **out)
 	return EXIT_USAGE;
 }
 
+/*
+ * Keep descriptors 0-2 taken, as git does: started with stdin or stdout
+ * closed, the first socket would become fd 0 or 1, and the relay would
+ * read the peer's data from it or write it back to it.
+ */
+static void
+sanitize_stdfds(void)
+{
+	int	 fd;
+
+	fd = open("/dev/null", O_RDWR);
+	while (fd >= 0 && fd < 2)
+		fd = dup(fd);
+	if (fd > 2)
+		close(fd);
+}
+
 static void
 on_signal(int sig)
 {
@@ -187,6 +205,7 @@ main(int argc, char **argv)
 	struct sigaction	 sa;
 	int			 rc;
 
+	sanitize_stdfds();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;	/* no SA_RESTART: loops see EINTR */
 	sigaction(SIGINT, &sa, NULL);

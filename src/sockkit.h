@@ -41,7 +41,4 @@ int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
  */
 int	cmd_bad_option(const struct cmd_entry *, int, char **);
 
-/* Set by the SIGINT/SIGTERM handler; event loops poll it. */
-extern volatile int sk_interrupted;
-
 #endif

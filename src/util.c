@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "util.h"
 
 int sk_verbosity;
+volatile sig_atomic_t sk_interrupted;
 
 static void
 vwarn_common(int with_errno, const char *fmt, va_list ap)
@@ -203,4 +205,56 @@ write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/*
+ * Block SIGINT and SIGTERM; the old mask goes to old.  Returns 1 when one
+ * has already come (sk_interrupted set).
+ */
+static int
+interrupt_block(sigset_t *old)
+{
+	sigset_t	 set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, old);
+	return sk_interrupted != 0;
+}
+
+int
+sk_poll(struct pollfd *pfd, nfds_t n, int timeout_ms)
+{
+	struct timespec	 ts, *tp = NULL;
+	sigset_t	 old;
+	int		 rc = -1, e = EINTR;
+
+	if (!interrupt_block(&old)) {
+		if (timeout_ms >= 0) {
+			ts.tv_sec = timeout_ms / 1000;
+			ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+			tp = &ts;
+		}
+		rc = ppoll(pfd, n, tp, &old);
+		e = errno;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return rc;
+}
+
+int
+sk_epoll_wait(int ep, struct epoll_event *evs, int n, int timeout_ms)
+{
+	sigset_t	 old;
+	int		 rc = -1, e = EINTR;
+
+	if (!interrupt_block(&old)) {
+		rc = epoll_pwait(ep, evs, n, timeout_ms, &old);
+		e = errno;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return rc;
 }

@@ -5,6 +5,9 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <sys/epoll.h>
+#include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +40,22 @@ int64_t	now_us(void);
 
 /* Format n with thousands separators into buf ("1,048,576"). */
 const char *fmt_count(unsigned long long, char *, size_t);
+
+/*
+ * Set to the signal number by main()'s SIGINT/SIGTERM handler; every
+ * event loop checks it.
+ */
+extern volatile sig_atomic_t sk_interrupted;
+
+/*
+ * poll(2) and epoll_wait(2) that cannot miss SIGINT or SIGTERM: the flag
+ * is checked with those signals blocked and the wait unblocks them
+ * atomically (ppoll, epoll_pwait), so a signal that lands just before
+ * the wait ends it instead of being noticed only at the next event.
+ * Return -1 with EINTR once sk_interrupted is set.
+ */
+int	sk_poll(struct pollfd *, nfds_t, int);
+int	sk_epoll_wait(int, struct epoll_event *, int, int);
 
 /* Set or clear O_NONBLOCK; returns 0 or -1 with errno. */
 int	set_nonblock(int, int);

@@ -13,14 +13,28 @@ _netns=
 
 cleanup() {
 	for p in $_pids; do kill "$p" 2>/dev/null; done
+	# Bounded: whatever ignores SIGTERM for 5 s gets SIGKILL.
+	_i=0
+	while [ $_i -lt 100 ]; do
+		_alive=
+		for p in $_pids; do kill -0 "$p" 2>/dev/null && _alive=1; done
+		[ -z "$_alive" ] && break
+		sleep 0.05; _i=$((_i + 1))
+	done
+	for p in $_pids; do kill -9 "$p" 2>/dev/null; done
 	for p in $_pids; do wait "$p" 2>/dev/null; done
-	for ns in $_netns; do ip netns del "$ns" 2>/dev/null; done
+	for ns in $_netns; do
+		ip netns del "$ns" 2>/dev/null
+		rm -rf "/etc/netns/$ns"
+		rmdir /etc/netns 2>/dev/null	# only if nothing else is there
+	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-plan() { echo "1..$1"; }
+_planned=
+plan() { echo "1..$1"; _planned=1; }
 
 # skip_all REASON: the whole file cannot run here (exit 77 = skipped; tests/run.sh tells the TAP driver).
 skip_all() { echo "1..0 # SKIP $1"; exit 77; }
@@ -52,7 +66,10 @@ like() {	# like TEXT EXTENDED-REGEX DESCRIPTION
 skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $1"; }
 
 # bg CMD...: run in the background, remember it for cleanup; sets $!.
-bg() { "$@" & _pids="$_pids $!"; }
+# Its stdin is bg's own ("bg cmd <file" works; without "<&0" bash would
+# give a background command /dev/null), and the tests' stdin is /dev/null.
+bg() { "$@" <&0 & _pids="$_pids $!"; }
+exec </dev/null
 
 # wait_for_line FILE REGEX [SECONDS]: until FILE holds a matching line.
 wait_for_line() {
@@ -70,15 +87,23 @@ listen_port() {
 	sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1
 }
 
-# wait_pid PID [SECONDS]: wait for PID to end, kill it after SECONDS;
-# returns its exit status (or 124 when it had to be killed).
+# wait_pid PID [SECONDS]: wait for PID to end, kill it after SECONDS
+# (SIGTERM, then SIGKILL 2 s later); returns its exit status, or 124 when
+# it had to be killed.
 wait_pid() {
 	_i=0; _max=$(( ${2:-10} * 20 ))
 	while kill -0 "$1" 2>/dev/null && [ $_i -lt $_max ]; do
 		sleep 0.05; _i=$((_i + 1))
 	done
 	if kill -0 "$1" 2>/dev/null; then
-		kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; return 124
+		kill "$1" 2>/dev/null
+		_i=0
+		while kill -0 "$1" 2>/dev/null && [ $_i -lt 40 ]; do
+			sleep 0.05; _i=$((_i + 1))
+		done
+		kill -9 "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
+		return 124
 	fi
 	wait "$1"
 }
@@ -88,11 +113,42 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# make_netns NAME: a network namespace with loopback up, removed at exit.
+# make_netns NAME: a network namespace with loopback up, removed at exit
+# (with /etc/netns/NAME, where a test may give it its own hosts file).
 make_netns() {
 	ip netns add "$1" || return 1
 	_netns="$_netns $1"
 	ip -n "$1" link set lo up
 }
 
-done_testing() { [ $_failed = 0 ]; }
+# done_testing: print the plan if plan was not called; fail if any check did.
+done_testing() {
+	[ -n "$_planned" ] || echo "1..$_n"
+	[ $_failed = 0 ]
+}
+
+# The Python peers of tests/peer.py (a half-closing server, a resetter...),
+# run by the interpreter itself: version-manager shims cost ~0.3 s a call.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PYTHON=python3
+PEER="$PYTHON $srcdir/peer.py"
+
+# socat_port ERRFILE: the port from socat -d -d's "listening on AF=2 A:PORT".
+socat_port() {
+	wait_for_line "$1" 'listening on ' 5 || return 1
+	sed -n 's/.*listening on .*:\([0-9][0-9]*\)$/\1/p' "$1" | head -n 1
+}
+
+# digest FILE: the SHA-256 of FILE (or stdin).
+digest() { sha256sum "$@" | cut -c1-64; }
+
+# wait_listening PORT: until something accepts on 127.0.0.1 PORT (ncat
+# cannot report a port-0 listener's port, so tests give it a free one).
+wait_listening() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.05; _i=$((_i + 1))
+	done
+	return 1
+}
+

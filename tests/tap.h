@@ -1,0 +1,50 @@
+/*
+ * tests/tap.h: the few TAP helpers the C unit tests use.  Each check
+ * prints "ok N - what" or "not ok N - what" with the values that differed;
+ * tap_done() prints the plan and returns the exit status.
+ */
+#ifndef TAP_H
+#define TAP_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int tap_n, tap_failed;
+
+static void
+tap_ok(int cond, const char *what)
+{
+	tap_n++;
+	if (!cond)
+		tap_failed++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", tap_n, what);
+}
+
+static void
+tap_is_str(const char *got, const char *want, const char *what)
+{
+	int	 same = got != NULL && want != NULL && strcmp(got, want) == 0;
+
+	tap_ok(same || (got == NULL && want == NULL), what);
+	if (!same && !(got == NULL && want == NULL)) {
+		printf("#   got:  '%s'\n", got ? got : "(null)");
+		printf("#   want: '%s'\n", want ? want : "(null)");
+	}
+}
+
+static void
+tap_is_ll(long long got, long long want, const char *what)
+{
+	tap_ok(got == want, what);
+	if (got != want)
+		printf("#   got:  %lld\n#   want: %lld\n", got, want);
+}
+
+static int
+tap_done(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_failed == 0 ? 0 : 1;
+}
+
+#endif
