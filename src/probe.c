@@ -1072,8 +1072,9 @@ eng_timeouts(struct eng *e, int64_t now)
 
 /*
  * This attempt's timeout: -w, or the host's RTO within the bounds,
- * doubled for each earlier try (RFC 6298 5.5), so that a moment of
- * congestion or a stalled link does not make a port look filtered.
+ * doubled for retries (as RFC 6298 5.5 backs off), so that a moment of
+ * congestion or a stalled link does not make a port look filtered.  Only
+ * once: more would make every try on a dropped port slower still.
  */
 static long
 eng_timeout_ms(const struct eng *e, const struct job *job)
@@ -1089,7 +1090,8 @@ eng_timeout_ms(const struct eng *e, const struct job *job)
 		ms = (long)((h->srtt + 4 * h->rttvar) / 1000);
 	if (ms < e->o->min_timeout_ms)
 		ms = e->o->min_timeout_ms;
-	ms <<= job->tries < 3 ? job->tries : 3;
+	if (job->tries > 0)
+		ms *= 2;
 	if (ms > e->o->max_timeout_ms)
 		ms = e->o->max_timeout_ms;
 	return ms;
