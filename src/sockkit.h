@@ -24,6 +24,7 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_connect_entry;
 extern const struct cmd_entry cmd_listen_entry;
 extern const struct cmd_entry cmd_udp_entry;
+extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_view_entry;
 
 /* Print a command's usage to stdout (for --help) and return EXIT_OK. */

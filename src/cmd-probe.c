@@ -1,0 +1,743 @@
+/*
+ * cmd-probe.c: "sockkit probe", connect()-based port checks over many
+ * ports and hosts.  Options, targets and output live here; the engine is
+ * probe.c and the pure parsing and ordering is targets.c.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "probe.h"
+#include "sockkit.h"
+#include "targets.h"
+#include "util.h"
+
+static int	cmd_probe_exec(int, char **);
+
+const struct cmd_entry cmd_probe_entry = {
+	.name = "probe",
+	.summary = "check many ports on many hosts with connect(): open, "
+	    "closed or filtered, and why",
+	.usage =
+	    "probe [options] TARGET...\n"
+	    "\n"
+	    "TARGET is a host name, an IPv4 or IPv6 address, a block "
+	    "(192.0.2.0/24,\n"
+	    "2001:db8::/120) or HOST:PORT ([v6]:PORT).  Blocks larger than "
+	    "/16 (IPv4)\n"
+	    "or /112 (IPv6) need --force.\n"
+	    "\n"
+	    "  -p PORTS            ports: 22,80,8000-8100, service names, - "
+	    "for 1-65535\n"
+	    "                      (default 1-1024)\n"
+	    "  -4, -6              use IPv4 or IPv6 addresses only\n"
+	    "  -u, --udp           probe UDP: open (reply), closed (ICMP "
+	    "port unreachable),\n"
+	    "                      open|filtered (silence)\n"
+	    "      --exclude TARGET  leave out these hosts (repeatable)\n"
+	    "      --force         allow blocks larger than /16 or /112\n"
+	    "  -a, --all           list every port, not only open ones\n"
+	    "      --open          list only open ports, without summaries\n"
+	    "      --json          one JSON object per port and per host\n"
+	    "      --grepable      one line per host\n"
+	    "      --all-open      exit 0 only if every probed port is open\n"
+	    "  -c N                at most N probes at once (default 1024)\n"
+	    "  -w SECS             fixed timeout for each attempt\n"
+	    "      --min-timeout SECS  lower bound of the adaptive timeout "
+	    "(default 0.1)\n"
+	    "      --max-timeout SECS  upper bound of the adaptive timeout "
+	    "(default 10)\n"
+	    "      --retries N     tries again for silent ports (default 1)\n"
+	    "      --rate N        at most N attempts per second\n"
+	    "      --delay SECS    wait between probes to one host (UDP: "
+	    "paced for the\n"
+	    "                      ICMP rate limit unless given)\n"
+	    "      --graceful      close open ports with FIN, not RST\n"
+	    "      --no-randomize  probe hosts and ports in order\n"
+	    "      --seed N        seed of the random order (reproducible)\n"
+	    "      --shard I/N     probe only the I-th of N disjoint slices "
+	    "(seed 0\n"
+	    "                      unless --seed)\n"
+	    "  -v                  report engine statistics on stderr\n"
+	    "  -h, --help          show this help\n"
+	    "\n"
+	    "Exit status: 0 if a probed port is open (with --all-open: if "
+	    "all are),\n"
+	    "1 if not, 2 usage error.\n",
+	.exec = cmd_probe_exec,
+};
+
+/* Per host: how many ports ended in each state. */
+struct probe_hcount {
+	uint32_t	 n[PROBE_NSTATES];
+};
+
+struct probe_cmd {
+	struct probe_opts	 eo;
+	int			 family;
+	const char		*ports;
+	int			 list_all, open_only, json, grepable;
+	int			 all_open, force, no_randomize, have_seed;
+	uint64_t		 seed, shard_i, shard_n;
+	const char		**excl;
+	size_t			 nexcl;
+	struct tgt_set		 set;
+	struct probe_result	*res;		/* the ports to list */
+	size_t			 nres, rescap;
+	struct probe_hcount	*hc;
+	int			 oom, progress, progress_shown;
+	char			**svc;		/* service by port */
+};
+
+enum {
+	OPT_EXCLUDE = 256, OPT_FORCE, OPT_OPEN, OPT_JSON, OPT_GREPABLE,
+	OPT_ALL_OPEN, OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_RETRIES, OPT_RATE,
+	OPT_DELAY, OPT_GRACEFUL, OPT_NO_RANDOMIZE, OPT_SEED, OPT_SHARD
+};
+
+static const struct option probe_longopts[] = {
+	{ "all", no_argument, NULL, 'a' },
+	{ "all-open", no_argument, NULL, OPT_ALL_OPEN },
+	{ "delay", required_argument, NULL, OPT_DELAY },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "graceful", no_argument, NULL, OPT_GRACEFUL },
+	{ "grepable", no_argument, NULL, OPT_GREPABLE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
+	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
+	{ "no-randomize", no_argument, NULL, OPT_NO_RANDOMIZE },
+	{ "open", no_argument, NULL, OPT_OPEN },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "udp", no_argument, NULL, 'u' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int	probe_parse(int, char **, struct probe_cmd *);
+static int	probe_option(int, const char *, struct probe_cmd *);
+static int	probe_secs(const char *, const char *, long, long *);
+static int	probe_check(int, const struct probe_cmd *);
+static const uint8_t *probe_ai_addr(const struct addrinfo *);
+static int	probe_exclude(struct probe_cmd *, const char *);
+static int	probe_target(struct probe_cmd *, const char *);
+static int	probe_targets(struct probe_cmd *, int, char **);
+static void	probe_on_result(const struct probe_result *, void *);
+static void	probe_on_progress(const struct probe_stats *, void *);
+static const char *probe_service(struct probe_cmd *, uint16_t);
+static const char *probe_rtt(int64_t, char *, size_t);
+static const char *probe_host(const struct probe_cmd *, uint32_t, char *,
+		    size_t);
+static void	probe_json_str(const char *);
+static void	probe_print_port(struct probe_cmd *,
+		    const struct probe_result *);
+static void	probe_print_host(struct probe_cmd *, uint32_t, size_t,
+		    size_t);
+static int	probe_cmp(const void *, const void *);
+static void	probe_output(struct probe_cmd *);
+static int	probe_status(const struct probe_cmd *,
+		    const struct probe_stats *);
+static void	probe_free(struct probe_cmd *);
+static uint64_t	probe_random_seed(void);
+
+/* Parse seconds for option name into *ms; EXIT_USAGE or -1. */
+static int
+probe_secs(const char *name, const char *arg, long min_ms, long *ms)
+{
+	char	 why[128];
+
+	if (parse_secs(arg, 86400000L, ms, why, sizeof why) == -1)
+		return cmd_usage_error(&cmd_probe_entry, "%s '%s': %s", name,
+		    arg, why);
+	if (*ms < min_ms)
+		return cmd_usage_error(&cmd_probe_entry, "%s '%s': must be at "
+		    "least %g seconds", name, arg, min_ms / 1000.0);
+	return -1;
+}
+
+/* One option that takes a number or names something; -1 or a status. */
+static int
+probe_option(int ch, const char *arg, struct probe_cmd *c)
+{
+	const struct cmd_entry	*e = &cmd_probe_entry;
+	char			 why[128], *end;
+	long			 v;
+
+	switch (ch) {
+	case 'c':
+		if (parse_long(arg, 1, 1000000, &v, why, sizeof why) == -1)
+			return cmd_usage_error(e, "-c '%s': %s", arg, why);
+		c->eo.cap = v;
+		return -1;
+	case 'w':
+		return probe_secs("-w", arg, 1, &c->eo.fixed_timeout_ms);
+	case OPT_MIN_TIMEOUT:
+		return probe_secs("--min-timeout", arg, 1,
+		    &c->eo.min_timeout_ms);
+	case OPT_MAX_TIMEOUT:
+		return probe_secs("--max-timeout", arg, 1,
+		    &c->eo.max_timeout_ms);
+	case OPT_DELAY:
+		return probe_secs("--delay", arg, 0, &c->eo.delay_ms);
+	case OPT_RETRIES:
+		if (parse_long(arg, 0, 20, &v, why, sizeof why) == -1)
+			return cmd_usage_error(e, "--retries '%s': %s", arg,
+			    why);
+		c->eo.retries = (int)v;
+		return -1;
+	case OPT_RATE:
+		if (parse_long(arg, 1, 10000000, &v, why, sizeof why) == -1)
+			return cmd_usage_error(e, "--rate '%s': %s", arg, why);
+		c->eo.rate = (double)v;
+		return -1;
+	case OPT_SEED:
+		errno = 0;
+		c->seed = strtoull(arg, &end, 0);
+		if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0)
+			return cmd_usage_error(e, "--seed '%s': not a number",
+			    arg);
+		c->have_seed = 1;
+		return -1;
+	case OPT_SHARD:
+		if (tgt_shard_parse(arg, &c->shard_i, &c->shard_n, why,
+		    sizeof why) == -1)
+			return cmd_usage_error(e, "--shard: %s", why);
+		return -1;
+	}
+	return -1;
+}
+
+/* Parse the options; returns -1 on success or the exit status to use. */
+static int
+probe_parse(int argc, char **argv, struct probe_cmd *c)
+{
+	const char	**x;
+	int		  ch, rc;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":46ac:hp:uvw:", probe_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case '4': c->family = AF_INET; break;
+		case '6': c->family = AF_INET6; break;
+		case 'a': c->list_all = 1; break;
+		case 'h': return cmd_help(&cmd_probe_entry);
+		case 'p': c->ports = optarg; break;
+		case 'u': c->eo.udp = 1; break;
+		case 'v': sk_verbosity++; break;
+		case OPT_ALL_OPEN: c->all_open = 1; break;
+		case OPT_FORCE: c->force = 1; break;
+		case OPT_GRACEFUL: c->eo.graceful = 1; break;
+		case OPT_GREPABLE: c->grepable = 1; break;
+		case OPT_JSON: c->json = 1; break;
+		case OPT_NO_RANDOMIZE: c->no_randomize = 1; break;
+		case OPT_OPEN: c->open_only = 1; break;
+		case OPT_EXCLUDE:
+			x = realloc(c->excl, (c->nexcl + 1) * sizeof *x);
+			if (x == NULL)
+				return EXIT_RUNTIME;
+			c->excl = x;
+			c->excl[c->nexcl++] = optarg;
+			break;
+		case 'c': case 'w': case OPT_MIN_TIMEOUT: case OPT_MAX_TIMEOUT:
+		case OPT_DELAY: case OPT_RETRIES: case OPT_RATE: case OPT_SEED:
+		case OPT_SHARD:
+			if ((rc = probe_option(ch, optarg, c)) != -1)
+				return rc;
+			break;
+		default:
+			return cmd_bad_option(&cmd_probe_entry, ch, argv);
+		}
+	}
+	return -1;
+}
+
+/* Reject what cannot go together; returns -1 or EXIT_USAGE. */
+static int
+probe_check(int nargs, const struct probe_cmd *c)
+{
+	const struct cmd_entry	*e = &cmd_probe_entry;
+
+	if (nargs == 0)
+		return cmd_usage_error(e, "expected at least one TARGET");
+	if (c->list_all + c->open_only > 1)
+		return cmd_usage_error(e, "-a and --open cannot go together");
+	if (c->json + c->grepable > 1)
+		return cmd_usage_error(e, "--json and --grepable cannot go "
+		    "together");
+	if (c->eo.min_timeout_ms > c->eo.max_timeout_ms)
+		return cmd_usage_error(e, "--min-timeout is more than "
+		    "--max-timeout");
+	return -1;
+}
+
+/* The address bytes of a resolved IPv4 or IPv6 address. */
+static const uint8_t *
+probe_ai_addr(const struct addrinfo *ai)
+{
+	if (ai->ai_family == AF_INET)
+		return (const uint8_t *)&((const struct sockaddr_in *)
+		    (const void *)ai->ai_addr)->sin_addr;
+	return ((const struct sockaddr_in6 *)(const void *)ai->ai_addr)->
+	    sin6_addr.s6_addr;
+}
+
+/* Add an --exclude; returns -1 or the exit status. */
+static int
+probe_exclude(struct probe_cmd *c, const char *arg)
+{
+	struct addrinfo	*res, *ai;
+	struct tgt_spec	 sp;
+	char		 err[512];
+	int		 rc = 0;
+
+	if (tgt_spec_parse(arg, c->eo.udp ? "udp" : "tcp", &sp, err,
+	    sizeof err) == -1)
+		return cmd_usage_error(&cmd_probe_entry, "--exclude: %s", err);
+	if (sp.has_port)
+		return cmd_usage_error(&cmd_probe_entry, "--exclude '%s': "
+		    "takes hosts, not ports", arg);
+	if (sp.numeric)
+		rc = tgt_set_exclude(&c->set, sp.family, sp.addr, sp.prefix,
+		    err, sizeof err);
+	else if (net_resolve(sp.host, 0, AF_UNSPEC, SOCK_STREAM, 0, &res, err,
+	    sizeof err) == 0) {
+		for (ai = res; ai != NULL && rc == 0; ai = ai->ai_next) {
+			rc = tgt_set_exclude(&c->set, ai->ai_family,
+			    probe_ai_addr(ai),
+			    ai->ai_family == AF_INET ? 32 : 128, err,
+			    sizeof err);
+		}
+		freeaddrinfo(res);
+	} else
+		rc = -1;
+	if (rc == -1) {
+		sk_warnx("probe: --exclude %s", err);
+		return EXIT_RUNTIME;
+	}
+	return -1;
+}
+
+/*
+ * Add one TARGET: check it and its size, resolve a name to its first
+ * address of the wanted family.  Returns -1 or the exit status.
+ */
+static int
+probe_target(struct probe_cmd *c, const char *arg)
+{
+	struct addrinfo	*res = NULL;
+	struct tgt_spec	 sp;
+	const uint8_t	*a = NULL;
+	char		 err[512], n[32];
+	int		 rc, fam = 0;
+
+	if (tgt_spec_parse(arg, c->eo.udp ? "udp" : "tcp", &sp, err,
+	    sizeof err) == -1)
+		return cmd_usage_error(&cmd_probe_entry, "%s", err);
+	if (sp.numeric && c->family != AF_UNSPEC && sp.family != c->family)
+		return cmd_usage_error(&cmd_probe_entry, "target '%s' is not "
+		    "IPv%d (-%d)", arg, c->family == AF_INET ? 4 : 6,
+		    c->family == AF_INET ? 4 : 6);
+	if (sp.numeric && !c->force && sp.prefix < (sp.family == AF_INET ?
+	    16u : 112u))
+		return cmd_usage_error(&cmd_probe_entry, "target '%s' has %s "
+		    "addresses: blocks larger than /%d need --force", arg,
+		    tgt_spec_size(&sp) == UINT64_MAX ? "2^64 or more" :
+		    fmt_count(tgt_spec_size(&sp), n, sizeof n),
+		    sp.family == AF_INET ? 16 : 112);
+	if (!sp.numeric) {
+		if (net_resolve(sp.host, 0, c->family, SOCK_STREAM, 0, &res,
+		    err, sizeof err) == -1) {
+			sk_warnx("probe: %s", err);
+			return EXIT_RUNTIME;
+		}
+		fam = res->ai_family;
+		a = probe_ai_addr(res);
+	}
+	rc = tgt_set_add(&c->set, &sp, fam, a, err, sizeof err);
+	if (res != NULL)
+		freeaddrinfo(res);
+	if (rc == -1) {
+		sk_warnx("probe: %s", err);
+		return EXIT_RUNTIME;
+	}
+	return -1;
+}
+
+/* Build the target set from -p, --exclude and the arguments. */
+static int
+probe_targets(struct probe_cmd *c, int argc, char **argv)
+{
+	struct tgt_ports	 ports;
+	char			 err[300];
+	size_t			 i;
+	int			 rc;
+
+	if (tgt_ports_parse(c->ports, c->eo.udp ? "udp" : "tcp", &ports, err,
+	    sizeof err) == -1)
+		return cmd_usage_error(&cmd_probe_entry, "-p: %s", err);
+	tgt_set_init(&c->set, &ports);
+	if (c->set.plist == NULL)
+		return EXIT_RUNTIME;
+	for (i = 0; i < c->nexcl; i++)
+		if ((rc = probe_exclude(c, c->excl[i])) != -1)
+			return rc;
+	for (i = 0; i < (size_t)argc; i++)
+		if ((rc = probe_target(c, argv[i])) != -1)
+			return rc;
+	if (tgt_set_finish(&c->set) == -1)
+		return EXIT_RUNTIME;
+	if (c->set.total == 0) {
+		sk_warnx("probe: nothing to probe: every target is excluded");
+		return EXIT_RUNTIME;
+	}
+	if ((c->hc = calloc(c->set.nhost, sizeof *c->hc)) == NULL)
+		return EXIT_RUNTIME;
+	return -1;
+}
+
+/* Keep the verdicts that will be listed; count all of them per host. */
+static void
+probe_on_result(const struct probe_result *r, void *arg)
+{
+	struct probe_cmd	*c = arg;
+	struct probe_result	*n;
+
+	c->hc[r->host].n[r->state]++;
+	if (!c->list_all && r->state != PROBE_OPEN)
+		return;
+	if (c->nres == c->rescap) {
+		n = realloc(c->res, (c->rescap ? c->rescap * 2 : 256) *
+		    sizeof *n);
+		if (n == NULL) {
+			c->oom = 1;
+			return;
+		}
+		c->res = n;
+		c->rescap = c->rescap ? c->rescap * 2 : 256;
+	}
+	c->res[c->nres++] = *r;
+}
+
+/* The progress line, on a terminal only, once a run passes a second. */
+static void
+probe_on_progress(const struct probe_stats *st, void *arg)
+{
+	struct probe_cmd	*c = arg;
+	double			 secs = st->elapsed_us / 1e6, rate;
+	char			 a[32], b[32];
+
+	if (!c->progress || secs < 1 || st->done == 0)
+		return;
+	rate = st->done / secs;
+	fprintf(stderr, "\rprobe: %s/%s done, %.0f/s, %llu open, ETA %.0f s"
+	    "\033[K", fmt_count(st->done, a, sizeof a), fmt_count(st->total,
+	    b, sizeof b), rate, (unsigned long long)st->count[PROBE_OPEN],
+	    (st->total - st->done) / rate);
+	c->progress_shown = 1;
+}
+
+/* The service name of port from the services database, or "-". */
+static const char *
+probe_service(struct probe_cmd *c, uint16_t port)
+{
+	struct servent	*se;
+	const char	*proto = c->eo.udp ? "udp" : "tcp";
+	uint16_t	 p;
+
+	if (c->svc == NULL) {
+		if ((c->svc = calloc(65536, sizeof *c->svc)) == NULL)
+			return "-";
+		setservent(1);
+		while ((se = getservent()) != NULL) {
+			p = ntohs((uint16_t)se->s_port);
+			if (strcmp(se->s_proto, proto) == 0 &&
+			    c->svc[p] == NULL)
+				c->svc[p] = strdup(se->s_name);
+		}
+		endservent();
+	}
+	return c->svc[port] != NULL ? c->svc[port] : "-";
+}
+
+/* An RTT for the RTT column: "0.061ms", "4.52ms", "20.3ms" or "-". */
+static const char *
+probe_rtt(int64_t us, char *buf, size_t len)
+{
+	double	 ms = us / 1000.0;
+
+	if (us < 0)
+		return "-";
+	snprintf(buf, len, ms < 1 ? "%.3fms" : ms < 10 ? "%.2fms" : "%.1fms",
+	    ms);
+	return buf;
+}
+
+/* "192.0.2.1" or "192.0.2.1 (name)". */
+static const char *
+probe_host(const struct probe_cmd *c, uint32_t i, char *buf, size_t len)
+{
+	const struct tgt_host	*h = &c->set.host[i];
+	char			 a[NET_ADDRSTRLEN];
+
+	inet_ntop(h->family, h->addr, a, sizeof a);
+	if (h->name != NULL && strcmp(h->name, a) != 0)
+		snprintf(buf, len, "%s (%s)", a, h->name);
+	else
+		snprintf(buf, len, "%s", a);
+	return buf;
+}
+
+/* Print s as a JSON string, quoted and escaped (RFC 8259 7). */
+static void
+probe_json_str(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/* One port, in the chosen format. */
+static void
+probe_print_port(struct probe_cmd *c, const struct probe_result *r)
+{
+	const struct tgt_host	*h = &c->set.host[r->host];
+	const char		*proto = c->eo.udp ? "udp" : "tcp";
+	char			 pp[16], why[64], rtt[32];
+	char			 a[NET_ADDRSTRLEN];
+
+	if (c->grepable) {
+		printf("%u/%s/%s/%s/%s", r->port, probe_state_name(r->state),
+		    proto, probe_service(c, r->port), probe_reason(r, why,
+		    sizeof why));
+		return;
+	}
+	if (!c->json) {
+		snprintf(pp, sizeof pp, "%u/%s", r->port, proto);
+		printf("%-9s %-13s %-15s %-25s %s\n", pp,
+		    probe_state_name(r->state), probe_service(c, r->port),
+		    probe_reason(r, why, sizeof why), probe_rtt(r->rtt_us, rtt,
+		    sizeof rtt));
+		return;
+	}
+	printf("{\"type\":\"port\",\"host\":\"%s\",\"name\":", inet_ntop(
+	    h->family, h->addr, a, sizeof a));
+	if (h->name != NULL)
+		probe_json_str(h->name);
+	else
+		printf("null");
+	printf(",\"port\":%u,\"proto\":\"%s\",\"state\":\"%s\",\"service\":",
+	    r->port, proto, probe_state_name(r->state));
+	probe_json_str(probe_service(c, r->port));
+	printf(",\"reason\":\"%s\",\"rtt_ms\":", probe_reason(r, why,
+	    sizeof why));
+	if (r->rtt_us >= 0)
+		printf("%.3f", r->rtt_us / 1000.0);
+	else
+		printf("null");
+	printf(",\"tries\":%u}\n", r->tries);
+}
+
+/*
+ * One host: its listed ports res[first, end) and its summary, in the
+ * chosen format.
+ */
+static void
+probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
+    size_t end)
+{
+	static const char	*gnames[] = { "Open", "Closed", "Filtered",
+	    "Open|Filtered" };
+	const uint32_t		*n = c->hc[host].n;
+	char			 hs[NET_ADDRSTRLEN + 300];
+	char			 a[NET_ADDRSTRLEN];
+	size_t			 i;
+	int			 s;
+
+	probe_host(c, host, hs, sizeof hs);
+	if (c->grepable)
+		printf("Host: %s%s", hs, first < end ? "\tPorts: " : "");
+	else if (!c->json && first < end)
+		printf("%s\n%-9s %-13s %-15s %-25s %s\n", hs, "PORT", "STATE",
+		    "SERVICE", "REASON", "RTT");
+	for (i = first; i < end; i++) {
+		if (c->grepable && i > first)
+			printf(", ");
+		probe_print_port(c, &c->res[i]);
+	}
+	if (c->grepable) {
+		for (s = 0; s < PROBE_NSTATES; s++)
+			if (s == PROBE_OPEN || n[s] > 0)
+				printf("\t%s: %u", gnames[s], n[s]);
+		printf("\n");
+	} else if (c->json && !c->open_only) {
+		printf("{\"type\":\"host\",\"host\":\"%s\",\"name\":",
+		    inet_ntop(c->set.host[host].family, c->set.host[host].addr,
+		    a, sizeof a));
+		if (c->set.host[host].name != NULL)
+			probe_json_str(c->set.host[host].name);
+		else
+			printf("null");
+		printf(",\"proto\":\"%s\",\"ports\":%u,\"open\":%u,\"closed\":"
+		    "%u,\"filtered\":%u,\"open_filtered\":%u}\n", c->eo.udp ?
+		    "udp" : "tcp", n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2],
+		    n[3]);
+	} else if (!c->json && !c->open_only) {
+		printf("%s: %u port%s: %u open", hs, n[0] + n[1] + n[2] + n[3],
+		    n[0] + n[1] + n[2] + n[3] == 1 ? "" : "s", n[PROBE_OPEN]);
+		for (s = 1; s < PROBE_NSTATES; s++)
+			if (n[s] > 0)
+				printf(", %u %s", n[s], probe_state_name(s));
+		printf("\n");
+	}
+}
+
+/* Order listed ports by host, then port. */
+static int
+probe_cmp(const void *va, const void *vb)
+{
+	const struct probe_result	*a = va, *b = vb;
+
+	if (a->host != b->host)
+		return a->host < b->host ? -1 : 1;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+/* Every host that was probed, in the order given. */
+static void
+probe_output(struct probe_cmd *c)
+{
+	size_t		 i = 0, first;
+	uint32_t	 h;
+	const uint32_t	*n;
+	int		 shown = 0;
+
+	if (c->nres > 1)
+		qsort(c->res, c->nres, sizeof *c->res, probe_cmp);
+	for (h = 0; h < c->set.nhost; h++) {
+		n = c->hc[h].n;
+		first = i;
+		while (i < c->nres && c->res[i].host == h)
+			i++;
+		if (n[0] + n[1] + n[2] + n[3] == 0 || (c->open_only &&
+		    first == i))
+			continue;
+		if (shown++ > 0 && !c->json && !c->grepable && (first < i ||
+		    !c->open_only))
+			printf("\n");
+		probe_print_host(c, h, first, i);
+	}
+}
+
+/* 0 if a port is open (--all-open: all are), else 1. */
+static int
+probe_status(const struct probe_cmd *c, const struct probe_stats *st)
+{
+	if (c->all_open)
+		return st->done > 0 && st->count[PROBE_OPEN] == st->done &&
+		    st->done == st->total ? EXIT_OK : EXIT_RUNTIME;
+	return st->count[PROBE_OPEN] > 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
+static void
+probe_free(struct probe_cmd *c)
+{
+	size_t	 i;
+
+	if (c->svc != NULL)
+		for (i = 0; i < 65536; i++)
+			free(c->svc[i]);
+	free(c->svc);
+	free(c->res);
+	free(c->hc);
+	free(c->excl);
+	tgt_set_free(&c->set);
+}
+
+/* A seed nobody chose: from the kernel, else the clock and pid. */
+static uint64_t
+probe_random_seed(void)
+{
+	uint64_t	 s;
+
+	if (getrandom(&s, sizeof s, GRND_NONBLOCK) == (ssize_t)sizeof s)
+		return s;
+	return (uint64_t)time(NULL) * 6364136223846793005ULL ^
+	    (uint64_t)getpid();
+}
+
+static int
+cmd_probe_exec(int argc, char **argv)
+{
+	struct probe_cmd	 c;
+	struct probe_stats	 st;
+	struct tgt_iter		 it;
+	char			 err[256], a[32];
+	int			 rc;
+
+	memset(&c, 0, sizeof c);
+	c.family = AF_UNSPEC;
+	c.ports = "1-1024";
+	c.shard_i = c.shard_n = 1;
+	c.eo.cap = 1024;
+	c.eo.retries = 1;
+	c.eo.fixed_timeout_ms = -1;
+	c.eo.min_timeout_ms = 100;
+	c.eo.max_timeout_ms = 10000;
+	c.eo.delay_ms = -1;
+	if ((rc = probe_parse(argc, argv, &c)) != -1 ||
+	    (rc = probe_check(argc - optind, &c)) != -1 ||
+	    (rc = probe_targets(&c, argc - optind, argv + optind)) != -1) {
+		probe_free(&c);
+		return rc;
+	}
+	if (!c.have_seed)
+		c.seed = c.shard_n > 1 ? 0 : probe_random_seed();
+	tgt_iter_init(&it, &c.set, c.seed, !c.no_randomize, c.shard_i,
+	    c.shard_n);
+	c.progress = isatty(STDERR_FILENO) && !c.json;
+	c.eo.on_result = probe_on_result;
+	c.eo.on_progress = probe_on_progress;
+	c.eo.arg = &c;
+	err[0] = '\0';
+	rc = probe_run(&c.eo, &c.set, &it, &st, err, sizeof err);
+	if (c.progress_shown)
+		fprintf(stderr, "\r\033[K");
+	if (rc == -1)
+		sk_warnx("probe: %s", err);
+	if (c.oom)
+		sk_warnx("probe: out of memory: some ports are not listed");
+	probe_output(&c);
+	sk_verbose("probe: %s attempts in %.3f s, at most %d at once (cap %d), "
+	    "%llu self-connections not counted, %llu local errors",
+	    fmt_count(st.attempts, a, sizeof a), st.elapsed_us / 1e6,
+	    st.peak_active, st.cap, (unsigned long long)st.self_connects,
+	    (unsigned long long)st.local_errors);
+	rc = rc == -1 ? EXIT_RUNTIME : probe_status(&c, &st);
+	probe_free(&c);
+	return rc;
+}

@@ -1,0 +1,250 @@
+/*
+ * unit-targets.c: TAP tests for the port, target, permutation and shard
+ * code of "sockkit probe" (src/targets.c).
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "targets.h"
+#include "tap.h"
+
+#define ok	tap_ok
+
+/* Parse spec; returns the port count, or -1 with the error in err. */
+static long
+ports(const char *spec, struct tgt_ports *p, char *err, size_t len)
+{
+	if (tgt_ports_parse(spec, "tcp", p, err, len) == -1)
+		return -1;
+	return (long)p->n;
+}
+
+static void
+test_ports(void)
+{
+	struct tgt_ports	 p;
+	char			 err[256];
+
+	ok(ports("22", &p, err, sizeof err) == 1 && p.port[0] == 22, "22");
+	tgt_ports_free(&p);
+	ok(ports("443,22,80,22", &p, err, sizeof err) == 3 && p.port[0] == 22 &&
+	    p.port[2] == 443, "list sorted, duplicates merged");
+	tgt_ports_free(&p);
+	ok(ports("8000-8100", &p, err, sizeof err) == 101, "range");
+	tgt_ports_free(&p);
+	ok(ports("-", &p, err, sizeof err) == 65535 && p.port[0] == 1 &&
+	    p.port[65534] == 65535, "- is 1-65535");
+	tgt_ports_free(&p);
+	ok(ports("65000-", &p, err, sizeof err) == 536, "open-ended range");
+	tgt_ports_free(&p);
+	ok(ports("-10", &p, err, sizeof err) == 10, "range from 1");
+	tgt_ports_free(&p);
+	ok(ports("http,ssh,1-3", &p, err, sizeof err) == 5 && p.port[3] == 22
+	    && p.port[4] == 80, "service names mixed with numbers");
+	tgt_ports_free(&p);
+	ok(ports("0", &p, err, sizeof err) == -1, "0 rejected");
+	tap_is_str(err, "bad port '0': out of range 1-65535", "0 named");
+	ok(ports("22,70000", &p, err, sizeof err) == -1 &&
+	    strstr(err, "'70000'") != NULL, "70000 rejected, named");
+	ok(ports("5-3", &p, err, sizeof err) == -1, "backwards range rejected");
+	tap_is_str(err, "bad port range '5-3': 5 is greater than 3",
+	    "backwards range named");
+	ok(ports("abc", &p, err, sizeof err) == -1 && strstr(err, "'abc'") !=
+	    NULL, "unknown name rejected, named");
+	ok(ports("1-x", &p, err, sizeof err) == -1 && strstr(err, "'x'") !=
+	    NULL, "bad range end named");
+	ok(ports("22,,80", &p, err, sizeof err) == -1, "empty item rejected");
+	ok(ports("", &p, err, sizeof err) == -1, "empty spec rejected");
+	ok(ports("+5", &p, err, sizeof err) == -1, "sign rejected");
+}
+
+static void
+test_specs(void)
+{
+	struct tgt_spec	 sp;
+	char		 err[256];
+
+	ok(tgt_spec_parse("127.0.0.1", "tcp", &sp, err, sizeof err) == 0 &&
+	    sp.numeric && sp.family == AF_INET && sp.prefix == 32 &&
+	    !sp.has_port, "IPv4 address");
+	ok(tgt_spec_parse("10.1.2.3/28", "tcp", &sp, err, sizeof err) == 0 &&
+	    sp.prefix == 28 && sp.addr[3] == 0 && tgt_spec_size(&sp) == 16,
+	    "IPv4 block masked, 16 addresses");
+	ok(tgt_spec_parse("::1", "tcp", &sp, err, sizeof err) == 0 &&
+	    sp.family == AF_INET6 && sp.addr[15] == 1 && !sp.has_port, "::1");
+	ok(tgt_spec_parse("[::1]:22", "tcp", &sp, err, sizeof err) == 0 &&
+	    sp.family == AF_INET6 && sp.has_port && sp.port == 22,
+	    "[::1]:22");
+	ok(tgt_spec_parse("fd00::/120", "tcp", &sp, err, sizeof err) == 0 &&
+	    tgt_spec_size(&sp) == 256, "IPv6 block");
+	ok(tgt_spec_parse("localhost:http", "tcp", &sp, err, sizeof err) == 0
+	    && !sp.numeric && sp.port == 80 && strcmp(sp.host, "localhost") ==
+	    0, "name:service");
+	ok(tgt_spec_parse("10.0.0.0/8", "tcp", &sp, err, sizeof err) == 0 &&
+	    tgt_spec_size(&sp) == 16777216, "/8 size");
+	ok(tgt_spec_parse("::/0", "tcp", &sp, err, sizeof err) == 0 &&
+	    tgt_spec_size(&sp) == UINT64_MAX, "::/0 size saturates");
+	ok(tgt_spec_parse("1.2.3.4:0", "tcp", &sp, err, sizeof err) == -1,
+	    "port 0 rejected");
+	ok(tgt_spec_parse("1.2.3.4/33", "tcp", &sp, err, sizeof err) == -1,
+	    "prefix 33 rejected");
+	ok(tgt_spec_parse("host:", "tcp", &sp, err, sizeof err) == -1,
+	    "empty port rejected");
+	ok(tgt_spec_parse("[::1", "tcp", &sp, err, sizeof err) == -1,
+	    "unclosed bracket rejected");
+	ok(tgt_spec_parse("a b", "tcp", &sp, err, sizeof err) == -1 &&
+	    strstr(err, "'a b'") != NULL, "bad name rejected, named");
+	ok(tgt_spec_parse("", "tcp", &sp, err, sizeof err) == -1,
+	    "empty target rejected");
+}
+
+/* A set: 10.0.0.0/28 minus 10.0.0.4/30, plus 10.0.0.1:9999, -p 1-10. */
+static int
+make_set(struct tgt_set *set)
+{
+	struct tgt_ports	 p;
+	struct tgt_spec		 sp, ex;
+	char			 err[256];
+
+	if (tgt_ports_parse("1-10", "tcp", &p, err, sizeof err) == -1)
+		return -1;
+	tgt_set_init(set, &p);
+	if (tgt_spec_parse("10.0.0.4/30", "tcp", &ex, err, sizeof err) == -1 ||
+	    tgt_set_exclude(set, ex.family, ex.addr, ex.prefix, err,
+	    sizeof err) == -1)
+		return -1;
+	if (tgt_spec_parse("10.0.0.0/28", "tcp", &sp, err, sizeof err) == -1 ||
+	    tgt_set_add(set, &sp, 0, NULL, err, sizeof err) == -1)
+		return -1;
+	if (tgt_spec_parse("10.0.0.1:9999", "tcp", &sp, err, sizeof err) == -1
+	    || tgt_set_add(set, &sp, 0, NULL, err, sizeof err) == -1)
+		return -1;
+	return tgt_set_finish(set);
+}
+
+static void
+test_set(void)
+{
+	struct tgt_set	 set;
+	uint32_t	 h;
+	uint16_t	 port;
+
+	ok(make_set(&set) == 0, "set built");
+	tap_is_ll((long long)set.nhost, 12, "16 hosts minus 4 excluded");
+	tap_is_ll((long long)set.total, 12 * 10 + 1,
+	    "repeated host gets the union of ports");
+	tgt_set_job(&set, 0, &h, &port);
+	ok(h == 0 && port == 1 && set.host[0].addr[3] == 0, "first job");
+	tgt_set_job(&set, 10, &h, &port);
+	ok(h == 1 && port == 1, "job 10 is host 1");
+	tgt_set_job(&set, 20, &h, &port);
+	ok(h == 1 && port == 9999, "host 1 has port 9999 too");
+	tgt_set_job(&set, set.total - 1, &h, &port);
+	ok(h == 11 && port == 10 && set.host[11].addr[3] == 15, "last job");
+	tgt_set_free(&set);
+}
+
+/* Whether the permutation of [0, n) under seed hits every value once. */
+static int
+perm_is_bijection(uint64_t n, uint64_t seed, int *moved)
+{
+	struct tgt_perm	 p;
+	uint8_t		*seen = calloc(n ? n : 1, 1);
+	uint64_t	 i, v;
+	int		 good = seen != NULL;
+
+	tgt_perm_init(&p, n, seed, 1);
+	*moved = 0;
+	for (i = 0; good && i < n; i++) {
+		v = tgt_perm_at(&p, i);
+		if (v >= n || seen[v])
+			good = 0;
+		else
+			seen[v] = 1;
+		*moved += v != i;
+	}
+	free(seen);
+	return good;
+}
+
+static void
+test_perm(void)
+{
+	struct tgt_perm	 a, b;
+	uint64_t	 n[] = { 1, 2, 3, 7, 100, 1000, 65535, 70000 };
+	size_t		 i;
+	int		 moved, good = 1, same = 1;
+	char		 what[64];
+
+	for (i = 0; i < sizeof n / sizeof n[0]; i++) {
+		good = perm_is_bijection(n[i], 42 + i, &moved);
+		snprintf(what, sizeof what, "permutation of %llu is a "
+		    "bijection",
+		    (unsigned long long)n[i]);
+		ok(good && (n[i] < 100 || moved > (int)n[i] / 2), what);
+	}
+	tgt_perm_init(&a, 65535, 7, 1);
+	tgt_perm_init(&b, 65535, 7, 1);
+	for (i = 0; i < 1000; i++)
+		same &= tgt_perm_at(&a, i) == tgt_perm_at(&b, i);
+	ok(same, "same seed, same order");
+	tgt_perm_init(&b, 65535, 8, 1);
+	for (i = 0, same = 1; i < 1000; i++)
+		same &= tgt_perm_at(&a, i) == tgt_perm_at(&b, i);
+	ok(!same, "other seed, other order");
+	tgt_perm_init(&a, 65535, 7, 0);
+	ok(tgt_perm_at(&a, 1234) == 1234, "sequential order is the identity");
+}
+
+/* Shards of the set: each job exactly once over all N shards. */
+static void
+test_shards(void)
+{
+	struct tgt_set	 set;
+	struct tgt_iter	 it;
+	uint64_t	 k, nsh, idx, cnt, seen[16][65536 / 64];
+	uint32_t	 h;
+	uint16_t	 port;
+	int		 good = 1, count = 0;
+	char		 err[128];
+
+	ok(tgt_shard_parse("2/4", &idx, &cnt, err, sizeof err) == 0 &&
+	    idx == 2 && cnt == 4, "2/4 parsed");
+	ok(tgt_shard_parse("5/4", &idx, &cnt, err, sizeof err) == -1 &&
+	    tgt_shard_parse("0/4", &idx, &cnt, err, sizeof err) == -1 &&
+	    tgt_shard_parse("4", &idx, &cnt, err, sizeof err) == -1,
+	    "bad shards rejected");
+	if (make_set(&set) == -1)
+		return;
+	memset(seen, 0, sizeof seen);
+	nsh = 5;
+	for (k = 1; k <= nsh; k++) {
+		tgt_iter_init(&it, &set, 99, 1, k, nsh);
+		while (tgt_iter_next(&it, &h, &port)) {
+			if (seen[h][port / 64] & (1ULL << (port % 64)))
+				good = 0;
+			seen[h][port / 64] |= 1ULL << (port % 64);
+			count++;
+		}
+	}
+	ok(good && (uint64_t)count == set.total, "5 shards cover every job "
+	    "exactly once");
+	tgt_set_free(&set);
+}
+
+int
+main(void)
+{
+	test_ports();
+	test_specs();
+	test_set();
+	test_perm();
+	test_shards();
+	return tap_done();
+}
