@@ -46,6 +46,7 @@ struct demo {
 	int64_t		 call_ts;	/* when the call being said began */
 	int		 lfd, cfd, sfd;	/* listener, client, server's end */
 	int		 port;		/* the server's port */
+	int		 lingered;	/* the end of the capture was awaited */
 };
 
 struct demo_scenario {
@@ -60,6 +61,7 @@ static int	demo_server_close(struct demo *);
 static int	demo_half_close(struct demo *);
 static int	demo_refused(struct demo *);
 static int	demo_reset(struct demo *);
+static int	demo_simultaneous(struct demo *);
 static int	demo_dropped(struct demo *);
 static int	demo_udp(struct demo *);
 
@@ -70,6 +72,8 @@ static const struct demo_scenario demo_scenarios[] = {
 	    demo_server_close },
 	{ "half-close", "the client shuts down writing; the server still "
 	    "answers", demo_half_close },
+	{ "simultaneous-close", "both ends send their FIN before they see "
+	    "the other's (CLOSING)", demo_simultaneous },
 	{ "refused", "nothing listens: the SYN is answered by a RST",
 	    demo_refused },
 	{ "reset", "the client aborts mid-stream (SO_LINGER 0): RST",
@@ -462,12 +466,13 @@ demo_after(struct demo *d, const char *who, int lport, int rport)
 {
 	int	 st;
 
-	if (d->cap != NULL)
+	if (d->cap != NULL && !d->lingered)
 		capture_linger(d->cap);
+	d->lingered = 1;
 	if ((st = demo_proc_state(lport, rport)) >= 0)
 		demo_say(d, 0, "%s: port %d is in %s (/proc/net/tcp)%s", who,
-		    lport, demo_state_name(st), st == 6 ? ": the first to "
-		    "close waits 2*MSL" : "");
+		    lport, demo_state_name(st), st == 6 ? ": kept for 2*MSL "
+		    "(60 s on Linux)" : "");
 }
 
 /* The default: the client closes first. */
@@ -637,6 +642,69 @@ demo_nft(const char *cmd)
 	return 0;
 }
 
+/* Say that a scenario needs a namespace of its own; returns 0. */
+static int
+demo_no_netns(const char *name)
+{
+	printf("sockkit demo %s needs a private network namespace for its "
+	    "firewall rule: run it as root.\n", name);
+	return 0;
+}
+
+/* Both ends shut down writing, then see EOF; returns 0 or -1. */
+static int
+demo_both_fins(struct demo *d)
+{
+	demo_begin(d);
+	shutdown(d->cfd, SHUT_WR);
+	demo_say(d, 0, "client: shutdown(SHUT_WR)");
+	demo_begin(d);
+	shutdown(d->sfd, SHUT_WR);
+	demo_say(d, 0, "server: shutdown(SHUT_WR)");
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	demo_info(d, "client", d->cfd);
+	demo_info(d, "server", d->sfd);
+	if (demo_nft("delete table inet sockkit_demo") == -1)
+		return -1;
+	demo_say(d, 0, "nft: the FINs pass again: both are retransmitted");
+	if (demo_recv(d, "client", d->cfd) != 0 ||
+	    demo_recv(d, "server", d->sfd) != 0)
+		return -1;
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	return 0;
+}
+
+/*
+ * A simultaneous close: a drop rule holds both FINs back, so each end
+ * sends its FIN before it has seen the other's, as when they cross on a
+ * long path; both go through CLOSING to TIME_WAIT.
+ */
+static int
+demo_simultaneous(struct demo *d)
+{
+	char	 rule[256];
+	int	 cport;
+
+	if (!d->netns)
+		return demo_no_netns("simultaneous-close");
+	if (demo_open_talk(d) == -1)
+		return -1;
+	cport = demo_port(d->cfd);
+	snprintf(rule, sizeof rule, "table inet sockkit_demo { chain in { "
+	    "type filter hook input priority 0; tcp flags & fin == fin "
+	    "tcp dport { %d, %d } drop; }; }", d->port, cport);
+	if (demo_nft(rule) == -1)
+		return -1;
+	demo_say(d, 0, "nft: FINs on this connection are dropped for now");
+	if (demo_both_fins(d) == -1)
+		return -1;
+	demo_close(d, "client", &d->cfd);
+	demo_close(d, "server", &d->sfd);
+	demo_after(d, "client", cport, d->port);
+	demo_after(d, "server", d->port, cport);
+	return 0;
+}
+
 /*
  * How many SYN retries Linux makes before it starts doubling the timeout
  * (net.ipv4.tcp_syn_linear_timeouts, Linux 6.x); 0 when it has no such
@@ -679,11 +747,8 @@ demo_dropped(struct demo *d)
 	char	 rule[256];
 	int	 linear = demo_linear_syns(), ms;
 
-	if (!d->netns) {
-		printf("sockkit demo dropped needs a private network namespace "
-		    "for its firewall rule: run it as root.\n");
-		return 0;
-	}
+	if (!d->netns)
+		return demo_no_netns("dropped");
 	if (demo_listen(d) == -1)
 		return -1;
 	snprintf(rule, sizeof rule, "table inet sockkit_demo { chain in "

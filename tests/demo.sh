@@ -31,14 +31,15 @@ before() {
 	    !fa && $0 ~ a { fa = NR } fa && $0 ~ b { ok = 1 } END { exit !ok }'
 }
 
-N=54
+N=59
 plan $N
 
 # The command line, for everyone.
 run --list
 is "$rc" 0 "--list exits 0"
-is "$(printf '%s\n' "$out" | wc -l)" 7 "--list: one line per scenario"
-for s in handshake server-close half-close refused reset dropped udp; do
+is "$(printf '%s\n' "$out" | wc -l)" 8 "--list: one line per scenario"
+for s in handshake server-close half-close simultaneous-close refused \
+    reset dropped udp; do
 	like "$out" "^$s +[a-z]" "--list names $s with its line"
 done
 run handshak3
@@ -120,9 +121,14 @@ if command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ]; then
 	is "$rc" 0 "dropped exits 0"
 	like "$out" "SYN retransmission #2" "the kernel's SYN retries are drawn"
 	like "$out" "TCP_INFO says SYN_SENT" "TCP_INFO: still SYN_SENT"
+	run --ascii simultaneous-close
+	is "$rc" 0 "simultaneous-close exits 0"
+	like "$out" "CLOSING +<-- FIN.* CLOSING" "both ends go to CLOSING"
+	like "$out" "TCP_INFO says FIN_WAIT1.*" "TCP_INFO: FIN_WAIT1 before the FINs arrive"
+	like "$out" "simultaneous close" "the note says simultaneous close"
 	nft list tables 2>/dev/null | grep -q sockkit_demo
 	ok $((!$?)) "the drop rule stayed in the private namespace"
 else
-	for _ in 1 2 3 4; do skip "needs nft"; done
+	for _ in $(seq 8); do skip "needs nft"; done
 fi
 done_testing
