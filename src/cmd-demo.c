@@ -725,6 +725,19 @@ demo_linear_syns(void)
 	return n;
 }
 
+/*
+ * How long to wait for a dropped SYN: past the first doubled timeout (SYNs
+ * at 0, 1, 3 s; or 1 s apart linear + 1 times, then 2 s later), at most
+ * DEMO_DROP_MAX_MS.
+ */
+static int
+demo_drop_ms(int linear)
+{
+	int	 ms = linear > 0 ? (linear + 3) * 1000 + 500 : DEMO_DROP_MS;
+
+	return ms > DEMO_DROP_MAX_MS ? DEMO_DROP_MAX_MS : ms;
+}
+
 /* What the retries showed, after the client gave up waiting. */
 static void
 demo_dropped_explain(struct demo *d, int linear)
@@ -738,6 +751,34 @@ demo_dropped_explain(struct demo *d, int linear)
 }
 
 /*
+ * dropped without a namespace of our own (no firewall rule on the host):
+ * a listener whose accept queue is full, which makes Linux drop the next
+ * SYN just as silently.  Returns 0 or -1.
+ */
+static int
+demo_dropped_queue(struct demo *d, int linear)
+{
+	if (demo_listen(d) == -1)
+		return -1;
+	if (listen(d->lfd, 0) == -1) {
+		demo_say(d, errno, "server: listen(backlog 0)");
+		return -1;
+	}
+	demo_say(d, 0, "server: listen(backlog 0) and no accept(): one "
+	    "connection fills the queue");
+	if (demo_connect(d, DEMO_WAIT_MS) == -1)
+		return -1;
+	d->sfd = d->cfd;		/* the queued one, closed at the end */
+	demo_say(d, 0, "client: a second connect(): the kernel drops its "
+	    "SYN while the queue is full");
+	if (demo_connect(d, demo_drop_ms(linear)) == 0)
+		return -1;
+	demo_dropped_explain(d, linear);
+	demo_close(d, "client", &d->cfd);
+	return 0;
+}
+
+/*
  * A listener whose SYNs an nftables rule drops: the client's kernel
  * retries, then backs off, until we give up after a few seconds.
  */
@@ -745,10 +786,10 @@ static int
 demo_dropped(struct demo *d)
 {
 	char	 rule[256];
-	int	 linear = demo_linear_syns(), ms;
+	int	 linear = demo_linear_syns();
 
 	if (!d->netns)
-		return demo_no_netns("dropped");
+		return demo_dropped_queue(d, linear);
 	if (demo_listen(d) == -1)
 		return -1;
 	snprintf(rule, sizeof rule, "table inet sockkit_demo { chain in "
@@ -757,11 +798,7 @@ demo_dropped(struct demo *d)
 	if (demo_nft(rule) == -1)
 		return -1;
 	demo_say(d, 0, "nft: every packet to port %d is dropped", d->port);
-	/* Past the first doubled wait: 1, 3 s, or 1..linear + 1, + 2 s. */
-	ms = linear > 0 ? (linear + 3) * 1000 + 500 : DEMO_DROP_MS;
-	if (ms > DEMO_DROP_MAX_MS)
-		ms = DEMO_DROP_MAX_MS;
-	if (demo_connect(d, ms) == 0)
+	if (demo_connect(d, demo_drop_ms(linear)) == 0)
 		return -1;
 	demo_dropped_explain(d, linear);
 	demo_close(d, "client", &d->cfd);
@@ -941,8 +978,13 @@ demo_lookup(const char *name)
 	}
 	if (n == 1)
 		return found;
-	cmd_usage_error(&cmd_demo_entry, "unknown scenario '%s'; did you mean "
-	    "'%s'? (sockkit demo --list names them)", name, near->name);
+	if (near == NULL)
+		cmd_usage_error(&cmd_demo_entry, "unknown scenario '%s' (sockkit "
+		    "demo --list names them)", name);
+	else
+		cmd_usage_error(&cmd_demo_entry, "unknown scenario '%s'; did you "
+		    "mean '%s'? (sockkit demo --list names them)", name,
+		    near->name);
 	return NULL;
 }
 

@@ -31,7 +31,7 @@ before() {
 	    !fa && $0 ~ a { fa = NR } fa && $0 ~ b { ok = 1 } END { exit !ok }'
 }
 
-N=59
+N=61
 plan $N
 
 # The command line, for everyone.
@@ -67,6 +67,10 @@ like "$out" "connect\(\) failed: ECONNREFUSED" \
 as_nobody udp
 like "$out" "recv\(\) failed: ECONNREFUSED" \
     "unprivileged udp: the port unreachable as ECONNREFUSED"
+as_nobody dropped
+is "$rc" 0 "unprivileged dropped exits 0"
+like "$out" "TCP_INFO says SYN_SENT, rtt [0-9.]+ ms, [1-9][0-9]* retransmits" \
+    "unprivileged dropped: TCP_INFO counts the SYN retransmissions"
 
 if [ "$(id -u)" != 0 ]; then
 	for _ in $(seq $((N - _n))); do skip "needs root"; done
