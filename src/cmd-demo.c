@@ -175,6 +175,8 @@ demo_wait(struct demo *d, int fd, short events, int ms)
 			rc = sk_poll(NULL, 0, (int)left);
 		else
 			rc = sk_poll(pfd, n, (int)left);
+		if (rc == -1 && errno != EINTR)
+			return 0;
 		if (rc <= 0)
 			continue;
 		if (d->cap != NULL && pfd[n - 1].revents != 0)
