@@ -296,6 +296,13 @@ capture_filter(struct capture *c, int proto, const struct sockaddr *local,
 	return capture_set_filter(c, expr, err, errlen);
 }
 
+int
+capture_filter_expr(struct capture *c, const char *expr, char *err,
+    size_t errlen)
+{
+	return capture_set_filter(c, expr, err, errlen);
+}
+
 void
 capture_set_local(struct capture *c, const struct sockaddr *sa)
 {

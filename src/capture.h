@@ -82,6 +82,12 @@ struct capture	*capture_open(const struct capture_opts *, char *, size_t);
 int	capture_filter(struct capture *, int, const struct sockaddr *,
 	    const struct sockaddr *, char *, size_t);
 
+/*
+ * Capture what the BPF expression expr takes (tcpdump syntax), for callers
+ * that own every socket of the conversation.  Returns 0 or -1 with err.
+ */
+int	capture_filter_expr(struct capture *, const char *, char *, size_t);
+
 /* This host's end of the connection, marked in the ladder. */
 void	capture_set_local(struct capture *, const struct sockaddr *);
 

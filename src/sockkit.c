@@ -18,6 +18,7 @@
 
 static const struct cmd_entry *cmd_table[] = {
 	&cmd_connect_entry,
+	&cmd_demo_entry,
 	&cmd_listen_entry,
 	&cmd_udp_entry,
 	&cmd_probe_entry,

@@ -22,6 +22,7 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_connect_entry;
+extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_listen_entry;
 extern const struct cmd_entry cmd_udp_entry;
 extern const struct cmd_entry cmd_probe_entry;

@@ -1,0 +1,1091 @@
+/*
+ * cmd-demo.c: "sockkit demo [SCENARIO]", a server and a client of sockkit's
+ * own on loopback, drawn live as a ladder.
+ *
+ * Both ends live in this one process, so every socket call is stamped on
+ * the capture's clock as it is made and drawn between the packets it
+ * caused.  As root the demo first moves into a private network namespace
+ * (only its own lo, brought up here), so nothing on the host is touched or
+ * seen.  Without capture privileges it says so once and still shows the
+ * socket calls and what TCP_INFO reports.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "sockkit.h"
+#include "util.h"
+
+#define DEMO_WAIT_MS	1000	/* longest wait for a step on loopback */
+#define DEMO_PAUSE_MS	20	/* lets the packets of a step show first */
+#define DEMO_ACK_MS	100	/* longer than a delayed ACK waits */
+#define DEMO_DROP_MS	3500	/* dropped: SYNs at 0, 1 and 3 s */
+#define DEMO_DROP_MAX_MS 9000	/* dropped: whatever the settings */
+
+struct demo {
+	struct capture	*cap;		/* NULL: no capture privileges */
+	int		 netns;		/* in a namespace of our own */
+	int64_t		 t0;		/* capture_now() at the start */
+	int64_t		 call_ts;	/* when the call being said began */
+	int		 lfd, cfd, sfd;	/* listener, client, server's end */
+	int		 port;		/* the server's port */
+	int		 lingered;	/* the end of the capture was awaited */
+};
+
+struct demo_scenario {
+	const char	*name;
+	const char	*summary;
+	int		(*run)(struct demo *);
+};
+
+static int	cmd_demo_exec(int, char **);
+static int	demo_handshake(struct demo *);
+static int	demo_server_close(struct demo *);
+static int	demo_half_close(struct demo *);
+static int	demo_refused(struct demo *);
+static int	demo_reset(struct demo *);
+static int	demo_simultaneous(struct demo *);
+static int	demo_dropped(struct demo *);
+static int	demo_udp(struct demo *);
+
+static const struct demo_scenario demo_scenarios[] = {
+	{ "handshake", "open, one line each way, the client closes "
+	    "(FIN both ways, TIME_WAIT)", demo_handshake },
+	{ "server-close", "the same, but the server closes first",
+	    demo_server_close },
+	{ "half-close", "the client shuts down writing; the server still "
+	    "answers", demo_half_close },
+	{ "simultaneous-close", "both ends send their FIN before they see "
+	    "the other's (CLOSING)", demo_simultaneous },
+	{ "refused", "nothing listens: the SYN is answered by a RST",
+	    demo_refused },
+	{ "reset", "the client aborts mid-stream (SO_LINGER 0): RST",
+	    demo_reset },
+	{ "dropped", "a firewall drops the SYN: the kernel's retries and "
+	    "back-off (under 10 s)", demo_dropped },
+	{ "udp", "a datagram, its reply, then one to a closed port: ICMP "
+	    "port unreachable", demo_udp },
+	{ NULL, NULL, NULL }
+};
+
+const struct cmd_entry cmd_demo_entry = {
+	.name = "demo",
+	.summary = "watch a TCP or UDP conversation between a server and a "
+	    "client of sockkit's own",
+	.usage =
+	    "demo [options] [SCENARIO]\n"
+	    "\n"
+	    "  SCENARIO          what to show (handshake); --list names them\n"
+	    "      --list        list the scenarios, one line each\n"
+	    "      --ascii       draw without box-drawing characters\n"
+	    "      --color=WHEN  auto, always or never (auto)\n"
+	    "  -h, --help        show this help\n"
+	    "\n"
+	    "As root it runs in a private network namespace; without "
+	    "CAP_NET_RAW it shows\nthe socket calls and TCP_INFO only.\n",
+	.exec = cmd_demo_exec,
+};
+
+enum { OPT_LIST = 256 };
+
+static const struct option demo_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "ascii", no_argument, NULL, CAPTURE_OPT_ASCII },
+	{ "color", required_argument, NULL, CAPTURE_OPT_COLOR },
+	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Mark the start of a socket call: demo_say() stamps it with this time. */
+static void
+demo_begin(struct demo *d)
+{
+	d->call_ts = capture_now();
+}
+
+/*
+ * Say what one end did: a socket call or what it saw.  With a capture the
+ * line is queued on the capture's clock and drawn between the packets;
+ * without, it goes to stdout with the same time column.  The time is the
+ * call's start (demo_begin()) when one was marked, else now.
+ */
+static void __attribute__((format(printf, 3, 4)))
+demo_say(struct demo *d, int err, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 what[96];
+	const char *name;
+	int64_t	 ts;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	ts = d->call_ts != 0 ? d->call_ts : capture_now();
+	d->call_ts = 0;
+	if (d->cap != NULL) {
+		capture_call_at(d->cap, ts, what, err);
+		return;
+	}
+	name = err ? strerrorname_np(err) : NULL;
+	printf("%10.3f  %s%s%s\n", (double)(ts - d->t0) / 1e6,
+	    what, err ? " failed: " : "", err ? (name ? name : "?") : "");
+	fflush(stdout);
+}
+
+/*
+ * Wait up to ms for events on fd (fd -1: just wait), drawing packets as
+ * they arrive.  Returns 1 when fd is ready, 0 on timeout or interrupt.
+ */
+static int
+demo_wait(struct demo *d, int fd, short events, int ms)
+{
+	struct pollfd	 pfd[2];
+	int64_t		 end = now_ms() + ms, left;
+	nfds_t		 n = 0;
+	int		 rc;
+
+	if (fd >= 0) {
+		pfd[n].fd = fd;
+		pfd[n++].events = events;
+	}
+	if (d->cap != NULL) {
+		pfd[n].fd = capture_fd(d->cap);
+		pfd[n++].events = POLLIN;
+	}
+	while (!sk_interrupted && (left = end - now_ms()) > 0) {
+		if (n == 0)
+			rc = sk_poll(NULL, 0, (int)left);
+		else
+			rc = sk_poll(pfd, n, (int)left);
+		if (rc == -1 && errno != EINTR)
+			return 0;
+		if (rc <= 0)
+			continue;
+		if (d->cap != NULL && pfd[n - 1].revents != 0)
+			capture_poll(d->cap);
+		if (fd >= 0 && pfd[0].revents != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Linux's TCP state numbers (include/net/tcp_states.h) as names. */
+static const char *
+demo_state_name(int st)
+{
+	static const char *names[] = { "?", "ESTABLISHED", "SYN_SENT",
+	    "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE",
+	    "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV" };
+
+	if (st < 0 || st >= (int)(sizeof names / sizeof names[0]))
+		return "?";
+	return names[st];
+}
+
+/* What the kernel says about fd's connection (TCP_INFO), as one line. */
+static void
+demo_info(struct demo *d, const char *who, int fd)
+{
+	struct tcp_info	 ti;
+	socklen_t	 len = sizeof ti;
+
+	memset(&ti, 0, sizeof ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1) {
+		demo_say(d, errno, "%s: getsockopt(TCP_INFO)", who);
+		return;
+	}
+	demo_say(d, 0, "%s: TCP_INFO says %s, rtt %.3f ms, %u retransmit%s, "
+	    "rto %u ms", who, demo_state_name(ti.tcpi_state),
+	    ti.tcpi_rtt / 1000.0, ti.tcpi_total_retrans,
+	    ti.tcpi_total_retrans == 1 ? "" : "s", ti.tcpi_rto / 1000);
+}
+
+/*
+ * The state of the TCP socket on 127.0.0.1 port lport talking to port
+ * rport, from /proc/net/tcp (which shows TIME_WAIT after close()).
+ * Returns the state number, or -1 when no such socket is left.
+ */
+static int
+demo_proc_state(int lport, int rport)
+{
+	FILE		*fp;
+	char		 line[256];
+	unsigned	 la, lp, ra, rp, st;
+	int		 found = -1, n = 0;
+
+	if ((fp = fopen("/proc/net/tcp", "r")) == NULL)
+		return -1;
+	while (n++ < 100000 && fgets(line, sizeof line, fp) != NULL) {
+		if (sscanf(line, " %*u: %x:%x %x:%x %x", &la, &lp, &ra, &rp,
+		    &st) != 5)
+			continue;
+		if ((int)lp == lport && (int)rp == rport) {
+			found = (int)st;
+			break;
+		}
+	}
+	fclose(fp);
+	return found;
+}
+
+/* A sockaddr for 127.0.0.1 port port. */
+static void
+demo_addr(struct sockaddr_in *sin, int port)
+{
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+}
+
+/* fd's own port, or -1. */
+static int
+demo_port(int fd)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof sin;
+
+	if (getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		return -1;
+	return ntohs(sin.sin_port);
+}
+
+/*
+ * A socket of type bound to 127.0.0.1 on a port the kernel picks, set
+ * non-blocking.  Returns the fd or -1 after saying why.
+ */
+static int
+demo_socket(struct demo *d, const char *who, int type)
+{
+	struct sockaddr_in	 sin;
+	int			 fd;
+
+	demo_addr(&sin, 0);
+	if ((fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		demo_say(d, errno, "%s: socket()", who);
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
+		demo_say(d, errno, "%s: bind()", who);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The capture's filter, when there is a capture; 0 or -1 after a word. */
+static int
+demo_filter(struct demo *d, const char *expr)
+{
+	char	 err[512];
+
+	if (d->cap == NULL)
+		return 0;
+	if (capture_filter_expr(d->cap, expr, err, sizeof err) == -1) {
+		sk_warnx("demo: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The server: a listening TCP socket on 127.0.0.1, and the capture set on
+ * its port.  Returns 0 or -1.
+ */
+static int
+demo_listen(struct demo *d)
+{
+	char	 expr[64];
+
+	if ((d->lfd = demo_socket(d, "server", SOCK_STREAM)) == -1)
+		return -1;
+	d->port = demo_port(d->lfd);
+	snprintf(expr, sizeof expr, "tcp port %d", d->port);
+	if (demo_filter(d, expr) == -1)
+		return -1;
+	if (listen(d->lfd, 4) == -1) {
+		demo_say(d, errno, "server: listen()");
+		return -1;
+	}
+	demo_say(d, 0, "server: listen() on 127.0.0.1 port %d", d->port);
+	return 0;
+}
+
+/*
+ * The client's connect() to the server's port, waiting up to ms for its
+ * outcome.  Returns 0 when connected, -1 otherwise (said).
+ */
+static int
+demo_connect(struct demo *d, int ms)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(int);
+	int			 e = 0;
+
+	if ((d->cfd = demo_socket(d, "client", SOCK_STREAM)) == -1)
+		return -1;
+	demo_addr(&sin, d->port);
+	demo_begin(d);
+	demo_say(d, 0, "client: connect() to 127.0.0.1 port %d from port %d",
+	    d->port, demo_port(d->cfd));
+	if (connect(d->cfd, (struct sockaddr *)&sin, sizeof sin) == -1 &&
+	    errno != EINPROGRESS)
+		e = errno;
+	else if (!demo_wait(d, d->cfd, POLLOUT, ms))
+		return -1;		/* the caller says what is pending */
+	else if (getsockopt(d->cfd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+		e = errno;
+	if (e != 0) {
+		demo_say(d, e, "client: connect()");
+		return -1;
+	}
+	demo_say(d, 0, "client: connect() returned: connected");
+	return 0;
+}
+
+/* The server's accept(); returns 0 or -1 (said). */
+static int
+demo_accept(struct demo *d)
+{
+	if (!demo_wait(d, d->lfd, POLLIN, DEMO_WAIT_MS)) {
+		demo_say(d, ETIMEDOUT, "server: accept()");
+		return -1;
+	}
+	if ((d->sfd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK |
+	    SOCK_CLOEXEC)) == -1) {
+		demo_say(d, errno, "server: accept()");
+		return -1;
+	}
+	demo_say(d, 0, "server: accept() returned the connection from port "
+	    "%d", demo_port(d->cfd));
+	return 0;
+}
+
+/* who sends text on fd; returns 0 or -1 (said). */
+static int
+demo_send(struct demo *d, const char *who, int fd, const char *text)
+{
+	ssize_t	 n;
+
+	demo_begin(d);
+	if ((n = send(fd, text, strlen(text), MSG_NOSIGNAL)) == -1) {
+		demo_say(d, errno, "%s: send()", who);
+		return -1;
+	}
+	demo_say(d, 0, "%s: send %zd \"%.*s\"", who, n,
+	    (int)strcspn(text, "\n"), text);
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	return 0;
+}
+
+/*
+ * who reads from fd once it is readable.  Returns the byte count, 0 at
+ * EOF, or -1 (said) on error or timeout.
+ */
+static ssize_t
+demo_recv(struct demo *d, const char *who, int fd)
+{
+	char	 buf[512];
+	ssize_t	 n;
+	int	 e;
+
+	if (!demo_wait(d, fd, POLLIN, DEMO_WAIT_MS)) {
+		demo_say(d, ETIMEDOUT, "%s: recv()", who);
+		return -1;
+	}
+	demo_begin(d);
+	if ((n = recv(fd, buf, sizeof buf, 0)) == -1) {
+		e = errno;
+		demo_say(d, e, "%s: recv()", who);
+		errno = e;
+		return -1;
+	}
+	if (n == 0)
+		demo_say(d, 0, "%s: recv() = 0: EOF, the peer closed its side",
+		    who);
+	else
+		demo_say(d, 0, "%s: recv %zd \"%.*s\"", who, n,
+		    (int)strcspn(buf, "\n") < (int)n ?
+		    (int)strcspn(buf, "\n") : (int)n, buf);
+	return n;
+}
+
+/* who closes *fdp; the pause lets the FIN show before what follows. */
+static void
+demo_close(struct demo *d, const char *who, int *fdp)
+{
+	demo_begin(d);
+	close(*fdp);
+	*fdp = -1;
+	demo_say(d, 0, "%s: close()", who);
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+}
+
+/* Connect, accept and one line each way; returns 0 or -1. */
+static int
+demo_open_talk(struct demo *d)
+{
+	if (demo_listen(d) == -1)
+		return -1;
+	if (demo_connect(d, DEMO_WAIT_MS) == -1) {
+		demo_say(d, ETIMEDOUT, "client: connect()");
+		return -1;
+	}
+	if (demo_accept(d) == -1)
+		return -1;
+	demo_info(d, "client", d->cfd);
+	if (demo_send(d, "client", d->cfd, "hello, server\n") == -1 ||
+	    demo_recv(d, "server", d->sfd) <= 0)
+		return -1;
+	if (demo_send(d, "server", d->sfd, "hello, client\n") == -1 ||
+	    demo_recv(d, "client", d->cfd) <= 0)
+		return -1;
+	return 0;
+}
+
+/* Where the closer's port is left (TIME_WAIT, from /proc/net/tcp). */
+static void
+demo_after(struct demo *d, const char *who, int lport, int rport)
+{
+	int	 st;
+
+	if (d->cap != NULL && !d->lingered)
+		capture_linger(d->cap);
+	d->lingered = 1;
+	if ((st = demo_proc_state(lport, rport)) >= 0)
+		demo_say(d, 0, "%s: port %d is in %s (/proc/net/tcp)%s", who,
+		    lport, demo_state_name(st), st == 6 ? ": kept for 2*MSL "
+		    "(60 s on Linux)" : "");
+}
+
+/* The default: the client closes first. */
+static int
+demo_handshake(struct demo *d)
+{
+	int	 cport;
+
+	if (demo_open_talk(d) == -1)
+		return -1;
+	cport = demo_port(d->cfd);
+	demo_close(d, "client", &d->cfd);
+	if (demo_recv(d, "server", d->sfd) != 0)
+		return -1;
+	demo_info(d, "server", d->sfd);
+	demo_wait(d, -1, 0, DEMO_ACK_MS);
+	demo_close(d, "server", &d->sfd);
+	demo_after(d, "client", cport, d->port);
+	return 0;
+}
+
+/* The server closes first: it is the one left in TIME_WAIT. */
+static int
+demo_server_close(struct demo *d)
+{
+	int	 cport;
+
+	if (demo_open_talk(d) == -1)
+		return -1;
+	cport = demo_port(d->cfd);
+	demo_close(d, "server", &d->sfd);
+	if (demo_recv(d, "client", d->cfd) != 0)
+		return -1;
+	demo_info(d, "client", d->cfd);
+	demo_wait(d, -1, 0, DEMO_ACK_MS);
+	demo_close(d, "client", &d->cfd);
+	demo_after(d, "server", d->port, cport);
+	return 0;
+}
+
+/*
+ * The client says all it has to say and shuts down writing; the server
+ * reads to EOF and still answers; the client reads the answer.
+ */
+static int
+demo_half_close(struct demo *d)
+{
+	int	 cport;
+
+	if (demo_listen(d) == -1 || demo_connect(d, DEMO_WAIT_MS) == -1 ||
+	    demo_accept(d) == -1)
+		return -1;
+	cport = demo_port(d->cfd);
+	if (demo_send(d, "client", d->cfd, "question\n") == -1)
+		return -1;
+	demo_begin(d);
+	shutdown(d->cfd, SHUT_WR);
+	demo_say(d, 0, "client: shutdown(SHUT_WR): no more to send, still "
+	    "reading");
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	if (demo_recv(d, "server", d->sfd) <= 0 ||
+	    demo_recv(d, "server", d->sfd) != 0)
+		return -1;
+	demo_info(d, "server", d->sfd);
+	if (demo_send(d, "server", d->sfd, "answer after your FIN\n") == -1)
+		return -1;
+	demo_close(d, "server", &d->sfd);
+	if (demo_recv(d, "client", d->cfd) <= 0 ||
+	    demo_recv(d, "client", d->cfd) != 0)
+		return -1;
+	demo_close(d, "client", &d->cfd);
+	demo_after(d, "client", cport, d->port);
+	return 0;
+}
+
+/* A port nothing listens on: bound for a moment, then let go. */
+static int
+demo_free_port(struct demo *d)
+{
+	int	 fd, port;
+
+	if ((fd = demo_socket(d, "demo", SOCK_STREAM)) == -1)
+		return -1;
+	port = demo_port(fd);
+	close(fd);
+	return port;
+}
+
+/* connect() to a port nothing listens on. */
+static int
+demo_refused(struct demo *d)
+{
+	char	 expr[64];
+
+	if ((d->port = demo_free_port(d)) == -1)
+		return -1;
+	snprintf(expr, sizeof expr, "tcp port %d", d->port);
+	if (demo_filter(d, expr) == -1)
+		return -1;
+	if (demo_connect(d, DEMO_WAIT_MS) == 0)
+		return -1;
+	demo_say(d, 0, "client: refused: nothing listens on port %d, so the "
+	    "kernel answered the SYN with a RST", d->port);
+	if (d->cap != NULL)
+		capture_linger(d->cap);
+	return 0;
+}
+
+/* The client aborts: SO_LINGER with a zero timeout makes close() a RST. */
+static int
+demo_reset(struct demo *d)
+{
+	struct linger	 lg = { 1, 0 };
+
+	if (demo_open_talk(d) == -1)
+		return -1;
+	if (demo_send(d, "server", d->sfd, "more data the client never "
+	    "reads\n") == -1)
+		return -1;
+	if (setsockopt(d->cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) == -1) {
+		demo_say(d, errno, "client: setsockopt(SO_LINGER)");
+		return -1;
+	}
+	demo_say(d, 0, "client: setsockopt(SO_LINGER, on, 0 s)");
+	demo_begin(d);
+	close(d->cfd);
+	d->cfd = -1;
+	demo_say(d, 0, "client: close(): abort, unread data and linger 0: "
+	    "RST instead of FIN");
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	demo_recv(d, "server", d->sfd);
+	demo_close(d, "server", &d->sfd);
+	if (d->cap != NULL)
+		capture_linger(d->cap);
+	return 0;
+}
+
+/*
+ * Run nft with one command line inside our namespace.  Returns 0 or -1
+ * after saying why.
+ */
+static int
+demo_nft(const char *cmd)
+{
+	pid_t	 pid;
+	int	 status;
+
+	if ((pid = fork()) == -1) {
+		sk_warn("demo: fork");
+		return -1;
+	}
+	if (pid == 0) {
+		execlp("nft", "nft", cmd, (char *)NULL);
+		execl("/usr/sbin/nft", "nft", cmd, (char *)NULL);
+		fprintf(stderr, "sockkit: demo: nft: %s\n", strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			sk_warn("demo: waitpid");
+			return -1;
+		}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		sk_warnx("demo: nft '%s' failed", cmd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Say that a scenario needs a namespace of its own; returns 0. */
+static int
+demo_no_netns(const char *name)
+{
+	printf("sockkit demo %s needs a private network namespace for its "
+	    "firewall rule: run it as root.\n", name);
+	return 0;
+}
+
+/* Both ends shut down writing, then see EOF; returns 0 or -1. */
+static int
+demo_both_fins(struct demo *d)
+{
+	demo_begin(d);
+	shutdown(d->cfd, SHUT_WR);
+	demo_say(d, 0, "client: shutdown(SHUT_WR)");
+	demo_begin(d);
+	shutdown(d->sfd, SHUT_WR);
+	demo_say(d, 0, "server: shutdown(SHUT_WR)");
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	demo_info(d, "client", d->cfd);
+	demo_info(d, "server", d->sfd);
+	if (demo_nft("delete table inet sockkit_demo") == -1)
+		return -1;
+	demo_say(d, 0, "nft: the FINs pass again: both are retransmitted");
+	if (demo_recv(d, "client", d->cfd) != 0 ||
+	    demo_recv(d, "server", d->sfd) != 0)
+		return -1;
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	return 0;
+}
+
+/*
+ * A simultaneous close: a drop rule holds both FINs back, so each end
+ * sends its FIN before it has seen the other's, as when they cross on a
+ * long path; both go through CLOSING to TIME_WAIT.
+ */
+static int
+demo_simultaneous(struct demo *d)
+{
+	char	 rule[256];
+	int	 cport;
+
+	if (!d->netns)
+		return demo_no_netns("simultaneous-close");
+	if (demo_open_talk(d) == -1)
+		return -1;
+	cport = demo_port(d->cfd);
+	snprintf(rule, sizeof rule, "table inet sockkit_demo { chain in { "
+	    "type filter hook input priority 0; tcp flags & fin == fin "
+	    "tcp dport { %d, %d } drop; }; }", d->port, cport);
+	if (demo_nft(rule) == -1)
+		return -1;
+	demo_say(d, 0, "nft: FINs on this connection are dropped for now");
+	if (demo_both_fins(d) == -1)
+		return -1;
+	demo_close(d, "client", &d->cfd);
+	demo_close(d, "server", &d->sfd);
+	demo_after(d, "client", cport, d->port);
+	demo_after(d, "server", d->port, cport);
+	return 0;
+}
+
+/*
+ * How many SYN retries Linux makes before it starts doubling the timeout
+ * (net.ipv4.tcp_syn_linear_timeouts, Linux 6.x); 0 when it has no such
+ * setting and doubles from the first retry.
+ */
+static int
+demo_linear_syns(void)
+{
+	FILE	*fp;
+	int	 n = 0;
+
+	if ((fp = fopen("/proc/sys/net/ipv4/tcp_syn_linear_timeouts",
+	    "r")) == NULL)
+		return 0;
+	if (fscanf(fp, "%d", &n) != 1 || n < 0 || n > 8)
+		n = 0;
+	fclose(fp);
+	return n;
+}
+
+/*
+ * How long to wait for a dropped SYN: past the first doubled timeout (SYNs
+ * at 0, 1, 3 s; or 1 s apart linear + 1 times, then 2 s later), at most
+ * DEMO_DROP_MAX_MS.
+ */
+static int
+demo_drop_ms(int linear)
+{
+	int	 ms = linear > 0 ? (linear + 3) * 1000 + 500 : DEMO_DROP_MS;
+
+	return ms > DEMO_DROP_MAX_MS ? DEMO_DROP_MAX_MS : ms;
+}
+
+/* What the retries showed, after the client gave up waiting. */
+static void
+demo_dropped_explain(struct demo *d, int linear)
+{
+	demo_info(d, "client", d->cfd);
+	if (linear > 0)
+		demo_say(d, 0, "client: SYN retries come 1 s apart at first "
+		    "(tcp_syn_linear_timeouts = %d),", linear);
+	demo_say(d, 0, "client: %s each wait doubles; giving up now",
+	    linear > 0 ? "then" : "no answer:");
+}
+
+/*
+ * dropped without a namespace of our own (no firewall rule on the host):
+ * a listener whose accept queue is full, which makes Linux drop the next
+ * SYN just as silently.  Returns 0 or -1.
+ */
+static int
+demo_dropped_queue(struct demo *d, int linear)
+{
+	if (demo_listen(d) == -1)
+		return -1;
+	if (listen(d->lfd, 0) == -1) {
+		demo_say(d, errno, "server: listen(backlog 0)");
+		return -1;
+	}
+	demo_say(d, 0, "server: listen(backlog 0) and no accept(): one "
+	    "connection fills the queue");
+	if (demo_connect(d, DEMO_WAIT_MS) == -1)
+		return -1;
+	d->sfd = d->cfd;		/* the queued one, closed at the end */
+	demo_say(d, 0, "client: a second connect(): the kernel drops its "
+	    "SYN while the queue is full");
+	if (demo_connect(d, demo_drop_ms(linear)) == 0)
+		return -1;
+	demo_dropped_explain(d, linear);
+	demo_close(d, "client", &d->cfd);
+	return 0;
+}
+
+/*
+ * A listener whose SYNs an nftables rule drops: the client's kernel
+ * retries, then backs off, until we give up after a few seconds.
+ */
+static int
+demo_dropped(struct demo *d)
+{
+	char	 rule[256];
+	int	 linear = demo_linear_syns();
+
+	if (!d->netns)
+		return demo_dropped_queue(d, linear);
+	if (demo_listen(d) == -1)
+		return -1;
+	snprintf(rule, sizeof rule, "table inet sockkit_demo { chain in "
+	    "{ type filter hook input priority 0; tcp dport %d drop; }; }",
+	    d->port);
+	if (demo_nft(rule) == -1)
+		return -1;
+	demo_say(d, 0, "nft: every packet to port %d is dropped", d->port);
+	if (demo_connect(d, demo_drop_ms(linear)) == 0)
+		return -1;
+	demo_dropped_explain(d, linear);
+	demo_close(d, "client", &d->cfd);
+	return 0;
+}
+
+/* A UDP socket connect()ed to 127.0.0.1 port; returns 0 or -1 (said). */
+static int
+demo_udp_connect(struct demo *d, int fd, int port)
+{
+	struct sockaddr_in	 sin;
+
+	demo_addr(&sin, port);
+	demo_begin(d);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
+		demo_say(d, errno, "client: connect()");
+		return -1;
+	}
+	demo_say(d, 0, "client: connect() to 127.0.0.1 port %d (no packet: "
+	    "UDP only remembers the peer)", port);
+	return 0;
+}
+
+/* The server answers the client's datagram; returns 0 or -1 (said). */
+static int
+demo_udp_reply(struct demo *d)
+{
+	struct sockaddr_in	 sin;
+	const char		*text = "pong\n";
+	ssize_t			 n;
+
+	demo_addr(&sin, demo_port(d->cfd));
+	demo_begin(d);
+	if ((n = sendto(d->lfd, text, strlen(text), 0, (struct sockaddr *)&sin,
+	    sizeof sin)) == -1) {
+		demo_say(d, errno, "server: sendto()");
+		return -1;
+	}
+	demo_say(d, 0, "server: sendto %zd \"pong\" back to port %d", n,
+	    demo_port(d->cfd));
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	return 0;
+}
+
+/*
+ * A datagram and its reply, then one to a port nothing listens on: the
+ * ICMP port unreachable comes back as ECONNREFUSED on the next recv().
+ */
+static int
+demo_udp(struct demo *d)
+{
+	char	 expr[128];
+	int	 closed;
+
+	if ((d->lfd = demo_socket(d, "server", SOCK_DGRAM)) == -1 ||
+	    (d->cfd = demo_socket(d, "client", SOCK_DGRAM)) == -1 ||
+	    (closed = demo_free_port(d)) == -1)
+		return -1;
+	d->port = demo_port(d->lfd);
+	snprintf(expr, sizeof expr, "udp port %d or udp port %d or (icmp and "
+	    "icmp[0] = 3)", d->port, closed);
+	if (demo_filter(d, expr) == -1)
+		return -1;
+	demo_say(d, 0, "server: bind() to 127.0.0.1 port %d", d->port);
+	if (demo_udp_connect(d, d->cfd, d->port) == -1 ||
+	    demo_send(d, "client", d->cfd, "ping\n") == -1)
+		return -1;
+	if (demo_recv(d, "server", d->lfd) <= 0 || demo_udp_reply(d) == -1 ||
+	    demo_recv(d, "client", d->cfd) <= 0)
+		return -1;
+	if (demo_udp_connect(d, d->cfd, closed) == -1 ||
+	    demo_send(d, "client", d->cfd, "anyone there?\n") == -1)
+		return -1;
+	if (demo_recv(d, "client", d->cfd) == -1 && errno == ECONNREFUSED)
+		demo_say(d, 0, "client: ECONNREFUSED is how the kernel reports "
+		    "the ICMP port unreachable");
+	if (d->cap != NULL)
+		capture_linger(d->cap);
+	return 0;
+}
+
+/* Bring lo up in a fresh namespace; returns 0 or -1 with errno. */
+static int
+demo_lo_up(void)
+{
+	struct ifreq	 ifr;
+	int		 fd, rc = -1, e;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+/*
+ * As root: a network namespace of our own with only lo in it.  Returns 1
+ * when we are in one, 0 when we stay in the host's (not root, or not
+ * allowed), -1 when lo could not be brought up (said).
+ */
+static int
+demo_netns(void)
+{
+	if (geteuid() != 0 || unshare(CLONE_NEWNET) == -1)
+		return 0;
+	if (demo_lo_up() == -1) {
+		sk_warn("demo: bring up lo in the private namespace");
+		return -1;
+	}
+	return 1;
+}
+
+/* --list: one line per scenario. */
+static int
+demo_list(void)
+{
+	const struct demo_scenario	*s;
+
+	for (s = demo_scenarios; s->name != NULL; s++)
+		printf("%-20s %s\n", s->name, s->summary);
+	return EXIT_OK;
+}
+
+/* Levenshtein distance between two short names (99 when too long). */
+static int
+demo_distance(const char *a, const char *b)
+{
+	int	 d[32][32], i, j, la = (int)strlen(a), lb = (int)strlen(b), c;
+
+	if (la >= 32 || lb >= 32)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			d[i][j] = c;
+		}
+	return d[la][lb];
+}
+
+/*
+ * The scenario named name (exactly or by a unique prefix).  Returns it,
+ * or NULL after a usage error naming the nearest one.
+ */
+static const struct demo_scenario *
+demo_lookup(const char *name)
+{
+	const struct demo_scenario	*s, *found = NULL, *near = NULL;
+	size_t				 len = strlen(name);
+	int				 n = 0, best = 99, dist;
+
+	for (s = demo_scenarios; s->name != NULL; s++) {
+		if (strcmp(s->name, name) == 0)
+			return s;
+		if (len > 0 && strncmp(s->name, name, len) == 0) {
+			found = s;
+			n++;
+		}
+		if ((dist = demo_distance(name, s->name)) < best) {
+			best = dist;
+			near = s;
+		}
+	}
+	if (n == 1)
+		return found;
+	if (near == NULL)
+		cmd_usage_error(&cmd_demo_entry, "unknown scenario '%s' (sockkit "
+		    "demo --list names them)", name);
+	else
+		cmd_usage_error(&cmd_demo_entry, "unknown scenario '%s'; did you "
+		    "mean '%s'? (sockkit demo --list names them)", name,
+		    near->name);
+	return NULL;
+}
+
+/* Parse the options; returns -1 to go on or the exit status to use. */
+static int
+demo_parse(int argc, char **argv, struct capture_opts *co, int *list)
+{
+	char	 err[256];
+	int	 ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", demo_longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'h':
+			return cmd_help(&cmd_demo_entry);
+		case OPT_LIST:
+			*list = 1;
+			break;
+		case CAPTURE_OPT_ASCII:
+		case CAPTURE_OPT_COLOR:
+			if (capture_parse(co, ch, optarg, err, sizeof err) == -1)
+				return cmd_usage_error(&cmd_demo_entry, "%s",
+				    err);
+			break;
+		default:
+			return cmd_bad_option(&cmd_demo_entry, ch, argv);
+		}
+	}
+	return -1;
+}
+
+/*
+ * Open the capture; without the privilege say so in one line and go on
+ * with the socket calls alone.
+ */
+static void
+demo_capture(struct demo *d, const struct capture_opts *co)
+{
+	char	 err[512];
+
+	d->t0 = capture_now();
+	if ((d->cap = capture_open(co, err, sizeof err)) != NULL)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "sockkit: demo: no packet capture (%s); showing the "
+	    "socket calls and TCP_INFO only\n", err);
+	fflush(stderr);
+}
+
+/* Run s; returns the exit status. */
+static int
+demo_run(const struct demo_scenario *s, const struct capture_opts *co)
+{
+	struct demo	 d;
+	int		 rc;
+
+	memset(&d, 0, sizeof d);
+	d.lfd = d.cfd = d.sfd = -1;
+	if ((d.netns = demo_netns()) == -1)
+		return EXIT_RUNTIME;
+	printf("sockkit demo %s: %s%s\n", s->name, s->summary, d.netns ?
+	    " (in a private network namespace)" : " (on this host's "
+	    "loopback)");
+	fflush(stdout);
+	demo_capture(&d, co);
+	rc = s->run(&d);
+	if (d.cfd != -1)
+		close(d.cfd);
+	if (d.sfd != -1)
+		close(d.sfd);
+	if (d.lfd != -1)
+		close(d.lfd);
+	capture_close(d.cap);
+	if (rc == -1 && !sk_interrupted)
+		sk_warnx("demo %s: the scenario did not go as planned", s->name);
+	return rc == -1 ? EXIT_RUNTIME : EXIT_OK;
+}
+
+static int
+cmd_demo_exec(int argc, char **argv)
+{
+	const struct demo_scenario	*s = &demo_scenarios[0];
+	struct capture_opts		 co;
+	int				 list = 0, rc;
+
+	capture_opts_init(&co);
+	co.trace = 1;
+	co.linger_ms = 300;
+	if ((rc = demo_parse(argc, argv, &co, &list)) != -1)
+		return rc;
+	argc -= optind;
+	argv += optind;
+	if (list)
+		return demo_list();
+	if (argc > 1)
+		return cmd_usage_error(&cmd_demo_entry, "one SCENARIO at most, "
+		    "not '%s' too", argv[1]);
+	if (argc == 1 && (s = demo_lookup(argv[0])) == NULL)
+		return EXIT_USAGE;
+	return demo_run(s, &co);
+}

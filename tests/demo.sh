@@ -1,0 +1,138 @@
+#!/bin/bash
+# tests/demo.sh: "sockkit demo": each scenario as root (in its private
+# namespace) draws the packets it is about; without capture privileges it
+# says so in one line and still shows the socket calls and TCP_INFO.
+# Nothing here asserts timing.
+. "$srcdir/lib.sh"
+
+# run ARGS...: sockkit demo with stdout and stderr together in $out.
+run() {
+	"$SOCKKIT" demo "$@" >"$TMP/out" 2>&1 </dev/null
+	rc=$?
+	out=$(cat "$TMP/out")
+}
+
+# as_nobody ARGS...: the same, without any privilege.
+as_nobody() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		    --inh-caps=-all "$SOCKKIT" demo "$@" >"$TMP/out" 2>&1 \
+		    </dev/null
+	else
+		"$SOCKKIT" demo "$@" >"$TMP/out" 2>&1 </dev/null
+	fi
+	rc=$?
+	out=$(cat "$TMP/out")
+}
+
+# before A B: the first line matching A comes before one matching B.
+before() {
+	printf '%s\n' "$out" | awk -v a="$1" -v b="$2" '
+	    !fa && $0 ~ a { fa = NR } fa && $0 ~ b { ok = 1 } END { exit !ok }'
+}
+
+N=61
+plan $N
+
+# The command line, for everyone.
+run --list
+is "$rc" 0 "--list exits 0"
+is "$(printf '%s\n' "$out" | wc -l)" 8 "--list: one line per scenario"
+for s in handshake server-close half-close simultaneous-close refused \
+    reset dropped udp; do
+	like "$out" "^$s +[a-z]" "--list names $s with its line"
+done
+run handshak3
+is "$rc" 2 "an unknown scenario is a usage error"
+like "$out" "unknown scenario 'handshak3'; did you mean 'handshake'" \
+    "it names the scenario and the nearest one"
+run refused udp
+is "$rc" 2 "two scenarios are a usage error"
+run --bogus
+is "$rc" 2 "an unknown option is a usage error"
+
+# Without privileges: one line saying so, then the socket calls.
+as_nobody
+is "$rc" 0 "unprivileged handshake exits 0"
+is "$(printf '%s\n' "$out" | grep -c 'no packet capture')" 1 \
+    "it says once that there is no capture"
+like "$out" "no packet capture.*run as root.*setcap cap_net_raw\+ep" \
+    "and how to get the privilege"
+like "$out" "client: connect\(\) to 127\.0\.0\.1" "the socket calls are shown"
+like "$out" "TCP_INFO says ESTABLISHED, rtt [0-9.]+ ms" "and TCP_INFO"
+like "$out" "server: recv\(\) = 0: EOF" "the server sees the client's close"
+as_nobody refused
+like "$out" "connect\(\) failed: ECONNREFUSED" \
+    "unprivileged refused: connect() fails with ECONNREFUSED"
+as_nobody udp
+like "$out" "recv\(\) failed: ECONNREFUSED" \
+    "unprivileged udp: the port unreachable as ECONNREFUSED"
+as_nobody dropped
+is "$rc" 0 "unprivileged dropped exits 0"
+like "$out" "TCP_INFO says SYN_SENT, rtt [0-9.]+ ms, [1-9][0-9]* retransmits" \
+    "unprivileged dropped: TCP_INFO counts the SYN retransmissions"
+
+if [ "$(id -u)" != 0 ]; then
+	for _ in $(seq $((N - _n))); do skip "needs root"; done
+	exit 0
+fi
+
+run --ascii
+is "$rc" 0 "handshake (the default) exits 0"
+like "$out" "private network namespace" "it runs in a namespace of its own"
+like "$out" "SYN_SENT +-- SYN seq=0" "the client's SYN"
+like "$out" "<-- SYN,ACK seq=0 ack=1" "the server's SYN,ACK"
+like "$out" "ESTABLISHED +-- ACK ack=1 " "the client's ACK"
+like "$out" "FIN_WAIT_1 +-- FIN" "the client's FIN"
+like "$out" "<-- FIN" "the server's FIN"
+like "$out" "TIME_WAIT" "TIME_WAIT"
+like "$out" "verdict: closed by A" "the verdict: the client closed"
+before "client: close\\(\\)" "FIN_WAIT_1 +-- FIN"
+ok $? "client: close() is drawn before its FIN"
+
+run --ascii server-close
+is "$rc" 0 "server-close exits 0"
+like "$out" "CLOSE_WAIT +<-- FIN" "the server's FIN comes first"
+like "$out" "verdict: closed by B" "the verdict: the server closed"
+like "$out" "server: port [0-9]+ is in TIME_WAIT" "the server is left in TIME_WAIT"
+
+run --ascii half-close
+is "$rc" 0 "half-close exits 0"
+like "$out" "shutdown\(SHUT_WR\)" "the client shuts down writing"
+before "FIN_WAIT_1 +-- FIN" '<-- PSH,ACK .*"answer after you'
+ok $? "the server's answer comes after the client's FIN"
+like "$out" 'client: recv 22 "answer after your FIN"' "and the client reads it"
+
+run --ascii refused
+is "$rc" 0 "refused exits 0"
+like "$out" "<-- RST,ACK" "the SYN is answered by a RST"
+like "$out" "refused" "the note says refused"
+
+run --ascii reset
+is "$rc" 0 "reset exits 0"
+like "$out" "-- RST" "the client's RST"
+like "$out" "abort" "the note says abort"
+like "$out" "server: recv\(\) failed: ECONNRESET" "the server sees ECONNRESET"
+
+run --ascii udp
+is "$rc" 0 "udp exits 0"
+like "$out" 'UDP len=5 "ping' "the datagram"
+like "$out" 'UDP len=5 "pong' "its reply"
+like "$out" "<-- ICMP port unreachable" "the closed port's ICMP port unreachable"
+
+if command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ]; then
+	run --ascii dropped
+	is "$rc" 0 "dropped exits 0"
+	like "$out" "SYN retransmission #2" "the kernel's SYN retries are drawn"
+	like "$out" "TCP_INFO says SYN_SENT" "TCP_INFO: still SYN_SENT"
+	run --ascii simultaneous-close
+	is "$rc" 0 "simultaneous-close exits 0"
+	like "$out" "CLOSING +<-- FIN.* CLOSING" "both ends go to CLOSING"
+	like "$out" "TCP_INFO says FIN_WAIT1.*" "TCP_INFO: FIN_WAIT1 before the FINs arrive"
+	like "$out" "simultaneous close" "the note says simultaneous close"
+	nft list tables 2>/dev/null | grep -q sockkit_demo
+	ok $((!$?)) "the drop rule stayed in the private namespace"
+else
+	for _ in $(seq 8); do skip "needs nft"; done
+fi
+done_testing
