@@ -18,11 +18,11 @@
 
 static const struct cmd_entry *cmd_table[] = {
 	&cmd_connect_entry,
-	&cmd_demo_entry,
 	&cmd_listen_entry,
 	&cmd_udp_entry,
 	&cmd_probe_entry,
 	&cmd_view_entry,
+	&cmd_demo_entry,
 	NULL
 };
 
