@@ -17,8 +17,8 @@ done
 plan $(( ${#cmds[@]} + ${#pairs[@]} + 3 ))
 ok $([ ${#cmds[@]} -ge 2 ]; echo $?) "sockkit --help lists the commands"
 
-# The man page source writes "-" as "\-".
-plain=$(sed 's/\\-/-/g' "$man")
+# The man page source writes "-" as "\-" and changes fonts with "\fB".
+plain=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$man")
 for c in "${cmds[@]}"; do
 	grep -q "^\.SS $c\$" "$man"
 	ok $? "sockkit(1) has a section for $c"

@@ -1,0 +1,29 @@
+#!/bin/bash
+# tests/completion.sh: the bash completion offers every command, a
+# command's options and the demo's scenarios.
+. "${srcdir:-tests}/lib.sh"
+need_cmd bash
+
+comp="$srcdir/../contrib/sockkit"
+bindir=$(dirname "$SOCKKIT")
+# complete WORDS...: what the completion offers for the last word.
+complete_words() {
+	PATH="$bindir:$PATH" bash -c '
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_sockkit; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp" "$@"
+}
+
+mapfile -t cmds < <("$SOCKKIT" --help | awk '/Commands:$/ { on = 1; next }
+    on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }')
+plan $(( ${#cmds[@]} + 4 ))
+offered=$(complete_words sockkit "")
+for c in "${cmds[@]}"; do
+	printf '%s\n' "$offered" | grep -qx "$c"
+	ok $? "sockkit <TAB> offers $c"
+done
+like "$(complete_words sockkit listen --mo)" '^--mode$' "listen --mo<TAB> is --mode"
+like "$(complete_words sockkit listen --mode e)" '^echo$' "--mode e<TAB> is echo"
+like "$(complete_words sockkit connect -)" '--no-shutdown' "connect -<TAB> offers --no-shutdown"
+like "$(complete_words sockkit demo ref)" '^refused$' "demo ref<TAB> is refused"
+done_testing
