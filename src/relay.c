@@ -361,6 +361,65 @@ relay_over(const struct pump *in, const struct pump *out, int in_tty)
 	return 0;
 }
 
+/* Set up both pumps for o; returns 0 or -1 with errno. */
+static int
+relay_pumps(const struct relay_opts *o, struct pump *in, struct pump *out,
+    const char *to, const char *from)
+{
+	int	 copy = o->hexdump || o->messages;
+
+	if (pump_init(in, o->in_fd, o->net_fd, copy || o->crlf ||
+	    o->in_fd == -1) == -1 || pump_init(out, o->net_fd, o->out_fd,
+	    copy) == -1)
+		return -1;
+	in->src_name = "read from stdin";
+	in->dst_name = to;
+	in->crlf = o->crlf;
+	in->messages = o->messages;
+	in->dump = o->hexdump ? '>' : 0;
+	out->empty_msgs = o->messages;
+	out->src_name = from;
+	out->dst_name = "write to stdout";
+	out->dump = o->hexdump ? '<' : 0;
+	return 0;
+}
+
+/*
+ * Wait for the next thing to do: the pumps' fds, the capture's fd (handled
+ * here), or the -w/-q deadlines.  Returns the number of ready pump fds,
+ * 0 when there is nothing to move (look at the deadlines again), or -1
+ * with a message in err (interrupted, idle too long, poll failed).
+ */
+static int
+relay_wait(const struct relay_opts *o, struct pollfd *pfd, int64_t last,
+    int64_t eof_at, char *err, size_t errlen)
+{
+	int	 n;
+
+	pfd[3].fd = o->on_extra != NULL ? o->extra_fd : -1;
+	pfd[3].events = POLLIN;
+	pfd[3].revents = 0;
+	n = sk_poll(pfd, 4, next_timeout(o, last, eof_at));
+	if (n > 0 && pfd[3].revents != 0) {
+		o->on_extra(o->arg);
+		n--;
+	}
+	if (n == -1 && errno == EINTR && sk_interrupted) {
+		snprintf(err, errlen, "interrupted");
+		return -1;
+	}
+	if (n == -1 && errno != EINTR) {
+		snprintf(err, errlen, "poll: %s", strerror(errno));
+		return -1;
+	}
+	if (n <= 0 && o->idle_ms >= 0 && now_ms() - last >= o->idle_ms) {
+		snprintf(err, errlen, "%s: timed out: idle for %.3g s (-w)",
+		    o->peer, o->idle_ms / 1000.0);
+		return -1;
+	}
+	return n < 0 ? 0 : n;
+}
+
 int
 relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
     size_t errlen)
@@ -368,7 +427,7 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 	struct pump	 in, out;
 	struct pollfd	 pfd[4];
 	int64_t		 last = now_ms(), eof_at = -1;
-	int		 rc = -1, n, moved, shut = 0, copy;
+	int		 rc = -1, n, moved;
 	int		 in_tty = o->in_fd != -1 && isatty(o->in_fd);
 	char		 to[300], from[300];
 
@@ -376,26 +435,14 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 	memset(&out, 0, sizeof out);
 	snprintf(to, sizeof to, "send to %s", o->peer);
 	snprintf(from, sizeof from, "recv from %s", o->peer);
-	copy = o->hexdump || o->messages;
-	if (pump_init(&in, o->in_fd, o->net_fd, copy || o->crlf ||
-	    o->in_fd == -1) == -1 || pump_init(&out, o->net_fd, o->out_fd,
-	    copy) == -1) {
+	if (relay_pumps(o, &in, &out, to, from) == -1) {
 		snprintf(err, errlen, "relay: %s", strerror(errno));
 		goto done;
 	}
-	in.src_name = "read from stdin";
-	in.dst_name = to;
-	in.crlf = o->crlf;
-	in.messages = o->messages;
-	in.dump = o->hexdump ? '>' : 0;
-	out.empty_msgs = o->messages;
-	out.src_name = from;
-	out.dst_name = "write to stdout";
-	out.dump = o->hexdump ? '<' : 0;
 	pfd[1].fd = o->net_fd;
 	for (;;) {
-		if (in.eof && !pump_pending(&in) && !shut) {
-			shut = 1;
+		if (in.eof && !pump_pending(&in) && eof_at < 0) {
+			/* All input sent: say so with FIN, unless told not to. */
 			eof_at = now_ms();
 			if (!o->no_shutdown) {
 				emit(o, RELAY_SHUTDOWN, 0);	/* as it is made */
@@ -408,31 +455,10 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 			break;
 		}
 		relay_poll_set(&in, &out, pfd);
-		pfd[3].fd = o->on_extra != NULL ? o->extra_fd : -1;
-		pfd[3].events = POLLIN;
-		pfd[3].revents = 0;
-		n = sk_poll(pfd, 4, next_timeout(o, last, eof_at));
-		if (n > 0 && pfd[3].revents != 0) {
-			o->on_extra(o->arg);
-			if (--n == 0)
-				continue;
-		}
-		if (n == -1 && errno == EINTR && sk_interrupted) {
-			snprintf(err, errlen, "interrupted");
+		if ((n = relay_wait(o, pfd, last, eof_at, err, errlen)) == -1)
 			break;
-		}
-		if (n == -1 && errno != EINTR) {
-			snprintf(err, errlen, "poll: %s", strerror(errno));
-			break;
-		}
-		if (n <= 0) {
-			if (o->idle_ms >= 0 && now_ms() - last >= o->idle_ms) {
-				snprintf(err, errlen, "%s: timed out: idle for "
-				    "%.3g s (-w)", o->peer, o->idle_ms / 1000.0);
-				break;
-			}
+		if (n == 0)
 			continue;
-		}
 		moved = 0;
 		if (relay_step(o, &in, &out, pfd, &moved, err, errlen) == -1)
 			break;

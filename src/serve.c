@@ -633,12 +633,46 @@ serve_setup(struct server *s)
 	return 0;
 }
 
+/* How long epoll may wait: not at all while stdin is a readable file. */
+static int
+serve_timeout(struct server *s)
+{
+	const struct serve_opts	*o = s->o;
+
+	if (!s->in_pollable && stdin_wanted(s))
+		return 0;
+	if (s->paused_until != 0)
+		return 100;
+	if (o->idle_ms >= 0)
+		return o->idle_ms < 1000 ? (int)(o->idle_ms / 4 + 1) : 250;
+	return -1;
+}
+
+/* The timed work: accept again after a pause, close idle clients. */
+static void
+serve_timers(struct server *s, int64_t *next_scan)
+{
+	struct epoll_event	 ev = { .events = EPOLLIN,
+				    .data.ptr = &listen_tag };
+	const struct serve_opts	*o = s->o;
+
+	if (s->paused_until != 0 && now_ms() >= s->paused_until) {
+		epoll_ctl(s->ep, EPOLL_CTL_ADD, o->listen_fd, &ev);
+		s->paused_until = 0;
+	}
+	if (o->idle_ms >= 0 && now_ms() >= *next_scan) {
+		idle_scan(s);
+		*next_scan = now_ms() + (o->idle_ms < 1000 ? o->idle_ms / 4 :
+		    250);
+	}
+}
+
 int
 serve_run(const struct serve_opts *o, char *err, size_t errlen)
 {
 	struct server		 s;
 	struct epoll_event	 evs[EVENTS];
-	int			 i, n, timeout, rc = -1;
+	int			 i, n, rc = -1;
 	int64_t			 next_scan = 0;
 
 	memset(&s, 0, sizeof s);
@@ -658,15 +692,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			break;
 		}
 		stdin_watch(&s);
-		timeout = -1;
-		if (!s.in_pollable && stdin_wanted(&s))
-			timeout = 0;
-		if (o->idle_ms >= 0)
-			timeout = timeout == 0 ? 0 : o->idle_ms < 1000 ?
-			    (int)(o->idle_ms / 4 + 1) : 250;
-		if (s.paused_until != 0)
-			timeout = 100;
-		n = sk_epoll_wait(s.ep, evs, EVENTS, timeout);
+		n = sk_epoll_wait(s.ep, evs, EVENTS, serve_timeout(&s));
 		if (n == -1 && errno != EINTR) {
 			snprintf(err, errlen, "epoll_wait: %s", strerror(errno));
 			break;
@@ -679,17 +705,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			dispatch(&s, &evs[i]);
 		if (!s.in_pollable)
 			stdin_ready(&s);
-		if (s.paused_until != 0 && now_ms() >= s.paused_until) {
-			struct epoll_event ev = { .events = EPOLLIN,
-			    .data.ptr = &listen_tag };
-			epoll_ctl(s.ep, EPOLL_CTL_ADD, o->listen_fd, &ev);
-			s.paused_until = 0;
-		}
-		if (o->idle_ms >= 0 && now_ms() >= next_scan) {
-			idle_scan(&s);
-			next_scan = now_ms() + (o->idle_ms < 1000 ?
-			    o->idle_ms / 4 : 250);
-		}
+		serve_timers(&s, &next_scan);
 		conn_reap(&s);
 	}
 done:
