@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "dgram.h"
 #include "net.h"
 #include "sockkit.h"
@@ -66,7 +68,8 @@ const struct cmd_entry cmd_udp_entry = {
 	    "(SOCK_RDM)\n"
 	    "  -v                report datagrams, senders and drops on "
 	    "stderr\n"
-	    "  -h, --help        show this help\n",
+	    "  -h, --help        show this help\n"
+	    CAPTURE_USAGE,
 	.exec = cmd_udp_exec,
 };
 
@@ -86,6 +89,7 @@ static const struct option udp_longopts[] = {
 	{ "deny", required_argument, NULL, OPT_DENY },
 	{ "unlink", no_argument, NULL, OPT_UNLINK },
 	{ "type", required_argument, NULL, OPT_TYPE },
+	CAPTURE_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -148,6 +152,9 @@ udp_parse_value(int ch, const char *arg, struct udp_opts *o)
 	case OPT_MODE:
 	case OPT_TYPE:
 		return udp_parse_word(ch, arg, o);
+	default:
+		if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1)
+			return cmd_usage_error(e, "%s", why);
 	}
 	return -1;
 }
@@ -237,6 +244,9 @@ udp_check(int nargs, const struct udp_opts *o)
 		if (o->acl.n > 0)
 			return cmd_usage_error(e, "--allow and --deny need an "
 			    "IP socket, not -U");
+		if (capture_wanted(&o->capo))
+			return cmd_usage_error(e, "--trace, --json and --write "
+			    "capture IP traffic, not -U");
 	} else {
 		if (o->listen && nargs != 1 && nargs != 2)
 			return cmd_usage_error(e, "expected [ADDRESS] PORT, "
@@ -395,6 +405,35 @@ udp_zero(const struct udp_peer *p, const struct udp_opts *o)
 	return res == UDP_OPEN ? EXIT_OK : EXIT_RUNTIME;
 }
 
+/*
+ * --trace on the client: the socket is bound (connect() on a datagram
+ * socket sends nothing, so nothing has left yet); capture its datagrams
+ * and the ICMP errors about them.  Returns 0 or -1 (reported).
+ */
+static int
+udp_capture_client(struct udp_peer *p, const struct udp_opts *o)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 err[300];
+
+	if (getsockname(p->fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    (net_addr_port((struct sockaddr *)&ss) == 0 &&
+	    (bind(p->fd, (struct sockaddr *)&ss, len) == -1 ||
+	    getsockname(p->fd, (struct sockaddr *)&ss, &len) == -1))) {
+		sk_warnx("udp %s: %s", p->name, strerror(errno));
+		return -1;
+	}
+	if (capture_filter(o->cap, IPPROTO_UDP, (struct sockaddr *)&ss,
+	    o->unconnected ? NULL : (struct sockaddr *)&p->sa, err,
+	    sizeof err) == -1) {
+		sk_warnx("udp: %s", err);
+		return -1;
+	}
+	capture_set_local(o->cap, (struct sockaddr *)&ss);
+	return 0;
+}
+
 /* The client: open, then -z or the relay; returns the exit status. */
 static int
 udp_client(char **argv, const struct udp_opts *o)
@@ -411,6 +450,10 @@ udp_client(char **argv, const struct udp_opts *o)
 	if ((o->unix_path != NULL ? udp_open_unix(o, &p, tmppath,
 	    sizeof tmppath) : udp_open_client(argv[0], argv[1], o, &p)) == -1)
 		return EXIT_RUNTIME;
+	if (o->cap != NULL && udp_capture_client(&p, o) == -1) {
+		close(p.fd);
+		return EXIT_RUNTIME;
+	}
 	if (o->unconnected)
 		sk_verbose("udp to %s, unconnected: replies from anywhere",
 		    p.name);
@@ -427,6 +470,8 @@ udp_client(char **argv, const struct udp_opts *o)
 	} else
 		rc = EXIT_OK;
 	close(p.fd);
+	if (o->cap != NULL)
+		capture_linger(o->cap);	/* the last answers, or ICMP */
 	if (tmppath[0] != '\0')
 		dgram_unix_unbind_temp(tmppath);
 	return rc;
@@ -484,6 +529,12 @@ udp_server(int argc, char **argv, const struct udp_opts *o)
 		return EXIT_RUNTIME;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		ss.ss_family = AF_UNIX;
+	if (o->cap != NULL && capture_filter(o->cap, IPPROTO_UDP,
+	    (struct sockaddr *)&ss, NULL, err, sizeof err) == -1) {
+		sk_warnx("udp: %s", err);
+		close(fd);
+		return EXIT_RUNTIME;
+	}
 	if (udp_serve_run(fd, ss.ss_family, o, err, sizeof err) == -1) {
 		sk_warnx("udp: %s", err);
 		rc = EXIT_RUNTIME;
@@ -506,6 +557,7 @@ cmd_udp_exec(int argc, char **argv)
 	o.family = AF_UNSPEC;
 	o.socktype = SOCK_DGRAM;
 	o.wait_ms = o.quit_ms = -1;
+	capture_opts_init(&o.capo);
 	if ((rc = udp_parse(argc, argv, &o)) != -1)
 		goto out;
 	argc -= optind;
@@ -520,7 +572,14 @@ cmd_udp_exec(int argc, char **argv)
 	/* Without -w the client waits 2 s for late replies, unless -q. */
 	if (!o.listen && o.wait_ms < 0 && (o.quit_ms < 0 || o.zero))
 		o.wait_ms = 2000;
+	if (capture_wanted(&o.capo) &&
+	    (o.cap = capture_open(&o.capo, why, sizeof why)) == NULL) {
+		sk_warnx("udp: %s", why);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
 	rc = o.listen ? udp_server(argc, argv, &o) : udp_client(argv, &o);
+	capture_close(o.cap);
 out:
 	net_acl_free(&o.acl);
 	return rc;

@@ -258,7 +258,8 @@ decode_packet(int dlt, const uint8_t *buf, uint32_t caplen, uint32_t wirelen,
 		return stop(pk, DECODE_UNSUPPORTED, "link", "link type");
 	if (hl == -1)
 		return stop(pk, DECODE_TRUNCATED, "link", "link header");
-	db_sub(&b, (size_t)hl, (size_t)-1, &net);
+	if (db_sub(&b, (size_t)hl, (size_t)-1, &net) == -1)
+		return stop(pk, DECODE_TRUNCATED, "link", "link header");
 	return decode_net(type, &net, pk->wirelen - (uint32_t)hl, pk);
 }
 

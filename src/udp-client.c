@@ -45,6 +45,18 @@ static ssize_t	client_sendto(const struct udp_peer *, const struct udp_opts *,
 		    const void *, size_t);
 static int	client_error(struct client *, int, size_t);
 
+/* --trace: draw a send or a recv of n bytes on the packets' time axis. */
+static void
+udp_capture_call(struct capture *cap, const char *what, ssize_t n)
+{
+	char	 call[64];
+
+	if (cap == NULL)
+		return;
+	snprintf(call, sizeof call, "%s %zd", what, n);
+	capture_call(cap, call, 0);
+}
+
 /* Send one datagram the way the socket was opened: connected or not. */
 static ssize_t
 client_sendto(const struct udp_peer *p, const struct udp_opts *o,
@@ -126,6 +138,7 @@ client_send(struct client *c)
 		if (r == -1)
 			return client_error(c, errno, n);
 		dgram_in_consume(&c->in, n);
+		udp_capture_call(c->o->cap, "send", r);
 		c->nsent++;
 		c->last = now_ms();
 	}
@@ -154,6 +167,7 @@ client_recv(struct client *c)
 			return client_error(c, errno, 0);
 		c->last = now_ms();
 		c->nrecv++;
+		udp_capture_call(c->o->cap, "recv", n);
 		if (c->o->unconnected)
 			sk_verbose("%zd bytes from %s", n, dgram_addr_name(
 			    (struct sockaddr *)&ss, len, from, sizeof from));
@@ -196,7 +210,7 @@ client_timeout(const struct client *c)
 static int
 client_step(struct client *c, int timeout)
 {
-	struct pollfd		 pfd[2];
+	struct pollfd		 pfd[3];
 	struct dgram_err	 de;
 	char			 what[256];
 
@@ -205,10 +219,14 @@ client_step(struct client *c, int timeout)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = c->p->fd;
 	pfd[1].events = POLLIN | (c->blocked || c->more ? POLLOUT : 0);
-	if (poll(pfd, 2, timeout) == -1 && errno != EINTR) {
+	pfd[2].fd = c->o->cap != NULL ? capture_fd(c->o->cap) : -1;
+	pfd[2].events = POLLIN;
+	if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
 		snprintf(c->err, c->errlen, "poll: %s", strerror(errno));
 		return -1;
 	}
+	if (pfd[2].revents != 0)
+		capture_poll(c->o->cap);
 	if (sk_interrupted) {
 		snprintf(c->err, c->errlen, "interrupted");
 		return -1;

@@ -447,7 +447,7 @@ userver_timeout(const struct userver *s)
 static int
 userver_step(struct userver *s, int timeout)
 {
-	struct pollfd	 pfd[2];
+	struct pollfd	 pfd[3];
 	int		 n, rounds = 0;
 
 	pfd[0].fd = s->fd;
@@ -455,12 +455,16 @@ userver_step(struct userver *s, int timeout)
 	pfd[1].fd = s->o->mode == UDP_RELAY &&
 	    dgram_in_wants_read(&s->stdin_in) ? STDIN_FILENO : -1;
 	pfd[1].events = POLLIN;
-	if (poll(pfd, 2, timeout) == -1 && errno != EINTR) {
+	pfd[2].fd = s->o->cap != NULL ? capture_fd(s->o->cap) : -1;
+	pfd[2].events = POLLIN;
+	if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
 		snprintf(s->err, s->errlen, "poll: %s", strerror(errno));
 		return -1;
 	}
 	if (sk_interrupted)
 		return 0;
+	if (pfd[2].revents != 0)
+		capture_poll(s->o->cap);
 	if (pfd[0].revents != 0) {
 		while ((n = userver_batch(s, MSG_DONTWAIT)) == BATCH &&
 		    ++rounds < ROUNDS)
@@ -521,7 +525,8 @@ udp_serve_run(int fd, int family, const struct udp_opts *o, char *err,
 		snprintf(err, errlen, "udp: %s", strerror(errno));
 		goto done;
 	}
-	if (o->mode != UDP_RELAY) {
+	/* With a capture to draw, every mode needs the poll() loop. */
+	if (o->mode != UDP_RELAY && o->cap == NULL) {
 		rc = userver_blocking(&s);
 		goto done;
 	}

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include "capture.h"
 #include "net.h"
 
 enum udp_mode {
@@ -32,6 +33,8 @@ struct udp_opts {
 	int			 to_all;	/* --to-all */
 	struct net_acl		 acl;		/* --allow, --deny */
 	int			 unlink_existing; /* --unlink */
+	struct capture_opts	 capo;		/* --trace, --write, ... */
+	struct capture		*cap;		/* open capture, or NULL */
 };
 
 /* The client's socket and whom it talks to. */

@@ -5,7 +5,7 @@
 . "$srcdir/lib.sh"
 need_root
 need_cmd tcpdump tshark python3 ip
-plan 27
+plan 32
 H="python3 $srcdir/trace-helper.py"
 
 # start_server MODE [NS] [ADDR]: a helper server; sets $port.
@@ -143,6 +143,23 @@ printf 'x\n' | "$SOCKKIT" connect -q 2 127.0.0.1 "$p" >/dev/null 2>&1
 wait_pid $lpid 10
 like "$(cat "$TMP/lerr")" "this host: accept\\(\\) = client 127.0.0.1 port [0-9]+" \
     "listen --trace: draws accept()"
+
+# udp --trace: the datagram, the echo, and the ICMP error of a closed port.
+"$SOCKKIT" udp -l --mode echo 127.0.0.1 0 2>"$TMP/uerr" &
+upid=$!
+_pids="$_pids $upid"
+up=$(listen_port "$TMP/uerr")
+printf 'ping\n' | "$SOCKKIT" udp --json -w 0.5 127.0.0.1 "$up" \
+    >"$TMP/uout" 2>"$TMP/ujson"
+is "$(cat "$TMP/uout")" "ping" "udp --json: the echo arrived"
+is "$(grep -c '"type":"packet".*"proto":"udp"' "$TMP/ujson")" 2 \
+    "udp --json: the datagram and its echo, one event each"
+printf 'x\n' | "$SOCKKIT" udp --trace --ascii -w 1 127.0.0.1 "$(free_port)" \
+    >/dev/null 2>"$TMP/uladder"
+is "$?" 1 "udp --trace to a closed port: exit 1"
+like "$(cat "$TMP/uladder")" 'ICMP|icmp' "udp --trace: draws the ICMP port unreachable"
+out=$("$SOCKKIT" udp --trace -U "$TMP/nosuch.sock" </dev/null 2>&1)
+is "$?" 2 "udp --trace -U: a usage error"
 
 # --write: the file holds the connection; tcpdump and tshark agree.
 start_server normal
