@@ -45,12 +45,19 @@ echo "# $CLIENTS clients x $COUNT connections, median of $RUNS runs, conn/s"
 declare -A rate
 for place in $PLACEMENTS; do
 	for load in wait burst; do
+		# Rounds take the servers in turn, so that what one run leaves
+		# behind (TIME_WAIT sockets, a warm cache) falls on all alike.
+		rm -f "$WORK"/rates.*
+		for r in $(seq "$RUNS"); do
+			for s in "${SERVERS[@]}"; do
+				IFS='|' read -r name cmd <<<"$s"
+				run_one "$place" "$load" "$cmd" "$(free_port)" \
+				    >>"$WORK/rates.$name"
+			done
+		done
 		for s in "${SERVERS[@]}"; do
-			IFS='|' read -r name cmd <<<"$s"
-			for r in $(seq "$RUNS"); do
-				run_one "$place" "$load" "$cmd" "$(free_port)"
-			done >"$WORK/rates"
-			rate[$place,$load,$name]=$(median <"$WORK/rates")
+			name=${s%%|*}
+			rate[$place,$load,$name]=$(median <"$WORK/rates.$name")
 			printf '%-6s %-6s %-8s %s conn/s\n' "$place" "$load" \
 			    "$name" "${rate[$place,$load,$name]}"
 		done

@@ -54,12 +54,18 @@ describe_machine
 echo "# $MIB MiB a transfer, median of $RUNS runs, GB/s"
 declare -A rate
 for place in $PLACEMENTS; do
+	# Rounds take the tools in turn, so that drift in the machine's
+	# speed falls on all of them alike.
+	rm -f "$WORK"/rates.*
+	for r in $(seq "$RUNS"); do
+		for t in "${TOOLS[@]}"; do
+			IFS='|' read -r name server client <<<"$t"
+			run_one "$place" "$server" "$client" >>"$WORK/rates.$name"
+		done
+	done
 	for t in "${TOOLS[@]}"; do
-		IFS='|' read -r name server client <<<"$t"
-		for r in $(seq "$RUNS"); do
-			run_one "$place" "$server" "$client"
-		done >"$WORK/rates"
-		rate[$place,$name]=$(median <"$WORK/rates")
+		name=${t%%|*}
+		rate[$place,$name]=$(median <"$WORK/rates.$name")
 		printf '%-6s %-16s %s GB/s\n' "$place" "$name" \
 		    "${rate[$place,$name]}"
 	done

@@ -338,6 +338,30 @@ listen_traced_accept(int fd, const struct sockaddr *peer,
 	capture_call(o->capture, what, 0);
 }
 
+/* The serve loop's on_accept hook: arg is the listen_opts. */
+static void
+listen_on_accept(void *arg, int fd, const struct sockaddr *peer)
+{
+	listen_traced_accept(fd, peer, arg);
+}
+
+/* --trace in the serve loop: packets as they come, each accept() drawn. */
+static void
+listen_serve_capture(struct serve_opts *so, const struct listen_opts *o,
+    int accepts)
+{
+	so->extra_fd = -1;
+	if (o->capture == NULL)
+		return;
+	so->extra_fd = capture_fd(o->capture);
+	so->on_extra = capture_poll;
+	so->extra_arg = o->capture;
+	if (accepts) {
+		so->on_accept = listen_on_accept;
+		so->accept_arg = (void *)o;
+	}
+}
+
 /*
  * Without -k: take the first client the lists allow and stop listening,
  * as nc does, then serve it.  Returns the exit status.
@@ -379,6 +403,7 @@ listen_once(int lfd, const struct listen_opts *o)
 	so.max_conns = 1;
 	so.idle_ms = o->wait_ms;
 	so.in_fd = so.out_fd = -1;
+	listen_serve_capture(&so, o, 0);
 	if (serve_run(&so, err, sizeof err) == -1) {
 		sk_warnx("%s", err);
 		return EXIT_RUNTIME;
@@ -404,6 +429,7 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.acl = &o->acl;
 	so.in_fd = STDIN_FILENO;
 	so.out_fd = STDOUT_FILENO;
+	listen_serve_capture(&so, o, 1);
 	if (serve_run(&so, err, sizeof err) == -1) {
 		sk_warnx("%s", err);
 		rc = EXIT_RUNTIME;

@@ -62,7 +62,7 @@ struct server {
 	size_t			 errlen;
 };
 
-static char listen_tag, stdin_tag;	/* epoll data for the non-clients */
+static char listen_tag, stdin_tag, extra_tag;	/* epoll data of non-clients */
 
 static void	conn_close(struct server *, struct conn *, const char *);
 static void	conn_reap(struct server *);
@@ -448,6 +448,8 @@ conn_new(struct server *s, int fd, const struct sockaddr *sa,
 		peer_name(sa, who, sizeof who);
 		sk_verbose("connection from %s", who);
 	}
+	if (s->o->on_accept != NULL)
+		s->o->on_accept(s->o->accept_arg, fd, sa);
 	if (s->o->mode == SERVE_RELAY && s->in_eof)
 		shutdown(fd, SHUT_WR);
 	conn_read(s, c);	/* the data is often there already */
@@ -584,6 +586,10 @@ dispatch(struct server *s, struct epoll_event *ev)
 		stdin_ready(s);
 		return;
 	}
+	if (ev->data.ptr == &extra_tag) {
+		s->o->on_extra(s->o->extra_arg);
+		return;
+	}
 	if (c->closed)
 		return;
 	if (ev->events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
@@ -619,6 +625,10 @@ serve_setup(struct server *s)
 	ev.data.ptr = &listen_tag;
 	if (s->o->listen_fd != -1 &&
 	    epoll_ctl(s->ep, EPOLL_CTL_ADD, s->o->listen_fd, &ev) == -1)
+		return -1;
+	ev.data.ptr = &extra_tag;
+	if (s->o->on_extra != NULL &&
+	    epoll_ctl(s->ep, EPOLL_CTL_ADD, s->o->extra_fd, &ev) == -1)
 		return -1;
 	if (s->o->mode != SERVE_RELAY || s->o->in_fd == -1) {
 		s->in_eof = 1;

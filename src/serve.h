@@ -24,6 +24,13 @@ struct serve_opts {
 	long			 idle_ms;	/* -w per connection; -1 */
 	const struct net_acl	*acl;
 	int			 in_fd, out_fd;	/* relay mode */
+	/* --trace: the capture's fd, read when ready; each accepted client. */
+	int			 extra_fd;	/* -1: none */
+	void			(*on_extra)(void *);
+	void			*extra_arg;
+	void			(*on_accept)(void *, int,
+				    const struct sockaddr *);
+	void			*accept_arg;
 };
 
 /*

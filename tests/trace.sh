@@ -5,7 +5,7 @@
 . "$srcdir/lib.sh"
 need_root
 need_cmd tcpdump tshark python3 ip
-plan 32
+plan 34
 H="python3 $srcdir/trace-helper.py"
 
 # start_server MODE [NS] [ADDR]: a helper server; sets $port.
@@ -143,6 +143,22 @@ printf 'x\n' | "$SOCKKIT" connect -q 2 127.0.0.1 "$p" >/dev/null 2>&1
 wait_pid $lpid 10
 like "$(cat "$TMP/lerr")" "this host: accept\\(\\) = client 127.0.0.1 port [0-9]+" \
     "listen --trace: draws accept()"
+
+# listen -k --trace: the serve loop draws each client and its accept().
+"$SOCKKIT" listen -k --mode echo --trace --ascii 127.0.0.1 0 2>"$TMP/kerr" &
+kpid=$!
+_pids="$_pids $kpid"
+kp=$(listen_port "$TMP/kerr")
+for w in one two; do
+	echo $w | "$SOCKKIT" connect 127.0.0.1 "$kp" >/dev/null 2>&1
+done
+wait_for_line "$TMP/kerr" 'conversation 2: TCP' 5
+kill -INT $kpid
+wait_pid $kpid 5
+is "$(grep -c 'this host: accept() = client 127.0.0.1 port' "$TMP/kerr")" 2 \
+    "listen -k --trace: both accept() calls drawn"
+is "$(grep -c 'verdict: closed by A' "$TMP/kerr")" 2 \
+    "listen -k --trace: a verdict for each client at SIGINT"
 
 # udp --trace: the datagram, the echo, and the ICMP error of a closed port.
 "$SOCKKIT" udp -l --mode echo 127.0.0.1 0 2>"$TMP/uerr" &
