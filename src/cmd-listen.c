@@ -401,6 +401,7 @@ listen_once(int lfd, const struct listen_opts *o)
 	so.client_salen = len;
 	so.mode = o->mode;
 	so.max_conns = 1;
+	so.messages = o->seqpacket;
 	so.idle_ms = o->wait_ms;
 	so.in_fd = so.out_fd = -1;
 	listen_serve_capture(&so, o, 0);
@@ -424,6 +425,7 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.client_fd = -1;
 	so.mode = o->mode;
 	so.keep = 1;
+	so.messages = o->seqpacket;
 	so.max_conns = o->max_conns > 0 ? (int)o->max_conns : 100;
 	so.idle_ms = o->wait_ms;
 	so.acl = &o->acl;

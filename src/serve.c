@@ -139,6 +139,19 @@ serve_accept_one(int lfd, const struct net_acl *acl, struct sockaddr *sa,
 	}
 }
 
+/*
+ * Whether to read more from c: while its backlog is small, and for
+ * messages (SOCK_SEQPACKET) only once the last answer has gone, so that
+ * answers never run together into one message.
+ */
+static int
+conn_can_read(const struct server *s, const struct conn *c)
+{
+	if (s->o->messages)
+		return c->off == c->len;
+	return c->len - c->off < OUT_HIGH;
+}
+
 /* Watch what c needs now: input unless backed up, output while pending. */
 static void
 conn_update(struct server *s, struct conn *c)
@@ -146,7 +159,7 @@ conn_update(struct server *s, struct conn *c)
 	struct epoll_event	 ev;
 	uint32_t		 want = 0;
 
-	if (!c->eof && c->len - c->off < OUT_HIGH)
+	if (!c->eof && conn_can_read(s, c))
 		want |= EPOLLIN;
 	if (c->off < c->len)
 		want |= EPOLLOUT;
@@ -326,6 +339,27 @@ time_data(struct server *s, struct conn *c, const char *data, size_t len)
 	return 0;
 }
 
+/* Answer one message with the time before it, as one message. */
+static int
+time_message(struct server *s, struct conn *c, const char *data, size_t len)
+{
+	char	*msg;
+	size_t	 plen;
+	int	 rc;
+
+	if (len == 0 && c->eof)
+		return 0;
+	if ((msg = malloc(64 + len)) == NULL) {
+		conn_close(s, c, strerror(errno));
+		return -1;
+	}
+	plen = serve_time_prefix(msg, 64);
+	memcpy(msg + plen, data, len);
+	rc = conn_send(s, c, msg, plen + len);
+	free(msg);
+	return rc;
+}
+
 /* Give data from c to the mode.  Returns 0 or -1 when c was closed. */
 static int
 mode_data(struct server *s, struct conn *c, const char *data, size_t len)
@@ -334,6 +368,8 @@ mode_data(struct server *s, struct conn *c, const char *data, size_t len)
 	case SERVE_ECHO:
 		return conn_send(s, c, data, len);
 	case SERVE_TIME:
+		if (s->o->messages)
+			return time_message(s, c, data, len);
 		return time_data(s, c, data, len);
 	case SERVE_RELAY:
 		if (len > 0 && write_all(s->o->out_fd, data, len) == -1) {
@@ -370,7 +406,7 @@ conn_read(struct server *s, struct conn *c)
 	ssize_t	 n;
 	int	 rounds = 0;
 
-	while (!c->eof && c->len - c->off < OUT_HIGH && rounds++ < 16) {
+	while (!c->eof && conn_can_read(s, c) && rounds++ < 16) {
 		/*
 		 * discard: MSG_TRUNC drops TCP data without copying it.  The
 		 * length must still be the buffer's: a Unix stream socket

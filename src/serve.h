@@ -20,6 +20,7 @@ struct serve_opts {
 	socklen_t		 client_salen;
 	enum serve_mode		 mode;
 	int			 keep;		/* -k: go on accepting */
+	int			 messages;	/* SOCK_SEQPACKET: one answer a message */
 	int			 max_conns;
 	long			 idle_ms;	/* -w per connection; -1 */
 	const struct net_acl	*acl;
