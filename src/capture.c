@@ -522,3 +522,15 @@ capture_close(struct capture *c)
 	fflush(stderr);
 	free(c);
 }
+
+void
+capture_hook_relay(struct capture *c, struct relay_opts *r)
+{
+	r->extra_fd = -1;
+	if (c == NULL)
+		return;
+	r->on_event = capture_relay_event;
+	r->arg = c;
+	r->extra_fd = capture_fd(c);
+	r->on_extra = capture_poll;
+}

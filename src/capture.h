@@ -105,6 +105,9 @@ int64_t	capture_now(void);
 /* The relay's on_event hook: send/recv/shutdown as socket calls. */
 void	capture_relay_event(void *, enum relay_event, ssize_t);
 
+/* Hook c into r: its fd in the relay's poll, the calls on its axis. */
+void	capture_hook_relay(struct capture *, struct relay_opts *);
+
 /*
  * After the socket is closed: keep capturing until the connection's end is
  * seen (FINs and their ACKs, or a RST) or the linger time is over.

@@ -296,9 +296,6 @@ static int
 connect_relay(int fd, const char *peer, const struct connect_opts *o)
 {
 	struct relay_opts	 r;
-	struct relay_stats	 st;
-	char			 err[512], a[32], b[32];
-	int			 rc;
 
 	memset(&r, 0, sizeof r);
 	r.in_fd = STDIN_FILENO;
@@ -311,20 +308,8 @@ connect_relay(int fd, const char *peer, const struct connect_opts *o)
 	r.messages = o->seqpacket;
 	r.quit_ms = o->quit_ms;
 	r.idle_ms = o->wait_ms;
-	r.extra_fd = -1;
-	if (o->capture != NULL) {
-		r.on_event = capture_relay_event;
-		r.arg = o->capture;
-		r.extra_fd = capture_fd(o->capture);
-		r.on_extra = capture_poll;
-	}
-	rc = relay_run(&r, &st, err, sizeof err);
-	if (rc == -1 && !sk_interrupted)
-		sk_warnx("%s", err);
-	sk_verbose("%s: sent %s bytes, received %s bytes", peer,
-	    fmt_count(st.sent, a, sizeof a), fmt_count(st.received, b,
-	    sizeof b));
-	return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+	capture_hook_relay(o->capture, &r);
+	return relay_command(&r);
 }
 
 /* Close the connection, telling the capture, which then lingers. */

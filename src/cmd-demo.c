@@ -477,42 +477,47 @@ demo_after(struct demo *d, const char *who, int lport, int rport)
 		    "(60 s on Linux)" : "");
 }
 
-/* The default: the client closes first. */
+/*
+ * Open, talk, and close: the side named first closes first and is the one
+ * left in TIME_WAIT.  Returns 0 or -1.
+ */
 static int
-demo_handshake(struct demo *d)
+demo_close_by(struct demo *d, int client_first)
 {
-	int	 cport;
+	const char	*first = client_first ? "client" : "server";
+	const char	*second = client_first ? "server" : "client";
+	int		*ffd = client_first ? &d->cfd : &d->sfd;
+	int		*sfd = client_first ? &d->sfd : &d->cfd;
+	int		 cport;
 
 	if (demo_open_talk(d) == -1)
 		return -1;
 	cport = demo_port(d->cfd);
-	demo_close(d, "client", &d->cfd);
-	if (demo_recv(d, "server", d->sfd) != 0)
+	demo_close(d, first, ffd);
+	if (demo_recv(d, second, *sfd) != 0)
 		return -1;
-	demo_info(d, "server", d->sfd);
+	demo_info(d, second, *sfd);
 	demo_wait(d, -1, 0, DEMO_ACK_MS);
-	demo_close(d, "server", &d->sfd);
-	demo_after(d, "client", cport, d->port);
+	demo_close(d, second, sfd);
+	if (client_first)
+		demo_after(d, first, cport, d->port);
+	else
+		demo_after(d, first, d->port, cport);
 	return 0;
+}
+
+/* The default: the client closes first. */
+static int
+demo_handshake(struct demo *d)
+{
+	return demo_close_by(d, 1);
 }
 
 /* The server closes first: it is the one left in TIME_WAIT. */
 static int
 demo_server_close(struct demo *d)
 {
-	int	 cport;
-
-	if (demo_open_talk(d) == -1)
-		return -1;
-	cport = demo_port(d->cfd);
-	demo_close(d, "server", &d->sfd);
-	if (demo_recv(d, "client", d->cfd) != 0)
-		return -1;
-	demo_info(d, "client", d->cfd);
-	demo_wait(d, -1, 0, DEMO_ACK_MS);
-	demo_close(d, "client", &d->cfd);
-	demo_after(d, "server", d->port, cport);
-	return 0;
+	return demo_close_by(d, 0);
 }
 
 /*

@@ -282,16 +282,13 @@ static int
 listen_relay(int fd, const struct sockaddr *sa, const struct listen_opts *o)
 {
 	struct relay_opts	 r;
-	struct relay_stats	 st;
-	char			 peer[NET_ADDRSTRLEN + 16], err[512], a[32],
-				 b[32];
-	int			 rc;
+	char			 peer[NET_ADDRSTRLEN + 16], addr[NET_ADDRSTRLEN];
 
 	if (sa->sa_family == AF_UNIX)
 		snprintf(peer, sizeof peer, "%s", o->unix_path);
 	else
 		snprintf(peer, sizeof peer, "%s port %d", net_addr_str(sa,
-		    err, sizeof err), net_addr_port(sa));
+		    addr, sizeof addr), net_addr_port(sa));
 	sk_verbose("connection from %s", peer);
 	memset(&r, 0, sizeof r);
 	r.in_fd = STDIN_FILENO;
@@ -304,20 +301,8 @@ listen_relay(int fd, const struct sockaddr *sa, const struct listen_opts *o)
 	r.messages = o->seqpacket;
 	r.quit_ms = o->quit_ms;
 	r.idle_ms = o->wait_ms;
-	r.extra_fd = -1;
-	if (o->capture != NULL) {
-		r.on_event = capture_relay_event;
-		r.arg = o->capture;
-		r.extra_fd = capture_fd(o->capture);
-		r.on_extra = capture_poll;
-	}
-	rc = relay_run(&r, &st, err, sizeof err);
-	if (rc == -1 && !sk_interrupted)
-		sk_warnx("%s", err);
-	sk_verbose("%s: sent %s bytes, received %s bytes", peer,
-	    fmt_count(st.sent, a, sizeof a), fmt_count(st.received, b,
-	    sizeof b));
-	return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+	capture_hook_relay(o->capture, &r);
+	return relay_command(&r);
 }
 
 /* Tell the capture about the accepted client: this host's end, the call. */

@@ -474,3 +474,19 @@ done:
 	pump_free(&out);
 	return rc;
 }
+
+int
+relay_command(const struct relay_opts *r)
+{
+	struct relay_stats	 st;
+	char			 err[512], a[32], b[32];
+	int			 rc;
+
+	rc = relay_run(r, &st, err, sizeof err);
+	if (rc == -1 && !sk_interrupted)
+		sk_warnx("%s", err);
+	sk_verbose("%s: sent %s bytes, received %s bytes", r->peer,
+	    fmt_count(st.sent, a, sizeof a), fmt_count(st.received, b,
+	    sizeof b));
+	return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+}

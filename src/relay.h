@@ -47,4 +47,10 @@ struct relay_stats {
 int	relay_run(const struct relay_opts *, struct relay_stats *, char *,
 	    size_t);
 
+/*
+ * relay_run() for a command: say why it failed (unless interrupted) and,
+ * with -v, the byte counts.  Returns the exit status.
+ */
+int	relay_command(const struct relay_opts *);
+
 #endif
