@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <limits.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -20,11 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "net.h"
 #include "probe.h"
 #include "sockkit.h"
 #include "targets.h"
 #include "util.h"
+#include "view.h"
 
 static int	cmd_probe_exec(int, char **);
 
@@ -67,6 +70,9 @@ const struct cmd_entry cmd_probe_entry = {
 	    "paced for the\n"
 	    "                      ICMP rate limit unless given)\n"
 	    "      --graceful      close open ports with FIN, not RST\n"
+	    "      --trace         after the table, the packets behind each "
+	    "port not plainly\n"
+	    "                      closed (needs CAP_NET_RAW)\n"
 	    "      --no-randomize  probe hosts and ports in order\n"
 	    "      --seed N        seed of the random order (reproducible)\n"
 	    "      --shard I/N     probe only the I-th of N disjoint slices "
@@ -100,13 +106,19 @@ struct probe_cmd {
 	size_t			 nres, rescap;
 	struct probe_hcount	*hc;
 	int			 oom, progress, progress_shown;
+	int			 trace;		/* --trace */
+	struct capture		*cap;
+	char			 cap_path[PATH_MAX];
+	struct probe_result	*ev;		/* ports with evidence */
+	size_t			 nev, evcap;
 	char			**svc;		/* service by port */
 };
 
 enum {
 	OPT_EXCLUDE = 256, OPT_FORCE, OPT_OPEN, OPT_JSON, OPT_GREPABLE,
 	OPT_ALL_OPEN, OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_RETRIES, OPT_RATE,
-	OPT_DELAY, OPT_GRACEFUL, OPT_NO_RANDOMIZE, OPT_SEED, OPT_SHARD
+	OPT_DELAY, OPT_GRACEFUL, OPT_NO_RANDOMIZE, OPT_SEED, OPT_SHARD,
+	OPT_TRACE
 };
 
 static const struct option probe_longopts[] = {
@@ -127,6 +139,7 @@ static const struct option probe_longopts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "udp", no_argument, NULL, 'u' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -249,6 +262,7 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 		case OPT_JSON: c->json = 1; break;
 		case OPT_NO_RANDOMIZE: c->no_randomize = 1; break;
 		case OPT_OPEN: c->open_only = 1; break;
+		case OPT_TRACE: c->trace = 1; break;
 		case OPT_EXCLUDE:
 			x = realloc(c->excl, (c->nexcl + 1) * sizeof *x);
 			if (x == NULL)
@@ -282,6 +296,9 @@ probe_check(int nargs, const struct probe_cmd *c)
 	if (c->json + c->grepable > 1)
 		return cmd_usage_error(e, "--json and --grepable cannot go "
 		    "together");
+	if (c->trace && (c->json || c->grepable))
+		return cmd_usage_error(e, "--trace draws ladders: it cannot go "
+		    "with --json or --grepable");
 	if (c->eo.min_timeout_ms > c->eo.max_timeout_ms)
 		return cmd_usage_error(e, "--min-timeout is more than "
 		    "--max-timeout");
@@ -413,27 +430,38 @@ probe_targets(struct probe_cmd *c, int argc, char **argv)
 	return -1;
 }
 
+/* Append r to the array *v of *n (room for *cap); returns 0 or -1. */
+static int
+probe_push(struct probe_result **v, size_t *n, size_t *cap,
+    const struct probe_result *r)
+{
+	struct probe_result	*nv;
+
+	if (*n == *cap) {
+		nv = realloc(*v, (*cap ? *cap * 2 : 256) * sizeof *nv);
+		if (nv == NULL)
+			return -1;
+		*v = nv;
+		*cap = *cap ? *cap * 2 : 256;
+	}
+	(*v)[(*n)++] = *r;
+	return 0;
+}
+
 /* Keep the verdicts that will be listed; count all of them per host. */
 static void
 probe_on_result(const struct probe_result *r, void *arg)
 {
 	struct probe_cmd	*c = arg;
-	struct probe_result	*n;
 
 	c->hc[r->host].n[r->state]++;
+	if (c->trace && r->state != PROBE_CLOSED &&
+	    probe_push(&c->ev, &c->nev, &c->evcap, r) == -1)
+		c->oom = 1;
 	if (!c->list_all && r->state != PROBE_OPEN)
 		return;
-	if (c->nres == c->rescap) {
-		n = realloc(c->res, (c->rescap ? c->rescap * 2 : 256) *
-		    sizeof *n);
-		if (n == NULL) {
-			c->oom = 1;
-			return;
-		}
-		c->res = n;
-		c->rescap = c->rescap ? c->rescap * 2 : 256;
-	}
-	c->res[c->nres++] = *r;
+	if (probe_push(&c->res, &c->nres, &c->rescap, r) == -1)
+		c->oom = 1;
 }
 
 /* The progress line, on a terminal only, once a run passes a second. */
@@ -444,6 +472,8 @@ probe_on_progress(const struct probe_stats *st, void *arg)
 	double			 secs = st->elapsed_us / 1e6, rate;
 	char			 a[32], b[32];
 
+	if (c->cap != NULL)
+		capture_poll(c->cap);	/* keep the capture buffer drained */
 	if (!c->progress || secs < 1 || st->done == 0)
 		return;
 	rate = st->done / secs;
@@ -673,9 +703,99 @@ probe_free(struct probe_cmd *c)
 			free(c->svc[i]);
 	free(c->svc);
 	free(c->res);
+	free(c->ev);
 	free(c->hc);
 	free(c->excl);
 	tgt_set_free(&c->set);
+}
+
+/*
+ * --trace: capture into a temporary pcap file while probing, the probe's
+ * hosts only when they are few.  Returns 0 or -1 (reported).
+ */
+static int
+probe_capture_open(struct probe_cmd *c)
+{
+	struct capture_opts	 co;
+	const char		*tmp = getenv("TMPDIR");
+	char			 err[512], *expr = NULL, a[NET_ADDRSTRLEN];
+	size_t			 i, len = 0;
+	FILE			*fp;
+	int			 fd, rc = -1;
+
+	snprintf(c->cap_path, sizeof c->cap_path, "%s/sockkit-probe.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if ((fd = mkstemp(c->cap_path)) == -1) {
+		sk_warn("probe: --trace: %s", c->cap_path);
+		c->cap_path[0] = '\0';
+		return -1;
+	}
+	close(fd);
+	capture_opts_init(&co);
+	co.write_path = c->cap_path;
+	if ((c->cap = capture_open(&co, err, sizeof err)) == NULL) {
+		sk_warnx("probe: %s", err);
+		return -1;
+	}
+	if ((fp = open_memstream(&expr, &len)) == NULL)
+		return -1;
+	fprintf(fp, "icmp or icmp6 or ((tcp or udp)");
+	for (i = 0; i < c->set.nhost && c->set.nhost <= 64; i++) {
+		inet_ntop(c->set.host[i].family, c->set.host[i].addr, a,
+		    sizeof a);
+		fprintf(fp, "%s host %s", i == 0 ? " and (" : " or", a);
+	}
+	fprintf(fp, "%s)", c->set.nhost <= 64 ? ")" : "");
+	fclose(fp);
+	if (capture_filter_expr(c->cap, expr, err, sizeof err) == 0)
+		rc = 0;
+	else
+		sk_warnx("probe: %s", err);
+	free(expr);
+	return rc;
+}
+
+/*
+ * --trace, after the table: draw the conversations of every port that was
+ * not plainly closed (open, filtered, ICMP), from the capture file.
+ * Returns the exit status of the drawing.
+ */
+static int
+probe_evidence(struct probe_cmd *c)
+{
+	struct ladder_opts	 lo;
+	char			*expr = NULL, a[NET_ADDRSTRLEN];
+	size_t			 i, len = 0;
+	FILE			*fp;
+	int			 rc;
+
+	capture_close(c->cap);
+	c->cap = NULL;
+	printf("\n");
+	if (c->nev == 0) {
+		printf("evidence: every port was plainly closed\n");
+		return EXIT_OK;
+	}
+	if ((fp = open_memstream(&expr, &len)) == NULL)
+		return EXIT_RUNTIME;
+	for (i = 0; i < c->nev; i++) {
+		inet_ntop(c->set.host[c->ev[i].host].family,
+		    c->set.host[c->ev[i].host].addr, a, sizeof a);
+		fprintf(fp, "%s(host %s and port %u)", i ? " or " : "", a,
+		    c->ev[i].port);
+	}
+	fclose(fp);
+	printf("evidence: the packets of the %zu port%s not plainly closed\n",
+	    c->nev, c->nev == 1 ? "" : "s");
+	fflush(stdout);
+	memset(&lo, 0, sizeof lo);
+	lo.mode = LADDER_DRAW;
+	lo.preview = 16;
+	lo.color = ladder_color_when(NULL, isatty(STDOUT_FILENO) &&
+	    getenv("NO_COLOR") == NULL);
+	rc = view_file(c->cap_path, expr, &lo);
+	free(expr);
+	return rc;
 }
 
 /* A seed nobody chose: from the kernel, else the clock and pid. */
@@ -724,6 +844,10 @@ cmd_probe_exec(int argc, char **argv)
 	c.eo.on_progress = probe_on_progress;
 	c.eo.arg = &c;
 	err[0] = '\0';
+	if (c.trace && probe_capture_open(&c) == -1) {
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
 	rc = probe_run(&c.eo, &c.set, &it, &st, err, sizeof err);
 	if (c.progress_shown)
 		fprintf(stderr, "\r\033[K");
@@ -738,6 +862,12 @@ cmd_probe_exec(int argc, char **argv)
 	    st.peak_active, st.cap, (unsigned long long)st.self_connects,
 	    (unsigned long long)st.local_errors);
 	rc = rc == -1 ? EXIT_RUNTIME : probe_status(&c, &st);
+	if (c.trace && probe_evidence(&c) != EXIT_OK)
+		rc = EXIT_RUNTIME;
+out:
+	capture_close(c.cap);
+	if (c.cap_path[0] != '\0')
+		unlink(c.cap_path);
 	probe_free(&c);
 	return rc;
 }

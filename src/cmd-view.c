@@ -15,6 +15,7 @@
 #include "decode.h"
 #include "ladder.h"
 #include "sockkit.h"
+#include "view.h"
 #include "track.h"
 #include "util.h"
 
@@ -250,6 +251,30 @@ cmd_view_exec(int argc, char **argv)
 			setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 		rc = view_run(p, argv[0], &o);
 	}
+	pcap_close(p);
+	return rc;
+}
+
+int
+view_file(const char *path, const char *expr, const struct ladder_opts *lo)
+{
+	struct view_opts	 o;
+	char			 errbuf[PCAP_ERRBUF_SIZE];
+	char			*args[1] = { (char *)expr };
+	pcap_t			*p;
+	int			 rc;
+
+	memset(&o, 0, sizeof o);
+	o.lo = *lo;
+	o.max_convs = 16384;
+	p = pcap_open_offline_with_tstamp_precision(path,
+	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (p == NULL) {
+		sk_warnx("view %s: %s", path, errbuf);
+		return EXIT_RUNTIME;
+	}
+	if ((rc = view_filter(p, 1, args)) == 0)
+		rc = view_run(p, path, &o);
 	pcap_close(p);
 	return rc;
 }
