@@ -11,7 +11,7 @@
 
 static int tap_n, tap_failed;
 
-static void
+static inline void
 tap_ok(int cond, const char *what)
 {
 	tap_n++;
@@ -20,7 +20,7 @@ tap_ok(int cond, const char *what)
 	printf("%sok %d - %s\n", cond ? "" : "not ", tap_n, what);
 }
 
-static void
+static inline void
 tap_is_str(const char *got, const char *want, const char *what)
 {
 	int	 same = got != NULL && want != NULL && strcmp(got, want) == 0;
@@ -32,7 +32,7 @@ tap_is_str(const char *got, const char *want, const char *what)
 	}
 }
 
-static void
+static inline void
 tap_is_ll(long long got, long long want, const char *what)
 {
 	tap_ok(got == want, what);
@@ -40,7 +40,7 @@ tap_is_ll(long long got, long long want, const char *what)
 		printf("#   got:  %lld\n#   want: %lld\n", got, want);
 }
 
-static int
+static inline int
 tap_done(void)
 {
 	printf("1..%d\n", tap_n);

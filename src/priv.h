@@ -1,0 +1,44 @@
+/*
+ * priv.h: give up root once the privileged sockets are open.
+ * Raw sockets and capture handles need CAP_NET_RAW only when they are
+ * opened; after that sockkit runs as an unprivileged user with no
+ * capabilities, so bytes from the network never meet a root process.
+ */
+#ifndef PRIV_H
+#define PRIV_H
+
+#include <stddef.h>
+
+#define PRIV_DEFAULT_USER	"nobody"
+
+struct priv_opts {
+	const char	*user;		/* --user NAME (nobody) */
+	int		 no_drop;	/* --no-drop: keep root and capabilities */
+};
+
+/* getopt_long() values of the privilege options. */
+enum { PRIV_OPT_USER = 600, PRIV_OPT_NO_DROP };
+
+#define PRIV_LONGOPTS \
+	{ "user", required_argument, NULL, PRIV_OPT_USER }, \
+	{ "no-drop", no_argument, NULL, PRIV_OPT_NO_DROP }
+
+#define PRIV_USAGE \
+	"      --user NAME   as root: run as NAME once the raw sockets and\n" \
+	"                    capture are open (nobody)\n" \
+	"      --no-drop     as root: keep root and every capability\n"
+
+/*
+ * Give up privileges: as root, switch to o->user (nobody by default)
+ * with its group and no supplementary groups; as any user, clear every
+ * capability (a binary given cap_net_raw by setcap keeps none), and set
+ * no_new_privs so no exec can get them back.  Does nothing with
+ * o->no_drop.  Returns 0, or -1 with the reason in err (unknown user,
+ * a failed setuid); the caller must then stop, not go on as root.
+ */
+int	priv_drop(const struct priv_opts *, char *, size_t);
+
+/* Whether this process holds any effective capability (or is root). */
+int	priv_have_caps(void);
+
+#endif
