@@ -67,9 +67,12 @@ echo
 for place in $PLACEMENTS; do
 	for load in wait burst; do
 		for p in limit ncat socat; do
+			v=$(ratio "${rate[$place,$load,sockkit]}" \
+			    "${rate[$place,$load,$p]}")
 			printf '%-6s %-6s sockkit / %-6s %s\n' "$place" "$load" \
-			    "$p" "$(ratio "${rate[$place,$load,sockkit]}" \
-			    "${rate[$place,$load,$p]}")"
+			    "$p" "$v"
+			[ "$p" = limit ] && tg=0.9 || tg=
+			record "accepts/s ($load): sockkit / $p" "$place" "$v" "$tg"
 		done
 	done
 done

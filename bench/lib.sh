@@ -49,6 +49,13 @@ need() {
 	done
 }
 
+# record WHAT PLACEMENT RATIO TARGET: one line for bench/run-all.sh's
+# table (in $BENCH_RECORD when it is set; nothing otherwise).
+record() {
+	[ -n "${BENCH_RECORD:-}" ] || return 0
+	printf '%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" >>"$BENCH_RECORD"
+}
+
 describe_machine() {
 	echo "# $(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d)"
 }

@@ -77,6 +77,12 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {
 	print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2 }'; }
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 
+# record WHAT PLACEMENT RATIO TARGET: a line for bench/run-all.sh.
+record() {
+	[ -n "${BENCH_RECORD:-}" ] || return 0
+	printf '%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" >>"$BENCH_RECORD"
+}
+
 # states FILE: "PORT STATE" lines from sockkit --json or nmap -oX output,
 # one per port in 1..MAX (nmap's unlisted ports take its extraports state).
 states() {
@@ -114,7 +120,7 @@ openset() { states "$1" "$2" | awk '$2 == "open" { printf "%s ", $1 }' |
 case1() {
 	ip netns add "${NS}l" && ip -n "${NS}l" link set lo up
 	listen "${NS}l" "$1" 127.0.0.1 $OPEN1
-	s= n= d= exact=0 nexact=0
+	s= n= d= z= exact=0 nexact=0 zexact=0
 	for i in $(seq 1 "$RUNS"); do
 		s="$s $(timed "$TMP/s1" ip netns exec "${NS}l" taskset -c 0 \
 		    "$SOCKKIT" probe -p - --json 127.0.0.1)"
@@ -124,11 +130,22 @@ case1() {
 		[ "$(openset "$TMP/n1" 65535)" = "$OPEN1" ] && nexact=$((nexact + 1))
 		d="$d $(timed "$TMP/d1" ip netns exec "${NS}l" taskset -c 0 \
 		    nmap -sT -p- -n -Pn -oX - 127.0.0.1)"
+		# nc -z reports on stderr: one "succeeded!" line per open port.
+		z="$z $(timed "$TMP/z1" ip netns exec "${NS}l" taskset -c 0 \
+		    sh -c 'nc -z -n -v -w1 127.0.0.1 1-65535 2>&1')"
+		[ "$(grep -c succeeded "$TMP/z1")" = 5 ] &&
+		    zexact=$((zexact + 1))
 	done
 	s=$(echo $s | median) n=$(echo $n | median) d=$(echo $d | median)
-	printf '  1. 65535 ports of 127.0.0.1: sockkit %ss, nmap --min-rate 50000 %ss (%sx), nmap default %ss (%sx); sockkit exact %d/%d runs, nmap %d/%d\n' \
+	z=$(echo $z | median)
+	printf '  1. 65535 ports of 127.0.0.1: sockkit %ss, nmap --min-rate 50000 %ss (%sx), nmap default %ss (%sx), nc -z %ss (%sx); exact runs: sockkit %d/%d, nmap %d/%d, nc -z %d/%d\n' \
 	    "$s" "$n" "$(ratio "$n" "$s")" "$d" "$(ratio "$d" "$s")" \
-	    $exact "$RUNS" $nexact "$RUNS"
+	    "$z" "$(ratio "$z" "$s")" $exact "$RUNS" $nexact "$RUNS" \
+	    $zexact "$RUNS"
+	record "probe 65535 ports: nmap --min-rate 50000 time / sockkit" \
+	    "$PLACE" "$(ratio "$n" "$s")" 2
+	record "probe 65535 ports: nc -z time / sockkit" "$PLACE" \
+	    "$(ratio "$z" "$s")" ""
 	stop
 	ip netns del "${NS}l"
 }
@@ -203,10 +220,14 @@ NFT
 		printf '  2. 5000 ports, 20 ms RTT, 1000 dropped: sockkit %ss, nmap -T4 %ss (%sx); identical classification %d/%d runs, exact vs rules: sockkit %d/%d, nmap %d/%d\n' \
 		    "$s" "$n" "$(ratio "$n" "$s")" $same "$RUNS" $sexact "$RUNS" \
 		    $nexact "$RUNS"
+		record "probe 20 ms RTT: nmap -T4 time / sockkit" "$PLACE" \
+		    "$(ratio "$n" "$s")" 3
 	else
 		printf '  3. the same with %s%% random loss: sockkit %ss, nmap -T4 %ss (%sx); runs with an open port missed: sockkit %d/%d, nmap %d/%d; fully exact: sockkit %d/%d, nmap %d/%d\n' \
 		    "$2" "$s" "$n" "$(ratio "$n" "$s")" $smiss "$RUNS" $nmiss \
 		    "$RUNS" $sexact "$RUNS" $nexact "$RUNS"
+		record "probe 20 ms RTT, $2% loss: nmap -T4 time / sockkit" \
+		    "$PLACE" "$(ratio "$n" "$s")" ""
 	fi
 	stop
 	cat "$TMP/why"
@@ -218,6 +239,7 @@ NFT
 echo "sockkit probe vs nmap -sT, medians of $RUNS runs ($("$SOCKKIT" --version), $(nmap --version | head -n 1))"
 for placement in "one CPU:0" "two CPUs:1"; do
 	cpu=${placement#*:}
+	[ "$cpu" = 0 ] && PLACE=same || PLACE=split
 	case "${PLACEMENTS:-one two}" in *"${placement%% *}"*) ;; *) continue ;; esac
 	echo "${placement%:*} (prober on CPU 0, listeners and delay line on CPU $cpu):"
 	case " ${CASES:-1 2 3} " in *" 1 "*) case1 "$cpu" ;; esac

@@ -75,8 +75,10 @@ printf '%-6s %-34s %s\n' placement ratio value
 for place in $PLACEMENTS; do
 	for s in sockkit-discard sockkit-stdout; do
 		for p in socat nc ncat iperf3; do
-			printf '%-6s %-34s %s\n' "$place" "$s / $p" \
-			    "$(ratio "${rate[$place,$s]}" "${rate[$place,$p]}")"
+			v=$(ratio "${rate[$place,$s]}" "${rate[$place,$p]}")
+			printf '%-6s %-34s %s\n' "$place" "$s / $p" "$v"
+			case $p in iperf3) tg=0.85 ;; nc) tg=1.3 ;; socat) tg=1.4 ;; *) tg= ;; esac
+			record "throughput: ${s#sockkit-} / $p" "$place" "$v" "$tg"
 		done
 	done
 done

@@ -105,11 +105,14 @@ for place in $PLACEMENTS; do
 				beste=$e; ben=$p; fi
 		done
 		s=${rate[$place,$size,sockkit]}
+		v=$(ratio "$s" "${rate[$place,$size,minimal-loop]}")
 		printf '%-6s %5s B  %-36s %s\n' "$place" "$size" \
-		    "sockkit / minimal-loop" \
-		    "$(ratio "$s" "${rate[$place,$size,minimal-loop]}")"
+		    "sockkit / minimal-loop" "$v"
+		record "udp echo $size B: sockkit / minimal loop" "$place" "$v" 0.9
+		v=$(ratio "$s" "$best")
 		printf '%-6s %5s B  %-36s %s\n' "$place" "$size" \
-		    "sockkit / best peer ($bn), echoes" "$(ratio "$s" "$best")"
+		    "sockkit / best peer ($bn), echoes" "$v"
+		record "udp echo $size B: sockkit / $bn" "$place" "$v" 3
 		printf '%-6s %5s B  %-36s %s\n' "$place" "$size" \
 		    "sockkit / best peer ($ben), equiv." \
 		    "$(ratio "${equiv[$place,$size,sockkit]}" "$beste")"

@@ -110,6 +110,19 @@ for name in tcpdump summary json tshark; do
 		printf "%-28s %8.2f %11.0f %6.2fx %8.2f %11.0f %6.2fx %9.1f\n",
 		    c, s, p / s, t / s, u, p / u, tu / u, m / 1024 }'
 done
+# The ratios for bench/run-all.sh.
+rec() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+if [ -n "${BENCH_RECORD:-}" ]; then
+	printf 'view --summary: packets/s / tcpdump -nn -r|-|%s|2\n' \
+	    "$(rec "${secs[tcpdump]}" "${secs[summary]}")" >>"$BENCH_RECORD"
+	printf 'view --json: packets/s / tcpdump -nn -r|-|%s|1\n' \
+	    "$(rec "${secs[tcpdump]}" "${secs[json]}")" >>"$BENCH_RECORD"
+	[ -n "${secs[tshark]:-}" ] &&
+	    printf 'view --summary: packets/s / tshark|-|%s|\n' \
+	    "$(rec "${secs[tshark]}" "${secs[summary]}")" >>"$BENCH_RECORD"
+	printf 'peak memory (MiB): view --summary / tcpdump|-|%s|\n' \
+	    "$(rec "${kib[summary]}" "${kib[tcpdump]}")" >>"$BENCH_RECORD"
+fi
 # Live: 1 GiB over loopback to "listen --mode discard", with and without
 # "connect --trace" (the ladder folds the data phase; stderr to a file).
 if [ "${LIVE:-1}" = 1 ]; then
@@ -129,6 +142,9 @@ if [ "${LIVE:-1}" = 1 ]; then
 	ip netns add $ns
 	ip -n $ns link set lo up
 	plain=$(live); traced=$(live --trace)
+	[ -n "${BENCH_RECORD:-}" ] &&
+	    printf 'live 1 GiB: --trace / without|-|%s|0.8\n' \
+	    "$(rec "$traced" "$plain")" >>"$BENCH_RECORD"
 	echo "live 1 GiB: $plain MiB/s without --trace, $traced MiB/s with" \
 	    "($(awk -v a="$plain" -v b="$traced" 'BEGIN { printf "%.0f", 100 * b / a }')%)"
 	grep -E 'verdict|data phase' "$tmp/trace.txt" | head -3

@@ -1,0 +1,82 @@
+#!/bin/bash
+# bench/run-all.sh: every benchmark in one run, then one table of sockkit's
+# ratios to its peers with the machine's description.  Each script's own
+# output is kept in OUT (default bench-results/) for the details.
+#
+#	sudo bench/run-all.sh [quick]
+#
+# "quick" uses smaller sizes and fewer runs (about 10 minutes instead of
+# 30).  SOCKKIT=path picks the binary: build it without --enable-debug.
+# SKIP="view probe" leaves scripts out.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+export SOCKKIT=${SOCKKIT:-$here/../sockkit}
+OUT=${OUT:-bench-results}
+mkdir -p "$OUT"
+export BENCH_RECORD=$OUT/ratios
+: >"$BENCH_RECORD"
+
+if [ "${1:-}" = quick ]; then
+	runs=(
+	"throughput|$here/throughput.sh 1024 3"
+	"accept|$here/accept.sh 1000 3"
+	"udp|$here/udp.sh 2 3"
+	"memory|$here/memory.sh 512"
+	"view|$here/view.sh 65000"
+	"probe|$here/probe.sh 3"
+	"raw|$here/raw.sh"
+	)
+else
+	runs=(
+	"throughput|$here/throughput.sh 4096 3"
+	"accept|$here/accept.sh 2000 3"
+	"udp|$here/udp.sh 3 5"
+	"memory|$here/memory.sh 1024"
+	"view|$here/view.sh"
+	"probe|$here/probe.sh 3"
+	"raw|$here/raw.sh"
+	)
+fi
+
+[ -x "$SOCKKIT" ] || { echo "bench/run-all.sh: no sockkit at $SOCKKIT" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || echo "bench/run-all.sh: not root: view, probe and raw" \
+    "need namespaces and will fail" >&2
+
+for r in "${runs[@]}"; do
+	name=${r%%|*} cmd=${r#*|}
+	case " ${SKIP:-} " in *" $name "*) continue ;; esac
+	[ -x "${cmd%% *}" ] || { echo "$name: ${cmd%% *} missing" >&2; continue; }
+	echo "== $name: $cmd" >&2
+	# shellcheck disable=SC2086
+	$cmd >"$OUT/$name.txt" 2>&1 ||
+	    echo "$name: failed (exit $?), see $OUT/$name.txt" >&2
+done
+
+# The table: one row per ratio, a column per placement, the target from
+# the issue that set it, and whether it is met.
+echo "# $(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo |
+    cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d), $("$SOCKKIT" --version)"
+awk -F'|' '
+{
+	if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+	v[$1, $2] = $3; if ($4 != "") target[$1] = $4
+}
+function cell(r, p) { return ((r, p) in v) ? v[r, p] : "" }
+function met(r,   p, ok, any) {
+	if (!(r in target)) return ""
+	ok = 1
+	for (p in place) if ((r, place[p]) in v) {
+		any = 1; if (v[r, place[p]] + 0 < target[r] + 0) ok = 0 }
+	return any ? (ok ? "yes" : "NO") : ""
+}
+END {
+	place[1] = "same"; place[2] = "split"; place[3] = "-"
+	printf "%-58s %6s %6s %6s %7s %4s\n", "ratio", "same", "split", "-",
+	    "target", "met"
+	for (i = 1; i <= n; i++) {
+		r = order[i]
+		printf "%-58s %6s %6s %6s %7s %4s\n", r, cell(r, "same"),
+		    cell(r, "split"), cell(r, "-"),
+		    (r in target) ? ">=" target[r] : "", met(r)
+	}
+}' "$BENCH_RECORD"
