@@ -1,0 +1,27 @@
+/*
+ * raw.h: "sockkit raw", SOCK_RAW sockets.  cmd-raw.c holds the command
+ * entry and dispatches to the subcommands:
+ *   raw icmp             raw-icmp.c   echo request/reply (ping)
+ *   raw tcp|udp|ip       raw-craft.c  crafted packets through IP_HDRINCL
+ *   raw listen           raw-listen.c a one-protocol packet printer
+ *   --traceroute         raw-trace.c  TTL-limited probes (icmp, udp, tcp)
+ * Each exec function gets argv with argv[0] set to the subcommand name
+ * and returns an exit status; usage errors go through raw_usage_error().
+ */
+#ifndef RAW_H
+#define RAW_H
+
+#include "sockkit.h"
+
+extern const struct cmd_entry cmd_raw_entry;
+
+int	raw_icmp_exec(int, char **);
+int	raw_tcp_exec(int, char **);
+int	raw_udp_exec(int, char **);
+int	raw_ip_exec(int, char **);
+int	raw_listen_exec(int, char **);
+
+/* --traceroute given to icmp, udp or tcp (proto: IPPROTO_*). */
+int	raw_trace_exec(int, int, char **);
+
+#endif
