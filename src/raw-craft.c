@@ -487,7 +487,7 @@ rc_tcp_state(uint8_t probe, uint8_t reply)
 static void
 rc_silence(struct rc_run *r)
 {
-	const char	*state = "no reply";
+	const char	*state = NULL;
 	uint8_t		 f = r->pkt.flags;
 
 	if (r->pkt.proto == IPPROTO_TCP)
@@ -495,8 +495,12 @@ rc_silence(struct rc_run *r)
 		    "open|filtered";
 	else if (r->pkt.proto == IPPROTO_UDP)
 		state = "open|filtered";
-	snprintf(r->verdict, sizeof r->verdict, "%s (no reply in %.1f s)",
-	    state, (double)r->o->wait_ms / 1000);
+	if (state == NULL)
+		snprintf(r->verdict, sizeof r->verdict, "no reply in %.1f s",
+		    (double)r->o->wait_ms / 1000);
+	else
+		snprintf(r->verdict, sizeof r->verdict, "%s (no reply in "
+		    "%.1f s)", state, (double)r->o->wait_ms / 1000);
 }
 
 /* A reply of the probe's own protocol: the verdict. */

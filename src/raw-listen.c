@@ -199,7 +199,8 @@ rl_print_line(const struct rl_pkt *p)
 		snprintf(s, sizeof s, "%s.%u", p->src, pk->sport);
 		snprintf(d, sizeof d, "%s.%u", p->dst, pk->dport);
 	}
-	printf("%s %s > %s: %s %s, ttl %u\n", t, s, d, pr, det, pk->ttl);
+	printf("%s %s > %s: %s%s %s, ttl %u\n", t, s, d, pr,
+	    raw_proto_name(pk->proto) == NULL ? "," : "", det, pk->ttl);
 }
 
 /* The protocol fields of a JSON object, each with a leading comma. */
@@ -321,8 +322,11 @@ raw_listen_exec(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	rl_proto(o.proto, pr, sizeof pr);
-	fprintf(stderr, "Listening for %s (protocol %d) on a raw IPv4 "
-	    "socket\n", pr, o.proto);
+	if (raw_proto_name(o.proto) != NULL)
+		fprintf(stderr, "Listening for %s (protocol %d) on a raw IPv4 "
+		    "socket\n", pr, o.proto);
+	else
+		fprintf(stderr, "Listening for %s on a raw IPv4 socket\n", pr);
 	got = rl_loop(&o, fd);
 	close(fd);
 	fprintf(stderr, "%ld packet%s received\n", got, got == 1 ? "" : "s");
