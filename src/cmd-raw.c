@@ -66,6 +66,7 @@ const struct cmd_entry cmd_raw_entry = {
 	    "  -c COUNT          stop after COUNT packets (0: until "
 	    "interrupted)\n"
 	    "      --json        one JSON object per packet\n"
+	    "  -6                an IPv6 raw socket (--proto icmp: ICMPv6)\n"
 	    "\n"
 	    "Privileges (every raw command needs CAP_NET_RAW):\n"
 	    PRIV_USAGE,

@@ -43,6 +43,7 @@ static const struct option rl_longopts[] = {
 };
 
 struct rl_opts {
+	int		 family;	/* AF_INET, or AF_INET6 with -6 */
 	int		 proto;		/* -1: not given */
 	long		 count;		/* 0: until interrupted */
 	int		 json;
@@ -54,7 +55,7 @@ struct rl_pkt {
 	struct decode_pkt pk;
 	struct timeval	 tv;
 	uint32_t	 iplen;		/* bytes after the IP header */
-	char		 src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	char		 src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 };
 
 /* One option; 0, 1 for --help, or -1 after a usage error. */
@@ -85,6 +86,10 @@ rl_parse_opt(struct rl_opts *o, int ch, const char *arg, char **argv)
 	case RL_OPT_JSON:
 		o->json = 1;
 		return 0;
+	case '4':
+	case '6':
+		o->family = ch == '6' ? AF_INET6 : AF_INET;
+		return 0;
 	case PRIV_OPT_USER:
 		o->privo.user = arg;
 		return 0;
@@ -103,10 +108,11 @@ rl_parse(struct rl_opts *o, int argc, char **argv)
 	int	 ch, rc;
 
 	memset(o, 0, sizeof *o);
+	o->family = AF_INET;
 	o->proto = -1;
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:h", rl_longopts,
+	while ((ch = getopt_long(argc, argv, ":46c:h", rl_longopts,
 	    NULL)) != -1)
 		if ((rc = rl_parse_opt(o, ch, optarg, argv)) != 0)
 			return rc;
@@ -115,6 +121,9 @@ rl_parse(struct rl_opts *o, int argc, char **argv)
 		    "(icmp, tcp, udp or a protocol number)");
 		return -1;
 	}
+	/* "icmp" with -6 means ICMPv6, the IPv6 echo and errors. */
+	if (o->family == AF_INET6 && o->proto == IPPROTO_ICMP)
+		o->proto = IPPROTO_ICMPV6;
 	if (optind < argc) {
 		cmd_usage_error(&cmd_raw_entry, "listen: unexpected argument "
 		    "'%s'", argv[optind]);
@@ -142,8 +151,8 @@ rl_proto(int proto, char *buf, size_t len)
 	const char	*n = raw_proto_name(proto);
 	size_t		 i;
 
-	if (n == NULL) {
-		snprintf(buf, len, "protocol %d", proto);
+	if (n == NULL || proto == IPPROTO_ICMPV6) {
+		snprintf(buf, len, n == NULL ? "protocol %d" : "ICMPv6", proto);
 		return;
 	}
 	for (i = 0; n[i] != '\0' && i + 1 < len; i++)
@@ -167,8 +176,9 @@ rl_details(const struct rl_pkt *p, char *buf, size_t len)
 		    pk->ack, pk->win, pk->paylen);
 	} else if (pk->proto == IPPROTO_UDP) {
 		snprintf(buf, len, "length %u", pk->paylen);
-	} else if (pk->proto == IPPROTO_ICMP) {
-		name = track_icmp_name(0, pk->icmp_type, pk->icmp_code);
+	} else if (pk->proto == IPPROTO_ICMP || pk->proto == IPPROTO_ICMPV6) {
+		name = track_icmp_name(pk->proto == IPPROTO_ICMPV6,
+		    pk->icmp_type, pk->icmp_code);
 		if (pk->icmp_echo)
 			snprintf(buf, len, "%s, id %u, seq %u, length %u",
 			    name, pk->sport, pk->seq, pk->paylen + 8);
@@ -185,7 +195,7 @@ static void
 rl_print_line(const struct rl_pkt *p)
 {
 	const struct decode_pkt	*pk = &p->pk;
-	char			 t[32], pr[32], det[256], s[32], d[32];
+	char			 t[32], pr[32], det[256], s[64], d[64];
 	int			 ports;
 
 	ports = pk->result == DECODE_OK && (pk->proto == IPPROTO_TCP ||
@@ -216,7 +226,8 @@ rl_json_fields(const struct decode_pkt *pk)
 		printf(",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u,\"win\":%u",
 		    craft_flags_name(pk->flags, fl, sizeof fl), pk->seq,
 		    pk->ack, pk->win);
-	if (pk->result == DECODE_OK && pk->proto == IPPROTO_ICMP) {
+	if (pk->result == DECODE_OK && (pk->proto == IPPROTO_ICMP ||
+	    pk->proto == IPPROTO_ICMPV6)) {
 		printf(",\"type\":%u,\"code\":%u", pk->icmp_type,
 		    pk->icmp_code);
 		if (pk->icmp_echo)
@@ -252,30 +263,91 @@ rl_print_json(const struct rl_pkt *p)
 }
 
 /*
- * Decode n bytes of buf (an IPv4 packet, header included) into p.  The
- * header length is read with the same care decode.c takes: one byte,
+ * Decode n bytes of buf (an IPv4 packet, header included, or with v6 an
+ * IPv6 packet whose header rl_recv6() rebuilt) into p.  The IPv4 header
+ * length is read with the same care decode.c takes: one byte,
  * range-checked against n.
  */
 static void
-rl_decode(const uint8_t *buf, size_t n, struct rl_pkt *p)
+rl_decode(const uint8_t *buf, size_t n, int v6, struct rl_pkt *p)
 {
-	size_t	 ihl = 0;
+	size_t	 ihl = 40;
 
 	memset(p, 0, sizeof *p);
 	gettimeofday(&p->tv, NULL);
-	decode_packet(DECODE_DLT_RAW, buf, (uint32_t)n, (uint32_t)n, &p->pk);
-	if (n >= 1)
-		ihl = (size_t)(buf[0] & 0x0f) * 4;
+	decode_packet(v6 ? DECODE_DLT_IPV6 : DECODE_DLT_RAW, buf, (uint32_t)n,
+	    (uint32_t)n, &p->pk);
+	if (!v6)
+		ihl = n >= 1 ? (size_t)(buf[0] & 0x0f) * 4 : 0;
 	p->iplen = ihl <= n ? (uint32_t)(n - ihl) : 0;
-	inet_ntop(AF_INET, p->pk.src.addr, p->src, sizeof p->src);
-	inet_ntop(AF_INET, p->pk.dst.addr, p->dst, sizeof p->dst);
+	inet_ntop(v6 ? AF_INET6 : AF_INET, p->pk.src.addr, p->src,
+	    sizeof p->src);
+	inet_ntop(v6 ? AF_INET6 : AF_INET, p->pk.dst.addr, p->dst,
+	    sizeof p->dst);
+}
+
+/* The destination and hop limit from recvmsg()'s control messages. */
+static void
+rl_cmsgs(struct msghdr *m, uint8_t *dst, uint8_t *hops)
+{
+	struct cmsghdr		*c;
+	struct in6_pktinfo	 pi;
+	int			 h;
+
+	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level != IPPROTO_IPV6)
+			continue;
+		if (c->cmsg_type == IPV6_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof pi)) {
+			memcpy(&pi, CMSG_DATA(c), sizeof pi);
+			memcpy(dst, &pi.ipi6_addr, 16);
+		} else if (c->cmsg_type == IPV6_HOPLIMIT &&
+		    c->cmsg_len >= CMSG_LEN(sizeof h)) {
+			memcpy(&h, CMSG_DATA(c), sizeof h);
+			*hops = (uint8_t)h;
+		}
+	}
+}
+
+/*
+ * An IPv6 raw socket hands over the payload only (RFC 3542 3): receive it
+ * 40 bytes into buf and write in front the header it came with, rebuilt
+ * from the sender, IPV6_PKTINFO and IPV6_HOPLIMIT, so that decode.c reads
+ * it like any IPv6 packet.  Returns the packet's length, or -1.
+ */
+static ssize_t
+rl_recv6(int fd, int proto, uint8_t *buf, size_t len)
+{
+	struct sockaddr_in6	 from;
+	char			 cbuf[256];
+	struct iovec		 iov = { buf + 40, len - 40 };
+	struct msghdr		 m;
+	ssize_t			 n;
+
+	memset(&m, 0, sizeof m);
+	m.msg_name = &from;
+	m.msg_namelen = sizeof from;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = cbuf;
+	m.msg_controllen = sizeof cbuf;
+	if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) <= 0)
+		return -1;
+	memset(buf, 0, 40);
+	buf[0] = 0x60;
+	buf[4] = (uint8_t)(n >> 8);
+	buf[5] = (uint8_t)n;
+	buf[6] = (uint8_t)proto;
+	memcpy(buf + 8, &from.sin6_addr, 16);
+	rl_cmsgs(&m, buf + 24, &buf[7]);
+	return n + 40;
 }
 
 /* Receive and print until -c packets or a signal; the count received. */
 static long
 rl_loop(const struct rl_opts *o, int fd)
 {
-	static uint8_t	 buf[RL_BUF];
+	static uint8_t	 buf[RL_BUF + 40];
 	struct pollfd	 pfd;
 	struct rl_pkt	 p;
 	ssize_t		 n;
@@ -289,9 +361,11 @@ rl_loop(const struct rl_opts *o, int fd)
 				break;
 			continue;
 		}
-		if ((n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) <= 0)
+		n = o->family == AF_INET6 ? rl_recv6(fd, o->proto, buf,
+		    sizeof buf) : recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n <= 0)
 			continue;
-		rl_decode(buf, (size_t)n, &p);
+		rl_decode(buf, (size_t)n, o->family == AF_INET6, &p);
 		if (o->json)
 			rl_print_json(&p);
 		else
@@ -300,6 +374,28 @@ rl_loop(const struct rl_opts *o, int fd)
 		got++;
 	}
 	return got;
+}
+
+/*
+ * The raw socket (with IPv6, asking for each packet's destination and hop
+ * limit).  Returns the fd or -1 with err.
+ */
+static int
+rl_open(const struct rl_opts *o, char *err, size_t errlen)
+{
+	int	 fd, on = 1;
+
+	if ((fd = raw_open(o->family, o->proto, err, errlen)) == -1)
+		return -1;
+	if (o->family == AF_INET6 && (setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_RECVPKTINFO, &on, sizeof on) == -1 || setsockopt(fd,
+	    IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on) == -1)) {
+		snprintf(err, errlen, "IPV6_RECVPKTINFO: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int
@@ -312,7 +408,7 @@ raw_listen_exec(int argc, char **argv)
 
 	if ((rc = rl_parse(&o, argc, argv)) != 0)
 		return rc == 1 ? cmd_help(&cmd_raw_entry) : EXIT_USAGE;
-	if ((fd = raw_open(AF_INET, o.proto, err, sizeof err)) == -1) {
+	if ((fd = rl_open(&o, err, sizeof err)) == -1) {
 		sk_warnx("raw: listen: %s", err);
 		return EXIT_RUNTIME;
 	}
@@ -322,11 +418,11 @@ raw_listen_exec(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	rl_proto(o.proto, pr, sizeof pr);
+	fprintf(stderr, "Listening for %s", pr);
 	if (raw_proto_name(o.proto) != NULL)
-		fprintf(stderr, "Listening for %s (protocol %d) on a raw IPv4 "
-		    "socket\n", pr, o.proto);
-	else
-		fprintf(stderr, "Listening for %s on a raw IPv4 socket\n", pr);
+		fprintf(stderr, " (protocol %d)", o.proto);
+	fprintf(stderr, " on a raw %s socket\n", o.family == AF_INET6 ?
+	    "IPv6" : "IPv4");
 	got = rl_loop(&o, fd);
 	close(fd);
 	fprintf(stderr, "%ld packet%s received\n", got, got == 1 ? "" : "s");

@@ -8,7 +8,7 @@
 need_root
 need_cmd ip setpriv ping
 probe_pair || skip_all "cannot create network namespaces"
-plan 19
+plan 21
 
 # status_of PID FIELD: a field of /proc/PID/status ("Uid", "CapEff").
 status_of() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
@@ -89,4 +89,18 @@ print(len(rows), sorted({r["type"] for r in rows}), len({r["id"] for r in rows})
     "raw listen sees ping's 3 echo requests: one id, seq 1-3"
 like "$(cat "$TMP/ping.txt")" "3 packets transmitted, 3 received" \
     "ping got its replies (the listener takes copies only)"
+
+bg ip netns exec "$T" "$SOCKKIT" raw listen -6 --proto icmp \
+    >"$TMP/ping6.out" 2>"$TMP/ping6.err"
+lp=$!
+wait_for_line "$TMP/ping6.err" '^Listening for ICMPv6 .* raw IPv6 socket$' 5
+ip netns exec "$C" ping -6 -n -c 1 $T6 >/dev/null 2>&1
+wait_for_line "$TMP/ping6.out" 'echo request' 5
+kill -INT $lp
+wait_pid $lp 5
+like "$(tail -n 1 "$TMP/ping6.err")" '^[1-9][0-9]* packets? received$' \
+    "raw listen -6: the count at SIGINT"
+like "$(grep 'echo request' "$TMP/ping6.out")" \
+    "^[0-9:.]+ fd99::1 > $T6: ICMPv6 echo request, id [0-9]+, seq 1, length 64, ttl 64$" \
+    "raw listen -6 --proto icmp: ping -6's echo request, header rebuilt"
 done_testing
