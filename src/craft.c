@@ -130,13 +130,14 @@ ssize_t
 craft_build(const struct craft_pkt *p, uint8_t *buf, size_t len, char *err,
     size_t errlen)
 {
-	size_t	 th = craft_thlen(p->proto), tot;
+	int	 proto = p->bare ? -1 : p->proto;
+	size_t	 th = craft_thlen(proto), tot;
 	uint8_t	*t = buf + CRAFT_IP_HLEN;
 
-	if (p->paylen > craft_max_payload(p->proto)) {
+	if (p->paylen > craft_max_payload(proto)) {
 		snprintf(err, errlen, "payload of %zu bytes is too big for "
 		    "one IPv4 packet (at most %zu)", p->paylen,
-		    craft_max_payload(p->proto));
+		    craft_max_payload(proto));
 		return -1;
 	}
 	tot = CRAFT_IP_HLEN + th + p->paylen;
@@ -147,10 +148,10 @@ craft_build(const struct craft_pkt *p, uint8_t *buf, size_t len, char *err,
 	}
 	if (p->paylen > 0)
 		memcpy(t + th, p->payload, p->paylen);
-	if (p->proto == IPPROTO_TCP) {
+	if (proto == IPPROTO_TCP) {
 		craft_tcp(p, t);
 		put16(t + 16, craft_l4sum(p, t, th + p->paylen));
-	} else if (p->proto == IPPROTO_UDP) {
+	} else if (proto == IPPROTO_UDP) {
 		craft_udp(p, t, th + p->paylen);
 		put16(t + 6, craft_l4sum(p, t, th + p->paylen));
 	}

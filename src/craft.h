@@ -28,11 +28,16 @@ struct craft_pkt {
 	uint8_t		 flags;		/* TCP, DECODE_SYN ... */
 	uint16_t	 win;		/* TCP */
 	int		 badsum;	/* a wrong TCP/UDP checksum */
+	int		 bare;		/* the payload right after the IP
+					   header, whatever the protocol */
 	const uint8_t	*payload;
 	size_t		 paylen;
 };
 
-/* The largest payload a packet of protocol proto can carry. */
+/*
+ * The largest payload a packet of protocol proto can carry (proto -1: a
+ * bare payload, no transport header of ours).
+ */
 size_t	craft_max_payload(int);
 
 /*

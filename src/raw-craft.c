@@ -285,6 +285,8 @@ rc_parse_opt(struct rc_opts *o, int ch, const char *arg)
 static int
 rc_check(struct rc_opts *o)
 {
+	size_t	 max;
+
 	if (o->tcp_only != NULL && o->proto != IPPROTO_TCP)
 		return rc_usage(o, "%s applies to raw tcp only", o->tcp_only),
 		    -1;
@@ -295,12 +297,12 @@ rc_check(struct rc_opts *o)
 	if (o->proto == -1)
 		return rc_usage(o, "missing --proto N (a number 0-255 or a "
 		    "name such as gre)"), -1;
-	if (o->paylen > craft_max_payload(o->proto))
+	max = craft_max_payload(strcmp(o->sub, "ip") == 0 ? -1 : o->proto);
+	if (o->paylen > max)
 		return rc_usage(o, "payload of %s%zu bytes is too big: one "
 		    "IPv4 packet carries at most %zu", o->paylen >
 		    sizeof o->payload ? "more than " : "", o->paylen >
-		    sizeof o->payload ? sizeof o->payload : o->paylen,
-		    craft_max_payload(o->proto)), -1;
+		    sizeof o->payload ? sizeof o->payload : o->paylen, max), -1;
 	/* The ladder is the point of these commands: always drawn. */
 	o->capo.trace = 1;
 	return 0;
@@ -425,6 +427,9 @@ rc_packet(struct rc_run *r)
 	p->badsum = o->badsum;
 	p->payload = o->payload;
 	p->paylen = o->paylen;
+	p->bare = strcmp(o->sub, "ip") == 0;
+	if (p->bare)
+		p->sport = p->dport = 0;
 }
 
 /*
@@ -442,7 +447,7 @@ rc_filter(const struct rc_run *r, char *expr, size_t len)
 	int		 pr = r->pkt.proto;
 
 	inet_ntop(AF_INET, &r->local.sin_addr, src, sizeof src);
-	if (pr == IPPROTO_TCP || pr == IPPROTO_UDP)
+	if (!r->pkt.bare)
 		snprintf(expr, len, "(ip proto %d and host %s and host %s and "
 		    "port %u and port %u) or (%s and icmp[17] = %d and "
 		    "icmp[28:2] = %u and icmp[30:2] = %u)", pr, src, r->dst,
@@ -490,7 +495,9 @@ rc_silence(struct rc_run *r)
 	const char	*state = NULL;
 	uint8_t		 f = r->pkt.flags;
 
-	if (r->pkt.proto == IPPROTO_TCP)
+	if (r->pkt.bare)
+		state = NULL;
+	else if (r->pkt.proto == IPPROTO_TCP)
 		state = (f & DECODE_SYN) || (f & DECODE_ACK) ? "filtered" :
 		    "open|filtered";
 	else if (r->pkt.proto == IPPROTO_UDP)
@@ -509,16 +516,16 @@ rc_reply(struct rc_run *r, int64_t ts, const struct decode_pkt *pk)
 {
 	char	 fl[64];
 
-	if (pk->proto == IPPROTO_TCP)
+	if (r->pkt.bare)
+		snprintf(r->verdict, sizeof r->verdict, "answered (a protocol "
+		    "%u packet in %.3f ms)", pk->proto, rc_ms(r, ts));
+	else if (pk->proto == IPPROTO_TCP)
 		snprintf(r->verdict, sizeof r->verdict, "%s (%s in %.3f ms)",
 		    rc_tcp_state(r->pkt.flags, pk->flags),
 		    craft_flags_name(pk->flags, fl, sizeof fl), rc_ms(r, ts));
 	else if (pk->proto == IPPROTO_UDP)
 		snprintf(r->verdict, sizeof r->verdict, "open (reply of %u "
 		    "bytes in %.3f ms)", pk->paylen, rc_ms(r, ts));
-	else
-		snprintf(r->verdict, sizeof r->verdict, "answered (a protocol "
-		    "%u packet in %.3f ms)", pk->proto, rc_ms(r, ts));
 	r->answered = 1;
 }
 
@@ -549,7 +556,7 @@ rc_is_own(const struct rc_run *r, const struct decode_pkt *pk)
 {
 	if (r->own_seen)
 		return 0;
-	if (pk->proto == IPPROTO_TCP)
+	if (pk->proto == IPPROTO_TCP && !r->pkt.bare)
 		return pk->seq == r->pkt.seq && pk->flags == r->pkt.flags;
 	return 1;
 }
@@ -565,7 +572,8 @@ rc_way(const struct rc_run *r, const struct decode_pkt *pk, int back)
 	if (pk->proto != r->pkt.proto || !rc_is(&pk->src, a) ||
 	    !rc_is(&pk->dst, b))
 		return 0;
-	if (pk->proto != IPPROTO_TCP && pk->proto != IPPROTO_UDP)
+	if (r->pkt.bare || (pk->proto != IPPROTO_TCP &&
+	    pk->proto != IPPROTO_UDP))
 		return 1;
 	return pk->sport == ap && pk->dport == bp;
 }
@@ -579,7 +587,7 @@ rc_quotes_us(const struct rc_run *r, const struct decode_pkt *pk)
 	if (pk->proto != IPPROTO_ICMP || !pk->icmp_error || !q->valid ||
 	    q->proto != r->pkt.proto || !rc_is(&q->dst, &r->remote))
 		return 0;
-	return !q->has_ports || (q->sport == r->pkt.sport &&
+	return !q->has_ports || r->pkt.bare || (q->sport == r->pkt.sport &&
 	    q->dport == r->pkt.dport);
 }
 
@@ -599,7 +607,8 @@ rc_hook(void *arg, int64_t ts, const struct decode_pkt *pk, char *note,
 		r->sent_ns = ts;
 		snprintf(note, notelen, "crafted by sockkit (IP_HDRINCL)%s",
 		    r->pkt.badsum ? ", with a wrong checksum (--badsum)" : "");
-	} else if (rc_way(r, pk, 0) && pk->proto == IPPROTO_TCP) {
+	} else if (rc_way(r, pk, 0) && pk->proto == IPPROTO_TCP &&
+	    !r->pkt.bare) {
 		if (pk->flags & DECODE_RST)
 			snprintf(note, notelen, "RST sent by this host's "
 			    "kernel: no socket owns port %u", pk->sport);
@@ -697,7 +706,7 @@ rc_wait(struct rc_run *r, int64_t start, int last)
 static void
 rc_target(const struct rc_run *r, char *buf, size_t len)
 {
-	if (r->pkt.proto == IPPROTO_TCP || r->pkt.proto == IPPROTO_UDP)
+	if (!r->pkt.bare)
 		snprintf(buf, len, "%s port %u/%s", r->dst, r->pkt.dport,
 		    r->o->sub);
 	else

@@ -10,7 +10,7 @@
 need_root
 need_cmd ip nft tcpdump
 probe_pair || skip_all "cannot create network namespaces"
-plan 36
+plan 37
 
 listen_in "$T" 0.0.0.0 1000
 ip netns exec "$T" nft -f - <<NFT || skip_all "nftables unavailable"
@@ -134,4 +134,7 @@ like "$out" "^$T4 protocol 250: protocol unsupported \(ICMP protocol unreachable
 raw_in ip --proto gre --ttl 1 --tos 16 --id 7 --df --data x $T4
 like "$out" "^$T4 protocol 47: protocol unsupported" \
     "raw ip --proto gre: a name works"
+raw_in ip --proto udp --data-hex '1234 03e9 000a 0000 6869' $T4
+like "$out" "^$T4 protocol 17: closed \(ICMP port unreachable" \
+    "raw ip --proto udp: our own UDP header in the payload, sent as is"
 done_testing

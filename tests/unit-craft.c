@@ -148,6 +148,15 @@ test_other(void)
 	    "protocol 253: IP checksum verifies");
 	tap_is_ll(craft_build(&p, buf, 22, err, sizeof err), -1,
 	    "a buffer too small is an error");
+	base(&p, IPPROTO_TCP);
+	p.bare = 1;
+	p.payload = (const uint8_t *)"\x01\x02";
+	p.paylen = 2;
+	n = craft_build(&p, buf, sizeof buf, err, sizeof err);
+	tap_ok(n == 22 && buf[9] == IPPROTO_TCP && buf[20] == 1 &&
+	    buf[21] == 2, "bare TCP: no header of ours, the payload as given");
+	tap_is_ll((long long)craft_max_payload(-1), 65515,
+	    "bare: 65515 bytes at most");
 }
 
 static void
