@@ -28,9 +28,9 @@ const struct cmd_entry cmd_raw_entry = {
 	    "traceroute, raw listen",
 	.usage =
 	    "raw icmp [options] HOST\n"
-	    "raw tcp|udp [options] HOST PORT\n"
-	    "raw ip --proto N [options] HOST\n"
-	    "raw listen --proto icmp|tcp|udp|N [options]\n"
+	    "       sockkit raw tcp|udp [options] HOST PORT\n"
+	    "       sockkit raw ip --proto N [options] HOST\n"
+	    "       sockkit raw listen --proto icmp|tcp|udp|N [options]\n"
 	    "\n"
 	    "  -h, --help          show this help\n"
 	    /* raw icmp and --traceroute: their option lines go here. */

@@ -216,7 +216,7 @@ rc_parse_data(struct rc_opts *o, int ch, const char *arg)
 	return 0;
 }
 
-/* Options that take no number; 0, or -1 after a usage error. */
+/* The flags, payload, protocol and times; 0, or -1 after a usage error. */
 static int
 rc_parse_other(struct rc_opts *o, int ch, const char *arg)
 {
@@ -286,18 +286,18 @@ static int
 rc_check(struct rc_opts *o)
 {
 	size_t	 max;
+	int	 ip = strcmp(o->sub, "ip") == 0;
 
-	if (o->tcp_only != NULL && o->proto != IPPROTO_TCP)
+	if (o->tcp_only != NULL && strcmp(o->sub, "tcp") != 0)
 		return rc_usage(o, "%s applies to raw tcp only", o->tcp_only),
 		    -1;
-	if (o->l4_only != NULL && o->proto != IPPROTO_TCP &&
-	    o->proto != IPPROTO_UDP)
+	if (o->l4_only != NULL && ip)
 		return rc_usage(o, "%s applies to raw tcp and raw udp only",
 		    o->l4_only), -1;
 	if (o->proto == -1)
 		return rc_usage(o, "missing --proto N (a number 0-255 or a "
 		    "name such as gre)"), -1;
-	max = craft_max_payload(strcmp(o->sub, "ip") == 0 ? -1 : o->proto);
+	max = craft_max_payload(ip ? -1 : o->proto);
 	if (o->paylen > max)
 		return rc_usage(o, "payload of %s%zu bytes is too big: one "
 		    "IPv4 packet carries at most %zu", o->paylen >
