@@ -151,8 +151,12 @@ rl_proto(int proto, char *buf, size_t len)
 	const char	*n = raw_proto_name(proto);
 	size_t		 i;
 
-	if (n == NULL || proto == IPPROTO_ICMPV6) {
-		snprintf(buf, len, n == NULL ? "protocol %d" : "ICMPv6", proto);
+	if (n == NULL) {
+		snprintf(buf, len, "protocol %d", proto);
+		return;
+	}
+	if (proto == IPPROTO_ICMPV6) {
+		snprintf(buf, len, "ICMPv6");
 		return;
 	}
 	for (i = 0; n[i] != '\0' && i + 1 < len; i++)
