@@ -8,7 +8,7 @@
 need_root
 need_cmd ip setpriv ping
 probe_pair || skip_all "cannot create network namespaces"
-plan 21
+plan 23
 
 # status_of PID FIELD: a field of /proc/PID/status ("Uid", "CapEff").
 status_of() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
@@ -51,28 +51,36 @@ is "$(status_of $pid Uid) $(status_of $pid CapEff)" \
     "$(id -u nobody) 0000000000000000" "raw tcp: nobody, no capability"
 kill $pid
 
-# Unprivileged: the message, exit 1, and nothing on the wire.  The
-# listener takes one packet: it must be the root run's, not the other.
-bg ip netns exec "$T" "$SOCKKIT" raw listen --proto tcp -c 1 \
-    >"$TMP/wire.out" 2>"$TMP/wire.err"
-lp=$!
-wait_for_line "$TMP/wire.err" '^Listening for ' 5
+# Unprivileged: the message, exit 1, and nothing on the wire.  A listener
+# per protocol takes one packet: it must be the root run's that follows.
+for p in tcp udp 253; do
+	bg ip netns exec "$T" "$SOCKKIT" raw listen --proto $p -c 1 \
+	    >"$TMP/wire.$p.out" 2>"$TMP/wire.$p.err"
+	eval "lp_$p=\$!"
+	wait_for_line "$TMP/wire.$p.err" '^Listening for ' 5
+done
 asuser() {
 	ip netns exec "$C" setpriv --reuid=nobody --regid=nogroup \
 	    --clear-groups --inh-caps=-all "$SOCKKIT" "$@"
 }
-for sub in "tcp --sport 42001 $T4 1000" "udp $T4 5000" \
+for sub in "tcp --sport 42001 $T4 1000" "udp --sport 42001 $T4 5000" \
     "ip --proto 253 $T4" "listen --proto icmp"; do
 	msg=$(asuser raw $sub 2>&1 >/dev/null); rc=$?
 	is $rc 1 "unprivileged raw ${sub%% *}: exit 1"
 	like "$msg" "^sockkit: raw: ${sub%% *}: a raw socket needs CAP_NET_RAW, which this process lacks: run as root, or grant it with 'setcap cap_net_raw\+ep .*sockkit'$" \
 	    "unprivileged raw ${sub%% *}: the message names CAP_NET_RAW"
 done
-ip netns exec "$C" "$SOCKKIT" raw tcp --sport 42002 -W 0.3 $T4 1001 \
-    >/dev/null 2>&1
-wait_pid $lp 5
-like "$(cat "$TMP/wire.out")" "^[0-9:.]+ 10\.99\.1\.1\.42002 > " \
-    "nothing was sent unprivileged: the first packet is the root run's"
+for sub in "tcp --sport 42002 $T4 1001" "udp --sport 42002 $T4 5000" \
+    "ip --proto 253 --data root $T4"; do
+	ip netns exec "$C" "$SOCKKIT" raw $sub -W 0.3 >/dev/null 2>&1
+done
+wait_pid $lp_tcp 5; wait_pid $lp_udp 5; wait_pid $lp_253 5
+like "$(cat "$TMP/wire.tcp.out")" "^[0-9:.]+ 10\.99\.1\.1\.42002 > " \
+    "nothing sent by unprivileged raw tcp: the first packet is root's"
+like "$(cat "$TMP/wire.udp.out")" "^[0-9:.]+ 10\.99\.1\.1\.42002 > " \
+    "nothing sent by unprivileged raw udp: the first packet is root's"
+like "$(cat "$TMP/wire.253.out")" "protocol 253, length 4, ttl 64$" \
+    "nothing sent by unprivileged raw ip: the first packet is root's"
 
 # raw listen --proto icmp against iputils ping -c 3.
 bg ip netns exec "$T" "$SOCKKIT" raw listen --proto icmp -c 3 --json \
