@@ -40,6 +40,7 @@
 #define REPEAT_SHOWN	3		/* send/recv lines before they fold */
 
 static void	capture_event(void *, const struct track_event *);
+static void	capture_draw_noted(struct capture *, const struct track_event *);
 
 struct capture_call {
 	int64_t		 ts;
@@ -62,6 +63,9 @@ struct capture {
 	int		 repeats;
 	uint64_t	 repeat_bytes;
 	int64_t		 repeat_ts;	/* the first call not drawn */
+	capture_pkt_hook hook;
+	void		*hook_arg;
+	char		 note[TRACK_NOTE_LEN];	/* the hook's, for this packet */
 };
 
 void
@@ -352,6 +356,21 @@ flush_calls(struct capture *c, int64_t ts)
 	c->nq = k;
 }
 
+/* Draw ev with the hook's note added to the tracker's. */
+static void
+capture_draw_noted(struct capture *c, const struct track_event *ev)
+{
+	struct track_event	 e = *ev;
+
+	if (e.nnotes < TRACK_MAX_NOTES) {
+		e.notes[e.nnotes].warn = 0;
+		snprintf(e.notes[e.nnotes].text, TRACK_NOTE_LEN, "%s",
+		    c->note);
+		e.nnotes++;
+	}
+	ladder_event(c->ld, &e);
+}
+
 /* Tracker events: calls first, then the packet; watch for the end. */
 static void
 capture_event(void *arg, const struct track_event *ev)
@@ -364,7 +383,9 @@ capture_event(void *arg, const struct track_event *ev)
 	if (cv != NULL && ev->kind == TRACK_EV_PACKET && (cv->close_done ||
 	    cv->how == TRACK_RST || cv->how == TRACK_REFUSED))
 		c->done = 1;
-	if (c->ld != NULL)
+	if (c->ld != NULL && ev->kind == TRACK_EV_PACKET && c->note[0] != '\0')
+		capture_draw_noted(c, ev);
+	else if (c->ld != NULL)
 		ladder_event(c->ld, ev);
 }
 
@@ -374,6 +395,7 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 {
 	struct capture		*c = (struct capture *)arg;
 	struct decode_pkt	 pk;
+	int64_t			 ts;
 
 	c->packets++;
 	if (c->dump != NULL) {
@@ -381,8 +403,19 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 		pcap_dump_flush(c->dump);
 	}
 	decode_packet(c->dlt, b, h->caplen, h->len, &pk);
-	track_packet(c->tr, (int64_t)h->ts.tv_sec * 1000000000 +
-	    h->ts.tv_usec, &pk, capture_event, c);
+	ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+	c->note[0] = '\0';
+	if (c->hook != NULL)
+		c->hook(c->hook_arg, ts, &pk, c->note, sizeof c->note);
+	track_packet(c->tr, ts, &pk, capture_event, c);
+	c->note[0] = '\0';
+}
+
+void
+capture_set_hook(struct capture *c, capture_pkt_hook fn, void *arg)
+{
+	c->hook = fn;
+	c->hook_arg = arg;
 }
 
 void

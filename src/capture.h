@@ -114,6 +114,18 @@ void	capture_hook_relay(struct capture *, struct relay_opts *);
  */
 void	capture_linger(struct capture *);
 
+struct decode_pkt;
+
+/*
+ * Called with every decoded packet (ts in nanoseconds) before it is
+ * drawn, for a command that judges the replies itself.  A note the hook
+ * writes into note (notelen bytes, empty at first) is drawn under the
+ * packet, e.g. who sent it.
+ */
+typedef void	(*capture_pkt_hook)(void *, int64_t, const struct decode_pkt *,
+		    char *, size_t);
+void	capture_set_hook(struct capture *, capture_pkt_hook, void *);
+
 /* Draw the verdict with the capture's drop count, close the file, free. */
 void	capture_close(struct capture *);
 

@@ -21,6 +21,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_listen_entry,
 	&cmd_udp_entry,
 	&cmd_probe_entry,
+	&cmd_raw_entry,
 	&cmd_view_entry,
 	&cmd_demo_entry,
 	NULL

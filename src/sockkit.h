@@ -26,6 +26,7 @@ extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_listen_entry;
 extern const struct cmd_entry cmd_udp_entry;
 extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_raw_entry;
 extern const struct cmd_entry cmd_view_entry;
 
 /* Print a command's usage to stdout (for --help) and return EXIT_OK. */

@@ -1,0 +1,195 @@
+/*
+ * cmd-raw.c: "sockkit raw", the entry and the subcommand table.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "priv.h"
+#include "raw.h"
+#include "sockkit.h"
+#include "util.h"
+
+static int	cmd_raw_exec(int, char **);
+
+/* The usage text is kept in one place so --help and sockkit(1) agree. */
+const struct cmd_entry cmd_raw_entry = {
+	.name = "raw",
+	.summary = "SOCK_RAW: ICMP echo, crafted TCP/UDP/IP packets, "
+	    "traceroute, raw listen",
+	.usage =
+	    "raw icmp [options] HOST\n"
+	    "       sockkit raw tcp|udp [options] HOST PORT\n"
+	    "       sockkit raw ip --proto N [options] HOST\n"
+	    "       sockkit raw listen --proto icmp|tcp|udp|N [options]\n"
+	    "\n"
+	    "  -h, --help          show this help\n"
+	    /* raw icmp and --traceroute: their option lines go here. */
+	    "\n"
+	    "raw tcp, udp and ip: one IPv4 packet per probe, built by sockkit "
+	    "and sent\n"
+	    "through IP_HDRINCL; the replies drawn as a ladder on stderr, a "
+	    "verdict per\n"
+	    "probe on stdout (exit 0 when any probe was answered, else 1)\n"
+	    "      --flags LETTERS tcp: any of S A F R P U E C (\"SA\", "
+	    "\"FPU\"; \"\" none) (S)\n"
+	    "      --sport PORT  tcp, udp: source port (a free one at random)\n"
+	    "      --seq N       tcp: sequence number (random)\n"
+	    "      --ack N       tcp: acknowledgment number (0)\n"
+	    "      --win N       tcp: window (1024)\n"
+	    "      --ttl N       time to live, 1-255 (64)\n"
+	    "      --tos N       type of service byte, 0-255 (0)\n"
+	    "      --id N        IP identification, 0-65535 (random)\n"
+	    "      --df          set Don't Fragment\n"
+	    "      --data STRING payload; --data-hex HEX: as hex digits\n"
+	    "      --badsum      tcp, udp: send a wrong checksum\n"
+	    "      --proto P     ip: protocol number 0-255 or name (gre, ...)\n"
+	    "  -c COUNT          probes to send (1)\n"
+	    "  -i SECS           between probes (1)\n"
+	    "  -W SECS           wait for each probe's reply (1)\n"
+	    "  -4                IPv4, the only family crafted here\n"
+	    CAPTURE_USAGE
+	    "\n"
+	    "raw listen: print every packet a raw socket of one protocol "
+	    "receives\n"
+	    "      --proto P     icmp, tcp, udp, or any protocol number or "
+	    "name\n"
+	    "  -c COUNT          stop after COUNT packets (0: until "
+	    "interrupted)\n"
+	    "      --json        one JSON object per packet\n"
+	    "  -6                an IPv6 raw socket (--proto icmp: ICMPv6)\n"
+	    "\n"
+	    "Privileges (every raw command needs CAP_NET_RAW):\n"
+	    PRIV_USAGE,
+	.exec = cmd_raw_exec,
+};
+
+static const struct raw_sub {
+	const char	*name;
+	int		 proto;		/* for --traceroute; 0: none */
+	int		(*exec)(int, char **);
+} raw_subs[] = {
+	{ "icmp", IPPROTO_ICMP, raw_icmp_exec },
+	{ "tcp", IPPROTO_TCP, raw_tcp_exec },
+	{ "udp", IPPROTO_UDP, raw_udp_exec },
+	{ "ip", 0, raw_ip_exec },
+	{ "listen", 0, raw_listen_exec },
+};
+
+/* Whether argv holds --traceroute before any "--". */
+static int
+raw_wants_traceroute(int argc, char **argv)
+{
+	int	i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--traceroute") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_raw_exec(int argc, char **argv)
+{
+	const struct raw_sub	*s;
+	size_t			 i;
+
+	if (argc < 2)
+		return cmd_usage_error(&cmd_raw_entry, "missing subcommand: "
+		    "icmp, tcp, udp, ip or listen");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		return cmd_help(&cmd_raw_entry);
+	for (i = 0; i < sizeof raw_subs / sizeof raw_subs[0]; i++) {
+		s = &raw_subs[i];
+		if (strcmp(argv[1], s->name) != 0)
+			continue;
+		if (s->proto != 0 && raw_wants_traceroute(argc - 1, argv + 1))
+			return raw_trace_exec(s->proto, argc - 1, argv + 1);
+		return s->exec(argc - 1, argv + 1);
+	}
+	return cmd_usage_error(&cmd_raw_entry, "unknown subcommand '%s': "
+	    "use icmp, tcp, udp, ip or listen", argv[1]);
+}
+
+int
+raw_open(int family, int proto, char *err, size_t errlen)
+{
+	char		 self[256];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = socket(family, SOCK_RAW, proto)) != -1)
+		return fd;
+	if (errno != EPERM && errno != EACCES) {
+		snprintf(err, errlen, "raw socket: %s", strerror(errno));
+		return -1;
+	}
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
+		n = snprintf(self, sizeof self, "sockkit");
+	self[n] = '\0';
+	snprintf(err, errlen, "a raw socket needs CAP_NET_RAW, which this "
+	    "process lacks: run as root, or grant it with "
+	    "'setcap cap_net_raw+ep %s'", self);
+	return -1;
+}
+
+/* Names that work without /etc/protocols (netbase may be missing). */
+static const struct {
+	const char	*name;
+	int		 proto;
+} raw_protos[] = {
+	{ "icmp", IPPROTO_ICMP }, { "igmp", IPPROTO_IGMP },
+	{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
+	{ "gre", IPPROTO_GRE }, { "esp", IPPROTO_ESP }, { "ah", IPPROTO_AH },
+	{ "icmpv6", IPPROTO_ICMPV6 }, { "sctp", IPPROTO_SCTP },
+};
+
+int
+raw_parse_proto(const char *s, int *proto, char *err, size_t errlen)
+{
+	struct protoent	*pe;
+	long		 v;
+	size_t		 i;
+
+	if (*s >= '0' && *s <= '9') {
+		if (parse_long(s, 0, 255, &v, err, errlen) == -1)
+			return -1;
+		*proto = (int)v;
+		return 0;
+	}
+	for (i = 0; i < sizeof raw_protos / sizeof raw_protos[0]; i++)
+		if (strcasecmp(s, raw_protos[i].name) == 0) {
+			*proto = raw_protos[i].proto;
+			return 0;
+		}
+	if (*s != '\0' && (pe = getprotobyname(s)) != NULL) {
+		*proto = pe->p_proto;
+		return 0;
+	}
+	snprintf(err, errlen, "unknown protocol (give a number 0-255 or a "
+	    "name such as icmp, tcp, udp, gre)");
+	return -1;
+}
+
+const char *
+raw_proto_name(int proto)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof raw_protos / sizeof raw_protos[0]; i++)
+		if (raw_protos[i].proto == proto)
+			return raw_protos[i].name;
+	return NULL;
+}

@@ -1,0 +1,438 @@
+/*
+ * raw-listen.c: "raw listen", a one-protocol packet printer.  A SOCK_RAW
+ * socket of the protocol gets a copy of every IPv4 packet of it that
+ * reaches this host (IP header included); each is decoded by decode.c
+ * and printed as one line, like tcpdump -nn, or one JSON object.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "craft.h"
+#include "decode.h"
+#include "ladder.h"
+#include "priv.h"
+#include "raw.h"
+#include "sockkit.h"
+#include "track.h"
+#include "util.h"
+
+#define RL_BUF	65536
+
+enum { RL_OPT_PROTO = 720, RL_OPT_JSON };
+
+static const struct option rl_longopts[] = {
+	{ "proto", required_argument, NULL, RL_OPT_PROTO },
+	{ "json", no_argument, NULL, RL_OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	PRIV_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+struct rl_opts {
+	int		 family;	/* AF_INET, or AF_INET6 with -6 */
+	int		 proto;		/* -1: not given */
+	long		 count;		/* 0: until interrupted */
+	int		 json;
+	struct priv_opts privo;
+};
+
+/* One received packet, decoded, with what the printers need. */
+struct rl_pkt {
+	struct decode_pkt pk;
+	struct timeval	 tv;
+	uint32_t	 iplen;		/* bytes after the IP header */
+	char		 src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+};
+
+/* One option; 0, 1 for --help, or -1 after a usage error. */
+static int
+rl_parse_opt(struct rl_opts *o, int ch, const char *arg, char **argv)
+{
+	char	 why[256];
+
+	switch (ch) {
+	case 'h':
+		return 1;
+	case RL_OPT_PROTO:
+		if (raw_parse_proto(arg, &o->proto, why, sizeof why) == -1 ||
+		    o->proto == 0 || o->proto == IPPROTO_RAW) {
+			cmd_usage_error(&cmd_raw_entry, "listen: --proto %s: "
+			    "%s", arg, o->proto == 0 || o->proto ==
+			    IPPROTO_RAW ? "a raw socket cannot receive it" :
+			    why);
+			return -1;
+		}
+		return 0;
+	case 'c':
+		if (parse_long(arg, 0, 1000000000, &o->count, why,
+		    sizeof why) == 0)
+			return 0;
+		cmd_usage_error(&cmd_raw_entry, "listen: -c %s: %s", arg, why);
+		return -1;
+	case RL_OPT_JSON:
+		o->json = 1;
+		return 0;
+	case '4':
+	case '6':
+		o->family = ch == '6' ? AF_INET6 : AF_INET;
+		return 0;
+	case PRIV_OPT_USER:
+		o->privo.user = arg;
+		return 0;
+	case PRIV_OPT_NO_DROP:
+		o->privo.no_drop = 1;
+		return 0;
+	}
+	cmd_bad_option(&cmd_raw_entry, ch, argv);
+	return -1;
+}
+
+/* The command line: 0 to go on, 1 for --help, -1 after a usage error. */
+static int
+rl_parse(struct rl_opts *o, int argc, char **argv)
+{
+	int	 ch, rc;
+
+	memset(o, 0, sizeof *o);
+	o->family = AF_INET;
+	o->proto = -1;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":46c:h", rl_longopts,
+	    NULL)) != -1)
+		if ((rc = rl_parse_opt(o, ch, optarg, argv)) != 0)
+			return rc;
+	if (o->proto == -1) {
+		cmd_usage_error(&cmd_raw_entry, "listen: missing --proto "
+		    "(icmp, tcp, udp or a protocol number)");
+		return -1;
+	}
+	/* "icmp" with -6 means ICMPv6, the IPv6 echo and errors. */
+	if (o->family == AF_INET6 && o->proto == IPPROTO_ICMP)
+		o->proto = IPPROTO_ICMPV6;
+	if (optind < argc) {
+		cmd_usage_error(&cmd_raw_entry, "listen: unexpected argument "
+		    "'%s'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* "14:02:03.123456", local time, into buf. */
+static void
+rl_time(const struct timeval *tv, char *buf, size_t len)
+{
+	struct tm	 tm;
+	time_t		 t = tv->tv_sec;
+
+	localtime_r(&t, &tm);
+	snprintf(buf, len, "%02d:%02d:%02d.%06ld", tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, (long)tv->tv_usec);
+}
+
+/* A protocol's name for the line: "ICMP", "TCP", or "protocol 253". */
+static void
+rl_proto(int proto, char *buf, size_t len)
+{
+	const char	*n = raw_proto_name(proto);
+	size_t		 i;
+
+	if (n == NULL) {
+		snprintf(buf, len, "protocol %d", proto);
+		return;
+	}
+	if (proto == IPPROTO_ICMPV6) {
+		snprintf(buf, len, "ICMPv6");
+		return;
+	}
+	for (i = 0; n[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (char)(n[i] >= 'a' && n[i] <= 'z' ? n[i] - 32 : n[i]);
+	buf[i] = '\0';
+}
+
+/* The transport details of a line, after "src > dst: ". */
+static void
+rl_details(const struct rl_pkt *p, char *buf, size_t len)
+{
+	const struct decode_pkt	*pk = &p->pk;
+	const char		*name;
+	char			 fl[64];
+
+	if (pk->result != DECODE_OK && pk->result != DECODE_UNSUPPORTED) {
+		snprintf(buf, len, "[|%s] %s", pk->layer, pk->reason);
+	} else if (pk->proto == IPPROTO_TCP) {
+		snprintf(buf, len, "[%s], seq %u, ack %u, win %u, length %u",
+		    craft_flags_name(pk->flags, fl, sizeof fl), pk->seq,
+		    pk->ack, pk->win, pk->paylen);
+	} else if (pk->proto == IPPROTO_UDP) {
+		snprintf(buf, len, "length %u", pk->paylen);
+	} else if (pk->proto == IPPROTO_ICMP || pk->proto == IPPROTO_ICMPV6) {
+		name = track_icmp_name(pk->proto == IPPROTO_ICMPV6,
+		    pk->icmp_type, pk->icmp_code);
+		if (pk->icmp_echo)
+			snprintf(buf, len, "%s, id %u, seq %u, length %u",
+			    name, pk->sport, pk->seq, pk->paylen + 8);
+		else
+			snprintf(buf, len, "%s (type %u, code %u), length %u",
+			    name != NULL ? name : "type", pk->icmp_type,
+			    pk->icmp_code, pk->paylen + 8);
+	} else
+		snprintf(buf, len, "length %u", p->iplen);
+}
+
+/* One line, tcpdump -nn style. */
+static void
+rl_print_line(const struct rl_pkt *p)
+{
+	const struct decode_pkt	*pk = &p->pk;
+	char			 t[32], pr[32], det[256], s[64], d[64];
+	int			 ports;
+
+	ports = pk->result == DECODE_OK && (pk->proto == IPPROTO_TCP ||
+	    pk->proto == IPPROTO_UDP);
+	rl_time(&p->tv, t, sizeof t);
+	rl_proto(pk->proto, pr, sizeof pr);
+	rl_details(p, det, sizeof det);
+	snprintf(s, sizeof s, "%s", p->src);
+	snprintf(d, sizeof d, "%s", p->dst);
+	if (ports) {
+		snprintf(s, sizeof s, "%s.%u", p->src, pk->sport);
+		snprintf(d, sizeof d, "%s.%u", p->dst, pk->dport);
+	}
+	printf("%s %s > %s: %s%s %s, ttl %u\n", t, s, d, pr,
+	    raw_proto_name(pk->proto) == NULL ? "," : "", det, pk->ttl);
+}
+
+/* The protocol fields of a JSON object, each with a leading comma. */
+static void
+rl_json_fields(const struct decode_pkt *pk)
+{
+	char	 fl[64];
+
+	if (pk->result == DECODE_OK && (pk->proto == IPPROTO_TCP ||
+	    pk->proto == IPPROTO_UDP))
+		printf(",\"sport\":%u,\"dport\":%u", pk->sport, pk->dport);
+	if (pk->result == DECODE_OK && pk->proto == IPPROTO_TCP)
+		printf(",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u,\"win\":%u",
+		    craft_flags_name(pk->flags, fl, sizeof fl), pk->seq,
+		    pk->ack, pk->win);
+	if (pk->result == DECODE_OK && (pk->proto == IPPROTO_ICMP ||
+	    pk->proto == IPPROTO_ICMPV6)) {
+		printf(",\"type\":%u,\"code\":%u", pk->icmp_type,
+		    pk->icmp_code);
+		if (pk->icmp_echo)
+			printf(",\"id\":%u,\"seq\":%u", pk->sport, pk->seq);
+	}
+	if (pk->result == DECODE_OK && pk->payload != NULL) {
+		fputs(",\"payload\":", stdout);
+		ladder_json_string(stdout, pk->payload, pk->paycap);
+	}
+}
+
+/* One JSON object on one line. */
+static void
+rl_print_json(const struct rl_pkt *p)
+{
+	const struct decode_pkt	*pk = &p->pk;
+	const char		*n = raw_proto_name(pk->proto);
+
+	printf("{\"time\":%lld.%06ld,\"src\":\"%s\",\"dst\":\"%s\","
+	    "\"proto\":%u,\"proto_name\":", (long long)p->tv.tv_sec,
+	    (long)p->tv.tv_usec, p->src, p->dst, pk->proto);
+	ladder_json_string(stdout, (const uint8_t *)(n != NULL ? n : ""),
+	    n != NULL ? strlen(n) : 0);
+	printf(",\"ttl\":%u,\"length\":%u,\"result\":\"%s\"", pk->ttl,
+	    p->iplen, decode_result_name(pk->result));
+	if (pk->result != DECODE_OK && pk->result != DECODE_UNSUPPORTED) {
+		fputs(",\"reason\":", stdout);
+		ladder_json_string(stdout, (const uint8_t *)pk->reason,
+		    strlen(pk->reason));
+	}
+	rl_json_fields(pk);
+	fputs("}\n", stdout);
+}
+
+/*
+ * Decode n bytes of buf (an IPv4 packet, header included, or with v6 an
+ * IPv6 packet whose header rl_recv6() rebuilt) into p.  The IPv4 header
+ * length is read with the same care decode.c takes: one byte,
+ * range-checked against n.
+ */
+static void
+rl_decode(const uint8_t *buf, size_t n, int v6, struct rl_pkt *p)
+{
+	size_t	 ihl = 40;
+
+	memset(p, 0, sizeof *p);
+	gettimeofday(&p->tv, NULL);
+	decode_packet(v6 ? DECODE_DLT_IPV6 : DECODE_DLT_RAW, buf, (uint32_t)n,
+	    (uint32_t)n, &p->pk);
+	if (!v6)
+		ihl = n >= 1 ? (size_t)(buf[0] & 0x0f) * 4 : 0;
+	p->iplen = ihl <= n ? (uint32_t)(n - ihl) : 0;
+	inet_ntop(v6 ? AF_INET6 : AF_INET, p->pk.src.addr, p->src,
+	    sizeof p->src);
+	inet_ntop(v6 ? AF_INET6 : AF_INET, p->pk.dst.addr, p->dst,
+	    sizeof p->dst);
+}
+
+/* The destination and hop limit from recvmsg()'s control messages. */
+static void
+rl_cmsgs(struct msghdr *m, uint8_t *dst, uint8_t *hops)
+{
+	struct cmsghdr		*c;
+	struct in6_pktinfo	 pi;
+	int			 h;
+
+	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level != IPPROTO_IPV6)
+			continue;
+		if (c->cmsg_type == IPV6_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof pi)) {
+			memcpy(&pi, CMSG_DATA(c), sizeof pi);
+			memcpy(dst, &pi.ipi6_addr, 16);
+		} else if (c->cmsg_type == IPV6_HOPLIMIT &&
+		    c->cmsg_len >= CMSG_LEN(sizeof h)) {
+			memcpy(&h, CMSG_DATA(c), sizeof h);
+			*hops = (uint8_t)h;
+		}
+	}
+}
+
+/*
+ * An IPv6 raw socket hands over the payload only (RFC 3542 3): receive it
+ * 40 bytes into buf and write in front the header it came with, rebuilt
+ * from the sender, IPV6_PKTINFO and IPV6_HOPLIMIT, so that decode.c reads
+ * it like any IPv6 packet.  Returns the packet's length, or -1.
+ */
+static ssize_t
+rl_recv6(int fd, int proto, uint8_t *buf, size_t len)
+{
+	struct sockaddr_in6	 from;
+	char			 cbuf[256];
+	struct iovec		 iov = { buf + 40, len - 40 };
+	struct msghdr		 m;
+	ssize_t			 n;
+
+	memset(&m, 0, sizeof m);
+	m.msg_name = &from;
+	m.msg_namelen = sizeof from;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = cbuf;
+	m.msg_controllen = sizeof cbuf;
+	if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) <= 0)
+		return -1;
+	memset(buf, 0, 40);
+	buf[0] = 0x60;
+	buf[4] = (uint8_t)(n >> 8);
+	buf[5] = (uint8_t)n;
+	buf[6] = (uint8_t)proto;
+	memcpy(buf + 8, &from.sin6_addr, 16);
+	rl_cmsgs(&m, buf + 24, &buf[7]);
+	return n + 40;
+}
+
+/* Receive and print until -c packets or a signal; the count received. */
+static long
+rl_loop(const struct rl_opts *o, int fd)
+{
+	static uint8_t	 buf[RL_BUF + 40];
+	struct pollfd	 pfd;
+	struct rl_pkt	 p;
+	ssize_t		 n;
+	long		 got = 0;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (o->count == 0 || got < o->count) {
+		if (sk_poll(&pfd, 1, -1) == -1) {
+			if (errno == EINTR)
+				break;
+			continue;
+		}
+		n = o->family == AF_INET6 ? rl_recv6(fd, o->proto, buf,
+		    sizeof buf) : recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n <= 0)
+			continue;
+		rl_decode(buf, (size_t)n, o->family == AF_INET6, &p);
+		if (o->json)
+			rl_print_json(&p);
+		else
+			rl_print_line(&p);
+		fflush(stdout);
+		got++;
+	}
+	return got;
+}
+
+/*
+ * The raw socket (with IPv6, asking for each packet's destination and hop
+ * limit).  Returns the fd or -1 with err.
+ */
+static int
+rl_open(const struct rl_opts *o, char *err, size_t errlen)
+{
+	int	 fd, on = 1;
+
+	if ((fd = raw_open(o->family, o->proto, err, errlen)) == -1)
+		return -1;
+	if (o->family == AF_INET6 && (setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_RECVPKTINFO, &on, sizeof on) == -1 || setsockopt(fd,
+	    IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on) == -1)) {
+		snprintf(err, errlen, "IPV6_RECVPKTINFO: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+raw_listen_exec(int argc, char **argv)
+{
+	struct rl_opts	 o;
+	char		 err[512], pr[32];
+	long		 got;
+	int		 fd, rc;
+
+	if ((rc = rl_parse(&o, argc, argv)) != 0)
+		return rc == 1 ? cmd_help(&cmd_raw_entry) : EXIT_USAGE;
+	if ((fd = rl_open(&o, err, sizeof err)) == -1) {
+		sk_warnx("raw: listen: %s", err);
+		return EXIT_RUNTIME;
+	}
+	if (priv_drop(&o.privo, err, sizeof err) == -1) {
+		sk_warnx("raw: listen: %s", err);
+		close(fd);
+		return EXIT_RUNTIME;
+	}
+	rl_proto(o.proto, pr, sizeof pr);
+	fprintf(stderr, "Listening for %s", pr);
+	if (raw_proto_name(o.proto) != NULL)
+		fprintf(stderr, " (protocol %d)", o.proto);
+	fprintf(stderr, " on a raw %s socket\n", o.family == AF_INET6 ?
+	    "IPv6" : "IPv4");
+	got = rl_loop(&o, fd);
+	close(fd);
+	fprintf(stderr, "%ld packet%s received\n", got, got == 1 ? "" : "s");
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		sk_warn("raw: listen: stdout");
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
