@@ -468,7 +468,13 @@ tcp_rst(struct track_conv *c, int d, struct track_event *ev)
 		c->how = TRACK_REFUSED;
 		c->closer = d;
 	} else if (!was_closed) {
-		note(ev, 1, "aborted: RST in the middle of the connection");
+		if (s->state == TRACK_SYN_RECEIVED ||
+		    r->state == TRACK_SYN_RECEIVED)
+			note(ev, 1, "aborted: RST before the handshake "
+			    "completed");
+		else
+			note(ev, 1, "aborted: RST in the middle of the "
+			    "connection");
 		if (c->how != TRACK_REFUSED) {
 			c->how = TRACK_RST;
 			c->closer = d;
