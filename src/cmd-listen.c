@@ -270,6 +270,17 @@ listen_open(int argc, char **argv, const struct listen_opts *o)
 		close(fd);
 		return -1;
 	}
+	/*
+	 * Root was needed for the capture and perhaps a port below 1024;
+	 * both are open now, so drop it before saying we listen.  (-U
+	 * cannot go with a capture: the socket file removed at exit was
+	 * made by the user who removes it.)
+	 */
+	if (o->capture != NULL && cmd_drop_privileges(&cmd_listen_entry,
+	    &o->priv) != -1) {
+		close(fd);
+		return -1;
+	}
 	if (o->capture != NULL)		/* the port marks this host's lane */
 		capture_set_local(o->capture, (struct sockaddr *)&ss);
 	len = sizeof ss;
@@ -463,16 +474,8 @@ cmd_listen_exec(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	/*
-	 * Root was needed for the capture and perhaps a port below 1024;
-	 * both are open now.  (-U cannot go with a capture, so the socket
-	 * file removed at exit was made by the user who removes it.)
-	 */
 	if ((fd = listen_open(argc, argv, &o)) < 0)
 		rc = EXIT_RUNTIME;
-	else if (o.capture != NULL && (rc = cmd_drop_privileges(
-	    &cmd_listen_entry, &o.priv)) != -1)
-		close(fd);
 	else if (o.keep)
 		rc = listen_keep(fd, &o);
 	else
