@@ -51,6 +51,10 @@ struct capture {
 	struct capture_opts o;
 	pcap_t		*p;
 	pcap_dumper_t	*dump;
+	FILE		*dump_fp;	/* unbuffered: each record written now */
+	int64_t		 dump_good;	/* the file's length after the last
+					   record written whole */
+	int		 dump_errno;	/* why writing stopped, or 0 */
 	struct track	*tr;
 	struct ladder	*ld;
 	int		 dlt;
@@ -191,6 +195,56 @@ capture_pipeline(struct capture *c)
 }
 
 /*
+ * Open the --write file unbuffered, so that each record reaches the file
+ * (or fails) within pcap_dump() and a failed one can be cut off whole.
+ * Returns 0 or -1 (errno, or the pcap error with c->dump_fp set).
+ */
+static int
+capture_dump_open(struct capture *c)
+{
+	if ((c->dump_fp = fopen(c->o.write_path, "wb")) == NULL)
+		return -1;
+	setvbuf(c->dump_fp, NULL, _IONBF, 0);
+	if ((c->dump = pcap_dump_fopen(c->p, c->dump_fp)) == NULL) {
+		fclose(c->dump_fp);
+		return -1;
+	}
+	c->dump_good = pcap_dump_ftell64(c->dump);
+	return 0;
+}
+
+/*
+ * One record to the --write file.  When it cannot be written whole (a
+ * full disk), cut the file back to the last whole record, stop writing
+ * and keep the reason for capture_write_error().
+ */
+static void
+capture_dump(struct capture *c, const struct pcap_pkthdr *h, const u_char *b)
+{
+	errno = 0;
+	pcap_dump((u_char *)c->dump, h, b);
+	if (!ferror(c->dump_fp)) {
+		c->dump_good = pcap_dump_ftell64(c->dump);
+		return;
+	}
+	c->dump_errno = errno != 0 ? errno : EIO;
+	/* On failure the reason to report stays the write's. */
+	(void)ftruncate(fileno(c->dump_fp), (off_t)c->dump_good);
+	pcap_dump_close(c->dump);	/* nothing is buffered: no more */
+	c->dump = NULL;
+}
+
+int
+capture_write_error(const struct capture *c, char *err, size_t errlen)
+{
+	if (c == NULL || c->dump_errno == 0)
+		return 0;
+	snprintf(err, errlen, "--write %s: %s: the file ends at the last "
+	    "whole packet", c->o.write_path, strerror(c->dump_errno));
+	return -1;
+}
+
+/*
  * After activation: a filter that takes nothing until the connection is
  * known (and the packets that came before it dropped), the --write file,
  * the pipeline.  Returns 0 or -1 with err.
@@ -202,10 +256,9 @@ capture_prepare(struct capture *c, char *err, size_t errlen)
 		return -1;
 	while (pcap_dispatch(c->p, -1, capture_discard, NULL) > 0)
 		;
-	if (c->o.write_path != NULL && (c->dump = pcap_dump_open(c->p,
-	    c->o.write_path)) == NULL) {
+	if (c->o.write_path != NULL && capture_dump_open(c) == -1) {
 		snprintf(err, errlen, "--write %s: %s", c->o.write_path,
-		    pcap_geterr(c->p));
+		    c->dump_fp == NULL ? strerror(errno) : pcap_geterr(c->p));
 		return -1;
 	}
 	if (capture_pipeline(c) == -1) {
@@ -376,10 +429,8 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 	struct decode_pkt	 pk;
 
 	c->packets++;
-	if (c->dump != NULL) {
-		pcap_dump((u_char *)c->dump, h, b);
-		pcap_dump_flush(c->dump);
-	}
+	if (c->dump != NULL)
+		capture_dump(c, h, b);
 	decode_packet(c->dlt, b, h->caplen, h->len, &pk);
 	track_packet(c->tr, (int64_t)h->ts.tv_sec * 1000000000 +
 	    h->ts.tv_usec, &pk, capture_event, c);

@@ -114,6 +114,12 @@ void	capture_hook_relay(struct capture *, struct relay_opts *);
  */
 void	capture_linger(struct capture *);
 
+/*
+ * Whether writing the --write file failed (a full disk): -1 with the
+ * reason in err, else 0.  The file then ends at the last whole packet.
+ */
+int	capture_write_error(const struct capture *, char *, size_t);
+
 /* Draw the verdict with the capture's drop count, close the file, free. */
 void	capture_close(struct capture *);
 

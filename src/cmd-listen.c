@@ -483,6 +483,10 @@ cmd_listen_exec(int argc, char **argv)
 	if (o.capture != NULL) {
 		if (!sk_interrupted)
 			capture_linger(o.capture);
+		if (capture_write_error(o.capture, why, sizeof why) == -1) {
+			sk_warnx("listen: %s", why);
+			rc = EXIT_RUNTIME;
+		}
 		capture_close(o.capture);
 	}
 out:
