@@ -11,10 +11,8 @@ plan 31
 # A peer of our own, in Python: see the modes below.
 cat >"$TMP/fp.py" <<'EOF'
 import fcntl, socket, struct, sys, termios, time
+from peer import reset as rst, server	# tests/peer.py
 mode = sys.argv[1]
-def rst(c):
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    c.close()
 if mode == "pipe-reader":
     # Wait (10 s at most) until the pipe on stdin is full, then read it all.
     n = bytearray(4)
@@ -42,14 +40,7 @@ if mode == "rst-client":
         n += len(d)
     rst(c)
     sys.exit(0)
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(1)
-sys.stderr.write("Listening on 127.0.0.1 %d\n" % s.getsockname()[1])
-sys.stderr.flush()
-s.settimeout(20)
-c, _ = s.accept()
-c.settimeout(20)
+c = server()
 if mode == "rst-server":
     # Read 1 MiB, then reset.
     n = 0
@@ -64,19 +55,25 @@ elif mode == "close-server":
     c.close()
     time.sleep(5)
 EOF
-FP="$PYTHON $TMP/fp.py"
+FP="env PYTHONPATH=$(cd "$srcdir" && pwd) $PYTHON $TMP/fp.py"
 
 head -c 67108864 /dev/urandom >"$TMP/64m"
 
+# send_to_peer MODE WHAT: connect sends 64 MiB to fp.py MODE, which
+# resets or closes: exit 1 (not SIGPIPE), the reset named.
+send_to_peer() {
+	bg $FP "$1" 2>"$TMP/$1.err"
+	port=$(listen_port "$TMP/$1.err")
+	timeout 30 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/64m" \
+	    >/dev/null 2>"$TMP/c.err"
+	is $? 1 "connect, $2: exit 1, not killed by SIGPIPE"
+	like "$(cat "$TMP/c.err")" \
+	    "^sockkit: (send to|recv from) 127\.0\.0\.1 port $port: Connection reset by peer$" \
+	    "connect, $2: says so"
+}
+
 # Peer reset mid-transfer: connect sending, listen sending.
-bg $FP rst-server 2>"$TMP/rs.err"
-port=$(listen_port "$TMP/rs.err")
-timeout 30 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/64m" >/dev/null \
-    2>"$TMP/c.err"
-is $? 1 "connect, peer resets mid-transfer: exit 1"
-like "$(cat "$TMP/c.err")" \
-    "^sockkit: (send to|recv from) 127\.0\.0\.1 port $port: Connection reset by peer$" \
-    "connect, peer resets mid-transfer: says so"
+send_to_peer rst-server "peer resets mid-transfer"
 bg "$SOCKKIT" listen 127.0.0.1 0 <"$TMP/64m" >/dev/null 2>"$TMP/l.err"
 pid=$!
 port=$(listen_port "$TMP/l.err")
@@ -88,14 +85,7 @@ like "$(cat "$TMP/l.err")" \
     "listen, client resets mid-transfer: says so"
 
 # SIGPIPE: sending to a peer that has closed; stdout a closed pipe.
-bg $FP close-server 2>"$TMP/cs.err"
-port=$(listen_port "$TMP/cs.err")
-timeout 30 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/64m" >/dev/null \
-    2>"$TMP/c.err"
-is $? 1 "connect to a closed peer: exit 1, not killed by SIGPIPE"
-like "$(cat "$TMP/c.err")" \
-    "^sockkit: send to 127\.0\.0\.1 port $port: Connection reset by peer$" \
-    "connect to a closed peer: says so"
+send_to_peer close-server "sending to a closed peer"
 bg "$SOCKKIT" listen 127.0.0.1 0 <"$TMP/64m" >/dev/null 2>"$TMP/l.err"
 port=$(listen_port "$TMP/l.err")
 timeout 30 "$SOCKKIT" connect 127.0.0.1 "$port" </dev/null 2>"$TMP/c.err" |
