@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <ifaddrs.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -319,6 +321,88 @@ filter_end(const char *dir, const struct sockaddr *sa, char *buf,
 	    net_addr_port(sa));
 }
 
+/* Whether sa is the any address (0.0.0.0 or ::). */
+static int
+addr_is_any(const struct sockaddr *sa)
+{
+	const struct sockaddr_in6 *s6;
+
+	if (sa->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr.s_addr == htonl(INADDR_ANY);
+	s6 = (const struct sockaddr_in6 *)(const void *)sa;
+	return IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr);
+}
+
+/*
+ * Append " or DIR host A" for each address of this host (" or DIR net
+ * 127.0.0.0/8" for a loopback block: all of it is ours) to buf.  Returns
+ * 0, or -1 when they do not fit or cannot be listed.
+ */
+static int
+filter_our_hosts(const char *dir, char *buf, size_t len)
+{
+	struct ifaddrs	*ifa, *i;
+	char		 a[NET_ADDRSTRLEN];
+	size_t		 n = strlen(buf);
+	int		 w, rc = 0;
+
+	if (getifaddrs(&ifa) == -1)
+		return -1;
+	for (i = ifa; i != NULL && rc == 0; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || (i->ifa_addr->sa_family != AF_INET &&
+		    i->ifa_addr->sa_family != AF_INET6))
+			continue;
+		net_addr_str(i->ifa_addr, a, sizeof a);
+		if (strchr(a, '%') != NULL)	/* fe80::1%eth0: no zone */
+			*strchr(a, '%') = '\0';
+		if (i->ifa_flags & IFF_LOOPBACK && i->ifa_addr->sa_family ==
+		    AF_INET)
+			w = snprintf(buf + n, len - n, " or %s net 127.0.0.0/8",
+			    dir);
+		else
+			w = snprintf(buf + n, len - n, " or %s host %s", dir, a);
+		if (w < 0 || (size_t)w >= len - n)
+			rc = -1;
+		else
+			n += (size_t)w;
+	}
+	freeifaddrs(ifa);
+	return rc;
+}
+
+/*
+ * The filter of a listener on local (remote NULL): its port on its own
+ * address, or on every address of this host when it listens on all, so
+ * that a connection of another program to the same port elsewhere is not
+ * taken.  Falls back to the port alone when the addresses do not fit.
+ */
+static int
+capture_filter_listener(struct capture *c, const char *pn,
+    const struct sockaddr *local, char *err, size_t errlen)
+{
+	char	 expr[8192], dst[3800], src[3800], a[NET_ADDRSTRLEN];
+	int	 port = net_addr_port(local);
+
+	net_addr_str(local, a, sizeof a);
+	if (!addr_is_any(local)) {
+		snprintf(dst, sizeof dst, "dst host %s", a);
+		snprintf(src, sizeof src, "src host %s", a);
+	} else {
+		/* ::1 first, so that each address after it says " or". */
+		snprintf(dst, sizeof dst, "dst host ::1");
+		snprintf(src, sizeof src, "src host ::1");
+		if (filter_our_hosts("dst", dst, sizeof dst) == -1 ||
+		    filter_our_hosts("src", src, sizeof src) == -1) {
+			snprintf(expr, sizeof expr, "%s port %d", pn, port);
+			return capture_set_filter(c, expr, err, errlen);
+		}
+	}
+	snprintf(expr, sizeof expr, "%s and ((dst port %d and (%s)) or "
+	    "(src port %d and (%s)))", pn, port, dst, port, src);
+	return capture_set_filter(c, expr, err, errlen);
+}
+
 int
 capture_filter(struct capture *c, int proto, const struct sockaddr *local,
     const struct sockaddr *remote, char *err, size_t errlen)
@@ -327,11 +411,8 @@ capture_filter(struct capture *c, int proto, const struct sockaddr *local,
 			 r_dst[128];
 	const char	*pn = proto == IPPROTO_UDP ? "udp" : "tcp";
 
-	if (remote == NULL) {
-		snprintf(expr, sizeof expr, "%s port %d", pn,
-		    net_addr_port(local));
-		return capture_set_filter(c, expr, err, errlen);
-	}
+	if (remote == NULL)
+		return capture_filter_listener(c, pn, local, err, errlen);
 	filter_end("src", remote, r_src, sizeof r_src);
 	filter_end("dst", remote, r_dst, sizeof r_dst);
 	snprintf(l_src, sizeof l_src, "src port %d", net_addr_port(local));
