@@ -6,7 +6,7 @@
 . "$srcdir/lib.sh"
 need_root
 need_cmd tcpdump python3 ip nft
-plan 37
+plan 41
 
 nobody_uid=$(id -u nobody)
 nobody_gid=$(id -g nobody)
@@ -142,6 +142,22 @@ is "$(grep -c 'Flags \[S' "$TMP/td.out")/$(grep -c 'Flags \[F' \
     "$TMP/td.out")" "2/2" "the pcap holds both SYNs and both FINs"
 is "$(stat -c %U "$TMP/w.pcap")" root \
     "--write's file was made before the drop (root's)"
+
+# Ports below 1024 are bound before the drop: listen on one, connect
+# from one, both with --trace.
+low=$(comm -23 <(seq 900 999) <(ss -Htan | awk '{ print $4 }' |
+    sed 's/.*://' | sort -u) | head -n 1)
+bg "$SOCKKIT" listen -k --mode echo --trace --color=never 127.0.0.1 "$low" \
+    2>"$TMP/low.err"
+lowpid=$!
+is "$(listen_port "$TMP/low.err")" "$low" "listen --trace on port $low as root"
+check_uid=$(status_field $lowpid Uid | cut -d' ' -f1)
+is "$check_uid" "$nobody_uid" "listen on port $low: then nobody"
+is "$(printf low | timeout 10 "$SOCKKIT" connect --trace --color=never \
+    -p $((low + 1)) 127.0.0.1 "$low" 2>"$TMP/lowc.err")" low \
+    "connect --trace -p $((low + 1)): bound before the drop, echoed"
+like "$(cat "$TMP/lowc.err")" "from port $((low + 1))$" \
+    "connect --trace -p: the ladder shows the low source port"
 
 # demo: the nft scenario works through its root helper.
 timeout 30 "$SOCKKIT" demo --ascii --color=never simultaneous-close \
