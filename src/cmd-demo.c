@@ -1147,6 +1147,20 @@ demo_capture(struct demo *d, const struct capture_opts *co)
 }
 
 /*
+ * Drop root before the scenario runs, with the nft helper forked first
+ * when the scenario needs one.  Returns -1, or the exit status (said).
+ */
+static int
+demo_drop(struct demo *d, const struct demo_scenario *s,
+    const struct priv_opts *po)
+{
+	if (d->netns && s->nft && priv_will_switch(po) &&
+	    demo_nft_fork(d) == -1)
+		return EXIT_RUNTIME;
+	return cmd_drop_privileges(&cmd_demo_entry, po);
+}
+
+/*
  * Run s; returns the exit status.  Root is needed for the namespace, lo
  * and the capture, and for nft in two scenarios: that is left to a helper
  * that stays root, and the demo itself runs as --user (nobody).
@@ -1167,10 +1181,7 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co,
 	    "loopback)");
 	fflush(stdout);
 	demo_capture(&d, co);
-	if (d.netns && s->nft && priv_will_switch(po) &&
-	    demo_nft_fork(&d) == -1)
-		return EXIT_RUNTIME;
-	if ((rc = cmd_drop_privileges(&cmd_demo_entry, po)) != -1) {
+	if ((rc = demo_drop(&d, s, po)) != -1) {
 		demo_nft_end(&d);
 		capture_close(d.cap);
 		return rc;
