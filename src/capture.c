@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <ifaddrs.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -52,6 +54,10 @@ struct capture {
 	struct capture_opts o;
 	pcap_t		*p;
 	pcap_dumper_t	*dump;
+	FILE		*dump_fp;	/* unbuffered: each record written now */
+	int64_t		 dump_good;	/* the file's length after the last
+					   record written whole */
+	int		 dump_errno;	/* why writing stopped, or 0 */
 	struct track	*tr;
 	struct ladder	*ld;
 	int		 dlt;
@@ -195,6 +201,56 @@ capture_pipeline(struct capture *c)
 }
 
 /*
+ * Open the --write file unbuffered, so that each record reaches the file
+ * (or fails) within pcap_dump() and a failed one can be cut off whole.
+ * Returns 0 or -1 (errno, or the pcap error with c->dump_fp set).
+ */
+static int
+capture_dump_open(struct capture *c)
+{
+	if ((c->dump_fp = fopen(c->o.write_path, "wb")) == NULL)
+		return -1;
+	setvbuf(c->dump_fp, NULL, _IONBF, 0);
+	if ((c->dump = pcap_dump_fopen(c->p, c->dump_fp)) == NULL) {
+		fclose(c->dump_fp);
+		return -1;
+	}
+	c->dump_good = pcap_dump_ftell64(c->dump);
+	return 0;
+}
+
+/*
+ * One record to the --write file.  When it cannot be written whole (a
+ * full disk), cut the file back to the last whole record, stop writing
+ * and keep the reason for capture_write_error().
+ */
+static void
+capture_dump(struct capture *c, const struct pcap_pkthdr *h, const u_char *b)
+{
+	errno = 0;
+	pcap_dump((u_char *)c->dump, h, b);
+	if (!ferror(c->dump_fp)) {
+		c->dump_good = pcap_dump_ftell64(c->dump);
+		return;
+	}
+	c->dump_errno = errno != 0 ? errno : EIO;
+	/* On failure the reason to report stays the write's. */
+	(void)ftruncate(fileno(c->dump_fp), (off_t)c->dump_good);
+	pcap_dump_close(c->dump);	/* nothing is buffered: no more */
+	c->dump = NULL;
+}
+
+int
+capture_write_error(const struct capture *c, char *err, size_t errlen)
+{
+	if (c == NULL || c->dump_errno == 0)
+		return 0;
+	snprintf(err, errlen, "--write %s: %s: the file ends at the last "
+	    "whole packet", c->o.write_path, strerror(c->dump_errno));
+	return -1;
+}
+
+/*
  * After activation: a filter that takes nothing until the connection is
  * known (and the packets that came before it dropped), the --write file,
  * the pipeline.  Returns 0 or -1 with err.
@@ -206,10 +262,9 @@ capture_prepare(struct capture *c, char *err, size_t errlen)
 		return -1;
 	while (pcap_dispatch(c->p, -1, capture_discard, NULL) > 0)
 		;
-	if (c->o.write_path != NULL && (c->dump = pcap_dump_open(c->p,
-	    c->o.write_path)) == NULL) {
+	if (c->o.write_path != NULL && capture_dump_open(c) == -1) {
 		snprintf(err, errlen, "--write %s: %s", c->o.write_path,
-		    pcap_geterr(c->p));
+		    c->dump_fp == NULL ? strerror(errno) : pcap_geterr(c->p));
 		return -1;
 	}
 	if (capture_pipeline(c) == -1) {
@@ -270,6 +325,88 @@ filter_end(const char *dir, const struct sockaddr *sa, char *buf,
 	    net_addr_port(sa));
 }
 
+/* Whether sa is the any address (0.0.0.0 or ::). */
+static int
+addr_is_any(const struct sockaddr *sa)
+{
+	const struct sockaddr_in6 *s6;
+
+	if (sa->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr.s_addr == htonl(INADDR_ANY);
+	s6 = (const struct sockaddr_in6 *)(const void *)sa;
+	return IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr);
+}
+
+/*
+ * Append " or DIR host A" for each address of this host (" or DIR net
+ * 127.0.0.0/8" for a loopback block: all of it is ours) to buf.  Returns
+ * 0, or -1 when they do not fit or cannot be listed.
+ */
+static int
+filter_our_hosts(const char *dir, char *buf, size_t len)
+{
+	struct ifaddrs	*ifa, *i;
+	char		 a[NET_ADDRSTRLEN];
+	size_t		 n = strlen(buf);
+	int		 w, rc = 0;
+
+	if (getifaddrs(&ifa) == -1)
+		return -1;
+	for (i = ifa; i != NULL && rc == 0; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || (i->ifa_addr->sa_family != AF_INET &&
+		    i->ifa_addr->sa_family != AF_INET6))
+			continue;
+		net_addr_str(i->ifa_addr, a, sizeof a);
+		if (strchr(a, '%') != NULL)	/* fe80::1%eth0: no zone */
+			*strchr(a, '%') = '\0';
+		if (i->ifa_flags & IFF_LOOPBACK && i->ifa_addr->sa_family ==
+		    AF_INET)
+			w = snprintf(buf + n, len - n, " or %s net 127.0.0.0/8",
+			    dir);
+		else
+			w = snprintf(buf + n, len - n, " or %s host %s", dir, a);
+		if (w < 0 || (size_t)w >= len - n)
+			rc = -1;
+		else
+			n += (size_t)w;
+	}
+	freeifaddrs(ifa);
+	return rc;
+}
+
+/*
+ * The filter of a listener on local (remote NULL): its port on its own
+ * address, or on every address of this host when it listens on all, so
+ * that a connection of another program to the same port elsewhere is not
+ * taken.  Falls back to the port alone when the addresses do not fit.
+ */
+static int
+capture_filter_listener(struct capture *c, const char *pn,
+    const struct sockaddr *local, char *err, size_t errlen)
+{
+	char	 expr[8192], dst[3800], src[3800], a[NET_ADDRSTRLEN];
+	int	 port = net_addr_port(local);
+
+	net_addr_str(local, a, sizeof a);
+	if (!addr_is_any(local)) {
+		snprintf(dst, sizeof dst, "dst host %s", a);
+		snprintf(src, sizeof src, "src host %s", a);
+	} else {
+		/* ::1 first, so that each address after it says " or". */
+		snprintf(dst, sizeof dst, "dst host ::1");
+		snprintf(src, sizeof src, "src host ::1");
+		if (filter_our_hosts("dst", dst, sizeof dst) == -1 ||
+		    filter_our_hosts("src", src, sizeof src) == -1) {
+			snprintf(expr, sizeof expr, "%s port %d", pn, port);
+			return capture_set_filter(c, expr, err, errlen);
+		}
+	}
+	snprintf(expr, sizeof expr, "%s and ((dst port %d and (%s)) or "
+	    "(src port %d and (%s)))", pn, port, dst, port, src);
+	return capture_set_filter(c, expr, err, errlen);
+}
+
 int
 capture_filter(struct capture *c, int proto, const struct sockaddr *local,
     const struct sockaddr *remote, char *err, size_t errlen)
@@ -278,11 +415,8 @@ capture_filter(struct capture *c, int proto, const struct sockaddr *local,
 			 r_dst[128];
 	const char	*pn = proto == IPPROTO_UDP ? "udp" : "tcp";
 
-	if (remote == NULL) {
-		snprintf(expr, sizeof expr, "%s port %d", pn,
-		    net_addr_port(local));
-		return capture_set_filter(c, expr, err, errlen);
-	}
+	if (remote == NULL)
+		return capture_filter_listener(c, pn, local, err, errlen);
 	filter_end("src", remote, r_src, sizeof r_src);
 	filter_end("dst", remote, r_dst, sizeof r_dst);
 	snprintf(l_src, sizeof l_src, "src port %d", net_addr_port(local));
@@ -398,10 +532,8 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 	int64_t			 ts;
 
 	c->packets++;
-	if (c->dump != NULL) {
-		pcap_dump((u_char *)c->dump, h, b);
-		pcap_dump_flush(c->dump);
-	}
+	if (c->dump != NULL)
+		capture_dump(c, h, b);
 	decode_packet(c->dlt, b, h->caplen, h->len, &pk);
 	ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 	c->note[0] = '\0';

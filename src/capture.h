@@ -125,6 +125,11 @@ struct decode_pkt;
 typedef void	(*capture_pkt_hook)(void *, int64_t, const struct decode_pkt *,
 		    char *, size_t);
 void	capture_set_hook(struct capture *, capture_pkt_hook, void *);
+/*
+ * Whether writing the --write file failed (a full disk): -1 with the
+ * reason in err, else 0.  The file then ends at the last whole packet.
+ */
+int	capture_write_error(const struct capture *, char *, size_t);
 
 /* Draw the verdict with the capture's drop count, close the file, free. */
 void	capture_close(struct capture *);

@@ -17,6 +17,7 @@
 
 #include "capture.h"
 #include "net.h"
+#include "priv.h"
 #include "relay.h"
 #include "sockkit.h"
 #include "util.h"
@@ -45,6 +46,7 @@ const struct cmd_entry cmd_connect_entry = {
 	    "  -x                hex dump both directions to stderr\n"
 	    "  -v                report connection events on stderr\n"
 	    CAPTURE_USAGE
+	    PRIV_USAGE
 	    "  -h, --help        show this help\n",
 	.exec = cmd_connect_exec,
 };
@@ -62,6 +64,7 @@ struct connect_opts {
 	int		 hexdump;
 	struct capture_opts cap;
 	struct capture	*capture;	/* --trace, --write: open */
+	struct priv_opts priv;		/* --user, --no-drop */
 };
 
 enum { OPT_NO_SHUTDOWN = 256, OPT_SEQPACKET };
@@ -71,6 +74,7 @@ static const struct option connect_longopts[] = {
 	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
 	{ "seqpacket", no_argument, NULL, OPT_SEQPACKET },
 	CAPTURE_LONGOPTS,
+	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -119,6 +123,8 @@ connect_parse(int argc, char **argv, struct connect_opts *o)
 		case ':':
 			return cmd_bad_option(&cmd_connect_entry, ch, argv);
 		default:
+			if (priv_parse(&o->priv, ch, optarg) == 0)
+				break;
 			if (capture_parse(&o->cap, ch, optarg, why,
 			    sizeof why) == -1)
 				return cmd_usage_error(&cmd_connect_entry, "%s",
@@ -177,8 +183,8 @@ connect_on_wait(int fd, long waited_ms, void *arg)
 
 /*
  * Before connect() sends the SYN: filter the capture on this exact
- * connection (the port is bound already) and draw the call.  Returns 0 or
- * -1 with err.
+ * connection (the port is bound already, so -p below 1024 worked as
+ * root), drop root, and draw the call.  Returns 0 or -1 with err.
  */
 static int
 connect_before(int fd, const struct addrinfo *ai, void *arg, char *err,
@@ -194,7 +200,8 @@ connect_before(int fd, const struct addrinfo *ai, void *arg, char *err,
 		return -1;
 	}
 	if (capture_filter(o->capture, IPPROTO_TCP, (struct sockaddr *)&ss,
-	    ai->ai_addr, err, errlen) == -1)
+	    ai->ai_addr, err, errlen) == -1 ||
+	    priv_drop(&o->priv, err, errlen) == -1)
 		return -1;
 	capture_set_local(o->capture, (struct sockaddr *)&ss);
 	snprintf(what, sizeof what, "connect() to %s port %d from port %d",
@@ -389,6 +396,10 @@ cmd_connect_exec(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	rc = connect_run(argv, &o);
+	if (capture_write_error(o.capture, why, sizeof why) == -1) {
+		sk_warnx("connect: %s", why);
+		rc = EXIT_RUNTIME;
+	}
 	capture_close(o.capture);
 	return rc;
 }

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "priv.h"
 #include "sockkit.h"
 #include "util.h"
 
@@ -47,12 +48,15 @@ struct demo {
 	int		 lfd, cfd, sfd;	/* listener, client, server's end */
 	int		 port;		/* the server's port */
 	int		 lingered;	/* the end of the capture was awaited */
+	int		 nft_fd;	/* to the root helper that runs nft */
+	pid_t		 nft_pid;	/* the helper, or 0 */
 };
 
 struct demo_scenario {
 	const char	*name;
 	const char	*summary;
 	int		(*run)(struct demo *);
+	int		 nft;		/* runs nft (in the namespace only) */
 };
 
 static int	cmd_demo_exec(int, char **);
@@ -67,22 +71,22 @@ static int	demo_udp(struct demo *);
 
 static const struct demo_scenario demo_scenarios[] = {
 	{ "handshake", "open, one line each way, the client closes "
-	    "(FIN both ways, TIME_WAIT)", demo_handshake },
+	    "(FIN both ways, TIME_WAIT)", demo_handshake, 0 },
 	{ "server-close", "the same, but the server closes first",
-	    demo_server_close },
+	    demo_server_close, 0 },
 	{ "half-close", "the client shuts down writing; the server still "
-	    "answers", demo_half_close },
+	    "answers", demo_half_close, 0 },
 	{ "simultaneous-close", "both ends send their FIN before they see "
-	    "the other's (CLOSING)", demo_simultaneous },
+	    "the other's (CLOSING)", demo_simultaneous, 1 },
 	{ "refused", "nothing listens: the SYN is answered by a RST",
-	    demo_refused },
+	    demo_refused, 0 },
 	{ "reset", "the client aborts mid-stream (SO_LINGER 0): RST",
-	    demo_reset },
+	    demo_reset, 0 },
 	{ "dropped", "a firewall drops the SYN: the kernel's retries and "
-	    "back-off (under 10 s)", demo_dropped },
+	    "back-off (under 10 s)", demo_dropped, 1 },
 	{ "udp", "a datagram, its reply, then one to a closed port: ICMP "
-	    "port unreachable", demo_udp },
-	{ NULL, NULL, NULL }
+	    "port unreachable", demo_udp, 0 },
+	{ NULL, NULL, NULL, 0 }
 };
 
 const struct cmd_entry cmd_demo_entry = {
@@ -96,6 +100,7 @@ const struct cmd_entry cmd_demo_entry = {
 	    "      --list        list the scenarios, one line each\n"
 	    "      --ascii       draw without box-drawing characters\n"
 	    "      --color=WHEN  auto, always or never (auto)\n"
+	    PRIV_USAGE
 	    "  -h, --help        show this help\n"
 	    "\n"
 	    "As root it runs in a private network namespace; without "
@@ -111,6 +116,7 @@ static const struct option demo_longopts[] = {
 	{ "ascii", no_argument, NULL, CAPTURE_OPT_ASCII },
 	{ "color", required_argument, NULL, CAPTURE_OPT_COLOR },
 	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
+	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -622,7 +628,7 @@ demo_reset(struct demo *d)
  * after saying why.
  */
 static int
-demo_nft(const char *cmd)
+demo_nft_run(const char *cmd)
 {
 	pid_t	 pid;
 	int	 status;
@@ -649,6 +655,99 @@ demo_nft(const char *cmd)
 	return 0;
 }
 
+/*
+ * The root helper: runs each nft command line the demo sends, in the
+ * demo's namespace, and answers with one status byte.  It ends when the
+ * demo closes its end.  Never returns.
+ */
+static void __attribute__((noreturn))
+demo_nft_helper(int fd)
+{
+	char	 cmd[512];
+	ssize_t	 n;
+	char	 st;
+
+	for (;;) {
+		if ((n = read(fd, cmd, sizeof cmd - 1)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(0);
+		cmd[n] = '\0';
+		st = (char)(demo_nft_run(cmd) == 0 ? 0 : 1);
+		if (write(fd, &st, 1) != 1)
+			_exit(1);
+	}
+}
+
+/*
+ * As root in our namespace, for a scenario that changes the firewall
+ * half-way: fork the helper that keeps root to run nft, so that this
+ * process can drop root like the others.  Returns 0 or -1 (said).
+ */
+static int
+demo_nft_fork(struct demo *d)
+{
+	int	 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		sk_warn("demo: socketpair");
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if ((d->nft_pid = fork()) == -1) {
+		sk_warn("demo: fork");
+		close(sv[0]);
+		close(sv[1]);
+		d->nft_pid = 0;
+		return -1;
+	}
+	if (d->nft_pid == 0) {
+		close(sv[0]);
+		demo_nft_helper(sv[1]);
+	}
+	close(sv[1]);
+	d->nft_fd = sv[0];
+	return 0;
+}
+
+/* Let the helper go and wait for it. */
+static void
+demo_nft_end(struct demo *d)
+{
+	if (d->nft_fd != -1)
+		close(d->nft_fd);
+	d->nft_fd = -1;
+	while (d->nft_pid > 0 && waitpid(d->nft_pid, NULL, 0) == -1 &&
+	    errno == EINTR)
+		;
+	d->nft_pid = 0;
+}
+
+/*
+ * One nft command line: through the helper once root is dropped, else
+ * here.  Returns 0 or -1 (said).
+ */
+static int
+demo_nft(struct demo *d, const char *cmd)
+{
+	ssize_t	 n;
+	char	 st;
+
+	if (d->nft_fd == -1)
+		return demo_nft_run(cmd);
+	if (write(d->nft_fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
+		sk_warn("demo: nft helper");
+		return -1;
+	}
+	while ((n = read(d->nft_fd, &st, 1)) == -1 && errno == EINTR &&
+	    !sk_interrupted)
+		;
+	if (n != 1)
+		return -1;
+	return st == 0 ? 0 : -1;
+}
+
 /* Say that a scenario needs a namespace of its own; returns 0. */
 static int
 demo_no_netns(const char *name)
@@ -671,7 +770,7 @@ demo_both_fins(struct demo *d)
 	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
 	demo_info(d, "client", d->cfd);
 	demo_info(d, "server", d->sfd);
-	if (demo_nft("delete table inet sockkit_demo") == -1)
+	if (demo_nft(d, "delete table inet sockkit_demo") == -1)
 		return -1;
 	demo_say(d, 0, "nft: the FINs pass again: both are retransmitted");
 	if (demo_recv(d, "client", d->cfd) != 0 ||
@@ -700,7 +799,7 @@ demo_simultaneous(struct demo *d)
 	snprintf(rule, sizeof rule, "table inet sockkit_demo { chain in { "
 	    "type filter hook input priority 0; tcp flags & fin == fin "
 	    "tcp dport { %d, %d } drop; }; }", d->port, cport);
-	if (demo_nft(rule) == -1)
+	if (demo_nft(d, rule) == -1)
 		return -1;
 	demo_say(d, 0, "nft: FINs on this connection are dropped for now");
 	if (demo_both_fins(d) == -1)
@@ -802,7 +901,7 @@ demo_dropped(struct demo *d)
 	snprintf(rule, sizeof rule, "table inet sockkit_demo { chain in "
 	    "{ type filter hook input priority 0; tcp dport %d drop; }; }",
 	    d->port);
-	if (demo_nft(rule) == -1)
+	if (demo_nft(d, rule) == -1)
 		return -1;
 	demo_say(d, 0, "nft: every packet to port %d is dropped", d->port);
 	if (demo_connect(d, demo_drop_ms(linear)) == 0)
@@ -997,7 +1096,8 @@ demo_lookup(const char *name)
 
 /* Parse the options; returns -1 to go on or the exit status to use. */
 static int
-demo_parse(int argc, char **argv, struct capture_opts *co, int *list)
+demo_parse(int argc, char **argv, struct capture_opts *co,
+    struct priv_opts *po, int *list)
 {
 	char	 err[256];
 	int	 ch;
@@ -1010,6 +1110,10 @@ demo_parse(int argc, char **argv, struct capture_opts *co, int *list)
 			return cmd_help(&cmd_demo_entry);
 		case OPT_LIST:
 			*list = 1;
+			break;
+		case PRIV_OPT_USER:
+		case PRIV_OPT_NO_DROP:
+			priv_parse(po, ch, optarg);
 			break;
 		case CAPTURE_OPT_ASCII:
 		case CAPTURE_OPT_COLOR:
@@ -1042,15 +1146,34 @@ demo_capture(struct demo *d, const struct capture_opts *co)
 	fflush(stderr);
 }
 
-/* Run s; returns the exit status. */
+/*
+ * Drop root before the scenario runs, with the nft helper forked first
+ * when the scenario needs one.  Returns -1, or the exit status (said).
+ */
 static int
-demo_run(const struct demo_scenario *s, const struct capture_opts *co)
+demo_drop(struct demo *d, const struct demo_scenario *s,
+    const struct priv_opts *po)
+{
+	if (d->netns && s->nft && priv_will_switch(po) &&
+	    demo_nft_fork(d) == -1)
+		return EXIT_RUNTIME;
+	return cmd_drop_privileges(&cmd_demo_entry, po);
+}
+
+/*
+ * Run s; returns the exit status.  Root is needed for the namespace, lo
+ * and the capture, and for nft in two scenarios: that is left to a helper
+ * that stays root, and the demo itself runs as --user (nobody).
+ */
+static int
+demo_run(const struct demo_scenario *s, const struct capture_opts *co,
+    const struct priv_opts *po)
 {
 	struct demo	 d;
 	int		 rc;
 
 	memset(&d, 0, sizeof d);
-	d.lfd = d.cfd = d.sfd = -1;
+	d.lfd = d.cfd = d.sfd = d.nft_fd = -1;
 	if ((d.netns = demo_netns()) == -1)
 		return EXIT_RUNTIME;
 	printf("sockkit demo %s: %s%s\n", s->name, s->summary, d.netns ?
@@ -1058,7 +1181,13 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co)
 	    "loopback)");
 	fflush(stdout);
 	demo_capture(&d, co);
+	if ((rc = demo_drop(&d, s, po)) != -1) {
+		demo_nft_end(&d);
+		capture_close(d.cap);
+		return rc;
+	}
 	rc = s->run(&d);
+	demo_nft_end(&d);
 	if (d.cfd != -1)
 		close(d.cfd);
 	if (d.sfd != -1)
@@ -1076,12 +1205,14 @@ cmd_demo_exec(int argc, char **argv)
 {
 	const struct demo_scenario	*s = &demo_scenarios[0];
 	struct capture_opts		 co;
+	struct priv_opts		 po;
 	int				 list = 0, rc;
 
 	capture_opts_init(&co);
+	memset(&po, 0, sizeof po);
 	co.trace = 1;
 	co.linger_ms = 300;
-	if ((rc = demo_parse(argc, argv, &co, &list)) != -1)
+	if ((rc = demo_parse(argc, argv, &co, &po, &list)) != -1)
 		return rc;
 	argc -= optind;
 	argv += optind;
@@ -1092,5 +1223,5 @@ cmd_demo_exec(int argc, char **argv)
 		    "not '%s' too", argv[1]);
 	if (argc == 1 && (s = demo_lookup(argv[0])) == NULL)
 		return EXIT_USAGE;
-	return demo_run(s, &co);
+	return demo_run(s, &co, &po);
 }

@@ -15,6 +15,7 @@
 
 #include "capture.h"
 #include "net.h"
+#include "priv.h"
 #include "relay.h"
 #include "serve.h"
 #include "sockkit.h"
@@ -51,6 +52,7 @@ const struct cmd_entry cmd_listen_entry = {
 	    "  -x                relay: hex dump both directions to stderr\n"
 	    "  -v                report connections on stderr\n"
 	    CAPTURE_USAGE
+	    PRIV_USAGE
 	    "  -h, --help        show this help\n",
 	.exec = cmd_listen_exec,
 };
@@ -72,6 +74,7 @@ struct listen_opts {
 	int		 hexdump;
 	struct capture_opts cap;
 	struct capture	*capture;	/* --trace, --write: open */
+	struct priv_opts priv;		/* --user, --no-drop */
 };
 
 enum {
@@ -89,6 +92,7 @@ static const struct option listen_longopts[] = {
 	{ "deny", required_argument, NULL, OPT_DENY },
 	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
 	CAPTURE_LONGOPTS,
+	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -153,6 +157,8 @@ listen_parse_value(int ch, const char *arg, struct listen_opts *o)
 			    "deny" : "allow", why);
 		break;
 	default:
+		if (priv_parse(&o->priv, ch, arg) == 0)
+			break;
 		if (capture_parse(&o->cap, ch, arg, why, sizeof why) == -1)
 			return cmd_usage_error(e, "%s", why);
 		break;
@@ -261,6 +267,17 @@ listen_open(int argc, char **argv, const struct listen_opts *o)
 	    &len) == -1 || capture_filter(o->capture, IPPROTO_TCP,
 	    (struct sockaddr *)&ss, NULL, why, sizeof why) == -1)) {
 		sk_warnx("listen: %s", why);
+		close(fd);
+		return -1;
+	}
+	/*
+	 * Root was needed for the capture and perhaps a port below 1024;
+	 * both are open now, so drop it before saying we listen.  (-U
+	 * cannot go with a capture: the socket file removed at exit was
+	 * made by the user who removes it.)
+	 */
+	if (o->capture != NULL && cmd_drop_privileges(&cmd_listen_entry,
+	    &o->priv) != -1) {
 		close(fd);
 		return -1;
 	}
@@ -466,6 +483,10 @@ cmd_listen_exec(int argc, char **argv)
 	if (o.capture != NULL) {
 		if (!sk_interrupted)
 			capture_linger(o.capture);
+		if (capture_write_error(o.capture, why, sizeof why) == -1) {
+			sk_warnx("listen: %s", why);
+			rc = EXIT_RUNTIME;
+		}
 		capture_close(o.capture);
 	}
 out:

@@ -23,6 +23,7 @@
 
 #include "capture.h"
 #include "net.h"
+#include "priv.h"
 #include "probe.h"
 #include "sockkit.h"
 #include "targets.h"
@@ -73,6 +74,7 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --trace         after the table, the packets behind each "
 	    "port not plainly\n"
 	    "                      closed (needs CAP_NET_RAW)\n"
+	    PRIV_USAGE
 	    "      --no-randomize  probe hosts and ports in order\n"
 	    "      --seed N        seed of the random order (reproducible)\n"
 	    "      --shard I/N     probe only the I-th of N disjoint slices "
@@ -109,6 +111,7 @@ struct probe_cmd {
 	int			 trace;		/* --trace */
 	struct capture		*cap;
 	char			 cap_path[PATH_MAX];
+	struct priv_opts	 priv;		/* --user, --no-drop */
 	struct probe_result	*ev;		/* ports with evidence */
 	size_t			 nev, evcap;
 	char			**svc;		/* service by port */
@@ -141,6 +144,7 @@ static const struct option probe_longopts[] = {
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "udp", no_argument, NULL, 'u' },
+	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -275,6 +279,10 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 		case OPT_SHARD:
 			if ((rc = probe_option(ch, optarg, c)) != -1)
 				return rc;
+			break;
+		case PRIV_OPT_USER:
+		case PRIV_OPT_NO_DROP:
+			priv_parse(&c->priv, ch, optarg);
 			break;
 		default:
 			return cmd_bad_option(&cmd_probe_entry, ch, argv);
@@ -711,7 +719,9 @@ probe_free(struct probe_cmd *c)
 
 /*
  * --trace: capture into a temporary pcap file while probing, the probe's
- * hosts only when they are few.  Returns 0 or -1 (reported).
+ * hosts only when they are few, then drop root: the file is given to the
+ * user sockkit becomes, who reads it back and removes it at the end.
+ * Returns 0 or -1 (reported).
  */
 static int
 probe_capture_open(struct probe_cmd *c)
@@ -730,13 +740,16 @@ probe_capture_open(struct probe_cmd *c)
 		c->cap_path[0] = '\0';
 		return -1;
 	}
-	close(fd);
 	capture_opts_init(&co);
 	co.write_path = c->cap_path;
-	if ((c->cap = capture_open(&co, err, sizeof err)) == NULL) {
+	/* Given away only once open: root may not reopen another's file. */
+	if ((c->cap = capture_open(&co, err, sizeof err)) == NULL ||
+	    priv_give(&c->priv, fd, err, sizeof err) == -1) {
 		sk_warnx("probe: %s", err);
+		close(fd);
 		return -1;
 	}
+	close(fd);
 	if ((fp = open_memstream(&expr, &len)) == NULL)
 		return -1;
 	fprintf(fp, "icmp or icmp6 or ((tcp or udp)");
@@ -747,10 +760,10 @@ probe_capture_open(struct probe_cmd *c)
 	}
 	fprintf(fp, "%s)", c->set.nhost <= 64 ? ")" : "");
 	fclose(fp);
-	if (capture_filter_expr(c->cap, expr, err, sizeof err) == 0)
-		rc = 0;
-	else
+	if (capture_filter_expr(c->cap, expr, err, sizeof err) == -1)
 		sk_warnx("probe: %s", err);
+	else if (cmd_drop_privileges(&cmd_probe_entry, &c->priv) == -1)
+		rc = 0;
 	free(expr);
 	return rc;
 }

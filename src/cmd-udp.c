@@ -69,7 +69,8 @@ const struct cmd_entry cmd_udp_entry = {
 	    "  -v                report datagrams, senders and drops on "
 	    "stderr\n"
 	    "  -h, --help        show this help\n"
-	    CAPTURE_USAGE,
+	    CAPTURE_USAGE
+	    PRIV_USAGE,
 	.exec = cmd_udp_exec,
 };
 
@@ -90,6 +91,7 @@ static const struct option udp_longopts[] = {
 	{ "unlink", no_argument, NULL, OPT_UNLINK },
 	{ "type", required_argument, NULL, OPT_TYPE },
 	CAPTURE_LONGOPTS,
+	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -153,6 +155,8 @@ udp_parse_value(int ch, const char *arg, struct udp_opts *o)
 	case OPT_TYPE:
 		return udp_parse_word(ch, arg, o);
 	default:
+		if (priv_parse(&o->priv, ch, arg) == 0)
+			break;
 		if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1)
 			return cmd_usage_error(e, "%s", why);
 	}
@@ -450,7 +454,9 @@ udp_client(char **argv, const struct udp_opts *o)
 	if ((o->unix_path != NULL ? udp_open_unix(o, &p, tmppath,
 	    sizeof tmppath) : udp_open_client(argv[0], argv[1], o, &p)) == -1)
 		return EXIT_RUNTIME;
-	if (o->cap != NULL && udp_capture_client(&p, o) == -1) {
+	/* The socket is bound (-p below 1024 too): root is done with. */
+	if (o->cap != NULL && (udp_capture_client(&p, o) == -1 ||
+	    cmd_drop_privileges(&cmd_udp_entry, &o->priv) != -1)) {
 		close(p.fd);
 		return EXIT_RUNTIME;
 	}
@@ -535,6 +541,12 @@ udp_server(int argc, char **argv, const struct udp_opts *o)
 		close(fd);
 		return EXIT_RUNTIME;
 	}
+	/* Bound, even below 1024, and capturing: root is done with. */
+	if (o->cap != NULL && cmd_drop_privileges(&cmd_udp_entry,
+	    &o->priv) != -1) {
+		close(fd);
+		return EXIT_RUNTIME;
+	}
 	if (udp_serve_run(fd, ss.ss_family, o, err, sizeof err) == -1) {
 		sk_warnx("udp: %s", err);
 		rc = EXIT_RUNTIME;
@@ -579,6 +591,10 @@ cmd_udp_exec(int argc, char **argv)
 		goto out;
 	}
 	rc = o.listen ? udp_server(argc, argv, &o) : udp_client(argv, &o);
+	if (capture_write_error(o.cap, why, sizeof why) == -1) {
+		sk_warnx("udp: %s", why);
+		rc = EXIT_RUNTIME;
+	}
 	capture_close(o.cap);
 out:
 	net_acl_free(&o.acl);

@@ -79,23 +79,66 @@ priv_switch_user(const struct passwd *pw, char *err, size_t errlen)
 }
 
 int
+priv_parse(struct priv_opts *o, int ch, const char *arg)
+{
+	if (ch == PRIV_OPT_USER)
+		o->user = arg;
+	else if (ch == PRIV_OPT_NO_DROP)
+		o->no_drop = 1;
+	else
+		return -1;
+	return 0;
+}
+
+int
+priv_will_switch(const struct priv_opts *o)
+{
+	return !o->no_drop && geteuid() == 0;
+}
+
+/* The user to become: --user, else nobody.  NULL with err if unknown. */
+static struct passwd *
+priv_user(const struct priv_opts *o, char *err, size_t errlen)
+{
+	const char	*name;
+	struct passwd	*pw;
+
+	name = o->user != NULL ? o->user : PRIV_DEFAULT_USER;
+	errno = 0;
+	if ((pw = getpwnam(name)) == NULL)
+		snprintf(err, errlen, "unknown user %s for dropping root "
+		    "(give one with --user, or --no-drop)", name);
+	return pw;
+}
+
+int
+priv_give(const struct priv_opts *o, int fd, char *err, size_t errlen)
+{
+	struct passwd	*pw;
+
+	if (!priv_will_switch(o))
+		return 0;
+	if ((pw = priv_user(o, err, errlen)) == NULL)
+		return -1;
+	if (fchown(fd, pw->pw_uid, pw->pw_gid) == -1) {
+		snprintf(err, errlen, "cannot give a file to user %s: %s",
+		    pw->pw_name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
 priv_drop(const struct priv_opts *o, char *err, size_t errlen)
 {
 	struct __user_cap_data_struct	 d[2];
-	const char			*name;
 	struct passwd			*pw;
 
 	if (o->no_drop)
 		return 0;
 	if (geteuid() == 0) {
-		name = o->user != NULL ? o->user : PRIV_DEFAULT_USER;
-		errno = 0;
-		if ((pw = getpwnam(name)) == NULL) {
-			snprintf(err, errlen, "unknown user %s for dropping "
-			    "root (give one with --user, or --no-drop)",
-			    name);
+		if ((pw = priv_user(o, err, errlen)) == NULL)
 			return -1;
-		}
 		priv_drop_bounding();
 		if (priv_switch_user(pw, err, errlen) == -1)
 			return -1;

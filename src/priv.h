@@ -38,6 +38,25 @@ enum { PRIV_OPT_USER = 600, PRIV_OPT_NO_DROP };
  */
 int	priv_drop(const struct priv_opts *, char *, size_t);
 
+/*
+ * Take option ch (a PRIV_OPT_ value) with its argument.  Returns 0, or -1
+ * when ch is not a privilege option.
+ */
+int	priv_parse(struct priv_opts *, int, const char *);
+
+/*
+ * Whether priv_drop() will switch users: running as root without
+ * --no-drop.  Commands use it to refuse what cannot work after the drop.
+ */
+int	priv_will_switch(const struct priv_opts *);
+
+/*
+ * Give fd, a file made before the drop, to the user priv_drop() will
+ * become, so that it can still read it and remove it afterwards.  Does
+ * nothing when there will be no switch.  Returns 0 or -1 with err.
+ */
+int	priv_give(const struct priv_opts *, int, char *, size_t);
+
 /* Whether this process holds any effective capability (or is root). */
 int	priv_have_caps(void);
 

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -224,6 +225,23 @@ fail:
 }
 
 /*
+ * Whether fd is a TCP socket: a send to one that fails with EPIPE (we send
+ * nothing after our own shutdown) means the peer reset the connection, and
+ * an earlier call that sent part of its bytes took the ECONNRESET.
+ */
+static int
+is_tcp(int fd)
+{
+	int		 proto, e = errno, rc;
+	socklen_t	 len = sizeof proto;
+
+	rc = getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 &&
+	    proto == IPPROTO_TCP;
+	errno = e;
+	return rc;
+}
+
+/*
  * Write what waits to the destination.  Returns the bytes written (0 when
  * it would block), or -1 with a message in err.
  */
@@ -250,6 +268,8 @@ pump_flush(struct pump *p, char *err, size_t errlen)
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EINTR)
 			return 0;
+		if (errno == EPIPE && is_tcp(p->dst))
+			errno = ECONNRESET;
 		snprintf(err, errlen, "%s: %s", p->dst_name, strerror(errno));
 		return -1;
 	}

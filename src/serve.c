@@ -3,7 +3,9 @@
  * spirit of redis's ae.c: no thread or process per connection.  Each
  * connection holds output only while the client is slower than we are,
  * and stops being read while that output is over OUT_HIGH, so a client
- * that does not read slows only itself.
+ * that does not read slows only itself.  An echo client is read only
+ * up to the room left under OUT_HIGH, so what it holds never exceeds
+ * OUT_HIGH: with N clients the buffers take at most N * OUT_HIGH.
  */
 #include "config.h"
 
@@ -26,7 +28,7 @@
 #include "util.h"
 
 #define SCRATCH		(256 * 1024)	/* one read */
-#define OUT_HIGH	(256 * 1024)	/* stop reading a client above this */
+#define OUT_HIGH	(64 * 1024)	/* stop reading a client above this */
 #define LINE_MAX_LEN	(64 * 1024)	/* a longer time-mode line is cut */
 #define EVENTS		256
 
@@ -150,6 +152,19 @@ conn_can_read(const struct server *s, const struct conn *c)
 	if (s->o->messages)
 		return c->off == c->len;
 	return c->len - c->off < OUT_HIGH;
+}
+
+/*
+ * How much to read from c at once: in echo mode (a stream) the room left
+ * under OUT_HIGH, since all of it may have to wait for the client; else
+ * the whole scratch buffer (a message must be read whole).
+ */
+static size_t
+conn_room(const struct server *s, const struct conn *c)
+{
+	if (s->o->mode != SERVE_ECHO || s->o->messages)
+		return SCRATCH;
+	return OUT_HIGH - (c->len - c->off);
 }
 
 /* Watch what c needs now: input unless backed up, output while pending. */
@@ -404,15 +419,17 @@ static void
 conn_read(struct server *s, struct conn *c)
 {
 	ssize_t	 n;
+	size_t	 want;
 	int	 rounds = 0;
 
 	while (!c->eof && conn_can_read(s, c) && rounds++ < 16) {
+		want = conn_room(s, c);
 		/*
 		 * discard: MSG_TRUNC drops TCP data without copying it.  The
 		 * length must still be the buffer's: a Unix stream socket
 		 * ignores MSG_TRUNC and copies all it is asked for.
 		 */
-		n = recv(c->fd, s->scratch, SCRATCH, s->o->mode ==
+		n = recv(c->fd, s->scratch, want, s->o->mode ==
 		    SERVE_DISCARD ? MSG_TRUNC : 0);
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -426,7 +443,7 @@ conn_read(struct server *s, struct conn *c)
 		c->last = now_ms();
 		if (mode_data(s, c, s->scratch, (size_t)n) == -1)
 			return;	/* c is closed, or stdout failed (s->failed) */
-		if (n < SCRATCH / 2)
+		if ((size_t)n < want / 2)
 			break;
 	}
 	if (conn_done(s, c)) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "priv.h"
 #include "sockkit.h"
 #include "util.h"
 
@@ -70,6 +71,17 @@ cmd_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 	    "Try 'sockkit %s --help' for the options.\n", cmd->name, msg,
 	    cmd->name);
 	return EXIT_USAGE;
+}
+
+int
+cmd_drop_privileges(const struct cmd_entry *cmd, const struct priv_opts *o)
+{
+	char	 err[300];
+
+	if (priv_drop(o, err, sizeof err) == 0)
+		return -1;
+	fprintf(stderr, "sockkit: %s: %s\n", cmd->name, err);
+	return EXIT_RUNTIME;
 }
 
 int

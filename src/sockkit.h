@@ -45,4 +45,14 @@ int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
  */
 int	cmd_bad_option(const struct cmd_entry *, int, char **);
 
+struct priv_opts;
+
+/*
+ * Drop root and every capability now that the privileged handles are
+ * open (priv_drop()).  Returns -1 when that worked (or nothing was to be
+ * dropped), else says why in one line and returns EXIT_RUNTIME: a command
+ * never goes on as root by accident.
+ */
+int	cmd_drop_privileges(const struct cmd_entry *, const struct priv_opts *);
+
 #endif

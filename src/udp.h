@@ -10,6 +10,7 @@
 
 #include "capture.h"
 #include "net.h"
+#include "priv.h"
 
 enum udp_mode {
 	UDP_RELAY,		/* datagrams to stdout, stdin to senders */
@@ -35,6 +36,7 @@ struct udp_opts {
 	int			 unlink_existing; /* --unlink */
 	struct capture_opts	 capo;		/* --trace, --write, ... */
 	struct capture		*cap;		/* open capture, or NULL */
+	struct priv_opts	 priv;		/* --user, --no-drop */
 };
 
 /* The client's socket and whom it talks to. */

@@ -1,0 +1,67 @@
+#!/bin/bash
+# tests/load.sh: listen -k --mode echo under 2,000 concurrent clients of
+# tests/load-client, each sending 1 MiB in writes of random size: every
+# byte comes back; three clients that never read get stuck alone (their
+# echo stops, the server stops reading them); three that abort with a RST
+# half-way disturb nobody; the server's peak memory stays under the bound
+# its buffers allow.
+. "$srcdir/lib.sh"
+LOADCLIENT=${LOADCLIENT:-$(dirname "$SOCKKIT")/tests/load-client}
+[ -x "$LOADCLIENT" ] || skip_all "tests/load-client is not built"
+CLIENTS=2000
+STALLED=3
+KILLED=3
+BYTES=1048576
+# Descriptors: one per client on each side, and a few more.
+ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" -ge $((CLIENTS + 64)) ] ||
+    skip_all "needs ulimit -n of $((CLIENTS + 64))"
+plan 9
+
+bg "$SOCKKIT" listen -k --mode echo --max-conns $((CLIENTS + 10)) \
+    127.0.0.1 0 2>"$TMP/server.err"
+spid=$!
+port=$(listen_port "$TMP/server.err")
+like "$port" '^[0-9]+$' "listen -k --mode echo starts"
+base=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$spid/status)
+
+timeout 150 "$LOADCLIENT" 127.0.0.1 "$port" $CLIENTS $BYTES 42 \
+    $STALLED $KILLED >"$TMP/client.out" 2>"$TMP/client.err"
+rc=$?
+summary=$(cat "$TMP/client.out")
+echo "# load-client: $summary"
+is $rc 0 "load-client: exit 0"
+normal=$((CLIENTS - STALLED - KILLED))
+like "$summary" "^done $normal of $normal, bad 0," \
+    "every one of $normal clients got its 1 MiB back exactly"
+like "$summary" "stalled $STALLED \\(sent [0-9]+, received 0\\)" \
+    "the clients that never read got no echo"
+ssent=$(printf '%s\n' "$summary" | sed -n 's/.*stalled [0-9]* (sent \([0-9]*\),.*/\1/p')
+ok $([ -n "$ssent" ] && [ "$ssent" -lt $((STALLED * 256 * 1048576)) ]
+    echo $?) "they got stuck: the server stopped reading them ($ssent bytes)"
+# The stuck clients' RSTs come as load-client exits: wait for them.
+for _ in $(seq 100); do
+	[ "$(grep -c 'Connection reset by peer' "$TMP/server.err")" -ge \
+	    $((STALLED + KILLED)) ] && break
+	sleep 0.05
+done
+is "$(grep -c 'Connection reset by peer' "$TMP/server.err")" \
+    $((STALLED + KILLED)) \
+    "the server saw the RSTs (killed, then the stuck ones at the end)"
+kill -0 $spid 2>/dev/null
+ok $? "the server is still running"
+is "$(printf 'after\n' | "$SOCKKIT" connect -q 1 127.0.0.1 "$port" \
+    2>/dev/null)" after "and still echoes"
+
+# The bound: each echo client holds at most OUT_HIGH (64 KiB, src/serve.c)
+# of output, plus its struct and allocator overhead (4 KiB is generous);
+# the scratch buffer is in the base.  Under ASan, freed memory waits in
+# its quarantine (256 MiB by default) before it is reused.
+peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$spid/status)
+bound=$((base + CLIENTS * (64 + 4)))
+grep -qa __asan_init "$SOCKKIT" && bound=$((bound + 256 * 1024))
+echo "# peak memory (VmHWM) of the server: $peak kB for $CLIENTS clients" \
+    "(at start $base kB; bound $bound kB)"
+ok $([ -n "$peak" ] && [ "$peak" -le "$bound" ]; echo $?) \
+    "peak memory $peak kB is under $bound kB"
+done_testing

@@ -1,0 +1,168 @@
+#!/bin/bash
+# tests/priv.sh: as root, commands that capture drop to nobody (or --user)
+# once the capture is open: /proc/PID/status of a running sockkit shows
+# no root, no capabilities and no_new_privs; --no-drop keeps root; an
+# unknown --user stops with exit 1; the relay and --write still work.
+. "$srcdir/lib.sh"
+need_root
+need_cmd tcpdump python3 ip nft
+plan 41
+
+nobody_uid=$(id -u nobody)
+nobody_gid=$(id -g nobody)
+
+# status_field PID NAME: a field of /proc/PID/status, tabs as spaces.
+status_field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null |
+	    tr -s '\t' ' '
+}
+
+# wait_uid PID UID: until PID's real uid is UID (bounded, 10 s); the
+# drop comes after the capture opens, which a loaded machine may delay.
+wait_uid() {
+	for _ in $(seq 200); do
+		[ "$(status_field "$1" Uid | cut -d' ' -f1)" = "$2" ] &&
+		    return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# check_dropped PID WHAT: the five checks of a process that gave up root.
+check_dropped() {
+	wait_uid "$1" "$nobody_uid"
+	is "$(status_field "$1" Uid)" \
+	    "$nobody_uid $nobody_uid $nobody_uid $nobody_uid" \
+	    "$2: every uid is nobody's"
+	is "$(status_field "$1" Gid)" \
+	    "$nobody_gid $nobody_gid $nobody_gid $nobody_gid" \
+	    "$2: every gid is nobody's"
+	is "$(status_field "$1" Groups)" "" "$2: no supplementary groups"
+	is "$(status_field "$1" CapEff)/$(status_field "$1" CapPrm)" \
+	    "0000000000000000/0000000000000000" \
+	    "$2: no effective or permitted capability"
+	is "$(status_field "$1" NoNewPrivs)" 1 "$2: no_new_privs is set"
+}
+
+# listen --trace -k: dropped before "Listening on" is printed.
+bg "$SOCKKIT" listen -k --mode echo --trace --color=never 127.0.0.1 0 \
+    2>"$TMP/l.err"
+lpid=$!
+lport=$(listen_port "$TMP/l.err")
+like "$lport" '^[0-9]+$' "listen --trace -k starts"
+check_dropped $lpid "listen --trace"
+is "$(printf 'ping\n' | "$SOCKKIT" connect -q 1 127.0.0.1 "$lport" \
+    2>/dev/null)" ping "the echo server still answers as nobody"
+
+# connect --trace: dropped before the SYN; sync on the bytes it relays.
+bg "$SOCKKIT" listen 127.0.0.1 0 >"$TMP/s.out" 2>"$TMP/s.err"
+sport=$(listen_port "$TMP/s.err")
+mkfifo "$TMP/in"
+exec 7<>"$TMP/in"	# read-write: the open does not wait for a reader
+bg "$SOCKKIT" connect --trace --color=never 127.0.0.1 "$sport" \
+    <"$TMP/in" 2>"$TMP/c.err" 7>&-
+cpid=$!
+echo hello >&7
+wait_for_line "$TMP/s.out" hello 10
+check_dropped $cpid "connect --trace"
+exec 7>&-
+wait_pid $cpid 10
+is $? 0 "connect --trace ends well after the drop"
+
+# probe --trace, in a namespace where the port's SYNs are dropped, so
+# that it waits long enough to be looked at.
+ns=sk-priv-$$
+make_netns $ns
+ip netns exec $ns nft add table inet skp
+ip netns exec $ns nft add chain inet skp in \
+    '{ type filter hook input priority 0; }'
+ip netns exec $ns nft add rule inet skp in tcp dport 9 drop
+mkdir "$TMP/ptmp"
+chmod 1777 "$TMP/ptmp"
+chmod 711 "$TMP"
+TMPDIR=$TMP/ptmp bg ip netns exec $ns "$SOCKKIT" probe --trace -p 9 -w 3 --retries 0 \
+    127.0.0.1 >"$TMP/p.out" 2>"$TMP/p.err"
+ppid=$!
+check_dropped $ppid "probe --trace"
+wait_pid $ppid 20
+is $? 1 "probe --trace: exit 1, nothing open"
+like "$(cat "$TMP/p.out")" '1 port: 0 open, 1 filtered' \
+    "probe --trace: the port is filtered"
+like "$(cat "$TMP/p.out")" 'evidence: ' \
+    "probe --trace: the evidence is read back as nobody"
+is "$(ls "$TMP/ptmp")" "" \
+    "probe --trace: its temporary capture file is removed"
+
+# --no-drop: root stays root with its capabilities.
+bg "$SOCKKIT" listen -k --mode echo --trace --no-drop 127.0.0.1 0 \
+    2>"$TMP/n.err"
+npid=$!
+listen_port "$TMP/n.err" >/dev/null
+is "$(status_field $npid Uid | cut -d' ' -f1)" 0 "--no-drop: still root"
+isnt_zero=$(status_field $npid CapEff)
+ok $([ "$isnt_zero" != 0000000000000000 ]; echo $?) \
+    "--no-drop: capabilities kept"
+
+# --user NAME: that user, that user's group.
+bg "$SOCKKIT" listen -k --mode echo --trace --user daemon 127.0.0.1 0 \
+    2>"$TMP/u.err"
+upid=$!
+listen_port "$TMP/u.err" >/dev/null
+is "$(status_field $upid Uid | cut -d' ' -f1)/$(status_field $upid Gid |
+    cut -d' ' -f1)" "$(id -u daemon)/$(id -g daemon)" "--user daemon"
+
+# An unknown user: exit 1 and one line, for each command.
+for cmd in "listen --trace 127.0.0.1 0" "connect --trace 127.0.0.1 $sport" \
+    "udp -l --trace 127.0.0.1 0" "demo handshake"; do
+	"$SOCKKIT" $cmd --user no-such-user-$$ </dev/null >/dev/null \
+	    2>"$TMP/e.err"
+	rc=$?
+	is "$rc/$(grep -c '^sockkit: ' "$TMP/e.err")" "1/1" \
+	    "${cmd%% *} --user unknown: exit 1, one error line"
+done
+like "$(cat "$TMP/e.err")" "^sockkit: demo: unknown user no-such-user-$$" \
+    "the message names the user"
+
+# The relay after the drop, with --write: every byte, and a whole pcap
+# (both SYNs, both FINs) that nobody could have opened.
+head -c 300000 /dev/urandom >"$TMP/data"
+bg "$SOCKKIT" listen --trace --write "$TMP/w.pcap" --color=never \
+    127.0.0.1 0 >"$TMP/w.out" 2>"$TMP/w.err"
+wpid=$!
+wport=$(listen_port "$TMP/w.err")
+"$SOCKKIT" connect 127.0.0.1 "$wport" <"$TMP/data" >/dev/null 2>&1
+wait_pid $wpid 10
+is $? 0 "listen --trace --write as nobody: exit 0"
+is "$(digest "$TMP/w.out")" "$(digest "$TMP/data")" \
+    "listen --trace as nobody: every byte relayed"
+tcpdump -r "$TMP/w.pcap" -nn 2>"$TMP/td.err" >"$TMP/td.out"
+is $? 0 "tcpdump reads the --write file"
+is "$(grep -c 'Flags \[S' "$TMP/td.out")/$(grep -c 'Flags \[F' \
+    "$TMP/td.out")" "2/2" "the pcap holds both SYNs and both FINs"
+is "$(stat -c %U "$TMP/w.pcap")" root \
+    "--write's file was made before the drop (root's)"
+
+# Ports below 1024 are bound before the drop: listen on one, connect
+# from one, both with --trace.
+low=$(comm -23 <(seq 900 999) <(ss -Htan | awk '{ print $4 }' |
+    sed 's/.*://' | sort -u) | head -n 1)
+bg "$SOCKKIT" listen -k --mode echo --trace --color=never 127.0.0.1 "$low" \
+    2>"$TMP/low.err"
+lowpid=$!
+is "$(listen_port "$TMP/low.err")" "$low" "listen --trace on port $low as root"
+check_uid=$(status_field $lowpid Uid | cut -d' ' -f1)
+is "$check_uid" "$nobody_uid" "listen on port $low: then nobody"
+is "$(printf low | timeout 10 "$SOCKKIT" connect --trace --color=never \
+    -p $((low + 1)) 127.0.0.1 "$low" 2>"$TMP/lowc.err")" low \
+    "connect --trace -p $((low + 1)): bound before the drop, echoed"
+like "$(cat "$TMP/lowc.err")" "from port $((low + 1))$" \
+    "connect --trace -p: the ladder shows the low source port"
+
+# demo: the nft scenario works through its root helper.
+timeout 30 "$SOCKKIT" demo --ascii --color=never simultaneous-close \
+    >"$TMP/d.out" 2>&1
+is $? 0 "demo simultaneous-close after the drop: exit 0"
+like "$(cat "$TMP/d.out")" 'simultaneous close' \
+    "demo simultaneous-close: the verdict"
+done_testing
