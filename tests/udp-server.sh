@@ -78,15 +78,16 @@ for all in "" --to-all; do
 	    2>"$TMP/r.err" &
 	spid=$!; _pids="$_pids $spid"
 	port=$(listen_port "$TMP/r.err")
-	bg "$SOCKKIT" udp -w 5 --data "A
+	bg "$SOCKKIT" udp -w 30 --data "A
 " 127.0.0.1 "$port" >"$TMP/a.out"; apid=$!
-	wait_for_line "$TMP/r.out" '^A$' 3
-	bg "$SOCKKIT" udp -w 5 --data "B
+	wait_for_line "$TMP/r.out" '^A$' 15
+	bg "$SOCKKIT" udp -w 30 --data "B
 " 127.0.0.1 "$port" >"$TMP/b.out"; bpid=$!
-	wait_for_line "$TMP/r.out" '^B$' 3
-	timeout 5 sh -c 'echo "$1" >"$2"' - "to-${all:-recent}" "$TMP/fifo"
-	wait_for_line "$TMP/b.out" "^to-" 3
-	[ -n "$all" ] && wait_for_line "$TMP/a.out" "^to-" 3
+	wait_for_line "$TMP/r.out" '^B$' 15
+	timeout 15 sh -c 'echo "$1" >"$2"' - "to-${all:-recent}" "$TMP/fifo"
+	wait_for_line "$TMP/b.out" "^to-" 15
+	[ -n "$all" ] && wait_for_line "$TMP/a.out" "^to-" 15
+	# Without --to-all: time for a wrong copy to A to show up.
 	sleep 0.3
 	if [ -z "$all" ]; then
 		is "$(cat "$TMP/a.out"):$(cat "$TMP/b.out")" ":to-recent" \
