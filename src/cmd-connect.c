@@ -389,6 +389,9 @@ cmd_connect_exec(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	rc = connect_run(argv, &o);
-	capture_close(o.capture);
+	if (capture_end(o.capture, why, sizeof why) == -1) {
+		sk_warnx("connect: %s", why);
+		rc = rc == EXIT_OK ? EXIT_RUNTIME : rc;
+	}
 	return rc;
 }

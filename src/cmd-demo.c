@@ -96,6 +96,8 @@ const struct cmd_entry cmd_demo_entry = {
 	    "      --list        list the scenarios, one line each\n"
 	    "      --ascii       draw without box-drawing characters\n"
 	    "      --color=WHEN  auto, always or never (auto)\n"
+	    "      --svg FILE    also draw it as an SVG sequence diagram\n"
+	    "      --html FILE   the diagram and the ladder in one HTML page\n"
 	    "  -h, --help        show this help\n"
 	    "\n"
 	    "As root it runs in a private network namespace; without "
@@ -111,6 +113,8 @@ static const struct option demo_longopts[] = {
 	{ "ascii", no_argument, NULL, CAPTURE_OPT_ASCII },
 	{ "color", required_argument, NULL, CAPTURE_OPT_COLOR },
 	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
+	{ "svg", required_argument, NULL, CAPTURE_OPT_SVG },
+	{ "html", required_argument, NULL, CAPTURE_OPT_HTML },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -1013,6 +1017,8 @@ demo_parse(int argc, char **argv, struct capture_opts *co, int *list)
 			break;
 		case CAPTURE_OPT_ASCII:
 		case CAPTURE_OPT_COLOR:
+		case CAPTURE_OPT_SVG:
+		case CAPTURE_OPT_HTML:
 			if (capture_parse(co, ch, optarg, err, sizeof err) == -1)
 				return cmd_usage_error(&cmd_demo_entry, "%s",
 				    err);
@@ -1047,9 +1053,14 @@ static int
 demo_run(const struct demo_scenario *s, const struct capture_opts *co)
 {
 	struct demo	 d;
+	struct capture_opts o = *co;
+	char		 title[128], err[512];
 	int		 rc;
 
 	memset(&d, 0, sizeof d);
+	snprintf(title, sizeof title, "sockkit demo %s: %s", s->name,
+	    s->summary);
+	o.title = title;
 	d.lfd = d.cfd = d.sfd = -1;
 	if ((d.netns = demo_netns()) == -1)
 		return EXIT_RUNTIME;
@@ -1057,7 +1068,7 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co)
 	    " (in a private network namespace)" : " (on this host's "
 	    "loopback)");
 	fflush(stdout);
-	demo_capture(&d, co);
+	demo_capture(&d, &o);
 	rc = s->run(&d);
 	if (d.cfd != -1)
 		close(d.cfd);
@@ -1065,7 +1076,10 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co)
 		close(d.sfd);
 	if (d.lfd != -1)
 		close(d.lfd);
-	capture_close(d.cap);
+	if (capture_end(d.cap, err, sizeof err) == -1) {
+		sk_warnx("demo: %s", err);
+		return EXIT_RUNTIME;
+	}
 	if (rc == -1 && !sk_interrupted)
 		sk_warnx("demo %s: the scenario did not go as planned", s->name);
 	return rc == -1 ? EXIT_RUNTIME : EXIT_OK;

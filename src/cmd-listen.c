@@ -466,7 +466,10 @@ cmd_listen_exec(int argc, char **argv)
 	if (o.capture != NULL) {
 		if (!sk_interrupted)
 			capture_linger(o.capture);
-		capture_close(o.capture);
+		if (capture_end(o.capture, why, sizeof why) == -1) {
+			sk_warnx("listen: %s", why);
+			rc = rc == EXIT_OK ? EXIT_RUNTIME : rc;
+		}
 	}
 out:
 	net_acl_free(&o.acl);

@@ -579,7 +579,10 @@ cmd_udp_exec(int argc, char **argv)
 		goto out;
 	}
 	rc = o.listen ? udp_server(argc, argv, &o) : udp_client(argv, &o);
-	capture_close(o.cap);
+	if (capture_end(o.cap, why, sizeof why) == -1) {
+		sk_warnx("udp: %s", why);
+		rc = rc == EXIT_OK ? EXIT_RUNTIME : rc;
+	}
 out:
 	net_acl_free(&o.acl);
 	return rc;
