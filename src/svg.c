@@ -265,9 +265,11 @@ packet_class(const struct track_event *ev)
 		cls |= pk->flags & DECODE_SYN ? SI_SYN : 0;
 		cls |= pk->flags & DECODE_FIN ? SI_FIN : 0;
 		cls |= pk->flags & DECODE_RST ? SI_RST : 0;
-	} else if (pk->proto != IPPROTO_UDP)
+	}
+	if (pk->proto == IPPROTO_TCP || pk->proto == IPPROTO_UDP)
+		cls |= pk->paylen > 0 ? SI_DATA : 0;
+	else
 		cls |= SI_ICMP;
-	cls |= pk->paylen > 0 ? SI_DATA : 0;
 	cls |= ev->retrans ? SI_RETRANS : 0;
 	cls |= ev->ooo ? SI_OOO : 0;
 	cls |= ev->dupack ? SI_DUPACK : 0;
