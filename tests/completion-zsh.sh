@@ -24,7 +24,7 @@ zcomp() {
 mapfile -t cmds < <("$SOCKKIT" --help | awk '/Commands:$/ { on = 1; next }
     on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }')
 mapfile -t scen < <("$SOCKKIT" demo --list | awk '{ print $1 }')
-plan $(( ${#cmds[@]} + ${#scen[@]} + 11 ))
+plan $(( ${#cmds[@]} + ${#scen[@]} + 12 ))
 
 zsh -n "$dir/_sockkit"
 ok $? "zsh -n: the file parses"
