@@ -952,12 +952,17 @@ doc_write(struct svg *s, FILE *fp, int standalone)
 		conv_write(s, fp, v[k]);
 	if (n == 0)
 		text_at(fp, 10, 30, NULL, "head", "no conversation to draw", 23);
-	if (s->skipped > 0 || s->bad > 0) {
+	if (s->skipped > 0) {
 		snprintf(t, sizeof t, "not drawn: %" PRIu64 " packets past the "
-		    "first %d (--conv N draws one conversation), %" PRIu64
-		    " packets not placed in a conversation", s->skipped,
-		    MAX_ITEMS, s->bad);
-		text_at(fp, 10, s->height - 20, NULL, "note", t, strlen(t));
+		    "first %d (view --conv N or a filter picks fewer)",
+		    s->skipped, MAX_ITEMS);
+		text_at(fp, 10, s->height - 28, NULL, "warn", t, strlen(t));
+	}
+	if (s->bad > 0) {
+		snprintf(t, sizeof t, "not drawn: %" PRIu64 " packets not placed "
+		    "in a conversation (truncated, invalid or unsupported)",
+		    s->bad);
+		text_at(fp, 10, s->height - 12, NULL, "note", t, strlen(t));
 	}
 	fputs("</svg>\n", fp);
 	free(v);

@@ -6,6 +6,7 @@
                      prints "same N" or what differs
   hostile PCAP       write a TCP conversation whose payload and whose
                      segments carry markup, quotes and control bytes
+  many PCAP N        write N TCP data segments of one conversation
   png PNG            decode a PNG (zlib only) and print
                      "WIDTH HEIGHT COLOURS NONWHITE"
 """
@@ -68,13 +69,23 @@ def hostile(path):
         (b, a, 80, 40000, 5001, 1001 + len(evil), 0x18, evil[::-1]),
         (a, b, 40000, 80, 1001 + len(evil), 5001, 0x04, b""),
     ]
+    write_pcap(path, pkts)
+
+
+def write_pcap(path, pkts):
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         for i, p in enumerate(pkts):
             fr = tcp_frame(*p)
-            f.write(struct.pack("<IIII", 1700000000, i * 1000, len(fr),
-                                len(fr)))
+            f.write(struct.pack("<IIII", 1700000000 + i // 1000000,
+                                i % 1000000, len(fr), len(fr)))
             f.write(fr)
+
+
+def many(path, n):
+    a, b = (127, 0, 0, 1), (127, 0, 0, 2)
+    write_pcap(path, [(a, b, 40000, 80, 1000 + 10 * i, 0, 0x18, b"x" * 10)
+                      for i in range(n)])
 
 
 def png(path):
@@ -128,6 +139,8 @@ if __name__ == "__main__":
         arrows(sys.argv[2], sys.argv[3])
     elif cmd == "hostile":
         hostile(sys.argv[2])
+    elif cmd == "many":
+        many(sys.argv[2], int(sys.argv[3]))
     elif cmd == "png":
         png(sys.argv[2])
     else:

@@ -10,7 +10,7 @@ g="$srcdir/golden"
 
 mapfile -t pcaps < <(awk '!/^#/ && NF >= 3 { print $2 }' "$g/TESTLIST" |
     sort -u)
-plan $(( ${#pcaps[@]} * 2 + 17 ))
+plan $(( ${#pcaps[@]} * 2 + 20 ))
 
 for p in "${pcaps[@]}"; do
 	"$SOCKKIT" view --svg "$TMP/out.svg" "$g/$p" >/dev/null 2>&1
@@ -68,6 +68,15 @@ PY
 ok $? "--html: the transcript is the ladder view prints"
 grep -qE '(src|href)="(https?:)?//' "$TMP/page.html"
 ok $(( ! $? )) "--html: no external resources"
+
+# A bounded picture: past 20000 packets the rest are counted, not drawn.
+$H many "$TMP/many.pcap" 20005
+"$SOCKKIT" view --svg "$TMP/many.svg" "$TMP/many.pcap" >/dev/null
+is "$(grep -c 'class="pkt' "$TMP/many.svg")" 20000 "20005 packets: 20000 arrows"
+grep -q 'not drawn: 5 packets past the first 20000' "$TMP/many.svg"
+ok $? "20005 packets: the 5 not drawn are counted"
+xmllint --noout "$TMP/many.svg"
+ok $? "20005 packets: well-formed"
 
 out=$("$SOCKKIT" view --svg /nonexistent/dir/x.svg "$g/refused.pcap" 2>&1 \
     >/dev/null); rc=$?
