@@ -1044,7 +1044,8 @@ demo_capture(struct demo *d, const struct capture_opts *co)
 		return;
 	fflush(stdout);
 	fprintf(stderr, "sockkit: demo: no packet capture (%s); showing the "
-	    "socket calls and TCP_INFO only\n", err);
+	    "socket calls and TCP_INFO only%s\n", err, co->svg_path != NULL ||
+	    co->html_path != NULL ? ", and no picture" : "");
 	fflush(stderr);
 }
 
