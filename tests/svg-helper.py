@@ -20,11 +20,32 @@ import zlib
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
+def geometry(g, last_y):
+    """What is wrong with the line of arrow g (None if nothing): it must
+    point the way data-dir says, fall as it goes, and start no higher than
+    the arrow before it in the same conversation."""
+    line = g.find(SVG_NS + "line")
+    x1, y1, x2, y2 = (float(line.get(k)) for k in ("x1", "y1", "x2", "y2"))
+    if (x1 < x2) != (g.get("data-dir") == "a2b"):
+        return "frame %s points the wrong way" % g.get("data-frame")
+    if y2 <= y1:
+        return "frame %s does not fall" % g.get("data-frame")
+    if y1 < last_y.get(g.get("data-conv"), 0):
+        return "frame %s is above an earlier packet" % g.get("data-frame")
+    last_y[g.get("data-conv")] = y1
+    return None
+
+
 def arrows(svg_path, json_path):
     got = collections.Counter()
+    last_y = {}
     for g in ET.parse(svg_path).iter(SVG_NS + "g"):
         if "pkt" in g.get("class", "").split():
             got[(int(g.get("data-conv")), g.get("data-dir"))] += 1
+            bad = geometry(g, last_y)
+            if bad:
+                print("geometry:", bad)
+                return
     want = collections.Counter()
     with open(json_path) as f:
         for line in f:

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/svg.sh: "sockkit view --svg/--html" on every golden pcap: a
-# well-formed document with one arrow per packet in the packet's
-# direction; markup, quotes and control bytes from the wire stay text;
+# well-formed document with one arrow per packet, pointing the packet's
+# way, falling as it goes, in time order; markup, quotes and control bytes from the wire stay text;
 # the HTML page holds the picture and the ladder.
 . "$srcdir/lib.sh"
 need_cmd xmllint python3
@@ -10,7 +10,7 @@ g="$srcdir/golden"
 
 mapfile -t pcaps < <(awk '!/^#/ && NF >= 3 { print $2 }' "$g/TESTLIST" |
     sort -u)
-plan $(( ${#pcaps[@]} * 2 + 20 ))
+plan $(( ${#pcaps[@]} * 2 + 23 ))
 
 for p in "${pcaps[@]}"; do
 	"$SOCKKIT" view --svg "$TMP/out.svg" "$g/$p" >/dev/null 2>&1
@@ -20,6 +20,18 @@ for p in "${pcaps[@]}"; do
 	like "$($H arrows "$TMP/out.svg" "$TMP/out.json" 2>&1)" '^same [0-9]+$' \
 	    "$p: one arrow per packet, each in the packet's direction"
 done
+
+# The lanes: states where they change, folded gaps, this host unmarked.
+"$SOCKKIT" view --svg "$TMP/cc.svg" "$g/close-client.pcap" >/dev/null
+for st in SYN_SENT SYN_RECEIVED ESTABLISHED FIN_WAIT_1 CLOSE_WAIT FIN_WAIT_2 \
+    LAST_ACK TIME_WAIT; do
+	grep -q "class=\"state\">$st<" "$TMP/cc.svg" || break
+done
+is "$st" TIME_WAIT "close-client: every state change on its lane"
+grep -q 'ms without events (folded)' "$TMP/cc.svg"
+ok $? "close-client: the 160 ms wait for the last FIN is folded"
+grep -q 'this host' "$TMP/cc.svg"
+ok $(( ! $? )) "a file's picture marks no end as this host"
 
 # --conv N: that conversation alone; "-": the picture on stdout alone.
 "$SOCKKIT" view --conv 2 --svg - "$g/udp-icmp.pcap" >"$TMP/conv.svg"
