@@ -81,6 +81,7 @@ struct sconv {
 	char		 ep[2][EP_MAX];
 	struct track_end end[2];	/* addresses and ports, for is-local */
 	int		 syn_first, ended;
+	const char	*shown[2];	/* the state last written on a lane */
 	char		 how[200], stats[240];
 	struct sitem	*it;
 	size_t		 n, cap;
@@ -233,6 +234,10 @@ sconv_new(const struct track_conv *c, const struct track_event *ev)
 	}
 	sc->syn_first = c->proto == IPPROTO_TCP && ev->pkt != NULL &&
 	    (ev->pkt->flags & (DECODE_SYN | DECODE_ACK)) == DECODE_SYN;
+	if (sc->syn_first) {
+		sc->shown[0] = track_state_name(TRACK_CLOSED);
+		sc->shown[1] = track_state_name(TRACK_LISTEN);
+	}
 	return sc;
 }
 
@@ -316,9 +321,13 @@ packet_add(struct svg *s, struct sconv *sc, const struct track_event *ev)
 	it->dir = ev->dir;
 	it->cls = packet_class(ev);
 	it->text = strdup(lab);
-	for (e = 0; e < 2; e++)
-		if (ev->pkt->proto == IPPROTO_TCP && ev->changed[e])
-			it->state[e] = track_state_name(ev->state[e]);
+	for (e = 0; e < 2; e++) {
+		if (ev->pkt->proto != IPPROTO_TCP || !ev->changed[e] ||
+		    (sc->shown[e] != NULL && strcmp(sc->shown[e],
+		    track_state_name(ev->state[e])) == 0))
+			continue;
+		it->state[e] = sc->shown[e] = track_state_name(ev->state[e]);
+	}
 	it->nnotes = ev->nnotes;
 	it->notes = packet_notes(ev);
 	if (it->notes == NULL)
