@@ -526,11 +526,25 @@ wrap_next(const char **p, const char **line)
 	return cut;
 }
 
+/* The margin text of a socket call, into buf. */
+static const char *
+call_text(const struct sitem *it, char *buf, size_t len)
+{
+	const char	*name = it->err ? strerrorname_np(it->err) : NULL;
+
+	snprintf(buf, len, "%sthis host: %s%s%s", it->err ? "! " : "",
+	    it->text, it->err ? " failed: " : "", it->err ? (name ? name :
+	    "?") : "");
+	return buf;
+}
+
 /* The margin lines item it takes. */
 static int
 item_lines(const struct sitem *it)
 {
-	const char	*p = it->kind == IT_CALL ? it->text : it->notes, *l;
+	char		 buf[256];
+	const char	*p = it->kind == IT_CALL ? call_text(it, buf,
+			    sizeof buf) : it->notes, *l;
 	int		 n = 0;
 
 	if (p == NULL)
@@ -565,8 +579,7 @@ layout_conv(struct sconv *sc, double y0, double scale)
 		sc->it[i].y = y;
 	}
 	if (sc->n > 0)
-		y += SLOPE + (sc->it[sc->n - 1].kind == IT_PKT ?
-		    item_lines(&sc->it[sc->n - 1]) * NOTE_H : 0);
+		y += SLOPE + item_lines(&sc->it[sc->n - 1]) * NOTE_H;
 	sc->h = y - y0 + FOOT_H;
 }
 
@@ -888,7 +901,6 @@ static void
 conv_call(struct svg *s, FILE *fp, const struct sconv *sc,
     const struct sitem *it)
 {
-	const char	*name = it->err ? strerrorname_np(it->err) : NULL;
 	char		 t[256];
 	int		 e;
 
@@ -896,11 +908,8 @@ conv_call(struct svg *s, FILE *fp, const struct sconv *sc,
 		if (sc_local(s, sc, e))
 			fprintf(fp, "<circle cx=\"%d\" cy=\"%.1f\" r=\"3.5\"/>\n",
 			    e ? X_B : X_A, it->y);
-	snprintf(t, sizeof t, "%sthis host: %s%s%s", it->err ? "! " : "",
-	    it->text, it->err ? " failed: " : "", it->err ? (name ? name :
-	    "?") : "");
 	fprintf(fp, "<g class=\"sockcall\">");
-	margin_lines(fp, it->y, t, "call");
+	margin_lines(fp, it->y, call_text(it, t, sizeof t), "call");
 	fputs("</g>\n", fp);
 }
 
