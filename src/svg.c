@@ -783,8 +783,7 @@ conv_head(struct svg *s, FILE *fp, const struct sconv *sc)
 
 /* The break mark of a folded gap ending at item it. */
 static void
-conv_fold(struct svg *s, FILE *fp, const struct sconv *sc,
-    const struct sitem *it)
+conv_fold(FILE *fp, const struct sconv *sc, const struct sitem *it)
 {
 	double	 y = it->y - BREAK_PX / 2.0 - 6;
 	char	 t[96];
@@ -800,7 +799,6 @@ conv_fold(struct svg *s, FILE *fp, const struct sconv *sc,
 	snprintf(t, sizeof t, "~ %.3f ms without events (folded)",
 	    (double)it->gap / 1e6);
 	text_at(fp, (X_A + X_B) / 2.0, y + 4, "middle", "fold", t, strlen(t));
-	(void)s;
 }
 
 /* Lines of text in the margin from y down, warnings marked. */
@@ -927,7 +925,7 @@ conv_write(struct svg *s, FILE *fp, const struct sconv *sc)
 		snprintf(t, sizeof t, "%.3f", (double)(sc->it[i].ts - s->t0) /
 		    1e6);
 		if (sc->it[i].fold)
-			conv_fold(s, fp, sc, &sc->it[i]);
+			conv_fold(fp, sc, &sc->it[i]);
 		text_at(fp, X_TIME, sc->it[i].y + 4, "end", "time", t,
 		    strlen(t));
 		if (sc->it[i].kind == IT_PKT)
