@@ -34,6 +34,7 @@
 #include "ladder.h"
 #include "net.h"
 #include "sockkit.h"
+#include "svg.h"
 #include "track.h"
 #include "util.h"
 
@@ -60,6 +61,7 @@ struct capture {
 	int		 dump_errno;	/* why writing stopped, or 0 */
 	struct track	*tr;
 	struct ladder	*ld;
+	struct svg	*svg;		/* --svg, --html */
 	int		 dlt;
 	int		 done;		/* the connection's end was seen */
 	uint64_t	 packets;
@@ -95,6 +97,8 @@ capture_parse(struct capture_opts *o, int ch, const char *arg, char *err,
 	case CAPTURE_OPT_FULL: o->full = 1; return 0;
 	case CAPTURE_OPT_ASCII: o->ascii = 1; return 0;
 	case CAPTURE_OPT_WRITE: o->write_path = arg; return 0;
+	case CAPTURE_OPT_SVG: o->svg_path = arg; return 0;
+	case CAPTURE_OPT_HTML: o->html_path = arg; return 0;
 	case CAPTURE_OPT_COLOR:
 		if (ladder_color_when(arg, 0) == -1) {
 			snprintf(err, errlen, "--color '%s': expected auto, "
@@ -120,7 +124,8 @@ capture_parse(struct capture_opts *o, int ch, const char *arg, char *err,
 int
 capture_wanted(const struct capture_opts *o)
 {
-	return o->trace || o->json || o->write_path != NULL;
+	return o->trace || o->json || o->write_path != NULL ||
+	    o->svg_path != NULL || o->html_path != NULL;
 }
 
 /* Where this binary is, for the setcap hint. */
@@ -178,14 +183,32 @@ capture_discard(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 	(void)arg; (void)h; (void)b;
 }
 
-/* The renderer and the tracker, when something is to be drawn. */
+/* The picture collector, with a transcript for --html. */
+static int
+capture_svg(struct capture *c)
+{
+	struct svg_opts	 so;
+
+	if (c->o.svg_path == NULL && c->o.html_path == NULL)
+		return 0;
+	memset(&so, 0, sizeof so);
+	so.preview = c->o.preview;
+	so.full = c->o.full;
+	so.transcript = c->o.html_path != NULL;
+	so.title = c->o.title != NULL ? c->o.title : "sockkit: packets "
+	    "captured live";
+	c->svg = svg_new(&so);
+	return c->svg == NULL ? -1 : 0;
+}
+
+/* The renderers and the tracker, when something is to be drawn. */
 static int
 capture_pipeline(struct capture *c)
 {
 	struct ladder_opts	 lo;
 
 	c->tr = track_new(64);
-	if (c->tr == NULL)
+	if (c->tr == NULL || capture_svg(c) == -1)
 		return -1;
 	if (!c->o.trace && !c->o.json)
 		return 0;
@@ -216,6 +239,26 @@ capture_dump_open(struct capture *c)
 		return -1;
 	}
 	c->dump_good = pcap_dump_ftell64(c->dump);
+	return 0;
+}
+
+/*
+ * Whether the picture file at path can be written: made (emptied) now,
+ * before anything is sent, rather than found unwritable at the end.
+ */
+static int
+capture_check_file(const char *opt, const char *path, char *err,
+    size_t errlen)
+{
+	FILE	*fp;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return 0;
+	if ((fp = fopen(path, "w")) == NULL) {
+		snprintf(err, errlen, "%s %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
+	fclose(fp);
 	return 0;
 }
 
@@ -267,6 +310,9 @@ capture_prepare(struct capture *c, char *err, size_t errlen)
 		    c->dump_fp == NULL ? strerror(errno) : pcap_geterr(c->p));
 		return -1;
 	}
+	if (capture_check_file("--svg", c->o.svg_path, err, errlen) == -1 ||
+	    capture_check_file("--html", c->o.html_path, err, errlen) == -1)
+		return -1;
 	if (capture_pipeline(c) == -1) {
 		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
 		return -1;
@@ -308,6 +354,7 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 		pcap_dump_close(c->dump);
 	if (c->tr != NULL)
 		track_finish(c->tr, capture_event, c);
+	svg_free(c->svg);
 	pcap_close(c->p);
 	free(c);
 	return NULL;
@@ -464,6 +511,8 @@ capture_set_local(struct capture *c, const struct sockaddr *sa)
 	}
 	if (c->ld != NULL)
 		ladder_set_local(c->ld, &a, (uint16_t)net_addr_port(sa));
+	if (c->svg != NULL)
+		svg_set_local(c->svg, &a, (uint16_t)net_addr_port(sa));
 }
 
 int
@@ -486,6 +535,8 @@ flush_calls(struct capture *c, int64_t ts)
 		if (c->ld != NULL)
 			ladder_call(c->ld, c->q[i].ts, c->q[i].what,
 			    c->q[i].err);
+		if (c->svg != NULL)
+			svg_call(c->svg, c->q[i].ts, c->q[i].what, c->q[i].err);
 	}
 	c->nq = k;
 }
@@ -521,6 +572,8 @@ capture_event(void *arg, const struct track_event *ev)
 		capture_draw_noted(c, ev);
 	else if (c->ld != NULL)
 		ladder_event(c->ld, ev);
+	if (c->svg != NULL)
+		svg_event(c->svg, ev);
 }
 
 /* One captured packet: to the file, then through the pipeline. */
@@ -670,22 +723,64 @@ capture_linger(struct capture *c)
 void
 capture_close(struct capture *c)
 {
+	char	 err[512];
+
+	capture_end(c, err, sizeof err);
+}
+
+/* Write the --svg and --html pictures; returns 0 or -1 with err. */
+static int
+capture_pictures(struct capture *c, char *err, size_t errlen)
+{
+	char	 why[400];
+	int	 rc = 0;
+
+	if (c->svg == NULL)
+		return 0;
+	if (c->o.svg_path != NULL && svg_save(c->svg, c->o.svg_path, 0, why,
+	    sizeof why) == -1) {
+		snprintf(err, errlen, "--svg %s", why);
+		rc = -1;
+	}
+	if (c->o.html_path != NULL && svg_save(c->svg, c->o.html_path, 1,
+	    why, sizeof why) == -1) {
+		snprintf(err, errlen, "--html %s", why);
+		rc = -1;
+	}
+	svg_free(c->svg);
+	c->svg = NULL;
+	return rc;
+}
+
+int
+capture_end(struct capture *c, char *err, size_t errlen)
+{
 	struct pcap_stat	 st;
+	int			 rc;
 
 	if (c == NULL)
-		return;
+		return 0;
 	capture_poll(c);
 	flush_repeats(c);
 	flush_calls(c, -1);
-	if (c->ld != NULL && pcap_stats(c->p, &st) == 0)
-		ladder_set_drops(c->ld, st.ps_drop, 1);
+	if (pcap_stats(c->p, &st) == 0) {
+		if (c->ld != NULL)
+			ladder_set_drops(c->ld, st.ps_drop, 1);
+		if (c->svg != NULL)
+			svg_set_drops(c->svg, st.ps_drop, 1);
+	}
 	track_finish(c->tr, capture_event, c);
 	ladder_free(c->ld);
+	fflush(stderr);
+	rc = capture_pictures(c, err, errlen);
+	if (rc == 0)
+		rc = capture_write_error(c, err, errlen);
 	if (c->dump != NULL)
 		pcap_dump_close(c->dump);
 	pcap_close(c->p);
-	fflush(stderr);
+	fflush(stdout);
 	free(c);
+	return rc;
 }
 
 void

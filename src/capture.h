@@ -23,13 +23,17 @@ struct capture_opts {
 	int		 full;		/* --full */
 	int		 ascii;		/* --ascii */
 	const char	*color;		/* --color=WHEN */
+	const char	*svg_path;	/* --svg FILE: the picture */
+	const char	*html_path;	/* --html FILE: picture and ladder */
+	const char	*title;		/* of the pictures, NULL: a default */
 };
 
 /* getopt_long() values of the capture options; commands add these. */
 enum {
 	CAPTURE_OPT_TRACE = 512, CAPTURE_OPT_WRITE, CAPTURE_OPT_JSON,
 	CAPTURE_OPT_LINGER, CAPTURE_OPT_PREVIEW, CAPTURE_OPT_FULL,
-	CAPTURE_OPT_COLOR, CAPTURE_OPT_ASCII,
+	CAPTURE_OPT_COLOR, CAPTURE_OPT_ASCII, CAPTURE_OPT_SVG,
+	CAPTURE_OPT_HTML,
 };
 
 #define CAPTURE_LONGOPTS \
@@ -40,7 +44,9 @@ enum {
 	{ "data-preview", required_argument, NULL, CAPTURE_OPT_PREVIEW }, \
 	{ "full", no_argument, NULL, CAPTURE_OPT_FULL }, \
 	{ "color", required_argument, NULL, CAPTURE_OPT_COLOR }, \
-	{ "ascii", no_argument, NULL, CAPTURE_OPT_ASCII }
+	{ "ascii", no_argument, NULL, CAPTURE_OPT_ASCII }, \
+	{ "svg", required_argument, NULL, CAPTURE_OPT_SVG }, \
+	{ "html", required_argument, NULL, CAPTURE_OPT_HTML }
 
 /* The option lines for a command's usage text. */
 #define CAPTURE_USAGE \
@@ -52,7 +58,9 @@ enum {
 	" (250)\n" \
 	"      --data-preview N  payload bytes shown per packet (16; 0: none)\n" \
 	"      --full        draw every segment; --ascii: no box drawing\n" \
-	"      --color=WHEN  auto, always or never (auto)\n"
+	"      --color=WHEN  auto, always or never (auto)\n" \
+	"      --svg FILE    draw the packets as an SVG sequence diagram\n" \
+	"      --html FILE   the diagram and the ladder in one HTML page\n"
 
 void	capture_opts_init(struct capture_opts *);
 
@@ -133,5 +141,11 @@ int	capture_write_error(const struct capture *, char *, size_t);
 
 /* Draw the verdict with the capture's drop count, close the file, free. */
 void	capture_close(struct capture *);
+
+/*
+ * The same, and write the --svg and --html pictures: returns 0, or -1 with
+ * "--svg FILE: reason" in err when one could not be written.
+ */
+int	capture_end(struct capture *, char *, size_t);
 
 #endif

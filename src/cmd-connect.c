@@ -396,10 +396,9 @@ cmd_connect_exec(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	rc = connect_run(argv, &o);
-	if (capture_write_error(o.capture, why, sizeof why) == -1) {
+	if (capture_end(o.capture, why, sizeof why) == -1) {
 		sk_warnx("connect: %s", why);
-		rc = EXIT_RUNTIME;
+		rc = rc == EXIT_OK ? EXIT_RUNTIME : rc;
 	}
-	capture_close(o.capture);
 	return rc;
 }

@@ -101,6 +101,8 @@ const struct cmd_entry cmd_demo_entry = {
 	    "      --ascii       draw without box-drawing characters\n"
 	    "      --color=WHEN  auto, always or never (auto)\n"
 	    PRIV_USAGE
+	    "      --svg FILE    also draw it as an SVG sequence diagram\n"
+	    "      --html FILE   the diagram and the ladder in one HTML page\n"
 	    "  -h, --help        show this help\n"
 	    "\n"
 	    "As root it runs in a private network namespace; without "
@@ -117,6 +119,8 @@ static const struct option demo_longopts[] = {
 	{ "color", required_argument, NULL, CAPTURE_OPT_COLOR },
 	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
 	PRIV_LONGOPTS,
+	{ "svg", required_argument, NULL, CAPTURE_OPT_SVG },
+	{ "html", required_argument, NULL, CAPTURE_OPT_HTML },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -1117,6 +1121,8 @@ demo_parse(int argc, char **argv, struct capture_opts *co,
 			break;
 		case CAPTURE_OPT_ASCII:
 		case CAPTURE_OPT_COLOR:
+		case CAPTURE_OPT_SVG:
+		case CAPTURE_OPT_HTML:
 			if (capture_parse(co, ch, optarg, err, sizeof err) == -1)
 				return cmd_usage_error(&cmd_demo_entry, "%s",
 				    err);
@@ -1142,7 +1148,8 @@ demo_capture(struct demo *d, const struct capture_opts *co)
 		return;
 	fflush(stdout);
 	fprintf(stderr, "sockkit: demo: no packet capture (%s); showing the "
-	    "socket calls and TCP_INFO only\n", err);
+	    "socket calls and TCP_INFO only%s\n", err, co->svg_path != NULL ||
+	    co->html_path != NULL ? ", and no picture" : "");
 	fflush(stderr);
 }
 
@@ -1170,9 +1177,14 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co,
     const struct priv_opts *po)
 {
 	struct demo	 d;
+	struct capture_opts o = *co;
+	char		 title[128], err[512];
 	int		 rc;
 
 	memset(&d, 0, sizeof d);
+	snprintf(title, sizeof title, "sockkit demo %s: %s", s->name,
+	    s->summary);
+	o.title = title;
 	d.lfd = d.cfd = d.sfd = d.nft_fd = -1;
 	if ((d.netns = demo_netns()) == -1)
 		return EXIT_RUNTIME;
@@ -1180,7 +1192,7 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co,
 	    " (in a private network namespace)" : " (on this host's "
 	    "loopback)");
 	fflush(stdout);
-	demo_capture(&d, co);
+	demo_capture(&d, &o);
 	if ((rc = demo_drop(&d, s, po)) != -1) {
 		demo_nft_end(&d);
 		capture_close(d.cap);
@@ -1194,7 +1206,10 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co,
 		close(d.sfd);
 	if (d.lfd != -1)
 		close(d.lfd);
-	capture_close(d.cap);
+	if (capture_end(d.cap, err, sizeof err) == -1) {
+		sk_warnx("demo: %s", err);
+		return EXIT_RUNTIME;
+	}
 	if (rc == -1 && !sk_interrupted)
 		sk_warnx("demo %s: the scenario did not go as planned", s->name);
 	return rc == -1 ? EXIT_RUNTIME : EXIT_OK;

@@ -483,11 +483,10 @@ cmd_listen_exec(int argc, char **argv)
 	if (o.capture != NULL) {
 		if (!sk_interrupted)
 			capture_linger(o.capture);
-		if (capture_write_error(o.capture, why, sizeof why) == -1) {
+		if (capture_end(o.capture, why, sizeof why) == -1) {
 			sk_warnx("listen: %s", why);
-			rc = EXIT_RUNTIME;
+			rc = rc == EXIT_OK ? EXIT_RUNTIME : rc;
 		}
-		capture_close(o.capture);
 	}
 out:
 	net_acl_free(&o.acl);

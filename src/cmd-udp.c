@@ -591,11 +591,10 @@ cmd_udp_exec(int argc, char **argv)
 		goto out;
 	}
 	rc = o.listen ? udp_server(argc, argv, &o) : udp_client(argv, &o);
-	if (capture_write_error(o.cap, why, sizeof why) == -1) {
+	if (capture_end(o.cap, why, sizeof why) == -1) {
 		sk_warnx("udp: %s", why);
-		rc = EXIT_RUNTIME;
+		rc = rc == EXIT_OK ? EXIT_RUNTIME : rc;
 	}
-	capture_close(o.cap);
 out:
 	net_acl_free(&o.acl);
 	return rc;

@@ -15,6 +15,7 @@
 #include "decode.h"
 #include "ladder.h"
 #include "sockkit.h"
+#include "svg.h"
 #include "view.h"
 #include "track.h"
 #include "util.h"
@@ -40,6 +41,9 @@ const struct cmd_entry cmd_view_entry = {
 	    "      --color=WHEN    auto, always or never (auto)\n"
 	    "      --ascii         draw without box-drawing characters\n"
 	    "      --max-convs N   live conversations kept (16384)\n"
+	    "      --svg FILE      also draw them as an SVG sequence diagram "
+	    "(- for stdout)\n"
+	    "      --html FILE     the diagram and the ladder in one HTML page\n"
 	    "  -h, --help          show this help\n",
 	.exec = cmd_view_exec,
 };
@@ -49,10 +53,17 @@ struct view_opts {
 	int		 summary, json;
 	long		 max_convs;
 	const char	*color;
+	const char	*svg_path, *html_path;	/* pictures, "-": stdout */
+};
+
+/* What view_run() feeds every tracker event to. */
+struct view_out {
+	struct ladder	*ld;		/* NULL when a picture goes to stdout */
+	struct svg	*svg;		/* NULL without --svg or --html */
 };
 
 enum { OPT_SUMMARY = 256, OPT_CONV, OPT_JSON, OPT_FULL, OPT_PREVIEW,
-	OPT_COLOR, OPT_ASCII, OPT_MAXCONVS };
+	OPT_COLOR, OPT_ASCII, OPT_MAXCONVS, OPT_SVG, OPT_HTML };
 
 static const struct option view_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -65,6 +76,8 @@ static const struct option view_longopts[] = {
 	{ "colour", required_argument, NULL, OPT_COLOR },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "max-convs", required_argument, NULL, OPT_MAXCONVS },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -98,6 +111,8 @@ view_parse(int argc, char **argv, struct view_opts *o)
 		case OPT_FULL: o->lo.full = 1; break;
 		case OPT_ASCII: o->lo.ascii = 1; break;
 		case OPT_COLOR: o->color = optarg; break;
+		case OPT_SVG: o->svg_path = optarg; break;
+		case OPT_HTML: o->html_path = optarg; break;
 		case OPT_CONV:
 			if ((rc = view_number("--conv", 1, 1L << 40, &v)) == -1)
 				o->lo.only_conv = (uint64_t)v;
@@ -168,6 +183,71 @@ view_filter(pcap_t *p, int n, char **args)
 	return rc;
 }
 
+/* The track_cb of view_run(): the ladder and the picture. */
+static void
+view_event(void *arg, const struct track_event *ev)
+{
+	struct view_out	*out = arg;
+
+	if (out->ld != NULL)
+		ladder_event(out->ld, ev);
+	if (out->svg != NULL)
+		svg_event(out->svg, ev);
+}
+
+/*
+ * The renderers o asks for into out: the ladder unless a picture goes to
+ * stdout, the picture with --svg or --html.  Returns 0 or -1 (no memory).
+ */
+static int
+view_out_new(const struct view_opts *o, const char *file,
+    struct view_out *out)
+{
+	struct svg_opts	 so;
+	char		 title[512];
+	int		 pic = o->svg_path != NULL || o->html_path != NULL;
+
+	memset(out, 0, sizeof *out);
+	if (!pic || (strcmp(o->svg_path ? o->svg_path : "", "-") != 0 &&
+	    strcmp(o->html_path ? o->html_path : "", "-") != 0))
+		if ((out->ld = ladder_new(stdout, &o->lo)) == NULL)
+			return -1;
+	if (!pic)
+		return 0;
+	memset(&so, 0, sizeof so);
+	so.preview = o->lo.preview;
+	so.only_conv = o->lo.only_conv;
+	so.full = o->lo.full;
+	so.transcript = o->html_path != NULL;
+	snprintf(title, sizeof title, "sockkit view %s", file);
+	so.title = title;
+	if ((out->svg = svg_new(&so)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Write the pictures; returns EXIT_OK or EXIT_RUNTIME after saying why. */
+static int
+view_out_close(const struct view_opts *o, struct view_out *out)
+{
+	char	 err[512];
+	int	 rc = EXIT_OK;
+
+	ladder_free(out->ld);
+	if (out->svg != NULL && o->svg_path != NULL &&
+	    svg_save(out->svg, o->svg_path, 0, err, sizeof err) == -1) {
+		sk_warnx("view: --svg %s", err);
+		rc = EXIT_RUNTIME;
+	}
+	if (out->svg != NULL && o->html_path != NULL &&
+	    svg_save(out->svg, o->html_path, 1, err, sizeof err) == -1) {
+		sk_warnx("view: --html %s", err);
+		rc = EXIT_RUNTIME;
+	}
+	svg_free(out->svg);
+	return rc;
+}
+
 /*
  * Decode, track and render every packet of p.  Returns EXIT_OK, or
  * EXIT_RUNTIME after a read error (what was read is still drawn).
@@ -178,17 +258,16 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o)
 	struct pcap_pkthdr	*h;
 	const u_char		*data;
 	struct decode_pkt	 pk;
-	struct ladder		*ld;
+	struct view_out		 out;
 	struct track		*tr;
 	uint64_t		 count = 0;
-	int			 dlt = pcap_datalink(p), rc = EXIT_OK, n;
+	int			 dlt = pcap_datalink(p), rc = EXIT_OK, n, rc2;
 
-	ld = ladder_new(stdout, &o->lo);
 	tr = track_new((size_t)o->max_convs);
-	if (ld == NULL || tr == NULL) {
+	if (view_out_new(o, file, &out) == -1 || tr == NULL) {
 		sk_warn("view");
-		ladder_free(ld);
-		track_finish(tr, ladder_event, ld);
+		track_finish(tr, view_event, &out);
+		view_out_close(o, &out);
 		return EXIT_RUNTIME;
 	}
 	while (!sk_interrupted && (n = pcap_next_ex(p, &h, &data)) >= 0) {
@@ -198,15 +277,15 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o)
 			break;		/* "| head" went away: finish() says so */
 		decode_packet(dlt, data, h->caplen, h->len, &pk);
 		track_packet(tr, (int64_t)h->ts.tv_sec * 1000000000 +
-		    h->ts.tv_usec, &pk, ladder_event, ld);
+		    h->ts.tv_usec, &pk, view_event, &out);
 	}
 	if (!sk_interrupted && n == PCAP_ERROR) {
 		sk_warnx("view %s: %s", file, pcap_geterr(p));
 		rc = EXIT_RUNTIME;
 	}
-	track_finish(tr, ladder_event, ld);
-	ladder_free(ld);
-	return rc;
+	track_finish(tr, view_event, &out);
+	rc2 = view_out_close(o, &out);
+	return rc != EXIT_OK ? rc : rc2;
 }
 
 static int

@@ -113,6 +113,15 @@ fmt_ep(const struct decode_addr *a, uint16_t port, char *buf, size_t len)
 	return buf;
 }
 
+void
+ladder_endpoint(const struct track_conv *c, int e, char *buf, size_t len)
+{
+	if (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP)
+		fmt_ep(&c->end[e].addr, c->end[e].port, buf, len);
+	else		/* ICMP: the echo identifier is in the labels */
+		fmt_addr(&c->end[e].addr, buf, len);
+}
+
 /* The renderer's state of c, made on first use; NULL if out of memory. */
 static struct lconv *
 lconv_get(struct track_conv *c)
@@ -126,11 +135,7 @@ lconv_get(struct track_conv *c)
 		return NULL;
 	for (i = 0; i < 2; i++) {
 		fmt_addr(&c->end[i].addr, lc->addr[i], EP_MAX);
-		if (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP)
-			fmt_ep(&c->end[i].addr, c->end[i].port, lc->ep[i],
-			    EP_MAX);
-		else		/* ICMP: the echo identifier is in the labels */
-			snprintf(lc->ep[i], EP_MAX, "%s", lc->addr[i]);
+		ladder_endpoint(c, i, lc->ep[i], EP_MAX);
 	}
 	c->user = lc;
 	return lc;
@@ -147,17 +152,23 @@ rel_ms(struct ladder *l, int64_t ts)
 	return (double)(ts - l->t0) / 1e6;
 }
 
+int
+ladder_end_is_local(const struct ladder_opts *o, const struct track_end *e)
+{
+	static const uint8_t	 any[16];
+
+	if (!o->has_local || e->port != o->local_port)
+		return 0;
+	/* Bound to the wildcard (a failed connect): the port decides. */
+	return memcmp(o->local.addr, any, 16) == 0 ||
+	    memcmp(e->addr.addr, o->local.addr, 16) == 0;
+}
+
 /* Whether end e of c is this host (live capture). */
 static int
 is_local(const struct ladder *l, const struct track_conv *c, int e)
 {
-	static const uint8_t	 any[16];
-
-	if (!l->o.has_local || c->end[e].port != l->o.local_port)
-		return 0;
-	/* Bound to the wildcard (a failed connect): the port decides. */
-	return memcmp(l->o.local.addr, any, 16) == 0 ||
-	    memcmp(c->end[e].addr.addr, l->o.local.addr, 16) == 0;
+	return ladder_end_is_local(&l->o, &c->end[e]);
 }
 
 /* Display columns of a UTF-8 string: one per code point. */
@@ -244,8 +255,8 @@ cat_flags(char *buf, size_t len, size_t *off, uint8_t f)
 
 /* The TCP part of an arrow label: flags, numbers, window, options. */
 static void
-label_tcp(const struct ladder *l, const struct track_event *ev, char *buf,
-    size_t len, size_t *off)
+label_tcp(int preview, const struct track_event *ev, char *buf, size_t len,
+    size_t *off)
 {
 	const struct decode_pkt	*pk = ev->pkt;
 	const struct decode_tcpopt *op = &pk->opt;
@@ -269,13 +280,12 @@ label_tcp(const struct ladder *l, const struct track_event *ev, char *buf,
 		cat(buf, len, off, " sack");
 	if (op->has_ts && (pk->flags & DECODE_SYN))
 		cat(buf, len, off, " ts");
-	if (pk->paycap > 0 && l->o.preview > 0)
-		cat_preview(buf, len, off, pk, l->o.preview);
+	if (pk->paycap > 0 && preview > 0)
+		cat_preview(buf, len, off, pk, preview);
 }
 
-/* The label of any packet's arrow. */
-static void
-label(const struct ladder *l, const struct track_event *ev, char *buf,
+void
+ladder_label(const struct track_event *ev, int preview, char *buf,
     size_t len)
 {
 	const struct decode_pkt	*pk = ev->pkt;
@@ -284,13 +294,13 @@ label(const struct ladder *l, const struct track_event *ev, char *buf,
 
 	buf[0] = '\0';
 	if (pk->proto == IPPROTO_TCP) {
-		label_tcp(l, ev, buf, len, &off);
+		label_tcp(preview, ev, buf, len, &off);
 		return;
 	}
 	if (pk->proto == IPPROTO_UDP) {
 		cat(buf, len, &off, "UDP len=%u", pk->paylen);
-		if (pk->paycap > 0 && l->o.preview > 0)
-			cat_preview(buf, len, &off, pk, l->o.preview);
+		if (pk->paycap > 0 && preview > 0)
+			cat_preview(buf, len, &off, pk, preview);
 		return;
 	}
 	name = track_icmp_name(pk->proto == IPPROTO_ICMPV6, pk->icmp_type,
@@ -378,7 +388,7 @@ packet_text(struct ladder *l, const struct track_event *ev, char *text,
 	size_t	 off = 0;
 	int	 warn = ev->retrans || ev->dupack || ev->ooo;
 
-	label(l, ev, lab, sizeof lab);
+	ladder_label(ev, l->o.preview, lab, sizeof lab);
 	arrow(l, ev->dir, lab, arr, sizeof arr);
 	cat(text, len, &off, "%10.3f  %-12s %s%s%s %s\n",
 	    rel_ms(l, ev->ts), lane_state(ev, 0, tcp),
@@ -528,9 +538,15 @@ static void
 verdict_how(struct ladder *l, const struct track_conv *c, char *buf,
     size_t len)
 {
+	ladder_how(c, c->closer >= 0 && is_local(l, c, c->closer), buf, len);
+}
+
+void
+ladder_how(const struct track_conv *c, int closer_local, char *buf,
+    size_t len)
+{
 	const char	*who = c->closer == 1 ? "B" : "A";
-	const char	*here = c->closer >= 0 && is_local(l, c, c->closer) ?
-			    " (this host)" : "";
+	const char	*here = closer_local ? " (this host)" : "";
 
 	if (c->proto != IPPROTO_TCP)
 		snprintf(buf, len, "%s", c->end[1].pkts > c->end[1].icmp_errs ?

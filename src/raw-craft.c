@@ -794,11 +794,10 @@ rc_exec(const char *sub, int proto, int argc, char **argv)
 		sk_warnx("raw: %s: %s", sub, err);
 	else
 		rc = rc_run(&r);
-	if (capture_write_error(r.cap, err, sizeof err) == -1) {
+	if (capture_end(r.cap, err, sizeof err) == -1) {
 		sk_warnx("raw: %s: %s", sub, err);
 		rc = EXIT_RUNTIME;
 	}
-	capture_close(r.cap);
 	if (r.fd > 0)
 		close(r.fd);
 	free(o);

@@ -1,0 +1,1096 @@
+/*
+ * svg.c: a sequence diagram of tracker events, written at the end.
+ *
+ * Each conversation gets two lanes, end[0] (A) on the left and end[1] (B)
+ * on the right, and one arrow per packet from its sender's lane down to
+ * its receiver's.  Time flows down: the usual gap between two events gets
+ * one row and longer gaps get proportionally more room, up to FOLD_PX;
+ * anything longer is folded into a break mark that says how long it was.
+ * Socket calls and the tracker's notes go in the right margin.  Nothing
+ * relies on colour alone: RSTs, retransmissions and ICMP errors have their
+ * own dash patterns, and every label says what the packet was.
+ *
+ * For the HTML page a text ladder of the same events is kept in memory.
+ * The ladder keeps its state in conv->user, so around each of its events
+ * this module swaps its own saved pointer in and out.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ladder.h"
+#include "svg.h"
+
+#define EP_MAX		64
+#define MAX_ITEMS	20000	/* packets drawn in one document */
+#define LABEL_MAX	72	/* characters on an arrow; all in its title */
+
+/* The geometry, in pixels. */
+#define W		1280
+#define X_TIME		70	/* right edge of the time column */
+#define X_A		230	/* lane A */
+#define X_B		730	/* lane B */
+#define X_NOTE		860	/* the margin: calls and notes */
+#define HEAD_H		92	/* title, lane boxes, first states */
+#define ROW		26	/* the least room between two events */
+#define NOTE_H		14	/* one line of notes */
+#define SLOPE		12	/* how far an arrow falls on its way */
+#define FOLD_PX		180	/* a longer gap is folded */
+#define BREAK_PX	34	/* the room a folded gap takes */
+#define FOOT_H		56	/* the verdict under the lanes */
+#define NOTE_COLS	56	/* characters on one line of the margin */
+
+enum { IT_PKT, IT_CALL };
+
+#define SI_SYN		0x01
+#define SI_FIN		0x02
+#define SI_RST		0x04
+#define SI_DATA		0x08
+#define SI_RETRANS	0x10
+#define SI_ICMP		0x20
+#define SI_OOO		0x40
+#define SI_DUPACK	0x80
+
+/* One row: a packet or a socket call. */
+struct sitem {
+	int64_t		 ts;
+	uint64_t	 frame;		/* packets: 1-based; calls: order */
+	int		 kind, dir, err;
+	unsigned	 cls;		/* SI_ bits */
+	char		*text;		/* the arrow's label or the call */
+	const char	*state[2];	/* new state of each end, or NULL */
+	int		 nnotes;
+	char		*notes;		/* one per line, "! " when a warning */
+	int		 fold;		/* a folded gap before this row */
+	int64_t		 gap;
+	double		 y;
+};
+
+/* A conversation to draw. */
+struct sconv {
+	uint64_t	 id;
+	uint8_t		 proto;
+	char		 ep[2][EP_MAX];
+	struct track_end end[2];	/* addresses and ports, for is-local */
+	int		 syn_first, ended;
+	const char	*shown[2];	/* the state last written on a lane */
+	char		 how[200], stats[240];
+	struct sitem	*it;
+	size_t		 n, cap;
+	double		 y0, h;
+};
+
+/* Every conversation seen, in id order (ids grow as they are made). */
+struct sslot {
+	uint64_t	 id;
+	void		*tuser;		/* the transcript's conv->user */
+	struct sconv	*sc;		/* NULL: not drawn */
+};
+
+struct svg {
+	struct svg_opts	 o;
+	char		 title[256];	/* o.title points here */
+	struct ladder_opts lo;		/* the local endpoint */
+	struct sslot	*slot;
+	size_t		 nslot, capslot;
+	struct sitem	*calls;
+	size_t		 ncalls, capcalls;
+	uint64_t	 items, skipped, bad, drops;
+	int		 drops_known;
+	int		 laid_out;
+	int64_t		 t0;
+	double		 scale;		/* pixels per nanosecond */
+	double		 height;
+	struct sconv	*callconv;	/* calls without packets */
+	struct ladder	*tl;		/* the transcript */
+	FILE		*tfp;
+	char		*tbuf;
+	size_t		 tlen;
+};
+
+static void	transcript_close(struct svg *);
+
+struct svg *
+svg_new(const struct svg_opts *o)
+{
+	struct svg		*s;
+	struct ladder_opts	 lo;
+
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return NULL;
+	s->o = *o;
+	snprintf(s->title, sizeof s->title, "%s", o->title != NULL ? o->title :
+	    "sockkit");
+	s->o.title = s->title;
+	if (!o->transcript)
+		return s;
+	memset(&lo, 0, sizeof lo);
+	lo.mode = LADDER_DRAW;
+	lo.full = o->full;
+	lo.preview = o->preview;
+	lo.only_conv = o->only_conv;
+	if ((s->tfp = open_memstream(&s->tbuf, &s->tlen)) == NULL ||
+	    (s->tl = ladder_new(s->tfp, &lo)) == NULL) {
+		svg_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+svg_set_local(struct svg *s, const struct decode_addr *a, uint16_t port)
+{
+	s->lo.has_local = 1;
+	s->lo.local = *a;
+	s->lo.local_port = port;
+	if (s->tl != NULL)
+		ladder_set_local(s->tl, a, port);
+}
+
+void
+svg_set_drops(struct svg *s, uint64_t drops, int known)
+{
+	s->drops = drops;
+	s->drops_known = known;
+	if (s->tl != NULL)
+		ladder_set_drops(s->tl, drops, known);
+}
+
+/* The slot of conversation id, made if new and make; NULL otherwise. */
+static struct sslot *
+slot_get(struct svg *s, uint64_t id, int make)
+{
+	size_t		 lo = 0, hi = s->nslot, mid;
+	struct sslot	*n;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->slot[mid].id == id)
+			return &s->slot[mid];
+		if (s->slot[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!make || (s->nslot > 0 && s->slot[s->nslot - 1].id > id))
+		return NULL;
+	if (s->nslot == s->capslot) {
+		n = reallocarray(s->slot, s->capslot ? s->capslot * 2 : 16,
+		    sizeof *n);
+		if (n == NULL)
+			return NULL;
+		s->slot = n;
+		s->capslot = s->capslot ? s->capslot * 2 : 16;
+	}
+	n = &s->slot[s->nslot++];
+	memset(n, 0, sizeof *n);
+	n->id = id;
+	return n;
+}
+
+/* Feed ev to the transcript ladder with its own conv->user in place. */
+static void
+transcript_event(struct svg *s, struct sslot *sl, const struct track_event *ev)
+{
+	void	*mine;
+
+	if (s->tl == NULL)
+		return;
+	if (ev->conv == NULL) {
+		ladder_event(s->tl, ev);
+		return;
+	}
+	if (sl == NULL)
+		return;
+	mine = ev->conv->user;
+	ev->conv->user = sl->tuser;
+	ladder_event(s->tl, ev);
+	sl->tuser = ev->conv->user;
+	ev->conv->user = mine;
+}
+
+/* A new drawn conversation for c; NULL when out of memory. */
+static struct sconv *
+sconv_new(const struct track_conv *c, const struct track_event *ev)
+{
+	struct sconv	*sc;
+	int		 i;
+
+	if ((sc = calloc(1, sizeof *sc)) == NULL)
+		return NULL;
+	sc->id = c->id;
+	sc->proto = c->proto;
+	for (i = 0; i < 2; i++) {
+		ladder_endpoint(c, i, sc->ep[i], EP_MAX);
+		sc->end[i] = c->end[i];
+	}
+	sc->syn_first = c->proto == IPPROTO_TCP && ev->pkt != NULL &&
+	    (ev->pkt->flags & (DECODE_SYN | DECODE_ACK)) == DECODE_SYN;
+	if (sc->syn_first) {
+		sc->shown[0] = track_state_name(TRACK_CLOSED);
+		sc->shown[1] = track_state_name(TRACK_LISTEN);
+	}
+	return sc;
+}
+
+/* Room for one more item in *it; returns it or NULL. */
+static struct sitem *
+item_add(struct sitem **it, size_t *n, size_t *cap)
+{
+	struct sitem	*p;
+
+	if (*n == *cap) {
+		p = reallocarray(*it, *cap ? *cap * 2 : 32, sizeof *p);
+		if (p == NULL)
+			return NULL;
+		*it = p;
+		*cap = *cap ? *cap * 2 : 32;
+	}
+	p = &(*it)[(*n)++];
+	memset(p, 0, sizeof *p);
+	return p;
+}
+
+/* The SI_ classes of a packet event. */
+static unsigned
+packet_class(const struct track_event *ev)
+{
+	const struct decode_pkt	*pk = ev->pkt;
+	unsigned		 cls = 0;
+
+	if (pk->proto == IPPROTO_TCP) {
+		cls |= pk->flags & DECODE_SYN ? SI_SYN : 0;
+		cls |= pk->flags & DECODE_FIN ? SI_FIN : 0;
+		cls |= pk->flags & DECODE_RST ? SI_RST : 0;
+	}
+	if (pk->proto == IPPROTO_TCP || pk->proto == IPPROTO_UDP)
+		cls |= pk->paylen > 0 ? SI_DATA : 0;
+	else
+		cls |= SI_ICMP;
+	cls |= ev->retrans ? SI_RETRANS : 0;
+	cls |= ev->ooo ? SI_OOO : 0;
+	cls |= ev->dupack ? SI_DUPACK : 0;
+	return cls;
+}
+
+/* The notes of ev, one per line; NULL when there are none. */
+static char *
+packet_notes(const struct track_event *ev)
+{
+	char	*buf;
+	size_t	 len = (size_t)ev->nnotes * (TRACK_NOTE_LEN + 3) + 1, off = 0;
+	int	 i;
+
+	if (ev->nnotes == 0 || (buf = malloc(len)) == NULL)
+		return NULL;
+	buf[0] = '\0';
+	for (i = 0; i < ev->nnotes; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s%s",
+		    i > 0 ? "\n" : "", ev->notes[i].warn ? "! " : "",
+		    ev->notes[i].text);
+	return buf;
+}
+
+/* Keep a packet of sc: its label, classes, states and notes. */
+static void
+packet_add(struct svg *s, struct sconv *sc, const struct track_event *ev)
+{
+	struct sitem	*it;
+	char		 lab[1024];
+	int		 e;
+
+	if (s->items >= MAX_ITEMS) {
+		s->skipped++;
+		return;
+	}
+	ladder_label(ev, s->o.preview, lab, sizeof lab);
+	if ((it = item_add(&sc->it, &sc->n, &sc->cap)) == NULL)
+		return;
+	s->items++;
+	it->kind = IT_PKT;
+	it->ts = ev->ts;
+	it->frame = ev->frame;
+	it->dir = ev->dir;
+	it->cls = packet_class(ev);
+	it->text = strdup(lab);
+	for (e = 0; e < 2; e++) {
+		if (ev->pkt->proto != IPPROTO_TCP || !ev->changed[e] ||
+		    (sc->shown[e] != NULL && strcmp(sc->shown[e],
+		    track_state_name(ev->state[e])) == 0))
+			continue;
+		it->state[e] = sc->shown[e] = track_state_name(ev->state[e]);
+	}
+	it->nnotes = ev->nnotes;
+	it->notes = packet_notes(ev);
+	if (it->notes == NULL)
+		it->nnotes = 0;
+}
+
+/* The end of sc's conversation c: its verdict and its counts. */
+static void
+sconv_end(struct svg *s, struct sconv *sc, const struct track_conv *c)
+{
+	const struct track_end *e = c->end;
+	int	 local = c->closer >= 0 &&
+		    ladder_end_is_local(&s->lo, &c->end[c->closer]), n;
+
+	sc->ended = 1;
+	sc->end[0] = c->end[0];
+	sc->end[1] = c->end[1];
+	ladder_how(c, local, sc->how, sizeof sc->how);
+	n = snprintf(sc->stats, sizeof sc->stats, "%" PRIu64 " packets (A %"
+	    PRIu64 ", B %" PRIu64 "), A->B %" PRIu64 " bytes, B->A %" PRIu64
+	    " bytes, %" PRIu64 " retransmission%s", e[0].pkts + e[1].pkts,
+	    e[0].pkts, e[1].pkts, e[0].bytes, e[1].bytes,
+	    e[0].retrans + e[1].retrans,
+	    e[0].retrans + e[1].retrans == 1 ? "" : "s");
+	if (s->drops_known && n > 0 && (size_t)n < sizeof sc->stats)
+		snprintf(sc->stats + n, sizeof sc->stats - (size_t)n, ", %"
+		    PRIu64 " dropped by the capture", s->drops);
+}
+
+void
+svg_event(void *arg, const struct track_event *ev)
+{
+	struct svg	*s = arg;
+	struct sslot	*sl = NULL;
+	int		 drawn;
+
+	if (ev->kind == TRACK_EV_BAD) {
+		s->bad++;
+		transcript_event(s, NULL, ev);
+		return;
+	}
+	sl = slot_get(s, ev->conv->id, ev->kind == TRACK_EV_PACKET);
+	transcript_event(s, sl, ev);
+	drawn = s->o.only_conv == 0 || s->o.only_conv == ev->conv->id;
+	if (sl == NULL || !drawn || s->laid_out)
+		return;
+	if (sl->sc == NULL && ev->kind == TRACK_EV_PACKET)
+		sl->sc = sconv_new(ev->conv, ev);
+	if (sl->sc == NULL)
+		return;
+	if (ev->kind == TRACK_EV_END)
+		sconv_end(s, sl->sc, ev->conv);
+	else
+		packet_add(s, sl->sc, ev);
+}
+
+void
+svg_call(struct svg *s, int64_t ts, const char *what, int err)
+{
+	struct sitem	*it;
+
+	if (s->tl != NULL)
+		ladder_call(s->tl, ts, what, err);
+	if (s->laid_out ||
+	    (it = item_add(&s->calls, &s->ncalls, &s->capcalls)) == NULL)
+		return;
+	it->kind = IT_CALL;
+	it->ts = ts;
+	it->frame = s->ncalls;
+	it->err = err;
+	it->text = strdup(what);
+}
+
+/* Items in time order; a call made at a packet's time caused it. */
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct sitem	*x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind == IT_CALL ? -1 : 1;
+	return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+static int
+gap_cmp(const void *a, const void *b)
+{
+	int64_t	 x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The drawn conversations in id order, through *n; NULL if none. */
+static struct sconv **
+drawn_list(struct svg *s, size_t *n)
+{
+	struct sconv	**v;
+	size_t		  i;
+
+	*n = 0;
+	if ((v = calloc(s->nslot + 1, sizeof *v)) == NULL)
+		return NULL;
+	for (i = 0; i < s->nslot; i++)
+		if (s->slot[i].sc != NULL && s->slot[i].sc->n > 0)
+			v[(*n)++] = s->slot[i].sc;
+	return v;
+}
+
+/*
+ * Give every socket call to the conversation that had begun by then (or
+ * the first), with a conversation of no packets for calls alone.
+ */
+static void
+calls_place(struct svg *s, struct sconv **v, size_t *n)
+{
+	struct sconv	*sc;
+	struct sitem	*it;
+	size_t		 i, k;
+
+	if (*n == 0 && s->ncalls > 0 &&
+	    (sc = calloc(1, sizeof *sc)) != NULL) {
+		snprintf(sc->ep[0], EP_MAX, "this host");
+		snprintf(sc->how, sizeof sc->how, "no packets captured");
+		sc->ended = 1;
+		v[(*n)++] = s->callconv = sc;
+	}
+	for (i = 0; i < s->ncalls; i++) {
+		for (k = 0; k + 1 < *n && v[k + 1]->n > 0 &&
+		    v[k + 1]->it[0].ts <= s->calls[i].ts; k++)
+			;
+		if (*n == 0 || (it = item_add(&v[k]->it, &v[k]->n,
+		    &v[k]->cap)) == NULL) {
+			free(s->calls[i].text);
+			continue;
+		}
+		*it = s->calls[i];
+	}
+	s->ncalls = 0;
+	for (k = 0; k < *n; k++)
+		qsort(v[k]->it, v[k]->n, sizeof *v[k]->it, item_cmp);
+}
+
+/* Pixels per nanosecond: the median gap between two events is one row. */
+static double
+layout_scale(struct sconv **v, size_t n)
+{
+	int64_t	*gaps;
+	size_t	 ng = 0, total = 0, i, k;
+	double	 scale = 0;
+
+	for (k = 0; k < n; k++)
+		total += v[k]->n;
+	if ((gaps = calloc(total + 1, sizeof *gaps)) == NULL)
+		return 0;
+	for (k = 0; k < n; k++)
+		for (i = 1; i < v[k]->n; i++)
+			if (v[k]->it[i].ts > v[k]->it[i - 1].ts)
+				gaps[ng++] = v[k]->it[i].ts - v[k]->it[i - 1].ts;
+	if (ng > 0) {
+		qsort(gaps, ng, sizeof *gaps, gap_cmp);
+		scale = (double)ROW / (double)gaps[ng / 2];
+	}
+	free(gaps);
+	return scale;
+}
+
+/*
+ * The next line of at most NOTE_COLS characters of the text at *p, broken
+ * at a space or a newline when one is near; returns its length (0 at the
+ * end) and moves *p past it.
+ */
+static size_t
+wrap_next(const char **p, const char **line)
+{
+	const char	*s = *p, *nl;
+	size_t		 len, cut;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '\0')
+		return 0;
+	*line = s;
+	nl = strchr(s, '\n');
+	len = nl != NULL ? (size_t)(nl - s) : strlen(s);
+	cut = len;
+	if (len > NOTE_COLS) {
+		for (cut = NOTE_COLS; cut > NOTE_COLS / 2 && s[cut] != ' ';
+		    cut--)
+			;
+		if (s[cut] != ' ')
+			cut = NOTE_COLS;
+	}
+	*p = s + cut + (cut == len && nl != NULL ? 1 : 0);
+	return cut;
+}
+
+/* The margin text of a socket call, into buf. */
+static const char *
+call_text(const struct sitem *it, char *buf, size_t len)
+{
+	const char	*name = it->err ? strerrorname_np(it->err) : NULL;
+
+	snprintf(buf, len, "%sthis host: %s%s%s", it->err ? "! " : "",
+	    it->text, it->err ? " failed: " : "", it->err ? (name ? name :
+	    "?") : "");
+	return buf;
+}
+
+/* The margin lines item it takes. */
+static int
+item_lines(const struct sitem *it)
+{
+	char		 buf[256];
+	const char	*p = it->kind == IT_CALL ? call_text(it, buf,
+			    sizeof buf) : it->notes, *l;
+	int		 n = 0;
+
+	if (p == NULL)
+		return 0;
+	while (wrap_next(&p, &l) > 0 && n < 100)
+		n++;
+	return n;
+}
+
+/* The rows of sc from y0 down: each item's y, folds, the height. */
+static void
+layout_conv(struct sconv *sc, double y0, double scale)
+{
+	double	 y = y0 + HEAD_H, need, px;
+	size_t	 i;
+	int64_t	 dt;
+
+	sc->y0 = y0;
+	for (i = 0; i < sc->n; i++) {
+		if (i > 0) {
+			need = item_lines(&sc->it[i - 1]) * NOTE_H + 8;
+			need = need > ROW ? need : ROW;
+			dt = sc->it[i].ts - sc->it[i - 1].ts;
+			px = (double)dt * scale;
+			if (px > FOLD_PX) {
+				sc->it[i].fold = 1;
+				sc->it[i].gap = dt;
+				y += need + BREAK_PX;
+			} else
+				y += px > need ? px : need;
+		}
+		sc->it[i].y = y;
+	}
+	if (sc->n > 0)
+		y += SLOPE + item_lines(&sc->it[sc->n - 1]) * NOTE_H;
+	sc->h = y - y0 + FOOT_H;
+}
+
+/* Once: calls placed, the scale, every y; the list through *v. */
+static size_t
+svg_layout(struct svg *s, struct sconv ***vp)
+{
+	struct sconv	**v;
+	size_t		  n, k, i;
+	double		  y = 10;
+
+	if ((v = drawn_list(s, &n)) == NULL)
+		return 0;
+	if (!s->laid_out)
+		calls_place(s, v, &n);
+	else if (s->callconv != NULL)
+		v[n++] = s->callconv;
+	s->laid_out = 1;
+	s->t0 = INT64_MAX;
+	for (k = 0; k < n; k++)
+		for (i = 0; i < v[k]->n; i++)
+			if (v[k]->it[i].ts < s->t0)
+				s->t0 = v[k]->it[i].ts;
+	s->scale = layout_scale(v, n);
+	for (k = 0; k < n; k++) {
+		layout_conv(v[k], y, s->scale);
+		y += v[k]->h + 24;
+	}
+	s->height = y + (s->skipped > 0 || s->bad > 0 ? 40 : 0) +
+	    (n == 0 ? 40 : 0);
+	*vp = v;
+	return n;
+}
+
+/* The length of the valid UTF-8 sequence at p (of n bytes), 0 if none. */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	size_t		 need, i;
+	uint32_t	 cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0) {
+		need = 2;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		need = 3;
+		cp = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		need = 4;
+		cp = p[0] & 0x07;
+	} else
+		return 0;
+	if (n < need)
+		return 0;
+	for (i = 1; i < need; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
+	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return need;
+}
+
+void
+svg_xml_text(FILE *fp, const char *str, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)str;
+	size_t			 i = 0, k;
+
+	while (i < n) {
+		if (p[i] == '&')
+			fputs("&amp;", fp);
+		else if (p[i] == '<')
+			fputs("&lt;", fp);
+		else if (p[i] == '>')
+			fputs("&gt;", fp);
+		else if (p[i] == '"')
+			fputs("&quot;", fp);
+		else if (p[i] == '\'')
+			fputs("&#39;", fp);
+		else if (p[i] == '\n' || p[i] == '\t')
+			putc(p[i], fp);
+		else if (p[i] < 0x20 || p[i] == 0x7f ||
+		    (k = utf8_len(p + i, n - i)) == 0)
+			fprintf(fp, "\\x%02x", p[i]);	/* not for XML */
+		else {
+			fwrite(p + i, 1, k, fp);
+			i += k;
+			continue;
+		}
+		i++;
+	}
+}
+
+/* A whole C string as XML text. */
+static void
+xs(FILE *fp, const char *s)
+{
+	svg_xml_text(fp, s, strlen(s));
+}
+
+/* The style and the arrowheads; RSTs end in a bar and a head. */
+static void
+doc_defs(FILE *fp)
+{
+	static const struct { const char *id, *color, *path; } mk[] = {
+		{ "hA", "#1f4e9c", "M0,0 L10,5 L0,10 z" },
+		{ "hB", "#9c4a00", "M0,0 L10,5 L0,10 z" },
+		{ "rA", "#1f4e9c", "M0,0 L10,5 L0,10 z M-6,-1 h3 v12 h-3 z" },
+		{ "rB", "#9c4a00", "M0,0 L10,5 L0,10 z M-6,-1 h3 v12 h-3 z" },
+	};
+	size_t	 i;
+
+	fputs("<defs>\n", fp);
+	for (i = 0; i < sizeof mk / sizeof mk[0]; i++)
+		fprintf(fp, "<marker id=\"%s\" viewBox=\"-7 -1 18 12\" "
+		    "refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" "
+		    "markerWidth=\"14\" markerHeight=\"10\" orient=\"auto\">"
+		    "<path d=\"%s\" fill=\"%s\"/></marker>\n", mk[i].id,
+		    mk[i].path, mk[i].color);
+	fputs("</defs>\n<style>\n"
+	    "text{fill:#000}\n"
+	    ".lane{stroke:#444;stroke-width:1}\n"
+	    ".box{fill:#f2f2f2;stroke:#000}\n"
+	    ".pkt line{stroke-width:1.4}\n"
+	    ".a2b line{stroke:#1f4e9c}.a2b text{fill:#1f4e9c}\n"
+	    ".b2a line{stroke:#9c4a00}.b2a text{fill:#9c4a00}\n"
+	    ".syn line,.fin line{stroke-width:2.2}\n"
+	    ".rst line{stroke-width:2.2;stroke-dasharray:8 3}\n"
+	    ".retrans line,.ooo line,.dupack line{stroke-dasharray:2 3}\n"
+	    ".icmp line{stroke-dasharray:10 3 2 3}\n"
+	    ".pkt:hover line{stroke-width:3.5}\n"
+	    ".state{font-weight:bold}.time{fill:#555}\n"
+	    ".call{font-style:italic}.warn{fill:#b00000;font-weight:bold}\n"
+	    ".note{fill:#333}.fold{font-style:italic;fill:#444}\n"
+	    ".head{font-weight:bold;font-size:13px}\n"
+	    "</style>\n", fp);
+}
+
+/* A text element at x, y (anchor start, middle or end) of class cls. */
+static void
+text_at(FILE *fp, double x, double y, const char *anchor, const char *cls,
+    const char *s, size_t n)
+{
+	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\"", x, y);
+	if (anchor != NULL)
+		fprintf(fp, " text-anchor=\"%s\"", anchor);
+	if (cls != NULL)
+		fprintf(fp, " class=\"%s\"", cls);
+	putc('>', fp);
+	svg_xml_text(fp, s, n);
+	fputs("</text>\n", fp);
+}
+
+/* Whether end e of sc is this host. */
+static int
+sc_local(const struct svg *s, const struct sconv *sc, int e)
+{
+	return sc->proto != 0 && ladder_end_is_local(&s->lo, &sc->end[e]);
+}
+
+/* The title line, the lane boxes, the first states, the lanes. */
+static void
+conv_head(struct svg *s, FILE *fp, const struct sconv *sc)
+{
+	char		 t[256];
+	const char	*proto = sc->proto == IPPROTO_TCP ? "TCP" :
+			    sc->proto == IPPROTO_UDP ? "UDP" : "ICMP";
+	double		 y0 = sc->y0, bottom = y0 + sc->h - FOOT_H;
+	int		 e, x;
+
+	if (sc->proto == 0)
+		snprintf(t, sizeof t, "socket calls (no packets captured)");
+	else
+		snprintf(t, sizeof t, "conversation %" PRIu64 ": %s A %s <-> "
+		    "B %s", sc->id, proto, sc->ep[0], sc->ep[1]);
+	text_at(fp, 10, y0 + 16, NULL, "head", t, strlen(t));
+	for (e = 0; e < 2 && sc->proto != 0; e++) {
+		x = e ? X_B : X_A;
+		fprintf(fp, "<line class=\"lane\" x1=\"%d\" y1=\"%.1f\" "
+		    "x2=\"%d\" y2=\"%.1f\"/>\n", x, y0 + 62, x, bottom);
+		fprintf(fp, "<rect class=\"box\" x=\"%d\" y=\"%.1f\" "
+		    "width=\"260\" height=\"36\"/>\n", x - 130, y0 + 26);
+		snprintf(t, sizeof t, "%s %s", e ? "B" : "A", sc->ep[e]);
+		text_at(fp, x, y0 + 41, "middle", "head", t, strlen(t));
+		if (sc_local(s, sc, e))
+			text_at(fp, x, y0 + 56, "middle", NULL, "(this host)",
+			    11);
+		if (sc->proto == IPPROTO_TCP)
+			text_at(fp, e ? x + 8 : x - 8, y0 + HEAD_H - 12,
+			    e ? "start" : "end", "state", !sc->syn_first ? "?" :
+			    e ? "LISTEN" : "CLOSED", sc->syn_first ? 6 : 1);
+	}
+	text_at(fp, X_TIME, y0 + HEAD_H - 12, "end", "time", "t(ms)", 5);
+}
+
+/* The break mark of a folded gap ending at item it. */
+static void
+conv_fold(FILE *fp, const struct sconv *sc, const struct sitem *it)
+{
+	double	 y = it->y - BREAK_PX / 2.0 - 6;
+	char	 t[96];
+	int	 e, x;
+
+	for (e = 0; e < 2 && sc->proto != 0; e++) {
+		x = e ? X_B : X_A;
+		fprintf(fp, "<rect x=\"%d\" y=\"%.1f\" width=\"20\" "
+		    "height=\"12\" fill=\"#fff\"/>\n<path d=\"M%d,%.1f l5,-3 "
+		    "l10,6 l5,-3 m-20,6 l5,-3 l10,6 l5,-3\" fill=\"none\" "
+		    "stroke=\"#000\"/>\n", x - 10, y - 6, x - 10, y - 1.5);
+	}
+	snprintf(t, sizeof t, "~ %.3f ms without events (folded)",
+	    (double)it->gap / 1e6);
+	text_at(fp, (X_A + X_B) / 2.0, y + 4, "middle", "fold", t, strlen(t));
+}
+
+/* Lines of text in the margin from y down, warnings marked. */
+static void
+margin_lines(FILE *fp, double y, const char *text, const char *cls)
+{
+	const char	*p = text, *l;
+	size_t		 n;
+	int		 warn = 0;
+
+	while ((n = wrap_next(&p, &l)) > 0) {
+		if (strncmp(l, "! ", 2) == 0)
+			warn = 1;
+		else if (l == text || l[-1] == '\n')
+			warn = 0;
+		text_at(fp, X_NOTE, y + 4, NULL, warn ? "warn" : cls, l, n);
+		y += NOTE_H;
+	}
+}
+
+/* "pkt a2b syn rst ...": the classes of a packet's group. */
+static void
+pkt_classes(FILE *fp, const struct sitem *it)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ SI_SYN, "syn" }, { SI_FIN, "fin" }, { SI_RST, "rst" },
+		{ SI_DATA, "data" }, { SI_RETRANS, "retrans" },
+		{ SI_ICMP, "icmp" }, { SI_OOO, "ooo" }, { SI_DUPACK, "dupack" },
+	};
+	size_t	 i;
+
+	fprintf(fp, "pkt %s", it->dir ? "b2a" : "a2b");
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (it->cls & names[i].bit)
+			fprintf(fp, " %s", names[i].name);
+}
+
+/* The hover text of a packet: where, when, the whole label, notes. */
+static void
+pkt_title(struct svg *s, FILE *fp, const struct sconv *sc,
+    const struct sitem *it)
+{
+	int	 e;
+
+	fprintf(fp, "<title>frame %" PRIu64 " at %.3f ms, %s ", it->frame,
+	    (double)(it->ts - s->t0) / 1e6, it->dir ? "B->A" : "A->B");
+	xs(fp, sc->ep[it->dir]);
+	fputs(" -&gt; ", fp);
+	xs(fp, sc->ep[!it->dir]);
+	fputs("\n", fp);
+	xs(fp, it->text);
+	for (e = 0; e < 2; e++)
+		if (it->state[e] != NULL)
+			fprintf(fp, "\n%s: %s", e ? "B" : "A", it->state[e]);
+	if (it->notes != NULL) {
+		fputs("\n", fp);
+		xs(fp, it->notes);
+	}
+	fputs("</title>\n", fp);
+}
+
+/* One packet: its arrow, label, state changes and notes. */
+static void
+conv_packet(struct svg *s, FILE *fp, const struct sconv *sc,
+    const struct sitem *it)
+{
+	int	 d = it->dir, xs0 = d ? X_B : X_A, xr = d ? X_A : X_B, e;
+	size_t	 len = strlen(it->text);
+	char	 lab[LABEL_MAX + 4];
+
+	fprintf(fp, "<g class=\"");
+	pkt_classes(fp, it);
+	fprintf(fp, "\" data-conv=\"%" PRIu64 "\" data-frame=\"%" PRIu64
+	    "\" data-dir=\"%s\">\n", sc->id, it->frame, d ? "b2a" : "a2b");
+	pkt_title(s, fp, sc, it);
+	fprintf(fp, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+	    "marker-end=\"url(#%c%c)\"/>\n", xs0, it->y, xr, it->y + SLOPE,
+	    it->cls & SI_RST ? 'r' : 'h', d ? 'B' : 'A');
+	if (len > LABEL_MAX) {
+		snprintf(lab, sizeof lab, "%.*s...", LABEL_MAX - 3, it->text);
+		len = strlen(lab);
+	} else
+		snprintf(lab, sizeof lab, "%s", it->text);
+	text_at(fp, (X_A + X_B) / 2.0, it->y + SLOPE / 2.0 - 8, "middle",
+	    NULL, lab, len);
+	fputs("</g>\n", fp);
+	for (e = 0; e < 2; e++)
+		if (it->state[e] != NULL)
+			text_at(fp, e ? X_B + 8 : X_A - 8, (e == d ? it->y :
+			    it->y + SLOPE) + 4, e ? "start" : "end", "state",
+			    it->state[e], strlen(it->state[e]));
+	if (it->notes != NULL)
+		margin_lines(fp, it->y, it->notes, "note");
+}
+
+/* A socket call: a dot on this host's lane, the words in the margin. */
+static void
+conv_call(struct svg *s, FILE *fp, const struct sconv *sc,
+    const struct sitem *it)
+{
+	char		 t[256];
+	int		 e;
+
+	for (e = 0; e < 2; e++)
+		if (sc_local(s, sc, e))
+			fprintf(fp, "<circle cx=\"%d\" cy=\"%.1f\" r=\"3.5\"/>\n",
+			    e ? X_B : X_A, it->y);
+	fprintf(fp, "<g class=\"sockcall\">");
+	margin_lines(fp, it->y, call_text(it, t, sizeof t), "call");
+	fputs("</g>\n", fp);
+}
+
+/* One conversation's diagram. */
+static void
+conv_write(struct svg *s, FILE *fp, const struct sconv *sc)
+{
+	double	 y = sc->y0 + sc->h - FOOT_H + 22;
+	char	 t[64];
+	size_t	 i;
+
+	fprintf(fp, "<g class=\"conv\" data-conv=\"%" PRIu64 "\">\n", sc->id);
+	conv_head(s, fp, sc);
+	for (i = 0; i < sc->n; i++) {
+		snprintf(t, sizeof t, "%.3f", (double)(sc->it[i].ts - s->t0) /
+		    1e6);
+		if (sc->it[i].fold)
+			conv_fold(fp, sc, &sc->it[i]);
+		text_at(fp, X_TIME, sc->it[i].y + 4, "end", "time", t,
+		    strlen(t));
+		if (sc->it[i].kind == IT_PKT)
+			conv_packet(s, fp, sc, &sc->it[i]);
+		else
+			conv_call(s, fp, sc, &sc->it[i]);
+	}
+	fputs("<text x=\"10\" y=\"", fp);
+	fprintf(fp, "%.1f\" class=\"%s\">verdict: ", y, sc->proto ==
+	    IPPROTO_TCP && strncmp(sc->how, "closed", 6) != 0 &&
+	    strncmp(sc->how, "still", 5) != 0 ? "warn" : "head");
+	xs(fp, sc->how);
+	fputs("</text>\n", fp);
+	text_at(fp, 10, y + 16, NULL, NULL, sc->stats, strlen(sc->stats));
+	fputs("</g>\n", fp);
+}
+
+/* The <svg> element with everything in it; standalone adds the prolog. */
+static void
+doc_write(struct svg *s, FILE *fp, int standalone)
+{
+	struct sconv	**v = NULL;
+	size_t		  n = svg_layout(s, &v), k;
+	char		  t[200];
+	const char	 *title = s->o.title;
+
+	if (standalone)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
+	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+	    "width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" "
+	    "font-family=\"DejaVu Sans Mono, monospace\" font-size=\"11\">\n",
+	    W, s->height, W, s->height);
+	fputs("<title>", fp);
+	xs(fp, title);
+	fputs("</title>\n", fp);
+	doc_defs(fp);
+	fprintf(fp, "<rect width=\"%d\" height=\"%.0f\" fill=\"#fff\"/>\n", W,
+	    s->height);
+	for (k = 0; k < n; k++)
+		conv_write(s, fp, v[k]);
+	if (n == 0)
+		text_at(fp, 10, 30, NULL, "head", "no conversation to draw", 23);
+	if (s->skipped > 0) {
+		snprintf(t, sizeof t, "not drawn: %" PRIu64 " packets past the "
+		    "first %d (view --conv N or a filter picks fewer)",
+		    s->skipped, MAX_ITEMS);
+		text_at(fp, 10, s->height - 28, NULL, "warn", t, strlen(t));
+	}
+	if (s->bad > 0) {
+		snprintf(t, sizeof t, "not drawn: %" PRIu64 " packets not placed "
+		    "in a conversation (truncated, invalid or unsupported)",
+		    s->bad);
+		text_at(fp, 10, s->height - 12, NULL, "note", t, strlen(t));
+	}
+	fputs("</svg>\n", fp);
+	free(v);
+}
+
+int
+svg_write(struct svg *s, FILE *fp)
+{
+	doc_write(s, fp, 1);
+	if (fflush(fp) == EOF || ferror(fp)) {
+		errno = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* End the transcript: its last words, its text in s->tbuf. */
+static void
+transcript_close(struct svg *s)
+{
+	if (s->tl == NULL)
+		return;
+	ladder_free(s->tl);
+	s->tl = NULL;
+	fclose(s->tfp);
+	s->tfp = NULL;
+}
+
+int
+svg_html(struct svg *s, FILE *fp)
+{
+	const char	*title = s->o.title;
+
+	transcript_close(s);
+	fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+	    "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>", fp);
+	xs(fp, title);
+	fputs("</title>\n<style>\nbody{font-family:sans-serif;margin:1em;"
+	    "color:#000;background:#fff}\n.pkt{cursor:help}\n"
+	    "pre{font-family:'DejaVu Sans Mono',monospace;font-size:12px;"
+	    "border-top:1px solid #888;padding-top:1em}\n</style>\n</head>\n"
+	    "<body>\n<h1>", fp);
+	xs(fp, title);
+	fputs("</h1>\n<p>One arrow per packet, time flowing down; point at an "
+	    "arrow for the packet's details.  The same packets as a text "
+	    "ladder are <a href=\"#transcript\">below</a>.</p>\n<div>\n", fp);
+	doc_write(s, fp, 0);
+	fputs("</div>\n<h2 id=\"transcript\">Transcript</h2>\n"
+	    "<pre class=\"transcript\">", fp);
+	if (s->tbuf != NULL)
+		svg_xml_text(fp, s->tbuf, s->tlen);
+	fputs("</pre>\n</body>\n</html>\n", fp);
+	if (fflush(fp) == EOF || ferror(fp)) {
+		errno = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* Free the items of n rows. */
+static void
+items_free(struct sitem *it, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(it[i].text);
+		free(it[i].notes);
+	}
+	free(it);
+}
+
+void
+svg_free(struct svg *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return;
+	transcript_close(s);
+	free(s->tbuf);
+	for (i = 0; i < s->nslot; i++) {
+		if (s->slot[i].sc != NULL)
+			items_free(s->slot[i].sc->it, s->slot[i].sc->n);
+		free(s->slot[i].sc);
+		free(s->slot[i].tuser);	/* a transcript never ended */
+	}
+	if (s->callconv != NULL)
+		items_free(s->callconv->it, s->callconv->n);
+	free(s->callconv);
+	items_free(s->calls, s->ncalls);
+	free(s->slot);
+	free(s);
+}
+
+int
+svg_save(struct svg *s, const char *path, int html, char *err,
+    size_t errlen)
+{
+	FILE	*fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	int	 rc;
+
+	if (fp == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	errno = 0;
+	rc = html ? svg_html(s, fp) : svg_write(s, fp);
+	if (fp != stdout && fclose(fp) == EOF)
+		rc = -1;
+	if (rc == -1)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno :
+		    EIO));
+	return rc;
+}

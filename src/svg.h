@@ -1,0 +1,60 @@
+/*
+ * svg.h: tracker events -> a picture.  A sequence diagram per conversation
+ * (two lanes, one arrow per packet, time flowing down), as a standalone SVG
+ * document or a self-contained HTML page that also holds the text ladder.
+ * The scale needs every time, so events are collected and the document is
+ * written at the end.  Pure: it writes only to the stream it is given.
+ */
+#ifndef SVG_H
+#define SVG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode.h"
+#include "track.h"
+
+struct svg_opts {
+	int		 preview;	/* payload bytes in the labels, 0: none */
+	uint64_t	 only_conv;	/* draw conversation N only, 0: all */
+	int		 transcript;	/* keep the text ladder for svg_html() */
+	int		 full;		/* the transcript folds nothing */
+	const char	*title;		/* what the picture shows */
+};
+
+struct svg;
+
+/* A collector; NULL when out of memory. */
+struct svg	*svg_new(const struct svg_opts *);
+
+/* The track_cb: keep one tracker event. */
+void	svg_event(void *, const struct track_event *);
+
+/* A socket call sockkit made at ts nanoseconds, errno 0 if it worked. */
+void	svg_call(struct svg *, int64_t, const char *, int);
+
+/* This host's endpoint, marked "(this host)" on its lane. */
+void	svg_set_local(struct svg *, const struct decode_addr *, uint16_t);
+
+/* Packets the capture dropped, for the verdicts (live capture only). */
+void	svg_set_drops(struct svg *, uint64_t, int);
+
+/*
+ * Write the SVG document (svg_write) or the HTML page (svg_html) to fp.
+ * Returns 0, or -1 with errno when writing failed.
+ */
+int	svg_write(struct svg *, FILE *);
+int	svg_html(struct svg *, FILE *);
+
+/*
+ * Write the picture to path ("-": stdout) as SVG, or as HTML when html.
+ * Returns 0, or -1 with "PATH: reason" in err.
+ */
+int	svg_save(struct svg *, const char *, int, char *, size_t);
+
+/* Write s as XML text: entities for markup, nothing that is not UTF-8. */
+void	svg_xml_text(FILE *, const char *, size_t);
+
+void	svg_free(struct svg *);
+
+#endif

@@ -1,0 +1,56 @@
+#!/bin/bash
+# tests/svg-live.sh: pictures of live captures.  connect --trace --svg
+# against a local echo server draws exactly the packets it saved with
+# --write; demo --svg and udp --svg write valid pictures too.
+. "$srcdir/lib.sh"
+need_root
+need_cmd xmllint python3
+plan 16
+H="python3 $srcdir/svg-helper.py"
+
+bg "$SOCKKIT" listen -k --mode echo 127.0.0.1 0 2>"$TMP/srv.err"
+port=$(listen_port "$TMP/srv.err")
+out=$(echo ping | "$SOCKKIT" connect --trace --svg "$TMP/c.svg" \
+    --html "$TMP/c.html" --write "$TMP/c.pcap" 127.0.0.1 "$port" \
+    2>"$TMP/c.err"); rc=$?
+is "$rc" 0 "connect --trace --svg: exit 0"
+is "$out" ping "connect --trace --svg: the echo came back"
+like "$(cat "$TMP/c.err")" 'verdict: ' "--trace still draws the ladder"
+xmllint --noout "$TMP/c.svg" "$TMP/c.html"
+ok $? "connect: the SVG and the HTML are well-formed"
+"$SOCKKIT" view --json "$TMP/c.pcap" >"$TMP/c.json"
+like "$($H arrows "$TMP/c.svg" "$TMP/c.json")" '^same [0-9]+$' \
+    "connect: one arrow per packet saved, in its direction"
+grep -q '(this host)' "$TMP/c.svg"
+ok $? "connect: this host's lane is marked"
+grep -q 'this host: connect()' "$TMP/c.svg"
+ok $? "connect: the socket calls are in the margin"
+
+# Without --trace the picture alone: nothing drawn on stderr.
+out=$(echo ping | "$SOCKKIT" connect --svg "$TMP/q.svg" 127.0.0.1 "$port" \
+    2>&1 >/dev/null)
+is "$out" "" "connect --svg alone: nothing on stderr"
+xmllint --noout "$TMP/q.svg" && grep -q 'class="pkt' "$TMP/q.svg"
+ok $? "connect --svg alone: a picture with arrows"
+
+"$SOCKKIT" demo --svg "$TMP/d.svg" >"$TMP/d.out" 2>&1
+is $? 0 "demo --svg: exit 0"
+xmllint --noout "$TMP/d.svg"
+ok $? "demo --svg: well-formed"
+ok $([ "$(grep -c 'class="pkt' "$TMP/d.svg")" -ge 10 ]; echo $?) \
+    "demo --svg: the handshake, the data and the close drawn"
+"$SOCKKIT" demo --svg "$TMP/r.svg" refused >/dev/null 2>&1
+grep -q 'class="pkt b2a[^"]*rst' "$TMP/r.svg"
+ok $? "demo refused --svg: the RST comes back, marked as one"
+
+"$SOCKKIT" udp --svg "$TMP/u.svg" -w 1 127.0.0.1 "$(free_port)" \
+    >/dev/null 2>&1 <<<"x"
+xmllint --noout "$TMP/u.svg"
+ok $? "udp --svg: well-formed"
+grep -q 'class="pkt b2a icmp' "$TMP/u.svg"
+ok $? "udp --svg: the ICMP port unreachable drawn as an ICMP arrow"
+
+out=$("$SOCKKIT" connect --svg /nonexistent/x.svg 127.0.0.1 "$port" 2>&1)
+like "$out" '^sockkit: connect: --svg /nonexistent/x.svg: No such file' \
+    "unwritable --svg: said before connecting"
+done_testing
