@@ -62,6 +62,7 @@ struct capture {
 	struct track	*tr;
 	struct ladder	*ld;
 	struct svg	*svg;		/* --svg, --html */
+	FILE		*svg_fp, *html_fp; /* opened before any drop of root */
 	int		 dlt;
 	int		 done;		/* the connection's end was seen */
 	uint64_t	 packets;
@@ -243,23 +244,35 @@ capture_dump_open(struct capture *c)
 }
 
 /*
- * Whether the picture file at path can be written: made (emptied) now,
- * before anything is sent, rather than found unwritable at the end.
+ * Open a picture file now (path "-": stdout), before anything is sent and
+ * while sockkit may still be root, rather than find it unwritable at the
+ * end; the picture is written into it then.  Returns 0 or -1 with err.
  */
 static int
-capture_check_file(const char *opt, const char *path, char *err,
-    size_t errlen)
+capture_picture_open(const char *opt, const char *path, FILE **fpp,
+    char *err, size_t errlen)
 {
-	FILE	*fp;
-
-	if (path == NULL || strcmp(path, "-") == 0)
+	*fpp = NULL;
+	if (path == NULL)
 		return 0;
-	if ((fp = fopen(path, "w")) == NULL) {
+	if (strcmp(path, "-") == 0) {
+		*fpp = stdout;
+		return 0;
+	}
+	if ((*fpp = fopen(path, "w")) == NULL) {
 		snprintf(err, errlen, "%s %s: %s", opt, path, strerror(errno));
 		return -1;
 	}
-	fclose(fp);
 	return 0;
+}
+
+/* Close a picture file; returns 0 or -1 with errno. */
+static int
+capture_picture_close(FILE *fp)
+{
+	if (fp == NULL)
+		return 0;
+	return (fp == stdout ? fflush(fp) : fclose(fp)) == EOF ? -1 : 0;
 }
 
 /*
@@ -310,8 +323,9 @@ capture_prepare(struct capture *c, char *err, size_t errlen)
 		    c->dump_fp == NULL ? strerror(errno) : pcap_geterr(c->p));
 		return -1;
 	}
-	if (capture_check_file("--svg", c->o.svg_path, err, errlen) == -1 ||
-	    capture_check_file("--html", c->o.html_path, err, errlen) == -1)
+	if (capture_picture_open("--svg", c->o.svg_path, &c->svg_fp, err,
+	    errlen) == -1 || capture_picture_open("--html", c->o.html_path,
+	    &c->html_fp, err, errlen) == -1)
 		return -1;
 	if (capture_pipeline(c) == -1) {
 		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
@@ -355,6 +369,8 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 	if (c->tr != NULL)
 		track_finish(c->tr, capture_event, c);
 	svg_free(c->svg);
+	capture_picture_close(c->svg_fp);
+	capture_picture_close(c->html_fp);
 	pcap_close(c->p);
 	free(c);
 	return NULL;
@@ -728,25 +744,39 @@ capture_close(struct capture *c)
 	capture_end(c, err, sizeof err);
 }
 
+/*
+ * Write one picture (html: the page, else the SVG) into its file and
+ * close it.  Returns 0 or -1 with err.
+ */
+static int
+capture_picture(struct capture *c, FILE *fp, int html, char *err,
+    size_t errlen)
+{
+	const char	*path = html ? c->o.html_path : c->o.svg_path;
+	int		 rc = 0;
+
+	if (fp == NULL)
+		return 0;
+	errno = 0;
+	if (c->svg != NULL)
+		rc = html ? svg_html(c->svg, fp) : svg_write(c->svg, fp);
+	if (capture_picture_close(fp) == -1)
+		rc = -1;
+	if (rc == -1)
+		snprintf(err, errlen, "--%s %s: %s", html ? "html" : "svg",
+		    path, strerror(errno != 0 ? errno : EIO));
+	return rc;
+}
+
 /* Write the --svg and --html pictures; returns 0 or -1 with err. */
 static int
 capture_pictures(struct capture *c, char *err, size_t errlen)
 {
-	char	 why[400];
-	int	 rc = 0;
+	int	 rc;
 
-	if (c->svg == NULL)
-		return 0;
-	if (c->o.svg_path != NULL && svg_save(c->svg, c->o.svg_path, 0, why,
-	    sizeof why) == -1) {
-		snprintf(err, errlen, "--svg %s", why);
+	rc = capture_picture(c, c->svg_fp, 0, err, errlen);
+	if (capture_picture(c, c->html_fp, 1, err, errlen) == -1)
 		rc = -1;
-	}
-	if (c->o.html_path != NULL && svg_save(c->svg, c->o.html_path, 1,
-	    why, sizeof why) == -1) {
-		snprintf(err, errlen, "--html %s", why);
-		rc = -1;
-	}
 	svg_free(c->svg);
 	c->svg = NULL;
 	return rc;
