@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "raw.h"
+#include "capture.h"
+#include "raw-icmp.h"
 #include "sockkit.h"
 
 static int	cmd_raw_exec(int, char **);
@@ -24,7 +26,7 @@ const struct cmd_entry cmd_raw_entry = {
 	    "raw ip --proto N [options] HOST\n"
 	    "raw listen --proto icmp|tcp|udp|N [options]\n"
 	    "\n"
-	    "  -h, --help          show this help\n",
+	    "  -h, --help          show this help\n" RAW_ICMP_USAGE PRIV_USAGE CAPTURE_USAGE,
 	.exec = cmd_raw_exec,
 };
 
