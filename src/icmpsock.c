@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "icmpsock.h"
@@ -173,6 +174,8 @@ icmpsock_recverr(int fd, int family)
 {
 	int	 on = 1;
 
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == -1)
+		return -1;
 	if (family == AF_INET6)
 		return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on,
 		    sizeof on);
@@ -204,6 +207,35 @@ icmpsock_echo(const struct icmpsock *s, uint8_t *buf, size_t datalen,
 	return 8 + datalen;
 }
 
+int64_t
+icmpsock_now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* When the kernel took in the message (now, if it does not say). */
+static void
+icmpsock_stamp(struct msghdr *mh, struct icmpsock_msg *m)
+{
+	struct cmsghdr	*c;
+	struct timespec	 ts;
+
+	m->at_us = 0;
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type ==
+		    SCM_TIMESTAMPNS && c->cmsg_len >= CMSG_LEN(sizeof ts)) {
+			memcpy(&ts, CMSG_DATA(c), sizeof ts);
+			m->at_us = (int64_t)ts.tv_sec * 1000000 +
+			    ts.tv_nsec / 1000;
+		}
+	}
+	if (m->at_us == 0)
+		m->at_us = icmpsock_now_us();
+}
+
 /* The TTL or hop limit that came with a message, if it did. */
 static void
 icmpsock_cmsgs(struct msghdr *mh, struct icmpsock_msg *m)
@@ -211,6 +243,7 @@ icmpsock_cmsgs(struct msghdr *mh, struct icmpsock_msg *m)
 	struct cmsghdr	*c;
 	int		 v;
 
+	icmpsock_stamp(mh, m);
 	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_len < CMSG_LEN(sizeof v))
 			continue;
@@ -261,7 +294,7 @@ icmpsock_recv(const struct icmpsock *s, uint8_t *buf, size_t len,
 	struct iovec	 iov = { buf, len };
 	union {
 		struct cmsghdr	 c;
-		char		 b[CMSG_SPACE(sizeof(int)) * 2];
+		char		 b[256];
 	} ctl;
 	ssize_t		 n;
 
@@ -334,6 +367,7 @@ icmpsock_errqueue(int fd, uint8_t *buf, size_t len, struct icmpsock_msg *m)
 	mh.msg_controllen = sizeof ctl.b;
 	if ((n = recvmsg(fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT)) == -1)
 		return -1;
+	icmpsock_stamp(&mh, m);
 	m->quote = buf;
 	m->quotelen = (size_t)n;
 	return icmpsock_ee(&mh, m);

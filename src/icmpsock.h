@@ -33,6 +33,7 @@ struct icmpsock_msg {
 	uint16_t	 id, seq;	/* echo: ours; error: the quoted echo's */
 	int		 cookie_ok;	/* the payload carries our cookie */
 	int		 ttl;		/* reply's TTL / hop limit, -1 unknown */
+	int64_t		 at_us;		/* when it came (icmpsock_now_us()) */
 	size_t		 len;		/* ICMP bytes (header and payload) */
 	struct sockaddr_storage from;	/* sender (error: the offender) */
 	const uint8_t	*quote;		/* error: what we sent, as quoted */
@@ -46,10 +47,16 @@ struct icmpsock_msg {
  */
 int	icmpsock_open(struct icmpsock *, int, char *, size_t);
 
+/* Wall-clock microseconds, the clock of the kernel's receive times. */
+int64_t	icmpsock_now_us(void);
+
 /* Set the TTL (hop limit) of what fd sends; 0 or -1 with errno. */
 int	icmpsock_set_ttl(int, int, int);
 
-/* Ask fd (any family-matching socket) for ICMP errors in its error queue. */
+/*
+ * Ask fd (any socket of family) for ICMP errors in its error queue and
+ * kernel receive times on its messages.  0 or -1 with errno.
+ */
 int	icmpsock_recverr(int, int);
 
 /*

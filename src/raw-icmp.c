@@ -310,7 +310,7 @@ ping_send(struct ping *p, int64_t now)
 	p->seq++;
 	len = icmpsock_echo(&p->s, p->out, (size_t)p->o->size, p->seq,
 	    p->cookie);
-	p->sent_us[p->seq] = now;
+	p->sent_us[p->seq] = icmpsock_now_us();
 	p->got[p->seq] = 0;
 	/* A pending ICMP error is reported once by the next call: again. */
 	for (tries = 0; tries < 2; tries++) {
@@ -402,7 +402,7 @@ ping_drain(struct ping *p)
 	while ((r = icmpsock_recv(&p->s, p->in, p->inlen, p->cookie, &m)) !=
 	    -1) {
 		if (r == 1)
-			ping_reply(p, &m, now_us());
+			ping_reply(p, &m, m.at_us);
 		if (r == 1 && p->o->interval_ms == 0 && !p->waiting)
 			return 0;
 	}

@@ -39,7 +39,7 @@
 
 /* Once a later hop has answered, a silent probe waits this many rtts. */
 #define TRACE_NEAR	10
-#define TRACE_NEAR_MIN_US 20000
+#define TRACE_NEAR_MIN_US 2000
 #define TRACE_MAXQ	10
 
 enum { OPT_TRACEROUTE = 720, OPT_FIRST_TTL, OPT_MAX_TTL };
@@ -51,7 +51,8 @@ struct tprobe {
 	int		 ttl;
 	enum tp_state	 state;
 	int		 final;		/* the destination answered */
-	int64_t		 sent_us, rtt_us;
+	int64_t		 sent_us, rtt_us;	/* icmpsock_now_us() */
+	int64_t		 sent_mono;	/* now_us(), for the deadlines */
 	struct sockaddr_storage from;
 	const char	*note;		/* "!H", "open", ... */
 };
@@ -226,7 +227,7 @@ trace_dst_port(const struct trace *t, size_t i, struct sockaddr_storage *ss)
 
 /* A UDP or TCP probe: its own socket, TTL, error queue.  fd or -1. */
 static int
-trace_socket(const struct trace *t, const struct tprobe *pr, size_t i)
+trace_socket(const struct trace *t, struct tprobe *pr, size_t i)
 {
 	struct sockaddr_storage	 ss;
 	int			 fd, tcp = t->o->proto == IPPROTO_TCP;
@@ -239,6 +240,7 @@ trace_socket(const struct trace *t, const struct tprobe *pr, size_t i)
 	trace_dst_port(t, i, &ss);
 	if (icmpsock_set_ttl(fd, t->dst.ss_family, pr->ttl) == -1 ||
 	    icmpsock_recverr(fd, t->dst.ss_family) == -1 ||
+	    (pr->sent_us = icmpsock_now_us()) == 0 ||
 	    (connect(fd, (struct sockaddr *)&ss, t->dstlen) == -1 &&
 	    errno != EINPROGRESS) ||
 	    (!tcp && send(fd, probe, sizeof probe - 1, 0) == -1)) {
@@ -254,7 +256,7 @@ trace_send(struct trace *t, struct tprobe *pr, size_t i)
 {
 	size_t	 len;
 
-	pr->sent_us = now_us();
+	pr->sent_mono = now_us();
 	pr->state = TP_SENT;
 	if (t->o->proto != IPPROTO_ICMP) {
 		pr->fd = trace_socket(t, pr, i);
@@ -263,6 +265,7 @@ trace_send(struct trace *t, struct tprobe *pr, size_t i)
 	len = icmpsock_echo(&t->s, t->buf, 56, (uint16_t)(i + 1), t->cookie);
 	if (icmpsock_set_ttl(t->s.fd, t->s.family, pr->ttl) == -1)
 		return -1;
+	pr->sent_us = icmpsock_now_us();
 	/* A pending error from an earlier probe surfaces here once. */
 	if (send(t->s.fd, t->buf, len, 0) == -1 &&
 	    send(t->s.fd, t->buf, len, 0) == -1)
@@ -314,9 +317,9 @@ trace_icmp_error(struct trace *t, struct tprobe *pr,
 	int	 v6 = t->dst.ss_family == AF_INET6;
 
 	if (v6 ? m->type == 3 : m->type == 11)
-		trace_answer(t, pr, now_us(), &m->from, NULL, 0);
+		trace_answer(t, pr, m->at_us, &m->from, NULL, 0);
 	else if (v6 ? m->type == 1 : m->type == 3)
-		trace_answer(t, pr, now_us(), &m->from,
+		trace_answer(t, pr, m->at_us, &m->from,
 		    trace_unreach_note(v6, m->type, m->code), 1);
 }
 
@@ -366,7 +369,7 @@ trace_read_icmp(struct trace *t)
 	    &m)) != -1)
 		if (r == 1 && m.cookie_ok &&
 		    (pr = trace_by_seq(t, m.seq)) != NULL)
-			trace_answer(t, pr, now_us(), &t->dst, NULL, 1);
+			trace_answer(t, pr, m.at_us, &t->dst, NULL, 1);
 	while ((r = icmpsock_recv_err(&t->s, t->buf, sizeof t->buf, &m)) !=
 	    -1)
 		if (r == 1 && (pr = trace_by_seq(t, m.seq)) != NULL)
@@ -388,15 +391,17 @@ trace_read_probe(struct trace *t, struct tprobe *pr)
 		return;
 	if (t->o->proto == IPPROTO_UDP) {
 		if (recv(pr->fd, t->buf, sizeof t->buf, MSG_DONTWAIT) >= 0)
-			trace_answer(t, pr, now_us(), &t->dst, "reply", 1);
+			trace_answer(t, pr, icmpsock_now_us(), &t->dst, "reply",
+			    1);
 		return;
 	}
 	if (getsockopt(pr->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == -1)
 		return;
 	if (soerr == 0)
-		trace_answer(t, pr, now_us(), &t->dst, "open", 1);
+		trace_answer(t, pr, icmpsock_now_us(), &t->dst, "open", 1);
 	else if (soerr == ECONNREFUSED)
-		trace_answer(t, pr, now_us(), &t->dst, "closed", 1);
+		trace_answer(t, pr, icmpsock_now_us(), &t->dst, "closed",
+		    1);
 }
 
 /*
@@ -407,14 +412,14 @@ trace_read_probe(struct trace *t, struct tprobe *pr)
 static int64_t
 trace_deadline(const struct trace *t, const struct tprobe *pr)
 {
-	int64_t	 full = pr->sent_us + t->o->wait_ms * 1000, near;
+	int64_t	 full = pr->sent_mono + t->o->wait_ms * 1000, near;
 
 	if (pr->ttl >= t->dest_ttl || t->high_ttl <= pr->ttl)
 		return full;
 	near = t->near_us * TRACE_NEAR;
 	if (near < TRACE_NEAR_MIN_US)
 		near = TRACE_NEAR_MIN_US;
-	return pr->sent_us + near < full ? pr->sent_us + near : full;
+	return pr->sent_mono + near < full ? pr->sent_mono + near : full;
 }
 
 /* Give up the probes past their deadline; returns the next deadline. */
