@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -284,6 +285,60 @@ icmpsock_parse(const struct icmpsock *s, const uint8_t *p, size_t n,
 	    ICMP_ECHOREPLY))
 		return 0;
 	return m->id == s->id;
+}
+
+int
+icmpsock_batch_init(struct icmpsock_batch *b, size_t buflen)
+{
+	size_t	 i;
+
+	memset(b, 0, sizeof *b);
+	b->buflen = buflen;
+	if ((b->buf = malloc(buflen * ICMPSOCK_BATCH)) == NULL)
+		return -1;
+	for (i = 0; i < ICMPSOCK_BATCH; i++) {
+		b->iov[i].iov_base = b->buf + i * buflen;
+		b->iov[i].iov_len = buflen;
+	}
+	return 0;
+}
+
+void
+icmpsock_batch_free(struct icmpsock_batch *b)
+{
+	free(b->buf);
+	b->buf = NULL;
+}
+
+int
+icmpsock_recv_batch(const struct icmpsock *s, struct icmpsock_batch *b,
+    const uint8_t *cookie, struct icmpsock_msg *m, int *ours)
+{
+	struct msghdr	*mh;
+	int		 i, n;
+
+	for (i = 0; i < ICMPSOCK_BATCH; i++) {
+		mh = &b->mm[i].msg_hdr;
+		memset(mh, 0, sizeof *mh);
+		mh->msg_name = &b->from[i];
+		mh->msg_namelen = sizeof b->from[i];
+		mh->msg_iov = &b->iov[i];
+		mh->msg_iovlen = 1;
+		mh->msg_control = b->ctl[i];
+		mh->msg_controllen = sizeof b->ctl[i];
+	}
+	if ((n = recvmmsg(s->fd, b->mm, ICMPSOCK_BATCH, MSG_DONTWAIT,
+	    NULL)) <= 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		memset(&m[i], 0, sizeof m[i]);
+		m[i].ttl = -1;
+		memcpy(&m[i].from, &b->from[i], sizeof m[i].from);
+		icmpsock_cmsgs(&b->mm[i].msg_hdr, &m[i]);
+		ours[i] = icmpsock_parse(s, b->iov[i].iov_base,
+		    b->mm[i].msg_len, cookie, &m[i]);
+	}
+	return n;
 }
 
 int

@@ -75,6 +75,29 @@ size_t	icmpsock_echo(const struct icmpsock *, uint8_t *, size_t, uint16_t,
 int	icmpsock_recv(const struct icmpsock *, uint8_t *, size_t,
 	    const uint8_t *, struct icmpsock_msg *);
 
+/* Reads of up to ICMPSOCK_BATCH messages in one recvmmsg(). */
+#define ICMPSOCK_BATCH		16
+struct icmpsock_batch {
+	struct mmsghdr	 mm[ICMPSOCK_BATCH];
+	struct iovec	 iov[ICMPSOCK_BATCH];
+	struct sockaddr_storage from[ICMPSOCK_BATCH];
+	char		 ctl[ICMPSOCK_BATCH][256];
+	uint8_t		*buf;
+	size_t		 buflen;
+};
+
+/* Buffers of buflen bytes for each message; 0 or -1 (errno). */
+int	icmpsock_batch_init(struct icmpsock_batch *, size_t);
+void	icmpsock_batch_free(struct icmpsock_batch *);
+
+/*
+ * icmpsock_recv() for every message queued, up to ICMPSOCK_BATCH: fills
+ * m[i] and ours[i] (what icmpsock_recv() would return) and returns how
+ * many, or -1 with errno (EAGAIN: nothing queued).
+ */
+int	icmpsock_recv_batch(const struct icmpsock *, struct icmpsock_batch *,
+	    const uint8_t *, struct icmpsock_msg *, int *);
+
 /*
  * Read one ICMP error from fd's error queue (IP_RECVERR): type, code,
  * offender, and the quoted bytes of what we sent (from the transport

@@ -34,6 +34,12 @@
 /* Flood: the next request goes after this long even without a reply. */
 #define PING_FLOOD_US	10000
 #define PING_SEQS	65536
+/*
+ * Flood: requests go in bursts of this many, one sendmmsg() and (over
+ * loopback, where the replies are queued before it returns) one
+ * recvmmsg() for all; the next burst once they are all answered.
+ */
+#define PING_BURST	8
 
 enum { OPT_TTL = 700 };
 
@@ -64,7 +70,15 @@ struct ping {
 	int64_t		 tmin, tmax, start_us, next_us, last_us;
 	double		 tsum, tsum2;
 	uint16_t	 seq;		/* the last sent */
-	int		 waiting;	/* flood: a reply to seq is due */
+	uint16_t	 burst_lo;	/* the first of the last burst */
+	int		 burst;		/* requests in the last burst */
+	int		 pending;	/* of those, not yet answered */
+	size_t		 pktlen;	/* ICMP header and payload */
+	struct mmsghdr	 mm[PING_BURST];
+	struct iovec	 iov[PING_BURST];
+	struct icmpsock_batch in_batch;
+	struct icmpsock_msg in_msg[ICMPSOCK_BATCH];
+	int		 in_ours[ICMPSOCK_BATCH];
 	struct capture	*cap;
 };
 
@@ -249,14 +263,23 @@ ping_capture(struct ping *p)
 static int
 ping_alloc(struct ping *p)
 {
-	p->inlen = 65536 + 512;
-	p->out = calloc(1, (size_t)p->o->size + 8);
+	int	 i;
+
+	p->pktlen = (size_t)p->o->size + 8;
+	p->inlen = p->pktlen + 60 + 512;	/* room for an IPv4 header */
+	p->out = calloc(PING_BURST, p->pktlen);
 	p->in = malloc(p->inlen);
 	p->sent_us = calloc(PING_SEQS, sizeof *p->sent_us);
 	p->got = calloc(PING_SEQS, 1);
 	if (p->out == NULL || p->in == NULL || p->sent_us == NULL ||
-	    p->got == NULL)
+	    p->got == NULL || icmpsock_batch_init(&p->in_batch, p->inlen) == -1)
 		return -1;
+	for (i = 0; i < PING_BURST; i++) {
+		p->iov[i].iov_base = p->out + (size_t)i * p->pktlen;
+		p->iov[i].iov_len = p->pktlen;
+		p->mm[i].msg_hdr.msg_iov = &p->iov[i];
+		p->mm[i].msg_hdr.msg_iovlen = 1;
+	}
 	return getrandom(p->cookie, sizeof p->cookie, 0) ==
 	    (ssize_t)sizeof p->cookie ? 0 : -1;
 }
@@ -299,34 +322,49 @@ ping_setup(struct ping *p, const struct ping_opts *o)
 	return -1;
 }
 
-/* Send the next echo request; 0, or -1 with errno for a hard failure. */
+/* How many requests the next burst holds: one, or in flood PING_BURST. */
+static int
+ping_burst_size(const struct ping *p)
+{
+	unsigned long	 left;
+
+	if (p->o->interval_ms > 0)
+		return 1;
+	if (p->o->count == 0)
+		return PING_BURST;
+	left = (unsigned long)p->o->count - p->ntx;
+	return left < PING_BURST ? (int)left : PING_BURST;
+}
+
+/*
+ * Send the next burst of echo requests (one, unless flooding).  Returns
+ * 0, or -1 with errno for a failure that no retry mends.
+ */
 static int
 ping_send(struct ping *p, int64_t now)
 {
-	size_t	 len;
-	ssize_t	 n;
-	int	 tries;
+	int	 i, n = ping_burst_size(p), sent = -1, tries;
+	int64_t	 t = icmpsock_now_us();
 
-	p->seq++;
-	len = icmpsock_echo(&p->s, p->out, (size_t)p->o->size, p->seq,
-	    p->cookie);
-	p->sent_us[p->seq] = icmpsock_now_us();
-	p->got[p->seq] = 0;
-	/* A pending ICMP error is reported once by the next call: again. */
-	for (tries = 0; tries < 2; tries++) {
-		if ((n = send(p->s.fd, p->out, len, 0)) >= 0 || (errno !=
-		    EHOSTUNREACH && errno != ENETUNREACH && errno !=
-		    ECONNREFUSED && errno != EAGAIN && errno != ENOBUFS))
-			break;
+	p->burst_lo = (uint16_t)(p->seq + 1);
+	for (i = 0; i < n; i++) {
+		p->seq++;
+		icmpsock_echo(&p->s, p->iov[i].iov_base, (size_t)p->o->size,
+		    p->seq, p->cookie);
+		p->sent_us[p->seq] = t;
+		p->got[p->seq] = 0;
 	}
-	if (n == -1 && (errno == EMSGSIZE || errno == EINVAL ||
+	/* A pending ICMP error is reported once by the next call: again. */
+	for (tries = 0; tries < 2 && sent == -1; tries++)
+		sent = sendmmsg(p->s.fd, p->mm, (unsigned)n, 0);
+	if (sent == -1 && (errno == EMSGSIZE || errno == EINVAL ||
 	    errno == EACCES || errno == EPERM))
 		return -1;
-	p->ntx++;
+	p->ntx += (unsigned long)n;	/* as ping: tried is transmitted */
 	p->last_us = now;
-	p->waiting = 1;
+	p->burst = p->pending = n;
 	if (p->cap != NULL)
-		capture_call(p->cap, "sendto()", n == -1 ? errno : 0);
+		capture_call(p->cap, "sendto()", sent == -1 ? errno : 0);
 	return 0;
 }
 
@@ -344,9 +382,10 @@ ping_reply(struct ping *p, const struct icmpsock_msg *m, int64_t now)
 	if (p->sent_us[m->seq] == 0)
 		return;
 	rtt = now - p->sent_us[m->seq];
-	if (m->seq == p->seq)
-		p->waiting = 0;
-	if ((dup = p->got[m->seq]) != 0) {
+	dup = p->got[m->seq];
+	if (!dup && (uint16_t)(m->seq - p->burst_lo) < p->burst)
+		p->pending--;
+	if (dup) {
 		p->ndup++;
 	} else {
 		p->got[m->seq] = 1;
@@ -378,8 +417,9 @@ ping_error(struct ping *p, const struct icmpsock_msg *m)
 	if (p->sent_us[m->seq] == 0)
 		return;
 	p->nerr++;
-	if (m->seq == p->seq)
-		p->waiting = 0;
+	if (!p->got[m->seq] && (uint16_t)(m->seq - p->burst_lo) < p->burst)
+		p->pending--;
+	p->got[m->seq] = 2;
 	net_addr_str((const struct sockaddr *)&m->from, from, sizeof from);
 	printf("From %s: icmp_seq=%u %s (type %u code %u)\n", from, m->seq,
 	    icmpsock_name(p->s.family, m->type, m->code, nb, sizeof nb),
@@ -388,22 +428,23 @@ ping_error(struct ping *p, const struct icmpsock_msg *m)
 }
 
 /*
- * Read what is queued: replies, then errors.  In flood mode stop at the
- * reply to the last request so the next goes at once.  Returns 0, or -1
- * with errno for a failed read.
+ * Read what is queued, a batch at a time: replies, then errors.  In flood
+ * mode stop once the burst is answered, so the next goes at once.
+ * Returns 0, or -1 with errno for a failed read.
  */
 static int
 ping_drain(struct ping *p)
 {
 	struct icmpsock_msg	 m;
-	int			 r;
+	int			 i, n, r;
 
 	/* -1: the queue is empty, or a pending error (read below). */
-	while ((r = icmpsock_recv(&p->s, p->in, p->inlen, p->cookie, &m)) !=
-	    -1) {
-		if (r == 1)
-			ping_reply(p, &m, m.at_us);
-		if (r == 1 && p->o->interval_ms == 0 && !p->waiting)
+	while ((n = icmpsock_recv_batch(&p->s, &p->in_batch, p->cookie,
+	    p->in_msg, p->in_ours)) > 0) {
+		for (i = 0; i < n; i++)
+			if (p->in_ours[i] == 1)
+				ping_reply(p, &p->in_msg[i], p->in_msg[i].at_us);
+		if (p->o->interval_ms == 0 && p->pending == 0)
 			return 0;
 	}
 	while ((r = icmpsock_recv_err(&p->s, p->in, p->inlen, &m)) != -1)
@@ -432,7 +473,7 @@ ping_wake(const struct ping *p)
 {
 	if (!ping_more(p))
 		return p->last_us + p->o->wait_ms * 1000;
-	if (p->o->interval_ms == 0 && p->waiting)
+	if (p->o->interval_ms == 0 && p->pending > 0)
 		return p->last_us + PING_FLOOD_US;
 	return p->next_us;
 }
@@ -443,7 +484,7 @@ ping_due(const struct ping *p, int64_t now)
 {
 	if (!ping_more(p) || now < p->next_us)
 		return 0;
-	return p->o->interval_ms > 0 || !p->waiting ||
+	return p->o->interval_ms > 0 || p->pending == 0 ||
 	    now >= p->last_us + PING_FLOOD_US;
 }
 
@@ -520,6 +561,7 @@ ping_free(struct ping *p)
 	free(p->in);
 	free(p->sent_us);
 	free(p->got);
+	icmpsock_batch_free(&p->in_batch);
 }
 
 int
