@@ -39,7 +39,7 @@
 
 /* Once a later hop has answered, a silent probe waits this many rtts. */
 #define TRACE_NEAR	10
-#define TRACE_NEAR_MIN_US 2000
+#define TRACE_NEAR_MIN_US 1000
 #define TRACE_MAXQ	10
 
 enum { OPT_TRACEROUTE = 720, OPT_FIRST_TTL, OPT_MAX_TTL };
@@ -536,14 +536,18 @@ trace_run(struct trace *t)
 {
 	int64_t	 now, next;
 	nfds_t	 n, j;
+	int	 printed;
 
 	while (!sk_interrupted) {
 		if (trace_fill(t) == -1)
 			return -1;
 		now = now_us();
 		next = trace_expire(t, now);
+		printed = t->print_ttl;
 		if (trace_print(t))
 			return 0;
+		if (t->print_ttl != printed)
+			continue;	/* the window moved: send first */
 		n = trace_pollfds(t);
 		if (sk_poll(t->pfd, n, (int)((next - now + 999) / 1000)) ==
 		    -1 && errno != EINTR)

@@ -6,7 +6,7 @@
 need_root
 need_cmd ip nft
 icmp_path || skip_all "cannot create network namespaces"
-plan 22
+plan 23
 
 # hops OUTPUT: "TTL ADDRESS" per hop line ("TTL *" for a silent hop).
 hops() { awk '/^ *[0-9]+ / { print $1, $2 }' | tr '\n' ';'; }
@@ -48,6 +48,8 @@ for p in icmp udp tcp; do
 	out=$(in_ns "$RC" "$SOCKKIT" raw $p --traceroute -W 1 "$RS4"); rc=$?
 	is "$rc $(echo "$out" | hops)" "0 1 *;2 $RS4;" "$p: a silent router, then the destination"
 done
+out=$(in_ns "$RC" "$SOCKKIT" raw udp --traceroute -N 1 -W 0.5 "$RS4")
+is "$(echo "$out" | hops)" "1 *;2 $RS4;" "-N 1: one hop at a time, the same path"
 # --max-ttl below the destination: no answer from it, exit 1.
 out=$(in_ns "$RC" "$SOCKKIT" raw icmp --traceroute --max-ttl 1 -W 0.3 "$RS4"); rc=$?
 is "$rc $(echo "$out" | hops)" "1 1 *;" "--max-ttl 1 short of the destination: exit 1"
