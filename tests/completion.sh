@@ -16,7 +16,7 @@ complete_words() {
 
 mapfile -t cmds < <("$SOCKKIT" --help | awk '/Commands:$/ { on = 1; next }
     on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }')
-plan $(( ${#cmds[@]} + 4 ))
+plan $(( ${#cmds[@]} + 6 ))
 offered=$(complete_words sockkit "")
 for c in "${cmds[@]}"; do
 	printf '%s\n' "$offered" | grep -qx "$c"
@@ -26,4 +26,6 @@ like "$(complete_words sockkit listen --mo)" '^--mode$' "listen --mo<TAB> is --m
 like "$(complete_words sockkit listen --mode e)" '^echo$' "--mode e<TAB> is echo"
 like "$(complete_words sockkit connect -)" '--no-shutdown' "connect -<TAB> offers --no-shutdown"
 like "$(complete_words sockkit demo ref)" '^refused$' "demo ref<TAB> is refused"
+like "$(complete_words sockkit raw ic)" '^icmp$' "raw ic<TAB> is icmp"
+like "$(complete_words sockkit raw icmp --trac)" '^--traceroute$' "raw icmp --trac<TAB> offers --traceroute"
 done_testing
