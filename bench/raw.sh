@@ -98,19 +98,20 @@ trace() {
 	for r in $(seq "$1"); do
 		for tool in sockkit traceroute; do
 			if [ $tool = sockkit ]; then
-				set -- "$1" "$2" "$2" raw icmp --traceroute 10.72.2.2
+				set -- "$1" "$2" "$3" "$2" raw icmp \
+				    --traceroute 10.72.2.2
 			else
-				set -- "$1" "$2" traceroute -I -n 10.72.2.2
+				set -- "$1" "$2" "$3" traceroute -I -n 10.72.2.2
 			fi
 			t0=$EPOCHREALTIME
-			"${@:3}" >"$3.out" 2>&1
+			"${@:4}" >"$3/trace.out" 2>&1
 			t1=$EPOCHREALTIME
 			echo "$tool $(awk -v a="$t0" -v b="$t1" \
 			    "BEGIN { printf \"%.4f\", b - a }") $(awk \
 			    "/^ *[0-9]+ / { printf \"%s:%s;\", \$1, \$2 }" \
-			    "$3.out")"
+			    "$3/trace.out")"
 		done
-	done' bench "$1" "$SOCKKIT"
+	done' bench "$1" "$SOCKKIT" "$WORK"
 }
 
 echo "# 2. traceroute, the router silent, median of $RUNS, seconds"

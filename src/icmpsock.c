@@ -162,6 +162,20 @@ icmpsock_filter(const struct icmpsock *s)
 }
 
 int
+icmpsock_lean(const struct icmpsock *s)
+{
+	int	 off = 0;
+
+	if (setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &off,
+	    sizeof off) == -1)
+		return -1;
+	if (s->family == AF_INET6)
+		return setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &off,
+		    sizeof off);
+	return setsockopt(s->fd, IPPROTO_IP, IP_RECVTTL, &off, sizeof off);
+}
+
+int
 icmpsock_set_ttl(int fd, int family, int ttl)
 {
 	if (family == AF_INET6)

@@ -47,6 +47,13 @@ struct icmpsock_msg {
  */
 int	icmpsock_open(struct icmpsock *, int, char *, size_t);
 
+/*
+ * No TTL and no kernel receive time with each message (a flood has no
+ * use for them and they cost a control message each): times are then
+ * taken when the message is read.  0 or -1 with errno.
+ */
+int	icmpsock_lean(const struct icmpsock *);
+
 /* Wall-clock microseconds, the clock of the kernel's receive times. */
 int64_t	icmpsock_now_us(void);
 

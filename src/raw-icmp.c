@@ -307,7 +307,8 @@ ping_setup(struct ping *p, const struct ping_opts *o)
 	}
 	if (connect(p->s.fd, (struct sockaddr *)&p->dst, p->dstlen) == -1 ||
 	    (o->ttl > 0 && icmpsock_set_ttl(p->s.fd, p->s.family,
-	    (int)o->ttl) == -1)) {
+	    (int)o->ttl) == -1) ||
+	    (o->interval_ms == 0 && icmpsock_lean(&p->s) == -1)) {
 		sk_warn("raw: icmp: %s", p->dststr);
 		return EXIT_RUNTIME;
 	}
