@@ -30,9 +30,9 @@ struct icmpsock {
 struct icmpsock_msg {
 	int		 err;		/* 1: from the error queue */
 	uint8_t		 type, code;	/* the ICMP message (error: its type) */
-	uint16_t	 id, seq;	/* echo: ours; error: the quoted echo's */
+	uint16_t	 id, seq;	/* echo: ours; error: the quote's */
 	int		 cookie_ok;	/* the payload carries our cookie */
-	int		 ttl;		/* reply's TTL / hop limit, -1 unknown */
+	int		 ttl;		/* the reply's TTL, -1 unknown */
 	int64_t		 at_us;		/* when it came (icmpsock_now_us()) */
 	size_t		 len;		/* ICMP bytes (header and payload) */
 	struct sockaddr_storage from;	/* sender (error: the offender) */

@@ -444,7 +444,8 @@ ping_drain(struct ping *p)
 	    p->in_msg, p->in_ours)) > 0) {
 		for (i = 0; i < n; i++)
 			if (p->in_ours[i] == 1)
-				ping_reply(p, &p->in_msg[i], p->in_msg[i].at_us);
+				ping_reply(p, &p->in_msg[i],
+				    p->in_msg[i].at_us);
 		if (p->o->interval_ms == 0 && p->pending == 0)
 			return 0;
 	}

@@ -77,7 +77,7 @@ struct trace {
 	size_t		 np;
 	int		 next_ttl;	/* the next hop to send probes for */
 	int		 print_ttl;	/* the next hop to print */
-	int		 dest_ttl;	/* lowest hop that was the destination */
+	int		 dest_ttl;	/* the lowest hop the end answered */
 	int		 high_ttl;	/* highest hop that answered */
 	int64_t		 near_us;	/* the slowest answer so far */
 	struct pollfd	*pfd;
