@@ -7,7 +7,7 @@
 need_root
 need_cmd ip nft ping setpriv tshark
 icmp_path || skip_all "cannot create network namespaces"
-plan 36
+plan 43
 
 # status_like WANT GOT TEXT REGEX DESC: exit status GOT is WANT and a line
 # of TEXT matches REGEX.

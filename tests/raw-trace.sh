@@ -6,7 +6,7 @@
 need_root
 need_cmd ip nft
 icmp_path || skip_all "cannot create network namespaces"
-plan 23
+plan 25
 
 # hops OUTPUT: "TTL ADDRESS" per hop line ("TTL *" for a silent hop).
 hops() { awk '/^ *[0-9]+ / { print $1, $2 }' | tr '\n' ';'; }
