@@ -345,7 +345,7 @@ static int
 ping_send(struct ping *p, int64_t now)
 {
 	int	 i, n = ping_burst_size(p), sent = -1, tries;
-	int64_t	 t = icmpsock_now_us();
+	int64_t	 t = icmpsock_now_us(), at = p->cap != NULL ? capture_now() : 0;
 
 	p->burst_lo = (uint16_t)(p->seq + 1);
 	for (i = 0; i < n; i++) {
@@ -365,7 +365,8 @@ ping_send(struct ping *p, int64_t now)
 	p->last_us = now;
 	p->burst = p->pending = n;
 	if (p->cap != NULL)
-		capture_call(p->cap, "sendto()", sent == -1 ? errno : 0);
+		capture_call_at(p->cap, at, n > 1 ? "sendmmsg()" : "send()",
+		    sent == -1 ? errno : 0);
 	return 0;
 }
 
