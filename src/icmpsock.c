@@ -60,13 +60,15 @@ rd_u16(const uint8_t *p, size_t len, size_t off, uint16_t *v)
 static void
 icmpsock_denied(char *err, size_t errlen)
 {
-	char	 range[64] = "unknown";
+	char	 range[64] = "unknown", *p;
 	FILE	*fp;
 
 	if ((fp = fopen("/proc/sys/net/ipv4/ping_group_range", "r")) != NULL) {
 		if (fgets(range, sizeof range, fp) == NULL)
 			snprintf(range, sizeof range, "unknown");
 		range[strcspn(range, "\n")] = '\0';
+		for (p = range; (p = strchr(p, '\t')) != NULL; p++)
+			*p = ' ';	/* the file says "1\t0" */
 		fclose(fp);
 	}
 	snprintf(err, errlen, "no raw socket (needs CAP_NET_RAW) and no ping "
