@@ -13,7 +13,7 @@
  * needs privileges nor a raw socket reading every ICMP message of the
  * host, and the probe is told by its socket alone.  TCP probes are
  * non-blocking connect()s: SYN,ACK or RST from the destination ends the
- * trace; the kernel answers the SYN,ACK and close() resets it.
+ * trace; the kernel completes the handshake and close() resets it.
  */
 #include "config.h"
 
@@ -381,6 +381,7 @@ static void
 trace_read_probe(struct trace *t, struct tprobe *pr)
 {
 	struct icmpsock_msg	 m;
+	struct linger		 abort_now = { 1, 0 };
 	socklen_t		 sl = sizeof(int);
 	int			 soerr = 0;
 
@@ -397,8 +398,12 @@ trace_read_probe(struct trace *t, struct tprobe *pr)
 	}
 	if (getsockopt(pr->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == -1)
 		return;
-	if (soerr == 0)
+	if (soerr == 0) {
+		/* Connected: end it with a RST on close, not a FIN exchange. */
+		setsockopt(pr->fd, SOL_SOCKET, SO_LINGER, &abort_now,
+		    sizeof abort_now);
 		trace_answer(t, pr, icmpsock_now_us(), &t->dst, "open", 1);
+	}
 	else if (soerr == ECONNREFUSED)
 		trace_answer(t, pr, icmpsock_now_us(), &t->dst, "closed",
 		    1);
