@@ -5,8 +5,9 @@
  * the host.  Replies are matched by identifier, sequence and a random
  * cookie at the start of the payload; send times are kept in a table
  * indexed by sequence, so nothing is allocated per packet.  In flood mode
- * (-i 0) the reply over loopback is already queued when sendto()
- * returns, so each exchange costs a send and a receive and no poll.
+ * (-i 0) requests go in bursts of PING_BURST through one sendmmsg(); over
+ * loopback their replies are queued before it returns, so one recvmmsg()
+ * takes them all and no poll is needed.
  */
 #include "config.h"
 

@@ -21,8 +21,8 @@
 	"interrupted)\n" \
 	"  -i SECS             between requests (1; at least 0.2 unless " \
 	"root;\n" \
-	"                      0 as root: flood, the next once the reply " \
-	"is in)\n" \
+	"                      0 as root: flood, bursts of 8, the next " \
+	"once they are in)\n" \
 	"  -s SIZE             payload bytes (56, at most 65507)\n" \
 	"      --ttl N         TTL or hop limit of what is sent (1-255)\n" \
 	"  -W SECS             how long to wait for a reply (2; " \
