@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "priv.h"
 #include "raw.h"
+#include "raw-icmp.h"
 #include "sockkit.h"
 #include "util.h"
 
@@ -33,7 +34,7 @@ const struct cmd_entry cmd_raw_entry = {
 	    "       sockkit raw listen --proto icmp|tcp|udp|N [options]\n"
 	    "\n"
 	    "  -h, --help          show this help\n"
-	    /* raw icmp and --traceroute: their option lines go here. */
+	    RAW_ICMP_USAGE
 	    "\n"
 	    "raw tcp, udp and ip: one IPv4 packet per probe, built by sockkit "
 	    "and sent\n"

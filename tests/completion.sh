@@ -16,7 +16,7 @@ complete_words() {
 
 mapfile -t cmds < <("$SOCKKIT" --help | awk '/Commands:$/ { on = 1; next }
     on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }')
-plan $(( ${#cmds[@]} + 8 ))
+plan $(( ${#cmds[@]} + 10 ))
 offered=$(complete_words sockkit "")
 for c in "${cmds[@]}"; do
 	printf '%s\n' "$offered" | grep -qx "$c"
@@ -33,4 +33,6 @@ like "$(complete_words sockkit raw listen --proto ic)" '^icmp$' \
     "raw listen --proto ic<TAB> is icmp"
 like "$(complete_words sockkit raw tcp -W 1 --no-d)" '^--no-drop$' \
     "raw tcp -W 1 --no-d<TAB> is --no-drop"
+like "$(complete_words sockkit raw ic)" '^icmp$' "raw ic<TAB> is icmp"
+like "$(complete_words sockkit raw icmp --trac)" '^--traceroute$' "raw icmp --trac<TAB> offers --traceroute"
 done_testing

@@ -1,0 +1,69 @@
+/*
+ * raw-icmp.h: "raw icmp" (echo, like ping) and "--traceroute" on raw
+ * icmp, udp and tcp: the usage lines, and the helpers both files share.
+ */
+#ifndef RAW_ICMP_H
+#define RAW_ICMP_H
+
+#include <sys/socket.h>
+
+#include <getopt.h>
+
+#include "priv.h"
+
+/* Spliced into "sockkit raw --help" (cmd-raw.c). */
+#define RAW_ICMP_USAGE \
+	"\n" \
+	"raw icmp [-46] [-c COUNT] [-i SECS] [-s SIZE] [--ttl N] [-W SECS] " \
+	"HOST\n" \
+	"  -4, -6              IPv4 or IPv6 only\n" \
+	"  -c COUNT            echo requests to send (4; 0: until " \
+	"interrupted)\n" \
+	"  -i SECS             between requests (1; at least 0.2 unless " \
+	"root;\n" \
+	"                      0 as root: flood, bursts of 8, the next " \
+	"once they are in)\n" \
+	"  -s SIZE             payload bytes (56, at most 65507)\n" \
+	"      --ttl N         TTL or hop limit of what is sent (1-255)\n" \
+	"  -W SECS             how long to wait for a reply (2; " \
+	"traceroute: 3)\n" \
+	"  --trace, --json, --write, --svg, --html: as for tcp below\n" \
+	"  exit status 0 when any echo reply came, 1 when none (as ping)\n" \
+	"raw icmp|udp|tcp --traceroute [-46] [options] HOST\n" \
+	"      --traceroute    the routers on the path to HOST, hop by hop\n" \
+	"      --first-ttl N   the first TTL probed (1)\n" \
+	"      --max-ttl N     the last TTL probed (30)\n" \
+	"  -q N                probes per hop (3, at most 10)\n" \
+	"  -N N                hops probed at once (16)\n" \
+	"  -p PORT             udp: first port, one more per probe (33434);\n" \
+	"                      tcp: the port (80)\n"
+
+/*
+ * getopt_long() over argv with -4, -6 and -h taken here (family set),
+ * every other option handed to one(ch, optarg, arg), which returns -1 or
+ * an exit status; exactly one operand (HOST, argv[optind]) must remain.
+ * Returns -1, or the exit status (reported).
+ */
+int	raw_icmp_getopt(int, char **, const char *, const struct option *,
+	    int *, int (*)(int, const char *, void *), void *);
+
+/*
+ * Parse arg (for option opt, "-c" or "--ttl") as a whole number in
+ * [min, max].  Returns -1 when it is, else EXIT_USAGE (reported).
+ */
+int	raw_icmp_number(const char *, const char *, long, long, long *);
+
+/* The same for seconds ("0.5") into milliseconds in [min_ms, max_ms]. */
+int	raw_icmp_secs(const char *, const char *, long, long, long *);
+
+/*
+ * Resolve HOST for family into ss.  Returns 0, or the exit status
+ * (reported: 1 for an unknown host).
+ */
+int	raw_icmp_resolve(const char *, int, struct sockaddr_storage *,
+	    socklen_t *);
+
+/* As root: give up privileges now (reported); 0 or the exit status. */
+int	raw_icmp_drop(const struct priv_opts *);
+
+#endif
