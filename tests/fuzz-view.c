@@ -4,7 +4,9 @@
  * An input that starts like a pcap file is read through libpcap, as
  * "sockkit view" reads it, and drawn in every mode; anything else is one
  * frame, decoded under the link type its first byte picks.  Seeds: the
- * golden pcaps in tests/golden.  A crash becomes a golden test.
+ * golden pcaps in tests/golden and tests/fuzz/view.  A crash becomes a
+ * golden test.  Without libFuzzer, tests/fuzz-main.c replays the seeds in
+ * "make check".
  */
 #include "config.h"
 
@@ -15,10 +17,12 @@
 #include <pcap/pcap.h>
 
 #include "decode.h"
+#include "fuzz.h"
 #include "ladder.h"
 #include "track.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+const char *const fuzz_seed_dirs[] = { "golden", "fuzz/view",
+    "fuzz/regress/view", NULL };
 
 static const int dlts[] = {
 	DECODE_DLT_NULL, DECODE_DLT_EN10MB, DECODE_DLT_RAW, DECODE_DLT_LOOP,
