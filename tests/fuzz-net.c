@@ -49,9 +49,10 @@ check_port(const char *s, unsigned flags)
 
 	err[0] = '\0';
 	ok = net_parse_port(s, proto, zero, &port, err, sizeof err) == 0;
-	for (p = s; *p != '\0' && ref < 1000000; p++) {
+	for (p = s; *p != '\0'; p++) {
 		digits = digits && *p >= '0' && *p <= '9';
-		ref = ref * 10 + (*p - '0');
+		if (digits && ref < 1000000)
+			ref = ref * 10 + (*p - '0');
 	}
 	if (digits && *p == '\0')
 		FUZZ_ASSERT(ok == (ref >= !zero && ref <= 65535));
