@@ -65,9 +65,7 @@ cmd_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "sockkit: %s: %s\n"
-	    "Try 'sockkit %s --help' for the options.\n", cmd->name, msg,
-	    cmd->name);
+	fprintf(stderr, "sockkit: %s: %s\n", cmd->name, msg);
 	return EXIT_USAGE;
 }
 
@@ -84,8 +82,10 @@ cmd_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
 		    optopt);
 	}
 	if (optopt != 0 && optopt < 256)
-		return cmd_usage_error(cmd, "unknown option '-%c'", optopt);
-	return cmd_usage_error(cmd, "unknown option '%s'", arg);
+		return cmd_usage_error(cmd, "unknown option '-%c': try "
+		    "'sockkit %s --help'", optopt, cmd->name);
+	return cmd_usage_error(cmd, "unknown option '%s': try 'sockkit %s "
+	    "--help'", arg, cmd->name);
 }
 
 /* Levenshtein distance, for "did you mean"; names are short. */

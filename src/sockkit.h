@@ -32,7 +32,7 @@ extern const struct cmd_entry cmd_view_entry;
 int	cmd_help(const struct cmd_entry *);
 
 /*
- * Report a usage error, "sockkit: CMD: MESSAGE", with a hint to --help, and
+ * Report a usage error, one line "sockkit: CMD: MESSAGE" on stderr, and
  * return EXIT_USAGE so callers can write "return cmd_usage_error(...)".
  */
 int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
