@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "sockkit.h"
 #include "util.h"
 
@@ -86,6 +87,23 @@ cmd_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
 		    "'sockkit %s --help'", optopt, cmd->name);
 	return cmd_usage_error(cmd, "unknown option '%s': try 'sockkit %s "
 	    "--help'", arg, cmd->name);
+}
+
+int
+cmd_check_addrs(const struct cmd_entry *cmd, const char *host,
+    const char *src, const char *unix_path)
+{
+	const char	*why;
+	char		 err[300];
+
+	if (host != NULL && (why = net_host_why(host)) != NULL)
+		return cmd_usage_error(cmd, "bad host '%s': %s", host, why);
+	if (src != NULL && (why = net_host_why(src)) != NULL)
+		return cmd_usage_error(cmd, "-s: bad host '%s': %s", src, why);
+	if (unix_path != NULL && net_unix_path_check(unix_path, err,
+	    sizeof err) == -1)
+		return cmd_usage_error(cmd, "-U: %s", err);
+	return -1;
 }
 
 /* Levenshtein distance, for "did you mean"; names are short. */
