@@ -1,16 +1,18 @@
 /*
  * fuzz-net.c: a fuzz target for the address parsers of src/net.h: ports
  * (net_parse_port), address blocks and --allow/--deny lists
- * (net_cidr_parse, net_acl_*) and numeric hosts (net_resolve, linked
- * with tests/fuzz-common.c so no real name lookup can happen).
+ * (net_cidr_parse, net_acl_*), the host syntax check (net_host_why) and
+ * numeric hosts (net_resolve, linked with tests/fuzz-common.c so no real
+ * name lookup can happen).
  *
  * Input: a flags byte, then lines.  The first line is a port; every line
  * is also tried as a block (a leading '!' makes it a --deny) and as a
  * host.  Properties: what parses prints back and parses to the same
  * value, a block matches its own address and the addresses its prefix
  * leaves free and no address outside it, an --allow/--deny list agrees
- * with its rules, resolved addresses carry the port and print back to the
- * same bytes, and every refusal names what it refused.
+ * with its rules, an address net_host_why passes resolves, resolved
+ * addresses carry the port and print back to the same bytes, and every
+ * refusal names what it refused.
  */
 #include "config.h"
 
@@ -179,7 +181,8 @@ check_resolve(const char *host, unsigned flags)
 	char			 err[512], str[NET_ADDRSTRLEN], plain[64];
 	uint8_t			 a[16], want[16];
 	uint16_t		 port = (uint16_t)(flags * 257u);
-	int			 family = fam[(flags >> 2) % 3], n;
+	int			 family = fam[(flags >> 2) % 3], n, numeric;
+	const char		*why;
 
 	/* The host without the brackets of "[v6]", as net_resolve sees it. */
 	n = (int)strlen(host);
@@ -188,8 +191,14 @@ check_resolve(const char *host, unsigned flags)
 		snprintf(plain, sizeof plain, "%.*s", n - 2, host + 1);
 	else
 		snprintf(plain, sizeof plain, "%.63s", host);
+	/* What net_host_why passes as an address, getaddrinfo takes. */
+	why = net_host_why(host);
+	numeric = why == NULL && strchr(host, '%') == NULL &&
+	    (host[0] == '[' || strchr(host, ':') != NULL ||
+	    strspn(host, "0123456789.") == strlen(host));
 	if (net_resolve(host, port, family, flags & 1 ? SOCK_DGRAM :
 	    SOCK_STREAM, (flags & 2) != 0, &res, err, sizeof err) == -1) {
+		FUZZ_ASSERT(!(numeric && family == AF_UNSPEC));
 		FUZZ_ASSERT(strlen(host) > 400 || strstr(err, host) != NULL);
 		/* An address inet_pton takes, of the family asked for. */
 		FUZZ_ASSERT(!((family != AF_INET6 && inet_pton(AF_INET,
