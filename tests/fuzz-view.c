@@ -3,7 +3,8 @@
  *
  * An input that starts like a pcap file is read through libpcap, as
  * "sockkit view" reads it, and drawn in every mode; anything else is one
- * frame, decoded under the link type its first byte picks.  Seeds: the
+ * frame, decoded under the link type its first byte picks.  The JSON
+ * drawing must be one valid JSON object per line (tests/fuzz-jsoncheck.c).  Seeds: the
  * golden pcaps in tests/golden and tests/fuzz/view.  A crash becomes a
  * golden test.  Without libFuzzer, tests/fuzz-main.c replays the seeds in
  * "make check".
@@ -12,6 +13,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pcap/pcap.h>
@@ -70,6 +72,27 @@ fuzz_pcap(const uint8_t *data, size_t size, enum ladder_mode mode, FILE *out)
 	pcap_close(p);			/* closes in */
 }
 
+/* Draw a capture as JSON: every line must be one valid JSON object. */
+static void
+fuzz_json(const uint8_t *data, size_t size)
+{
+	char	*buf = NULL, *line, *nl;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		abort();
+	fuzz_pcap(data, size, LADDER_JSON, fp);
+	if (fclose(fp) != 0)
+		abort();
+	for (line = buf; line < buf + len; line = nl + 1) {
+		FUZZ_ASSERT((nl = memchr(line, '\n', len - (size_t)(line -
+		    buf))) != NULL);		/* whole lines only */
+		FUZZ_ASSERT(json_check_object(line, (size_t)(nl - line)) == 0);
+	}
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -82,7 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    memcmp(data, "\x4d\x3c\xb2\xa1", 4) == 0 ||
 	    memcmp(data, "\x0a\x0d\x0d\x0a", 4) == 0)) {
 		fuzz_pcap(data, size, LADDER_DRAW, out);
-		fuzz_pcap(data, size, LADDER_JSON, out);
+		fuzz_json(data, size);
 		fuzz_pcap(data, size, LADDER_SUMMARY, out);
 		return 0;
 	}

@@ -25,6 +25,16 @@ extern const char *const fuzz_seed_dirs[];
 	}								\
 } while (0)
 
+/*
+ * tests/fuzz-jsoncheck.c.  json_string: the JSON string at s[*pos], its
+ * code points into cp (at most max of them); returns how many, with *pos
+ * past the closing quote, or -1 if it is not a valid ASCII JSON string.
+ * json_check_object: 0 if s is exactly one valid JSON object (white
+ * space around allowed), else -1.
+ */
+long	json_string(const char *, size_t, size_t *, uint32_t *, size_t);
+int	json_check_object(const char *, size_t);
+
 /* A NUL-terminated copy of data (cut at its first NUL); free() it. */
 char	*fuzz_cstr(const uint8_t *, size_t);
 
