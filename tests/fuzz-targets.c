@@ -30,7 +30,7 @@
 const char *const fuzz_seed_dirs[] = { "fuzz/targets",
     "fuzz/regress/targets", NULL };
 
-#define MAX_JOBS	(1 << 16)
+#define MAX_JOBS	(1 << 12)
 
 static int	ports_has(const struct tgt_ports *, long);
 static int	check_ports(const char *, const char *, struct tgt_ports *);
