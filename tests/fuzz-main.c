@@ -29,37 +29,36 @@ static int	name_cmp(const void *, const void *);
 
 static int	n_run, n_bad;
 
-/* Run the target on one file; returns 0, or -1 if it cannot be read. */
+/*
+ * Run the target on one file, read into a buffer of exactly its size so
+ * that ASan catches a read past the input.  Returns 0, or -1 if it cannot
+ * be read.
+ */
 static int
 replay_file(const char *path)
 {
+	struct stat	 st;
+	uint8_t		*buf;
+	size_t		 len;
 	FILE		*fp;
-	uint8_t		*buf = NULL;
-	size_t		 len = 0, cap = 0, got;
 
 	if ((fp = fopen(path, "rb")) == NULL)
 		return -1;
-	do {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 4096;
-			if ((buf = realloc(buf, cap)) == NULL)
-				abort();
-		}
-		got = fread(buf + len, 1, cap - len, fp);
-		len += got;
-	} while (got > 0);
-	fclose(fp);
-	/* An exact-size copy, so ASan sees a read past the input. */
-	{
-		uint8_t	*exact = malloc(len ? len : 1);
-
-		if (exact == NULL)
-			abort();
-		memcpy(exact, buf, len);
-		free(buf);
-		LLVMFuzzerTestOneInput(exact, len);
-		free(exact);
+	if (fstat(fileno(fp), &st) == -1) {
+		fclose(fp);
+		return -1;
 	}
+	len = (size_t)st.st_size;
+	if ((buf = malloc(len ? len : 1)) == NULL)
+		abort();
+	if (fread(buf, 1, len, fp) != len) {
+		free(buf);
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	LLVMFuzzerTestOneInput(buf, len);
+	free(buf);
 	printf("ok %d - %s (%zu bytes)\n", ++n_run, path, len);
 	fflush(stdout);
 	return 0;
