@@ -498,8 +498,10 @@ net_cidr_parse(const char *s, struct net_cidr *c, char *err, size_t errlen)
 		goto bad;
 	c->prefix = c->family == AF_INET ? 32 : 128;
 	if (slash != NULL) {
-		if (parse_long(slash + 1, 0, c->prefix, &prefix, why,
-		    sizeof why) == -1) {
+		if (slash[1] < '0' || slash[1] > '9')	/* no sign */
+			snprintf(why, sizeof why, "not a number");
+		if (slash[1] < '0' || slash[1] > '9' || parse_long(slash + 1,
+		    0, c->prefix, &prefix, why, sizeof why) == -1) {
 			snprintf(err, errlen, "bad prefix length in '%s': %s",
 			    s, why);
 			return -1;

@@ -103,7 +103,7 @@ check_cidr(const char *line, struct net_acl *acl)
 {
 	struct sockaddr_storage	 ss;
 	struct net_cidr		 c, c2;
-	const char		*s = line + (*line == '!');
+	const char		*s = line + (*line == '!'), *slash;
 	char			 err[512], again[NET_ADDRSTRLEN + 8];
 	uint8_t			 flip[16];
 	unsigned		 max, bit;
@@ -117,6 +117,9 @@ check_cidr(const char *line, struct net_acl *acl)
 		return;
 	}
 	FUZZ_ASSERT(c.family == AF_INET || c.family == AF_INET6);
+	slash = strchr(s, '/');		/* a prefix is plain digits */
+	FUZZ_ASSERT(slash == NULL || (slash[1] != '\0' &&
+	    strspn(slash + 1, "0123456789") == strlen(slash + 1)));
 	max = c.family == AF_INET ? 32 : 128;
 	FUZZ_ASSERT(c.prefix <= max);
 	FUZZ_ASSERT(memchr(c.text, '\0', sizeof c.text) != NULL);
