@@ -136,10 +136,13 @@ connect_parse(int argc, char **argv, struct connect_opts *o)
 
 /* Reject what cannot go together; returns -1 or EXIT_USAGE. */
 static int
-connect_check(int nargs, const struct connect_opts *o)
+connect_check(int nargs, char **argv, const struct connect_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_connect_entry;
 
+	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
+	    NULL, o->src.host, o->unix_path) != -1)
+		return EXIT_USAGE;
 	if (o->unix_path != NULL) {
 		if (nargs != 0)
 			return cmd_usage_error(e, "-U PATH takes no HOST or "
@@ -385,7 +388,7 @@ cmd_connect_exec(int argc, char **argv)
 		return rc;
 	argc -= optind;
 	argv += optind;
-	if ((rc = connect_check(argc, &o)) != -1)
+	if ((rc = connect_check(argc, argv, &o)) != -1)
 		return rc;
 	if (o.unix_path == NULL && net_parse_port(argv[1], "tcp", 0,
 	    &(uint16_t){ 0 }, why, sizeof why) == -1)

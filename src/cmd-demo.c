@@ -1231,6 +1231,9 @@ cmd_demo_exec(int argc, char **argv)
 		return rc;
 	argc -= optind;
 	argv += optind;
+	if (list && argc > 0)
+		return cmd_usage_error(&cmd_demo_entry, "--list takes no "
+		    "SCENARIO, not '%s'", argv[0]);
 	if (list)
 		return demo_list();
 	if (argc > 1)

@@ -200,10 +200,14 @@ listen_parse(int argc, char **argv, struct listen_opts *o)
 
 /* Reject what cannot go together; returns -1 or EXIT_USAGE. */
 static int
-listen_check(int nargs, const struct listen_opts *o)
+listen_check(int nargs, char **argv, const struct listen_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_listen_entry;
 	int			 relay_only;
+
+	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
+	    NULL, NULL, o->unix_path) != -1)
+		return EXIT_USAGE;
 
 	if (o->unix_path != NULL) {
 		if (nargs != 0)
@@ -461,7 +465,7 @@ cmd_listen_exec(int argc, char **argv)
 		goto out;
 	argc -= optind;
 	argv += optind;
-	if ((rc = listen_check(argc, &o)) != -1)
+	if ((rc = listen_check(argc, argv, &o)) != -1)
 		goto out;
 	if (o.unix_path == NULL && net_parse_port(argv[argc - 1], "tcp", 1,
 	    &port, why, sizeof why) == -1) {

@@ -354,7 +354,7 @@ probe_exclude(struct probe_cmd *c, const char *arg)
 	} else
 		rc = -1;
 	if (rc == -1) {
-		sk_warnx("probe: --exclude %s", err);
+		sk_warnx("probe: --exclude: %s", err);
 		return EXIT_RUNTIME;
 	}
 	return -1;

@@ -234,9 +234,13 @@ udp_check_roles(const struct udp_opts *o)
 
 /* Reject what cannot go together; returns -1 or EXIT_USAGE. */
 static int
-udp_check(int nargs, const struct udp_opts *o)
+udp_check(int nargs, char **argv, const struct udp_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_udp_entry;
+
+	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
+	    NULL, o->src.host, o->unix_path) != -1)
+		return EXIT_USAGE;
 
 	if (o->unix_path != NULL) {
 		if (nargs != 0)
@@ -574,7 +578,7 @@ cmd_udp_exec(int argc, char **argv)
 		goto out;
 	argc -= optind;
 	argv += optind;
-	if ((rc = udp_check(argc, &o)) != -1)
+	if ((rc = udp_check(argc, argv, &o)) != -1)
 		goto out;
 	if (o.unix_path == NULL && net_parse_port(argv[argc - 1], "udp",
 	    o.listen, &port, why, sizeof why) == -1) {

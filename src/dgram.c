@@ -226,15 +226,17 @@ static const char *icmp4_unreach[] = {
 	"destination network unknown", "destination host unknown",
 	"source host isolated", "network administratively prohibited",
 	"host administratively prohibited", "network unreachable for TOS",
-	"host unreachable for TOS", "communication administratively "
-	"prohibited", "host precedence violation",
+	"host unreachable for TOS",
+	"communication administratively prohibited",
+	"host precedence violation",
 	"precedence cutoff in effect",
 };
 
 /* ICMPv6 destination unreachable codes (RFC 4443 section 3.1). */
 static const char *icmp6_unreach[] = {
-	"no route to destination", "communication administratively "
-	"prohibited", "beyond scope of source address", "address unreachable",
+	"no route to destination",
+	"communication administratively prohibited",
+	"beyond scope of source address", "address unreachable",
 	"port unreachable", "source address failed policy",
 	"reject route to destination", "error in source routing header",
 };

@@ -64,6 +64,64 @@ strip_brackets(const char *host, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether s (a numeric IPv6 address, maybe "%scope") parses. */
+static int
+host_is_v6(const char *s)
+{
+	char		 buf[NET_ADDRSTRLEN];
+	uint8_t		 a[16];
+	size_t		 n = strcspn(s, "%");
+
+	if (n >= sizeof buf || (s[n] == '%' && s[n + 1] == '\0'))
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return inet_pton(AF_INET6, buf, a) == 1;
+}
+
+/* The reason name is no valid host name, or NULL when it is one. */
+static const char *
+host_name_why(const char *name)
+{
+	size_t		 len = strlen(name), label = 0, i;
+	struct in_addr	 a4;
+
+	if (len == 0)
+		return "empty";
+	if (len > 253 + (name[len - 1] == '.'))
+		return "longer than 253 bytes";
+	if (strspn(name, "0123456789.") == len)
+		return inet_aton(name, &a4) ? NULL : "not an IPv4 address";
+	for (i = 0; i < len; i++) {
+		if (name[i] == '.') {
+			if (label == 0)
+				return "empty label between dots";
+			label = 0;
+			continue;
+		}
+		if (strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", name[i]) == NULL)
+			return "not an address or a host name";
+		if (++label > 63)
+			return "a label longer than 63 bytes";
+	}
+	return NULL;
+}
+
+const char *
+net_host_why(const char *host)
+{
+	char		 buf[NET_ADDRSTRLEN];
+	const char	*h;
+
+	if (host[0] == '[')
+		return (h = strip_brackets(host, buf, sizeof buf)) != NULL &&
+		    host_is_v6(h) ? NULL : "expected [IPv6 address]";
+	if (strchr(host, ':') != NULL)
+		return host_is_v6(host) ? NULL : "not an IPv6 address";
+	return host_name_why(host);
+}
+
 int
 net_resolve(const char *host, uint16_t port, int family, int socktype,
     int passive, struct addrinfo **res, char *err, size_t errlen)
@@ -304,6 +362,7 @@ net_listen(const char *host, uint16_t port, int family, int socktype,
 {
 	struct sockaddr_in6	 any6;
 	struct addrinfo		*res, *ai;
+	char			 why[300];
 	int			 fd = -1;
 
 	if (host == NULL && family != AF_INET) {
@@ -317,9 +376,11 @@ net_listen(const char *host, uint16_t port, int family, int socktype,
 			return fd;
 		family = AF_INET;
 	}
-	if (net_resolve(host, port, family, socktype, 1, &res, err,
-	    errlen) == -1)
+	if (net_resolve(host, port, family, socktype, 1, &res, why,
+	    sizeof why) == -1) {
+		snprintf(err, errlen, "listen %s port %u: %s", host, port, why);
 		return -1;
+	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = listen_one(ai->ai_addr, ai->ai_addrlen, socktype, 1,
 		    backlog, err, errlen);
@@ -330,6 +391,18 @@ net_listen(const char *host, uint16_t port, int family, int socktype,
 	return fd;
 }
 
+int
+net_unix_path_check(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un	 sun;
+
+	if (*path != '\0' && strlen(path) < sizeof sun.sun_path)
+		return 0;
+	snprintf(err, errlen, "bad socket path '%s': empty or longer than "
+	    "%zu bytes", path, sizeof sun.sun_path - 1);
+	return -1;
+}
+
 /* Fill a sockaddr_un; returns its length or 0 with err if too long. */
 static socklen_t
 unix_addr(const char *path, struct sockaddr_un *sun, char *err,
@@ -337,11 +410,8 @@ unix_addr(const char *path, struct sockaddr_un *sun, char *err,
 {
 	memset(sun, 0, sizeof *sun);
 	sun->sun_family = AF_UNIX;
-	if (*path == '\0' || strlen(path) >= sizeof sun->sun_path) {
-		snprintf(err, errlen, "bad socket path '%s': empty or longer "
-		    "than %zu bytes", path, sizeof sun->sun_path - 1);
+	if (net_unix_path_check(path, err, errlen) == -1)
 		return 0;
-	}
 	strcpy(sun->sun_path, path);
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 	    strlen(path) + 1);
@@ -428,8 +498,10 @@ net_cidr_parse(const char *s, struct net_cidr *c, char *err, size_t errlen)
 		goto bad;
 	c->prefix = c->family == AF_INET ? 32 : 128;
 	if (slash != NULL) {
-		if (parse_long(slash + 1, 0, c->prefix, &prefix, why,
-		    sizeof why) == -1) {
+		if (slash[1] < '0' || slash[1] > '9')	/* no sign */
+			snprintf(why, sizeof why, "not a number");
+		if (slash[1] < '0' || slash[1] > '9' || parse_long(slash + 1,
+		    0, c->prefix, &prefix, why, sizeof why) == -1) {
 			snprintf(err, errlen, "bad prefix length in '%s': %s",
 			    s, why);
 			return -1;

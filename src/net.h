@@ -23,6 +23,22 @@ int	net_parse_port(const char *, const char *, int, uint16_t *, char *,
 	    size_t);
 
 /*
+ * Check a host as typed, without any lookup: a numeric IPv4 or IPv6
+ * address (IPv6 also as "[addr]" or with "%scope"), or a host name of
+ * letters, digits, '-' and '_' in dot-separated labels (none empty, at most
+ * 63 bytes each, 253 in all, one trailing dot allowed).  Dotted digits
+ * must be an IPv4 address ("256.1.1.1" is not).  Returns NULL, or why
+ * host is none of these ("empty label between dots").
+ */
+const char *net_host_why(const char *);
+
+/*
+ * Check a Unix socket path: not empty and short enough for sun_path.
+ * Returns 0, or -1 with "bad socket path 'x': reason" in err.
+ */
+int	net_unix_path_check(const char *, char *, size_t);
+
+/*
  * Resolve host ("name", "192.0.2.1", "2001:db8::1" or "[2001:db8::1]",
  * NULL for the wildcard when passive) and a numeric port.  Returns 0 or -1
  * with "unknown host 'x': reason" in err.

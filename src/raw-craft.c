@@ -312,8 +312,9 @@ rc_check(struct rc_opts *o)
 static int
 rc_positional(struct rc_opts *o, int argc, char **argv)
 {
-	char	 why[RC_ERR];
-	int	 want = strcmp(o->sub, "ip") == 0 ? 1 : 2;
+	const char	*bad;
+	char		 why[RC_ERR];
+	int		 want = strcmp(o->sub, "ip") == 0 ? 1 : 2;
 
 	if (argc < want)
 		return rc_usage(o, "missing %s", argc == 0 ? "HOST" : "PORT"),
@@ -321,6 +322,8 @@ rc_positional(struct rc_opts *o, int argc, char **argv)
 	if (argc > want)
 		return rc_usage(o, "unexpected argument '%s'", argv[want]), -1;
 	o->host = argv[0];
+	if ((bad = net_host_why(o->host)) != NULL)
+		return rc_usage(o, "bad host '%s': %s", o->host, bad), -1;
 	if (strchr(o->host, ':') != NULL)
 		return rc_usage(o, "%s is an IPv6 address: crafted packets "
 		    "are IPv4 only (IP_HDRINCL); give an IPv4 HOST", o->host),

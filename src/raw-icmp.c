@@ -191,7 +191,8 @@ raw_icmp_getopt(int argc, char **argv, const char *shorts,
     const struct option *longs, int *family,
     int (*one)(int, const char *, void *), void *arg)
 {
-	int	 ch, rc;
+	const char	*why;
+	int		 ch, rc;
 
 	opterr = 0;
 	optind = 1;
@@ -211,6 +212,9 @@ raw_icmp_getopt(int argc, char **argv, const char *shorts,
 	if (argc - optind != 1)
 		return cmd_usage_error(&cmd_raw_entry, "%s: %s", argv[0],
 		    argc == optind ? "missing HOST" : "one HOST only");
+	if ((why = net_host_why(argv[optind])) != NULL)
+		return cmd_usage_error(&cmd_raw_entry, "%s: bad host '%s': %s",
+		    argv[0], argv[optind], why);
 	return -1;
 }
 

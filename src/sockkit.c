@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "priv.h"
 #include "sockkit.h"
 #include "util.h"
@@ -67,9 +68,7 @@ cmd_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "sockkit: %s: %s\n"
-	    "Try 'sockkit %s --help' for the options.\n", cmd->name, msg,
-	    cmd->name);
+	fprintf(stderr, "sockkit: %s: %s\n", cmd->name, msg);
 	return EXIT_USAGE;
 }
 
@@ -97,8 +96,27 @@ cmd_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
 		    optopt);
 	}
 	if (optopt != 0 && optopt < 256)
-		return cmd_usage_error(cmd, "unknown option '-%c'", optopt);
-	return cmd_usage_error(cmd, "unknown option '%s'", arg);
+		return cmd_usage_error(cmd, "unknown option '-%c': try "
+		    "'sockkit %s --help'", optopt, cmd->name);
+	return cmd_usage_error(cmd, "unknown option '%s': try 'sockkit %s "
+	    "--help'", arg, cmd->name);
+}
+
+int
+cmd_check_addrs(const struct cmd_entry *cmd, const char *host,
+    const char *src, const char *unix_path)
+{
+	const char	*why;
+	char		 err[300];
+
+	if (host != NULL && (why = net_host_why(host)) != NULL)
+		return cmd_usage_error(cmd, "bad host '%s': %s", host, why);
+	if (src != NULL && (why = net_host_why(src)) != NULL)
+		return cmd_usage_error(cmd, "-s: bad host '%s': %s", src, why);
+	if (unix_path != NULL && net_unix_path_check(unix_path, err,
+	    sizeof err) == -1)
+		return cmd_usage_error(cmd, "-U: %s", err);
+	return -1;
 }
 
 /* Levenshtein distance, for "did you mean"; names are short. */

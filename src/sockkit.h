@@ -29,11 +29,19 @@ extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_raw_entry;
 extern const struct cmd_entry cmd_view_entry;
 
+/*
+ * Check, without any lookup, a HOST or ADDRESS argument, an -s ADDR and a
+ * -U PATH as typed (each may be NULL).  Returns -1, or EXIT_USAGE after
+ * a usage error that names the bad one.
+ */
+int	cmd_check_addrs(const struct cmd_entry *, const char *, const char *,
+	    const char *);
+
 /* Print a command's usage to stdout (for --help) and return EXIT_OK. */
 int	cmd_help(const struct cmd_entry *);
 
 /*
- * Report a usage error, "sockkit: CMD: MESSAGE", with a hint to --help, and
+ * Report a usage error, one line "sockkit: CMD: MESSAGE" on stderr, and
  * return EXIT_USAGE so callers can write "return cmd_usage_error(...)".
  */
 int	cmd_usage_error(const struct cmd_entry *, const char *, ...)

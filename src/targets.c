@@ -231,7 +231,7 @@ static int
 spec_host(const char *s, struct tgt_spec *sp, char *err, size_t errlen)
 {
 	struct net_cidr	 c;
-	const char	*p;
+	const char	*why;
 
 	if (strchr(s, '/') != NULL || strchr(s, ':') != NULL ||
 	    inet_pton(AF_INET, s, sp->addr) == 1) {
@@ -244,17 +244,13 @@ spec_host(const char *s, struct tgt_spec *sp, char *err, size_t errlen)
 		mask_prefix(sp->addr, c.family == AF_INET ? 4 : 16, c.prefix);
 		return 0;
 	}
-	for (p = s; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    *p == '_'))
-			break;
-	if (*p != '\0' || s[0] == '-' || s[0] == '.') {
-		snprintf(err, errlen, "not an address, address block or host "
-		    "name");
-		return -1;
-	}
-	return 0;
+	why = s[0] == '-' ? "not an address or a host name" : net_host_why(s);
+	if (why == NULL)
+		return 0;
+	if (strcmp(why, "not an address or a host name") == 0)
+		why = "not an address, address block or host name";
+	snprintf(err, errlen, "%s", why);
+	return -1;
 }
 
 int

@@ -96,8 +96,13 @@ parse_secs(const char *s, long max_ms, long *out_ms, char *err,
 {
 	char	*end;
 	double	 v;
+	size_t	 n;
 
-	if (*s == '\0' || ((*s < '0' || *s > '9') && *s != '.')) {
+	/* Plain decimals only: strtod() would also take "1e3" and "0x10". */
+	n = strspn(s, "0123456789");
+	if (s[n] == '.')
+		n += 1 + strspn(s + n + 1, "0123456789");
+	if (s[n] != '\0' || strcspn(s, "0123456789") == n) {
 		snprintf(err, errlen, "not a number of seconds");
 		return -1;
 	}

@@ -69,7 +69,7 @@ skip "ambiguous prefix: no two commands share a prefix yet"
 run connect --bogus 127.0.0.1 1
 is "$rc" 2 "connect --bogus exits 2"
 like "$err" "^sockkit: connect: unknown option '--bogus'" "connect --bogus named"
-like "$err" "Try 'sockkit connect --help'" "usage error points to --help"
+like "$err" ": try 'sockkit connect --help'\$" "unknown option points to --help"
 run listen -Q 0
 is "$rc" 2 "listen -Q exits 2"
 like "$err" "unknown option '-Q'" "listen -Q named"

@@ -70,7 +70,9 @@ is "$?" 1 "-z on a closed port: exit 1"
 like "$(cat "$TMP/z.err")" "^sockkit: connect 127\.0\.0\.1 port $closed: Connection refused$" \
     "-z on a closed port says refused"
 "$SOCKKIT" connect -z http://x 80 2>"$TMP/z.err"
-is "$?" 1 "-z on a bad host: exit 1"
+is "$?" 2 "-z on a malformed host: usage error, exit 2"
+like "$(cat "$TMP/z.err")" "^sockkit: connect: bad host 'http://x': " \
+    "-z on a malformed host names it"
 
 printf abc | "$SOCKKIT" connect -v 127.0.0.1 "$disc_port" 2>"$TMP/v.err"
 is "$?" 0 "-v relay to discard: exit 0"

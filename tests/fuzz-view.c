@@ -2,23 +2,30 @@
  * fuzz-view.c: a libFuzzer target for the decoder, tracker and renderer.
  *
  * An input that starts like a pcap file is read through libpcap, as
- * "sockkit view" reads it, and drawn in every mode; anything else is one
- * frame, decoded under the link type its first byte picks.  Seeds: the
- * golden pcaps in tests/golden.  A crash becomes a golden test.
+ * "sockkit view" reads it, and drawn in every mode and as SVG and HTML
+ * pictures; anything else is one frame, decoded under the link type its
+ * first byte picks.  The JSON drawing must be one valid JSON object per
+ * line (tests/fuzz-jsoncheck.c).  Seeds: the golden pcaps in tests/golden
+ * and tests/fuzz/view.  A crash becomes a golden test.  Without libFuzzer, tests/fuzz-main.c replays the seeds in
+ * "make check".
  */
 #include "config.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pcap/pcap.h>
 
 #include "decode.h"
+#include "fuzz.h"
 #include "ladder.h"
+#include "svg.h"
 #include "track.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+const char *const fuzz_seed_dirs[] = { "golden", "fuzz/view",
+    "fuzz/regress/view", NULL };
 
 static const int dlts[] = {
 	DECODE_DLT_NULL, DECODE_DLT_EN10MB, DECODE_DLT_RAW, DECODE_DLT_LOOP,
@@ -26,44 +33,100 @@ static const int dlts[] = {
 	DECODE_DLT_LINUX_SLL2,
 };
 
-/* Draw a whole capture in one mode, to out. */
-static void
-fuzz_pcap(const uint8_t *data, size_t size, enum ladder_mode mode, FILE *out)
+/*
+ * Feed a whole capture through the decoder and a small tracker to cb.
+ * Returns 0, or -1 when libpcap does not take it as a capture.
+ */
+static int
+fuzz_pcap(const uint8_t *data, size_t size, track_cb cb, void *arg)
 {
 	char			 errbuf[PCAP_ERRBUF_SIZE];
-	struct ladder_opts	 lo;
 	struct pcap_pkthdr	*h;
 	const u_char		*b;
 	struct decode_pkt	 pk;
-	struct ladder		*ld;
 	struct track		*tr;
 	FILE			*in;
 	pcap_t			*p;
 	int			 dlt;
 
 	if ((in = fmemopen((void *)(uintptr_t)data, size, "r")) == NULL)
-		return;
+		return -1;
 	if ((p = pcap_fopen_offline_with_tstamp_precision(in,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf)) == NULL) {
 		fclose(in);
-		return;
+		return -1;
 	}
+	tr = track_new(4);		/* small: eviction gets exercised */
+	dlt = pcap_datalink(p);
+	while (tr != NULL && pcap_next_ex(p, &h, &b) == 1) {
+		decode_packet(dlt, b, h->caplen, h->len, &pk);
+		track_packet(tr, (int64_t)h->ts.tv_sec * 1000000000 +
+		    h->ts.tv_usec, &pk, cb, arg);
+	}
+	if (tr != NULL)
+		track_finish(tr, cb, arg);	/* frees tr */
+	pcap_close(p);			/* closes in */
+	return 0;
+}
+
+/* Draw a whole capture in one mode, to out. */
+static void
+fuzz_ladder(const uint8_t *data, size_t size, enum ladder_mode mode,
+    FILE *out)
+{
+	struct ladder_opts	 lo;
+	struct ladder		*ld;
+
 	memset(&lo, 0, sizeof lo);
 	lo.mode = mode;
 	lo.preview = 16;
 	lo.full = size & 1;
-	ld = ladder_new(out, &lo);
-	tr = track_new(4);		/* small: eviction gets exercised */
-	dlt = pcap_datalink(p);
-	while (ld != NULL && tr != NULL && pcap_next_ex(p, &h, &b) == 1) {
-		decode_packet(dlt, b, h->caplen, h->len, &pk);
-		track_packet(tr, (int64_t)h->ts.tv_sec * 1000000000 +
-		    h->ts.tv_usec, &pk, ladder_event, ld);
-	}
-	if (tr != NULL)
-		track_finish(tr, ladder_event, ld);
+	if ((ld = ladder_new(out, &lo)) == NULL)
+		return;
+	fuzz_pcap(data, size, ladder_event, ld);
 	ladder_free(ld);
-	pcap_close(p);			/* closes in */
+}
+
+/* Draw a capture as an SVG picture and as an HTML page, to out. */
+static void
+fuzz_svg(const uint8_t *data, size_t size, FILE *out)
+{
+	struct svg_opts	 so;
+	struct svg	*sv;
+
+	memset(&so, 0, sizeof so);
+	so.preview = 16;
+	so.transcript = 1;
+	so.full = size & 1;
+	so.title = "fuzz";
+	if ((sv = svg_new(&so)) == NULL)
+		return;
+	if (fuzz_pcap(data, size, svg_event, sv) == 0) {
+		svg_write(sv, out);
+		svg_html(sv, out);
+	}
+	svg_free(sv);
+}
+
+/* Draw a capture as JSON: every line must be one valid JSON object. */
+static void
+fuzz_json(const uint8_t *data, size_t size)
+{
+	char	*buf = NULL, *line, *nl;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		abort();
+	fuzz_ladder(data, size, LADDER_JSON, fp);
+	if (fclose(fp) != 0)
+		abort();
+	for (line = buf; line < buf + len; line = nl + 1) {
+		FUZZ_ASSERT((nl = memchr(line, '\n', len - (size_t)(line -
+		    buf))) != NULL);		/* whole lines only */
+		FUZZ_ASSERT(json_check_object(line, (size_t)(nl - line)) == 0);
+	}
+	free(buf);
 }
 
 int
@@ -77,9 +140,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 24 && (memcmp(data, "\xd4\xc3\xb2\xa1", 4) == 0 ||
 	    memcmp(data, "\x4d\x3c\xb2\xa1", 4) == 0 ||
 	    memcmp(data, "\x0a\x0d\x0d\x0a", 4) == 0)) {
-		fuzz_pcap(data, size, LADDER_DRAW, out);
-		fuzz_pcap(data, size, LADDER_JSON, out);
-		fuzz_pcap(data, size, LADDER_SUMMARY, out);
+		fuzz_ladder(data, size, LADDER_DRAW, out);
+		fuzz_json(data, size);
+		fuzz_ladder(data, size, LADDER_SUMMARY, out);
+		fuzz_svg(data, size, out);
 		return 0;
 	}
 	if (size > 0)

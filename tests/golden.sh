@@ -2,6 +2,7 @@
 # tests/golden.sh: run "sockkit view" on every pcap of tests/golden/TESTLIST
 # and compare with the expected output.  UPDATE=1 rewrites the expected
 # files instead; review them with git diff before committing.
+# SOCKKIT_WRAPPER (e.g. "valgrind ...") is put before the binary.
 . "$srcdir/lib.sh"
 
 dir="$srcdir/golden"
@@ -12,7 +13,7 @@ for line in "${lines[@]}"; do
 	read -r name pcap expected opts <<<"$line"
 	# shellcheck disable=SC2086
 	# From the pcaps' directory, so messages name them the same anywhere.
-	(cd "$dir" && "$SOCKKIT" view --color=never $opts "$pcap") \
+	(cd "$dir" && ${SOCKKIT_WRAPPER:-} "$SOCKKIT" view --color=never $opts "$pcap") \
 	    >"$TMP/out" 2>&1
 	echo "exit $?" >>"$TMP/out"
 	if [ "${UPDATE:-0}" = 1 ]; then

@@ -238,6 +238,42 @@ test_resolve(void)
 	    "IPv6 address with -4 message");
 }
 
+/* net_host_why: syntax only, no lookup. */
+static void
+test_host_why(void)
+{
+	static const char *const good[] = { "127.0.0.1", "127.1", "::1",
+	    "[::1]", "fe80::1%lo", "localhost", "example.org.", "a-b_c.d9",
+	    "0x7f.0.0.1" };
+	static const struct { const char *host, *why; } bad[] = {
+		{ "", "empty" },
+		{ "bad..name", "empty label between dots" },
+		{ ".lead", "empty label between dots" },
+		{ "256.1.1.1", "not an IPv4 address" },
+		{ "1.2.3.4.5", "not an IPv4 address" },
+		{ "[::1", "expected [IPv6 address]" },
+		{ "[127.0.0.1]", "expected [IPv6 address]" },
+		{ "1::2::3", "not an IPv6 address" },
+		{ "http://x", "not an IPv6 address" },
+		{ "a b", "not an address or a host name" },
+	};
+	char	 label[80], what[120];
+	size_t	 i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		snprintf(what, sizeof what, "host '%s' passes", good[i]);
+		tap_is_str(net_host_why(good[i]), NULL, what);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(what, sizeof what, "host '%s' refused", bad[i].host);
+		tap_is_str(net_host_why(bad[i].host), bad[i].why, what);
+	}
+	memset(label, 'a', 64);
+	label[64] = '\0';
+	tap_is_str(net_host_why(label), "a label longer than 63 bytes",
+	    "a 64-byte label refused");
+}
+
 int
 main(void)
 {
@@ -246,5 +282,6 @@ main(void)
 	test_acl();
 	test_addr_str();
 	test_resolve();
+	test_host_why();
 	return tap_done();
 }

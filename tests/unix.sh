@@ -100,7 +100,7 @@ is "$(cat "$TMP/err")" "sockkit: connect $TMP/nowhere.sock: No such file or dire
     "connect -U to a missing path: named"
 long=$TMP/$(printf 'x%.0s' $(seq 1 120)).sock
 "$SOCKKIT" listen -U "$long" </dev/null 2>"$TMP/err"
-is "$?" 1 "listen -U with a path too long: exit 1"
+is "$?" 2 "listen -U with a path too long: usage error, exit 2"
 like "$(cat "$TMP/err")" "bad socket path '.*': empty or longer than 107 bytes" "path too long: says so"
 
 # Modes over -U: echo with -k, and discard fed faster than it reads.
