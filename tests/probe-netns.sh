@@ -116,7 +116,11 @@ while True:
     d, a = s.recvfrom(2048)
     s.sendto(b"pong", a)
 '
-sleep 0.3
+# Wait until it is bound: under load Python takes a while to start.
+for _ in $(seq 100); do
+	ip netns exec "$T" ss -Hlun 'sport = :5000' | grep -q . && break
+	sleep 0.05
+done
 out=$(probe_in "$C" -u -a --json -p 5000-5003 $T4 | verdicts)
 is "$out" "$(printf '%s\n' '5000 open udp-response' \
     '5001 closed icmp port-unreach' '5002 open|filtered no-response' \

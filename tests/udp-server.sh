@@ -31,7 +31,7 @@ done
 python3 -c 'import socket, sys; socket.socket(socket.AF_INET,
     socket.SOCK_DGRAM).sendto(b"", ("127.0.0.1", int(sys.argv[1])))' "$port"
 "$SOCKKIT" udp -w 0 --data '' ::1 "$port"
-wait_for_line "$TMP/relay.err" ': 0 bytes$' 3
+wait_for_line "$TMP/relay.err" ': 0 bytes$' 15
 sleep 0.2
 is "$(sizes "$TMP/relay.err")" "4 4 7 7 1 1472 65507 0 0" \
     "datagrams of 1, 1472, 65507 and 0 bytes, as they were sent"
