@@ -524,6 +524,25 @@ decode_udp(const struct dbuf *t, uint32_t wire, struct decode_pkt *pk)
 }
 
 /*
+ * A quoted echo request (a traceroute's probe, a ping with a low TTL): its
+ * identifier in both ports, as decode_icmp() keys an echo, so the error
+ * joins the echo's conversation.  Returns 0, or -1 when it is no echo.
+ */
+static int
+decode_quote_echo(const struct dbuf *q, size_t off, int v6,
+    struct decode_quote *qt)
+{
+	uint8_t		 ty;
+
+	if (qt->proto != (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) ||
+	    db_u8(q, off, &ty) == -1 || ty != (v6 ? 128 : 8) ||
+	    db_u16(q, off + 4, &qt->sport) == -1)
+		return -1;
+	qt->dport = qt->sport;
+	return 0;
+}
+
+/*
  * The datagram quoted in an ICMP error: its addresses and, when the first
  * 8 transport bytes are there, its ports (and TCP sequence number).  The
  * quote is cut short by design, so nothing here is an error.
@@ -555,7 +574,8 @@ decode_quote(const struct dbuf *q, struct decode_quote *qt)
 		qt->has_ports = 1;
 		if (qt->proto == IPPROTO_TCP)
 			db_u32(q, off + 4, &qt->seq);
-	}
+	} else if (decode_quote_echo(q, off, v >> 4 == 6, qt) == 0)
+		qt->has_ports = 1;
 }
 
 /*

@@ -141,6 +141,23 @@ raw_icmp_resolve(const char *host, int family, struct sockaddr_storage *ss,
 	return 0;
 }
 
+void
+raw_icmp_set_local(struct capture *c, const struct sockaddr_storage *dst,
+    socklen_t dstlen)
+{
+	struct sockaddr_storage	 me;
+	socklen_t		 ml = sizeof me;
+	int			 fd;
+
+	/* Which of our addresses the route to the host leaves from. */
+	fd = socket(dst->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd != -1 && connect(fd, (const struct sockaddr *)dst, dstlen) ==
+	    0 && getsockname(fd, (struct sockaddr *)&me, &ml) == 0)
+		capture_set_local(c, (struct sockaddr *)&me);
+	if (fd != -1)
+		close(fd);
+}
+
 int
 raw_icmp_drop(const struct priv_opts *p)
 {
@@ -238,10 +255,7 @@ ping_parse(int argc, char **argv, struct ping_opts *o)
 static int
 ping_capture(struct ping *p)
 {
-	struct sockaddr_storage	 me;
-	socklen_t		 ml = sizeof me;
-	char			 err[512], expr[160], a[NET_ADDRSTRLEN];
-	int			 fd;
+	char	 err[512], expr[160], a[NET_ADDRSTRLEN];
 
 	if ((p->cap = capture_open(&p->o->capo, err, sizeof err)) == NULL) {
 		sk_warnx("raw: icmp: %s", err);
@@ -254,13 +268,7 @@ ping_capture(struct ping *p)
 		sk_warnx("raw: icmp: %s", err);
 		return -1;
 	}
-	/* Which of our addresses the route to the host leaves from. */
-	fd = socket(p->s.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd != -1 && connect(fd, (struct sockaddr *)&p->dst, p->dstlen) ==
-	    0 && getsockname(fd, (struct sockaddr *)&me, &ml) == 0)
-		capture_set_local(p->cap, (struct sockaddr *)&me);
-	if (fd != -1)
-		close(fd);
+	raw_icmp_set_local(p->cap, &p->dst, p->dstlen);
 	return 0;
 }
 

@@ -27,7 +27,6 @@
 	"      --ttl N         TTL or hop limit of what is sent (1-255)\n" \
 	"  -W SECS             how long to wait for a reply (2; " \
 	"traceroute: 3)\n" \
-	"  --trace, --json, --write, --svg, --html: as for tcp below\n" \
 	"  exit status 0 when any echo reply came, 1 when none (as ping)\n" \
 	"raw icmp|udp|tcp --traceroute [-46] [options] HOST\n" \
 	"      --traceroute    the routers on the path to HOST, hop by hop\n" \
@@ -36,7 +35,10 @@
 	"  -q N                probes per hop (3, at most 10)\n" \
 	"  -N N                hops probed at once (16)\n" \
 	"  -p PORT             udp: first port, one more per probe (33434);\n" \
-	"                      tcp: the port (80)\n"
+	"                      tcp: the port (80)\n" \
+	"  icmp and --traceroute: --trace, --json, --write, --svg, --html " \
+	"as for tcp\n" \
+	"  below (the probes, their answers and the routers' ICMP errors)\n"
 
 /*
  * getopt_long() over argv with -4, -6 and -h taken here (family set),
@@ -62,6 +64,12 @@ int	raw_icmp_secs(const char *, const char *, long, long, long *);
  */
 int	raw_icmp_resolve(const char *, int, struct sockaddr_storage *,
 	    socklen_t *);
+
+struct capture;
+
+/* Mark in the capture's ladder our address on the route to dst. */
+void	raw_icmp_set_local(struct capture *, const struct sockaddr_storage *,
+	    socklen_t);
 
 /* As root: give up privileges now (reported); 0 or the exit status. */
 int	raw_icmp_drop(const struct priv_opts *);

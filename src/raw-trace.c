@@ -24,11 +24,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "icmpsock.h"
 #include "net.h"
 #include "priv.h"
@@ -63,6 +65,7 @@ struct trace_opts {
 	long		 first, max, q, window, wait_ms, port;
 	const char	*host;
 	struct priv_opts priv;
+	struct capture_opts capo;
 };
 
 struct trace {
@@ -82,6 +85,7 @@ struct trace {
 	int64_t		 near_us;	/* the slowest answer so far */
 	struct pollfd	*pfd;
 	size_t		*pidx;
+	struct capture	*cap;		/* --trace, --write, ... */
 };
 
 static const struct option trace_longopts[] = {
@@ -90,6 +94,7 @@ static const struct option trace_longopts[] = {
 	{ "first-ttl", required_argument, NULL, OPT_FIRST_TTL },
 	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
 	PRIV_LONGOPTS,
+	CAPTURE_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -134,8 +139,9 @@ trace_option(int ch, const char *arg, void *arg_o)
 		o->priv.no_drop = 1;
 		return -1;
 	}
-	snprintf(why, sizeof why, "option %d", ch);
-	return cmd_usage_error(&cmd_raw_entry, "%s", why);
+	if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1)
+		return cmd_usage_error(&cmd_raw_entry, "%s", why);
+	return -1;
 }
 
 /* Parse the options and HOST; -1 on success or the exit status. */
@@ -158,8 +164,49 @@ trace_parse(int argc, char **argv, struct trace_opts *o)
 }
 
 /*
- * Resolve; for icmp open the echo socket; then drop privileges and
- * allocate the probes.  -1 when ready, else the exit status (reported).
+ * --trace, --write, ...: capture the probes to the destination, its
+ * answers, and the ICMP errors that quote a packet sent to it (the
+ * routers' time exceeded); opened before privileges are dropped.
+ * Returns 0 or -1 (reported).
+ */
+static int
+trace_capture(struct trace *t)
+{
+	const uint32_t	*w = (const uint32_t *)(const void *)
+			    &((struct sockaddr_in6 *)&t->dst)->sin6_addr;
+	char		 expr[512], err[512];
+	const char	*pn = trace_proto_name(t->o->proto);
+	uint32_t	 a4;
+
+	if ((t->cap = capture_open(&t->o->capo, err, sizeof err)) == NULL) {
+		sk_warnx("raw: %s --traceroute: %s", pn, err);
+		return -1;
+	}
+	/* Our probes carry no IP options: the quoted header is 20 or 40. */
+	if (t->dst.ss_family == AF_INET) {
+		a4 = ((struct sockaddr_in *)&t->dst)->sin_addr.s_addr;
+		snprintf(expr, sizeof expr, "(%s and host %s) or (icmp and "
+		    "(icmp[0] = 3 or icmp[0] = 11) and icmp[24:4] = 0x%08x)",
+		    pn, t->dststr, (unsigned)ntohl(a4));
+	} else
+		snprintf(expr, sizeof expr, "(%s and host %s) or (icmp6 and "
+		    "ip6[6] = 58 and (ip6[40] = 1 or ip6[40] = 3) and "
+		    "ip6[72:4] = 0x%08x and ip6[76:4] = 0x%08x and "
+		    "ip6[80:4] = 0x%08x and ip6[84:4] = 0x%08x)",
+		    t->o->proto == IPPROTO_ICMP ? "icmp6" : pn, t->dststr,
+		    (unsigned)ntohl(w[0]), (unsigned)ntohl(w[1]),
+		    (unsigned)ntohl(w[2]), (unsigned)ntohl(w[3]));
+	if (capture_filter_expr(t->cap, expr, err, sizeof err) == -1) {
+		sk_warnx("raw: %s --traceroute: %s", pn, err);
+		return -1;
+	}
+	raw_icmp_set_local(t->cap, &t->dst, t->dstlen);
+	return 0;
+}
+
+/*
+ * Resolve; for icmp open the echo socket; open the capture; then drop
+ * privileges and allocate the probes.  -1 when ready, else the exit status (reported).
  */
 static int
 trace_setup(struct trace *t, const struct trace_opts *o)
@@ -187,12 +234,15 @@ trace_setup(struct trace *t, const struct trace_opts *o)
 			return EXIT_RUNTIME;
 		}
 	}
+	if (capture_wanted(&o->capo) && trace_capture(t) == -1)
+		return EXIT_RUNTIME;
 	if ((rc = raw_icmp_drop(&o->priv)) != 0)
 		return rc;
 	t->np = (size_t)(o->max - o->first + 1) * (size_t)o->q;
 	t->p = calloc(t->np, sizeof *t->p);
-	t->pfd = calloc(t->np + 1, sizeof *t->pfd);
-	t->pidx = calloc(t->np + 1, sizeof *t->pidx);
+	/* Every probe's socket, or the echo socket; and the capture. */
+	t->pfd = calloc(t->np + 2, sizeof *t->pfd);
+	t->pidx = calloc(t->np + 2, sizeof *t->pidx);
 	if (t->p == NULL || t->pfd == NULL || t->pidx == NULL ||
 	    getrandom(t->cookie, sizeof t->cookie, 0) != sizeof t->cookie) {
 		sk_warn("raw: traceroute");
@@ -277,14 +327,24 @@ trace_send(struct trace *t, struct tprobe *pr, size_t i)
 static int
 trace_fill(struct trace *t)
 {
+	char	 what[64];
 	size_t	 i, k;
+	int64_t	 at;
 
 	while (t->next_ttl <= t->o->max && t->next_ttl < t->dest_ttl &&
 	    t->next_ttl < t->print_ttl + t->o->window) {
 		i = (size_t)(t->next_ttl - t->o->first) * (size_t)t->o->q;
+		at = t->cap != NULL ? capture_now() : 0;
 		for (k = 0; k < (size_t)t->o->q; k++)
 			if (trace_send(t, &t->p[i + k], i + k) == -1)
 				return -1;
+		if (t->cap != NULL) {
+			snprintf(what, sizeof what, "%s TTL %d, %ld probe%s",
+			    t->o->proto == IPPROTO_TCP ? "connect()" :
+			    "send()", t->next_ttl, t->o->q,
+			    t->o->q == 1 ? "" : "s");
+			capture_call_at(t->cap, at, what, 0);
+		}
 		t->next_ttl++;
 	}
 	return 0;
@@ -522,15 +582,20 @@ trace_pollfds(struct trace *t)
 	if (t->o->proto == IPPROTO_ICMP) {
 		t->pfd[0].fd = t->s.fd;
 		t->pfd[0].events = POLLIN;
-		return 1;
+		n = 1;
 	}
-	for (i = 0; i < t->np; i++) {
+	for (i = 0; t->o->proto != IPPROTO_ICMP && i < t->np; i++) {
 		if (t->p[i].state != TP_SENT || t->p[i].fd == -1)
 			continue;
 		t->pfd[n].fd = t->p[i].fd;
 		t->pfd[n].events = t->o->proto == IPPROTO_TCP ? POLLOUT :
 		    POLLIN;
 		t->pidx[n++] = i;
+	}
+	if (t->cap != NULL) {
+		t->pfd[n].fd = capture_fd(t->cap);
+		t->pfd[n].events = POLLIN;
+		t->pidx[n++] = SIZE_MAX;
 	}
 	return n;
 }
@@ -560,7 +625,9 @@ trace_run(struct trace *t)
 		for (j = 0; j < n; j++) {
 			if (t->pfd[j].revents == 0)
 				continue;
-			if (t->o->proto == IPPROTO_ICMP)
+			if (t->cap != NULL && t->pfd[j].fd == capture_fd(t->cap))
+				capture_poll(t->cap);
+			else if (t->o->proto == IPPROTO_ICMP)
 				trace_read_icmp(t);
 			else
 				trace_read_probe(t, &t->p[t->pidx[j]]);
@@ -589,10 +656,12 @@ raw_trace_exec(int proto, int argc, char **argv)
 {
 	struct trace_opts	 o;
 	struct trace		 t;
+	char			 err[512];
 	int			 rc;
 
 	memset(&o, 0, sizeof o);
 	memset(&t, 0, sizeof t);
+	capture_opts_init(&o.capo);
 	o.proto = proto;
 	o.family = AF_UNSPEC;
 	o.first = 1;
@@ -613,6 +682,14 @@ raw_trace_exec(int proto, int argc, char **argv)
 			rc = EXIT_RUNTIME;
 		} else
 			rc = t.dest_ttl <= o.max ? EXIT_OK : EXIT_RUNTIME;
+	}
+	if (t.cap != NULL) {
+		capture_linger(t.cap);
+		if (capture_end(t.cap, err, sizeof err) == -1) {
+			sk_warnx("raw: %s --traceroute: %s",
+			    trace_proto_name(proto), err);
+			rc = EXIT_RUNTIME;
+		}
 	}
 	trace_free(&t);
 	return rc;

@@ -1,12 +1,13 @@
 # raw-trace.sh: sockkit raw icmp|udp|tcp --traceroute across three
 # namespaces (client, router, server): the router, then the destination;
-# a router that never answers; a TCP port that is open; IPv6; bad input.
+# a router that never answers; a TCP port that is open; IPv6; the capture
+# options (--trace, --json, --write, --svg); privileges; bad input.
 . "$srcdir/lib.sh"
 . "$srcdir/raw-icmp-env.sh"
 need_root
-need_cmd ip nft
+need_cmd ip nft tcpdump setpriv xmllint
 icmp_path || skip_all "cannot create network namespaces"
-plan 25
+plan 43
 
 # hops OUTPUT: "TTL ADDRESS" per hop line ("TTL *" for a silent hop).
 hops() { awk '/^ *[0-9]+ / { print $1, $2 }' | tr '\n' ';'; }
@@ -34,6 +35,41 @@ like "$out" "^ 2  $RS4 .*\[open\]$" "tcp: an open port's SYN,ACK ends the trace"
 out=$(in_ns "$RC" "$SOCKKIT" raw udp --traceroute -q 1 --first-ttl 2 "$RS4")
 is "$(echo "$out" | hops)" "2 $RS4;" "--first-ttl 2 -q 1: the destination only"
 
+# The capture: each probe, the router's time exceeded in the probe's own
+# conversation, and the destination's answer.
+for p in icmp udp tcp; do
+	err=$(in_ns "$RC" "$SOCKKIT" raw $p --traceroute -q 1 --trace \
+	    --color=never "$RS4" 2>&1 >/dev/null); rc=$?
+	is "$rc $(echo "$err" | grep -c 'time exceeded from '"$RR4"' (on the path)')" \
+	    "0 1" "$p --trace: exit 0, the router's time exceeded drawn once"
+	like "$err" "this host: (send|connect)\(\) TTL 1, 1 probe" \
+	    "$p --trace: the first hop's send in the margin"
+done
+err=$(in_ns "$RC" "$SOCKKIT" raw icmp --traceroute --trace --color=never \
+    "$RS4" 2>&1 >/dev/null)
+is "$(echo "$err" | grep -c '^conversation ')" 1 \
+    "icmp --trace: echoes and the errors about them in one conversation"
+like "$(echo "$err" | grep -c 'echo reply')" "^[1-9]" "icmp --trace: the replies drawn"
+in_ns "$RC" "$SOCKKIT" raw udp --traceroute -N 1 -q 2 --write "$TMP/t.pcap" \
+    "$RS4" >/dev/null 2>&1
+is "$(tcpdump -nn -r "$TMP/t.pcap" 2>/dev/null | grep -o 'time exceeded\|udp port [0-9]* unreachable\|UDP, length 24' | sed 's/port [0-9]*/port N/' | sort | uniq -c | awk '{$1=$1; print}' | tr '\n' ';')" \
+    "4 UDP, length 24;2 time exceeded;2 udp port N unreachable;" \
+    "udp --write: 2 probes per hop, 2 time exceeded, 2 port unreachable"
+json=$(in_ns "$RC" "$SOCKKIT" raw tcp --traceroute -q 1 --json "$RS4" 2>&1 >/dev/null)
+like "$(echo "$json" | head -n 1)" '^\{' "tcp --json: JSON objects on stderr"
+like "$json" '"time exceeded' "tcp --json: the router's error in them"
+in_ns "$RC" "$SOCKKIT" raw icmp --traceroute --svg "$TMP/t.svg" "$RS4" >/dev/null 2>&1
+ok "$(xmllint --noout "$TMP/t.svg" >/dev/null 2>&1; echo $?)" \
+    "icmp --svg: a well-formed picture"
+out=$(in_ns "$RC" setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$SOCKKIT" raw udp --traceroute --trace "$RS4" 2>&1); rc=$?
+like "$rc $out" "^1 sockkit: raw: udp --traceroute: .*CAP_NET_RAW" \
+    "nobody, --trace: exit 1, CAP_NET_RAW named"
+is "$(echo "$out" | grep -c '^ *[0-9]')" 0 "nobody, --trace: no hop probed"
+out=$(in_ns "$RC" setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$SOCKKIT" raw udp --traceroute "$RS4" 2>&1)
+is "$(echo "$out" | hops)" "1 $RR4;2 $RS4;" "nobody: udp probes need no privilege"
+
 # A router that never answers: one '*' per probe, the path goes on.
 in_ns "$RR" nft -f - <<NFT
 table inet silent {
@@ -54,6 +90,16 @@ is "$(echo "$out" | hops)" "1 *;2 $RS4;" "-N 1: one hop at a time, the same path
 out=$(in_ns "$RC" "$SOCKKIT" raw icmp --traceroute --max-ttl 1 -W 0.3 "$RS4"); rc=$?
 is "$rc $(echo "$out" | hops)" "1 1 *;" "--max-ttl 1 short of the destination: exit 1"
 
+# As root: the sockets (and capture) opened, then the probes run as nobody
+# (a silent first hop and a 3 s wait keep it alive while we look).
+bg ip netns exec "$RC" "$SOCKKIT" raw icmp --traceroute --max-ttl 1 -W 3 --write \
+    "$TMP/d.pcap" "$RS4" >"$TMP/d.out" 2>&1
+pid=$!
+wait_for_line "$TMP/d.out" '^traceroute to ' 5
+is "$(awk '$1 == "Uid:" { print $2 } $1 == "CapEff:" { print $2 }' /proc/$pid/status | tr '\n' ' ')" \
+    "65534 0000000000000000 " "root: the trace runs as nobody, no capability"
+wait_pid "$pid" 10
+
 bad() {
 	_d=$1 _re=$2; shift 2
 	out=$("$SOCKKIT" raw "$@" 2>&1); _rc=$?
@@ -65,4 +111,6 @@ bad "--max-ttl 256" "--max-ttl '256': out of range 1-255" udp --traceroute --max
 bad "first above max" "--first-ttl 5 is above --max-ttl 2" tcp --traceroute --first-ttl 5 --max-ttl 2 127.0.0.1
 bad "-q 0" "-q '0': out of range 1-10" icmp --traceroute -q 0 127.0.0.1
 bad "-p on icmp" "only udp and tcp probes have ports" icmp --traceroute -p 80 127.0.0.1
+bad "--trace=x" "--trace" icmp --traceroute --trace=x 127.0.0.1
+bad "--data-preview x" "--data-preview 'x'" udp --traceroute --data-preview x 127.0.0.1
 done_testing

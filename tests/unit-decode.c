@@ -198,6 +198,20 @@ test_icmp(void)
 	    pk.quote.src.addr[3] == 1, "icmp error quotes its datagram");
 	ok(decode_packet(DECODE_DLT_RAW, f, 24, (uint32_t)len, &pk) ==
 	    DECODE_TRUNCATED, "icmp header cut");
+	/* Time exceeded quoting an echo request (a traceroute's probe). */
+	f[20] = 11; f[21] = 0;
+	f[37] = 1;
+	f[48] = 8; f[49] = 0; f[52] = 0x12; f[53] = 0x34;
+	ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
+	    pk.quote.valid && pk.quote.has_ports && pk.quote.sport == 0x1234 &&
+	    pk.quote.dport == 0x1234, "a quoted echo keys on its identifier");
+	f[48] = 0;			/* an echo reply is never quoted */
+	ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
+	    pk.quote.valid && !pk.quote.has_ports, "a quoted reply: no id");
+	f[48] = 8;
+	ok(decode_packet(DECODE_DLT_RAW, f, 52, (uint32_t)len, &pk) ==
+	    DECODE_OK && pk.quote.valid && !pk.quote.has_ports,
+	    "a quoted echo cut before its id: addresses only");
 }
 
 /* Linux cooked v2 and BSD loopback in front of the same IPv4 packet. */
