@@ -43,7 +43,6 @@
 #define REPEAT_SHOWN	3		/* send/recv lines before they fold */
 
 static void	capture_event(void *, const struct track_event *);
-static void	capture_draw_noted(struct capture *, const struct track_event *);
 
 struct capture_call {
 	int64_t		 ts;
@@ -557,36 +556,33 @@ flush_calls(struct capture *c, int64_t ts)
 	c->nq = k;
 }
 
-/* Draw ev with the hook's note added to the tracker's. */
-static void
-capture_draw_noted(struct capture *c, const struct track_event *ev)
-{
-	struct track_event	 e = *ev;
-
-	if (e.nnotes < TRACK_MAX_NOTES) {
-		e.notes[e.nnotes].warn = 0;
-		snprintf(e.notes[e.nnotes].text, TRACK_NOTE_LEN, "%s",
-		    c->note);
-		e.nnotes++;
-	}
-	ladder_event(c->ld, &e);
-}
-
-/* Tracker events: calls first, then the packet; watch for the end. */
+/*
+ * Tracker events: calls first, then the packet (with the hook's note, if
+ * any, added to the tracker's) to the ladder and the picture; watch for
+ * the end.
+ */
 static void
 capture_event(void *arg, const struct track_event *ev)
 {
 	struct capture		*c = arg;
 	const struct track_conv	*cv = ev->conv;
+	struct track_event	 noted;
 
 	if (ev->kind == TRACK_EV_PACKET)
 		flush_calls(c, ev->ts);
 	if (cv != NULL && ev->kind == TRACK_EV_PACKET && (cv->close_done ||
 	    cv->how == TRACK_RST || cv->how == TRACK_REFUSED))
 		c->done = 1;
-	if (c->ld != NULL && ev->kind == TRACK_EV_PACKET && c->note[0] != '\0')
-		capture_draw_noted(c, ev);
-	else if (c->ld != NULL)
+	if (ev->kind == TRACK_EV_PACKET && c->note[0] != '\0' &&
+	    ev->nnotes < TRACK_MAX_NOTES) {
+		noted = *ev;
+		noted.notes[noted.nnotes].warn = 0;
+		snprintf(noted.notes[noted.nnotes].text, TRACK_NOTE_LEN, "%s",
+		    c->note);
+		noted.nnotes++;
+		ev = &noted;
+	}
+	if (c->ld != NULL)
 		ladder_event(c->ld, ev);
 	if (c->svg != NULL)
 		svg_event(c->svg, ev);

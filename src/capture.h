@@ -34,7 +34,12 @@ enum {
 	CAPTURE_OPT_LINGER, CAPTURE_OPT_PREVIEW, CAPTURE_OPT_FULL,
 	CAPTURE_OPT_COLOR, CAPTURE_OPT_ASCII, CAPTURE_OPT_SVG,
 	CAPTURE_OPT_HTML,
+	CAPTURE_OPT_END		/* one past the last */
 };
+
+/* Whether getopt_long()'s ch is one of the capture options. */
+#define CAPTURE_OPT_IS(ch) \
+	((ch) >= CAPTURE_OPT_TRACE && (ch) < CAPTURE_OPT_END)
 
 #define CAPTURE_LONGOPTS \
 	{ "trace", no_argument, NULL, CAPTURE_OPT_TRACE }, \

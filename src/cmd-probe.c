@@ -74,6 +74,9 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --trace         after the table, the packets behind each "
 	    "port not plainly\n"
 	    "                      closed (needs CAP_NET_RAW)\n"
+	    "      --svg FILE      the same packets as an SVG sequence "
+	    "diagram\n"
+	    "      --html FILE     the diagram and the ladder in one HTML page\n"
 	    PRIV_USAGE
 	    "      --no-randomize  probe hosts and ports in order\n"
 	    "      --seed N        seed of the random order (reproducible)\n"
@@ -109,6 +112,8 @@ struct probe_cmd {
 	struct probe_hcount	*hc;
 	int			 oom, progress, progress_shown;
 	int			 trace;		/* --trace */
+	const char		*svg_path, *html_path;	/* --svg, --html */
+	FILE			*svg_fp, *html_fp;	/* opened as root */
 	struct capture		*cap;
 	char			 cap_path[PATH_MAX];
 	struct priv_opts	 priv;		/* --user, --no-drop */
@@ -121,7 +126,7 @@ enum {
 	OPT_EXCLUDE = 256, OPT_FORCE, OPT_OPEN, OPT_JSON, OPT_GREPABLE,
 	OPT_ALL_OPEN, OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_RETRIES, OPT_RATE,
 	OPT_DELAY, OPT_GRACEFUL, OPT_NO_RANDOMIZE, OPT_SEED, OPT_SHARD,
-	OPT_TRACE
+	OPT_TRACE, OPT_SVG, OPT_HTML
 };
 
 static const struct option probe_longopts[] = {
@@ -143,6 +148,8 @@ static const struct option probe_longopts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "udp", no_argument, NULL, 'u' },
 	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
@@ -156,6 +163,7 @@ static const uint8_t *probe_ai_addr(const struct addrinfo *);
 static int	probe_exclude(struct probe_cmd *, const char *);
 static int	probe_target(struct probe_cmd *, const char *);
 static int	probe_targets(struct probe_cmd *, int, char **);
+static int	probe_captures(const struct probe_cmd *);
 static void	probe_on_result(const struct probe_result *, void *);
 static void	probe_on_progress(const struct probe_stats *, void *);
 static const char *probe_service(struct probe_cmd *, uint16_t);
@@ -267,6 +275,8 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 		case OPT_NO_RANDOMIZE: c->no_randomize = 1; break;
 		case OPT_OPEN: c->open_only = 1; break;
 		case OPT_TRACE: c->trace = 1; break;
+		case OPT_SVG: c->svg_path = optarg; break;
+		case OPT_HTML: c->html_path = optarg; break;
 		case OPT_EXCLUDE:
 			x = realloc(c->excl, (c->nexcl + 1) * sizeof *x);
 			if (x == NULL)
@@ -463,7 +473,7 @@ probe_on_result(const struct probe_result *r, void *arg)
 	struct probe_cmd	*c = arg;
 
 	c->hc[r->host].n[r->state]++;
-	if (c->trace && r->state != PROBE_CLOSED &&
+	if (probe_captures(c) && r->state != PROBE_CLOSED &&
 	    probe_push(&c->ev, &c->nev, &c->evcap, r) == -1)
 		c->oom = 1;
 	if (!c->list_all && r->state != PROBE_OPEN)
@@ -717,6 +727,30 @@ probe_free(struct probe_cmd *c)
 	tgt_set_free(&c->set);
 }
 
+/* Open one picture's file, before root is dropped; 0 or -1 (reported). */
+static int
+probe_picture_open(const char *opt, const char *path, FILE **fpp)
+{
+	if (path == NULL)
+		return 0;
+	if ((*fpp = strcmp(path, "-") == 0 ? fdopen(dup(STDOUT_FILENO), "w") :
+	    fopen(path, "w")) == NULL) {
+		sk_warn("probe: %s %s", opt, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The --svg and --html files; 0 or -1 (reported). */
+static int
+probe_pictures_open(struct probe_cmd *c)
+{
+	if (probe_picture_open("--svg", c->svg_path, &c->svg_fp) == -1 ||
+	    probe_picture_open("--html", c->html_path, &c->html_fp) == -1)
+		return -1;
+	return 0;
+}
+
 /*
  * --trace: capture into a temporary pcap file while probing, the probe's
  * hosts only when they are few, then drop root: the file is given to the
@@ -750,7 +784,8 @@ probe_capture_open(struct probe_cmd *c)
 		return -1;
 	}
 	close(fd);
-	if ((fp = open_memstream(&expr, &len)) == NULL)
+	if (probe_pictures_open(c) == -1 ||
+	    (fp = open_memstream(&expr, &len)) == NULL)
 		return -1;
 	fprintf(fp, "icmp or icmp6 or ((tcp or udp)");
 	for (i = 0; i < c->set.nhost && c->set.nhost <= 64; i++) {
@@ -777,6 +812,7 @@ static int
 probe_evidence(struct probe_cmd *c)
 {
 	struct ladder_opts	 lo;
+	struct view_pictures	 vp;
 	char			*expr = NULL, a[NET_ADDRSTRLEN];
 	size_t			 i, len = 0;
 	FILE			*fp;
@@ -784,13 +820,14 @@ probe_evidence(struct probe_cmd *c)
 
 	capture_close(c->cap);
 	c->cap = NULL;
-	printf("\n");
-	if (c->nev == 0) {
-		printf("evidence: every port was plainly closed\n");
+	if (c->trace)
+		printf("\n%s", c->nev == 0 ? "evidence: every port was "
+		    "plainly closed\n" : "");
+	if (c->nev == 0 && c->svg_fp == NULL && c->html_fp == NULL)
 		return EXIT_OK;
-	}
 	if ((fp = open_memstream(&expr, &len)) == NULL)
 		return EXIT_RUNTIME;
+	fprintf(fp, "%s", c->nev == 0 ? "less 0" : "");	/* none */
 	for (i = 0; i < c->nev; i++) {
 		inet_ntop(c->set.host[c->ev[i].host].family,
 		    c->set.host[c->ev[i].host].addr, a, sizeof a);
@@ -798,17 +835,33 @@ probe_evidence(struct probe_cmd *c)
 		    c->ev[i].port);
 	}
 	fclose(fp);
-	printf("evidence: the packets of the %zu port%s not plainly closed\n",
-	    c->nev, c->nev == 1 ? "" : "s");
+	if (c->trace && c->nev > 0)
+		printf("evidence: the packets of the %zu port%s not plainly "
+		    "closed\n", c->nev, c->nev == 1 ? "" : "s");
 	fflush(stdout);
 	memset(&lo, 0, sizeof lo);
 	lo.mode = LADDER_DRAW;
 	lo.preview = 16;
 	lo.color = ladder_color_when(NULL, isatty(STDOUT_FILENO) &&
 	    getenv("NO_COLOR") == NULL);
-	rc = view_file(c->cap_path, expr, &lo);
+	memset(&vp, 0, sizeof vp);
+	vp.svg_fp = c->svg_fp;
+	vp.html_fp = c->html_fp;
+	vp.svg_path = c->svg_path;
+	vp.html_path = c->html_path;
+	vp.title = "sockkit probe: the ports not plainly closed";
+	vp.quiet = !c->trace || c->nev == 0;
+	c->svg_fp = c->html_fp = NULL;		/* view_file() closes them */
+	rc = view_file(c->cap_path, expr, &lo, &vp);
 	free(expr);
 	return rc;
+}
+
+/* Whether the probe's packets are captured: --trace, --svg, --html. */
+static int
+probe_captures(const struct probe_cmd *c)
+{
+	return c->trace || c->svg_path != NULL || c->html_path != NULL;
 }
 
 /* A seed nobody chose: from the kernel, else the clock and pid. */
@@ -857,7 +910,7 @@ cmd_probe_exec(int argc, char **argv)
 	c.eo.on_progress = probe_on_progress;
 	c.eo.arg = &c;
 	err[0] = '\0';
-	if (c.trace && probe_capture_open(&c) == -1) {
+	if (probe_captures(&c) && probe_capture_open(&c) == -1) {
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
@@ -875,10 +928,14 @@ cmd_probe_exec(int argc, char **argv)
 	    st.peak_active, st.cap, (unsigned long long)st.self_connects,
 	    (unsigned long long)st.local_errors);
 	rc = rc == -1 ? EXIT_RUNTIME : probe_status(&c, &st);
-	if (c.trace && probe_evidence(&c) != EXIT_OK)
+	if (probe_captures(&c) && probe_evidence(&c) != EXIT_OK)
 		rc = EXIT_RUNTIME;
 out:
 	capture_close(c.cap);
+	if (c.svg_fp != NULL)
+		fclose(c.svg_fp);
+	if (c.html_fp != NULL)
+		fclose(c.html_fp);
 	if (c.cap_path[0] != '\0')
 		unlink(c.cap_path);
 	probe_free(&c);

@@ -54,6 +54,7 @@ struct view_opts {
 	long		 max_convs;
 	const char	*color;
 	const char	*svg_path, *html_path;	/* pictures, "-": stdout */
+	struct view_pictures pics;	/* view_file()'s, opened for us */
 };
 
 /* What view_run() feeds every tracker event to. */
@@ -205,45 +206,70 @@ view_out_new(const struct view_opts *o, const char *file,
 {
 	struct svg_opts	 so;
 	char		 title[512];
-	int		 pic = o->svg_path != NULL || o->html_path != NULL;
+	int		 pic = o->svg_path != NULL || o->html_path != NULL ||
+			    o->pics.svg_fp != NULL || o->pics.html_fp != NULL;
+	int		 ladder;
 
 	memset(out, 0, sizeof *out);
-	if (!pic || (strcmp(o->svg_path ? o->svg_path : "", "-") != 0 &&
-	    strcmp(o->html_path ? o->html_path : "", "-") != 0))
-		if ((out->ld = ladder_new(stdout, &o->lo)) == NULL)
-			return -1;
+	ladder = !o->pics.quiet && (!pic || (strcmp(o->svg_path ?
+	    o->svg_path : "", "-") != 0 && strcmp(o->html_path ?
+	    o->html_path : "", "-") != 0));
+	if (ladder && (out->ld = ladder_new(stdout, &o->lo)) == NULL)
+		return -1;
 	if (!pic)
 		return 0;
 	memset(&so, 0, sizeof so);
 	so.preview = o->lo.preview;
 	so.only_conv = o->lo.only_conv;
 	so.full = o->lo.full;
-	so.transcript = o->html_path != NULL;
+	so.transcript = o->html_path != NULL || o->pics.html_fp != NULL;
 	snprintf(title, sizeof title, "sockkit view %s", file);
-	so.title = title;
+	so.title = o->pics.title != NULL ? o->pics.title : title;
 	if ((out->svg = svg_new(&so)) == NULL)
 		return -1;
 	return 0;
+}
+
+/*
+ * Write one picture (html: the page) into fp, which it closes, or else
+ * into the file at path.  Returns 0, or -1 after saying why.
+ */
+static int
+view_picture(struct svg *svg, FILE *fp, const char *path, int html)
+{
+	char	 err[512];
+	int	 rc;
+
+	if (svg == NULL || (fp == NULL && path == NULL))
+		return 0;
+	if (fp == NULL)
+		rc = svg_save(svg, path, html, err, sizeof err);
+	else {
+		errno = 0;
+		rc = html ? svg_html(svg, fp) : svg_write(svg, fp);
+		if (fclose(fp) == EOF)
+			rc = -1;
+		snprintf(err, sizeof err, "%s: %s", path, strerror(errno != 0 ?
+		    errno : EIO));
+	}
+	if (rc == -1)
+		sk_warnx("view: --%s %s", html ? "html" : "svg", err);
+	return rc;
 }
 
 /* Write the pictures; returns EXIT_OK or EXIT_RUNTIME after saying why. */
 static int
 view_out_close(const struct view_opts *o, struct view_out *out)
 {
-	char	 err[512];
 	int	 rc = EXIT_OK;
 
 	ladder_free(out->ld);
-	if (out->svg != NULL && o->svg_path != NULL &&
-	    svg_save(out->svg, o->svg_path, 0, err, sizeof err) == -1) {
-		sk_warnx("view: --svg %s", err);
+	if (view_picture(out->svg, o->pics.svg_fp, o->pics.svg_fp != NULL ?
+	    o->pics.svg_path : o->svg_path, 0) == -1)
 		rc = EXIT_RUNTIME;
-	}
-	if (out->svg != NULL && o->html_path != NULL &&
-	    svg_save(out->svg, o->html_path, 1, err, sizeof err) == -1) {
-		sk_warnx("view: --html %s", err);
+	if (view_picture(out->svg, o->pics.html_fp, o->pics.html_fp != NULL ?
+	    o->pics.html_path : o->html_path, 1) == -1)
 		rc = EXIT_RUNTIME;
-	}
 	svg_free(out->svg);
 	return rc;
 }
@@ -335,25 +361,35 @@ cmd_view_exec(int argc, char **argv)
 }
 
 int
-view_file(const char *path, const char *expr, const struct ladder_opts *lo)
+view_file(const char *path, const char *expr, const struct ladder_opts *lo,
+    const struct view_pictures *pics)
 {
 	struct view_opts	 o;
 	char			 errbuf[PCAP_ERRBUF_SIZE];
 	char			*args[1] = { (char *)expr };
 	pcap_t			*p;
-	int			 rc;
+	int			 rc, ran = 0;
 
 	memset(&o, 0, sizeof o);
 	o.lo = *lo;
 	o.max_convs = 16384;
+	if (pics != NULL)
+		o.pics = *pics;
 	p = pcap_open_offline_with_tstamp_precision(path,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p == NULL) {
 		sk_warnx("view %s: %s", path, errbuf);
-		return EXIT_RUNTIME;
+		rc = EXIT_RUNTIME;
+	} else {
+		if ((rc = view_filter(p, 1, args)) == 0) {
+			rc = view_run(p, path, &o);	/* closes the pictures */
+			ran = 1;
+		}
+		pcap_close(p);
 	}
-	if ((rc = view_filter(p, 1, args)) == 0)
-		rc = view_run(p, path, &o);
-	pcap_close(p);
+	if (!ran && o.pics.svg_fp != NULL)
+		fclose(o.pics.svg_fp);
+	if (!ran && o.pics.html_fp != NULL)
+		fclose(o.pics.html_fp);
 	return rc;
 }

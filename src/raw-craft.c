@@ -261,7 +261,7 @@ rc_parse_opt(struct rc_opts *o, int ch, const char *arg)
 	char	 why[RC_ERR];
 	int	 rc;
 
-	if (ch >= CAPTURE_OPT_TRACE && ch <= CAPTURE_OPT_ASCII) {
+	if (CAPTURE_OPT_IS(ch)) {
 		if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1)
 			return rc_usage(o, "%s", why), -1;
 		return 0;
