@@ -43,6 +43,9 @@
 #define REPEAT_SHOWN	3		/* send/recv lines before they fold */
 
 static void	capture_event(void *, const struct track_event *);
+static int	capture_outputs(struct capture *, char *, size_t);
+static void	capture_packet(u_char *, const struct pcap_pkthdr *,
+		    const u_char *);
 
 struct capture_call {
 	int64_t		 ts;
@@ -63,6 +66,7 @@ struct capture {
 	struct svg	*svg;		/* --svg, --html */
 	FILE		*svg_fp, *html_fp; /* opened before any drop of root */
 	int		 dlt;
+	int		 fed;		/* capture_open_fed(): no live handle */
 	int		 done;		/* the connection's end was seen */
 	uint64_t	 packets;
 	struct capture_call q[CALLQ_MAX];
@@ -317,6 +321,13 @@ capture_prepare(struct capture *c, char *err, size_t errlen)
 		return -1;
 	while (pcap_dispatch(c->p, -1, capture_discard, NULL) > 0)
 		;
+	return capture_outputs(c, err, errlen);
+}
+
+/* The --write file, the pictures' files, the pipeline; 0 or -1 with err. */
+static int
+capture_outputs(struct capture *c, char *err, size_t errlen)
+{
 	if (c->o.write_path != NULL && capture_dump_open(c) == -1) {
 		snprintf(err, errlen, "--write %s: %s", c->o.write_path,
 		    c->dump_fp == NULL ? strerror(errno) : pcap_geterr(c->p));
@@ -373,6 +384,49 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 	pcap_close(c->p);
 	free(c);
 	return NULL;
+}
+
+struct capture *
+capture_open_fed(const struct capture_opts *o, int dlt, char *err,
+    size_t errlen)
+{
+	struct capture	*c;
+
+	if ((c = calloc(1, sizeof *c)) == NULL ||
+	    (c->p = pcap_open_dead_with_tstamp_precision(dlt, 262144,
+	    PCAP_TSTAMP_PRECISION_NANO)) == NULL) {
+		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
+		free(c);
+		return NULL;
+	}
+	c->o = *o;
+	c->dlt = dlt;
+	c->fed = 1;
+	if (capture_outputs(c, err, errlen) == 0)
+		return c;
+	if (c->dump != NULL)
+		pcap_dump_close(c->dump);
+	if (c->tr != NULL)
+		track_finish(c->tr, capture_event, c);
+	svg_free(c->svg);
+	capture_picture_close(c->svg_fp);
+	capture_picture_close(c->html_fp);
+	pcap_close(c->p);
+	free(c);
+	return NULL;
+}
+
+void
+capture_feed(struct capture *c, int64_t ts, const uint8_t *b, size_t len)
+{
+	struct pcap_pkthdr	 h;
+
+	memset(&h, 0, sizeof h);
+	h.ts.tv_sec = (time_t)(ts / 1000000000);
+	h.ts.tv_usec = (suseconds_t)(ts % 1000000000);	/* nanoseconds */
+	h.caplen = h.len = (bpf_u_int32)len;
+	capture_packet((u_char *)c, &h, b);
+	fflush(stderr);
 }
 
 /* "host 127.0.0.1 and port 80" parts for an address, into buf. */
@@ -533,7 +587,7 @@ capture_set_local(struct capture *c, const struct sockaddr *sa)
 int
 capture_fd(const struct capture *c)
 {
-	return pcap_get_selectable_fd(c->p);
+	return c->fed ? -1 : pcap_get_selectable_fd(c->p);
 }
 
 /* Draw the queued socket calls made up to ts (all with ts < 0). */
@@ -621,6 +675,8 @@ capture_poll(void *arg)
 	struct capture	*c = arg;
 	int		 i;
 
+	if (c->fed)
+		return;
 	for (i = 0; i < 64; i++)	/* bounded: others get their turn */
 		if (pcap_dispatch(c->p, 256, capture_packet, (u_char *)c) <= 0)
 			break;
@@ -789,7 +845,7 @@ capture_end(struct capture *c, char *err, size_t errlen)
 	capture_poll(c);
 	flush_repeats(c);
 	flush_calls(c, -1);
-	if (pcap_stats(c->p, &st) == 0) {
+	if (!c->fed && pcap_stats(c->p, &st) == 0) {
 		if (c->ld != NULL)
 			ladder_set_drops(c->ld, st.ps_drop, 1);
 		if (c->svg != NULL)

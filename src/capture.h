@@ -88,6 +88,18 @@ struct capture;
 struct capture	*capture_open(const struct capture_opts *, char *, size_t);
 
 /*
+ * A capture that the caller feeds instead of libpcap, with packets of
+ * link type dlt (DLT_RAW: what a raw socket received): the same --write
+ * file and pipeline; capture_fd() is -1, and nothing is filtered.
+ * Returns NULL with a message in err.
+ */
+struct capture	*capture_open_fed(const struct capture_opts *, int, char *,
+		    size_t);
+
+/* One packet for a fed capture, taken at ts (nanoseconds, the epoch's). */
+void	capture_feed(struct capture *, int64_t, const uint8_t *, size_t);
+
+/*
  * Capture only the TCP (proto) connection between local and remote (or,
  * with remote NULL, everything to and from local's port).  Returns 0 or -1
  * with err.

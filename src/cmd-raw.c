@@ -68,6 +68,9 @@ const struct cmd_entry cmd_raw_entry = {
 	    "interrupted)\n"
 	    "      --json        one JSON object per packet\n"
 	    "  -6                an IPv6 raw socket (--proto icmp: ICMPv6)\n"
+	    "      --trace, --write FILE, --svg FILE, --html FILE  the same "
+	    "packets as a\n"
+	    "                    ladder, a pcap file, pictures (as above)\n"
 	    "\n"
 	    "Privileges (every raw command needs CAP_NET_RAW):\n"
 	    PRIV_USAGE,

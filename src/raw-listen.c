@@ -2,7 +2,9 @@
  * raw-listen.c: "raw listen", a one-protocol packet printer.  A SOCK_RAW
  * socket of the protocol gets a copy of every IPv4 packet of it that
  * reaches this host (IP header included); each is decoded by decode.c
- * and printed as one line, like tcpdump -nn, or one JSON object.
+ * and printed as one line, like tcpdump -nn, or one JSON object.  With
+ * --trace, --write, --svg or --html the same packets are fed to a capture
+ * (capture_open_fed()): a ladder, a pcap file, pictures.
  */
 #include "config.h"
 
@@ -21,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "craft.h"
 #include "decode.h"
 #include "ladder.h"
@@ -32,13 +35,14 @@
 
 #define RL_BUF	65536
 
-enum { RL_OPT_PROTO = 720, RL_OPT_JSON };
+enum { RL_OPT_PROTO = 720 };
 
+/* --json is taken here: a JSON object per packet, not ladder events. */
 static const struct option rl_longopts[] = {
 	{ "proto", required_argument, NULL, RL_OPT_PROTO },
-	{ "json", no_argument, NULL, RL_OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
 	PRIV_LONGOPTS,
+	CAPTURE_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -48,12 +52,13 @@ struct rl_opts {
 	long		 count;		/* 0: until interrupted */
 	int		 json;
 	struct priv_opts privo;
+	struct capture_opts capo;	/* --trace, --write, --svg, --html */
 };
 
 /* One received packet, decoded, with what the printers need. */
 struct rl_pkt {
 	struct decode_pkt pk;
-	struct timeval	 tv;
+	struct timespec	 ts;		/* the kernel's, SO_TIMESTAMPNS */
 	uint32_t	 iplen;		/* bytes after the IP header */
 	char		 src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 };
@@ -83,7 +88,7 @@ rl_parse_opt(struct rl_opts *o, int ch, const char *arg, char **argv)
 			return 0;
 		cmd_usage_error(&cmd_raw_entry, "listen: -c %s: %s", arg, why);
 		return -1;
-	case RL_OPT_JSON:
+	case CAPTURE_OPT_JSON:
 		o->json = 1;
 		return 0;
 	case '4':
@@ -97,8 +102,15 @@ rl_parse_opt(struct rl_opts *o, int ch, const char *arg, char **argv)
 		o->privo.no_drop = 1;
 		return 0;
 	}
-	cmd_bad_option(&cmd_raw_entry, ch, argv);
-	return -1;
+	if (!CAPTURE_OPT_IS(ch)) {
+		cmd_bad_option(&cmd_raw_entry, ch, argv);
+		return -1;
+	}
+	if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1) {
+		cmd_usage_error(&cmd_raw_entry, "listen: %s", why);
+		return -1;
+	}
+	return 0;
 }
 
 /* The command line: 0 to go on, 1 for --help, -1 after a usage error. */
@@ -108,6 +120,7 @@ rl_parse(struct rl_opts *o, int argc, char **argv)
 	int	 ch, rc;
 
 	memset(o, 0, sizeof *o);
+	capture_opts_init(&o->capo);
 	o->family = AF_INET;
 	o->proto = -1;
 	optind = 0;
@@ -134,14 +147,14 @@ rl_parse(struct rl_opts *o, int argc, char **argv)
 
 /* "14:02:03.123456", local time, into buf. */
 static void
-rl_time(const struct timeval *tv, char *buf, size_t len)
+rl_time(const struct timespec *ts, char *buf, size_t len)
 {
 	struct tm	 tm;
-	time_t		 t = tv->tv_sec;
+	time_t		 t = ts->tv_sec;
 
 	localtime_r(&t, &tm);
 	snprintf(buf, len, "%02d:%02d:%02d.%06ld", tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (long)tv->tv_usec);
+	    tm.tm_sec, (long)ts->tv_nsec / 1000);
 }
 
 /* A protocol's name for the line: "ICMP", "TCP", or "protocol 253". */
@@ -204,7 +217,7 @@ rl_print_line(const struct rl_pkt *p)
 
 	ports = pk->result == DECODE_OK && (pk->proto == IPPROTO_TCP ||
 	    pk->proto == IPPROTO_UDP);
-	rl_time(&p->tv, t, sizeof t);
+	rl_time(&p->ts, t, sizeof t);
 	rl_proto(pk->proto, pr, sizeof pr);
 	rl_details(p, det, sizeof det);
 	snprintf(s, sizeof s, "%s", p->src);
@@ -251,8 +264,8 @@ rl_print_json(const struct rl_pkt *p)
 	const char		*n = raw_proto_name(pk->proto);
 
 	printf("{\"time\":%lld.%06ld,\"src\":\"%s\",\"dst\":\"%s\","
-	    "\"proto\":%u,\"proto_name\":", (long long)p->tv.tv_sec,
-	    (long)p->tv.tv_usec, p->src, p->dst, pk->proto);
+	    "\"proto\":%u,\"proto_name\":", (long long)p->ts.tv_sec,
+	    (long)p->ts.tv_nsec / 1000, p->src, p->dst, pk->proto);
 	ladder_json_string(stdout, (const uint8_t *)(n != NULL ? n : ""),
 	    n != NULL ? strlen(n) : 0);
 	printf(",\"ttl\":%u,\"length\":%u,\"result\":\"%s\"", pk->ttl,
@@ -273,12 +286,13 @@ rl_print_json(const struct rl_pkt *p)
  * range-checked against n.
  */
 static void
-rl_decode(const uint8_t *buf, size_t n, int v6, struct rl_pkt *p)
+rl_decode(const uint8_t *buf, size_t n, int v6, const struct timespec *ts,
+    struct rl_pkt *p)
 {
 	size_t	 ihl = 40;
 
 	memset(p, 0, sizeof *p);
-	gettimeofday(&p->tv, NULL);
+	p->ts = *ts;
 	decode_packet(v6 ? DECODE_DLT_IPV6 : DECODE_DLT_RAW, buf, (uint32_t)n,
 	    (uint32_t)n, &p->pk);
 	if (!v6)
@@ -290,41 +304,58 @@ rl_decode(const uint8_t *buf, size_t n, int v6, struct rl_pkt *p)
 	    sizeof p->dst);
 }
 
-/* The destination and hop limit from recvmsg()'s control messages. */
+/* What recvmsg() says beside a packet. */
+struct rl_meta {
+	struct timespec	 ts;		/* SO_TIMESTAMPNS, else now */
+	uint32_t	 drops;		/* SO_RXQ_OVFL: dropped so far */
+	uint8_t		 dst6[16];	/* IPV6_PKTINFO */
+	int		 hops;		/* IPV6_HOPLIMIT */
+};
+
+/* Read the control messages of m into meta. */
 static void
-rl_cmsgs(struct msghdr *m, uint8_t *dst, uint8_t *hops)
+rl_cmsgs(struct msghdr *m, struct rl_meta *meta)
 {
 	struct cmsghdr		*c;
 	struct in6_pktinfo	 pi;
-	int			 h;
 
 	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level != IPPROTO_IPV6)
-			continue;
-		if (c->cmsg_type == IPV6_PKTINFO &&
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SO_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof meta->ts))
+			memcpy(&meta->ts, CMSG_DATA(c), sizeof meta->ts);
+		else if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SO_RXQ_OVFL &&
+		    c->cmsg_len >= CMSG_LEN(sizeof meta->drops))
+			memcpy(&meta->drops, CMSG_DATA(c), sizeof meta->drops);
+		else if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO &&
 		    c->cmsg_len >= CMSG_LEN(sizeof pi)) {
 			memcpy(&pi, CMSG_DATA(c), sizeof pi);
-			memcpy(dst, &pi.ipi6_addr, 16);
-		} else if (c->cmsg_type == IPV6_HOPLIMIT &&
-		    c->cmsg_len >= CMSG_LEN(sizeof h)) {
-			memcpy(&h, CMSG_DATA(c), sizeof h);
-			*hops = (uint8_t)h;
-		}
+			memcpy(meta->dst6, &pi.ipi6_addr, 16);
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_HOPLIMIT &&
+		    c->cmsg_len >= CMSG_LEN(sizeof meta->hops))
+			memcpy(&meta->hops, CMSG_DATA(c), sizeof meta->hops);
 	}
 }
 
 /*
- * An IPv6 raw socket hands over the payload only (RFC 3542 3): receive it
- * 40 bytes into buf and write in front the header it came with, rebuilt
- * from the sender, IPV6_PKTINFO and IPV6_HOPLIMIT, so that decode.c reads
- * it like any IPv6 packet.  Returns the packet's length, or -1.
+ * Receive one packet into buf with its time and the drop count.  An IPv4
+ * raw socket hands over the IP header too; an IPv6 one the payload only
+ * (RFC 3542 3): that goes 40 bytes into buf, and the header it came with
+ * is written in front, rebuilt from the sender, IPV6_PKTINFO and
+ * IPV6_HOPLIMIT, so that decode.c reads it like any IPv6 packet.
+ * Returns the packet's length, or -1.
  */
 static ssize_t
-rl_recv6(int fd, int proto, uint8_t *buf, size_t len)
+rl_recv(int fd, const struct rl_opts *o, uint8_t *buf, size_t len,
+    struct rl_meta *meta)
 {
 	struct sockaddr_in6	 from;
-	char			 cbuf[256];
-	struct iovec		 iov = { buf + 40, len - 40 };
+	char			 cbuf[512];
+	int			 v6 = o->family == AF_INET6;
+	struct iovec		 iov = { buf + (v6 ? 40 : 0), len - 40 };
 	struct msghdr		 m;
 	ssize_t			 n;
 
@@ -337,52 +368,74 @@ rl_recv6(int fd, int proto, uint8_t *buf, size_t len)
 	m.msg_controllen = sizeof cbuf;
 	if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) <= 0)
 		return -1;
+	clock_gettime(CLOCK_REALTIME, &meta->ts);
+	rl_cmsgs(&m, meta);
+	if (!v6)
+		return n;
 	memset(buf, 0, 40);
 	buf[0] = 0x60;
 	buf[4] = (uint8_t)(n >> 8);
 	buf[5] = (uint8_t)n;
-	buf[6] = (uint8_t)proto;
+	buf[6] = (uint8_t)o->proto;
+	buf[7] = (uint8_t)meta->hops;
 	memcpy(buf + 8, &from.sin6_addr, 16);
-	rl_cmsgs(&m, buf + 24, &buf[7]);
+	memcpy(buf + 24, meta->dst6, 16);
 	return n + 40;
 }
 
-/* Receive and print until -c packets or a signal; the count received. */
+/* Print one packet and hand it to the capture, if any. */
+static void
+rl_packet(const struct rl_opts *o, struct capture *cap, const uint8_t *buf,
+    size_t n, const struct rl_meta *meta)
+{
+	struct rl_pkt	 p;
+
+	rl_decode(buf, n, o->family == AF_INET6, &meta->ts, &p);
+	if (o->json)
+		rl_print_json(&p);
+	else
+		rl_print_line(&p);
+	fflush(stdout);
+	if (cap != NULL)
+		capture_feed(cap, (int64_t)meta->ts.tv_sec * 1000000000 +
+		    meta->ts.tv_nsec, buf, n);
+}
+
+/*
+ * Receive and print until -c packets or a signal.  Returns the count
+ * received; *drops is what the kernel dropped for a full socket buffer.
+ */
 static long
-rl_loop(const struct rl_opts *o, int fd)
+rl_loop(const struct rl_opts *o, int fd, struct capture *cap,
+    uint32_t *drops)
 {
 	static uint8_t	 buf[RL_BUF + 40];
 	struct pollfd	 pfd;
-	struct rl_pkt	 p;
+	struct rl_meta	 meta;
 	ssize_t		 n;
 	long		 got = 0;
 
 	pfd.fd = fd;
 	pfd.events = POLLIN;
+	memset(&meta, 0, sizeof meta);
 	while (o->count == 0 || got < o->count) {
 		if (sk_poll(&pfd, 1, -1) == -1) {
 			if (errno == EINTR)
 				break;
 			continue;
 		}
-		n = o->family == AF_INET6 ? rl_recv6(fd, o->proto, buf,
-		    sizeof buf) : recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (n <= 0)
+		if ((n = rl_recv(fd, o, buf, sizeof buf, &meta)) <= 0)
 			continue;
-		rl_decode(buf, (size_t)n, o->family == AF_INET6, &p);
-		if (o->json)
-			rl_print_json(&p);
-		else
-			rl_print_line(&p);
-		fflush(stdout);
+		rl_packet(o, cap, buf, (size_t)n, &meta);
 		got++;
 	}
+	*drops = meta.drops;
 	return got;
 }
 
 /*
- * The raw socket (with IPv6, asking for each packet's destination and hop
- * limit).  Returns the fd or -1 with err.
+ * The raw socket, with each packet's kernel time and the drop count (and
+ * for IPv6 its destination and hop limit).  Returns the fd or -1 with err.
  */
 static int
 rl_open(const struct rl_opts *o, char *err, size_t errlen)
@@ -391,11 +444,42 @@ rl_open(const struct rl_opts *o, char *err, size_t errlen)
 
 	if ((fd = raw_open(o->family, o->proto, err, errlen)) == -1)
 		return -1;
-	if (o->family == AF_INET6 && (setsockopt(fd, IPPROTO_IPV6,
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on) == -1 ||
+	    (o->family == AF_INET6 && (setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_RECVPKTINFO, &on, sizeof on) == -1 || setsockopt(fd,
-	    IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on) == -1)) {
-		snprintf(err, errlen, "IPV6_RECVPKTINFO: %s",
-		    strerror(errno));
+	    IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on) == -1))) {
+		snprintf(err, errlen, "setsockopt: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The socket, then the capture (its files opened while still root), then
+ * the drop.  Returns the fd, or -1 after saying why.
+ */
+static int
+rl_setup(const struct rl_opts *o, struct capture **cap)
+{
+	char	 err[512];
+	int	 fd;
+
+	*cap = NULL;
+	if ((fd = rl_open(o, err, sizeof err)) == -1) {
+		sk_warnx("raw: listen: %s", err);
+		return -1;
+	}
+	if (capture_wanted(&o->capo) && (*cap = capture_open_fed(&o->capo,
+	    DECODE_DLT_RAW, err, sizeof err)) == NULL) {
+		sk_warnx("raw: listen: %s", err);
+		close(fd);
+		return -1;
+	}
+	if (priv_drop(&o->privo, err, sizeof err) == -1) {
+		sk_warnx("raw: listen: %s", err);
+		capture_close(*cap);
 		close(fd);
 		return -1;
 	}
@@ -406,33 +490,37 @@ int
 raw_listen_exec(int argc, char **argv)
 {
 	struct rl_opts	 o;
+	struct capture	*cap;
 	char		 err[512], pr[32];
 	long		 got;
+	uint32_t	 drops;
 	int		 fd, rc;
 
 	if ((rc = rl_parse(&o, argc, argv)) != 0)
 		return rc == 1 ? cmd_help(&cmd_raw_entry) : EXIT_USAGE;
-	if ((fd = rl_open(&o, err, sizeof err)) == -1) {
-		sk_warnx("raw: listen: %s", err);
+	if ((fd = rl_setup(&o, &cap)) == -1)
 		return EXIT_RUNTIME;
-	}
-	if (priv_drop(&o.privo, err, sizeof err) == -1) {
-		sk_warnx("raw: listen: %s", err);
-		close(fd);
-		return EXIT_RUNTIME;
-	}
 	rl_proto(o.proto, pr, sizeof pr);
 	fprintf(stderr, "Listening for %s", pr);
 	if (raw_proto_name(o.proto) != NULL)
 		fprintf(stderr, " (protocol %d)", o.proto);
 	fprintf(stderr, " on a raw %s socket\n", o.family == AF_INET6 ?
 	    "IPv6" : "IPv4");
-	got = rl_loop(&o, fd);
+	got = rl_loop(&o, fd, cap, &drops);
 	close(fd);
-	fprintf(stderr, "%ld packet%s received\n", got, got == 1 ? "" : "s");
+	rc = EXIT_OK;
+	if (cap != NULL && capture_end(cap, err, sizeof err) == -1) {
+		sk_warnx("raw: listen: %s", err);
+		rc = EXIT_RUNTIME;
+	}
+	fprintf(stderr, "%ld packet%s received", got, got == 1 ? "" : "s");
+	if (drops > 0)
+		fprintf(stderr, ", %lu dropped by the kernel (socket buffer "
+		    "full)", (unsigned long)drops);
+	fprintf(stderr, "\n");
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		sk_warn("raw: listen: stdout");
 		return EXIT_RUNTIME;
 	}
-	return EXIT_OK;
+	return rc;
 }

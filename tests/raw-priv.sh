@@ -6,9 +6,9 @@
 . "$srcdir/lib.sh"
 . "$srcdir/probe-env.sh"
 need_root
-need_cmd ip setpriv ping
+need_cmd ip setpriv ping tcpdump
 probe_pair || skip_all "cannot create network namespaces"
-plan 23
+plan 27
 
 # status_of PID FIELD: a field of /proc/PID/status ("Uid", "CapEff").
 status_of() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
@@ -97,6 +97,25 @@ print(len(rows), sorted({r["type"] for r in rows}), len({r["id"] for r in rows})
     "raw listen sees ping's 3 echo requests: one id, seq 1-3"
 like "$(cat "$TMP/ping.txt")" "3 packets transmitted, 3 received" \
     "ping got its replies (the listener takes copies only)"
+
+# --write and --trace: the same packets into a pcap and a ladder, as
+# tcpdump would read them; the file survives SIGINT.
+bg ip netns exec "$T" "$SOCKKIT" raw listen --proto icmp --write \
+    "$TMP/l.pcap" --trace --color=never >"$TMP/lw.out" 2>"$TMP/lw.err"
+lp=$!
+wait_for_line "$TMP/lw.err" '^Listening for ' 5
+is "$(status_of $lp Uid)" "$(id -u nobody)" "raw listen --write: runs as nobody"
+ip netns exec "$C" ping -n -c 2 -i 0.2 $T4 >/dev/null 2>&1
+wait_for_line "$TMP/lw.out" 'seq 2,' 5
+kill -INT $lp
+wait_pid $lp 5
+is "$(tcpdump -nn -r "$TMP/l.pcap" 2>/dev/null | sed 's/^[0-9:.]* //')" \
+"IP 10.99.1.1 > $T4: ICMP echo request, id $(sed -n 's/.*id \([0-9]*\),.*/\1/p' "$TMP/lw.out" | head -n 1), seq 1, length 64
+IP 10.99.1.1 > $T4: ICMP echo request, id $(sed -n 's/.*id \([0-9]*\),.*/\1/p' "$TMP/lw.out" | head -n 1), seq 2, length 64" \
+    "raw listen --write: tcpdump reads both echo requests after SIGINT"
+is "$(grep -c '── ICMP echo request' "$TMP/lw.err")" 2 \
+    "raw listen --trace: both drawn on the ladder"
+like "$(cat "$TMP/lw.err")" "verdict: " "raw listen --trace: the verdict at SIGINT"
 
 bg ip netns exec "$T" "$SOCKKIT" raw listen -6 --proto icmp \
     >"$TMP/ping6.out" 2>"$TMP/ping6.err"
