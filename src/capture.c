@@ -344,6 +344,21 @@ capture_outputs(struct capture *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* Free a capture that failed to open, with whatever it had opened. */
+static void
+capture_abandon(struct capture *c)
+{
+	if (c->dump != NULL)
+		pcap_dump_close(c->dump);
+	if (c->tr != NULL)
+		track_finish(c->tr, capture_event, c);
+	svg_free(c->svg);
+	capture_picture_close(c->svg_fp);
+	capture_picture_close(c->html_fp);
+	pcap_close(c->p);
+	free(c);
+}
+
 struct capture *
 capture_open(const struct capture_opts *o, char *err, size_t errlen)
 {
@@ -374,15 +389,7 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 	else if ((c->dlt = pcap_datalink(c->p)) >= 0 &&
 	    capture_prepare(c, err, errlen) == 0)
 		return c;
-	if (c->dump != NULL)
-		pcap_dump_close(c->dump);
-	if (c->tr != NULL)
-		track_finish(c->tr, capture_event, c);
-	svg_free(c->svg);
-	capture_picture_close(c->svg_fp);
-	capture_picture_close(c->html_fp);
-	pcap_close(c->p);
-	free(c);
+	capture_abandon(c);
 	return NULL;
 }
 
@@ -404,15 +411,7 @@ capture_open_fed(const struct capture_opts *o, int dlt, char *err,
 	c->fed = 1;
 	if (capture_outputs(c, err, errlen) == 0)
 		return c;
-	if (c->dump != NULL)
-		pcap_dump_close(c->dump);
-	if (c->tr != NULL)
-		track_finish(c->tr, capture_event, c);
-	svg_free(c->svg);
-	capture_picture_close(c->svg_fp);
-	capture_picture_close(c->html_fp);
-	pcap_close(c->p);
-	free(c);
+	capture_abandon(c);
 	return NULL;
 }
 
