@@ -132,18 +132,6 @@ capture_wanted(const struct capture_opts *o)
 	    o->svg_path != NULL || o->html_path != NULL;
 }
 
-/* Where this binary is, for the setcap hint. */
-static const char *
-self_path(char *buf, size_t len)
-{
-	ssize_t	 n = readlink("/proc/self/exe", buf, len - 1);
-
-	if (n <= 0)
-		return "sockkit";
-	buf[n] = '\0';
-	return buf;
-}
-
 /* The message for a capture that could not start, into err. */
 static void
 capture_open_error(pcap_t *p, int rc, char *err, size_t errlen)
@@ -154,7 +142,7 @@ capture_open_error(pcap_t *p, int rc, char *err, size_t errlen)
 	    strstr(pcap_geterr(p), "ermission") != NULL))
 		snprintf(err, errlen, "capture: permission denied: capturing "
 		    "packets needs CAP_NET_RAW; run as root, or grant it with "
-		    "'setcap cap_net_raw+ep %s'", self_path(self, sizeof self));
+		    "'setcap cap_net_raw+ep %s'", sk_self_path(self, sizeof self));
 	else
 		snprintf(err, errlen, "capture: %s", rc == PCAP_ERROR ?
 		    pcap_geterr(p) : pcap_statustostr(rc));

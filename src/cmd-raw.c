@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
@@ -130,8 +131,7 @@ cmd_raw_exec(int argc, char **argv)
 int
 raw_open(int family, int proto, char *err, size_t errlen)
 {
-	char		 self[256];
-	ssize_t		 n;
+	char		 self[PATH_MAX];
 	int		 fd;
 
 	if ((fd = socket(family, SOCK_RAW, proto)) != -1)
@@ -140,12 +140,9 @@ raw_open(int family, int proto, char *err, size_t errlen)
 		snprintf(err, errlen, "raw socket: %s", strerror(errno));
 		return -1;
 	}
-	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
-		n = snprintf(self, sizeof self, "sockkit");
-	self[n] = '\0';
 	snprintf(err, errlen, "a raw socket needs CAP_NET_RAW, which this "
 	    "process lacks: run as root, or grant it with "
-	    "'setcap cap_net_raw+ep %s'", self);
+	    "'setcap cap_net_raw+ep %s'", sk_self_path(self, sizeof self));
 	return -1;
 }
 

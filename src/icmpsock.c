@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "icmpsock.h"
 #include "cksum.h"
 #include "track.h"
+#include "util.h"
 
 static int	icmpsock_setup(struct icmpsock *);
 static int	icmpsock_filter(const struct icmpsock *);
@@ -60,7 +62,7 @@ rd_u16(const uint8_t *p, size_t len, size_t off, uint16_t *v)
 static void
 icmpsock_denied(char *err, size_t errlen)
 {
-	char	 range[64] = "unknown", *p;
+	char	 range[64] = "unknown", *p, self[PATH_MAX];
 	FILE	*fp;
 
 	if ((fp = fopen("/proc/sys/net/ipv4/ping_group_range", "r")) != NULL) {
@@ -74,9 +76,9 @@ icmpsock_denied(char *err, size_t errlen)
 	snprintf(err, errlen, "no raw socket (needs CAP_NET_RAW) and no ping "
 	    "socket (group %u is outside net.ipv4.ping_group_range \"%s\"): "
 	    "run as root, grant the capability (setcap cap_net_raw+ep "
-	    "sockkit) or widen the range (sysctl -w "
+	    "%s) or widen the range (sysctl -w "
 	    "net.ipv4.ping_group_range=\"0 2147483647\")",
-	    (unsigned)getegid(), range);
+	    (unsigned)getegid(), range, sk_self_path(self, sizeof self));
 }
 
 int
@@ -460,7 +462,7 @@ icmpsock_name(int family, uint8_t type, uint8_t code, char *buf, size_t len)
 
 int
 icmpsock_recv_err(const struct icmpsock *s, uint8_t *buf, size_t len,
-    struct icmpsock_msg *m)
+    const uint8_t *cookie, struct icmpsock_msg *m)
 {
 	uint8_t		 qtype;
 	int		 r;
@@ -473,5 +475,9 @@ icmpsock_recv_err(const struct icmpsock *s, uint8_t *buf, size_t len,
 		return 0;
 	if (qtype != (s->family == AF_INET6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO))
 		return 0;
+	m->cookie_ok = m->quotelen >= 8 + ICMPSOCK_COOKIE &&
+	    memcmp(m->quote + 8, cookie, ICMPSOCK_COOKIE) == 0;
+	if (m->quotelen >= 8 + ICMPSOCK_COOKIE && !m->cookie_ok)
+		return 0;	/* another run's, with the same id */
 	return m->id == s->id;
 }

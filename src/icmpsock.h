@@ -114,12 +114,13 @@ int	icmpsock_recv_batch(const struct icmpsock *, struct icmpsock_batch *,
 int	icmpsock_errqueue(int, uint8_t *, size_t, struct icmpsock_msg *);
 
 /*
- * An ICMP error from s's error queue about one of our echo requests:
- * returns 1 with the quoted id and seq in m, 0 for another error, -1 with
- * errno (EAGAIN: none queued).
+ * An ICMP error from s's error queue about one of our echo requests (its
+ * id, and the cookie when the quote is long enough to hold it: a router
+ * need quote only 8 bytes): returns 1 with the quoted id and seq in m, 0
+ * for another error, -1 with errno (EAGAIN: none queued).
  */
 int	icmpsock_recv_err(const struct icmpsock *, uint8_t *, size_t,
-	    struct icmpsock_msg *);
+	    const uint8_t *, struct icmpsock_msg *);
 
 /* "time exceeded", "port unreachable"... for family, type and code. */
 const char *icmpsock_name(int, uint8_t, uint8_t, char *, size_t);

@@ -249,6 +249,9 @@ rc_parse_other(struct rc_opts *o, int ch, const char *arg)
 		if (parse_secs(arg, 3600000, ch == 'i' ? &o->interval_ms :
 		    &o->wait_ms, why, sizeof why) == -1)
 			return rc_usage(o, "-%c %s: %s", ch, arg, why), -1;
+		/* No wait at all would call every reply silence. */
+		if (ch == 'W' && o->wait_ms < 1)
+			return rc_usage(o, "-W %s: below 0.001 s", arg), -1;
 		return 0;
 	}
 	return rc_usage(o, "unknown option"), -1;
@@ -506,11 +509,11 @@ rc_silence(struct rc_run *r)
 	else if (r->pkt.proto == IPPROTO_UDP)
 		state = "open|filtered";
 	if (state == NULL)
-		snprintf(r->verdict, sizeof r->verdict, "no reply in %.1f s",
+		snprintf(r->verdict, sizeof r->verdict, "no reply in %g s",
 		    (double)r->o->wait_ms / 1000);
 	else
 		snprintf(r->verdict, sizeof r->verdict, "%s (no reply in "
-		    "%.1f s)", state, (double)r->o->wait_ms / 1000);
+		    "%g s)", state, (double)r->o->wait_ms / 1000);
 }
 
 /* A reply of the probe's own protocol: the verdict. */

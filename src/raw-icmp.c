@@ -463,7 +463,8 @@ ping_drain(struct ping *p)
 		if (p->o->interval_ms == 0 && p->pending == 0)
 			return 0;
 	}
-	while ((r = icmpsock_recv_err(&p->s, p->in, p->inlen, &m)) != -1)
+	while ((r = icmpsock_recv_err(&p->s, p->in, p->inlen,
+	    p->cookie, &m)) != -1)
 		if (r == 1)
 			ping_error(p, &m);
 	return errno == EAGAIN || errno == EINTR ? 0 : -1;

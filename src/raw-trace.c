@@ -430,8 +430,8 @@ trace_read_icmp(struct trace *t)
 		if (r == 1 && m.cookie_ok &&
 		    (pr = trace_by_seq(t, m.seq)) != NULL)
 			trace_answer(t, pr, m.at_us, &t->dst, NULL, 1);
-	while ((r = icmpsock_recv_err(&t->s, t->buf, sizeof t->buf, &m)) !=
-	    -1)
+	while ((r = icmpsock_recv_err(&t->s, t->buf, sizeof t->buf,
+	    t->cookie, &m)) != -1)
 		if (r == 1 && (pr = trace_by_seq(t, m.seq)) != NULL)
 			trace_icmp_error(t, pr, &m);
 }

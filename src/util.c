@@ -263,3 +263,14 @@ sk_epoll_wait(int ep, struct epoll_event *evs, int n, int timeout_ms)
 	errno = e;
 	return rc;
 }
+
+const char *
+sk_self_path(char *buf, size_t len)
+{
+	ssize_t	 n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n <= 0)
+		return "sockkit";
+	buf[n] = '\0';
+	return buf;
+}

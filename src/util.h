@@ -63,4 +63,7 @@ int	set_nonblock(int, int);
 /* write() all of buf, retrying on EINTR and short writes; -1 on error. */
 int	write_all(int, const void *, size_t);
 
+/* Where this binary is (for a setcap hint), into buf; else "sockkit". */
+const char *sk_self_path(char *, size_t);
+
 #endif

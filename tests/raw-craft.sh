@@ -8,9 +8,9 @@
 . "$srcdir/lib.sh"
 . "$srcdir/probe-env.sh"
 need_root
-need_cmd ip nft tcpdump
+need_cmd ip nft tcpdump nstat
 probe_pair || skip_all "cannot create network namespaces"
-plan 37
+plan 41
 
 listen_in "$T" 0.0.0.0 1000
 ip netns exec "$T" nft -f - <<NFT || skip_all "nftables unavailable"
@@ -137,4 +137,23 @@ like "$out" "^$T4 protocol 47: protocol unsupported" \
 raw_in ip --proto udp --data-hex '1234 03e9 000a 0000 6869' $T4
 like "$out" "^$T4 protocol 17: closed \(ICMP port unreachable" \
     "raw ip --proto udp: our own UDP header in the payload, sent as is"
+# Every header field as given, read back by tcpdump from --write.
+raw_in tcp --flags SAEC --sport 41234 --seq 1000 --ack 2000 --win 512 \
+    --tos 16 --id 4242 --df --ttl 9 --data hi --write "$TMP/f.pcap" \
+    -W 0.3 $T4 1000
+like "$(tcpdump -v -nn -r "$TMP/f.pcap" 2>/dev/null | head -n 2 | tr -d '\n')" \
+    "^[0-9:.]+ IP \(tos 0x10, ttl 9, id 4242, offset 0, flags \[DF\], proto TCP \(6\), length 42\) +10\.99\.1\.1\.41234 > $T4\.1000: Flags \[S\.EW\], cksum 0x[0-9a-f]+ \(correct\), seq 1000:1002, ack 2000, win 512, length 2" \
+    "raw tcp: tos, ttl, id, DF, flags S A E C, seq, ack, win, payload on the wire"
+is "$out" "$T4 port 1000/tcp: unfiltered (RST in ${out##*RST in }" \
+    "raw tcp SYN,ACK to a listener: RST, unfiltered"
+# A UDP datagram with a wrong checksum: the peer counts it and drops it
+# silently, where the same datagram with a good one draws port unreachable.
+csum() { ip netns exec "$T" nstat -az UdpInCsumErrors | awk '$1 == "UdpInCsumErrors" { print $2 }'; }
+before=$(csum)
+raw_in udp --badsum --sport 41235 --data x -W 0.3 $T4 9
+is "$out $(( $(csum) - before ))" "$T4 port 9/udp: open|filtered (no reply in 0.3 s) 1" \
+    "raw udp --badsum: counted by the peer as a checksum error, not answered"
+raw_in udp --sport 41235 --data x -W 0.3 $T4 9
+like "$out" "^$T4 port 9/udp: closed \(ICMP port unreachable" \
+    "raw udp, good checksum: the same datagram draws port unreachable"
 done_testing

@@ -7,7 +7,7 @@
 need_root
 need_cmd ip nft ping setpriv tshark
 icmp_path || skip_all "cannot create network namespaces"
-plan 43
+plan 46
 
 # status_like WANT GOT TEXT REGEX DESC: exit status GOT is WANT and a line
 # of TEXT matches REGEX.
@@ -119,6 +119,19 @@ like "$err" "echo reply" "--trace: the reply drawn"
 # Flood as root: every reply in, none mismatched.
 out=$("$SOCKKIT" raw icmp -c 2000 -i 0 127.0.0.1)
 like "$out" "^2000 packets transmitted, 2000 received, 0% packet loss" "-i 0: 2000 of 2000"
+
+# Other processes' ICMP on the same host: every raw socket sees every echo
+# reply; each run counts its own only (identifier, sequence, cookie).
+bg "$SOCKKIT" raw icmp -c 10 -i 0.2 127.0.0.1 >"$TMP/m1.out" 2>&1; m1=$!
+bg "$SOCKKIT" raw icmp -c 10 -i 0.2 127.0.0.1 >"$TMP/m2.out" 2>&1; m2=$!
+bg ping -n -c 10 -i 0.2 127.0.0.1 >"$TMP/m3.out" 2>&1; m3=$!
+out=$("$SOCKKIT" raw icmp -c 3000 -i 0 127.0.0.1)
+wait_pid $m1 10; wait_pid $m2 10; wait_pid $m3 10
+is "$(cat "$TMP/m1.out" "$TMP/m2.out" | counts | tr '\n' ' ')$(grep -c DUP "$TMP/m1.out" "$TMP/m2.out" | cut -d: -f2 | tr '\n' ' ')" \
+    "10 10 10 10 0 0 " "beside a flood and ping: two runs count 10 of 10 each, no duplicate"
+like "$out" "^3000 packets transmitted, 3000 received, 0% packet loss" \
+    "the flood beside them: 3000 of 3000, none taken from the others"
+like "$(cat "$TMP/m3.out")" "10 packets transmitted, 10 received" "ping beside them: 10 of 10"
 
 # Bad input: usage errors naming the value; unknown host exit 1.
 bad() {
