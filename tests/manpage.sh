@@ -1,6 +1,7 @@
 #!/bin/bash
-# tests/manpage.sh: the man page documents every command and every option
-# that a command's --help names, and mandoc and groff find nothing wrong.
+# tests/manpage.sh: the man page documents every command and, in that
+# command's section (or a shared one whose title names the command), every
+# option that its --help names; mandoc and groff find nothing wrong.
 . "${srcdir:-tests}/lib.sh"
 
 man="$srcdir/../doc/sockkit.1"
@@ -14,7 +15,8 @@ for c in "${cmds[@]}"; do
 		pairs+=("$c $opt")
 	done
 done
-plan $(( ${#cmds[@]} + ${#pairs[@]} + 3 ))
+nhelp=$(printf '%s\n' "${pairs[@]}" | grep -cE ' (-h|--help)$')
+plan $(( ${#cmds[@]} + ${#pairs[@]} - nhelp + 3 ))
 ok $([ ${#cmds[@]} -ge 2 ]; echo $?) "sockkit --help lists the commands"
 
 # The man page source writes "-" as "\-" and changes fonts with "\fB".
@@ -23,11 +25,21 @@ for c in "${cmds[@]}"; do
 	grep -q "^\.SS $c\$" "$man"
 	ok $? "sockkit(1) has a section for $c"
 done
+# section CMD: the text of CMD's own section and of the shared sections
+# whose title names it, "Capture options (connect, listen, udp)".
+section() {
+	printf '%s\n' "$plain" | awk -v c="$1" '
+	/^\.S[HS] / {
+		t = $0; sub(/^\.S[HS] +/, "", t); gsub(/"/, "", t)
+		on = t == c || (t ~ /\(/ && t ~ ("[(, ]" c "[,)]"))
+	}
+	on'
+}
 for p in "${pairs[@]}"; do
 	set -- $p
-	printf '%s\n' "$plain" |
-	    grep -qE -- "(^|[^-a-zA-Z0-9])$2([^-a-zA-Z0-9]|\$)"
-	ok $? "sockkit(1) documents $1 $2"
+	case $2 in -h|--help) continue ;; esac	# every command has them
+	section "$1" | grep -qE -- "(^|[^-a-zA-Z0-9])$2([^-a-zA-Z0-9]|\$)"
+	ok $? "sockkit(1) documents $1 $2 in the section on $1"
 done
 if command -v mandoc >/dev/null; then
 	is "$(mandoc -Tlint "$man" 2>&1)" "" "mandoc -Tlint is clean"
