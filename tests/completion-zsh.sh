@@ -24,7 +24,7 @@ zcomp() {
 mapfile -t cmds < <("$SOCKKIT" --help | awk '/Commands:$/ { on = 1; next }
     on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }')
 mapfile -t scen < <("$SOCKKIT" demo --list | awk '{ print $1 }')
-plan $(( ${#cmds[@]} + ${#scen[@]} + 12 ))
+plan $(( ${#cmds[@]} + ${#scen[@]} + 16 ))
 
 zsh -n "$dir/_sockkit"
 ok $? "zsh -n: the file parses"
@@ -59,4 +59,9 @@ for s in "${scen[@]}"; do
 	ok $? "demo <TAB> offers the scenario $s, described"
 done
 like "$(zcomp sockkit help "")" '^connect:' "help <TAB> offers the commands"
+is "$(zcomp sockkit raw "" | tr '\n' ' ')" "icmp tcp udp ip listen " \
+    "raw <TAB> offers its subcommands"
+like "$(zcomp sockkit raw listen --proto i)" '^icmp$' "raw listen --proto <TAB>: protocols"
+like "$(zcomp sockkit raw icmp --tr)" '--traceroute' "raw icmp --tr<TAB> offers --traceroute"
+like "$(zcomp sockkit raw icmp 1)" '^<hosts>$' "raw icmp <TAB> completes hosts"
 done_testing

@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/completion.sh: the bash completion offers every command, a
-# command's options and the demo's scenarios.
+# command's options, option values, files for view and the demo's
+# scenarios.
 . "${srcdir:-tests}/lib.sh"
 need_cmd bash
 
@@ -16,7 +17,7 @@ complete_words() {
 
 mapfile -t cmds < <("$SOCKKIT" --help | awk '/Commands:$/ { on = 1; next }
     on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }')
-plan $(( ${#cmds[@]} + 10 ))
+plan $(( ${#cmds[@]} + 15 ))
 offered=$(complete_words sockkit "")
 for c in "${cmds[@]}"; do
 	printf '%s\n' "$offered" | grep -qx "$c"
@@ -35,4 +36,10 @@ like "$(complete_words sockkit raw tcp -W 1 --no-d)" '^--no-drop$' \
     "raw tcp -W 1 --no-d<TAB> is --no-drop"
 like "$(complete_words sockkit raw ic)" '^icmp$' "raw ic<TAB> is icmp"
 like "$(complete_words sockkit raw icmp --trac)" '^--traceroute$' "raw icmp --trac<TAB> offers --traceroute"
+like "$(complete_words sockkit view --color al)" '^always$' "view --color al<TAB> is always"
+like "$(complete_words sockkit connect --color=n)" '^--color=never$' "connect --color=n<TAB> is --color=never"
+like "$(complete_words sockkit udp --type r)" '^rdm$' "udp --type r<TAB> is rdm"
+like "$(complete_words sockkit raw icmp --user nob)" '^nobody$' "--user nob<TAB> is nobody"
+like "$(cd "$srcdir/golden" && complete_words sockkit view refu)" '^refused\.(pcap|summary)' \
+    "view <TAB> offers files"
 done_testing
