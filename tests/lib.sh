@@ -24,6 +24,10 @@ cleanup() {
 	for p in $_pids; do kill -9 "$p" 2>/dev/null; done
 	for p in $_pids; do wait "$p" 2>/dev/null; done
 	for ns in $_netns; do
+		# Whatever still runs inside (a child of a killed subshell).
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null
+		done
 		ip netns del "$ns" 2>/dev/null
 		rm -rf "/etc/netns/$ns"
 		rmdir /etc/netns 2>/dev/null	# only if nothing else is there

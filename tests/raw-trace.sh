@@ -27,7 +27,7 @@ for p in icmp udp tcp; do
 done
 out=$(in_ns "$RC" "$SOCKKIT" raw tcp --traceroute -p 7 "$RS4")
 like "$out" "^ 2  $RS4 .*\[closed\]$" "tcp: a closed port's RST ends the trace"
-bg in_ns "$RS" "$SOCKKIT" listen -k --mode discard "$RS4" 8080 \
+bg ip netns exec "$RS" "$SOCKKIT" listen -k --mode discard "$RS4" 8080 \
     >/dev/null 2>"$TMP/l.err"
 wait_for_line "$TMP/l.err" '^Listening on ' 5
 out=$(in_ns "$RC" "$SOCKKIT" raw tcp --traceroute -p 8080 "$RS4")
