@@ -210,6 +210,34 @@ on_signal(int sig)
 	sk_interrupted = sig;
 }
 
+static volatile sig_atomic_t test_signals;
+
+/* SOCKKIT_TEST_EINTR: a signal that means nothing but interrupts. */
+static void
+on_test_signal(int sig)
+{
+	(void)sig;
+	test_signals++;
+}
+
+/*
+ * For the fault tests: with SOCKKIT_TEST_EINTR set, SIGUSR1 is caught
+ * without SA_RESTART, so that each one that lands in a blocking call
+ * makes it fail with EINTR, which every loop must shrug off; at the end
+ * the count caught is said, so the test knows they arrived.
+ */
+static void
+test_eintr_setup(void)
+{
+	struct sigaction	 sa;
+
+	if (getenv("SOCKKIT_TEST_EINTR") == NULL)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_test_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
 /*
  * After a command: make sure what it wrote to stdout really arrived, as
  * git does, and die by the signal that interrupted us so that the shell
@@ -218,6 +246,9 @@ on_signal(int sig)
 static int
 finish(int status)
 {
+	if (getenv("SOCKKIT_TEST_EINTR") != NULL)
+		fprintf(stderr, "sockkit: test: %d SIGUSR1 caught\n",
+		    (int)test_signals);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		if (errno != EPIPE)
 			sk_warn("write to stdout");
@@ -245,6 +276,7 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	test_eintr_setup();
 
 	if (argc < 2) {
 		usage(stderr);

@@ -1,12 +1,13 @@
 #!/bin/bash
 # tests/faults.sh: sockkit under faults: a peer that resets mid-transfer,
 # writes to a closed peer and to a closed pipe (never killed by SIGPIPE),
-# a storm of harmless signals during a 64 MiB relay, stdout closed or a
+# a storm of harmless signals during a 64 MiB relay, EINTR storms over the
+# relay, the echo server and the probe, stdout closed or a
 # pipe that fills up, a full disk under --write, SIGINT during --trace.
 . "$srcdir/lib.sh"
 need_root
 need_cmd python3 tcpdump tshark unshare mount
-plan 31
+plan 38
 
 # A peer of our own, in Python: see the modes below.
 cat >"$TMP/fp.py" <<'EOF'
@@ -127,6 +128,71 @@ is "$(digest "$TMP/c.out")" "$(digest "$TMP/64m")" \
     "signal storm: 64 MiB exact to connect"
 is "$(digest "$TMP/l.out")" "$(digest "$TMP/64m")" \
     "signal storm: 64 MiB exact to listen"
+
+# EINTR for real: with SOCKKIT_TEST_EINTR, SIGUSR1 is caught without
+# SA_RESTART (src/sockkit.c), so each one that lands in ppoll, epoll_wait,
+# connect or accept makes it fail with EINTR.  A storm of them over the
+# relay, the epoll server and the probe engine; every one ends well, with
+# every byte, and says how many it caught.
+EINTR="env SOCKKIT_TEST_EINTR=1 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+# usr1_caught PID: wait (2 s) until PID catches SIGUSR1 (SigCgt bit 10).
+usr1_caught() {
+	for _i in $(seq 200); do
+		_m=$(awk '$1 == "SigCgt:" { print $2 }' /proc/$1/status 2>/dev/null)
+		[ -n "$_m" ] && [ $(( 0x$_m & 0x200 )) != 0 ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+# usr1_storm PID...: SIGUSR1 to them until all have ended (bounded).
+usr1_storm() {
+	for _p in "$@"; do usr1_caught "$_p"; done
+	for _i in $(seq 200000); do
+		kill -USR1 "$@" 2>/dev/null || break
+	done
+}
+# caught FILE: the count in "sockkit: test: N SIGUSR1 caught".
+caught() { sed -n 's/^sockkit: test: \([0-9]*\) SIGUSR1 caught$/\1/p' "$1"; }
+bg $EINTR "$SOCKKIT" listen 127.0.0.1 0 <"$TMP/64m" >"$TMP/l.out" \
+    2>"$TMP/l.err"
+lpid=$!
+port=$(listen_port "$TMP/l.err")
+bg $EINTR "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/64m" \
+    >"$TMP/c.out" 2>"$TMP/c.err"
+cpid=$!
+usr1_storm $cpid $lpid
+wait_pid $cpid 60; crc=$?
+wait_pid $lpid 60; lrc=$?
+is "$crc $lrc" "0 0" "EINTR storm: connect and listen end well"
+echo "# caught: connect $(caught "$TMP/c.err"), listen $(caught "$TMP/l.err")"
+ok $([ "$(caught "$TMP/c.err")" -gt 0 ] && [ "$(caught "$TMP/l.err")" -gt 0 ]; echo $?) \
+    "EINTR storm: both caught signals while relaying"
+is "$(digest "$TMP/c.out") $(digest "$TMP/l.out")" \
+    "$(digest "$TMP/64m") $(digest "$TMP/64m")" "EINTR storm: 64 MiB exact both ways"
+bg $EINTR "$SOCKKIT" listen -k --mode echo 127.0.0.1 0 2>"$TMP/e.err"
+epid=$!
+port=$(listen_port "$TMP/e.err")
+usr1_caught $epid
+( for _i in $(seq 20000); do kill -USR1 $epid 2>/dev/null || break; done ) &
+spid=$!
+out=$(head -c 8388608 "$TMP/64m" | timeout 60 "$SOCKKIT" connect 127.0.0.1 "$port" | digest)
+kill $spid 2>/dev/null; wait $spid 2>/dev/null
+is "$out" "$(head -c 8388608 "$TMP/64m" | digest)" \
+    "EINTR storm: listen -k --mode echo sends 8 MiB back exactly"
+kill -INT $epid; wait_pid $epid 10
+ok $([ "$(caught "$TMP/e.err")" -gt 0 ]; echo $?) \
+    "EINTR storm: the epoll server caught $(caught "$TMP/e.err") signals"
+bg "$SOCKKIT" listen -k --mode discard 127.0.0.1 0 2>"$TMP/d.err"
+dport=$(listen_port "$TMP/d.err")
+bg $EINTR "$SOCKKIT" probe -a -p "1-3000,$dport" 127.0.0.1 >"$TMP/p.out" \
+    2>"$TMP/p.err"
+ppid=$!
+usr1_storm $ppid
+wait_pid $ppid 60
+calm=$("$SOCKKIT" probe -a -p "1-3000,$dport" 127.0.0.1 | tail -n 1)
+like "$(grep "^$dport/tcp" "$TMP/p.out")" "^$dport/tcp +open" \
+    "EINTR storm: probe finds the open port ($(caught "$TMP/p.err") caught)"
+is "$(tail -n 1 "$TMP/p.out")" "$calm" "EINTR storm: probe's counts as without it"
 
 # stdout closed: taken as /dev/null, nothing goes back to the peer.
 head -c 1048576 /dev/urandom >"$TMP/1m"
