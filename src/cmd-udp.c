@@ -487,14 +487,12 @@ udp_client(char **argv, const struct udp_opts *o)
 	return rc;
 }
 
-/* Open the server socket and say where; returns it or -1 (reported). */
+/* Open the server socket; returns it or -1 (reported). */
 static int
 udp_open_server(int argc, char **argv, const struct udp_opts *o)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof ss;
 	uint16_t		 port;
-	char			 why[300], addr[NET_ADDRSTRLEN];
+	char			 why[300];
 	int			 fd, rcvbuf = 4 << 20;
 
 	if (o->unix_path != NULL)
@@ -516,6 +514,17 @@ udp_open_server(int argc, char **argv, const struct udp_opts *o)
 	}
 	/* Bursts from many senders wait here (the kernel caps it). */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	return fd;
+}
+
+/* "Listening on ADDRESS PORT" (or PATH), once ready to take datagrams. */
+static void
+udp_say_listening(int fd, const struct udp_opts *o)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 addr[NET_ADDRSTRLEN];
+
 	if (o->unix_path != NULL)
 		fprintf(stderr, "Listening on %s\n", o->unix_path);
 	else if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
@@ -523,7 +532,6 @@ udp_open_server(int argc, char **argv, const struct udp_opts *o)
 		    net_addr_str((struct sockaddr *)&ss, addr, sizeof addr),
 		    net_addr_port((struct sockaddr *)&ss));
 	fflush(stderr);
-	return fd;
 }
 
 /* The server: returns the exit status. */
@@ -551,6 +559,7 @@ udp_server(int argc, char **argv, const struct udp_opts *o)
 		close(fd);
 		return EXIT_RUNTIME;
 	}
+	udp_say_listening(fd, o);
 	if (udp_serve_run(fd, ss.ss_family, o, err, sizeof err) == -1) {
 		sk_warnx("udp: %s", err);
 		rc = EXIT_RUNTIME;

@@ -6,7 +6,7 @@
 . "$srcdir/lib.sh"
 need_root
 need_cmd tcpdump python3 ip nft
-plan 41
+plan 58
 
 nobody_uid=$(id -u nobody)
 nobody_gid=$(id -g nobody)
@@ -93,6 +93,35 @@ like "$(cat "$TMP/p.out")" 'evidence: ' \
     "probe --trace: the evidence is read back as nobody"
 is "$(ls "$TMP/ptmp")" "" \
     "probe --trace: its temporary capture file is removed"
+
+# udp -l --trace: dropped before "Listening on"; then the client,
+# dropped before its first datagram, kept alive by an open stdin.
+bg "$SOCKKIT" udp -l --mode echo --trace --color=never 127.0.0.1 0 \
+    2>"$TMP/ul.err"
+ulpid=$!
+ulport=$(listen_port "$TMP/ul.err")
+is "$(status_field $ulpid Uid | cut -d' ' -f1)" "$nobody_uid" \
+    "udp -l --trace: already nobody when it says Listening"
+check_dropped $ulpid "udp -l --trace"
+mkfifo "$TMP/uin"
+exec 8<>"$TMP/uin"
+bg "$SOCKKIT" udp --trace --color=never 127.0.0.1 "$ulport" <"$TMP/uin" \
+    >"$TMP/uc.out" 2>"$TMP/uc.err" 8>&-
+ucpid=$!
+echo ping >&8
+wait_for_line "$TMP/uc.out" ping 10
+check_dropped $ucpid "udp --trace"
+exec 8>&-
+kill $ucpid 2>/dev/null
+
+# demo: the capture and the namespace made as root, the demo run as
+# nobody (the scenario with the longest wait, to be looked at).
+bg "$SOCKKIT" demo dropped >"$TMP/d.out" 2>&1
+dpid=$!
+wait_for_line "$TMP/d.out" 'connect()' 10
+check_dropped $dpid "demo"
+wait_pid $dpid 20
+is $? 0 "demo dropped ends well as nobody"
 
 # --no-drop: root stays root with its capabilities.
 bg "$SOCKKIT" listen -k --mode echo --trace --no-drop 127.0.0.1 0 \

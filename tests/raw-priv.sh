@@ -8,7 +8,7 @@
 need_root
 need_cmd ip setpriv ping tcpdump
 probe_pair || skip_all "cannot create network namespaces"
-plan 27
+plan 29
 
 # status_of PID FIELD: a field of /proc/PID/status ("Uid", "CapEff").
 status_of() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
@@ -41,15 +41,19 @@ kill $pid
 
 # The crafted-packet commands drop too, after opening socket and capture
 # (two probes 5 s apart keep it alive while we look).
-bg ip netns exec "$C" "$SOCKKIT" raw tcp -c 2 -i 5 $T4 1001 >/dev/null 2>&1
-pid=$!
-i=0
-while [ "$(status_of $pid Uid)" != "$(id -u nobody)" ] && [ $i -lt 100 ]; do
-	sleep 0.05; i=$((i + 1))
+for sub in "tcp $T4 1001" "udp $T4 5000" "ip --proto 253 $T4"; do
+	bg ip netns exec "$C" "$SOCKKIT" raw $sub -c 2 -i 5 >/dev/null 2>&1
+	pid=$!
+	i=0
+	while [ "$(status_of $pid Uid)" != "$(id -u nobody)" ] &&
+	    [ $i -lt 100 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	is "$(status_of $pid Uid) $(status_of $pid CapEff) $(status_of $pid CapPrm) $(status_of $pid NoNewPrivs)" \
+	    "$(id -u nobody) 0000000000000000 0000000000000000 1" \
+	    "raw ${sub%% *}: nobody, no capability, no_new_privs"
+	kill $pid
 done
-is "$(status_of $pid Uid) $(status_of $pid CapEff)" \
-    "$(id -u nobody) 0000000000000000" "raw tcp: nobody, no capability"
-kill $pid
 
 # Unprivileged: the message, exit 1, and nothing on the wire.  A listener
 # per protocol takes one packet: it must be the root run's that follows.
