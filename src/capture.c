@@ -38,6 +38,7 @@
 #include "track.h"
 #include "util.h"
 
+#define CAPTURE_SNAP_FILE (65536 + 128)	/* --write: see capture_open() */
 #define CALLQ_MAX	64		/* socket calls waiting for packets */
 #define CALL_LEN	96
 #define REPEAT_SHOWN	3		/* send/recv lines before they fold */
@@ -364,11 +365,18 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 		free(c);
 		return NULL;
 	}
-	/* Headers and the preview are all a ladder needs; a file gets all. */
-	pcap_set_snaplen(c->p, o->write_path != NULL ? 262144 :
+	/*
+	 * Headers and the preview are all a ladder needs; a file gets all of
+	 * the largest packet loopback makes (a 64 KiB GSO segment, its
+	 * cooked header).  Immediate mode, for the live ladder, makes
+	 * libpcap use TPACKET_V2, whose ring has one frame of that size per
+	 * packet: tcpdump's 262144 gave 16 frames in 8 MiB, and a burst of
+	 * 17 packets lost one.  This gives 256 in 32 MiB.
+	 */
+	pcap_set_snaplen(c->p, o->write_path != NULL ? CAPTURE_SNAP_FILE :
 	    256 + o->preview);
 	pcap_set_immediate_mode(c->p, 1);
-	pcap_set_buffer_size(c->p, 8 << 20);
+	pcap_set_buffer_size(c->p, o->write_path != NULL ? 32 << 20 : 8 << 20);
 	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
 	if ((rc = pcap_activate(c->p)) < 0)
 		capture_open_error(c->p, rc, err, errlen);

@@ -803,6 +803,50 @@ probe_capture_open(struct probe_cmd *c)
 	return rc;
 }
 
+/* view_file() with the ladder, the pictures, and the probe's title. */
+static int
+probe_draw(struct probe_cmd *c, const char *expr, int quiet)
+{
+	struct ladder_opts	 lo;
+	struct view_pictures	 vp;
+
+	memset(&lo, 0, sizeof lo);
+	lo.mode = LADDER_DRAW;
+	lo.preview = 16;
+	lo.color = ladder_color_when(NULL, isatty(STDOUT_FILENO) &&
+	    getenv("NO_COLOR") == NULL);
+	memset(&vp, 0, sizeof vp);
+	vp.svg_fp = c->svg_fp;
+	vp.html_fp = c->html_fp;
+	vp.svg_path = c->svg_path;
+	vp.html_path = c->html_path;
+	vp.title = "sockkit probe: the ports not plainly closed";
+	vp.quiet = quiet;
+	c->svg_fp = c->html_fp = NULL;		/* view_file() closes them */
+	return view_file(c->cap_path, expr, &lo, &vp);
+}
+
+/*
+ * Interrupted: the ports still in flight have no verdict, so draw every
+ * packet captured so far (the capture took only the probe's hosts).  The
+ * signal is set aside while drawing, which stops at it otherwise, and
+ * put back for the exit status.
+ */
+static int
+probe_evidence_so_far(struct probe_cmd *c)
+{
+	int	 sig = sk_interrupted, rc;
+
+	sk_interrupted = 0;
+	if (c->trace)
+		printf("\nevidence: interrupted: every packet captured so "
+		    "far\n");
+	fflush(stdout);
+	rc = probe_draw(c, "", !c->trace);
+	sk_interrupted = sig;
+	return rc;
+}
+
 /*
  * --trace, after the table: draw the conversations of every port that was
  * not plainly closed (open, filtered, ICMP), from the capture file.
@@ -811,8 +855,6 @@ probe_capture_open(struct probe_cmd *c)
 static int
 probe_evidence(struct probe_cmd *c)
 {
-	struct ladder_opts	 lo;
-	struct view_pictures	 vp;
 	char			*expr = NULL, a[NET_ADDRSTRLEN];
 	size_t			 i, len = 0;
 	FILE			*fp;
@@ -820,6 +862,8 @@ probe_evidence(struct probe_cmd *c)
 
 	capture_close(c->cap);
 	c->cap = NULL;
+	if (sk_interrupted)
+		return probe_evidence_so_far(c);
 	if (c->trace)
 		printf("\n%s", c->nev == 0 ? "evidence: every port was "
 		    "plainly closed\n" : "");
@@ -839,20 +883,7 @@ probe_evidence(struct probe_cmd *c)
 		printf("evidence: the packets of the %zu port%s not plainly "
 		    "closed\n", c->nev, c->nev == 1 ? "" : "s");
 	fflush(stdout);
-	memset(&lo, 0, sizeof lo);
-	lo.mode = LADDER_DRAW;
-	lo.preview = 16;
-	lo.color = ladder_color_when(NULL, isatty(STDOUT_FILENO) &&
-	    getenv("NO_COLOR") == NULL);
-	memset(&vp, 0, sizeof vp);
-	vp.svg_fp = c->svg_fp;
-	vp.html_fp = c->html_fp;
-	vp.svg_path = c->svg_path;
-	vp.html_path = c->html_path;
-	vp.title = "sockkit probe: the ports not plainly closed";
-	vp.quiet = !c->trace || c->nev == 0;
-	c->svg_fp = c->html_fp = NULL;		/* view_file() closes them */
-	rc = view_file(c->cap_path, expr, &lo, &vp);
+	rc = probe_draw(c, expr, !c->trace || c->nev == 0);
 	free(expr);
 	return rc;
 }
@@ -922,6 +953,9 @@ cmd_probe_exec(int argc, char **argv)
 	if (c.oom)
 		sk_warnx("probe: out of memory: some ports are not listed");
 	probe_output(&c);
+	if (sk_interrupted)
+		sk_warnx("probe: interrupted: %llu of %llu ports settled",
+		    (unsigned long long)st.done, (unsigned long long)st.total);
 	sk_verbose("probe: %s attempts in %.3f s, at most %d at once (cap %d), "
 	    "%llu self-connections not counted, %llu local errors",
 	    fmt_count(st.attempts, a, sizeof a), st.elapsed_us / 1e6,

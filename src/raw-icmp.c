@@ -527,6 +527,8 @@ ping_run(struct ping *p)
 			p->next_us = now + p->o->interval_ms * 1000;
 			if (ping_drain(p) == -1)
 				return -1;
+			if (p->cap != NULL)	/* a flood fills the ring */
+				capture_poll(p->cap);
 			continue;
 		}
 		if (!ping_more(p) && (ping_all_in(p) ||

@@ -7,7 +7,7 @@
 . "$srcdir/lib.sh"
 need_root
 need_cmd python3 tcpdump tshark unshare mount
-plan 38
+plan 54
 
 # A peer of our own, in Python: see the modes below.
 cat >"$TMP/fp.py" <<'EOF'
@@ -157,7 +157,15 @@ bg $EINTR "$SOCKKIT" listen 127.0.0.1 0 <"$TMP/64m" >"$TMP/l.out" \
     2>"$TMP/l.err"
 lpid=$!
 port=$(listen_port "$TMP/l.err")
-bg $EINTR "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/64m" \
+# connect's stdin comes in 1 MiB pieces 10 ms apart, so that the relay
+# lasts (and waits in ppoll) while the signals come.
+# (The writer first: opening a FIFO waits for the other end.)
+mkfifo "$TMP/slow"
+( for _i in $(seq 0 63); do
+	dd if="$TMP/64m" bs=1048576 skip=$_i count=1 status=none
+	sleep 0.01
+done ) >"$TMP/slow" &
+bg $EINTR "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/slow" \
     >"$TMP/c.out" 2>"$TMP/c.err"
 cpid=$!
 usr1_storm $cpid $lpid
@@ -249,6 +257,41 @@ while o + 16 <= len(d):
 print("whole" if o == len(d) and n > 0 else "cut at %d of %d" % (o, len(d)))
 ' "$TMP/w.pcap")" whole "the file ends exactly after its last record"
 
+# The same full disk under the other commands that write: listen (the
+# server's end of a 2 MiB transfer), udp (a 2 MiB stream of datagrams)
+# and raw icmp (a flood).  SCRIPT runs in the mount namespace with $1 the
+# sockkit binary, $2 the --write path, $3 a free port, $4 the 2 MiB file;
+# it leaves sockkit's exit status in $TMP/f.rc and its stderr in
+# $TMP/f.err.
+whole='import struct, sys
+d = open(sys.argv[1], "rb").read()
+o, n = 24, 0
+while o + 16 <= len(d):
+    o += 16 + struct.unpack("<IIII", d[o:o + 16])[2]
+    n += 1
+print("whole" if o == len(d) and n > 0 else "cut at %d of %d" % (o, len(d)))'
+on_full_disk() {
+	_what=$1 _script=$2
+	rm -f "$TMP/f.rc" "$TMP/f.err" "$TMP/f.pcap"
+	timeout 60 unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" &&
+	    sh -c "$2" sh "$3" "$1/f.pcap" "$4" "$5" 2>"$6"; echo $? >"$7"
+	    cp "$1/f.pcap" "$8"' sh "$TMP/small" "$_script" "$SOCKKIT" \
+	    "$(free_port)" "$TMP/2m" "$TMP/f.err" "$TMP/f.rc" "$TMP/f.pcap"
+	is "$(cat "$TMP/f.rc")/$(grep -c 'No space left on device: the file ends at the last whole packet$' "$TMP/f.err")" \
+	    "1/1" "$_what --write on a full disk: exit 1, said in one line"
+	is "$($PYTHON -c "$whole" "$TMP/f.pcap")" whole \
+	    "$_what --write on a full disk: the file ends after its last record"
+}
+on_full_disk listen '"$1" listen --write "$2" 127.0.0.1 "$3" >/dev/null &
+    l=$!; i=0
+    while ! ss -Hltn "sport = :$3" | grep -q . && [ $i -lt 100 ]; do
+	sleep 0.05; i=$((i + 1)); done
+    "$1" connect 127.0.0.1 "$3" <"$4" >/dev/null 2>&1; wait $l'
+bg "$SOCKKIT" udp -l 127.0.0.1 0 >/dev/null 2>"$TMP/ud.err"
+uport=$(listen_port "$TMP/ud.err")
+on_full_disk udp '"$1" udp --write "$2" -q 0 127.0.0.1 '"$uport"' <"$4"'
+on_full_disk "raw icmp" '"$1" raw icmp -c 3000 -i 0 --write "$2" 127.0.0.1 >/dev/null'
+
 # SIGINT during --trace: the verdict so far, a readable --write file.
 mkfifo "$TMP/in"
 exec 7<>"$TMP/in"
@@ -281,4 +324,58 @@ like "$(cat "$TMP/li.err")" 'PSH,ACK seq=1:7 len=6' \
 like "$(tcpdump -nn -r "$TMP/li.pcap" 2>/dev/null | grep -c 'Flags \[P')" \
     '^[1-9]' "listen --trace: --write holds the data packet"
 exec 7>&-
+
+# SIGINT during udp, probe and raw tcp --trace: each dies by the signal
+# after drawing what it saw and closing its --write file whole.
+# sigint_trace WHAT LINE-REGEX ARGS...: start sockkit ARGS --write, wait
+# for a line of stderr that shows it under way, SIGINT, then the checks.
+sigint_trace() {
+	_what=$1 _re=$2; shift 2
+	bg "$SOCKKIT" "$@" --write "$TMP/si.pcap" >"$TMP/si.out" 2>"$TMP/si.err"
+	_p=$!
+	wait_for_line "$TMP/si.err" "$_re" 10
+	kill -INT $_p
+	wait_pid $_p 10
+	is $? 130 "SIGINT during $_what: dies by SIGINT (130)"
+	is "$($PYTHON -c "$whole" "$TMP/si.pcap")" whole \
+	    "SIGINT during $_what: the --write file is whole"
+	like "$(cat "$TMP/si.err")" 'verdict: ' "$_what: the verdict so far"
+}
+bg "$SOCKKIT" udp -l --mode echo 127.0.0.1 0 2>"$TMP/ue.err"
+ueport=$(listen_port "$TMP/ue.err")
+mkfifo "$TMP/uin"
+exec 8<>"$TMP/uin"
+echo hello >&8
+sigint_trace "udp --trace" 'UDP len=6' udp --trace --color=never \
+    127.0.0.1 "$ueport" <"$TMP/uin"
+exec 8>&-
+sigint_trace "raw tcp --trace" 'SYN seq=0' raw tcp -c 5 -i 1 --trace \
+    --color=never 127.0.0.1 9
+# probe --trace, a port whose SYNs a namespace drops: the packets so far.
+ns=sk-fault-$$
+make_netns $ns
+ip netns exec $ns nft -f - <<'NFT'
+table inet skf {
+	chain in {
+		type filter hook input priority 0;
+		tcp dport 9 counter drop
+	}
+}
+NFT
+bg ip netns exec $ns "$SOCKKIT" probe --trace -p 9 -w 5 --retries 0 \
+    127.0.0.1 >"$TMP/pi.out" 2>"$TMP/pi.err"
+ppid=$!
+for _ in $(seq 100); do	# until its SYN was dropped (2 s at most)
+	ip netns exec $ns nft list table inet skf | grep -q 'packets [1-9]' &&
+	    break
+	sleep 0.02
+done
+kill -INT $ppid
+wait_pid $ppid 10
+is $? 130 "SIGINT during probe --trace: dies by SIGINT (130)"
+like "$(cat "$TMP/pi.out")" "evidence: interrupted: every packet captured so far" \
+    "probe --trace: says it was interrupted"
+like "$(cat "$TMP/pi.out")" "── SYN seq=0" "probe --trace: the unanswered SYN drawn"
+like "$(cat "$TMP/pi.err")" "^sockkit: probe: interrupted: 0 of 1 ports settled" \
+    "probe --trace: how far it got"
 done_testing
