@@ -628,8 +628,50 @@ demo_reset(struct demo *d)
 }
 
 /*
- * Run nft with one command line inside our namespace.  Returns 0 or -1
- * after saying why.
+ * The only firewall changes the demo makes, so that the helper that
+ * keeps root runs nothing it is sent, only one of these.
+ */
+enum demo_nft_op {
+	DEMO_NFT_DROP_PORT,	/* every packet to port */
+	DEMO_NFT_DROP_FINS,	/* FINs to port and to cport */
+	DEMO_NFT_DELETE		/* the demo's table */
+};
+
+struct demo_nft_req {
+	int		 op;	/* enum demo_nft_op */
+	int		 port, cport;
+};
+
+/* The nft command line of req into buf; 0, or -1 for a bad request. */
+static int
+demo_nft_line(const struct demo_nft_req *req, char *buf, size_t len)
+{
+	if (req->op != DEMO_NFT_DELETE && (req->port < 1 ||
+	    req->port > 65535 || (req->op == DEMO_NFT_DROP_FINS &&
+	    (req->cport < 1 || req->cport > 65535))))
+		return -1;
+	switch (req->op) {
+	case DEMO_NFT_DROP_PORT:
+		snprintf(buf, len, "table inet sockkit_demo { chain in { "
+		    "type filter hook input priority 0; tcp dport %d drop; "
+		    "}; }", req->port);
+		return 0;
+	case DEMO_NFT_DROP_FINS:
+		snprintf(buf, len, "table inet sockkit_demo { chain in { "
+		    "type filter hook input priority 0; tcp flags & fin == "
+		    "fin tcp dport { %d, %d } drop; }; }", req->port,
+		    req->cport);
+		return 0;
+	case DEMO_NFT_DELETE:
+		snprintf(buf, len, "delete table inet sockkit_demo");
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Run nft with one command line inside our namespace, by its path (as
+ * root, not whatever PATH finds).  Returns 0 or -1 after saying why.
  */
 static int
 demo_nft_run(const char *cmd)
@@ -642,8 +684,8 @@ demo_nft_run(const char *cmd)
 		return -1;
 	}
 	if (pid == 0) {
-		execlp("nft", "nft", cmd, (char *)NULL);
 		execl("/usr/sbin/nft", "nft", cmd, (char *)NULL);
+		execl("/sbin/nft", "nft", cmd, (char *)NULL);
 		fprintf(stderr, "sockkit: demo: nft: %s\n", strerror(errno));
 		_exit(127);
 	}
@@ -660,24 +702,25 @@ demo_nft_run(const char *cmd)
 }
 
 /*
- * The root helper: runs each nft command line the demo sends, in the
- * demo's namespace, and answers with one status byte.  It ends when the
- * demo closes its end.  Never returns.
+ * The root helper: for each request the demo sends, runs its nft command
+ * line in the demo's namespace and answers with one status byte.  It ends
+ * when the demo closes its end.  Never returns.
  */
 static void __attribute__((noreturn))
 demo_nft_helper(int fd)
 {
-	char	 cmd[512];
-	ssize_t	 n;
-	char	 st;
+	struct demo_nft_req	 req;
+	char			 cmd[256];
+	ssize_t			 n;
+	char			 st;
 
 	for (;;) {
-		if ((n = read(fd, cmd, sizeof cmd - 1)) == -1 && errno == EINTR)
+		if ((n = read(fd, &req, sizeof req)) == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			_exit(0);
-		cmd[n] = '\0';
-		st = (char)(demo_nft_run(cmd) == 0 ? 0 : 1);
+		st = (char)(n == (ssize_t)sizeof req && demo_nft_line(&req, cmd,
+		    sizeof cmd) == 0 && demo_nft_run(cmd) == 0 ? 0 : 1);
 		if (write(fd, &st, 1) != 1)
 			_exit(1);
 	}
@@ -729,18 +772,21 @@ demo_nft_end(struct demo *d)
 }
 
 /*
- * One nft command line: through the helper once root is dropped, else
+ * One firewall change: through the helper once root is dropped, else
  * here.  Returns 0 or -1 (said).
  */
 static int
-demo_nft(struct demo *d, const char *cmd)
+demo_nft(struct demo *d, int op, int port, int cport)
 {
-	ssize_t	 n;
-	char	 st;
+	struct demo_nft_req	 req = { op, port, cport };
+	char			 cmd[256];
+	ssize_t			 n;
+	char			 st;
 
 	if (d->nft_fd == -1)
-		return demo_nft_run(cmd);
-	if (write(d->nft_fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
+		return demo_nft_line(&req, cmd, sizeof cmd) == -1 ? -1 :
+		    demo_nft_run(cmd);
+	if (write(d->nft_fd, &req, sizeof req) != (ssize_t)sizeof req) {
 		sk_warn("demo: nft helper");
 		return -1;
 	}
@@ -774,7 +820,7 @@ demo_both_fins(struct demo *d)
 	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
 	demo_info(d, "client", d->cfd);
 	demo_info(d, "server", d->sfd);
-	if (demo_nft(d, "delete table inet sockkit_demo") == -1)
+	if (demo_nft(d, DEMO_NFT_DELETE, 0, 0) == -1)
 		return -1;
 	demo_say(d, 0, "nft: the FINs pass again: both are retransmitted");
 	if (demo_recv(d, "client", d->cfd) != 0 ||
@@ -792,7 +838,6 @@ demo_both_fins(struct demo *d)
 static int
 demo_simultaneous(struct demo *d)
 {
-	char	 rule[256];
 	int	 cport;
 
 	if (!d->netns)
@@ -800,10 +845,7 @@ demo_simultaneous(struct demo *d)
 	if (demo_open_talk(d) == -1)
 		return -1;
 	cport = demo_port(d->cfd);
-	snprintf(rule, sizeof rule, "table inet sockkit_demo { chain in { "
-	    "type filter hook input priority 0; tcp flags & fin == fin "
-	    "tcp dport { %d, %d } drop; }; }", d->port, cport);
-	if (demo_nft(d, rule) == -1)
+	if (demo_nft(d, DEMO_NFT_DROP_FINS, d->port, cport) == -1)
 		return -1;
 	demo_say(d, 0, "nft: FINs on this connection are dropped for now");
 	if (demo_both_fins(d) == -1)
@@ -895,17 +937,13 @@ demo_dropped_queue(struct demo *d, int linear)
 static int
 demo_dropped(struct demo *d)
 {
-	char	 rule[256];
 	int	 linear = demo_linear_syns();
 
 	if (!d->netns)
 		return demo_dropped_queue(d, linear);
 	if (demo_listen(d) == -1)
 		return -1;
-	snprintf(rule, sizeof rule, "table inet sockkit_demo { chain in "
-	    "{ type filter hook input priority 0; tcp dport %d drop; }; }",
-	    d->port);
-	if (demo_nft(d, rule) == -1)
+	if (demo_nft(d, DEMO_NFT_DROP_PORT, d->port, 0) == -1)
 		return -1;
 	demo_say(d, 0, "nft: every packet to port %d is dropped", d->port);
 	if (demo_connect(d, demo_drop_ms(linear)) == 0)
