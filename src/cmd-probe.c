@@ -751,6 +751,25 @@ probe_pictures_open(struct probe_cmd *c)
 	return 0;
 }
 
+/* The ports our sockets take (ip_local_port_range), or all of them. */
+static void
+probe_local_ports(unsigned *lo, unsigned *hi)
+{
+	FILE	*fp;
+
+	*lo = 1;
+	*hi = 65535;
+	if ((fp = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) ==
+	    NULL)
+		return;
+	if (fscanf(fp, "%u %u", lo, hi) != 2 || *lo < 1 || *lo > *hi ||
+	    *hi > 65535) {
+		*lo = 1;
+		*hi = 65535;
+	}
+	fclose(fp);
+}
+
 /*
  * --trace: capture into a temporary pcap file while probing, the probe's
  * hosts only when they are few, then drop root: the file is given to the
@@ -762,8 +781,9 @@ probe_capture_open(struct probe_cmd *c)
 {
 	struct capture_opts	 co;
 	const char		*tmp = getenv("TMPDIR");
-	char			 err[512], *expr = NULL, a[NET_ADDRSTRLEN];
-	size_t			 i, len = 0;
+	char			 err[512], *expr = NULL;
+	size_t			 len = 0;
+	unsigned		 lo, hi;
 	FILE			*fp;
 	int			 fd, rc = -1;
 
@@ -787,13 +807,8 @@ probe_capture_open(struct probe_cmd *c)
 	if (probe_pictures_open(c) == -1 ||
 	    (fp = open_memstream(&expr, &len)) == NULL)
 		return -1;
-	fprintf(fp, "icmp or icmp6 or ((tcp or udp)");
-	for (i = 0; i < c->set.nhost && c->set.nhost <= 64; i++) {
-		inet_ntop(c->set.host[i].family, c->set.host[i].addr, a,
-		    sizeof a);
-		fprintf(fp, "%s host %s", i == 0 ? " and (" : " or", a);
-	}
-	fprintf(fp, "%s)", c->set.nhost <= 64 ? ")" : "");
+	probe_local_ports(&lo, &hi);
+	tgt_set_bpf(&c->set, lo, hi, fp);
 	fclose(fp);
 	if (capture_filter_expr(c->cap, expr, err, sizeof err) == -1)
 		sk_warnx("probe: %s", err);

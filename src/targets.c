@@ -696,3 +696,95 @@ tgt_iter_next(struct tgt_iter *it, uint32_t *host, uint16_t *port)
 	it->done++;
 	return 1;
 }
+
+/* The runs of ports in pl as BPF: " and (port 22 or portrange 80-90)". */
+static void
+bpf_ports(const struct tgt_ports *pl, FILE *fp)
+{
+	size_t	 i, j, runs = 0;
+
+	for (i = 0; i < pl->n; i = j, runs++)
+		for (j = i + 1; j < pl->n && pl->port[j] == pl->port[j - 1] + 1;
+		    j++)
+			;
+	if (runs == 0 || runs > TGT_BPF_RANGES)
+		return;
+	fprintf(fp, " and (");
+	for (i = 0; i < pl->n; i = j) {
+		for (j = i + 1; j < pl->n && pl->port[j] == pl->port[j - 1] + 1;
+		    j++)
+			;
+		fprintf(fp, "%s", i > 0 ? " or " : "");
+		if (j - i == 1)
+			fprintf(fp, "port %u", pl->port[i]);
+		else
+			fprintf(fp, "portrange %u-%u", pl->port[i],
+			    pl->port[j - 1]);
+	}
+	fprintf(fp, ")");
+}
+
+/* The destination of a quoted packet is h: a BPF test of the ICMP error. */
+static void
+bpf_quoted(const struct tgt_host *h, FILE *fp)
+{
+	uint32_t	 w[4];
+	int		 k;
+
+	memcpy(w, h->addr, sizeof w);
+	if (h->family == AF_INET) {
+		fprintf(fp, "icmp[24:4] = 0x%08x", (unsigned)ntohl(w[0]));
+		return;
+	}
+	fprintf(fp, "(");
+	for (k = 0; k < 4; k++)	/* 40 + 8 + 24: the quoted destination */
+		fprintf(fp, "%sip6[%d:4] = 0x%08x", k ? " and " : "",
+		    72 + 4 * k, (unsigned)ntohl(w[k]));
+	fprintf(fp, ")");
+}
+
+/* The ICMP errors (unreachable, time exceeded) about family's targets. */
+static void
+bpf_icmp(const struct tgt_set *set, int family, FILE *fp)
+{
+	size_t	 i;
+	int	 n = 0;
+
+	fprintf(fp, family == AF_INET ? "(icmp and (icmp[0] = 3 or icmp[0] = "
+	    "11)" : "(icmp6 and ip6[6] = 58 and (ip6[40] = 1 or ip6[40] = 3)");
+	for (i = 0; i < set->nhost && set->nhost <= TGT_BPF_HOSTS; i++) {
+		if (set->host[i].family != family)
+			continue;
+		fprintf(fp, "%s", n++ == 0 ? " and (" : " or ");
+		bpf_quoted(&set->host[i], fp);
+	}
+	fprintf(fp, "%s)", n > 0 ? ")" : "");
+}
+
+void
+tgt_set_bpf(const struct tgt_set *set, unsigned lo, unsigned hi, FILE *fp)
+{
+	char	 a[INET6_ADDRSTRLEN];
+	size_t	 i;
+	int	 v4 = set->nhost > TGT_BPF_HOSTS, v6 = v4;
+
+	fprintf(fp, "((tcp or udp) and portrange %u-%u", lo, hi);
+	if (set->nplist == 1)
+		bpf_ports(&set->plist[0], fp);
+	for (i = 0; i < set->nhost && set->nhost <= TGT_BPF_HOSTS; i++) {
+		inet_ntop(set->host[i].family, set->host[i].addr, a, sizeof a);
+		fprintf(fp, "%shost %s", i == 0 ? " and (" : " or ", a);
+		v4 |= set->host[i].family == AF_INET;
+		v6 |= set->host[i].family == AF_INET6;
+	}
+	fprintf(fp, "%s)", set->nhost > 0 && set->nhost <= TGT_BPF_HOSTS ?
+	    ")" : "");
+	if (v4) {
+		fprintf(fp, " or ");
+		bpf_icmp(set, AF_INET, fp);
+	}
+	if (v6) {
+		fprintf(fp, " or ");
+		bpf_icmp(set, AF_INET6, fp);
+	}
+}

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* A port list, ascending and without duplicates. */
 struct tgt_ports {
@@ -119,6 +120,18 @@ struct tgt_perm {
 };
 void	 tgt_perm_init(struct tgt_perm *, uint64_t, uint64_t, int);
 uint64_t tgt_perm_at(const struct tgt_perm *, uint64_t);
+
+/*
+ * A capture filter (tcpdump syntax) for a probe of set whose own sockets
+ * take ports lo-hi (ip_local_port_range): TCP and UDP between one of our
+ * ports and a probed port of a target, and the ICMP errors that quote a
+ * packet sent to a target.  Past TGT_BPF_HOSTS targets, or TGT_BPF_RANGES
+ * runs of ports, those parts take any target or any port.  Writes it to
+ * fp; pure.
+ */
+#define TGT_BPF_HOSTS	64
+#define TGT_BPF_RANGES	32
+void	tgt_set_bpf(const struct tgt_set *, unsigned, unsigned, FILE *);
 
 /* Parse "I/N" (1 <= I <= N).  Returns 0 or -1 with err. */
 int	tgt_shard_parse(const char *, uint64_t *, uint64_t *, char *,

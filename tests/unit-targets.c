@@ -6,6 +6,7 @@
 
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <pcap/pcap.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,72 @@ test_shards(void)
 	tgt_set_free(&set);
 }
 
+/* bpf_of SPEC... -p PORTS: the probe's capture filter, compiled too. */
+static int
+bpf_of(const char *ports, const char **specs, int n, char *out, size_t len)
+{
+	struct tgt_set		 set;
+	struct tgt_ports	 p;
+	struct tgt_spec		 sp;
+	struct bpf_program	 prog;
+	char			 err[256], *buf = NULL;
+	size_t			 blen = 0;
+	pcap_t			*pc;
+	FILE			*fp;
+	int			 i, rc;
+
+	if (tgt_ports_parse(ports, "tcp", &p, err, sizeof err) == -1)
+		return -1;
+	tgt_set_init(&set, &p);
+	for (i = 0; i < n; i++)
+		if (tgt_spec_parse(specs[i], "tcp", &sp, err, sizeof err) ==
+		    -1 || tgt_set_add(&set, &sp, 0, NULL, err, sizeof err) ==
+		    -1)
+			return -1;
+	if (tgt_set_finish(&set) == -1 || (fp = open_memstream(&buf,
+	    &blen)) == NULL)
+		return -1;
+	tgt_set_bpf(&set, 32768, 60999, fp);
+	fclose(fp);
+	snprintf(out, len, "%s", buf);
+	pc = pcap_open_dead(DLT_LINUX_SLL2, 65535);
+	rc = pcap_compile(pc, &prog, buf, 1, PCAP_NETMASK_UNKNOWN);
+	if (rc == 0)
+		pcap_freecode(&prog);
+	else
+		printf("# %s: %s\n", buf, pcap_geterr(pc));
+	pcap_close(pc);
+	free(buf);
+	tgt_set_free(&set);
+	return rc;
+}
+
+static void
+test_bpf(void)
+{
+	const char	*one[] = { "127.0.0.1" }, *two[] = { "10.0.0.1", "::1" };
+	const char	*many[] = { "10.0.0.0/24" };
+	char		 f[8192];
+
+	ok(bpf_of("22,80-90", one, 1, f, sizeof f) == 0 && strcmp(f,
+	    "((tcp or udp) and portrange 32768-60999 and (port 22 or "
+	    "portrange 80-90) and (host 127.0.0.1)) or (icmp and (icmp[0] = "
+	    "3 or icmp[0] = 11) and (icmp[24:4] = 0x7f000001))") == 0,
+	    "bpf: our ports, the probed ports, the host, errors quoting it");
+	ok(bpf_of("1-65535", two, 2, f, sizeof f) == 0 &&
+	    strstr(f, "portrange 1-65535") != NULL &&
+	    strstr(f, "ip6[84:4] = 0x00000001") != NULL &&
+	    strstr(f, "icmp[24:4] = 0x0a000001") != NULL,
+	    "bpf: IPv4 and IPv6 targets, each family's errors; it compiles");
+	ok(bpf_of("1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,39,41,"
+	    "43,45,47,49,51,53,55,57,59,61,63,65", one, 1, f, sizeof f) == 0 &&
+	    strstr(f, "port 1 ") == NULL,
+	    "bpf: past 32 runs of ports, any port");
+	ok(bpf_of("80", many, 1, f, sizeof f) == 0 && strstr(f, "host") ==
+	    NULL && strstr(f, "icmp[24:4]") == NULL && strstr(f, "port 80") !=
+	    NULL, "bpf: past 64 targets, any target");
+}
+
 int
 main(void)
 {
@@ -246,5 +313,6 @@ main(void)
 	test_set();
 	test_perm();
 	test_shards();
+	test_bpf();
 	return tap_done();
 }
