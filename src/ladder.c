@@ -590,9 +590,10 @@ verdict(struct ladder *l, struct track_conv *c)
 	verdict_how(l, c, how, sizeof how);
 	put(l, c->how == TRACK_RST || c->how == TRACK_REFUSED ||
 	    c->how == TRACK_UNREACH ? C_WARN : NULL,
-	    "%10s  verdict: %s; %" PRIu64 " packets (A %" PRIu64 ", B %"
+	    "%10s  verdict: %s; %" PRIu64 " packet%s (A %" PRIu64 ", B %"
 	    PRIu64 "), A->B %s, B->A %s, %" PRIu64 " retransmission%s", "",
-	    how, e[0].pkts + e[1].pkts, e[0].pkts, e[1].pkts,
+	    how, e[0].pkts + e[1].pkts, e[0].pkts + e[1].pkts == 1 ? "" : "s",
+	    e[0].pkts, e[1].pkts,
 	    fmt_bytes(e[0].bytes, a, sizeof a), fmt_bytes(e[1].bytes, b,
 	    sizeof b), e[0].retrans + e[1].retrans,
 	    e[0].retrans + e[1].retrans == 1 ? "" : "s");

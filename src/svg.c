@@ -346,10 +346,12 @@ sconv_end(struct svg *s, struct sconv *sc, const struct track_conv *c)
 	sc->end[0] = c->end[0];
 	sc->end[1] = c->end[1];
 	ladder_how(c, local, sc->how, sizeof sc->how);
-	n = snprintf(sc->stats, sizeof sc->stats, "%" PRIu64 " packets (A %"
-	    PRIu64 ", B %" PRIu64 "), A->B %" PRIu64 " bytes, B->A %" PRIu64
-	    " bytes, %" PRIu64 " retransmission%s", e[0].pkts + e[1].pkts,
-	    e[0].pkts, e[1].pkts, e[0].bytes, e[1].bytes,
+	n = snprintf(sc->stats, sizeof sc->stats, "%" PRIu64 " packet%s (A %"
+	    PRIu64 ", B %" PRIu64 "), A->B %" PRIu64 " byte%s, B->A %" PRIu64
+	    " byte%s, %" PRIu64 " retransmission%s", e[0].pkts + e[1].pkts,
+	    e[0].pkts + e[1].pkts == 1 ? "" : "s", e[0].pkts, e[1].pkts,
+	    e[0].bytes, e[0].bytes == 1 ? "" : "s", e[1].bytes,
+	    e[1].bytes == 1 ? "" : "s",
 	    e[0].retrans + e[1].retrans,
 	    e[0].retrans + e[1].retrans == 1 ? "" : "s");
 	if (s->drops_known && n > 0 && (size_t)n < sizeof sc->stats)

@@ -10,7 +10,7 @@ g="$srcdir/golden"
 
 mapfile -t pcaps < <(awk '!/^#/ && NF >= 3 { print $2 }' "$g/TESTLIST" |
     sort -u)
-plan $(( ${#pcaps[@]} * 2 + 23 ))
+plan $(( ${#pcaps[@]} * 2 + 24 ))
 
 for p in "${pcaps[@]}"; do
 	"$SOCKKIT" view --svg "$TMP/out.svg" "$g/$p" >/dev/null 2>&1
@@ -32,6 +32,10 @@ grep -q 'ms without events (folded)' "$TMP/cc.svg"
 ok $? "close-client: the 160 ms wait for the last FIN is folded"
 grep -q 'this host' "$TMP/cc.svg"
 ok $(( ! $? )) "a file's picture marks no end as this host"
+
+"$SOCKKIT" view --svg "$TMP/lone.svg" "$g/lone-udp.pcap" >/dev/null
+grep -q '1 packet (A 1, B 0), A-&gt;B 1 byte, B-&gt;A 0 bytes' "$TMP/lone.svg"
+ok $? "lone-udp: one packet and one byte said in the singular"
 
 # --conv N: that conversation alone; "-": the picture on stdout alone.
 "$SOCKKIT" view --conv 2 --svg - "$g/udp-icmp.pcap" >"$TMP/conv.svg"

@@ -325,6 +325,12 @@ def port_reuse():
     pcap("port-reuse.pcap", LINK_ETH, c.frames)
 
 
+def lone_datagram():
+    """One UDP datagram that nothing answers: a conversation of one packet."""
+    dgram = ip4("10.0.0.1", "10.0.0.2", 17, udp(40001, 9, b"x"))
+    pcap("lone-udp.pcap", LINK_ETH, [(0, eth(dgram))])
+
+
 def main():
     three_segment_close()
     simultaneous_close()
@@ -337,6 +343,7 @@ def main():
     broken()
     icmp_router()
     port_reuse()
+    lone_datagram()
 
 
 if __name__ == "__main__":
