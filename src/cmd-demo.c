@@ -4,10 +4,13 @@
  *
  * Both ends live in this one process, so every socket call is stamped on
  * the capture's clock as it is made and drawn between the packets it
- * caused.  As root the demo first moves into a private network namespace
- * (only its own lo, brought up here), so nothing on the host is touched or
- * seen.  Without capture privileges it says so once and still shows the
- * socket calls and what TCP_INFO reports.
+ * caused.  The demo first moves into a private network namespace (only
+ * its own lo, brought up here), so nothing on the host is touched or seen:
+ * as root directly, else inside a user namespace of its own where the
+ * kernel allows one, which gives it the capture and nft there without any
+ * privilege on the host.  Without either it runs on the host's loopback;
+ * without capture privileges it says so once and still shows the socket
+ * calls and what TCP_INFO reports.
  */
 #include "config.h"
 
@@ -21,6 +24,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -43,6 +47,7 @@
 struct demo {
 	struct capture	*cap;		/* NULL: no capture privileges */
 	int		 netns;		/* in a namespace of our own */
+	int		 userns;	/* and a user namespace too (not root) */
 	int64_t		 t0;		/* capture_now() at the start */
 	int64_t		 call_ts;	/* when the call being said began */
 	int		 lfd, cfd, sfd;	/* listener, client, server's end */
@@ -105,8 +110,10 @@ const struct cmd_entry cmd_demo_entry = {
 	    "      --html FILE   the diagram and the ladder in one HTML page\n"
 	    "  -h, --help        show this help\n"
 	    "\n"
-	    "As root it runs in a private network namespace; without "
-	    "CAP_NET_RAW it shows\nthe socket calls and TCP_INFO only.\n",
+	    "It runs in a private network namespace: as root, or inside a user "
+	    "namespace of\nits own where the kernel allows one.  Without "
+	    "either, and without CAP_NET_RAW,\nit shows the socket calls and "
+	    "TCP_INFO only.\n",
 	.exec = cmd_demo_exec,
 };
 
@@ -727,8 +734,8 @@ demo_nft_helper(int fd)
 }
 
 /*
- * As root in our namespace, for a scenario that changes the firewall
- * half-way: fork the helper that keeps root to run nft, so that this
+ * As root in our namespace (root of the host or of our user namespace),
+ * for a scenario that changes the firewall half-way: fork the helper that keeps root to run nft, so that this
  * process can drop root like the others.  Returns 0 or -1 (said).
  */
 static int
@@ -803,7 +810,8 @@ static int
 demo_no_netns(const char *name)
 {
 	printf("sockkit demo %s needs a private network namespace for its "
-	    "firewall rule: run it as root.\n", name);
+	    "firewall rule, and this kernel makes no user namespace for a "
+	    "user: run it as root.\n", name);
 	return 0;
 }
 
@@ -1049,15 +1057,84 @@ demo_lo_up(void)
 	return rc;
 }
 
+/* Write s to the /proc file path; returns 0 or -1. */
+static int
+demo_proc_write(const char *path, const char *s)
+{
+	ssize_t	 len = (ssize_t)strlen(s);
+	int	 fd, rc;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = write(fd, s, (size_t)len) == len ? 0 : -1;
+	if (close(fd) == -1)
+		rc = -1;
+	return rc;
+}
+
 /*
- * As root: a network namespace of our own with only lo in it.  Returns 1
- * when we are in one, 0 when we stay in the host's (not root, or not
- * allowed), -1 when lo could not be brought up (said).
+ * Not root: a user namespace whose root is the invoking user, and a
+ * network namespace it owns, with lo up.  There root's capabilities reach
+ * that namespace's lo alone, which is all the capture and nft need.
+ * Returns 0, or -1 (the kernel does not allow it; no message).
  */
 static int
-demo_netns(void)
+demo_userns_enter(void)
 {
-	if (geteuid() != 0 || unshare(CLONE_NEWNET) == -1)
+	char	 map[64];
+	uid_t	 uid = geteuid();
+	gid_t	 gid = getegid();
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1)
+		return -1;
+	snprintf(map, sizeof map, "0 %lu 1\n", (unsigned long)uid);
+	if (demo_proc_write("/proc/self/uid_map", map) == -1 ||
+	    demo_proc_write("/proc/self/setgroups", "deny") == -1)
+		return -1;
+	snprintf(map, sizeof map, "0 %lu 1\n", (unsigned long)gid);
+	if (demo_proc_write("/proc/self/gid_map", map) == -1)
+		return -1;
+	return demo_lo_up();
+}
+
+/*
+ * Whether demo_userns_enter() works here, tried in a child first: a
+ * security module may allow the namespaces yet deny what root does in
+ * them, and this process could not go back to the host's loopback.
+ */
+static int
+demo_userns_works(void)
+{
+	pid_t	 pid;
+	int	 st;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		return 0;
+	if (pid == 0)
+		_exit(demo_userns_enter() == 0 ? 0 : 1);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/*
+ * A network namespace of our own with only lo in it: as root directly,
+ * else inside a user namespace of our own where the kernel allows one.
+ * Returns 1 when we are in one, 0 when we stay in the host's, -1 when lo
+ * could not be brought up (said).  Sets d->userns in the second case.
+ */
+static int
+demo_netns(struct demo *d)
+{
+	if (geteuid() != 0) {
+		if (!demo_userns_works() || demo_userns_enter() == -1)
+			return 0;
+		d->userns = 1;
+		return 1;
+	}
+	if (unshare(CLONE_NEWNET) == -1)
 		return 0;
 	if (demo_lo_up() == -1) {
 		sk_warn("demo: bring up lo in the private namespace");
@@ -1199,16 +1276,20 @@ static int
 demo_drop(struct demo *d, const struct demo_scenario *s,
     const struct priv_opts *po)
 {
-	if (d->netns && s->nft && priv_will_switch(po) &&
-	    demo_nft_fork(d) == -1)
+	struct priv_opts	 o = *po;
+
+	o.own_userns = d->userns;
+	if (d->netns && s->nft && !o.no_drop && demo_nft_fork(d) == -1)
 		return EXIT_RUNTIME;
-	return cmd_drop_privileges(&cmd_demo_entry, po);
+	return cmd_drop_privileges(&cmd_demo_entry, &o);
 }
 
 /*
- * Run s; returns the exit status.  Root is needed for the namespace, lo
- * and the capture, and for nft in two scenarios: that is left to a helper
- * that stays root, and the demo itself runs as --user (nobody).
+ * Run s; returns the exit status.  Root (of the host or of our user
+ * namespace) is needed for the namespace, lo and the capture, and for nft
+ * in two scenarios: that is left to a helper that stays root, and the
+ * demo itself runs as --user (nobody) or, in its user namespace, with no
+ * capabilities left.
  */
 static int
 demo_run(const struct demo_scenario *s, const struct capture_opts *co,
@@ -1224,11 +1305,12 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co,
 	    s->summary);
 	o.title = title;
 	d.lfd = d.cfd = d.sfd = d.nft_fd = -1;
-	if ((d.netns = demo_netns()) == -1)
+	if ((d.netns = demo_netns(&d)) == -1)
 		return EXIT_RUNTIME;
-	printf("sockkit demo %s: %s%s\n", s->name, s->summary, d.netns ?
-	    " (in a private network namespace)" : " (on this host's "
-	    "loopback)");
+	printf("sockkit demo %s: %s%s\n", s->name, s->summary, !d.netns ?
+	    " (on this host's loopback)" : d.userns ? " (in a private network "
+	    "namespace, inside a user namespace of its own)" : " (in a private "
+	    "network namespace)");
 	fflush(stdout);
 	demo_capture(&d, &o);
 	if ((rc = demo_drop(&d, s, po)) != -1) {

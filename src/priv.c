@@ -93,7 +93,7 @@ priv_parse(struct priv_opts *o, int ch, const char *arg)
 int
 priv_will_switch(const struct priv_opts *o)
 {
-	return !o->no_drop && geteuid() == 0;
+	return !o->no_drop && !o->own_userns && geteuid() == 0;
 }
 
 /* The user to become: --user, else nobody.  NULL with err if unknown. */
@@ -136,13 +136,14 @@ priv_drop(const struct priv_opts *o, char *err, size_t errlen)
 
 	if (o->no_drop)
 		return 0;
-	if (geteuid() == 0) {
+	if (priv_will_switch(o)) {
 		if ((pw = priv_user(o, err, errlen)) == NULL)
 			return -1;
 		priv_drop_bounding();
 		if (priv_switch_user(pw, err, errlen) == -1)
 			return -1;
-	}
+	} else if (o->own_userns)
+		priv_drop_bounding();
 	memset(d, 0, sizeof d);
 	if (priv_capsys(1, d) == -1) {
 		snprintf(err, errlen, "cannot clear capabilities: %s",

@@ -12,15 +12,29 @@ run() {
 	out=$(cat "$TMP/out")
 }
 
-# as_nobody ARGS...: the same, without any privilege.
+# "${unpriv[@]}" CMD...: CMD as nobody with no capabilities (as root).
+unpriv=(env)
+[ "$(id -u)" = 0 ] && unpriv=(setpriv --reuid=nobody --regid=nogroup \
+    --clear-groups --inh-caps=-all)
+
+# nons: the prefix that takes user namespaces away.  Inside a user
+# namespace that maps nobody the kernel refuses to make another one, so
+# sockkit can neither capture nor make namespaces of its own.
+nons=
+"${unpriv[@]}" unshare --user true 2>/dev/null && nons="unshare --user"
+
+# as_nobody ARGS...: the same, without any privilege, nor user namespaces.
 as_nobody() {
-	if [ "$(id -u)" = 0 ]; then
-		setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		    --inh-caps=-all "$SOCKKIT" demo "$@" >"$TMP/out" 2>&1 \
-		    </dev/null
-	else
-		"$SOCKKIT" demo "$@" >"$TMP/out" 2>&1 </dev/null
-	fi
+	# shellcheck disable=SC2086
+	"${unpriv[@]}" $nons "$SOCKKIT" demo "$@" >"$TMP/out" 2>&1 </dev/null
+	rc=$?
+	out=$(cat "$TMP/out")
+}
+
+# as_user ARGS...: the same, without privilege but where the kernel allows
+# user namespaces.
+as_user() {
+	"${unpriv[@]}" "$SOCKKIT" demo "$@" >"$TMP/out" 2>&1 </dev/null
 	rc=$?
 	out=$(cat "$TMP/out")
 }
@@ -31,7 +45,7 @@ before() {
 	    !fa && $0 ~ a { fa = NR } fa && $0 ~ b { ok = 1 } END { exit !ok }'
 }
 
-N=61
+N=72
 plan $N
 
 # The command line, for everyone.
@@ -71,6 +85,42 @@ as_nobody dropped
 is "$rc" 0 "unprivileged dropped exits 0"
 like "$out" "TCP_INFO says SYN_SENT, rtt [0-9.]+ ms, [1-9][0-9]* retransmits" \
     "unprivileged dropped: TCP_INFO counts the SYN retransmissions"
+
+as_nobody simultaneous-close
+like "$out" "simultaneous-close needs a private network namespace.*run it as root" \
+    "unprivileged simultaneous-close without namespaces: what it needs"
+
+# Not root, where the kernel allows user namespaces: the whole demo in
+# namespaces of its own, captured, and no capability left on the host.
+if "${unpriv[@]}" unshare --user --map-root-user --net ip link set lo up \
+    2>/dev/null; then
+	as_user --ascii
+	is "$rc" 0 "unprivileged with user namespaces: handshake exits 0"
+	like "$out" "in a private network namespace, inside a user namespace" \
+	    "it runs in namespaces of its own"
+	like "$out" "SYN_SENT +-- SYN seq=0" "the client's SYN is captured"
+	like "$out" "verdict: closed by A" "and drawn to the verdict"
+	printf '%s\n' "$out" | grep -q 'no packet capture'
+	ok $((!$?)) "it does not say that it cannot capture"
+	as_user --ascii simultaneous-close
+	like "$out" "CLOSING +<-- FIN.* CLOSING" \
+	    "simultaneous-close: its nft rule works there too"
+	nft list tables 2>/dev/null | grep -q sockkit_demo
+	ok $((!$?)) "the drop rule stayed in its namespace"
+	"${unpriv[@]}" "$SOCKKIT" demo --ascii dropped >"$TMP/drop" 2>&1 </dev/null &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q 'SYN retransmission #1' "$TMP/drop" && break
+		sleep 0.1
+	done
+	st=$(cat "/proc/$pid/status" 2>/dev/null)
+	like "$st" "^CapEff:[[:space:]]+0+$" "dropped: the demo keeps no capability"
+	like "$st" "^NoNewPrivs:[[:space:]]+1$" "and no_new_privs is set"
+	wait "$pid"
+	is $? 0 "dropped exits 0"
+else
+	for _ in $(seq 10); do skip "no user namespaces here"; done
+fi
 
 if [ "$(id -u)" != 0 ]; then
 	for _ in $(seq $((N - _n))); do skip "needs root"; done
