@@ -3,7 +3,7 @@
 . "${srcdir:=$(cd "$(dirname "$0")" && pwd)}/udp-lib.sh"
 need_cmd nc socat python3 ss
 
-plan 30
+plan 31
 
 # Port 0: a real port in "Listening on", IPv4 and IPv6 both (dual stack).
 udp_server relay -v 0
@@ -66,6 +66,36 @@ python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' \
 "$SOCKKIT" udp --chunk -w 0.5 ::1 "$port" <"$TMP/bytes" >"$TMP/bytes.back"
 cmp -s "$TMP/bytes" "$TMP/bytes.back"
 is "$?" 0 "--chunk: all 256 byte values through echo and back unchanged"
+kill "$spid"
+
+# A burst that queues while the server is stopped comes in full batches,
+# answered as UDP_SEGMENT trains: runs of one size cut where it changes.
+udp_server burst --mode echo 127.0.0.1 0
+got=$(python3 - "$port" "$spid" <<'PY'
+import os, signal, socket, sys
+port, pid = int(sys.argv[1]), int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+s.settimeout(5)
+sizes = [200] * 30 + [50] + [300] * 20 + [1] + [1472] * 11 + [0]
+sent = [os.urandom(n) for n in sizes]
+os.kill(pid, signal.SIGSTOP)
+for d in sent:
+    s.sendto(d, ("127.0.0.1", port))
+os.kill(pid, signal.SIGCONT)
+back = []
+try:
+    while len(back) < len(sent):
+        back.append(s.recv(2048))
+except socket.timeout:
+    pass
+bad = [i for i, d in enumerate(sent) if i >= len(back) or back[i] != d]
+print("%d of %d back, first wrong: %s" % (len(back), len(sent),
+      bad[0] if bad else "none"))
+PY
+)
+is "$got" "64 of 64 back, first wrong: none" \
+    "a burst of 64 in full batches: every echo whole, in order"
 kill "$spid"
 like "$(cat "$TMP/time.sockkit")" '^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ 123][0-9] ' \
     "time: the prefix is in ctime form, as in listen --mode time"
