@@ -19,14 +19,21 @@ unpriv=(env)
 
 # nons: the prefix that takes user namespaces away.  Inside a user
 # namespace that maps nobody the kernel refuses to make another one, so
-# sockkit can neither capture nor make namespaces of its own.
-nons=
-"${unpriv[@]}" unshare --user true 2>/dev/null && nons="unshare --user"
+# sockkit can neither capture nor make namespaces of its own.  Nothing
+# there can pass a directory closed to nobody (a clone in mktemp -d, as
+# CI makes), so the binary runs from a copy nobody can reach.
+nons= nobin=$SOCKKIT
+if [ "$(id -u)" = 0 ]; then
+	chmod 711 "$TMP" && mkdir -m 755 "$TMP/bin" &&
+	    cp "$SOCKKIT" "$TMP/bin/sockkit" && nobin=$TMP/bin/sockkit
+fi
+"${unpriv[@]}" unshare --user "$nobin" --version >/dev/null 2>&1 &&
+    nons="unshare --user"
 
 # as_nobody ARGS...: the same, without any privilege, nor user namespaces.
 as_nobody() {
 	# shellcheck disable=SC2086
-	"${unpriv[@]}" $nons "$SOCKKIT" demo "$@" >"$TMP/out" 2>&1 </dev/null
+	"${unpriv[@]}" $nons "$nobin" demo "$@" >"$TMP/out" 2>&1 </dev/null
 	rc=$?
 	out=$(cat "$TMP/out")
 }
