@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -35,7 +36,9 @@
 #include <unistd.h>
 
 #define CHUNK		65536
+#ifndef LIMIT_MS
 #define LIMIT_MS	120000
+#endif
 #define STALL_BYTES	(256ULL << 20)	/* more than any buffer can take */
 
 enum role { NORMAL, STALLED, KILLED };
@@ -240,6 +243,40 @@ run(struct client *cl, uint32_t n, int ep)
 	return 0;
 }
 
+/*
+ * On stderr, each normal client still open at the time limit: how far it
+ * got and what its TCP says, so that a rare stall can be told apart from
+ * a slow machine (the server's end is found by its port with ss).
+ */
+static void
+stuck(const struct client *cl, uint32_t n)
+{
+	struct sockaddr_in	 sin;
+	struct tcp_info		 ti;
+	socklen_t		 len;
+	uint32_t		 i, shown = 0;
+
+	for (i = 0; i < n && shown < 10; i++) {
+		if (cl[i].role != NORMAL || cl[i].done || cl[i].fd == -1)
+			continue;
+		shown++;
+		memset(&sin, 0, sizeof sin);
+		memset(&ti, 0, sizeof ti);
+		len = sizeof sin;
+		getsockname(cl[i].fd, (struct sockaddr *)&sin, &len);
+		len = sizeof ti;
+		getsockopt(cl[i].fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
+		fprintf(stderr, "load-client: client %u (port %u) not done: "
+		    "sent %llu, received %llu; TCP state %u, unacked %u, "
+		    "retransmits %u, rto %u ms, last data in %u ms ago, "
+		    "last ACK in %u ms ago\n", i, ntohs(sin.sin_port),
+		    (unsigned long long)cl[i].sent,
+		    (unsigned long long)cl[i].recvd, ti.tcpi_state,
+		    ti.tcpi_unacked, ti.tcpi_retransmits, ti.tcpi_rto / 1000,
+		    ti.tcpi_last_data_recv, ti.tcpi_last_ack_recv);
+	}
+}
+
 /* The summary line; returns the exit status. */
 static int
 report(const struct client *cl, uint32_t n, int64_t ms)
@@ -312,6 +349,8 @@ main(int argc, char **argv)
 		    KILLED : NORMAL;
 	t0 = now_ms();
 	rc = start(cl, n, &sin, ep) == -1 || run(cl, n, ep) == -1;
+	if (rc)
+		stuck(cl, n);
 	if (report(cl, n, now_ms() - t0) != 0)
 		rc = 1;
 	for (i = 0; i < n; i++)

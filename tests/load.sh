@@ -34,6 +34,14 @@ timeout 150 "$LOADCLIENT" 127.0.0.1 "$port" $CLIENTS $BYTES 42 \
 rc=$?
 summary=$(cat "$TMP/client.out")
 echo "# load-client: $summary"
+if [ $rc != 0 ]; then
+	# What the stuck clients and the server's ends of them say.
+	sed 's/^/# /' "$TMP/client.err" | head -n 20
+	grep -o 'port [0-9]*) not done' "$TMP/client.err" | cut -d' ' -f2 |
+	    cut -d')' -f1 | head -n 3 | while read -r cport; do
+		ss -tnmi "( sport = :$port and dport = :$cport )" | sed 's/^/# /'
+	done
+fi
 is $rc 0 "load-client: exit 0"
 normal=$((CLIENTS - STALLED - KILLED))
 like "$summary" "^done $normal of $normal, bad 0," \
