@@ -47,7 +47,7 @@
 struct demo {
 	struct capture	*cap;		/* NULL: no capture privileges */
 	int		 netns;		/* in a namespace of our own */
-	int		 userns;	/* and a user namespace too (not root) */
+	int		 userns;	/* inside a user namespace too */
 	int64_t		 t0;		/* capture_now() at the start */
 	int64_t		 call_ts;	/* when the call being said began */
 	int		 lfd, cfd, sfd;	/* listener, client, server's end */
@@ -735,8 +735,9 @@ demo_nft_helper(int fd)
 
 /*
  * As root in our namespace (root of the host or of our user namespace),
- * for a scenario that changes the firewall half-way: fork the helper that keeps root to run nft, so that this
- * process can drop root like the others.  Returns 0 or -1 (said).
+ * for a scenario that changes the firewall half-way: fork the helper that
+ * keeps root to run nft, so that this process can drop root like the
+ * others.  Returns 0 or -1 (said).
  */
 static int
 demo_nft_fork(struct demo *d)

@@ -14,8 +14,8 @@
 struct priv_opts {
 	const char	*user;		/* --user NAME (nobody) */
 	int		 no_drop;	/* --no-drop: keep root and capabilities */
-	int		 own_userns;	/* root only in a user namespace of our
-					   own: uid 0 is the invoking user */
+	int		 own_userns;	/* root of our own user namespace only:
+					   uid 0 there is the invoking user */
 };
 
 /* getopt_long() values of the privilege options. */
@@ -34,11 +34,11 @@ enum { PRIV_OPT_USER = 600, PRIV_OPT_NO_DROP };
  * Give up privileges: as root, switch to o->user (nobody by default)
  * with its group and no supplementary groups (not with o->own_userns,
  * where no other user is mapped and root already is the invoking user);
- * as any user, clear every
- * capability (a binary given cap_net_raw by setcap keeps none), and set
- * no_new_privs so no exec can get them back.  Does nothing with
- * o->no_drop.  Returns 0, or -1 with the reason in err (unknown user,
- * a failed setuid); the caller must then stop, not go on as root.
+ * as any user, clear every capability (a binary given cap_net_raw by
+ * setcap keeps none), and set no_new_privs so no exec can get them back.
+ * Does nothing with o->no_drop.  Returns 0, or -1 with the reason in err
+ * (unknown user, a failed setuid); the caller must then stop, not go on
+ * as root.
  */
 int	priv_drop(const struct priv_opts *, char *, size_t);
 
@@ -50,7 +50,8 @@ int	priv_parse(struct priv_opts *, int, const char *);
 
 /*
  * Whether priv_drop() will switch users: running as root without
- * --no-drop, outside a user namespace of our own.  Commands use it to refuse what cannot work after the drop.
+ * --no-drop, outside a user namespace of our own.  Commands use it to
+ * refuse what cannot work after the drop.
  */
 int	priv_will_switch(const struct priv_opts *);
 

@@ -697,23 +697,30 @@ tgt_iter_next(struct tgt_iter *it, uint32_t *host, uint16_t *port)
 	return 1;
 }
 
+/* The end of the run of consecutive ports in pl that starts at i. */
+static size_t
+run_end(const struct tgt_ports *pl, size_t i)
+{
+	size_t	 j;
+
+	for (j = i + 1; j < pl->n && pl->port[j] == pl->port[j - 1] + 1; j++)
+		;
+	return j;
+}
+
 /* The runs of ports in pl as BPF: " and (port 22 or portrange 80-90)". */
 static void
 bpf_ports(const struct tgt_ports *pl, FILE *fp)
 {
 	size_t	 i, j, runs = 0;
 
-	for (i = 0; i < pl->n; i = j, runs++)
-		for (j = i + 1; j < pl->n && pl->port[j] == pl->port[j - 1] + 1;
-		    j++)
-			;
+	for (i = 0; i < pl->n; i = run_end(pl, i))
+		runs++;
 	if (runs == 0 || runs > TGT_BPF_RANGES)
 		return;
 	fprintf(fp, " and (");
 	for (i = 0; i < pl->n; i = j) {
-		for (j = i + 1; j < pl->n && pl->port[j] == pl->port[j - 1] + 1;
-		    j++)
-			;
+		j = run_end(pl, i);
 		fprintf(fp, "%s", i > 0 ? " or " : "");
 		if (j - i == 1)
 			fprintf(fp, "port %u", pl->port[i]);

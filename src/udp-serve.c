@@ -4,8 +4,8 @@
  * and, in echo and time mode, answered in batches, each to its own
  * sender: when a batch comes full, runs of answers to one sender as one
  * UDP_SEGMENT send, the rest with sendmmsg(2).  Echo and time block in
- * recvmmsg() rather than poll() first.  In relay mode standard input goes to the most recent
- * sender, or with --to-all to every recent one.
+ * recvmmsg() rather than poll() first.  In relay mode standard input
+ * goes to the most recent sender, or with --to-all to every recent one.
  */
 #include "config.h"
 

@@ -1,7 +1,9 @@
 #!/bin/bash
 # tests/demo.sh: "sockkit demo": each scenario as root (in its private
-# namespace) draws the packets it is about; without capture privileges it
-# says so in one line and still shows the socket calls and TCP_INFO.
+# namespace) draws the packets it is about, and so it does as nobody where
+# user namespaces are allowed; without them and without capture
+# privileges it says so in one line and still shows the socket calls and
+# TCP_INFO.
 # Nothing here asserts timing.
 . "$srcdir/lib.sh"
 
