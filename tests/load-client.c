@@ -7,7 +7,8 @@
  * Every client connects, sends BYTES pseudo-random bytes in writes of
  * random size (1 to 64 KiB), shuts down its sending side and reads the echo
  * until EOF, comparing each byte with the stream it sent (the stream is a
- * function of SEED, the client and the offset, so nothing is stored).  The
+ * function of SEED, the client and the offset, so nothing is stored).  A
+ * client keeps at most WINDOW bytes unechoed, reading while it writes.  The
  * first STALLED clients never read and try to send 256 MiB: the server
  * must stop reading them (they get stuck), not the others.
  * The next KILLED clients abort with a RST (SO_LINGER 0) half-way.  The
@@ -40,6 +41,14 @@
 #define LIMIT_MS	120000
 #endif
 #define STALL_BYTES	(256ULL << 20)	/* more than any buffer can take */
+/*
+ * The most a normal client has sent and not yet had back.  Unbounded,
+ * 2,000 clients put about 1.7 GB into socket buffers at once: past the
+ * kernel's tcp_mem pressure threshold on a 24 GiB machine, where segments
+ * are dropped and one retransmit timer once backed off past the time limit.
+ * 256 KiB each keeps the whole run near a third of that.
+ */
+#define WINDOW		(256 << 10)
 
 enum role { NORMAL, STALLED, KILLED };
 
@@ -49,6 +58,7 @@ struct client {
 	int		 connected, done, bad;
 	uint64_t	 sent, recvd;
 	uint64_t	 sizes;		/* the write sizes' generator state */
+	uint32_t	 events;	/* what epoll waits for */
 };
 
 static uint64_t	 seed, total;
@@ -87,12 +97,37 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Tell epoll what client i waits for: its echo (unless it is one that never
+ * reads) and room to send, while it has bytes left to send and, for a
+ * normal client, fewer than WINDOW of them unechoed.  Returns epoll_ctl's
+ * result.
+ */
+static int
+interest(struct client *cl, uint32_t i, int ep, int op)
+{
+	struct client		*c = &cl[i];
+	struct epoll_event	 ev;
+	uint32_t		 events = 0;
+
+	if (c->role != STALLED)
+		events |= EPOLLIN;
+	if (c->role == STALLED ? c->sent < STALL_BYTES :
+	    c->sent < total && c->sent - c->recvd < WINDOW)
+		events |= EPOLLOUT;
+	if (op == EPOLL_CTL_MOD && events == c->events)
+		return 0;
+	c->events = events;
+	ev.events = events;
+	ev.data.u32 = i;
+	return epoll_ctl(ep, op, c->fd, &ev);
+}
+
 /* Connect every client without waiting; returns 0 or -1. */
 static int
 start(struct client *cl, uint32_t n, const struct sockaddr_in *sin, int ep)
 {
-	struct epoll_event	 ev;
-	uint32_t		 i;
+	uint32_t	 i;
 
 	for (i = 0; i < n; i++) {
 		cl[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -106,9 +141,7 @@ start(struct client *cl, uint32_t n, const struct sockaddr_in *sin, int ep)
 			perror("load-client: connect");
 			return -1;
 		}
-		ev.events = EPOLLOUT | (cl[i].role == STALLED ? 0 : EPOLLIN);
-		ev.data.u32 = i;
-		if (epoll_ctl(ep, EPOLL_CTL_ADD, cl[i].fd, &ev) == -1)
+		if (interest(cl, i, ep, EPOLL_CTL_ADD) == -1)
 			return -1;
 	}
 	return 0;
@@ -132,14 +165,14 @@ static void
 send_some(struct client *cl, uint32_t i, int ep, uint8_t *buf)
 {
 	struct client		*c = &cl[i];
-	struct epoll_event	 ev;
 	uint64_t		 limit = c->role == STALLED ? STALL_BYTES :
 				    total;
 	size_t			 len;
 	ssize_t			 w;
 	int			 rounds;
 
-	for (rounds = 0; rounds < 8 && c->sent < limit; rounds++) {
+	for (rounds = 0; rounds < 8 && c->sent < limit &&
+	    (c->role == STALLED || c->sent - c->recvd < WINDOW); rounds++) {
 		if (c->role == KILLED && c->sent >= total / 2) {
 			kill_client(c, ep);
 			return;
@@ -153,12 +186,9 @@ send_some(struct client *cl, uint32_t i, int ep, uint8_t *buf)
 			break;
 		c->sent += (uint64_t)w;
 	}
-	if (c->sent == limit) {
+	if (c->sent == limit)
 		shutdown(c->fd, SHUT_WR);
-		ev.events = c->role == STALLED ? 0 : EPOLLIN;
-		ev.data.u32 = i;
-		epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
-	}
+	interest(cl, i, ep, EPOLL_CTL_MOD);
 }
 
 /* Read client i's echo and compare it with what it sent. */
@@ -196,7 +226,8 @@ recv_some(struct client *cl, uint32_t i, int ep, uint8_t *buf)
 		close(c->fd);
 		c->fd = -1;
 		c->done = 1;
-	}
+	} else
+		interest(cl, i, ep, EPOLL_CTL_MOD);
 }
 
 /* Whether every client that should finish has. */

@@ -1,6 +1,8 @@
 #!/bin/bash
 # tests/load.sh: listen -k --mode echo under 2,000 concurrent clients of
-# tests/load-client, each sending 1 MiB in writes of random size: every
+# tests/load-client, each sending 1 MiB in writes of random size, with at
+# most 256 KiB of it not yet echoed (unbounded, the clients drive the
+# kernel into TCP memory pressure, where drops stall a connection): every
 # byte comes back; three clients that never read get stuck alone (their
 # echo stops, the server stops reading them); three that abort with a RST
 # half-way disturb nobody; the server's peak memory stays under the bound
@@ -29,11 +31,22 @@ port=$(listen_port "$TMP/server.err")
 like "$port" '^[0-9]+$' "listen -k --mode echo starts"
 base=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$spid/status)
 
+# The kernel's TCP memory (pages, from /proc/net/sockstat) twice a
+# second while the clients run: its peak is shown against the threshold
+# where the kernel starts to drop.
+for _ in $(seq 300); do
+	sed -n 's/^TCP:.* mem \([0-9]*\)$/\1/p' /proc/net/sockstat
+	sleep 0.5
+done >"$TMP/tcpmem" &
+mpid=$!
 timeout 150 "$LOADCLIENT" 127.0.0.1 "$port" $CLIENTS $BYTES 42 \
     $STALLED $KILLED >"$TMP/client.out" 2>"$TMP/client.err"
 rc=$?
+kill $mpid 2>/dev/null; wait $mpid 2>/dev/null
 summary=$(cat "$TMP/client.out")
 echo "# load-client: $summary"
+echo "# kernel TCP memory: peak $(sort -n "$TMP/tcpmem" | tail -n 1) pages;" \
+    "pressure from $(cut -f2 /proc/sys/net/ipv4/tcp_mem) (tcp_mem)"
 if [ $rc != 0 ]; then
 	# What the stuck clients and the server's ends of them say.
 	sed 's/^/# /' "$TMP/client.err" | head -n 20
