@@ -46,7 +46,7 @@
  * 2,000 clients put about 1.7 GB into socket buffers at once: past the
  * kernel's tcp_mem pressure threshold on a 24 GiB machine, where segments
  * are dropped and one retransmit timer once backed off past the time limit.
- * 256 KiB each keeps the whole run near a third of that.
+ * 256 KiB each keeps the whole run at about half the threshold.
  */
 #define WINDOW		(256 << 10)
 
@@ -98,10 +98,20 @@ now_ms(void)
 }
 
 /*
+ * Whether c may send more: it has bytes left and, unless it is one that
+ * never reads, fewer than WINDOW of them unechoed.
+ */
+static int
+may_send(const struct client *c)
+{
+	if (c->role == STALLED)
+		return c->sent < STALL_BYTES;
+	return c->sent < total && c->sent - c->recvd < WINDOW;
+}
+
+/*
  * Tell epoll what client i waits for: its echo (unless it is one that never
- * reads) and room to send, while it has bytes left to send and, for a
- * normal client, fewer than WINDOW of them unechoed.  Returns epoll_ctl's
- * result.
+ * reads) and room to send while may_send().  Returns epoll_ctl's result.
  */
 static int
 interest(struct client *cl, uint32_t i, int ep, int op)
@@ -112,8 +122,7 @@ interest(struct client *cl, uint32_t i, int ep, int op)
 
 	if (c->role != STALLED)
 		events |= EPOLLIN;
-	if (c->role == STALLED ? c->sent < STALL_BYTES :
-	    c->sent < total && c->sent - c->recvd < WINDOW)
+	if (may_send(c))
 		events |= EPOLLOUT;
 	if (op == EPOLL_CTL_MOD && events == c->events)
 		return 0;
@@ -171,8 +180,7 @@ send_some(struct client *cl, uint32_t i, int ep, uint8_t *buf)
 	ssize_t			 w;
 	int			 rounds;
 
-	for (rounds = 0; rounds < 8 && c->sent < limit &&
-	    (c->role == STALLED || c->sent - c->recvd < WINDOW); rounds++) {
+	for (rounds = 0; rounds < 8 && may_send(c); rounds++) {
 		if (c->role == KILLED && c->sent >= total / 2) {
 			kill_client(c, ep);
 			return;
