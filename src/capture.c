@@ -194,6 +194,22 @@ capture_svg(struct capture *c)
 	return c->svg == NULL ? -1 : 0;
 }
 
+/*
+ * Why capture_pipeline() failed, into err: the --html transcript's
+ * temporary file, or memory.
+ */
+static void
+capture_pipeline_error(const struct capture *c, char *err, size_t errlen)
+{
+	if (c->tr != NULL && c->svg == NULL && c->o.html_path != NULL &&
+	    errno != ENOMEM)
+		snprintf(err, errlen, "--html %s: no temporary file for the "
+		    "transcript in %s (TMPDIR): %s", c->o.html_path,
+		    svg_tmpdir(), strerror(errno));
+	else
+		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
+}
+
 /* The renderers and the tracker, when something is to be drawn. */
 static int
 capture_pipeline(struct capture *c)
@@ -327,7 +343,7 @@ capture_outputs(struct capture *c, char *err, size_t errlen)
 	    &c->html_fp, err, errlen) == -1)
 		return -1;
 	if (capture_pipeline(c) == -1) {
-		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
+		capture_pipeline_error(c, err, errlen);
 		return -1;
 	}
 	return 0;
@@ -800,6 +816,7 @@ capture_picture(struct capture *c, FILE *fp, int html, char *err,
     size_t errlen)
 {
 	const char	*path = html ? c->o.html_path : c->o.svg_path;
+	char		 left[512];
 	int		 rc = 0;
 
 	if (fp == NULL)
@@ -812,6 +829,9 @@ capture_picture(struct capture *c, FILE *fp, int html, char *err,
 	if (rc == -1)
 		snprintf(err, errlen, "--%s %s: %s", html ? "html" : "svg",
 		    path, strerror(errno != 0 ? errno : EIO));
+	else if (c->svg != NULL && svg_left_out(c->svg, html, left,
+	    sizeof left))
+		sk_warnx("--%s %s: %s", html ? "html" : "svg", path, left);
 	return rc;
 }
 

@@ -198,7 +198,8 @@ view_event(void *arg, const struct track_event *ev)
 
 /*
  * The renderers o asks for into out: the ladder unless a picture goes to
- * stdout, the picture with --svg or --html.  Returns 0 or -1 (no memory).
+ * stdout, the picture with --svg or --html.  Returns 0, -1 (no memory) or
+ * -2 after saying why (the transcript's temporary file).
  */
 static int
 view_out_new(const struct view_opts *o, const char *file,
@@ -225,9 +226,13 @@ view_out_new(const struct view_opts *o, const char *file,
 	so.transcript = o->html_path != NULL || o->pics.html_fp != NULL;
 	snprintf(title, sizeof title, "sockkit view %s", file);
 	so.title = o->pics.title != NULL ? o->pics.title : title;
-	if ((out->svg = svg_new(&so)) == NULL)
-		return -1;
-	return 0;
+	if ((out->svg = svg_new(&so)) == NULL && so.transcript &&
+	    errno != ENOMEM) {
+		sk_warn("view: --html: no temporary file for the transcript in "
+		    "%s (TMPDIR)", svg_tmpdir());
+		return -2;
+	}
+	return out->svg == NULL ? -1 : 0;
 }
 
 /*
@@ -254,6 +259,8 @@ view_picture(struct svg *svg, FILE *fp, const char *path, int html)
 	}
 	if (rc == -1)
 		sk_warnx("view: --%s %s", html ? "html" : "svg", err);
+	else if (svg_left_out(svg, html, err, sizeof err))
+		sk_warnx("view: --%s %s: %s", html ? "html" : "svg", path, err);
 	return rc;
 }
 
@@ -290,8 +297,9 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o)
 	int			 dlt = pcap_datalink(p), rc = EXIT_OK, n, rc2;
 
 	tr = track_new((size_t)o->max_convs);
-	if (view_out_new(o, file, &out) == -1 || tr == NULL) {
-		sk_warn("view");
+	if ((rc2 = view_out_new(o, file, &out)) != 0 || tr == NULL) {
+		if (rc2 != -2)
+			sk_warn("view");
 		track_finish(tr, view_event, &out);
 		view_out_close(o, &out);
 		return EXIT_RUNTIME;

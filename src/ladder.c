@@ -439,10 +439,12 @@ run_add(struct ladder *l, struct track_conv *c, const struct track_event *ev,
 	lc->run_dup[d] += ev->dupack;
 	if (lc->folding)
 		return;
-	if (lc->nheld < FOLD_SHOW) {
-		lc->held[lc->nheld++] = strdup(text);
+	if (lc->nheld < FOLD_SHOW &&
+	    (lc->held[lc->nheld] = strdup(text)) != NULL) {
+		lc->nheld++;
 		return;
 	}
+	/* Too long to show, or no memory to hold the line: fold the run. */
 	lc->folding = 1;
 	for (i = 0; i < lc->nheld; i++)
 		free(lc->held[i]);

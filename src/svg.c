@@ -10,9 +10,21 @@
  * relies on colour alone: RSTs, retransmissions and ICMP errors have their
  * own dash patterns, and every label says what the packet was.
  *
- * For the HTML page a text ladder of the same events is kept in memory.
- * The ladder keeps its state in conv->user, so around each of its events
- * this module swaps its own saved pointer in and out.
+ * For the HTML page a text ladder of the same events is kept too.  The
+ * ladder keeps its state in conv->user, so around each of its events this
+ * module swaps its own saved pointer in and out.
+ *
+ * The budget (svg.h) bounds memory whatever the input: past max_convs
+ * conversations or max_items rows nothing more is kept, only counted, and
+ * a conversation that is not drawn gives its slot back when it ends, so
+ * the slots are the tracker's live conversations plus the drawn ones.  The
+ * transcript goes to an unlinked temporary file and stops at a line's end
+ * when max_transcript bytes are written.  Why a file and a cap both: kept
+ * in memory (an open_memstream once), a transcript cost its size in memory
+ * for the whole run, on a live capture driven by whoever connects; in a
+ * file it costs a stdio buffer.  The cap still bounds the disk and the
+ * page, which a browser must load whole (the text ladder of `view` has
+ * every line).
  */
 #include "config.h"
 
@@ -22,15 +34,16 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ladder.h"
 #include "svg.h"
 
 #define EP_MAX		64
-#define MAX_ITEMS	20000	/* packets drawn in one document */
 #define LABEL_MAX	72	/* characters on an arrow; all in its title */
 
 /* The geometry, in pixels. */
@@ -88,11 +101,16 @@ struct sconv {
 	double		 y0, h;
 };
 
-/* Every conversation seen, in id order (ids grow as they are made). */
+/*
+ * A conversation seen and still of use (live, or drawn), in id order (ids
+ * grow as they are made); dead ones wait for slots_compact().
+ */
 struct sslot {
 	uint64_t	 id;
 	void		*tuser;		/* the transcript's conv->user */
 	struct sconv	*sc;		/* NULL: not drawn */
+	int		 out;		/* left out by the budget */
+	int		 dead;		/* ended and not drawn: no more use */
 };
 
 struct svg {
@@ -100,29 +118,112 @@ struct svg {
 	char		 title[256];	/* o.title points here */
 	struct ladder_opts lo;		/* the local endpoint */
 	struct sslot	*slot;
-	size_t		 nslot, capslot;
+	size_t		 nslot, capslot, ndead;
 	struct sitem	*calls;
 	size_t		 ncalls, capcalls;
-	uint64_t	 items, skipped, bad, drops;
+	uint64_t	 convs, items, bad, drops;
+	uint64_t	 out_convs, out_pkts, out_calls;	/* the budget's */
 	int		 drops_known;
+	int		 nomem;		/* something could not be kept */
 	int		 laid_out;
 	int64_t		 t0;
 	double		 scale;		/* pixels per nanosecond */
 	double		 height;
 	struct sconv	*callconv;	/* calls without packets */
 	struct ladder	*tl;		/* the transcript */
-	FILE		*tfp;
-	char		*tbuf;
-	size_t		 tlen;
+	FILE		*tfp;		/* the ladder's: transcript_write() */
+	FILE		*tstore;	/* the unlinked temporary file */
+	uint64_t	 tbytes;	/* in tstore */
+	uint64_t	 tleft;		/* packets after the transcript's end */
+	int		 tfull, terr;	/* budget spent; a write's errno */
 };
 
 static void	transcript_close(struct svg *);
 
+/*
+ * The cookie write of the transcript's stream: into the temporary file
+ * while the budget lasts.  The stream is flushed after each event, so an
+ * event's lines are kept whole or not at all.  Always "writes" all of buf:
+ * the ladder is not to see an error for what the budget leaves out.
+ */
+static ssize_t
+transcript_write(void *arg, const char *buf, size_t n)
+{
+	struct svg	*s = arg;
+
+	if (s->tfull || n > s->o.max_transcript - s->tbytes) {
+		s->tfull = 1;
+		return (ssize_t)n;
+	}
+	if (fwrite(buf, 1, n, s->tstore) != n) {
+		s->terr = errno != 0 ? errno : EIO;
+		s->tfull = 1;
+	}
+	s->tbytes += n;
+	return (ssize_t)n;
+}
+
+const char *
+svg_tmpdir(void)
+{
+	const char	*dir = getenv("TMPDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : "/tmp";
+}
+
+/*
+ * An unlinked temporary file in $TMPDIR (else /tmp), open for reading and
+ * writing; NULL with errno.
+ */
+static FILE *
+transcript_store(void)
+{
+	char		 path[PATH_MAX];
+	FILE		*fp;
+	int		 fd;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/sockkit-transcript-XXXXXX",
+	    svg_tmpdir()) >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if ((fd = mkstemp(path)) == -1)
+		return NULL;
+	(void)unlink(path);
+	if ((fp = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return fp;
+}
+
+/* The transcript's ladder, its stream and its file; 0 or -1 with errno. */
+static int
+transcript_open(struct svg *s)
+{
+	static const cookie_io_functions_t io = { .write = transcript_write };
+	struct ladder_opts	 lo;
+
+	memset(&lo, 0, sizeof lo);
+	lo.mode = LADDER_DRAW;
+	lo.full = s->o.full;
+	lo.preview = s->o.preview;
+	lo.only_conv = s->o.only_conv;
+	if ((s->tstore = transcript_store()) == NULL ||
+	    (s->tfp = fopencookie(s, "w", io)) == NULL)
+		return -1;
+	/* Room for any one event's lines, so each flush is one write. */
+	if (setvbuf(s->tfp, NULL, _IOFBF, 1 << 16) != 0 ||
+	    (s->tl = ladder_new(s->tfp, &lo)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
 struct svg *
 svg_new(const struct svg_opts *o)
 {
-	struct svg		*s;
-	struct ladder_opts	 lo;
+	struct svg	*s;
+	int		 saved;
 
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
@@ -130,16 +231,14 @@ svg_new(const struct svg_opts *o)
 	snprintf(s->title, sizeof s->title, "%s", o->title != NULL ? o->title :
 	    "sockkit");
 	s->o.title = s->title;
-	if (!o->transcript)
-		return s;
-	memset(&lo, 0, sizeof lo);
-	lo.mode = LADDER_DRAW;
-	lo.full = o->full;
-	lo.preview = o->preview;
-	lo.only_conv = o->only_conv;
-	if ((s->tfp = open_memstream(&s->tbuf, &s->tlen)) == NULL ||
-	    (s->tl = ladder_new(s->tfp, &lo)) == NULL) {
+	s->o.max_convs = o->max_convs ? o->max_convs : SVG_MAX_CONVS;
+	s->o.max_items = o->max_items ? o->max_items : SVG_MAX_ITEMS;
+	s->o.max_transcript = o->max_transcript ? o->max_transcript :
+	    SVG_MAX_TRANSCRIPT;
+	if (o->transcript && transcript_open(s) == -1) {
+		saved = errno;
 		svg_free(s);
+		errno = saved;
 		return NULL;
 	}
 	return s;
@@ -164,7 +263,10 @@ svg_set_drops(struct svg *s, uint64_t drops, int known)
 		ladder_set_drops(s->tl, drops, known);
 }
 
-/* The slot of conversation id, made if new and make; NULL otherwise. */
+/*
+ * The slot of conversation id, made if new and make; NULL otherwise (a
+ * dead one, or out of memory: s->nomem).
+ */
 static struct sslot *
 slot_get(struct svg *s, uint64_t id, int make)
 {
@@ -174,7 +276,7 @@ slot_get(struct svg *s, uint64_t id, int make)
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (s->slot[mid].id == id)
-			return &s->slot[mid];
+			return s->slot[mid].dead ? NULL : &s->slot[mid];
 		if (s->slot[mid].id < id)
 			lo = mid + 1;
 		else
@@ -185,8 +287,10 @@ slot_get(struct svg *s, uint64_t id, int make)
 	if (s->nslot == s->capslot) {
 		n = reallocarray(s->slot, s->capslot ? s->capslot * 2 : 16,
 		    sizeof *n);
-		if (n == NULL)
+		if (n == NULL) {
+			s->nomem = 1;
 			return NULL;
+		}
 		s->slot = n;
 		s->capslot = s->capslot ? s->capslot * 2 : 16;
 	}
@@ -196,7 +300,33 @@ slot_get(struct svg *s, uint64_t id, int make)
 	return n;
 }
 
-/* Feed ev to the transcript ladder with its own conv->user in place. */
+/*
+ * A conversation has ended: unless it is drawn, its slot is of no more
+ * use.  Dead slots are squeezed out once they are half of all, which keeps
+ * the order (and the search) at a cost shared among them.
+ */
+static void
+slot_end(struct svg *s, struct sslot *sl)
+{
+	size_t	 i, k = 0;
+
+	if (sl->sc != NULL || sl->tuser != NULL)
+		return;
+	sl->dead = 1;
+	if (++s->ndead < 64 || s->ndead * 2 < s->nslot)
+		return;
+	for (i = 0; i < s->nslot; i++)
+		if (!s->slot[i].dead)
+			s->slot[k++] = s->slot[i];
+	s->nslot = k;
+	s->ndead = 0;
+}
+
+/*
+ * Feed ev to the transcript ladder with its own conv->user in place.  Once
+ * the budget is spent only the conversations the ladder holds state for go
+ * on, to their end (where the ladder frees it); the rest are counted.
+ */
 static void
 transcript_event(struct svg *s, struct sslot *sl, const struct track_event *ev)
 {
@@ -204,17 +334,21 @@ transcript_event(struct svg *s, struct sslot *sl, const struct track_event *ev)
 
 	if (s->tl == NULL)
 		return;
-	if (ev->conv == NULL) {
-		ladder_event(s->tl, ev);
+	if (s->tfull && (sl == NULL || sl->tuser == NULL)) {
+		s->tleft += ev->kind != TRACK_EV_END;
 		return;
 	}
-	if (sl == NULL)
-		return;
-	mine = ev->conv->user;
-	ev->conv->user = sl->tuser;
-	ladder_event(s->tl, ev);
-	sl->tuser = ev->conv->user;
-	ev->conv->user = mine;
+	if (ev->conv == NULL)
+		ladder_event(s->tl, ev);
+	else if (sl != NULL) {
+		mine = ev->conv->user;
+		ev->conv->user = sl->tuser;
+		ladder_event(s->tl, ev);
+		sl->tuser = ev->conv->user;
+		ev->conv->user = mine;
+	}
+	fflush(s->tfp);
+	s->tleft += s->tfull && ev->kind != TRACK_EV_END;
 }
 
 /* A new drawn conversation for c; NULL when out of memory. */
@@ -307,20 +441,27 @@ packet_add(struct svg *s, struct sconv *sc, const struct track_event *ev)
 	char		 lab[1024];
 	int		 e;
 
-	if (s->items >= MAX_ITEMS) {
-		s->skipped++;
+	if (s->items >= s->o.max_items) {
+		s->out_pkts++;
 		return;
 	}
 	ladder_label(ev, s->o.preview, lab, sizeof lab);
-	if ((it = item_add(&sc->it, &sc->n, &sc->cap)) == NULL)
+	if ((it = item_add(&sc->it, &sc->n, &sc->cap)) == NULL) {
+		s->nomem = 1;
 		return;
+	}
 	s->items++;
 	it->kind = IT_PKT;
 	it->ts = ev->ts;
 	it->frame = ev->frame;
 	it->dir = ev->dir;
 	it->cls = packet_class(ev);
-	it->text = strdup(lab);
+	if ((it->text = strdup(lab)) == NULL) {
+		sc->n--;
+		s->items--;
+		s->nomem = 1;
+		return;
+	}
 	for (e = 0; e < 2; e++) {
 		if (ev->pkt->proto != IPPROTO_TCP || !ev->changed[e] ||
 		    (sc->shown[e] != NULL && strcmp(sc->shown[e],
@@ -329,9 +470,8 @@ packet_add(struct svg *s, struct sconv *sc, const struct track_event *ev)
 		it->state[e] = sc->shown[e] = track_state_name(ev->state[e]);
 	}
 	it->nnotes = ev->nnotes;
-	it->notes = packet_notes(ev);
-	if (it->notes == NULL)
-		it->nnotes = 0;
+	if ((it->notes = packet_notes(ev)) == NULL && ev->nnotes > 0)
+		s->nomem = 1;
 }
 
 /* The end of sc's conversation c: its verdict and its counts. */
@@ -359,12 +499,37 @@ sconv_end(struct svg *s, struct sconv *sc, const struct track_conv *c)
 		    PRIu64 " dropped by the capture", s->drops);
 }
 
+/*
+ * The drawing of sl's conversation, made at its first packet while the
+ * budget has room; NULL when it is not drawn (counted once, with all its
+ * packets, when the budget left it out).
+ */
+static struct sconv *
+slot_draw(struct svg *s, struct sslot *sl, const struct track_event *ev)
+{
+	if (sl->sc != NULL || sl->out || ev->kind != TRACK_EV_PACKET)
+		goto out;
+	if (s->convs >= s->o.max_convs || s->items >= s->o.max_items) {
+		sl->out = 1;
+		s->out_convs++;
+		goto out;
+	}
+	if ((sl->sc = sconv_new(ev->conv, ev)) == NULL)
+		s->nomem = 1;
+	else
+		s->convs++;
+out:
+	if (sl->out && ev->kind == TRACK_EV_PACKET)
+		s->out_pkts++;
+	return sl->sc;
+}
+
 void
 svg_event(void *arg, const struct track_event *ev)
 {
 	struct svg	*s = arg;
 	struct sslot	*sl = NULL;
-	int		 drawn;
+	struct sconv	*sc;
 
 	if (ev->kind == TRACK_EV_BAD) {
 		s->bad++;
@@ -373,17 +538,17 @@ svg_event(void *arg, const struct track_event *ev)
 	}
 	sl = slot_get(s, ev->conv->id, ev->kind == TRACK_EV_PACKET);
 	transcript_event(s, sl, ev);
-	drawn = s->o.only_conv == 0 || s->o.only_conv == ev->conv->id;
-	if (sl == NULL || !drawn || s->laid_out)
+	if (sl == NULL)
 		return;
-	if (sl->sc == NULL && ev->kind == TRACK_EV_PACKET)
-		sl->sc = sconv_new(ev->conv, ev);
-	if (sl->sc == NULL)
-		return;
+	if ((s->o.only_conv == 0 || s->o.only_conv == ev->conv->id) &&
+	    !s->laid_out && (sc = slot_draw(s, sl, ev)) != NULL) {
+		if (ev->kind == TRACK_EV_END)
+			sconv_end(s, sc, ev->conv);
+		else
+			packet_add(s, sc, ev);
+	}
 	if (ev->kind == TRACK_EV_END)
-		sconv_end(s, sl->sc, ev->conv);
-	else
-		packet_add(s, sl->sc, ev);
+		slot_end(s, sl);
 }
 
 void
@@ -391,16 +556,27 @@ svg_call(struct svg *s, int64_t ts, const char *what, int err)
 {
 	struct sitem	*it;
 
-	if (s->tl != NULL)
+	if (s->tl != NULL && !s->tfull) {
 		ladder_call(s->tl, ts, what, err);
-	if (s->laid_out ||
-	    (it = item_add(&s->calls, &s->ncalls, &s->capcalls)) == NULL)
+		fflush(s->tfp);
+	}
+	if (s->laid_out)
 		return;
+	if (s->items >= s->o.max_items) {
+		s->out_calls++;
+		return;
+	}
+	if ((it = item_add(&s->calls, &s->ncalls, &s->capcalls)) == NULL ||
+	    (it->text = strdup(what)) == NULL) {
+		s->ncalls -= it != NULL;
+		s->nomem = 1;
+		return;
+	}
+	s->items++;
 	it->kind = IT_CALL;
 	it->ts = ts;
 	it->frame = s->ncalls;
 	it->err = err;
-	it->text = strdup(what);
 }
 
 /* Items in time order; a call made at a packet's time caused it. */
@@ -432,8 +608,10 @@ drawn_list(struct svg *s, size_t *n)
 	size_t		  i;
 
 	*n = 0;
-	if ((v = calloc(s->nslot + 1, sizeof *v)) == NULL)
+	if ((v = calloc(s->nslot + 1, sizeof *v)) == NULL) {
+		s->nomem = 1;
 		return NULL;
+	}
 	for (i = 0; i < s->nslot; i++)
 		if (s->slot[i].sc != NULL && s->slot[i].sc->n > 0)
 			v[(*n)++] = s->slot[i].sc;
@@ -451,8 +629,9 @@ calls_place(struct svg *s, struct sconv **v, size_t *n)
 	struct sitem	*it;
 	size_t		 i, k;
 
-	if (*n == 0 && s->ncalls > 0 &&
-	    (sc = calloc(1, sizeof *sc)) != NULL) {
+	if (*n == 0 && s->ncalls > 0 && (sc = calloc(1, sizeof *sc)) == NULL)
+		s->nomem = 1;
+	else if (*n == 0 && s->ncalls > 0) {
 		snprintf(sc->ep[0], EP_MAX, "this host");
 		snprintf(sc->how, sizeof sc->how, "no packets captured");
 		sc->ended = 1;
@@ -465,6 +644,7 @@ calls_place(struct svg *s, struct sconv **v, size_t *n)
 		if (*n == 0 || (it = item_add(&v[k]->it, &v[k]->n,
 		    &v[k]->cap)) == NULL) {
 			free(s->calls[i].text);
+			s->nomem = 1;
 			continue;
 		}
 		*it = s->calls[i];
@@ -474,9 +654,12 @@ calls_place(struct svg *s, struct sconv **v, size_t *n)
 		qsort(v[k]->it, v[k]->n, sizeof *v[k]->it, item_cmp);
 }
 
-/* Pixels per nanosecond: the median gap between two events is one row. */
+/*
+ * Pixels per nanosecond: the median gap between two events is one row.
+ * 0 when out of memory (s->nomem).
+ */
 static double
-layout_scale(struct sconv **v, size_t n)
+layout_scale(struct svg *s, struct sconv **v, size_t n)
 {
 	int64_t	*gaps;
 	size_t	 ng = 0, total = 0, i, k;
@@ -484,8 +667,10 @@ layout_scale(struct sconv **v, size_t n)
 
 	for (k = 0; k < n; k++)
 		total += v[k]->n;
-	if ((gaps = calloc(total + 1, sizeof *gaps)) == NULL)
+	if ((gaps = calloc(total + 1, sizeof *gaps)) == NULL) {
+		s->nomem = 1;
 		return 0;
+	}
 	for (k = 0; k < n; k++)
 		for (i = 1; i < v[k]->n; i++)
 			if (v[k]->it[i].ts > v[k]->it[i - 1].ts)
@@ -605,12 +790,12 @@ svg_layout(struct svg *s, struct sconv ***vp)
 		for (i = 0; i < v[k]->n; i++)
 			if (v[k]->it[i].ts < s->t0)
 				s->t0 = v[k]->it[i].ts;
-	s->scale = layout_scale(v, n);
+	s->scale = layout_scale(s, v, n);
 	for (k = 0; k < n; k++) {
 		layout_conv(v[k], y, s->scale);
 		y += v[k]->h + 24;
 	}
-	s->height = y + (s->skipped > 0 || s->bad > 0 ? 40 : 0) +
+	s->height = y + (svg_left_out(s, 0, NULL, 0) || s->bad > 0 ? 40 : 0) +
 	    (n == 0 ? 40 : 0);
 	*vp = v;
 	return n;
@@ -951,7 +1136,7 @@ doc_write(struct svg *s, FILE *fp, int standalone)
 {
 	struct sconv	**v = NULL;
 	size_t		  n = svg_layout(s, &v), k;
-	char		  t[200];
+	char		  t[400];
 	const char	 *title = s->o.title;
 
 	if (standalone)
@@ -970,12 +1155,8 @@ doc_write(struct svg *s, FILE *fp, int standalone)
 		conv_write(s, fp, v[k]);
 	if (n == 0)
 		text_at(fp, 10, 30, NULL, "head", "no conversation to draw", 23);
-	if (s->skipped > 0) {
-		snprintf(t, sizeof t, "not drawn: %" PRIu64 " packets past the "
-		    "first %d (view --conv N or a filter picks fewer)",
-		    s->skipped, MAX_ITEMS);
+	if (svg_left_out(s, 0, t, sizeof t))
 		text_at(fp, 10, s->height - 28, NULL, "warn", t, strlen(t));
-	}
 	if (s->bad > 0) {
 		snprintf(t, sizeof t, "not drawn: %" PRIu64 " packets not placed "
 		    "in a conversation (truncated, invalid or unsupported)",
@@ -986,10 +1167,17 @@ doc_write(struct svg *s, FILE *fp, int standalone)
 	free(v);
 }
 
-int
-svg_write(struct svg *s, FILE *fp)
+/*
+ * How a document's writing ended: 0, or -1 with errno when the events
+ * could not all be kept (ENOMEM) or fp failed.
+ */
+static int
+doc_end(struct svg *s, FILE *fp)
 {
-	doc_write(s, fp, 1);
+	if (s->nomem) {
+		errno = ENOMEM;
+		return -1;
+	}
 	if (fflush(fp) == EOF || ferror(fp)) {
 		errno = errno ? errno : EIO;
 		return -1;
@@ -997,16 +1185,63 @@ svg_write(struct svg *s, FILE *fp)
 	return 0;
 }
 
-/* End the transcript: its last words, its text in s->tbuf. */
+int
+svg_write(struct svg *s, FILE *fp)
+{
+	doc_write(s, fp, 1);
+	return doc_end(s, fp);
+}
+
+/* End the transcript: its last words, all of it in s->tstore. */
 static void
 transcript_close(struct svg *s)
 {
-	if (s->tl == NULL)
+	if (s->tfp == NULL)
 		return;
-	ladder_free(s->tl);
+	ladder_free(s->tl);	/* past the budget its words are lost */
 	s->tl = NULL;
 	fclose(s->tfp);
 	s->tfp = NULL;
+}
+
+/*
+ * Copy the transcript into fp as XML text, whole lines at a time so that
+ * no UTF-8 sequence is cut; then where it stopped, if it did.  Returns 0,
+ * or -1 with errno when the temporary file failed.
+ */
+static int
+transcript_copy(struct svg *s, FILE *fp)
+{
+	char	 buf[1 << 16], *nl;
+	size_t	 have = 0, n, k;
+
+	if (s->tstore == NULL)
+		return 0;
+	if (s->terr == 0 && (fflush(s->tstore) == EOF ||
+	    fseeko(s->tstore, 0, SEEK_SET) == -1))
+		s->terr = errno != 0 ? errno : EIO;
+	while (s->terr == 0 && (n = fread(buf + have, 1, sizeof buf - have,
+	    s->tstore)) > 0) {
+		have += n;
+		nl = memrchr(buf, '\n', have);
+		k = nl != NULL ? (size_t)(nl - buf) + 1 : have;
+		svg_xml_text(fp, buf, k);
+		memmove(buf, buf + k, have - k);
+		have -= k;
+	}
+	if (s->terr == 0 && ferror(s->tstore))
+		s->terr = errno != 0 ? errno : EIO;
+	svg_xml_text(fp, buf, have);
+	if (s->tfull && s->terr == 0)
+		fprintf(fp, "</pre>\n<p class=\"warn\">The transcript stops "
+		    "here: its budget of %zu bytes is spent; the %" PRIu64
+		    " packets after are not in it (sockkit view prints them "
+		    "all).</p>\n<pre>", s->o.max_transcript, s->tleft);
+	if (s->terr != 0) {
+		errno = s->terr;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -1030,14 +1265,48 @@ svg_html(struct svg *s, FILE *fp)
 	doc_write(s, fp, 0);
 	fputs("</div>\n<h2 id=\"transcript\">Transcript</h2>\n"
 	    "<pre class=\"transcript\">", fp);
-	if (s->tbuf != NULL)
-		svg_xml_text(fp, s->tbuf, s->tlen);
-	fputs("</pre>\n</body>\n</html>\n", fp);
-	if (fflush(fp) == EOF || ferror(fp)) {
-		errno = errno ? errno : EIO;
+	if (transcript_copy(s, fp) == -1)
 		return -1;
-	}
-	return 0;
+	fputs("</pre>\n</body>\n</html>\n", fp);
+	return doc_end(s, fp);
+}
+
+/* "N things" into buf at *off, with ", " or " and " before it. */
+static void
+left_part(char *buf, size_t len, size_t *off, uint64_t n, const char *what,
+    int last)
+{
+	int	 k;
+
+	if (n == 0 || *off >= len)
+		return;
+	k = snprintf(buf + *off, len - *off, "%s%" PRIu64 " %s%s", *off == 0 ?
+	    "" : last ? " and " : ", ", n, what, n == 1 ? "" : "s");
+	*off += k > 0 ? (size_t)k : 0;
+}
+
+int
+svg_left_out(const struct svg *s, int html, char *buf, size_t len)
+{
+	char	 t[400];
+	size_t	 off = 0;
+
+	left_part(t, sizeof t, &off, s->out_convs, "conversation",
+	    s->out_pkts == 0 && s->out_calls == 0);
+	left_part(t, sizeof t, &off, s->out_pkts, "packet", s->out_calls == 0);
+	left_part(t, sizeof t, &off, s->out_calls, "socket call", 1);
+	if (off > 0 && len > 0)
+		snprintf(buf, len, "%s not drawn: the picture's budget is %zu "
+		    "conversations and %zu packets and calls (view --conv N or "
+		    "a filter picks fewer)%s", t, s->o.max_convs,
+		    s->o.max_items, html && s->tfull ? "; " : "");
+	else if (len > 0)
+		buf[0] = '\0';
+	if (html && s->tfull && len > 0)
+		snprintf(buf + strlen(buf), len - strlen(buf), "the transcript "
+		    "stops at its budget of %zu bytes, before %" PRIu64
+		    " packets", s->o.max_transcript, s->tleft);
+	return off > 0 || (html && s->tfull);
 }
 
 /* Free the items of n rows. */
@@ -1061,7 +1330,8 @@ svg_free(struct svg *s)
 	if (s == NULL)
 		return;
 	transcript_close(s);
-	free(s->tbuf);
+	if (s->tstore != NULL)
+		fclose(s->tstore);
 	for (i = 0; i < s->nslot; i++) {
 		if (s->slot[i].sc != NULL)
 			items_free(s->slot[i].sc->it, s->slot[i].sc->n);

@@ -3,7 +3,13 @@
  * (two lanes, one arrow per packet, time flowing down), as a standalone SVG
  * document or a self-contained HTML page that also holds the text ladder.
  * The scale needs every time, so events are collected and the document is
- * written at the end.  Pure: it writes only to the stream it is given.
+ * written at the end.  It writes only to the stream it is given, and keeps
+ * the HTML page's transcript in an unlinked temporary file.
+ *
+ * Memory is bounded whatever comes in: a picture draws at most max_convs
+ * conversations and max_items packets and socket calls, and its transcript
+ * holds at most max_transcript bytes.  What was left out is said in the
+ * picture, and svg_left_out() says it for the command to print.
  */
 #ifndef SVG_H
 #define SVG_H
@@ -20,11 +26,25 @@ struct svg_opts {
 	int		 transcript;	/* keep the text ladder for svg_html() */
 	int		 full;		/* the transcript folds nothing */
 	const char	*title;		/* what the picture shows */
+	size_t		 max_convs;	/* conversations drawn, 0: the default */
+	size_t		 max_items;	/* packets and calls drawn, 0: default */
+	size_t		 max_transcript; /* bytes of transcript, 0: default */
 };
+
+/* The budget of a picture; doc/sockkit.1 gives these figures. */
+#define SVG_MAX_CONVS		1000
+#define SVG_MAX_ITEMS		20000
+#define SVG_MAX_TRANSCRIPT	(16 * 1024 * 1024)
 
 struct svg;
 
-/* A collector; NULL when out of memory. */
+/* Where a transcript's temporary file goes: $TMPDIR, else /tmp. */
+const char	*svg_tmpdir(void);
+
+/*
+ * A collector; NULL with errno when out of memory or, with a transcript,
+ * when no temporary file could be made ($TMPDIR, else /tmp).
+ */
 struct svg	*svg_new(const struct svg_opts *);
 
 /* The track_cb: keep one tracker event. */
@@ -41,7 +61,8 @@ void	svg_set_drops(struct svg *, uint64_t, int);
 
 /*
  * Write the SVG document (svg_write) or the HTML page (svg_html) to fp.
- * Returns 0, or -1 with errno when writing failed.
+ * Returns 0, or -1 with errno when writing failed or when memory ran out
+ * while the events were kept (ENOMEM: the picture would be incomplete).
  */
 int	svg_write(struct svg *, FILE *);
 int	svg_html(struct svg *, FILE *);
@@ -51,6 +72,13 @@ int	svg_html(struct svg *, FILE *);
  * Returns 0, or -1 with "PATH: reason" in err.
  */
 int	svg_save(struct svg *, const char *, int, char *, size_t);
+
+/*
+ * What the budget left out of the picture (and with html, of its
+ * transcript: call it after svg_html()), as one sentence in buf without
+ * "sockkit: ".  Returns 0 when nothing was left out, else 1.
+ */
+int	svg_left_out(const struct svg *, int, char *, size_t);
 
 /* Write s as XML text: entities for markup, nothing that is not UTF-8. */
 void	svg_xml_text(FILE *, const char *, size_t);

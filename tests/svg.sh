@@ -10,7 +10,7 @@ g="$srcdir/golden"
 
 mapfile -t pcaps < <(awk '!/^#/ && NF >= 3 { print $2 }' "$g/TESTLIST" |
     sort -u)
-plan $(( ${#pcaps[@]} * 2 + 24 ))
+plan $(( ${#pcaps[@]} * 2 + 25 ))
 
 for p in "${pcaps[@]}"; do
 	"$SOCKKIT" view --svg "$TMP/out.svg" "$g/$p" >/dev/null 2>&1
@@ -87,10 +87,15 @@ ok $(( ! $? )) "--html: no external resources"
 
 # A bounded picture: past 20000 packets the rest are counted, not drawn.
 $H many "$TMP/many.pcap" 20005
-"$SOCKKIT" view --svg "$TMP/many.svg" "$TMP/many.pcap" >/dev/null
+"$SOCKKIT" view --svg "$TMP/many.svg" "$TMP/many.pcap" >/dev/null \
+    2>"$TMP/many.err"
 is "$(grep -c 'class="pkt' "$TMP/many.svg")" 20000 "20005 packets: 20000 arrows"
-grep -q 'not drawn: 5 packets past the first 20000' "$TMP/many.svg"
-ok $? "20005 packets: the 5 not drawn are counted"
+grep -q '>5 packets not drawn: the picture&#39;s budget is 1000 conversations and 20000 packets and calls' \
+    "$TMP/many.svg"
+ok $? "20005 packets: the 5 not drawn are counted in the picture"
+like "$(cat "$TMP/many.err")" \
+    "^sockkit: view: --svg $TMP/many.svg: 5 packets not drawn: the picture's budget is " \
+    "20005 packets: and on stderr"
 xmllint --noout "$TMP/many.svg"
 ok $? "20005 packets: well-formed"
 
