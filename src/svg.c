@@ -1305,7 +1305,8 @@ svg_left_out(const struct svg *s, int html, char *buf, size_t len)
 	if (html && s->tfull && len > 0)
 		snprintf(buf + strlen(buf), len - strlen(buf), "the transcript "
 		    "stops at its budget of %zu bytes, before %" PRIu64
-		    " packets", s->o.max_transcript, s->tleft);
+		    " packet%s", s->o.max_transcript, s->tleft,
+		    s->tleft == 1 ? "" : "s");
 	return off > 0 || (html && s->tfull);
 }
 

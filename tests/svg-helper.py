@@ -7,12 +7,22 @@
   hostile PCAP       write a TCP conversation whose payload and whose
                      segments carry markup, quotes and control bytes
   many PCAP N        write N TCP data segments of one conversation
+  empty N            write to stdout a pcap of N records of 0 bytes
+  udp N              write to stdout a pcap of N UDP conversations of one
+                     datagram each (tests/svg-budget.sh, bench/memory.sh)
+  clients PORT N     N clients to 127.0.0.1 PORT, one after another, each
+                     sending a byte and closing (tests/svg-live.sh)
+  peak CMD...        run CMD (stdout to /dev/null) and print its peak
+                     resident memory in KiB; exits with CMD's status
   png PNG            decode a PNG (zlib only) and print
                      "WIDTH HEIGHT COLOURS NONWHITE"
 """
 import collections
 import json
+import resource
+import socket
 import struct
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zlib
@@ -69,14 +79,63 @@ def csum(data):
     return ~s & 0xffff
 
 
-def tcp_frame(src, dst, sport, dport, seq, ack, flags, payload=b""):
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags,
-                      65535, 0, 0) + payload
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6,
+def ip_frame(src, dst, proto, l4):
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0, 64, proto,
                      0, bytes(src), bytes(dst))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     eth = b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00"
-    return eth + ip + tcp
+    return eth + ip + l4
+
+
+def tcp_frame(src, dst, sport, dport, seq, ack, flags, payload=b""):
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags,
+                      65535, 0, 0) + payload
+    return ip_frame(src, dst, 6, tcp)
+
+
+PCAP_HEADER = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+
+
+def empty(n):
+    """N records of no bytes (16 bytes each), streamed to stdout."""
+    out = sys.stdout.buffer
+    out.write(PCAP_HEADER)
+    block = struct.pack("<IIII", 1700000000, 0, 0, 0) * 65536
+    while n > 0:
+        k = min(n, 65536)
+        out.write(block[:16 * k])
+        n -= k
+    out.flush()
+
+
+def udp(n):
+    """N UDP conversations of one datagram, one every 10 us, to stdout."""
+    out = sys.stdout.buffer
+    out.write(PCAP_HEADER)
+    a, b = (127, 0, 0, 1), (127, 0, 0, 2)
+    buf = []
+    for i in range(n):
+        fr = ip_frame(a, b, 17, struct.pack("!HHHH", 1024 + i % 60000,
+                                            1 + i // 60000, 9, 0) + b"x")
+        buf.append(struct.pack("<IIII", 1700000000 + i // 100000,
+                               i % 100000 * 10, len(fr), len(fr)) + fr)
+        if len(buf) == 4096:
+            out.write(b"".join(buf))
+            buf = []
+    out.write(b"".join(buf))
+    out.flush()
+
+
+def clients(port, n):
+    for _ in range(n):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"x")
+
+
+def peak(cmd):
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
+    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    sys.exit(rc)
 
 
 def hostile(path):
@@ -95,7 +154,7 @@ def hostile(path):
 
 def write_pcap(path, pkts):
     with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        f.write(PCAP_HEADER)
         for i, p in enumerate(pkts):
             fr = tcp_frame(*p)
             f.write(struct.pack("<IIII", 1700000000 + i // 1000000,
@@ -164,5 +223,14 @@ if __name__ == "__main__":
         many(sys.argv[2], int(sys.argv[3]))
     elif cmd == "png":
         png(sys.argv[2])
+    elif cmd == "empty":
+        empty(int(sys.argv[2]))
+    elif cmd == "udp":
+        udp(int(sys.argv[2]))
+    elif cmd == "clients":
+        clients(int(sys.argv[2]), int(sys.argv[3]))
+    elif cmd == "peak":
+        peak(sys.argv[2:])
     else:
-        sys.exit("usage: svg-helper.py arrows|hostile|png ...")
+        sys.exit("usage: svg-helper.py arrows|hostile|many|png|empty|udp|"
+                 "clients|peak ...")

@@ -2,7 +2,9 @@
  * unit-svg.c: XML text of the picture writer, in TAP: markup, quotes,
  * control bytes and bytes that are not UTF-8 never reach the document as
  * they came; valid UTF-8 (the ladder's box drawing) passes unchanged.  And
- * a picture of no conversation is still a whole document.
+ * a picture of no conversation is still a whole document.  A small budget
+ * leaves calls and transcript out, and both the page and svg_left_out()
+ * say so (tests/svg-budget.sh measures the memory).
  */
 #include "config.h"
 
@@ -54,10 +56,43 @@ empty_doc(int html)
 	return buf;
 }
 
+/*
+ * The HTML page of 50 calls on a budget of 3 calls and 400 bytes of
+ * transcript; what svg_left_out() said through left.
+ */
+static char *
+budget_doc(char *left, size_t len)
+{
+	struct svg_opts	 o;
+	struct svg	*s;
+	char		*buf = NULL, what[32];
+	size_t		 size;
+	FILE		*fp;
+	int		 i;
+
+	memset(&o, 0, sizeof o);
+	o.transcript = 1;
+	o.max_items = 3;
+	o.max_transcript = 400;
+	if ((s = svg_new(&o)) == NULL ||
+	    (fp = open_memstream(&buf, &size)) == NULL)
+		return NULL;
+	for (i = 0; i < 50; i++) {
+		snprintf(what, sizeof what, "send %d", i);
+		svg_call(s, 1000 + i, what, 0);
+	}
+	svg_html(s, fp);
+	fclose(fp);
+	if (!svg_left_out(s, 1, left, len))
+		left[0] = '\0';
+	svg_free(s);
+	return buf;
+}
+
 int
 main(void)
 {
-	char	*doc;
+	char	*doc, left[512];
 
 	tap_is_str(xml("a<b>&c", 6), "a&lt;b&gt;&amp;c", "markup escaped");
 	tap_is_str(xml("\"'", 2), "&quot;&#39;", "quotes escaped");
@@ -87,6 +122,24 @@ main(void)
 	tap_ok(doc != NULL && strstr(doc, "<pre class=\"transcript\">") != NULL
 	    && strstr(doc, "this host: connect() to &lt;host&gt;") != NULL,
 	    "HTML: the transcript holds the call");
+	free(doc);
+
+	doc = budget_doc(left, sizeof left);
+	tap_ok(doc != NULL && strstr(doc, "send 2<") != NULL &&
+	    strstr(doc, "send 3<") == NULL, "budget: 3 calls drawn, not 4");
+	tap_ok(doc != NULL && strstr(doc, ">47 socket calls not drawn: the "
+	    "picture&#39;s budget is 1000 conversations and 3 packets and "
+	    "calls") != NULL, "budget: the picture says what it left out");
+	tap_ok(doc != NULL && strstr(doc, "this host: send 0\n") != NULL &&
+	    strstr(doc, "this host: send 49") == NULL,
+	    "budget: the transcript stops");
+	tap_ok(doc != NULL && strstr(doc, "The transcript stops here: its "
+	    "budget of 400 bytes is spent") != NULL,
+	    "budget: the page says where");
+	tap_is_str(left, "47 socket calls not drawn: the picture's budget is "
+	    "1000 conversations and 3 packets and calls (view --conv N or a "
+	    "filter picks fewer); the transcript stops at its budget of 400 "
+	    "bytes, before 0 packets", "budget: svg_left_out() says both");
 	free(doc);
 	return tap_done();
 }
