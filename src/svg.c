@@ -103,7 +103,7 @@ struct sconv {
 
 /*
  * A conversation seen and still of use (live, or drawn), in id order (ids
- * grow as they are made); dead ones wait for slots_compact().
+ * grow as they are made); dead ones wait to be squeezed out (slot_end()).
  */
 struct sslot {
 	uint64_t	 id;
@@ -507,18 +507,15 @@ sconv_end(struct svg *s, struct sconv *sc, const struct track_conv *c)
 static struct sconv *
 slot_draw(struct svg *s, struct sslot *sl, const struct track_event *ev)
 {
-	if (sl->sc != NULL || sl->out || ev->kind != TRACK_EV_PACKET)
-		goto out;
-	if (s->convs >= s->o.max_convs || s->items >= s->o.max_items) {
-		sl->out = 1;
-		s->out_convs++;
-		goto out;
+	if (sl->sc == NULL && !sl->out && ev->kind == TRACK_EV_PACKET) {
+		if (s->convs >= s->o.max_convs || s->items >= s->o.max_items) {
+			sl->out = 1;
+			s->out_convs++;
+		} else if ((sl->sc = sconv_new(ev->conv, ev)) == NULL)
+			s->nomem = 1;
+		else
+			s->convs++;
 	}
-	if ((sl->sc = sconv_new(ev->conv, ev)) == NULL)
-		s->nomem = 1;
-	else
-		s->convs++;
-out:
 	if (sl->out && ev->kind == TRACK_EV_PACKET)
 		s->out_pkts++;
 	return sl->sc;
