@@ -4,16 +4,39 @@
  * they came; valid UTF-8 (the ladder's box drawing) passes unchanged.  And
  * a picture of no conversation is still a whole document.  A small budget
  * leaves calls and transcript out, and both the page and svg_left_out()
- * say so (tests/svg-budget.sh measures the memory).
+ * say so (tests/svg-budget.sh measures the memory).  When strdup() fails
+ * the picture fails with ENOMEM and the ladder folds a data phase it
+ * cannot hold, never a NULL used.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
+#include "ladder.h"
 #include "svg.h"
 #include "tap.h"
+#include "track.h"
+
+static int	 fail_strdup;
+
+/* The program's strdup(), which fails while fail_strdup is set. */
+char *
+strdup(const char *str)
+{
+	size_t	 n = strlen(str) + 1;
+	char	*p;
+
+	if (fail_strdup || (p = malloc(n)) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return memcpy(p, str, n);
+}
 
 /* svg_xml_text() of len bytes of s, as a C string (static). */
 static const char *
@@ -89,6 +112,69 @@ budget_doc(char *left, size_t len)
 	return buf;
 }
 
+/* svg_write() of a picture whose call could not be kept; its errno. */
+static int
+nomem_doc(void)
+{
+	struct svg_opts	 o;
+	struct svg	*s;
+	FILE		*fp = fopen("/dev/null", "w");
+	int		 rc, e;
+
+	memset(&o, 0, sizeof o);
+	if (fp == NULL || (s = svg_new(&o)) == NULL)
+		return 0;
+	fail_strdup = 1;
+	svg_call(s, 1000, "connect()", 0);
+	fail_strdup = 0;
+	rc = svg_write(s, fp);
+	e = errno;
+	svg_free(s);
+	fclose(fp);
+	return rc == -1 ? e : 0;
+}
+
+/*
+ * The ladder of the pcap (Ethernet, little-endian, as in tests/golden) at
+ * srcdir/golden/name, drawn with strdup() failing.
+ */
+static char *
+ladder_nomem(const char *name)
+{
+	struct ladder_opts	 lo;
+	struct decode_pkt	 pk;
+	struct ladder		*l;
+	struct track		*tr = track_new(0);
+	uint8_t			 hdr[16], pkt[65536];
+	uint32_t		 caplen;
+	char			 path[1024], *buf = NULL;
+	size_t			 size;
+	FILE			*in, *out;
+
+	snprintf(path, sizeof path, "%s/golden/%s", getenv("srcdir") ?
+	    getenv("srcdir") : "tests", name);
+	memset(&lo, 0, sizeof lo);
+	if (tr == NULL || (in = fopen(path, "rb")) == NULL)
+		return NULL;
+	if ((out = open_memstream(&buf, &size)) == NULL ||
+	    (l = ladder_new(out, &lo)) == NULL || fread(pkt, 1, 24, in) != 24)
+		return NULL;
+	fail_strdup = 1;
+	while (fread(hdr, 1, 16, in) == 16) {
+		memcpy(&caplen, hdr + 8, 4);
+		if (caplen > sizeof pkt || fread(pkt, 1, caplen, in) != caplen)
+			break;
+		decode_packet(1, pkt, caplen, caplen, &pk);
+		track_packet(tr, 1000, &pk, ladder_event, l);
+	}
+	track_finish(tr, ladder_event, l);
+	fail_strdup = 0;
+	ladder_free(l);
+	fclose(out);
+	fclose(in);
+	return buf;
+}
+
 int
 main(void)
 {
@@ -140,6 +226,16 @@ main(void)
 	    "1000 conversations and 3 packets and calls (view --conv N or a "
 	    "filter picks fewer); the transcript stops at its budget of 400 "
 	    "bytes, before 0 packets", "budget: svg_left_out() says both");
+	free(doc);
+
+	tap_is_ll(nomem_doc(), ENOMEM,
+	    "strdup() failing: svg_write() fails with ENOMEM");
+	doc = ladder_nomem("close-client.pcap");
+	tap_ok(doc != NULL && strstr(doc, "(data phase: segments folded") !=
+	    NULL && strstr(doc, "\"ping\\n\"") == NULL,
+	    "strdup() failing: the ladder folds the data phase it cannot hold");
+	tap_ok(doc != NULL && strstr(doc, "verdict: closed by A") != NULL,
+	    "strdup() failing: the ladder still ends with the verdict");
 	free(doc);
 	return tap_done();
 }
