@@ -325,17 +325,20 @@ slot_end(struct svg *s, struct sslot *sl)
 /*
  * Feed ev to the transcript ladder with its own conv->user in place.  Once
  * the budget is spent only the conversations the ladder holds state for go
- * on, to their end (where the ladder frees it); the rest are counted.
+ * on, to their end (where the ladder frees it); the packets it would have
+ * shown are counted.
  */
 static void
 transcript_event(struct svg *s, struct sslot *sl, const struct track_event *ev)
 {
 	void	*mine;
+	int	 shown = ev->kind != TRACK_EV_END && (s->o.only_conv == 0 ||
+		    (ev->conv != NULL && ev->conv->id == s->o.only_conv));
 
 	if (s->tl == NULL)
 		return;
 	if (s->tfull && (sl == NULL || sl->tuser == NULL)) {
-		s->tleft += ev->kind != TRACK_EV_END;
+		s->tleft += shown;
 		return;
 	}
 	if (ev->conv == NULL)
@@ -348,7 +351,7 @@ transcript_event(struct svg *s, struct sslot *sl, const struct track_event *ev)
 		ev->conv->user = mine;
 	}
 	fflush(s->tfp);
-	s->tleft += s->tfull && ev->kind != TRACK_EV_END;
+	s->tleft += s->tfull && shown;
 }
 
 /* A new drawn conversation for c; NULL when out of memory. */
