@@ -112,23 +112,6 @@ priv_user(const struct priv_opts *o, char *err, size_t errlen)
 }
 
 int
-priv_give(const struct priv_opts *o, int fd, char *err, size_t errlen)
-{
-	struct passwd	*pw;
-
-	if (!priv_will_switch(o))
-		return 0;
-	if ((pw = priv_user(o, err, errlen)) == NULL)
-		return -1;
-	if (fchown(fd, pw->pw_uid, pw->pw_gid) == -1) {
-		snprintf(err, errlen, "cannot give a file to user %s: %s",
-		    pw->pw_name, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int
 priv_drop(const struct priv_opts *o, char *err, size_t errlen)
 {
 	struct __user_cap_data_struct	 d[2];

@@ -55,13 +55,6 @@ int	priv_parse(struct priv_opts *, int, const char *);
  */
 int	priv_will_switch(const struct priv_opts *);
 
-/*
- * Give fd, a file made before the drop, to the user priv_drop() will
- * become, so that it can still read it and remove it afterwards.  Does
- * nothing when there will be no switch.  Returns 0 or -1 with err.
- */
-int	priv_give(const struct priv_opts *, int, char *, size_t);
-
 /* Whether this process holds any effective capability (or is root). */
 int	priv_have_caps(void);
 
