@@ -308,6 +308,7 @@ static int
 probe_check(int nargs, const struct probe_cmd *c)
 {
 	const struct cmd_entry	*e = &cmd_probe_entry;
+	char			 why[300];
 
 	if (nargs == 0)
 		return cmd_usage_error(e, "expected at least one TARGET");
@@ -322,6 +323,8 @@ probe_check(int nargs, const struct probe_cmd *c)
 	if (c->eo.min_timeout_ms > c->eo.max_timeout_ms)
 		return cmd_usage_error(e, "--min-timeout is more than "
 		    "--max-timeout");
+	if (priv_check(&c->priv, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
 	return -1;
 }
 
@@ -977,7 +980,9 @@ cmd_probe_exec(int argc, char **argv)
 	c.eo.on_progress = probe_on_progress;
 	c.eo.arg = &c;
 	err[0] = '\0';
-	if (probe_captures(&c) && probe_capture_open(&c) == -1) {
+	if (probe_captures(&c) ? probe_capture_open(&c) == -1 :
+	    c.priv.user != NULL && cmd_drop_privileges(&cmd_probe_entry,
+	    &c.priv) != -1) {	/* --user alone: dropped all the same */
 		rc = EXIT_RUNTIME;
 		goto out;
 	}

@@ -37,10 +37,18 @@ enum { PRIV_OPT_USER = 600, PRIV_OPT_NO_DROP };
  * as any user, clear every capability (a binary given cap_net_raw by
  * setcap keeps none), and set no_new_privs so no exec can get them back.
  * Does nothing with o->no_drop.  Returns 0, or -1 with the reason in err
- * (unknown user, a failed setuid); the caller must then stop, not go on
- * as root.
+ * (unknown user, a user of uid 0, a failed setuid); the caller must then
+ * stop, not go on as root.
  */
 int	priv_drop(const struct priv_opts *, char *, size_t);
+
+/*
+ * Whether --user can be dropped to: -1 with err when it names a user of
+ * uid 0 (switching to it would leave uid 0 with no capabilities, not an
+ * unprivileged process), else 0.  Commands call it with their usage
+ * checks; priv_drop() calls it too.
+ */
+int	priv_check(const struct priv_opts *, char *, size_t);
 
 /*
  * Take option ch (a PRIV_OPT_ value) with its argument.  Returns 0, or -1
