@@ -26,8 +26,9 @@ enum { PRIV_OPT_USER = 600, PRIV_OPT_NO_DROP };
 	{ "no-drop", no_argument, NULL, PRIV_OPT_NO_DROP }
 
 #define PRIV_USAGE \
-	"      --user NAME   as root: run as NAME once the raw sockets and\n" \
-	"                    capture are open (nobody)\n" \
+	"      --user NAME   as root: run as NAME once the sockets and any\n" \
+	"                    capture are open (nobody; given: even with no\n" \
+	"                    capture; not a user of uid 0)\n" \
 	"      --no-drop     as root: keep root and every capability\n"
 
 /*
