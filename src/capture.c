@@ -19,6 +19,7 @@
 #include <ifaddrs.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -233,18 +234,53 @@ capture_pipeline(struct capture *c)
 }
 
 /*
+ * The stream of the --write file: a new descriptor of o.write_fd when the
+ * caller made the file itself (it keeps its own), else write_path opened
+ * anew.  NULL with errno.
+ */
+static FILE *
+capture_dump_stream(const struct capture *c)
+{
+	FILE	*fp;
+	int	 fd;
+
+	if (c->o.write_fd <= 0)
+		return fopen(c->o.write_path, "wb");
+	if ((fd = dup(c->o.write_fd)) == -1)
+		return NULL;
+	if ((fp = fdopen(fd, "wb")) == NULL)
+		close(fd);
+	return fp;
+}
+
+/*
  * Open the --write file unbuffered, so that each record reaches the file
  * (or fails) within pcap_dump() and a failed one can be cut off whole.
- * Returns 0 or -1 (errno, or the pcap error with c->dump_fp set).
+ * libpcap closes the stream itself when it cannot write the file header
+ * (a full disk, /dev/full) but not when it refuses the link type, so
+ * whether the descriptor is still open says whose the stream is: closing
+ * it again would be a double free.  Returns 0 or -1 with err.
  */
 static int
-capture_dump_open(struct capture *c)
+capture_dump_open(struct capture *c, char *err, size_t errlen)
 {
-	if ((c->dump_fp = fopen(c->o.write_path, "wb")) == NULL)
+	int	 fd, e;
+
+	if ((c->dump_fp = capture_dump_stream(c)) == NULL) {
+		snprintf(err, errlen, "--write %s: %s", c->o.write_path,
+		    strerror(errno));
 		return -1;
+	}
 	setvbuf(c->dump_fp, NULL, _IONBF, 0);
+	fd = fileno(c->dump_fp);
+	errno = 0;
 	if ((c->dump = pcap_dump_fopen(c->p, c->dump_fp)) == NULL) {
-		fclose(c->dump_fp);
+		e = errno;
+		if (fcntl(fd, F_GETFD) != -1)
+			fclose(c->dump_fp);	/* not libpcap's: ours */
+		c->dump_fp = NULL;
+		snprintf(err, errlen, "--write %s: %s", c->o.write_path,
+		    e != 0 ? strerror(e) : pcap_geterr(c->p));
 		return -1;
 	}
 	c->dump_good = pcap_dump_ftell64(c->dump);
@@ -300,8 +336,26 @@ capture_dump(struct capture *c, const struct pcap_pkthdr *h, const u_char *b)
 	c->dump_errno = errno != 0 ? errno : EIO;
 	/* On failure the reason to report stays the write's. */
 	(void)ftruncate(fileno(c->dump_fp), (off_t)c->dump_good);
-	pcap_dump_close(c->dump);	/* nothing is buffered: no more */
+	pcap_dump_close(c->dump);	/* closes dump_fp; nothing is buffered */
 	c->dump = NULL;
+	c->dump_fp = NULL;
+}
+
+/*
+ * Close the --write file.  Nothing should wait in the unbuffered stream,
+ * but a flush that fails is kept as a failed record is.
+ */
+static void
+capture_dump_end(struct capture *c)
+{
+	if (c->dump == NULL)
+		return;
+	errno = 0;
+	if (pcap_dump_flush(c->dump) == -1 && c->dump_errno == 0)
+		c->dump_errno = errno != 0 ? errno : EIO;
+	pcap_dump_close(c->dump);
+	c->dump = NULL;
+	c->dump_fp = NULL;
 }
 
 int
@@ -333,11 +387,9 @@ capture_prepare(struct capture *c, char *err, size_t errlen)
 static int
 capture_outputs(struct capture *c, char *err, size_t errlen)
 {
-	if (c->o.write_path != NULL && capture_dump_open(c) == -1) {
-		snprintf(err, errlen, "--write %s: %s", c->o.write_path,
-		    c->dump_fp == NULL ? strerror(errno) : pcap_geterr(c->p));
+	if (c->o.write_path != NULL && capture_dump_open(c, err,
+	    errlen) == -1)
 		return -1;
-	}
 	if (capture_picture_open("--svg", c->o.svg_path, &c->svg_fp, err,
 	    errlen) == -1 || capture_picture_open("--html", c->o.html_path,
 	    &c->html_fp, err, errlen) == -1)
@@ -865,15 +917,17 @@ capture_end(struct capture *c, char *err, size_t errlen)
 			ladder_set_drops(c->ld, st.ps_drop, 1);
 		if (c->svg != NULL)
 			svg_set_drops(c->svg, st.ps_drop, 1);
+		if (c->ld == NULL && st.ps_drop > 0)	/* no verdict says it */
+			sk_warnx("capture: %u packet%s dropped by the kernel",
+			    st.ps_drop, st.ps_drop == 1 ? "" : "s");
 	}
 	track_finish(c->tr, capture_event, c);
 	ladder_free(c->ld);
 	fflush(stderr);
 	rc = capture_pictures(c, err, errlen);
+	capture_dump_end(c);
 	if (rc == 0)
 		rc = capture_write_error(c, err, errlen);
-	if (c->dump != NULL)
-		pcap_dump_close(c->dump);
 	pcap_close(c->p);
 	fflush(stdout);
 	free(c);

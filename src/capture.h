@@ -18,6 +18,10 @@ struct capture_opts {
 	int		 trace;		/* --trace: draw the ladder on stderr */
 	int		 json;		/* --json: JSON lines on stderr instead */
 	const char	*write_path;	/* --write FILE.pcap */
+	int		 write_fd;	/* > 0: write into this file, made by
+					   the caller, instead of opening
+					   write_path (then a name for
+					   messages); fds 0-2 are never it */
 	long		 linger_ms;	/* --linger-capture MS (250) */
 	int		 preview;	/* --data-preview N (16) */
 	int		 full;		/* --full */

@@ -139,6 +139,7 @@ static int
 connect_check(int nargs, char **argv, const struct connect_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_connect_entry;
+	char			 why[300];
 
 	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
 	    NULL, o->src.host, o->unix_path) != -1)
@@ -157,6 +158,8 @@ connect_check(int nargs, char **argv, const struct connect_opts *o)
 		if (o->seqpacket)
 			return cmd_usage_error(e, "--seqpacket needs -U PATH");
 	}
+	if (priv_check(&o->priv, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
 	if (o->unix_path != NULL && capture_wanted(&o->cap))
 		return cmd_usage_error(e, "--trace, --json and --write capture "
 		    "TCP: they cannot go with -U");
@@ -202,10 +205,12 @@ connect_before(int fd, const struct addrinfo *ai, void *arg, char *err,
 		snprintf(err, errlen, "getsockname: %s", strerror(errno));
 		return -1;
 	}
-	if (capture_filter(o->capture, IPPROTO_TCP, (struct sockaddr *)&ss,
-	    ai->ai_addr, err, errlen) == -1 ||
+	if ((o->capture != NULL && capture_filter(o->capture, IPPROTO_TCP,
+	    (struct sockaddr *)&ss, ai->ai_addr, err, errlen) == -1) ||
 	    priv_drop(&o->priv, err, errlen) == -1)
 		return -1;
+	if (o->capture == NULL)		/* --user alone: dropped, bound */
+		return 0;
 	capture_set_local(o->capture, (struct sockaddr *)&ss);
 	snprintf(what, sizeof what, "connect() to %s port %d from port %d",
 	    net_addr_str(ai->ai_addr, addr, sizeof addr),
@@ -224,7 +229,7 @@ connect_one(const struct addrinfo *ai, const struct connect_opts *o,
 	socklen_t		 len = sizeof ss;
 	int			 fd, e;
 
-	if (o->capture == NULL)
+	if (o->capture == NULL && o->priv.user == NULL)
 		return net_connect(ai, &o->src, o->wait_ms, sk_verbosity ?
 		    connect_on_wait : NULL, seen, err, errlen);
 	src.bind_now = 1;
@@ -232,7 +237,9 @@ connect_one(const struct addrinfo *ai, const struct connect_opts *o,
 	    connect_on_wait : NULL, seen, connect_before, (void *)o, err,
 	    errlen);
 	e = errno;
-	if (fd == -1) {
+	if (o->capture == NULL)
+		;
+	else if (fd == -1) {
 		capture_call(o->capture, "connect()", e);
 		capture_linger(o->capture);
 	} else {

@@ -203,11 +203,14 @@ static int
 listen_check(int nargs, char **argv, const struct listen_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_listen_entry;
+	char			 why[300];
 	int			 relay_only;
 
 	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
 	    NULL, NULL, o->unix_path) != -1)
 		return EXIT_USAGE;
+	if (priv_check(&o->priv, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
 
 	if (o->unix_path != NULL) {
 		if (nargs != 0)
@@ -221,6 +224,9 @@ listen_check(int nargs, char **argv, const struct listen_opts *o)
 		if (capture_wanted(&o->cap))
 			return cmd_usage_error(e, "--trace, --json and --write "
 			    "capture TCP: they cannot go with -U");
+		if (o->priv.user != NULL)
+			return cmd_usage_error(e, "--user cannot go with -U: "
+			    "the socket file is removed by the user who made it");
 	} else {
 		if (nargs != 1 && nargs != 2)
 			return cmd_usage_error(e, "expected [ADDRESS] PORT, got "
@@ -280,8 +286,8 @@ listen_open(int argc, char **argv, const struct listen_opts *o)
 	 * cannot go with a capture: the socket file removed at exit was
 	 * made by the user who removes it.)
 	 */
-	if (o->capture != NULL && cmd_drop_privileges(&cmd_listen_entry,
-	    &o->priv) != -1) {
+	if ((o->capture != NULL || o->priv.user != NULL) &&
+	    cmd_drop_privileges(&cmd_listen_entry, &o->priv) != -1) {
 		close(fd);
 		return -1;
 	}

@@ -13,6 +13,7 @@
 
 #include <limits.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -115,7 +116,8 @@ struct probe_cmd {
 	const char		*svg_path, *html_path;	/* --svg, --html */
 	FILE			*svg_fp, *html_fp;	/* opened as root */
 	struct capture		*cap;
-	char			 cap_path[PATH_MAX];
+	int			 cap_fd;	/* --trace: the capture file,
+						   nameless; 0: none */
 	struct priv_opts	 priv;		/* --user, --no-drop */
 	struct probe_result	*ev;		/* ports with evidence */
 	size_t			 nev, evcap;
@@ -306,6 +308,7 @@ static int
 probe_check(int nargs, const struct probe_cmd *c)
 {
 	const struct cmd_entry	*e = &cmd_probe_entry;
+	char			 why[300];
 
 	if (nargs == 0)
 		return cmd_usage_error(e, "expected at least one TARGET");
@@ -320,6 +323,8 @@ probe_check(int nargs, const struct probe_cmd *c)
 	if (c->eo.min_timeout_ms > c->eo.max_timeout_ms)
 		return cmd_usage_error(e, "--min-timeout is more than "
 		    "--max-timeout");
+	if (priv_check(&c->priv, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
 	return -1;
 }
 
@@ -771,39 +776,58 @@ probe_local_ports(unsigned *lo, unsigned *hi)
 }
 
 /*
+ * A temporary file without a name: O_TMPFILE where the file system has
+ * it, else mkstemp() unlinked at once.  Only its descriptor reaches it,
+ * so nobody can swap it between the capture writing it and the drawing
+ * reading it back (after the drop of root, through the same descriptor),
+ * and nothing is left to remove.  Returns the fd, or -1 with errno.
+ */
+static int
+probe_tmpfile(char *dir, size_t dirlen)
+{
+	const char	*tmp = getenv("TMPDIR");
+	char		 path[PATH_MAX + 32];
+	int		 fd;
+
+	snprintf(dir, dirlen, "%s", tmp != NULL && *tmp != '\0' ? tmp :
+	    "/tmp");
+	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) != -1)
+		return fd;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return -1;
+	snprintf(path, sizeof path, "%s/sockkit-probe.XXXXXX", dir);
+	if ((fd = mkostemp(path, O_CLOEXEC)) != -1)
+		unlink(path);
+	return fd;
+}
+
+/*
  * --trace: capture into a temporary pcap file while probing, the probe's
- * hosts only when they are few, then drop root: the file is given to the
- * user sockkit becomes, who reads it back and removes it at the end.
- * Returns 0 or -1 (reported).
+ * hosts only when they are few, then drop root: the file is read back
+ * through the descriptor kept open.  Returns 0 or -1 (reported).
  */
 static int
 probe_capture_open(struct probe_cmd *c)
 {
 	struct capture_opts	 co;
-	const char		*tmp = getenv("TMPDIR");
-	char			 err[512], *expr = NULL;
+	char			 err[512], dir[PATH_MAX], *expr = NULL;
 	size_t			 len = 0;
 	unsigned		 lo, hi;
 	FILE			*fp;
-	int			 fd, rc = -1;
+	int			 rc = -1;
 
-	snprintf(c->cap_path, sizeof c->cap_path, "%s/sockkit-probe.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if ((fd = mkstemp(c->cap_path)) == -1) {
-		sk_warn("probe: --trace: %s", c->cap_path);
-		c->cap_path[0] = '\0';
+	if ((c->cap_fd = probe_tmpfile(dir, sizeof dir)) == -1) {
+		sk_warn("probe: --trace: a temporary file in %s", dir);
+		c->cap_fd = 0;
 		return -1;
 	}
 	capture_opts_init(&co);
-	co.write_path = c->cap_path;
-	/* Given away only once open: root may not reopen another's file. */
-	if ((c->cap = capture_open(&co, err, sizeof err)) == NULL ||
-	    priv_give(&c->priv, fd, err, sizeof err) == -1) {
+	co.write_fd = c->cap_fd;
+	co.write_path = "(the probe's temporary capture)";
+	if ((c->cap = capture_open(&co, err, sizeof err)) == NULL) {
 		sk_warnx("probe: %s", err);
-		close(fd);
 		return -1;
 	}
-	close(fd);
 	if (probe_pictures_open(c) == -1 ||
 	    (fp = open_memstream(&expr, &len)) == NULL)
 		return -1;
@@ -838,7 +862,7 @@ probe_draw(struct probe_cmd *c, const char *expr, int quiet)
 	vp.title = "sockkit probe: the ports not plainly closed";
 	vp.quiet = quiet;
 	c->svg_fp = c->html_fp = NULL;		/* view_file() closes them */
-	return view_file(c->cap_path, expr, &lo, &vp);
+	return view_file("probe capture", c->cap_fd, expr, &lo, &vp);
 }
 
 /*
@@ -956,7 +980,9 @@ cmd_probe_exec(int argc, char **argv)
 	c.eo.on_progress = probe_on_progress;
 	c.eo.arg = &c;
 	err[0] = '\0';
-	if (probe_captures(&c) && probe_capture_open(&c) == -1) {
+	if (probe_captures(&c) ? probe_capture_open(&c) == -1 :
+	    c.priv.user != NULL && cmd_drop_privileges(&cmd_probe_entry,
+	    &c.priv) != -1) {	/* --user alone: dropped all the same */
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
@@ -985,8 +1011,8 @@ out:
 		fclose(c.svg_fp);
 	if (c.html_fp != NULL)
 		fclose(c.html_fp);
-	if (c.cap_path[0] != '\0')
-		unlink(c.cap_path);
+	if (c.cap_fd > 0)
+		close(c.cap_fd);
 	probe_free(&c);
 	return rc;
 }

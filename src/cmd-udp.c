@@ -237,10 +237,13 @@ static int
 udp_check(int nargs, char **argv, const struct udp_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_udp_entry;
+	char			 why[300];
 
 	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
 	    NULL, o->src.host, o->unix_path) != -1)
 		return EXIT_USAGE;
+	if (priv_check(&o->priv, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
 
 	if (o->unix_path != NULL) {
 		if (nargs != 0)
@@ -255,6 +258,9 @@ udp_check(int nargs, char **argv, const struct udp_opts *o)
 		if (capture_wanted(&o->capo))
 			return cmd_usage_error(e, "--trace, --json and --write "
 			    "capture IP traffic, not -U");
+		if (o->priv.user != NULL)
+			return cmd_usage_error(e, "--user cannot go with -U: "
+			    "the socket file is removed by the user who made it");
 	} else {
 		if (o->listen && nargs != 1 && nargs != 2)
 			return cmd_usage_error(e, "expected [ADDRESS] PORT, "
@@ -459,7 +465,8 @@ udp_client(char **argv, const struct udp_opts *o)
 	    sizeof tmppath) : udp_open_client(argv[0], argv[1], o, &p)) == -1)
 		return EXIT_RUNTIME;
 	/* The socket is bound (-p below 1024 too): root is done with. */
-	if (o->cap != NULL && (udp_capture_client(&p, o) == -1 ||
+	if ((o->cap != NULL && udp_capture_client(&p, o) == -1) ||
+	    ((o->cap != NULL || o->priv.user != NULL) &&
 	    cmd_drop_privileges(&cmd_udp_entry, &o->priv) != -1)) {
 		close(p.fd);
 		return EXIT_RUNTIME;
@@ -554,8 +561,8 @@ udp_server(int argc, char **argv, const struct udp_opts *o)
 		return EXIT_RUNTIME;
 	}
 	/* Bound, even below 1024, and capturing: root is done with. */
-	if (o->cap != NULL && cmd_drop_privileges(&cmd_udp_entry,
-	    &o->priv) != -1) {
+	if ((o->cap != NULL || o->priv.user != NULL) &&
+	    cmd_drop_privileges(&cmd_udp_entry, &o->priv) != -1) {
 		close(fd);
 		return EXIT_RUNTIME;
 	}

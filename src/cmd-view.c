@@ -368,9 +368,40 @@ cmd_view_exec(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * The capture file for view_file(): path, or (fd > 0) the file open on
+ * fd, read from its start through a descriptor of its own.  NULL with
+ * errbuf.
+ */
+static pcap_t *
+view_open(const char *path, int fd, char *errbuf)
+{
+	FILE	*fp;
+	pcap_t	*p;
+	int	 fd2;
+
+	if (fd <= 0)
+		return pcap_open_offline_with_tstamp_precision(path,
+		    PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (lseek(fd, 0, SEEK_SET) == -1 || (fd2 = dup(fd)) == -1) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
+		return NULL;
+	}
+	if ((fp = fdopen(fd2, "rb")) == NULL) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
+		close(fd2);
+		return NULL;
+	}
+	/* Unlike pcap_open_offline(), this leaves fp open on failure. */
+	if ((p = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_NANO, errbuf)) == NULL)
+		fclose(fp);
+	return p;
+}
+
 int
-view_file(const char *path, const char *expr, const struct ladder_opts *lo,
-    const struct view_pictures *pics)
+view_file(const char *path, int fd, const char *expr,
+    const struct ladder_opts *lo, const struct view_pictures *pics)
 {
 	struct view_opts	 o;
 	char			 errbuf[PCAP_ERRBUF_SIZE];
@@ -383,9 +414,7 @@ view_file(const char *path, const char *expr, const struct ladder_opts *lo,
 	o.max_convs = 16384;
 	if (pics != NULL)
 		o.pics = *pics;
-	p = pcap_open_offline_with_tstamp_precision(path,
-	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (p == NULL) {
+	if ((p = view_open(path, fd, errbuf)) == NULL) {
 		sk_warnx("view %s: %s", path, errbuf);
 		rc = EXIT_RUNTIME;
 	} else {

@@ -112,17 +112,16 @@ priv_user(const struct priv_opts *o, char *err, size_t errlen)
 }
 
 int
-priv_give(const struct priv_opts *o, int fd, char *err, size_t errlen)
+priv_check(const struct priv_opts *o, char *err, size_t errlen)
 {
 	struct passwd	*pw;
 
-	if (!priv_will_switch(o))
+	if (o->user == NULL || o->no_drop)
 		return 0;
-	if ((pw = priv_user(o, err, errlen)) == NULL)
-		return -1;
-	if (fchown(fd, pw->pw_uid, pw->pw_gid) == -1) {
-		snprintf(err, errlen, "cannot give a file to user %s: %s",
-		    pw->pw_name, strerror(errno));
+	if ((pw = getpwnam(o->user)) != NULL && pw->pw_uid == 0) {
+		snprintf(err, errlen, "--user %s: that is uid 0, root without "
+		    "capabilities but still owner of root's files; name an "
+		    "unprivileged user, or keep root with --no-drop", o->user);
 		return -1;
 	}
 	return 0;
@@ -136,6 +135,8 @@ priv_drop(const struct priv_opts *o, char *err, size_t errlen)
 
 	if (o->no_drop)
 		return 0;
+	if (priv_check(o, err, errlen) == -1)
+		return -1;
 	if (priv_will_switch(o)) {
 		if ((pw = priv_user(o, err, errlen)) == NULL)
 			return -1;

@@ -26,8 +26,9 @@ enum { PRIV_OPT_USER = 600, PRIV_OPT_NO_DROP };
 	{ "no-drop", no_argument, NULL, PRIV_OPT_NO_DROP }
 
 #define PRIV_USAGE \
-	"      --user NAME   as root: run as NAME once the raw sockets and\n" \
-	"                    capture are open (nobody)\n" \
+	"      --user NAME   as root: run as NAME once the sockets and any\n" \
+	"                    capture are open (nobody; given: even with no\n" \
+	"                    capture; not a user of uid 0)\n" \
 	"      --no-drop     as root: keep root and every capability\n"
 
 /*
@@ -37,10 +38,18 @@ enum { PRIV_OPT_USER = 600, PRIV_OPT_NO_DROP };
  * as any user, clear every capability (a binary given cap_net_raw by
  * setcap keeps none), and set no_new_privs so no exec can get them back.
  * Does nothing with o->no_drop.  Returns 0, or -1 with the reason in err
- * (unknown user, a failed setuid); the caller must then stop, not go on
- * as root.
+ * (unknown user, a user of uid 0, a failed setuid); the caller must then
+ * stop, not go on as root.
  */
 int	priv_drop(const struct priv_opts *, char *, size_t);
+
+/*
+ * Whether --user can be dropped to: -1 with err when it names a user of
+ * uid 0 (switching to it would leave uid 0 with no capabilities, not an
+ * unprivileged process), else 0.  Commands call it with their usage
+ * checks; priv_drop() calls it too.
+ */
+int	priv_check(const struct priv_opts *, char *, size_t);
 
 /*
  * Take option ch (a PRIV_OPT_ value) with its argument.  Returns 0, or -1
@@ -54,13 +63,6 @@ int	priv_parse(struct priv_opts *, int, const char *);
  * refuse what cannot work after the drop.
  */
 int	priv_will_switch(const struct priv_opts *);
-
-/*
- * Give fd, a file made before the drop, to the user priv_drop() will
- * become, so that it can still read it and remove it afterwards.  Does
- * nothing when there will be no switch.  Returns 0 or -1 with err.
- */
-int	priv_give(const struct priv_opts *, int, char *, size_t);
 
 /* Whether this process holds any effective capability (or is root). */
 int	priv_have_caps(void);

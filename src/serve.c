@@ -5,7 +5,9 @@
  * and stops being read while that output is over OUT_HIGH, so a client
  * that does not read slows only itself.  An echo client is read only
  * up to the room left under OUT_HIGH, so what it holds never exceeds
- * OUT_HIGH: with N clients the buffers take at most N * OUT_HIGH.
+ * OUT_HIGH: with N clients the buffers take at most N * OUT_HIGH.  A
+ * time client holds at most OUT_HIGH + 2 * LINE_MAX_LEN and a prefix
+ * (see conn_room).
  */
 #include "config.h"
 
@@ -30,6 +32,7 @@
 #define SCRATCH		(256 * 1024)	/* one read */
 #define OUT_HIGH	(64 * 1024)	/* stop reading a client above this */
 #define LINE_MAX_LEN	(64 * 1024)	/* a longer time-mode line is cut */
+#define TIME_PREFIX_MAX	40		/* "[Sat Nov 21 23:59:01 2026] " */
 #define EVENTS		256
 
 struct conn {
@@ -156,15 +159,24 @@ conn_can_read(const struct server *s, const struct conn *c)
 
 /*
  * How much to read from c at once: in echo mode (a stream) the room left
- * under OUT_HIGH, since all of it may have to wait for the client; else
- * the whole scratch buffer (a message must be read whole).
+ * under OUT_HIGH, since all of it may have to wait for the client; in
+ * time mode as much as fits there even if every byte is a line with its
+ * prefix (so what waits stays under OUT_HIGH, plus one unfinished line
+ * of LINE_MAX_LEN and its prefix); else the whole scratch buffer (a
+ * message must be read whole).
  */
 static size_t
 conn_room(const struct server *s, const struct conn *c)
 {
-	if (s->o->mode != SERVE_ECHO || s->o->messages)
+	size_t	 room;
+
+	if (s->o->messages || (s->o->mode != SERVE_ECHO &&
+	    s->o->mode != SERVE_TIME))
 		return SCRATCH;
-	return OUT_HIGH - (c->len - c->off);
+	room = OUT_HIGH - (c->len - c->off);
+	if (s->o->mode == SERVE_TIME)
+		room /= TIME_PREFIX_MAX + 1;
+	return room > 0 ? room : 1;
 }
 
 /* Watch what c needs now: input unless backed up, output while pending. */

@@ -190,18 +190,21 @@ lookup(const char *name, const struct cmd_entry **out)
 /*
  * Keep descriptors 0-2 taken, as git does: started with stdin or stdout
  * closed, the first socket would become fd 0 or 1, and the relay would
- * read the peer's data from it or write it back to it.
+ * read the peer's data from it or write it back to it.  A closed stdout
+ * becomes /dev/null opened for reading only, so that a write to it fails
+ * (EBADF) as it would have: data that must go there is never lost
+ * silently, and a command that writes nothing there does not mind.
  */
 static void
 sanitize_stdfds(void)
 {
 	int	 fd;
 
-	fd = open("/dev/null", O_RDWR);
-	while (fd >= 0 && fd < 2)
-		fd = dup(fd);
-	if (fd > 2)
-		close(fd);
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", fd == STDOUT_FILENO ? O_RDONLY :
+		    O_RDWR) != fd)
+			return;		/* the lowest free fd is always fd */
 }
 
 static void
@@ -249,9 +252,11 @@ finish(int status)
 	if (getenv("SOCKKIT_TEST_EINTR") != NULL)
 		fprintf(stderr, "sockkit: test: %d SIGUSR1 caught\n",
 		    (int)test_signals);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
+	errno = 0;
+	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF) {
 		if (errno != EPIPE)
-			sk_warn("write to stdout");
+			sk_warnx("stdout: %s", errno != 0 ? strerror(errno) :
+			    "write failed");
 		if (status == EXIT_OK)
 			status = EXIT_RUNTIME;
 	}

@@ -21,12 +21,13 @@ struct view_pictures {
 };
 
 /*
- * Draw on stdout the conversations of the capture file at path that the
- * BPF expression expr takes, as "sockkit view" would with lo, and the
+ * Draw on stdout the conversations of the capture file at path (or, with
+ * fd > 0, of the file open on fd, read from its start; path then only
+ * names it) that the BPF expression expr takes, as "sockkit view" would with lo, and the
  * pictures pics asks for (NULL: none).  Returns EXIT_OK, or EXIT_RUNTIME
  * after saying what went wrong.
  */
-int	view_file(const char *, const char *, const struct ladder_opts *,
+int	view_file(const char *, int, const char *, const struct ladder_opts *,
 	    const struct view_pictures *);
 
 #endif

@@ -172,9 +172,18 @@ bg "$SOCKKIT" listen 127.0.0.1 0 <"$TMP/1m" >"$TMP/cl.out" 2>"$TMP/cl.err"
 pid=$!
 port=$(listen_port "$TMP/cl.err")
 timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" </dev/null >&- 2>"$TMP/cl.got"
-is "$?" 0 "stdout closed: taken as /dev/null, exit 0"
+is "$?" 1 "stdout closed, data to write: exit 1, the data not lost silently"
+is "$(cat "$TMP/cl.got")" "sockkit: write to stdout: Bad file descriptor" \
+    "stdout closed: one line says so"
 wait_pid "$pid" 10
 is "$(wc -c <"$TMP/cl.out")" 0 "stdout closed: nothing sent back to the peer"
+bg "$SOCKKIT" listen 127.0.0.1 0 </dev/null >/dev/null 2>"$TMP/cl.err"
+pid=$!
+port=$(listen_port "$TMP/cl.err")
+printf x | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" >&- 2>"$TMP/cl.got"
+is "$?/$(wc -c <"$TMP/cl.got")" "0/0" \
+    "stdout closed, nothing to write there: exit 0, no message"
+wait_pid "$pid" 10
 
 # stdout closed early: SIGPIPE must not kill sockkit.
 head -c 4194304 /dev/zero >"$TMP/4m"

@@ -127,4 +127,17 @@ like "$(cat "$TMP/e.err")" "^sockkit: listen 192\.0\.2\.1 port 0: Cannot assign 
 is "$?" 1 "listen on an unknown name: exit 1"
 like "$(cat "$TMP/e.err")" "unknown host 'no-such-host\.invalid'" "listen on an unknown name: names it"
 
+# stdout closed where a client's data must go: exit 1 with a message
+# (it was taken as /dev/null and the data vanished), with and without -k.
+for k in "" -k; do
+	bg "$SOCKKIT" listen $k 127.0.0.1 0 </dev/null >&- 2>"$TMP/so.err"
+	pid=$!
+	port=$(listen_port "$TMP/so.err")
+	printf data | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" \
+	    >/dev/null 2>&1
+	wait_pid "$pid" 10
+	is "$?/$(grep -c '^sockkit: write to stdout: Bad file descriptor$' \
+	    "$TMP/so.err")" 1/1 "listen${k:+ $k}, stdout closed: exit 1, says so"
+done
+
 done_testing

@@ -2,11 +2,13 @@
 # tests/priv.sh: as root, commands that capture drop to nobody (or --user)
 # once the capture is open: /proc/PID/status of a running sockkit shows
 # no root, no capabilities and no_new_privs; --no-drop keeps root; an
-# unknown --user stops with exit 1; the relay and --write still work.
+# unknown --user stops with exit 1; the relay and --write still work; an
+# explicit --user drops without a capture too; probe --trace's capture
+# file has no name.
 . "$srcdir/lib.sh"
 need_root
 need_cmd tcpdump python3 ip nft
-plan 58
+plan 73
 
 nobody_uid=$(id -u nobody)
 nobody_gid=$(id -g nobody)
@@ -85,6 +87,8 @@ TMPDIR=$TMP/ptmp bg ip netns exec $ns "$SOCKKIT" probe --trace -p 9 -w 3 --retri
     127.0.0.1 >"$TMP/p.out" 2>"$TMP/p.err"
 ppid=$!
 check_dropped $ppid "probe --trace"
+is "$(ls "$TMP/ptmp")" "" \
+    "probe --trace: its capture file has no name anyone could swap"
 wait_pid $ppid 20
 is $? 1 "probe --trace: exit 1, nothing open"
 like "$(cat "$TMP/p.out")" '1 port: 0 open, 1 filtered' \
@@ -140,6 +144,35 @@ upid=$!
 listen_port "$TMP/u.err" >/dev/null
 is "$(status_field $upid Uid | cut -d' ' -f1)/$(status_field $upid Gid |
     cut -d' ' -f1)" "$(id -u daemon)/$(id -g daemon)" "--user daemon"
+
+# --user without a capture: dropped all the same once the port is bound,
+# as tcpdump -Z does (it stayed root without a word).
+bg "$SOCKKIT" listen -k --mode echo --user nobody 127.0.0.1 0 \
+    2>"$TMP/pu.err"
+pupid=$!
+puport=$(listen_port "$TMP/pu.err")
+is "$(status_field $pupid Uid | cut -d' ' -f1)" "$nobody_uid" \
+    "listen --user nobody, no capture: nobody when it says Listening"
+check_dropped $pupid "listen --user nobody, no capture"
+is "$(printf 'ping\n' | "$SOCKKIT" connect -q 1 127.0.0.1 "$puport" \
+    2>/dev/null)" ping "listen --user nobody, no capture: still answers"
+mkfifo "$TMP/cuin"
+exec 9<>"$TMP/cuin"
+bg "$SOCKKIT" connect --user nobody 127.0.0.1 "$puport" <"$TMP/cuin" \
+    >"$TMP/cu.out" 2>/dev/null 9>&-
+cupid=$!
+echo hello >&9
+wait_for_line "$TMP/cu.out" hello 10
+check_dropped $cupid "connect --user nobody, no capture"
+exec 9>&-
+wait_pid $cupid 10
+is $? 0 "connect --user nobody, no capture: ends well"
+bg "$SOCKKIT" listen 127.0.0.1 0 </dev/null >/dev/null 2>"$TMP/pr.err"
+prpid=$!
+listen_port "$TMP/pr.err" >/dev/null
+is "$(status_field $prpid Uid | cut -d' ' -f1)" 0 \
+    "listen without --user or a capture: the invoking user, as nc"
+kill $prpid 2>/dev/null
 
 # An unknown user: exit 1 and one line, for each command.
 for cmd in "listen --trace 127.0.0.1 0" "connect --trace 127.0.0.1 $sport" \

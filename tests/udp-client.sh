@@ -3,7 +3,7 @@
 . "${srcdir:=$(cd "$(dirname "$0")" && pwd)}/udp-lib.sh"
 need_cmd nc socat python3 ss
 
-plan 32
+plan 33
 
 # Each line is one datagram, and nc -u sees them all (IPv4, IPv6).
 for fam in 4 6; do
@@ -145,5 +145,16 @@ for o in -4 -6 '-U PATH' ' -l ' '-s ADDR' '-p PORT' '-w SECS' '-q SECS' ' -z ' \
 	case $help in *"$o"*) ;; *) missing="$missing $o" ;; esac
 done
 is "$missing" "" "--help lists every option"
+
+# stdout closed where the replies must go: exit 1 with a message (they
+# vanished into /dev/null); with no reply to write, exit 0.
+bg "$SOCKKIT" udp -l --mode echo 127.0.0.1 0 2>"$TMP/so.err"
+sopid=$!
+soport=$(listen_port "$TMP/so.err")
+printf 'hi\n' | timeout 10 "$SOCKKIT" udp -w 2 127.0.0.1 "$soport" >&- \
+    2>"$TMP/soc.err"
+is "$?:$(cat "$TMP/soc.err")" "1:sockkit: udp 127.0.0.1 port $soport: write to stdout: Bad file descriptor" \
+    "stdout closed, a reply to write: exit 1, says so"
+kill "$sopid" 2>/dev/null
 
 done_testing
