@@ -146,8 +146,12 @@ is "$?" 1 "connect -4 ::1: exit 1"
 like "$(cat "$TMP/v6.err")" "unknown host '::1': no IPv4 address" "connect -4 ::1 says why"
 
 # Service names work for PORT.
-"$SOCKKIT" connect -z -v 127.0.0.1 discard 2>"$TMP/svc.err"
-like "$(cat "$TMP/svc.err")" "connect 127\.0\.0\.1 port 9: " "a service name is looked up (discard is 9)"
+if getent services discard/tcp >/dev/null; then
+	"$SOCKKIT" connect -z -v 127.0.0.1 discard 2>"$TMP/svc.err"
+	like "$(cat "$TMP/svc.err")" "connect 127\.0\.0\.1 port 9: " "a service name is looked up (discard is 9)"
+else
+	skip "no /etc/services (Debian: netbase) for service names"
+fi
 
 # stdout opened for appending (>>): splice(2) refuses such files.
 printf 'before\n' >"$TMP/app"
