@@ -189,4 +189,11 @@ rc=${PIPESTATUS[0]}
 is "$rc" 1 "stdout closed early: exit 1, not killed by SIGPIPE"
 like "$(cat "$TMP/pipe2.err")" "write to stdout: Broken pipe" "stdout closed early: says so"
 
+# A zoned link-local address keeps its zone in every message (fe80::/64
+# has no route on lo: nothing is sent).
+"$SOCKKIT" connect -v fe80::1%lo 80 </dev/null 2>"$TMP/zone.err"
+is "$?" 1 "connect fe80::1%lo: exit 1"
+is "$(cat "$TMP/zone.err")" "sockkit: connecting to fe80::1%lo port 80
+sockkit: connect fe80::1%lo port 80: Network is unreachable" \
+    "connect fe80::1%lo: the zone in every message"
 done_testing
