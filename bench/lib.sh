@@ -2,6 +2,10 @@
 # traffic only to 127.0.0.1; every wait is bounded.
 
 : "${SOCKKIT:=$(cd "$(dirname "$0")/.." && pwd)/sockkit}"
+# SOCKKIT and BENCH_RECORD given relative to where this started must hold
+# after a cd: made absolute (a bare command name stays a PATH lookup).
+case $SOCKKIT in /*) ;; */*) SOCKKIT=$(pwd)/$SOCKKIT ;; esac
+case ${BENCH_RECORD:-/} in /*) ;; *) BENCH_RECORD=$(pwd)/$BENCH_RECORD ;; esac
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sockkit-bench.XXXXXX")
 trap 'pkill -P $$ 2>/dev/null; rm -rf "$WORK"' EXIT

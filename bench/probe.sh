@@ -20,8 +20,12 @@
 
 set -u
 RUNS=${1:-3}
-SOCKKIT=${SOCKKIT:-$(pwd)/sockkit}
 HERE=$(cd "$(dirname "$0")" && pwd)
+SOCKKIT=${SOCKKIT:-$HERE/../sockkit}
+# SOCKKIT and BENCH_RECORD given relative to where this started must hold
+# after a cd: made absolute (a bare command name stays a PATH lookup).
+case $SOCKKIT in /*) ;; */*) SOCKKIT=$(pwd)/$SOCKKIT ;; esac
+case ${BENCH_RECORD:-/} in /*) ;; *) BENCH_RECORD=$(pwd)/$BENCH_RECORD ;; esac
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sockkit-bench.XXXXXX")
 NS="skb$$"
 PIDS=

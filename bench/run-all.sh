@@ -12,7 +12,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export SOCKKIT=${SOCKKIT:-$here/../sockkit}
 OUT=${OUT:-bench-results}
-mkdir -p "$OUT"
+mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd) || exit 1	# the scripts cd
 export BENCH_RECORD=$OUT/ratios
 : >"$BENCH_RECORD"
 

@@ -13,7 +13,7 @@
 #
 #	bench/udp.sh [SECS] [RUNS] [WINDOW]
 #
-# SOCKKIT names the binary (default ./sockkit): measure a build made
+# SOCKKIT names the binary (default: the one beside bench/): measure a build made
 # without --enable-debug.
 . "$(dirname "$0")/lib.sh"
 need socat ncat taskset ss python3 cc

@@ -13,6 +13,10 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 SOCKKIT=${SOCKKIT:-$here/../sockkit}
+# SOCKKIT and BENCH_RECORD given relative to where this started must hold
+# after a cd: made absolute (a bare command name stays a PATH lookup).
+case $SOCKKIT in /*) ;; */*) SOCKKIT=$(pwd)/$SOCKKIT ;; esac
+case ${BENCH_RECORD:-/} in /*) ;; *) BENCH_RECORD=$(pwd)/$BENCH_RECORD ;; esac
 conns=${1:-130000}
 [ "$conns" -le 500000 ] || { echo "at most 500000 connections" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "bench/view.sh: needs root (a namespace)" >&2; exit 1; }

@@ -89,8 +89,12 @@ connect_parse(int argc, char **argv, struct connect_opts *o)
 	while ((ch = getopt_long(argc, argv, ":46CU:hp:q:s:vw:xz",
 	    connect_longopts, NULL)) != -1) {
 		switch (ch) {
-		case '4': o->family = AF_INET; break;
-		case '6': o->family = AF_INET6; break;
+		case '4':
+		case '6':
+			if (cmd_family(&cmd_connect_entry, NULL, ch,
+			    &o->family) != -1)
+				return EXIT_USAGE;
+			break;
 		case 'C': o->crlf = 1; break;
 		case 'U': o->unix_path = optarg; break;
 		case 'h': return cmd_help(&cmd_connect_entry);
@@ -213,7 +217,7 @@ connect_before(int fd, const struct addrinfo *ai, void *arg, char *err,
 		return 0;
 	capture_set_local(o->capture, (struct sockaddr *)&ss);
 	snprintf(what, sizeof what, "connect() to %s port %d from port %d",
-	    net_addr_str(ai->ai_addr, addr, sizeof addr),
+	    net_addr_scoped(ai->ai_addr, addr, sizeof addr),
 	    net_addr_port(ai->ai_addr), net_addr_port((struct sockaddr *)&ss));
 	capture_call(o->capture, what, 0);
 	return 0;
@@ -269,7 +273,7 @@ connect_tcp(const char *host, uint16_t port, const struct connect_opts *o,
 		return -1;
 	}
 	for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next) {
-		net_addr_str(ai->ai_addr, addr, sizeof addr);
+		net_addr_scoped(ai->ai_addr, addr, sizeof addr);
 		snprintf(peer, peerlen, "%s port %u", addr, port);
 		sk_verbose("connecting to %s%s%s", peer, strcmp(host, addr) ?
 		    " for " : "", strcmp(host, addr) ? host : "");
@@ -304,7 +308,7 @@ connect_report(int fd, const char *peer)
 	    &len) == -1)
 		return;
 	sk_verbose("connected to %s from %s port %d", peer,
-	    net_addr_str((struct sockaddr *)&ss, addr, sizeof addr),
+	    net_addr_scoped((struct sockaddr *)&ss, addr, sizeof addr),
 	    net_addr_port((struct sockaddr *)&ss));
 }
 

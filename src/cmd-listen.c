@@ -176,8 +176,12 @@ listen_parse(int argc, char **argv, struct listen_opts *o)
 	while ((ch = getopt_long(argc, argv, ":46CU:b:hkq:vw:x",
 	    listen_longopts, NULL)) != -1) {
 		switch (ch) {
-		case '4': o->family = AF_INET; break;
-		case '6': o->family = AF_INET6; break;
+		case '4':
+		case '6':
+			if (cmd_family(&cmd_listen_entry, NULL, ch,
+			    &o->family) != -1)
+				return EXIT_USAGE;
+			break;
 		case 'C': o->crlf = 1; break;
 		case 'U': o->unix_path = optarg; break;
 		case 'h': return cmd_help(&cmd_listen_entry);

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -40,11 +41,11 @@ const struct cmd_entry cmd_probe_entry = {
 	.usage =
 	    "probe [options] TARGET...\n"
 	    "\n"
-	    "TARGET is a host name, an IPv4 or IPv6 address, a block "
-	    "(192.0.2.0/24,\n"
-	    "2001:db8::/120) or HOST:PORT ([v6]:PORT).  Blocks larger than "
-	    "/16 (IPv4)\n"
-	    "or /112 (IPv6) need --force.\n"
+	    "TARGET is a host name, an IPv4 or IPv6 address (fe80::1%eth0 "
+	    "with a zone),\n"
+	    "a block (192.0.2.0/24, 2001:db8::/120) or HOST:PORT "
+	    "([v6]:PORT).  Blocks\n"
+	    "larger than /16 (IPv4) or /112 (IPv6) need --force.\n"
 	    "\n"
 	    "  -p PORTS            ports: 22,80,8000-8100, service names, - "
 	    "for 1-65535\n"
@@ -262,8 +263,12 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 	while ((ch = getopt_long(argc, argv, ":46ac:hp:uvw:", probe_longopts,
 	    NULL)) != -1) {
 		switch (ch) {
-		case '4': c->family = AF_INET; break;
-		case '6': c->family = AF_INET6; break;
+		case '4':
+		case '6':
+			if (cmd_family(&cmd_probe_entry, NULL, ch,
+			    &c->family) != -1)
+				return EXIT_USAGE;
+			break;
 		case 'a': c->list_all = 1; break;
 		case 'h': return cmd_help(&cmd_probe_entry);
 		case 'p': c->ports = optarg; break;
@@ -320,6 +325,9 @@ probe_check(int nargs, const struct probe_cmd *c)
 	if (c->trace && (c->json || c->grepable))
 		return cmd_usage_error(e, "--trace draws ladders: it cannot go "
 		    "with --json or --grepable");
+	if (c->eo.udp && c->eo.graceful)
+		return cmd_usage_error(e, "--graceful closes open TCP ports "
+		    "with FIN: it cannot go with -u");
 	if (c->eo.min_timeout_ms > c->eo.max_timeout_ms)
 		return cmd_usage_error(e, "--min-timeout is more than "
 		    "--max-timeout");
@@ -548,9 +556,11 @@ static const char *
 probe_host(const struct probe_cmd *c, uint32_t i, char *buf, size_t len)
 {
 	const struct tgt_host	*h = &c->set.host[i];
-	char			 a[NET_ADDRSTRLEN];
+	char			 a[NET_ADDRSTRLEN], zone[IF_NAMESIZE];
 
 	inet_ntop(h->family, h->addr, a, sizeof a);
+	if (h->scope != 0 && if_indextoname(h->scope, zone) != NULL)
+		snprintf(a + strlen(a), sizeof a - strlen(a), "%%%s", zone);
 	if (h->name != NULL && strcmp(h->name, a) != 0)
 		snprintf(buf, len, "%s (%s)", a, h->name);
 	else

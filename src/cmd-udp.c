@@ -173,8 +173,12 @@ udp_parse(int argc, char **argv, struct udp_opts *o)
 	while ((ch = getopt_long(argc, argv, ":46U:hlp:q:s:vw:z",
 	    udp_longopts, NULL)) != -1) {
 		switch (ch) {
-		case '4': o->family = AF_INET; break;
-		case '6': o->family = AF_INET6; break;
+		case '4':
+		case '6':
+			if (cmd_family(&cmd_udp_entry, NULL, ch,
+			    &o->family) != -1)
+				return EXIT_USAGE;
+			break;
 		case 'U': o->unix_path = optarg; break;
 		case 'h': return cmd_help(&cmd_udp_entry);
 		case 'l': o->listen = 1; break;
@@ -223,6 +227,10 @@ udp_check_roles(const struct udp_opts *o)
 	    o->unlink_existing)
 		return cmd_usage_error(e, "--mode, --to-all, --allow, --deny "
 		    "and --unlink are for the server: they need -l");
+	if (o->zero && o->wait_ms == 0)
+		return cmd_usage_error(e, "-z needs -w of 0.001 s or more: the "
+		    "answer, or the ICMP that says closed, takes time "
+		    "(default 2)");
 	if (o->zero && (o->chunk || o->quit_ms >= 0))
 		return cmd_usage_error(e, "-z sends one datagram: it cannot go "
 		    "with --chunk or -q");
@@ -345,7 +353,7 @@ udp_open_client(const char *host, const char *portstr,
 	}
 	for (ai = res; ai != NULL && rc == -1; ai = ai->ai_next) {
 		snprintf(p->name, sizeof p->name, "%s port %u",
-		    net_addr_str(ai->ai_addr, addr, sizeof addr), port);
+		    net_addr_scoped(ai->ai_addr, addr, sizeof addr), port);
 		if ((rc = udp_open_ip(ai, o, p, err, sizeof err)) == -1)
 			sk_warnx("udp %s: %s", p->name, err);
 	}
@@ -390,7 +398,8 @@ udp_open_unix(const struct udp_opts *o, struct udp_peer *p, char *tmppath,
 	sk_verbose("udp: replies come to %s", tmppath);
 	if (!o->unconnected && connect(p->fd, (struct sockaddr *)sun,
 	    p->salen) == -1) {
-		sk_warnx("udp %s: %s", p->name, strerror(errno));
+		sk_warnx("udp %s: %s", p->name, net_unix_why(o->unix_path,
+		    errno, why, sizeof why));
 		close(p->fd);
 		dgram_unix_unbind_temp(tmppath);
 		return -1;
@@ -536,7 +545,7 @@ udp_say_listening(int fd, const struct udp_opts *o)
 		fprintf(stderr, "Listening on %s\n", o->unix_path);
 	else if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
 		fprintf(stderr, "Listening on %s %d\n",
-		    net_addr_str((struct sockaddr *)&ss, addr, sizeof addr),
+		    net_addr_scoped((struct sockaddr *)&ss, addr, sizeof addr),
 		    net_addr_port((struct sockaddr *)&ss));
 	fflush(stderr);
 }

@@ -322,6 +322,37 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o)
 	return rc != EXIT_OK ? rc : rc2;
 }
 
+/*
+ * Create the --svg and --html files before a packet is read, so that a
+ * path that cannot be written stops the command before it draws
+ * anything ("-", stdout, needs nothing).  Returns 0, or -1 after saying
+ * why, with nothing left open nor made.
+ */
+static int
+view_pictures_open(struct view_opts *o)
+{
+	const char	*bad = NULL;
+
+	o->pics.svg_path = o->svg_path;
+	o->pics.html_path = o->html_path;
+	if (o->svg_path != NULL && strcmp(o->svg_path, "-") != 0 &&
+	    (o->pics.svg_fp = fopen(o->svg_path, "w")) == NULL)
+		bad = "svg";
+	else if (o->html_path != NULL && strcmp(o->html_path, "-") != 0 &&
+	    (o->pics.html_fp = fopen(o->html_path, "w")) == NULL)
+		bad = "html";
+	if (bad == NULL)
+		return 0;
+	sk_warn("view: --%s %s", bad, *bad == 's' ? o->svg_path :
+	    o->html_path);
+	if (o->pics.svg_fp != NULL) {		/* the one made above */
+		fclose(o->pics.svg_fp);
+		unlink(o->svg_path);
+	}
+	o->pics.svg_fp = NULL;
+	return -1;
+}
+
 static int
 cmd_view_exec(int argc, char **argv)
 {
@@ -359,10 +390,13 @@ cmd_view_exec(int argc, char **argv)
 		pcap_close(p);
 		return EXIT_RUNTIME;
 	}
-	if ((rc = view_filter(p, argc - 1, argv + 1)) == 0) {
+	if ((rc = view_filter(p, argc - 1, argv + 1)) == 0 &&
+	    view_pictures_open(&o) == -1)
+		rc = EXIT_RUNTIME;
+	else if (rc == 0) {
 		if (!isatty(STDOUT_FILENO))
 			setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-		rc = view_run(p, argv[0], &o);
+		rc = view_run(p, argv[0], &o);	/* closes the pictures */
 	}
 	pcap_close(p);
 	return rc;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -189,6 +190,27 @@ net_addr_str(const struct sockaddr *sa, char *buf, size_t len)
 		snprintf(buf, len, "(family %d)", sa->sa_family);
 		break;
 	}
+	return buf;
+}
+
+const char *
+net_addr_scoped(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const struct sockaddr_in6	*s6;
+	char				 name[IF_NAMESIZE];
+	size_t				 n;
+
+	net_addr_str(sa, buf, len);
+	if (sa->sa_family != AF_INET6)
+		return buf;
+	s6 = (const struct sockaddr_in6 *)(const void *)sa;
+	n = strlen(buf);
+	if (s6->sin6_scope_id == 0 || n + 2 >= len)
+		return buf;
+	if (if_indextoname(s6->sin6_scope_id, name) != NULL)
+		snprintf(buf + n, len - n, "%%%s", name);
+	else
+		snprintf(buf + n, len - n, "%%%u", s6->sin6_scope_id);
 	return buf;
 }
 
@@ -454,11 +476,35 @@ net_unix_listen(const char *path, int socktype, int backlog,
 	return fd;
 }
 
+const char *
+net_unix_why(const char *path, int e, char *buf, size_t len)
+{
+	struct stat	 st;
+	const char	*what;
+
+	if (e != ECONNREFUSED || stat(path, &st) == -1 ||
+	    S_ISSOCK(st.st_mode)) {
+		snprintf(buf, len, "%s", strerror(e));
+		return buf;
+	}
+	if (S_ISDIR(st.st_mode))
+		what = "a directory";
+	else if (S_ISREG(st.st_mode))
+		what = "a regular file";
+	else if (S_ISFIFO(st.st_mode))
+		what = "a FIFO";
+	else
+		what = "a device";
+	snprintf(buf, len, "%s, not a socket", what);
+	return buf;
+}
+
 int
 net_unix_connect(const char *path, int socktype, char *err, size_t errlen)
 {
 	struct sockaddr_un	 sun;
 	socklen_t		 len;
+	char			 why[64];
 	int			 fd, e;
 
 	if ((len = unix_addr(path, &sun, err, errlen)) == 0)
@@ -466,7 +512,9 @@ net_unix_connect(const char *path, int socktype, char *err, size_t errlen)
 	fd = socket(AF_UNIX, socktype | SOCK_CLOEXEC, 0);
 	if (fd == -1 || connect(fd, (struct sockaddr *)&sun, len) == -1) {
 		e = errno;
-		snprintf(err, errlen, "connect %s: %s", path, strerror(e));
+		snprintf(err, errlen, "connect %s: %s", path,
+		    fd == -1 ? strerror(e) : net_unix_why(path, e, why,
+		    sizeof why));
 		if (fd != -1)
 			close(fd);
 		errno = e;

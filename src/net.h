@@ -49,6 +49,13 @@ int	net_resolve(const char *, uint16_t, int, int, int, struct addrinfo **,
 /* The numeric host of sa (IPv4-mapped IPv6 shown as IPv4), or the path. */
 const char *net_addr_str(const struct sockaddr *, char *, size_t);
 
+/*
+ * The same for messages: a scoped IPv6 address (link-local) with its
+ * "%zone", the interface's name or else its index, without which it
+ * names no one place.  (A capture filter takes no zone: net_addr_str.)
+ */
+const char *net_addr_scoped(const struct sockaddr *, char *, size_t);
+
 /* The port of an AF_INET/AF_INET6 address, -1 for other families. */
 int	net_addr_port(const struct sockaddr *);
 
@@ -101,6 +108,14 @@ int	net_listen(const char *, uint16_t, int, int, int, char *, size_t);
  */
 int	net_unix_listen(const char *, int, int, int, char *, size_t);
 int	net_unix_connect(const char *, int, char *, size_t);
+
+/*
+ * Why connect() or sendto() to the Unix socket path failed with errno e:
+ * for a path that is there but is no socket, what it is ("a directory,
+ * not a socket"), as the kernel says only "Connection refused"; else
+ * strerror(e).  Returns buf.
+ */
+const char *net_unix_why(const char *, int, char *, size_t);
 
 /* An address block, "10.0.0.0/8", "2001:db8::/32" or a single address. */
 struct net_cidr {

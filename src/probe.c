@@ -239,6 +239,7 @@ eng_sockaddr(const struct tgt_host *h, uint16_t port,
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons(port);
 		memcpy(&s6->sin6_addr, h->addr, 16);
+		s6->sin6_scope_id = h->scope;
 		*len = sizeof *s6;
 	}
 	return 0;

@@ -215,8 +215,12 @@ raw_icmp_getopt(int argc, char **argv, const char *shorts,
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		switch (ch) {
-		case '4': *family = AF_INET; break;
-		case '6': *family = AF_INET6; break;
+		case '4':
+		case '6':
+			if (cmd_family(&cmd_raw_entry, argv[0], ch, family) !=
+			    -1)
+				return EXIT_USAGE;
+			break;
 		case 'h': return cmd_help(&cmd_raw_entry);
 		case '?':
 		case ':':

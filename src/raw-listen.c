@@ -93,8 +93,8 @@ rl_parse_opt(struct rl_opts *o, int ch, const char *arg, char **argv)
 		return 0;
 	case '4':
 	case '6':
-		o->family = ch == '6' ? AF_INET6 : AF_INET;
-		return 0;
+		return cmd_family(&cmd_raw_entry, "listen", ch, &o->family) ==
+		    -1 ? 0 : -1;
 	case PRIV_OPT_USER:
 		o->privo.user = arg;
 		return 0;
@@ -121,7 +121,7 @@ rl_parse(struct rl_opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof *o);
 	capture_opts_init(&o->capo);
-	o->family = AF_INET;
+	o->family = AF_UNSPEC;	/* AF_INET unless -6 */
 	o->proto = -1;
 	optind = 0;
 	opterr = 0;
@@ -134,6 +134,8 @@ rl_parse(struct rl_opts *o, int argc, char **argv)
 		    "(icmp, tcp, udp or a protocol number)");
 		return -1;
 	}
+	if (o->family == AF_UNSPEC)
+		o->family = AF_INET;
 	/* "icmp" with -6 means ICMPv6, the IPv6 echo and errors. */
 	if (o->family == AF_INET6 && o->proto == IPPROTO_ICMP)
 		o->proto = IPPROTO_ICMPV6;

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -116,6 +118,19 @@ cmd_check_addrs(const struct cmd_entry *cmd, const char *host,
 	if (unix_path != NULL && net_unix_path_check(unix_path, err,
 	    sizeof err) == -1)
 		return cmd_usage_error(cmd, "-U: %s", err);
+	return -1;
+}
+
+int
+cmd_family(const struct cmd_entry *cmd, const char *sub, int ch, int *family)
+{
+	int	 want = ch == '6' ? AF_INET6 : AF_INET;
+
+	if (*family != AF_UNSPEC && *family != want)
+		return cmd_usage_error(cmd, "%s%s-4 and -6 cannot go together: "
+		    "give one, or neither for both families", sub ? sub : "",
+		    sub ? ": " : "");
+	*family = want;
 	return -1;
 }
 
@@ -268,6 +283,38 @@ finish(int status)
 	return status;
 }
 
+/*
+ * --help, --version and "help COMMAND" with more words after them: a
+ * usage error (a script that passes one by mistake must not see exit 0).
+ * Returns -1, or EXIT_USAGE after saying which word is too many.
+ */
+static int
+extra_args(int argc, char **argv)
+{
+	const char	*a = argv[1];
+	int		 max;
+
+	if (strcmp(a, "help") == 0)
+		max = 3;
+	else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
+	    strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0)
+		max = 2;
+	else
+		return -1;
+	if (argc <= max)
+		return -1;
+	if (max == 3)
+		sk_warnx("help: unexpected argument '%s': it takes one COMMAND",
+		    argv[max]);
+	else if (a[1] == 'h' || a[2] == 'h')
+		sk_warnx("%s: unexpected argument '%s': it takes none (the help "
+		    "of a command: sockkit help %s)", a, argv[max], argv[max]);
+	else
+		sk_warnx("%s: unexpected argument '%s': it takes none", a,
+		    argv[max]);
+	return EXIT_USAGE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -287,6 +334,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if ((rc = extra_args(argc, argv)) != -1)
+		return rc;
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return finish(EXIT_OK);

@@ -53,6 +53,13 @@ int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
  */
 int	cmd_bad_option(const struct cmd_entry *, int, char **);
 
+/*
+ * Take -4 or -6 (ch) into *family, which starts AF_UNSPEC.  Returns -1,
+ * or EXIT_USAGE after saying that both were given (sub, when not NULL,
+ * names the subcommand: "listen: ...").
+ */
+int	cmd_family(const struct cmd_entry *, const char *, int, int *);
+
 struct priv_opts;
 
 /*

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include <errno.h>
 #include <netdb.h>
@@ -34,6 +35,7 @@ static int	set_rehash(struct tgt_set *, size_t);
 static int	set_add_plist(struct tgt_set *, struct tgt_ports *);
 static int	set_merge(struct tgt_set *, uint32_t, uint32_t, uint32_t *);
 static int	set_add_one(struct tgt_set *, int, const uint8_t *, uint32_t,
+		    uint32_t,
 		    const char *, char *, size_t);
 static const char *set_keep_name(struct tgt_set *, const char *);
 static uint64_t	perm_mix(uint64_t);
@@ -226,6 +228,41 @@ bad:
 	return -1;
 }
 
+/*
+ * A link-local IPv6 address with its zone, "fe80::1%eth0" (or "%2"): one
+ * address, bound to that interface.  Returns 0 or -1 with err.
+ */
+static int
+spec_zoned(const char *s, const char *zone, struct tgt_spec *sp,
+    char *err, size_t errlen)
+{
+	char	 a[NET_ADDRSTRLEN];
+	size_t	 n = (size_t)(zone - s);
+	long	 idx;
+
+	if (n < sizeof a) {
+		memcpy(a, s, n);
+		a[n] = '\0';
+	}
+	if (n >= sizeof a || inet_pton(AF_INET6, a, sp->addr) != 1) {
+		snprintf(err, errlen, "a zone (%%INTERFACE) goes with one IPv6 "
+		    "address, without /PREFIX");
+		return -1;
+	}
+	if ((sp->scope = if_nametoindex(zone + 1)) == 0 &&
+	    parse_long(zone + 1, 1, INT32_MAX, &idx, a, sizeof a) == 0)
+		sp->scope = (uint32_t)idx;
+	if (sp->scope == 0) {
+		snprintf(err, errlen, "no interface '%.64s' for the zone",
+		    zone + 1);
+		return -1;
+	}
+	sp->numeric = 1;
+	sp->family = AF_INET6;
+	sp->prefix = 128;
+	return 0;
+}
+
 /* Classify the host part: address, block or name.  0 or -1 with err. */
 static int
 spec_host(const char *s, struct tgt_spec *sp, char *err, size_t errlen)
@@ -233,6 +270,8 @@ spec_host(const char *s, struct tgt_spec *sp, char *err, size_t errlen)
 	struct net_cidr	 c;
 	const char	*why;
 
+	if (strchr(s, '%') != NULL)
+		return spec_zoned(s, strchr(s, '%'), sp, err, errlen);
 	if (strchr(s, '/') != NULL || strchr(s, ':') != NULL ||
 	    inet_pton(AF_INET, s, sp->addr) == 1) {
 		if (net_cidr_parse(s, &c, err, errlen) == -1)
@@ -445,12 +484,14 @@ set_merge(struct tgt_set *set, uint32_t a, uint32_t b, uint32_t *out)
 }
 
 /*
- * Add one address unless it is excluded; a repeated address gets the
- * union of its port lists.  Returns 0 or -1 with err.
+ * Add one address (with its IPv6 scope, 0 for none) unless it is
+ * excluded; a repeated address gets the union of its port lists.
+ * Returns 0 or -1 with err.
  */
 static int
 set_add_one(struct tgt_set *set, int family, const uint8_t *addr,
-    uint32_t plist, const char *name, char *err, size_t errlen)
+    uint32_t scope, uint32_t plist, const char *name, char *err,
+    size_t errlen)
 {
 	struct tgt_host	*h;
 	uint32_t	 k, idx;
@@ -465,7 +506,8 @@ set_add_one(struct tgt_set *set, int family, const uint8_t *addr,
 	for (j = k & (set->hashsize - 1); set->hash[j] != 0;
 	    j = (j + 1) & (set->hashsize - 1)) {
 		h = &set->host[set->hash[j] - 1];
-		if (h->family != family || memcmp(h->addr, addr, len) != 0)
+		if (h->family != family || memcmp(h->addr, addr, len) != 0 ||
+		    h->scope != scope)
 			continue;
 		if (h->plist != plist && set_merge(set, h->plist, plist,
 		    &idx) == -1)
@@ -490,6 +532,7 @@ set_add_one(struct tgt_set *set, int family, const uint8_t *addr,
 	memset(h, 0, sizeof *h);
 	h->family = family;
 	memcpy(h->addr, addr, len);
+	h->scope = scope;
 	h->plist = plist;
 	h->name = name;
 	set->hash[j] = (uint32_t)++set->nhost;
@@ -540,7 +583,8 @@ tgt_set_add(struct tgt_set *set, const struct tgt_spec *sp, int family,
 	if (!sp->numeric) {
 		if ((name = set_keep_name(set, sp->host)) == NULL)
 			goto nomem;
-		return set_add_one(set, family, addr, plist, name, err, errlen);
+		return set_add_one(set, family, addr, 0, plist, name, err,
+		    errlen);
 	}
 	memcpy(a, sp->addr, sizeof a);
 	for (i = 0; i < size; i++) {
@@ -551,8 +595,8 @@ tgt_set_add(struct tgt_set *set, const struct tgt_spec *sp, int family,
 		} else if (i > 0)	/* add one, carrying */
 			for (b = 15; b >= 0 && ++a[b] == 0; b--)
 				;
-		if (set_add_one(set, sp->family, a, plist, NULL, err,
-		    errlen) == -1)
+		if (set_add_one(set, sp->family, a, sp->scope, plist, NULL,
+		    err, errlen) == -1)
 			return -1;
 	}
 	return 0;

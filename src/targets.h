@@ -33,13 +33,15 @@ struct tgt_spec {
 	int		 family;	/* AF_INET/AF_INET6 when numeric */
 	uint8_t		 addr[16];	/* masked to the prefix */
 	unsigned	 prefix;	/* 32 or 128 for one address */
+	uint32_t	 scope;		/* "fe80::1%eth0": its index, else 0 */
 	int		 has_port;	/* HOST:PORT */
 	uint16_t	 port;
 };
 
 /*
  * Split "host", "192.0.2.1", "2001:db8::1", "[2001:db8::1]:22",
- * "host:22", "10.0.0.0/24" or "fd00::/120".  Returns 0, or -1 with an
+ * "host:22", "10.0.0.0/24", "fd00::/120" or "fe80::1%eth0" (a zone: the
+ * interface, by name or index, of one IPv6 address).  Returns 0, or -1 with an
  * error naming the target.
  */
 int	tgt_spec_parse(const char *, const char *, struct tgt_spec *, char *,
@@ -52,6 +54,7 @@ uint64_t tgt_spec_size(const struct tgt_spec *);
 struct tgt_host {
 	int		 family;
 	uint8_t		 addr[16];
+	uint32_t	 scope;		/* IPv6 zone (interface index), or 0 */
 	uint32_t	 plist;		/* index into tgt_set.plist */
 	const char	*name;		/* hostname as typed, or NULL */
 };

@@ -98,23 +98,24 @@ parse_secs(const char *s, long max_ms, long *out_ms, char *err,
 	double	 v;
 	size_t	 n;
 
-	/* Plain decimals only: strtod() would also take "1e3" and "0x10". */
+	/*
+	 * Plain decimals only: strtod() would also take "1e3" and "0x10".
+	 * One message for every refusal, so that "1e9" and "100000" are
+	 * told the same thing: what a good value looks like.
+	 */
 	n = strspn(s, "0123456789");
 	if (s[n] == '.')
 		n += 1 + strspn(s + n + 1, "0123456789");
-	if (s[n] != '\0' || strcspn(s, "0123456789") == n) {
-		snprintf(err, errlen, "not a number of seconds");
-		return -1;
-	}
-	errno = 0;
-	v = strtod(s, &end);
-	if (*end != '\0' || errno == ERANGE || v != v) {
-		snprintf(err, errlen, "not a number of seconds");
-		return -1;
+	v = -1;
+	if (s[n] == '\0' && strcspn(s, "0123456789") != n) {
+		errno = 0;
+		v = strtod(s, &end);
+		if (*end != '\0' || errno == ERANGE || v != v)
+			v = -1;
 	}
 	if (v < 0 || v * 1000.0 > (double)max_ms) {
-		snprintf(err, errlen, "out of range 0-%ld seconds",
-		    max_ms / 1000);
+		snprintf(err, errlen, "not a number of seconds from 0 to %ld "
+		    "(such as 2 or 0.5)", max_ms / 1000);
 		return -1;
 	}
 	*out_ms = (long)(v * 1000.0 + 0.5);

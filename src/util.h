@@ -27,7 +27,8 @@ int	parse_long(const char *, long, long, long *, char *, size_t);
 
 /*
  * Parse seconds ("2", "0.5", "1.25") into milliseconds in [0, max_ms].
- * Returns 0 or -1 with a reason in err.
+ * Returns 0 or -1 with err saying what a good value is (one message for
+ * a bad form and a value out of range).
  */
 int	parse_secs(const char *, long, long *, char *, size_t);
 

@@ -225,29 +225,40 @@ ok $([ "${full:-0}" -ge 65536 ]; echo $?) \
 is "$(digest "$TMP/p.out")" "$(digest "$TMP/64m")" \
     "full pipe: all 64 MiB arrive once it is read"
 
-# A full disk under --write: a 64 KiB tmpfs in a private mount namespace.
-mkdir "$TMP/small"
-bg "$SOCKKIT" listen 127.0.0.1 0 </dev/null >"$TMP/d.out" 2>"$TMP/d.err"
-dpid=$!
-port=$(listen_port "$TMP/d.err")
-head -c 2097152 /dev/urandom >"$TMP/2m"
-timeout 60 unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" &&
-    "$2" connect --write "$1/f.pcap" 127.0.0.1 "$3" <"$4" 2>"$5"
-    echo $? >"$6"; cp "$1/f.pcap" "$7"' sh "$TMP/small" "$SOCKKIT" \
-    "$port" "$TMP/2m" "$TMP/w.err" "$TMP/w.rc" "$TMP/w.pcap"
-is "$(cat "$TMP/w.rc")" 1 "--write on a full disk: exit 1"
-is "$(cat "$TMP/w.err")" "sockkit: connect: --write $TMP/small/f.pcap: No space left on device: the file ends at the last whole packet" \
-    "--write on a full disk: one line says so"
-wait_pid $dpid 10
-is "$(digest "$TMP/d.out")" "$(digest "$TMP/2m")" \
-    "--write on a full disk: the connection still carried every byte"
-tcpdump -nn -r "$TMP/w.pcap" >"$TMP/td.out" 2>"$TMP/td.err"
-is "$?/$(grep -c truncated "$TMP/td.err")" "0/0" \
-    "tcpdump reads the cut file without error"
-tshark -r "$TMP/w.pcap" >/dev/null 2>"$TMP/ts.err"
-is "$?/$(grep -vc 'Running as user' "$TMP/ts.err")" "0/0" \
-    "tshark reads the cut file without error"
-is "$($PYTHON -c '
+# whole: whether a pcap file ends exactly after its last record (Python).
+whole='import struct, sys
+d = open(sys.argv[1], "rb").read()
+o, n = 24, 0
+while o + 16 <= len(d):
+    o += 16 + struct.unpack("<IIII", d[o:o + 16])[2]
+    n += 1
+print("whole" if o == len(d) and n > 0 else "cut at %d of %d" % (o, len(d)))'
+
+# A full disk under --write: a 64 KiB tmpfs in a private mount namespace
+# (which a container may not allow).
+if can_mountns; then
+	mkdir "$TMP/small"
+	bg "$SOCKKIT" listen 127.0.0.1 0 </dev/null >"$TMP/d.out" 2>"$TMP/d.err"
+	dpid=$!
+	port=$(listen_port "$TMP/d.err")
+	head -c 2097152 /dev/urandom >"$TMP/2m"
+	timeout 60 unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" &&
+	    "$2" connect --write "$1/f.pcap" 127.0.0.1 "$3" <"$4" 2>"$5"
+	    echo $? >"$6"; cp "$1/f.pcap" "$7"' sh "$TMP/small" "$SOCKKIT" \
+	    "$port" "$TMP/2m" "$TMP/w.err" "$TMP/w.rc" "$TMP/w.pcap"
+	is "$(cat "$TMP/w.rc")" 1 "--write on a full disk: exit 1"
+	is "$(cat "$TMP/w.err")" "sockkit: connect: --write $TMP/small/f.pcap: No space left on device: the file ends at the last whole packet" \
+	    "--write on a full disk: one line says so"
+	wait_pid $dpid 10
+	is "$(digest "$TMP/d.out")" "$(digest "$TMP/2m")" \
+	    "--write on a full disk: the connection still carried every byte"
+	tcpdump -nn -r "$TMP/w.pcap" >"$TMP/td.out" 2>"$TMP/td.err"
+	is "$?/$(grep -c truncated "$TMP/td.err")" "0/0" \
+	    "tcpdump reads the cut file without error"
+	tshark -r "$TMP/w.pcap" >/dev/null 2>"$TMP/ts.err"
+	is "$?/$(grep -vc 'Running as user' "$TMP/ts.err")" "0/0" \
+	    "tshark reads the cut file without error"
+	is "$($PYTHON -c '
 import struct, sys
 d = open(sys.argv[1], "rb").read()
 o, n = 24, 0
@@ -257,40 +268,36 @@ while o + 16 <= len(d):
 print("whole" if o == len(d) and n > 0 else "cut at %d of %d" % (o, len(d)))
 ' "$TMP/w.pcap")" whole "the file ends exactly after its last record"
 
-# The same full disk under the other commands that write: listen (the
-# server's end of a 2 MiB transfer), udp (a 2 MiB stream of datagrams)
-# and raw icmp (a flood).  SCRIPT runs in the mount namespace with $1 the
-# sockkit binary, $2 the --write path, $3 a free port, $4 the 2 MiB file;
-# it leaves sockkit's exit status in $TMP/f.rc and its stderr in
-# $TMP/f.err.
-whole='import struct, sys
-d = open(sys.argv[1], "rb").read()
-o, n = 24, 0
-while o + 16 <= len(d):
-    o += 16 + struct.unpack("<IIII", d[o:o + 16])[2]
-    n += 1
-print("whole" if o == len(d) and n > 0 else "cut at %d of %d" % (o, len(d)))'
-on_full_disk() {
-	_what=$1 _script=$2
-	rm -f "$TMP/f.rc" "$TMP/f.err" "$TMP/f.pcap"
-	timeout 60 unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" &&
-	    sh -c "$2" sh "$3" "$1/f.pcap" "$4" "$5" 2>"$6"; echo $? >"$7"
-	    cp "$1/f.pcap" "$8"' sh "$TMP/small" "$_script" "$SOCKKIT" \
-	    "$(free_port)" "$TMP/2m" "$TMP/f.err" "$TMP/f.rc" "$TMP/f.pcap"
-	is "$(cat "$TMP/f.rc")/$(grep -c 'No space left on device: the file ends at the last whole packet$' "$TMP/f.err")" \
-	    "1/1" "$_what --write on a full disk: exit 1, said in one line"
-	is "$($PYTHON -c "$whole" "$TMP/f.pcap")" whole \
-	    "$_what --write on a full disk: the file ends after its last record"
-}
-on_full_disk listen '"$1" listen --write "$2" 127.0.0.1 "$3" >/dev/null &
-    l=$!; i=0
-    while ! ss -Hltn "sport = :$3" | grep -q . && [ $i -lt 100 ]; do
-	sleep 0.05; i=$((i + 1)); done
-    "$1" connect 127.0.0.1 "$3" <"$4" >/dev/null 2>&1; wait $l'
-bg "$SOCKKIT" udp -l 127.0.0.1 0 >/dev/null 2>"$TMP/ud.err"
-uport=$(listen_port "$TMP/ud.err")
-on_full_disk udp '"$1" udp --write "$2" -q 0 127.0.0.1 '"$uport"' <"$4"'
-on_full_disk "raw icmp" '"$1" raw icmp -c 3000 -i 0 --write "$2" 127.0.0.1 >/dev/null'
+	# The same full disk under the other commands that write: listen (the
+	# server's end of a 2 MiB transfer), udp (a 2 MiB stream of datagrams)
+	# and raw icmp (a flood).  SCRIPT runs in the mount namespace with $1 the
+	# sockkit binary, $2 the --write path, $3 a free port, $4 the 2 MiB file;
+	# it leaves sockkit's exit status in $TMP/f.rc and its stderr in
+	# $TMP/f.err.
+	on_full_disk() {
+		_what=$1 _script=$2
+		rm -f "$TMP/f.rc" "$TMP/f.err" "$TMP/f.pcap"
+		timeout 60 unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" &&
+		    sh -c "$2" sh "$3" "$1/f.pcap" "$4" "$5" 2>"$6"; echo $? >"$7"
+		    cp "$1/f.pcap" "$8"' sh "$TMP/small" "$_script" "$SOCKKIT" \
+		    "$(free_port)" "$TMP/2m" "$TMP/f.err" "$TMP/f.rc" "$TMP/f.pcap"
+		is "$(cat "$TMP/f.rc")/$(grep -c 'No space left on device: the file ends at the last whole packet$' "$TMP/f.err")" \
+		    "1/1" "$_what --write on a full disk: exit 1, said in one line"
+		is "$($PYTHON -c "$whole" "$TMP/f.pcap")" whole \
+		    "$_what --write on a full disk: the file ends after its last record"
+	}
+	on_full_disk listen '"$1" listen --write "$2" 127.0.0.1 "$3" >/dev/null &
+	    l=$!; i=0
+	    while ! ss -Hltn "sport = :$3" | grep -q . && [ $i -lt 100 ]; do
+		sleep 0.05; i=$((i + 1)); done
+	    "$1" connect 127.0.0.1 "$3" <"$4" >/dev/null 2>&1; wait $l'
+	bg "$SOCKKIT" udp -l 127.0.0.1 0 >/dev/null 2>"$TMP/ud.err"
+	uport=$(listen_port "$TMP/ud.err")
+	on_full_disk udp '"$1" udp --write "$2" -q 0 127.0.0.1 '"$uport"' <"$4"'
+	on_full_disk "raw icmp" '"$1" raw icmp -c 3000 -i 0 --write "$2" 127.0.0.1 >/dev/null'
+else
+	skip_n 12 "$mountns_why"
+fi
 
 # SIGINT during --trace: the verdict so far, a readable --write file.
 mkfifo "$TMP/in"
@@ -352,30 +359,34 @@ exec 8>&-
 sigint_trace "raw tcp --trace" 'SYN seq=0' raw tcp -c 5 -i 1 --trace \
     --color=never 127.0.0.1 9
 # probe --trace, a port whose SYNs a namespace drops: the packets so far.
-ns=sk-fault-$$
-make_netns $ns
-ip netns exec $ns nft -f - <<'NFT'
-table inet skf {
-	chain in {
-		type filter hook input priority 0;
-		tcp dport 9 counter drop
+if can_netns; then
+	ns=sk-fault-$$
+	make_netns $ns
+	ip netns exec $ns nft -f - <<-'NFT'
+	table inet skf {
+		chain in {
+			type filter hook input priority 0;
+			tcp dport 9 counter drop
+		}
 	}
-}
-NFT
-bg ip netns exec $ns "$SOCKKIT" probe --trace -p 9 -w 5 --retries 0 \
-    127.0.0.1 >"$TMP/pi.out" 2>"$TMP/pi.err"
-ppid=$!
-for _ in $(seq 100); do	# until its SYN was dropped (2 s at most)
-	ip netns exec $ns nft list table inet skf | grep -q 'packets [1-9]' &&
-	    break
-	sleep 0.02
-done
-kill -INT $ppid
-wait_pid $ppid 10
-is $? 130 "SIGINT during probe --trace: dies by SIGINT (130)"
-like "$(cat "$TMP/pi.out")" "evidence: interrupted: every packet captured so far" \
-    "probe --trace: says it was interrupted"
-like "$(cat "$TMP/pi.out")" "── SYN seq=0" "probe --trace: the unanswered SYN drawn"
-like "$(cat "$TMP/pi.err")" "^sockkit: probe: interrupted: 0 of 1 ports settled" \
-    "probe --trace: how far it got"
+	NFT
+	bg ip netns exec $ns "$SOCKKIT" probe --trace -p 9 -w 5 --retries 0 \
+	    127.0.0.1 >"$TMP/pi.out" 2>"$TMP/pi.err"
+	ppid=$!
+	for _ in $(seq 100); do	# until its SYN was dropped (2 s at most)
+		ip netns exec $ns nft list table inet skf | grep -q 'packets [1-9]' &&
+		    break
+		sleep 0.02
+	done
+	kill -INT $ppid
+	wait_pid $ppid 10
+	is $? 130 "SIGINT during probe --trace: dies by SIGINT (130)"
+	like "$(cat "$TMP/pi.out")" "evidence: interrupted: every packet captured so far" \
+	    "probe --trace: says it was interrupted"
+	like "$(cat "$TMP/pi.out")" "── SYN seq=0" "probe --trace: the unanswered SYN drawn"
+	like "$(cat "$TMP/pi.err")" "^sockkit: probe: interrupted: 0 of 1 ports settled" \
+	    "probe --trace: how far it got"
+else
+	skip_n 4 "$netns_why"
+fi
 done_testing

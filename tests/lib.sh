@@ -125,6 +125,34 @@ make_netns() {
 	ip -n "$1" link set lo up
 }
 
+# can_netns: whether a network namespace can be made here; where it cannot
+# (a chroot without a mount point at /, a container without
+# CAP_SYS_ADMIN), returns 1 with the reason in $netns_why.
+can_netns() {
+	netns_why=
+	command -v ip >/dev/null 2>&1 || { netns_why="needs ip"; return 1; }
+	_e=$(ip netns add "skchk$$" 2>&1) &&
+	    { ip netns del "skchk$$"; return 0; }
+	netns_why="cannot make a network namespace here: ${_e:-ip netns add failed}"
+	return 1
+}
+
+# can_mountns: whether a private mount namespace with a tmpfs of its own
+# can be made here; when not, returns 1 with the reason in $mountns_why.
+can_mountns() {
+	mountns_why=
+	mkdir -p "$TMP/mnt-check"
+	_e=$(unshare -m sh -c 'mount -t tmpfs -o size=4k tmpfs "$1"' sh \
+	    "$TMP/mnt-check" 2>&1) && return 0
+	mountns_why="cannot mount a tmpfs in a mount namespace here: ${_e:-unshare -m failed}"
+	return 1
+}
+
+# skip_n N REASON: N checks that cannot run here.
+skip_n() {
+	for _ in $(seq "$1"); do skip "$2"; done
+}
+
 # done_testing: print the plan if plan was not called; fail if any check did.
 done_testing() {
 	[ -n "$_planned" ] || echo "1..$_n"

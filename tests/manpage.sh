@@ -46,5 +46,9 @@ if command -v mandoc >/dev/null; then
 else
 	skip "mandoc is not installed"
 fi
-is "$(groff -ww -man -z "$man" 2>&1)" "" "groff -ww is clean"
+if command -v groff >/dev/null; then
+	is "$(groff -ww -man -z "$man" 2>&1)" "" "groff -ww is clean"
+else
+	skip "groff is not installed"
+fi
 done_testing

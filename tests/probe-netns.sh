@@ -8,7 +8,7 @@
 need_root
 need_cmd ip nft python3
 probe_pair || skip_all "cannot create network namespaces"
-plan 21
+plan 23
 
 for p in 1000 1010 1033; do
 	listen_in "$T" 0.0.0.0 $p; listen_in "$T" :: $p
@@ -131,4 +131,12 @@ out=$(probe_in "$C" -a --json -w 5 -p 80 10.99.1.77 | verdicts)
 like "$out" "^80 filtered icmp host-unreach$" "no neighbour: icmp host-unreach"
 out=$(probe_in "$C" -a --json -p 80 10.200.0.1 | verdicts)
 like "$out" "^80 filtered net-unreach$" "no route: net-unreach"
+
+# A zoned link-local target (fe80::...%IFACE): the zone picks the link.
+ip -n "$C" addr add fe80::99:1/64 dev "vc$$" nodad
+ip -n "$T" addr add fe80::99:2/64 dev "vt$$" nodad
+out=$(probe_in "$C" -a -p 1000-1002 "fe80::99:2%vc$$"); rc=$?
+like "$out" "^1000/tcp +open " "zoned link-local target: the listener is open"
+like "$out" "^fe80::99:2%vc$$: 3 ports: 1 open, 2 closed$" \
+    "zoned link-local target: the zone named in the summary"
 done_testing

@@ -5,11 +5,11 @@
 . "${srcdir:-tests}/lib.sh"
 need_root
 need_cmd ip nft setpriv
-plan 8
 
 ns=skpt$$
-make_netns $ns || { echo "Bail out! cannot make a namespace"; exit 1; }
-ip netns exec $ns nft -f - <<'NFT' || { echo "Bail out! nft"; exit 1; }
+can_netns || skip_all "$netns_why"
+make_netns $ns || skip_all "cannot make a network namespace"
+ip netns exec $ns nft -f - <<'NFT' || skip_all "nftables does not work in a namespace"
 table inet t {
 	chain in {
 		type filter hook input priority 0;
@@ -24,6 +24,7 @@ for _ in $(seq 100); do
 	ip netns exec $ns ss -Hltn 'sport = :7001' | grep -q . && break
 	sleep 0.05
 done
+plan 8
 out=$(ip netns exec $ns "$SOCKKIT" probe --trace -w 2 --retries 1 \
     -a -p 7001-7003 127.0.0.1 </dev/null 2>&1)
 rc=$?

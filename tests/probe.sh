@@ -66,8 +66,15 @@ out=$($SOCKKIT probe -a -p $P,$Q 127.0.0.1)
 like "$out" "^$Q/tcp +closed +[^ ]+ +rst " "-a lists the closed port"
 out=$($SOCKKIT probe --open -p $P,$Q 127.0.0.1)
 is "$(echo "$out" | grep -c 'ports:')" 0 "--open: no summary"
-out=$($SOCKKIT probe "127.0.0.1:$P" "localhost:$Q" -4)
-like "$out" "$P/tcp +open" "HOST:PORT targets"
+# Names need localhost in /etc/hosts, which a bare chroot may lack.
+getent ahostsv4 localhost >/dev/null && named=1 ||
+    named="localhost does not resolve here (no /etc/hosts entry)"
+if [ "$named" = 1 ]; then
+	out=$($SOCKKIT probe "127.0.0.1:$P" "localhost:$Q" -4)
+	like "$out" "$P/tcp +open" "HOST:PORT targets"
+else
+	skip "$named"
+fi
 out=$($SOCKKIT probe --json -a -p $P,$Q 127.0.0.1 | python3 -c '
 import json, sys
 for l in sys.stdin:
@@ -87,8 +94,13 @@ $SOCKKIT probe --all-open -p $P 127.0.0.1 >/dev/null
 is $? 0 "--all-open: 0 when every port is open"
 $SOCKKIT probe -p $Q 127.0.0.1 >/dev/null
 is $? 1 "exit 1 when nothing is open"
-$SOCKKIT probe -p $P --exclude localhost 127.0.0.1 >/dev/null 2>"$TMP/err"
-like "$(cat "$TMP/err")" "every target is excluded" "--exclude by name"
+if [ "$named" = 1 ]; then
+	$SOCKKIT probe -p $P --exclude localhost 127.0.0.1 >/dev/null \
+	    2>"$TMP/err"
+	like "$(cat "$TMP/err")" "every target is excluded" "--exclude by name"
+else
+	skip "$named"
+fi
 
 # Pacing and timeouts change speed, never verdicts.
 out=$($SOCKKIT probe --rate 500 --delay 0.001 -w 1 --retries 0 -c 4 \

@@ -35,7 +35,7 @@ cases=(
 "tcp: -6: crafted packets are IPv4 only (IP_HDRINCL); give an IPv4 HOST|tcp -6 127.0.0.1 22"
 "tcp: missing PORT|tcp 127.0.0.1"
 "udp: unexpected argument 'x'|udp 127.0.0.1 1 x"
-"tcp: -W abc: not a number of seconds|tcp -W abc 127.0.0.1 1"
+"tcp: -W abc: not a number of seconds from 0 to 3600 (such as 2 or 0.5)|tcp -W abc 127.0.0.1 1"
 )
 plan $(( ${#cases[@]} * 2 + 2 ))
 for row in "${cases[@]}"; do

@@ -6,6 +6,7 @@
 #ifndef TAP_H
 #define TAP_H
 
+#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,26 @@ tap_is_ll(long long got, long long want, const char *what)
 	tap_ok(got == want, what);
 	if (got != want)
 		printf("#   got:  %lld\n#   want: %lld\n", got, want);
+}
+
+/* A check that cannot run here: "ok N # SKIP why". */
+static inline void
+tap_skip(const char *why)
+{
+	tap_n++;
+	printf("ok %d # SKIP %s\n", tap_n, why);
+}
+
+/*
+ * Why service-name checks cannot run here (no http in /etc/services, which
+ * Debian's netbase installs), or NULL when they can.
+ */
+static inline const char *
+tap_no_services(void)
+{
+	if (getservbyname("http", "tcp") == NULL)
+		return "no /etc/services (Debian: netbase) for service names";
+	return NULL;
 }
 
 static inline int

@@ -57,8 +57,11 @@ test_port(void)
 	tap_is_str(err, "bad port '0': out of range 1-65535", "port 0 message");
 	tap_ok(net_parse_port("0", "tcp", 1, &p, err, sizeof err) == 0 &&
 	    p == 0, "port 0 allowed for listen");
-	tap_ok(net_parse_port("http", "tcp", 0, &p, err, sizeof err) == 0 &&
-	    p == 80, "service name http");
+	if (tap_no_services() != NULL)
+		tap_skip(tap_no_services());
+	else
+		tap_ok(net_parse_port("http", "tcp", 0, &p, err, sizeof err) ==
+		    0 && p == 80, "service name http");
 	tap_ok(net_parse_port("nosuchservice", "tcp", 0, &p, err,
 	    sizeof err) == -1, "unknown service refused");
 	tap_is_str(err, "bad port 'nosuchservice': not a number or a known "

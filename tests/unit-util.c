@@ -67,10 +67,16 @@ test_parse_secs(void)
 	    ms == 10000, "parse_secs at the maximum");
 	tap_ok(parse_secs("10.5", 10000, &ms, err, sizeof err) == -1,
 	    "parse_secs over the maximum");
-	tap_is_str(err, "out of range 0-10 seconds", "parse_secs range message");
+	tap_is_str(err, "not a number of seconds from 0 to 10 (such as 2 or "
+	    "0.5)", "parse_secs range message");
 	tap_ok(parse_secs("-1", 10000, &ms, err, sizeof err) == -1,
 	    "parse_secs negative");
-	tap_is_str(err, "not a number of seconds", "parse_secs bad message");
+	tap_is_str(err, "not a number of seconds from 0 to 10 (such as 2 or "
+	    "0.5)", "parse_secs bad message");
+	tap_ok(parse_secs("1e9", 10000, &ms, err, sizeof err) == -1,
+	    "parse_secs exponent");
+	tap_is_str(err, "not a number of seconds from 0 to 10 (such as 2 or "
+	    "0.5)", "parse_secs: 1e9 told the same as a value out of range");
 	tap_ok(parse_secs("1s", 10000, &ms, err, sizeof err) == -1,
 	    "parse_secs unit suffix");
 	tap_ok(parse_secs("", 10000, &ms, err, sizeof err) == -1,

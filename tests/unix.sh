@@ -98,6 +98,16 @@ ok $? "a regular file at PATH is left alone"
 is "$?" 1 "connect -U to a missing path: exit 1"
 is "$(cat "$TMP/err")" "sockkit: connect $TMP/nowhere.sock: No such file or directory" \
     "connect -U to a missing path: named"
+# A path that is there but no socket: what it is, not "Connection refused".
+mkdir "$TMP/adir"
+for p in "$TMP/adir:a directory" "$TMP/plain:a regular file"; do
+	"$SOCKKIT" connect -U "${p%%:*}" </dev/null 2>"$TMP/err"
+	is "$?/$(cat "$TMP/err")" "1/sockkit: connect ${p%%:*}: ${p#*:}, not a socket" \
+	    "connect -U to ${p#*:}: exit 1, says what is there"
+	"$SOCKKIT" udp -U "${p%%:*}" </dev/null 2>"$TMP/err"
+	is "$?/$(cat "$TMP/err")" "1/sockkit: udp ${p%%:*}: ${p#*:}, not a socket" \
+	    "udp -U to ${p#*:}: exit 1, says what is there"
+done
 long=$TMP/$(printf 'x%.0s' $(seq 1 120)).sock
 "$SOCKKIT" listen -U "$long" </dev/null 2>"$TMP/err"
 is "$?" 2 "listen -U with a path too long: usage error, exit 2"

@@ -2,7 +2,7 @@
 # tests/view.sh: "sockkit view" options, filters and failure paths.
 . "$srcdir/lib.sh"
 need_cmd tcpdump
-plan 18
+plan 21
 g="$srcdir/golden"
 
 out=$("$SOCKKIT" view /nonexistent.pcap 2>&1); rc=$?
@@ -64,4 +64,14 @@ if [ "$(id -u)" = 0 ]; then
 else
 	skip "needs root"
 fi
+# A picture that cannot be written: said before anything is drawn.
+out=$("$SOCKKIT" view --svg /nonexistent/dir/x.svg "$g/close-client.pcap" \
+    2>"$TMP/err"); rc=$?
+is "$rc/$out" "1/" "--svg in a missing directory: exit 1, no ladder drawn"
+is "$(cat "$TMP/err")" "sockkit: view: --svg /nonexistent/dir/x.svg: No such file or directory" \
+    "--svg in a missing directory: one line names it"
+"$SOCKKIT" view --svg "$TMP/ok.svg" --html /nonexistent/dir/x.html \
+    "$g/close-client.pcap" >/dev/null 2>&1
+is "$?/$(ls "$TMP" | grep -c 'ok\.svg')" "1/0" \
+    "--html that cannot be written: exit 1, the --svg file not left behind"
 done_testing
