@@ -41,7 +41,18 @@ const struct cmd_entry cmd_listen_entry = {
 	    "      --mode MODE   relay (stdin/stdout, default), echo, time or "
 	    "discard\n"
 	    "      --max-conns N with -k: at most N clients at once (default "
-	    "100)\n"
+	    "100);\n"
+	    "                    more wait in the backlog until one leaves\n"
+	    "      --min-rate BYTES[/SECS]\n"
+	    "                    with -k: close a client that moves fewer "
+	    "than BYTES\n"
+	    "                    in SECS seconds (default 1)\n"
+	    "      --max-queue SIZE\n"
+	    "                    relay -k: close a client that falls SIZE "
+	    "behind on\n"
+	    "                    stdin (default 1M)\n"
+	    "      --lossy       relay -k: such a client misses data "
+	    "instead\n"
 	    "      --allow CIDR  accept clients from this block only "
 	    "(repeatable)\n"
 	    "      --deny CIDR   refuse clients from this block (repeatable)\n"
@@ -66,6 +77,10 @@ struct listen_opts {
 	int		 keep;
 	enum serve_mode	 mode;
 	long		 max_conns;
+	long long	 min_bytes;	/* --min-rate; 0: none */
+	long		 min_window_ms;
+	long long	 max_queue;	/* -1: not given */
+	int		 lossy;
 	struct net_acl	 acl;
 	long		 wait_ms;
 	long		 quit_ms;
@@ -79,7 +94,7 @@ struct listen_opts {
 
 enum {
 	OPT_UNLINK = 256, OPT_SEQPACKET, OPT_MODE, OPT_MAX_CONNS, OPT_ALLOW,
-	OPT_DENY, OPT_NO_SHUTDOWN
+	OPT_DENY, OPT_NO_SHUTDOWN, OPT_MIN_RATE, OPT_MAX_QUEUE, OPT_LOSSY
 };
 
 static const struct option listen_longopts[] = {
@@ -91,6 +106,9 @@ static const struct option listen_longopts[] = {
 	{ "allow", required_argument, NULL, OPT_ALLOW },
 	{ "deny", required_argument, NULL, OPT_DENY },
 	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
+	{ "min-rate", required_argument, NULL, OPT_MIN_RATE },
+	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
+	{ "lossy", no_argument, NULL, OPT_LOSSY },
 	CAPTURE_LONGOPTS,
 	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
@@ -114,6 +132,40 @@ parse_mode(const char *s, enum serve_mode *m)
 		}
 	}
 	return -1;
+}
+
+/*
+ * Parse --min-rate BYTES[/SECS]: at least BYTES (1 or more, K/M/G
+ * suffixes) in every SECS seconds (more than 0; default 1).  Returns 0,
+ * or -1 with the reason in why.
+ */
+static int
+parse_min_rate(const char *arg, struct listen_opts *o, char *why,
+    size_t whylen)
+{
+	char	 bytes[32], part[64];
+	size_t	 n = strcspn(arg, "/");
+
+	if (n >= sizeof bytes) {
+		snprintf(why, whylen, "BYTES too long");
+		return -1;
+	}
+	memcpy(bytes, arg, n);
+	bytes[n] = '\0';
+	snprintf(part, sizeof part, "must be more than 0");
+	if (parse_size(bytes, 1LL << 40, &o->min_bytes, part,
+	    sizeof part) == -1 || o->min_bytes == 0) {
+		snprintf(why, whylen, "BYTES %s", part);
+		return -1;
+	}
+	o->min_window_ms = 1000;
+	if (arg[n] == '/' && (parse_secs(arg + n + 1, 86400000L,
+	    &o->min_window_ms, part, sizeof part) == -1 ||
+	    o->min_window_ms == 0)) {
+		snprintf(why, whylen, "SECS %s", part);
+		return -1;
+	}
+	return 0;
 }
 
 /* Options taking a value; returns -1 on success or the exit status. */
@@ -148,6 +200,17 @@ listen_parse_value(int ch, const char *arg, struct listen_opts *o)
 		    sizeof why) == -1)
 			return cmd_usage_error(e, "--max-conns '%s': %s", arg,
 			    why);
+		break;
+	case OPT_MIN_RATE:
+		if (parse_min_rate(arg, o, why, sizeof why) == -1)
+			return cmd_usage_error(e, "--min-rate '%s': %s; "
+			    "expected BYTES[/SECS], e.g. 1k/10", arg, why);
+		break;
+	case OPT_MAX_QUEUE:
+		if (parse_size(arg, 1LL << 30, &o->max_queue, why,
+		    sizeof why) == -1 || o->max_queue == 0)
+			return cmd_usage_error(e, "--max-queue '%s': %s", arg,
+			    o->max_queue == 0 ? "must be more than 0" : why);
 		break;
 	case OPT_ALLOW:
 	case OPT_DENY:
@@ -191,6 +254,7 @@ listen_parse(int argc, char **argv, struct listen_opts *o)
 		case OPT_UNLINK: o->unlink_existing = 1; break;
 		case OPT_SEQPACKET: o->seqpacket = 1; break;
 		case OPT_NO_SHUTDOWN: o->no_shutdown = 1; break;
+		case OPT_LOSSY: o->lossy = 1; break;
 		case '?':
 		case ':':
 			return cmd_bad_option(&cmd_listen_entry, ch, argv);
@@ -199,6 +263,22 @@ listen_parse(int argc, char **argv, struct listen_opts *o)
 				return rc;
 		}
 	}
+	return -1;
+}
+
+/* The -k server's limits: what each needs; returns -1 or EXIT_USAGE. */
+static int
+listen_check_keep(const struct listen_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_listen_entry;
+
+	if (o->min_bytes > 0 && !o->keep)
+		return cmd_usage_error(e, "--min-rate needs -k");
+	if ((o->max_queue >= 0 || o->lossy) && !o->keep)
+		return cmd_usage_error(e, "--max-queue and --lossy need -k");
+	if ((o->max_queue >= 0 || o->lossy) && o->mode != SERVE_RELAY)
+		return cmd_usage_error(e, "--max-queue and --lossy work in "
+		    "relay mode only, not --mode %s", mode_names[o->mode]);
 	return -1;
 }
 
@@ -249,7 +329,7 @@ listen_check(int nargs, char **argv, const struct listen_opts *o)
 		    "one client: they cannot go with -k");
 	if (o->max_conns > 0 && !o->keep)
 		return cmd_usage_error(e, "--max-conns needs -k");
-	return -1;
+	return listen_check_keep(o);
 }
 
 /* Open the listening socket; returns it or -1 after saying why. */
@@ -444,6 +524,10 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.messages = o->seqpacket;
 	so.max_conns = o->max_conns > 0 ? (int)o->max_conns : 100;
 	so.idle_ms = o->wait_ms;
+	so.min_bytes = o->min_bytes;
+	so.min_window_ms = o->min_window_ms;
+	so.max_queue = o->max_queue >= 0 ? o->max_queue : 1024 * 1024;
+	so.lossy = o->lossy;
 	so.acl = &o->acl;
 	so.in_fd = STDIN_FILENO;
 	so.out_fd = STDOUT_FILENO;
@@ -471,6 +555,7 @@ cmd_listen_exec(int argc, char **argv)
 	o.family = AF_UNSPEC;
 	o.backlog = SOMAXCONN;
 	o.wait_ms = o.quit_ms = -1;
+	o.max_queue = -1;
 	if ((rc = listen_parse(argc, argv, &o)) != -1)
 		goto out;
 	argc -= optind;

@@ -579,26 +579,50 @@ prefix_equal(const uint8_t *a, const uint8_t *b, unsigned prefix)
 	return (a[whole] & mask) == (b[whole] & mask);
 }
 
+/*
+ * One 128-bit form for every address a rule or a peer can hold: IPv6 as
+ * it is, IPv4 a.b.c.d as its mapped ::ffff:a.b.c.d, the form a dual-stack
+ * socket reports it in.  An IPv4 prefix /p covers the same addresses as
+ * ::ffff:a.b.c.d/(96 + p).  Returns 0, or -1 for another family.
+ */
+static int
+cidr_to_mapped(int family, const void *addr, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	if (family == AF_INET6) {
+		memcpy(out, addr, 16);
+		return 0;
+	}
+	if (family != AF_INET)
+		return -1;
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12, addr, 4);
+	return 0;
+}
+
+/*
+ * Whether sa lies in c.  Rule and peer are both taken to the 128-bit form
+ * of cidr_to_mapped(), so a rule means the same on every listener: an IPv4
+ * client is 127.0.0.1 to a -4 socket and ::ffff:127.0.0.1 to a dual-stack
+ * one, and both match 127.0.0.0/8, ::ffff:127.0.0.0/104 and ::/0 alike.
+ */
 int
 net_cidr_match(const struct net_cidr *c, const struct sockaddr *sa)
 {
-	const struct sockaddr_in6	*s6;
-	const uint8_t			*a;
+	uint8_t		 rule[16], peer[16];
+	const void	*a;
 
-	if (sa->sa_family == AF_INET) {
-		if (c->family != AF_INET)
-			return 0;
-		a = (const uint8_t *)&((const struct sockaddr_in *)
-		    (const void *)sa)->sin_addr;
-		return prefix_equal(a, c->addr, c->prefix);
-	}
-	if (sa->sa_family != AF_INET6)
+	if (sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	else
 		return 0;
-	s6 = (const struct sockaddr_in6 *)(const void *)sa;
-	a = s6->sin6_addr.s6_addr;
-	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) && c->family == AF_INET)
-		return prefix_equal(a + 12, c->addr, c->prefix);
-	return c->family == AF_INET6 && prefix_equal(a, c->addr, c->prefix);
+	if (cidr_to_mapped(sa->sa_family, a, peer) == -1 ||
+	    cidr_to_mapped(c->family, c->addr, rule) == -1)
+		return 0;
+	return prefix_equal(peer, rule, c->prefix +
+	    (c->family == AF_INET ? 96 : 0));
 }
 
 int

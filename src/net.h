@@ -125,6 +125,11 @@ struct net_cidr {
 	char		 text[NET_ADDRSTRLEN + 4];
 };
 int	net_cidr_parse(const char *, struct net_cidr *, char *, size_t);
+/*
+ * Whether sa lies in the block.  IPv4 and IPv4-mapped IPv6 are one: the
+ * block 127.0.0.0/8 and ::ffff:127.0.0.0/104 both match 127.0.0.1 and
+ * ::ffff:127.0.0.1, ::/0 matches every address, 0.0.0.0/0 every IPv4 one.
+ */
 int	net_cidr_match(const struct net_cidr *, const struct sockaddr *);
 
 /* --allow/--deny lists: deny wins; with any allow, all else is denied. */

@@ -8,6 +8,13 @@
  * OUT_HIGH: with N clients the buffers take at most N * OUT_HIGH.  A
  * time client holds at most OUT_HIGH + 2 * LINE_MAX_LEN and a prefix
  * (see conn_room).
+ *
+ * At --max-conns the listener leaves epoll until a slot frees: clients
+ * past the limit wait in the kernel's backlog instead of being accepted
+ * and closed.  In relay mode standard input is read as fast as the
+ * fastest client takes it; a client more than --max-queue behind is
+ * closed (or, with --lossy, misses what does not fit), so one client that
+ * does not read never stalls the others.
  */
 #include "config.h"
 
@@ -47,6 +54,9 @@ struct conn {
 	uint32_t	 events;	/* what epoll watches now */
 	int64_t		 last;
 	uint64_t	 in_bytes, out_bytes;
+	int64_t		 win_start;	/* --min-rate: this window began */
+	uint64_t	 win_mark;	/* in + out bytes when it began */
+	uint64_t	 skipped;	/* --lossy: stdin bytes it missed */
 	struct conn	*prev, *next;
 };
 
@@ -57,11 +67,14 @@ struct server {
 	struct conn		*dead;		/* closed, freed by conn_reap */
 	int			 nconns;
 	int			 accepting;
+	int			 listen_watched; /* the listener is in epoll */
 	int			 in_pollable;	/* epoll can watch stdin */
 	int			 in_watched;	/* stdin is in the epoll set */
 	int			 in_eof;
 	int			 failed;	/* stop: err says why */
 	int64_t			 paused_until;	/* accept after EMFILE */
+	int64_t			 emfile_said;	/* when that was last said */
+	int			 emfile_count;	/* EMFILEs since then */
 	char			*scratch;
 	char			*err;
 	size_t			 errlen;
@@ -283,10 +296,14 @@ conn_close(struct server *s, struct conn *c, const char *why)
 {
 	char	 in[32], out[32], who[NET_ADDRSTRLEN + 16];
 
-	if (why != NULL || sk_verbosity > 0)
+	if (why != NULL || c->skipped > 0 || sk_verbosity > 0)
 		peer_name((struct sockaddr *)&c->sa, who, sizeof who);
 	if (why != NULL)
 		sk_warnx("listen: connection from %s: %s", who, why);
+	if (c->skipped > 0)
+		sk_warnx("listen: connection from %s: missed %s bytes of "
+		    "standard input (--lossy)", who, fmt_count(c->skipped, in,
+		    sizeof in));
 	if (sk_verbosity == 0)
 		;
 	else if (s->o->mode == SERVE_DISCARD)
@@ -490,12 +507,6 @@ conn_new(struct server *s, int fd, const struct sockaddr *sa,
 		conn_refuse(fd, sa, why);
 		return;
 	}
-	if (s->nconns >= s->o->max_conns) {
-		snprintf(why, sizeof why, "refused: already serving %d "
-		    "(--max-conns)", s->nconns);
-		conn_refuse(fd, sa, why);
-		return;
-	}
 	if ((c = calloc(1, sizeof *c)) == NULL) {
 		snprintf(why, sizeof why, "refused: %s", strerror(errno));
 		conn_refuse(fd, sa, why);
@@ -503,7 +514,7 @@ conn_new(struct server *s, int fd, const struct sockaddr *sa,
 	}
 	c->fd = fd;
 	memcpy(&c->sa, sa, salen < sizeof c->sa ? salen : sizeof c->sa);
-	c->last = now_ms();
+	c->last = c->win_start = now_ms();
 	c->next = s->conns;
 	if (s->conns != NULL)
 		s->conns->prev = c;
@@ -520,7 +531,34 @@ conn_new(struct server *s, int fd, const struct sockaddr *sa,
 	conn_read(s, c);	/* the data is often there already */
 }
 
-/* Accept every waiting client. */
+/*
+ * Out of descriptors (or memory) in accept(): stop accepting for 100 ms
+ * rather than spin, and say so at most once a second, with how many
+ * times it happened since the last time it was said.
+ */
+static void
+accept_pause(struct server *s, int e)
+{
+	int64_t	 now = now_ms(), since = now - s->emfile_said;
+
+	s->paused_until = now + 100;
+	s->emfile_count++;
+	if (s->emfile_said != 0 && since < 1000)
+		return;
+	if (s->emfile_said == 0 || s->emfile_count == 1)
+		sk_warnx("listen: accept: %s (raise ulimit -n)", strerror(e));
+	else if (since < 2000)
+		sk_warnx("listen: accept: %s (raise ulimit -n) (%d times in "
+		    "the last second)", strerror(e), s->emfile_count);
+	else
+		sk_warnx("listen: accept: %s (raise ulimit -n) (%d times in "
+		    "the last %lld s)", strerror(e), s->emfile_count,
+		    (long long)(since / 1000));
+	s->emfile_said = now;
+	s->emfile_count = 0;
+}
+
+/* Accept waiting clients while there is room under --max-conns. */
 static void
 accept_ready(struct server *s)
 {
@@ -528,19 +566,14 @@ accept_ready(struct server *s)
 	socklen_t		 len;
 	int			 fd;
 
-	while (s->accepting) {
+	while (s->accepting && s->nconns < s->o->max_conns) {
 		len = sizeof ss;
 		fd = accept4(s->o->listen_fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM) {
-				/* Out of descriptors: stop a moment, not spin. */
-				sk_warn("listen: accept (raise ulimit -n)");
-				s->paused_until = now_ms() + 100;
-				epoll_ctl(s->ep, EPOLL_CTL_DEL, s->o->listen_fd,
-				    NULL);
-			}
+			    errno == ENOBUFS || errno == ENOMEM)
+				accept_pause(s, errno);
 			return;
 		}
 		conn_new(s, fd, (struct sockaddr *)&ss, len);
@@ -548,21 +581,82 @@ accept_ready(struct server *s)
 }
 
 /*
+ * Watch the listener exactly while a client may be taken: not at
+ * --max-conns (the rest wait in the kernel's backlog, where their data
+ * is safe, until a slot frees) and not during a pause after EMFILE.
+ */
+static void
+listen_watch(struct server *s)
+{
+	struct epoll_event	 ev = { .events = EPOLLIN,
+				    .data.ptr = &listen_tag };
+	int			 want;
+
+	want = s->accepting && s->nconns < s->o->max_conns &&
+	    s->paused_until == 0;
+	if (want == s->listen_watched)
+		return;
+	if (epoll_ctl(s->ep, want ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
+	    s->o->listen_fd, &ev) == 0 || !want)
+		s->listen_watched = want;
+}
+
+/*
  * Relay mode: whether to read stdin now.  Not before the first client
- * (nothing read would reach anyone) and not while a client has yet to take
- * the previous chunk (that bounds what each client holds).
+ * (nothing read would reach anyone) and only once some client has taken
+ * all it was given: stdin goes at the pace of the fastest client, and
+ * --max-queue bounds how far behind the others may fall.
  */
 static int
 stdin_wanted(const struct server *s)
 {
 	const struct conn	*c;
 
-	if (s->in_eof || s->conns == NULL)
+	if (s->in_eof)
 		return 0;
 	for (c = s->conns; c != NULL; c = c->next)
-		if (c->off < c->len)
-			return 0;
-	return 1;
+		if (c->off == c->len)
+			return 1;
+	return 0;
+}
+
+/* How much stdin to read at once: no more than one client may hold. */
+static size_t
+stdin_chunk(const struct server *s)
+{
+	if (s->o->max_queue > 0 && s->o->max_queue < SCRATCH)
+		return (size_t)s->o->max_queue;
+	return SCRATCH;
+}
+
+/*
+ * Give a chunk of stdin to c.  When c still holds so much that the chunk
+ * would take it past --max-queue, c is closed, or with --lossy misses
+ * the chunk.  Returns 0, or -1 when c was closed.
+ */
+static int
+stdin_give(struct server *s, struct conn *c, const char *data, size_t len)
+{
+	size_t	 held = c->len - c->off;
+	char	 why[128], n[32];
+
+	if (s->o->max_queue <= 0 || held + len <= (size_t)s->o->max_queue)
+		return conn_send(s, c, data, len);
+	if (!s->o->lossy) {
+		snprintf(why, sizeof why, "not reading: %s bytes of standard "
+		    "input waiting for it (--max-queue): closed",
+		    fmt_count(held, n, sizeof n));
+		conn_close(s, c, why);
+		return -1;
+	}
+	if (c->skipped == 0) {
+		peer_name((struct sockaddr *)&c->sa, why, sizeof why);
+		sk_warnx("listen: connection from %s: not reading: standard "
+		    "input that does not fit in --max-queue is skipped for it "
+		    "(--lossy)", why);
+	}
+	c->skipped += len;
+	return 0;
 }
 
 /* Watch stdin in epoll exactly while it is wanted. */
@@ -604,7 +698,7 @@ stdin_ready(struct server *s)
 
 	if (!stdin_wanted(s))
 		return;
-	n = read(s->o->in_fd, s->scratch, SCRATCH);
+	n = read(s->o->in_fd, s->scratch, stdin_chunk(s));
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -615,7 +709,7 @@ stdin_ready(struct server *s)
 	}
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
-		if (conn_send(s, c, s->scratch, (size_t)n) == 0)
+		if (stdin_give(s, c, s->scratch, (size_t)n) == 0)
 			conn_update(s, c);
 	}
 }
@@ -634,6 +728,38 @@ idle_scan(struct server *s)
 		next = c->next;
 		if (now - c->last >= s->o->idle_ms)
 			conn_close(s, c, why);
+	}
+}
+
+/*
+ * Close the connections that moved (in and out together) fewer than
+ * --min-rate bytes in their last window; start a new window for the
+ * others.  This is what -w cannot do: a client that sends a byte now and
+ * then is never idle, and holds its slot for good.
+ */
+static void
+rate_scan(struct server *s)
+{
+	struct conn	*c, *next;
+	int64_t		 now = now_ms();
+	uint64_t	 moved;
+	char		 why[160], n[32];
+
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if (now - c->win_start < s->o->min_window_ms)
+			continue;
+		moved = c->in_bytes + c->out_bytes - c->win_mark;
+		if (moved < (uint64_t)s->o->min_bytes) {
+			snprintf(why, sizeof why, "%s bytes in %.3g s, under "
+			    "--min-rate %lld/%.3g: closed", fmt_count(moved, n,
+			    sizeof n), (now - c->win_start) / 1000.0,
+			    s->o->min_bytes, s->o->min_window_ms / 1000.0);
+			conn_close(s, c, why);
+			continue;
+		}
+		c->win_start = now;
+		c->win_mark = c->in_bytes + c->out_bytes;
 	}
 }
 
@@ -691,6 +817,7 @@ serve_setup(struct server *s)
 	if (s->o->listen_fd != -1 &&
 	    epoll_ctl(s->ep, EPOLL_CTL_ADD, s->o->listen_fd, &ev) == -1)
 		return -1;
+	s->listen_watched = s->o->listen_fd != -1;
 	ev.data.ptr = &extra_tag;
 	if (s->o->on_extra != NULL &&
 	    epoll_ctl(s->ep, EPOLL_CTL_ADD, s->o->extra_fd, &ev) == -1)
@@ -708,37 +835,50 @@ serve_setup(struct server *s)
 	return 0;
 }
 
+/*
+ * How often to look for idle (-w) and slow (--min-rate) clients: a
+ * quarter of the shorter limit, at most every 250 ms; -1 for never.
+ */
+static int
+scan_interval(const struct serve_opts *o)
+{
+	long	 ms = -1;
+
+	if (o->idle_ms >= 0)
+		ms = o->idle_ms;
+	if (o->min_bytes > 0 && (ms < 0 || o->min_window_ms < ms))
+		ms = o->min_window_ms;
+	if (ms < 0)
+		return -1;
+	return ms < 1000 ? (int)(ms / 4 + 1) : 250;
+}
+
 /* How long epoll may wait: not at all while stdin is a readable file. */
 static int
 serve_timeout(struct server *s)
 {
-	const struct serve_opts	*o = s->o;
-
 	if (!s->in_pollable && stdin_wanted(s))
 		return 0;
 	if (s->paused_until != 0)
 		return 100;
-	if (o->idle_ms >= 0)
-		return o->idle_ms < 1000 ? (int)(o->idle_ms / 4 + 1) : 250;
-	return -1;
+	return scan_interval(s->o);
 }
 
-/* The timed work: accept again after a pause, close idle clients. */
+/* The timed work: accept again after a pause, close idle and slow clients. */
 static void
 serve_timers(struct server *s, int64_t *next_scan)
 {
-	struct epoll_event	 ev = { .events = EPOLLIN,
-				    .data.ptr = &listen_tag };
 	const struct serve_opts	*o = s->o;
+	int			 every = scan_interval(o);
 
-	if (s->paused_until != 0 && now_ms() >= s->paused_until) {
-		epoll_ctl(s->ep, EPOLL_CTL_ADD, o->listen_fd, &ev);
-		s->paused_until = 0;
-	}
-	if (o->idle_ms >= 0 && now_ms() >= *next_scan) {
-		idle_scan(s);
-		*next_scan = now_ms() + (o->idle_ms < 1000 ? o->idle_ms / 4 :
-		    250);
+	if (s->paused_until != 0 && now_ms() >= s->paused_until)
+		s->paused_until = 0;	/* listen_watch() takes it back */
+	if (every >= 0 && now_ms() >= *next_scan) {
+		if (o->idle_ms >= 0)
+			idle_scan(s);
+		if (o->min_bytes > 0)
+			rate_scan(s);
+		*next_scan = now_ms() + every;
 	}
 }
 
@@ -767,6 +907,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			break;
 		}
 		stdin_watch(&s);
+		listen_watch(&s);
 		n = sk_epoll_wait(s.ep, evs, EVENTS, serve_timeout(&s));
 		if (n == -1 && errno != EINTR) {
 			snprintf(err, errlen, "epoll_wait: %s", strerror(errno));

@@ -21,8 +21,15 @@ struct serve_opts {
 	enum serve_mode		 mode;
 	int			 keep;		/* -k: go on accepting */
 	int			 messages;	/* SOCK_SEQPACKET: one answer a message */
-	int			 max_conns;
+	int			 max_conns;	/* at the limit, leave the rest
+						   in the listen backlog */
 	long			 idle_ms;	/* -w per connection; -1 */
+	/* --min-rate: close a client that moves fewer bytes in a window. */
+	long long		 min_bytes;	/* 0: no minimum */
+	long			 min_window_ms;
+	/* relay -k: stdin held for one client; past it, close or skip it. */
+	long long		 max_queue;
+	int			 lossy;		/* then skip, not close */
 	const struct net_acl	*acl;
 	int			 in_fd, out_fd;	/* relay mode */
 	/* --trace: the capture's fd, read when ready; each accepted client. */

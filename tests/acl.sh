@@ -3,11 +3,12 @@
 # blocks: prefixes that do not end on an octet, ::1/128 allowed against
 # denied, several allows, a deny inside an allow in either order (a deny
 # always wins), clients from 127.0.0.1, 127.0.0.2 and ::1 on a dual-stack
-# listener.
+# listener; and a table of rule forms (IPv4, IPv4-mapped IPv6, ::/0,
+# 0.0.0.0/0...) x listener kinds (-4, -6, dual stack, 127.0.0.1) x clients
+# (127.0.0.1, ::1): a rule means the same whatever the listener.
 . "$srcdir/lib.sh"
 need_cmd python3
 [ -e /proc/net/if_inet6 ] || skip_all "needs IPv6"
-plan 34
 
 # tcp_case WANT SRC DST RULES...: a listen -k --mode echo with RULES; a
 # client from SRC to DST is served (WANT yes) or refused with the rule
@@ -55,6 +56,72 @@ udp_case() {
 }
 
 NOT="not in any --allow block"
+
+# re TEXT: TEXT as an extended regex that matches only itself.
+re() { printf '%s' "$1" | sed 's/[][\.*^$/+?(){}|]/\\&/g'; }
+
+# table_cell LISTENER CLIENT WANT WHY RULE...: against the running
+# listener ($port, stderr in $TMP/a.err), a client from CLIENT is served
+# (WANT yes) or refused with WHY named in the server's message.
+table_cell() {
+	_l=$1 _c=$2 _want=$3 _why=$4; shift 4
+	_got=$(printf hi | timeout 10 "$SOCKKIT" connect "$_c" "$port" \
+	    2>/dev/null)
+	if [ "$_want" = yes ]; then
+		is "$_got" hi "listen $_l $*: $_c served"
+		return
+	fi
+	_re="connection from $(re "$_c") port [0-9]+"
+	_re="$_re denied \\($(re "$_why")\\)$"
+	wait_for_line "$TMP/a.err" "$_re" 5
+	_msg=$(grep denied "$TMP/a.err" | tail -n 1)
+	if [ -z "$_got" ] && printf '%s\n' "$_msg" | grep -Eq -- "$_re"; then
+		ok 0 "listen $_l $*: $_c refused ($_why)"
+	else
+		ok 1 "listen $_l $*: $_c refused ($_why)"
+		echo "#   got: '$_got', server said: '$_msg'"
+	fi
+}
+
+# Each line: allow|deny RULE, then whether 127.0.0.1 and ::1 are served.
+# ::/0 is every address, IPv4 ones included (a dual-stack socket sees them
+# as ::ffff:0:0/96); 0.0.0.0/0 is every IPv4 address and no IPv6 one.
+while read -r kind rule v4 v6; do
+	[ "$kind" = deny ] && why="--deny $rule" || why=$NOT
+	for l in -4 -6 dual 127.0.0.1; do
+		case $l in
+		-4) largs="-4 0" clients=127.0.0.1 ;;
+		-6) largs="-6 0" clients=::1 ;;
+		dual) largs=0 clients="127.0.0.1 ::1" ;;
+		*) largs="$l 0" clients=127.0.0.1 ;;
+		esac
+		# shellcheck disable=SC2086
+		bg "$SOCKKIT" listen -k --mode echo --"$kind" "$rule" $largs \
+		    2>"$TMP/a.err"
+		pid=$!
+		port=$(listen_port "$TMP/a.err")
+		for c in $clients; do
+			[ "$c" = ::1 ] && want=$v6 || want=$v4
+			table_cell "$l" "$c" "$want" "$why" "--$kind" "$rule"
+		done
+		kill $pid
+		wait_pid $pid 5
+	done
+done <<'EOF'
+deny ::ffff:127.0.0.1 no yes
+deny ::ffff:127.0.0.0/104 no yes
+deny ::ffff:0:0/96 no yes
+deny 127.0.0.0/8 no yes
+deny 0.0.0.0/0 no yes
+deny ::/0 no no
+deny ::/80 no no
+deny ::/96 yes no
+deny ::1 yes no
+allow ::ffff:127.0.0.0/104 yes no
+allow 0.0.0.0/0 yes no
+allow ::/0 yes yes
+allow ::1/128 no yes
+EOF
 
 # ::1/128: allowed, then denied; IPv4 clients the other way round.
 tcp_case yes ::1 ::1 --allow ::1/128

@@ -138,6 +138,94 @@ test_cidr(void)
 	    "short IPv4 refused");
 }
 
+/*
+ * Every rule form against every kind of peer: an IPv4 client is seen as
+ * 127.0.0.1 by an IPv4 socket and as ::ffff:127.0.0.1 by a dual-stack
+ * one, and a rule must give both the same answer, whichever form the rule
+ * is written in.  Columns: 127.0.0.1 (plain and mapped), 10.1.2.3 (plain
+ * and mapped), ::1, 2001:db8::1.
+ */
+static void
+test_cidr_forms(void)
+{
+	static const char	*peers[] = { "127.0.0.1", "::ffff:127.0.0.1",
+	    "10.1.2.3", "::ffff:10.1.2.3", "::1", "2001:db8::1" };
+	static const struct {
+		const char	*rule;
+		const char	*want;	/* one 0/1 per peer */
+	} forms[] = {
+		{ "127.0.0.1",			"110000" },
+		{ "127.0.0.0/8",		"110000" },
+		{ "::ffff:127.0.0.1",		"110000" },
+		{ "::ffff:127.0.0.1/128",	"110000" },
+		{ "::ffff:127.0.0.0/104",	"110000" },
+		{ "::ffff:0:0/96",		"111100" },
+		{ "0.0.0.0/0",			"111100" },
+		{ "::/0",			"111111" },
+		{ "::/80",			"111110" },
+		{ "::/96",			"000010" },
+		{ "::1",			"000010" },
+		{ "::127.0.0.1",		"000000" },
+		{ "64:ff9b::127.0.0.1",		"000000" },
+		{ "10.0.0.0/8",			"001100" },
+		{ "::ffff:10.0.0.0/104",	"001100" },
+		{ "2001:db8::/32",		"000001" },
+	};
+	struct net_cidr		 c;
+	struct sockaddr_storage	 ss;
+	char			 err[128], what[128];
+	size_t			 i, j;
+
+	for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		if (net_cidr_parse(forms[i].rule, &c, err, sizeof err) == -1) {
+			tap_ok(0, forms[i].rule);
+			continue;
+		}
+		for (j = 0; j < sizeof peers / sizeof peers[0]; j++) {
+			snprintf(what, sizeof what, "%s %s %s", forms[i].rule,
+			    forms[i].want[j] == '1' ? "matches" :
+			    "does not match", peers[j]);
+			tap_ok(net_cidr_match(&c, sa_of(peers[j], &ss)) ==
+			    (forms[i].want[j] == '1'), what);
+		}
+	}
+}
+
+/* A --deny in any form refuses an IPv4 peer in either form. */
+static void
+test_acl_forms(void)
+{
+	static const char	*rules[] = { "::ffff:127.0.0.1",
+	    "::ffff:127.0.0.0/104", "::/0", "127.0.0.1", "0.0.0.0/0" };
+	struct net_acl		 acl;
+	struct sockaddr_storage	 ss;
+	char			 err[128], buf[128], want[128], what[160];
+	size_t			 i;
+
+	for (i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+		memset(&acl, 0, sizeof acl);
+		net_acl_add(&acl, 1, rules[i], err, sizeof err);
+		snprintf(want, sizeof want, "--deny %s", rules[i]);
+		snprintf(what, sizeof what, "--deny %s refuses 127.0.0.1",
+		    rules[i]);
+		tap_is_str(net_acl_check(&acl, sa_of("127.0.0.1", &ss), buf,
+		    sizeof buf), want, what);
+		snprintf(what, sizeof what, "--deny %s refuses "
+		    "::ffff:127.0.0.1", rules[i]);
+		tap_is_str(net_acl_check(&acl, sa_of("::ffff:127.0.0.1", &ss),
+		    buf, sizeof buf), want, what);
+		net_acl_free(&acl);
+	}
+	net_acl_add(&acl, 0, "::ffff:127.0.0.0/104", err, sizeof err);
+	tap_ok(net_acl_check(&acl, sa_of("127.0.0.1", &ss), buf,
+	    sizeof buf) == NULL,
+	    "--allow ::ffff:127.0.0.0/104 lets 127.0.0.1 in");
+	tap_is_str(net_acl_check(&acl, sa_of("::1", &ss), buf, sizeof buf),
+	    "not in any --allow block",
+	    "--allow ::ffff:127.0.0.0/104 keeps ::1 out");
+	net_acl_free(&acl);
+}
+
 static void
 test_acl(void)
 {
@@ -282,7 +370,9 @@ main(void)
 {
 	test_port();
 	test_cidr();
+	test_cidr_forms();
 	test_acl();
+	test_acl_forms();
 	test_addr_str();
 	test_resolve();
 	test_host_why();
