@@ -53,13 +53,55 @@ need() {
 	done
 }
 
-# record WHAT PLACEMENT RATIO TARGET: one line for bench/run-all.sh's
-# table (in $BENCH_RECORD when it is set; nothing otherwise).
+# record WHAT PLACEMENT RATIO TARGET [SPREAD [MODES]]: one line for
+# bench/run-all.sh's table (in $BENCH_RECORD when it is set; nothing
+# otherwise).  SPREAD is "MIN-MAX" over rounds, MODES what spread says of
+# a figure that falls in two groups.
 record() {
 	[ -n "${BENCH_RECORD:-}" ] || return 0
-	printf '%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" >>"$BENCH_RECORD"
+	printf '%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "${5:-}" "${6:-}" \
+	    >>"$BENCH_RECORD"
 }
 
+# spread: the numbers on stdin, one a round, as "MEDIAN MIN-MAX", then
+# "bimodal: LOW xN, HIGH xM" when they fall in two groups: the widest gap
+# between neighbours is over a fifth of the value below it and wider
+# than either group (each group's median and how many rounds fell in it).
+spread() {
+	sort -g | awk '
+	function mid(i, j) { return (a[int((i + j) / 2)] + a[int((i + j + 1) / 2)]) / 2 }
+	{ a[NR] = $1 }
+	END {
+		if (NR == 0) { print "n/a n/a"; exit }
+		printf "%.2f %.2f-%.2f", mid(1, NR), a[1], a[NR]
+		for (i = 1; i < NR; i++)
+			if (a[i + 1] - a[i] > g) { g = a[i + 1] - a[i]; at = i }
+		if (NR >= 3 && g > a[at] / 5 && g > a[at] - a[1] &&
+		    g > a[NR] - a[at + 1])
+			printf " bimodal: %.2f x%d, %.2f x%d", mid(1, at), at,
+			    mid(at + 1, NR), NR - at
+		printf "\n"
+	}'
+}
+
+# per_round A B: A's figure over B's, round by round (line N of each file
+# is round N; a failed round, not a number, gives no ratio).
+per_round() {
+	paste "$1" "$2" | awk '$1 + 0 > 0 && $2 + 0 > 0 { printf "%.4f\n", $1 / $2 }'
+}
+
+# record_rounds WHAT PLACEMENT TARGET: record the ratios on stdin (one a
+# round) with their median, spread and modes; prints "MEDIAN MIN-MAX
+# [bimodal: ...]" for the script's own output.
+record_rounds() {
+	local s med rng modes
+	s=$(spread)
+	read -r med rng modes <<<"$s"
+	record "$1" "$2" "$med" "$3" "$rng" "$modes"
+	echo "$s"
+}
+
+# The machine a figure came from: kernel, CPU count and model, load.
 describe_machine() {
-	echo "# $(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d)"
+	echo "# $(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d), load $(cut -d' ' -f1-3 /proc/loadavg)"
 }

@@ -18,6 +18,7 @@ export BENCH_RECORD=$OUT/ratios
 
 if [ "${1:-}" = quick ]; then
 	runs=(
+	"startup|$here/startup.sh 400 4"
 	"throughput|$here/throughput.sh 1024 3"
 	"accept|$here/accept.sh 1000 3"
 	"udp|$here/udp.sh 2 3"
@@ -28,6 +29,7 @@ if [ "${1:-}" = quick ]; then
 	)
 else
 	runs=(
+	"startup|$here/startup.sh 1000 10"
 	"throughput|$here/throughput.sh 4096 3"
 	"accept|$here/accept.sh 2000 3"
 	"udp|$here/udp.sh 3 5"
@@ -39,6 +41,7 @@ else
 fi
 
 [ -x "$SOCKKIT" ] || { echo "bench/run-all.sh: no sockkit at $SOCKKIT" >&2; exit 1; }
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 [ "$(id -u)" = 0 ] || echo "bench/run-all.sh: not root: view, probe and raw" \
     "need namespaces and will fail" >&2
 
@@ -52,16 +55,27 @@ for r in "${runs[@]}"; do
 	    echo "$name: failed (exit $?), see $OUT/$name.txt" >&2
 done
 
-# The table: one row per ratio, a column per placement, the target from
-# the issue that set it, and whether it is met.
-echo "# $(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo |
-    cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d), $("$SOCKKIT" --version)"
+# The table: one row per ratio, a column per placement (same: both ends
+# on CPU 0; split: one on each; -: one process, or the scheduler's
+# choice), the target from the issue that set it, and whether it is met.
+# A cell is the median over rounds and, where the script kept them, the
+# spread (min-max over rounds); a figure that fell in two groups is marked
+# * and its modes listed under the table.
+echo "# $(uname -sr) ($(uname -v | cut -c1-40)), $(nproc) CPUs: $(awk -F': ' '
+    /^model name/ { m = $2 } /^cpu family/ { f = $2 } /^model\t/ { n = $2 }
+    /^cpu MHz/ { h = $2 } END { printf "%s (family %s model %s, %.0f MHz)",
+    m, f, n, h }' /proc/cpuinfo), $(date -u +%Y-%m-%d), $("$SOCKKIT" --version)"
+echo "# load before the run: $load0; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# ratios against socat, ncat, nc, nmap, tcpdump depend on the machine" \
+    "(2-5x between two); those against iperf3 and the C loops do not"
 awk -F'|' '
 {
 	if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
 	v[$1, $2] = $3; if ($4 != "") target[$1] = $4
+	c[$1, $2] = $3 ($5 != "" ? " (" $5 ")" : "") ($6 != "" ? "*" : "")
+	if ($6 != "") notes[++nn] = $1 ", " ($2 == "-" ? "" : $2 ": ") $6
 }
-function cell(r, p) { return ((r, p) in v) ? v[r, p] : "" }
+function cell(r, p) { return ((r, p) in c) ? c[r, p] : "" }
 function met(r,   p, ok, any) {
 	if (!(r in target)) return ""
 	ok = 1
@@ -71,12 +85,14 @@ function met(r,   p, ok, any) {
 }
 END {
 	place[1] = "same"; place[2] = "split"; place[3] = "-"
-	printf "%-58s %6s %6s %6s %7s %4s\n", "ratio", "same", "split", "-",
-	    "target", "met"
+	printf "%-58s %-19s %-19s %-19s %7s %4s\n", "ratio", "same", "split",
+	    "-", "target", "met"
 	for (i = 1; i <= n; i++) {
 		r = order[i]
-		printf "%-58s %6s %6s %6s %7s %4s\n", r, cell(r, "same"),
+		printf "%-58s %-19s %-19s %-19s %7s %4s\n", r, cell(r, "same"),
 		    cell(r, "split"), cell(r, "-"),
 		    (r in target) ? ">=" target[r] : "", met(r)
 	}
+	for (i = 1; i <= nn; i++)
+		printf "* %s\n", notes[i]
 }' "$BENCH_RECORD"

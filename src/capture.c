@@ -34,6 +34,7 @@
 #include "decode.h"
 #include "ladder.h"
 #include "net.h"
+#include "pcapload.h"
 #include "sockkit.h"
 #include "svg.h"
 #include "track.h"
@@ -462,7 +463,12 @@ capture_open_fed(const struct capture_opts *o, int dlt, char *err,
     size_t errlen)
 {
 	struct capture	*c;
+	char		 why[PCAP_ERRBUF_SIZE];
 
+	if (pcapload_ready(why, sizeof why) == -1) {
+		snprintf(err, errlen, "capture: %s", why);
+		return NULL;
+	}
 	if ((c = calloc(1, sizeof *c)) == NULL ||
 	    (c->p = pcap_open_dead_with_tstamp_precision(dlt, 262144,
 	    PCAP_TSTAMP_PRECISION_NANO)) == NULL) {
