@@ -24,10 +24,11 @@
 #define PCAPLOAD_FUNCS(X)						\
 	X(pcap_activate) X(pcap_close) X(pcap_compile) X(pcap_create)	\
 	X(pcap_datalink) X(pcap_datalink_val_to_name) X(pcap_dispatch)	\
-	X(pcap_dump) X(pcap_dump_close) X(pcap_dump_fopen)		\
-	X(pcap_dump_ftell64) X(pcap_freecode) X(pcap_get_selectable_fd)	\
-	X(pcap_geterr) X(pcap_next_ex)					\
+	X(pcap_dump) X(pcap_dump_close) X(pcap_dump_flush)		\
+	X(pcap_dump_fopen) X(pcap_dump_ftell64) X(pcap_freecode)	\
+	X(pcap_get_selectable_fd) X(pcap_geterr) X(pcap_next_ex)	\
 	X(pcap_open_dead_with_tstamp_precision)				\
+	X(pcap_fopen_offline_with_tstamp_precision)			\
 	X(pcap_open_offline_with_tstamp_precision)			\
 	X(pcap_set_buffer_size) X(pcap_set_immediate_mode)		\
 	X(pcap_set_snaplen) X(pcap_set_tstamp_precision) X(pcap_setfilter) \
@@ -132,6 +133,14 @@ pcap_open_offline_with_tstamp_precision(const char *fname, u_int prec,
 	return pl.pcap_open_offline_with_tstamp_precision(fname, prec, errbuf);
 }
 
+pcap_t *
+pcap_fopen_offline_with_tstamp_precision(FILE *fp, u_int prec, char *errbuf)
+{
+	if (pcapload_ready(errbuf, PCAP_ERRBUF_SIZE) == -1)
+		return NULL;
+	return pl.pcap_fopen_offline_with_tstamp_precision(fp, prec, errbuf);
+}
+
 /* Without an error buffer: callers ask pcapload_ready() first. */
 pcap_t *
 pcap_open_dead_with_tstamp_precision(int linktype, int snaplen, u_int prec)
@@ -196,6 +205,12 @@ void
 pcap_dump_close(pcap_dumper_t *d)
 {
 	pl.pcap_dump_close(d);
+}
+
+int
+pcap_dump_flush(pcap_dumper_t *d)
+{
+	return pl.pcap_dump_flush(d);
 }
 
 pcap_dumper_t *
