@@ -307,7 +307,7 @@ label_tcp(int preview, const struct track_event *ev, char *buf, size_t len,
 	if (ev->show_isn)
 		cat(buf, len, off, " (ISN %u)", pk->seq);
 	cat(buf, len, off, " win=%" PRIu64 "%s", ev->win,
-	    ev->conv->midstream && !(pk->flags & DECODE_SYN) &&
+	    ev->conv->scale_unknown && !(pk->flags & DECODE_SYN) &&
 	    !(ev->conv->end[0].has_ws && ev->conv->end[1].has_ws) ?
 	    " (scale unknown)" : "");
 	label_tcp_options(op, ev, buf, len, off);
@@ -758,7 +758,7 @@ json_tcp_extra(struct ladder *l, const struct track_event *ev)
 		fputs(",\"options_cut\":true", l->fp);
 	if (ev->probe)
 		fputs(",\"probe\":true", l->fp);
-	if (ev->conv->midstream && !(ev->conv->end[0].has_ws &&
+	if (ev->conv->scale_unknown && !(ev->conv->end[0].has_ws &&
 	    ev->conv->end[1].has_ws))
 		fputs(",\"win_scale_unknown\":true", l->fp);
 }

@@ -293,7 +293,7 @@ tcp_bases(struct track_conv *c, int d, const struct decode_pkt *pk,
 		s->base_known = 1;
 		s->base = pk->seq - 1;
 		if (!s->isn_known && !r->isn_known)
-			c->midstream = 1;	/* no SYN seen at all */
+			c->midstream = c->scale_unknown = 1;	/* no SYN */
 	}
 	if ((pk->flags & DECODE_ACK) && !r->base_known) {
 		r->base_known = 1;
@@ -386,8 +386,10 @@ tcp_seq_checks(struct track_conv *c, int d, int64_t ts,
 			if (!SEQ_LT(s->hole_lo, s->hole_hi))
 				s->has_hole = 0;
 		} else if (!(pk->flags & DECODE_SYN)) {
-			note(ev, 1, "retransmission of %u:%u",
-			    pk->seq - s->base, end - s->base);
+			note(ev, 1, "retransmission of %u:%u%s",
+			    pk->seq - s->base, end - s->base,
+			    pk->paylen == 0 && (pk->flags & DECODE_FIN) ?
+			    " (the FIN)" : "");
 			s->retrans++;
 			ev->retrans = 1;
 		}
@@ -714,6 +716,8 @@ tcp_syn_send(struct track_conv *c, int d, int64_t ts,
 {
 	struct track_end	*s = &c->end[d], *r = &c->end[!d];
 
+	if (pk->opt.cut)
+		c->scale_unknown = 1;	/* a window scale may have been cut */
 	if (pk->opt.has_ws) {
 		s->has_ws = 1;
 		s->ws = pk->opt.ws > 14 ? 14 : pk->opt.ws;
@@ -749,7 +753,8 @@ tcp_window(const struct track_conv *c, int d, const struct decode_pkt *pk)
  * and undone by track_hold_check() if r's next segment contradicts it.
  * An ACK sent after SYN/FIN/data of d that r has not acknowledged yet
  * reaches r only after them (one path keeps the order): it waits in
- * r->pend until r acknowledges them.
+ * r->pend until r acknowledges them.  Unless d sent them again: then the
+ * earlier copies are taken as lost and the ACK as arriving first.
  */
 static int
 tcp_presume(struct track *tr, struct track_conv *c, int d,
@@ -762,7 +767,7 @@ tcp_presume(struct track *tr, struct track_conv *c, int d,
 	if (!rst && ((pk->flags & (DECODE_SYN | DECODE_FIN | DECODE_ACK)) !=
 	    DECODE_ACK || pk->paylen > 0))
 		return 0;
-	if (!rst && s->snd_init && !(r->ack_seen &&
+	if (!rst && s->snd_init && !s->resent && !(r->ack_seen &&
 	    SEQ_LEQ(s->snd_max, r->ack_max))) {
 		r->pend = 1;
 		r->pend_ack = pk->ack;
@@ -818,6 +823,7 @@ tcp_packet(struct track *tr, struct track_conv *c, int d, int64_t ts,
 		s->seq_end = pk->seq + ev->seglen;
 		s->seq_ack = pk->ack;
 		s->seq_ack_ok = (pk->flags & DECODE_ACK) != 0;
+		s->resent = ev->retrans;
 	}
 	nn = ev->nnotes;
 	tcp_close_note(c, ev);
@@ -1042,6 +1048,8 @@ hold_undo(struct track_hold *h)
 	int			 r = h->r, i;
 
 	c->end[r] = h->saved;
+	if (!h->rst && c->end[r].fin && SEQ_LT(c->end[r].fin_seq, h->ack))
+		c->end[r].fin_acked = 0;	/* the close is not done */
 	ev->state[r] = h->saved.state;
 	ev->npath[r] = 1;
 	ev->changed[r] = 0;

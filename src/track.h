@@ -53,7 +53,7 @@ struct track_end {
 			 rst:1, ack_seen:1, has_ws:1, zero_win:1,
 			 got_syn:1, got_fin:1, seq_seen:1, seq_ack_ok:1,
 			 pend:1, active_fin:1, went_closing:1, went_fw2:1,
-			 synack_acks:1, has_data:1, fin_ack_pure:1;
+			 resent:1, has_data:1;
 	uint32_t	 syns;		/* SYNs sent (retransmissions + 1) */
 	uint32_t	 dupacks;	/* in a row */
 	int64_t		 syn_ts, syn_gap;	/* last SYN, previous interval */
@@ -83,7 +83,8 @@ struct track_conv {
 	uint8_t		 icmp_type, icmp_code;	/* of TRACK_UNREACH */
 	unsigned	 midstream:1, simultaneous:1, piggyback:1,
 			 close_done:1, fin_ack_seen:1, half_close:1,
-			 final_ack_pure:1;
+			 final_ack_pure:1,
+			 scale_unknown:1;	/* no SYN seen, or its options cut */
 	void		*user;		/* for the renderer; NULL at first */
 	/* Table linkage, private to track.c. */
 	struct track_conv *hnext, *older, *newer;
