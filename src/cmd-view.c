@@ -325,6 +325,8 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o)
 	int			 dlt = pcap_datalink(p), rc = EXIT_OK, n, rc2;
 
 	tr = track_new((size_t)o->max_convs);
+	if (tr != NULL)
+		track_set_lookahead(tr, 1);	/* a file: the next packet is here */
 	if (view_out_new(o, file, &out) == -1 || tr == NULL) {
 		sk_warn("view");
 		track_finish(tr, view_event, &out);

@@ -48,6 +48,9 @@ struct track_hold {
 
 struct track {
 	struct track_hold hold;
+	int		 lookahead;	/* hold events for the next packet */
+	int		 undo;		/* end + 1 whose presumed state was undone */
+	enum track_state undo_from;	/* the state it was drawn in */
 	struct track_conv **bucket;
 	size_t		 nbucket, n, max;
 	struct track_conv *oldest, *newest;
@@ -56,6 +59,7 @@ struct track {
 
 static void	hold_release(struct track *, const struct decode_pkt *,
 		    track_cb, void *);
+static void	undo_note(struct track *, struct track_event *);
 
 /* Sequence-space comparisons (RFC 9293 3.4): a before b. */
 #define SEQ_LT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
@@ -196,6 +200,8 @@ conv_end(struct track *tr, struct track_conv *c, track_cb cb, void *arg)
 	}
 	lru_unlink(tr, c);
 	tr->n--;
+	if (tr->hold.valid == 2 && tr->hold.ev.conv == c)
+		tr->hold.valid = 0;	/* nothing left to check it against */
 	memset(&ev, 0, sizeof ev);
 	ev.kind = TRACK_EV_END;
 	ev.conv = c;
@@ -1000,6 +1006,11 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 	if (pk->proto == IPPROTO_TCP && tcp_packet(tr, c, d, ts, pk, &ev)) {
 		count_packet(c, d, ts, pk, &ev);
 		tr->hold.ev = ev;
+		if (!tr->lookahead) {	/* drawn now, checked at the next */
+			tr->hold.valid = 2;
+			cb(arg, &ev);
+			return;
+		}
 		tr->hold.pkt = *pk;
 		tr->hold.pkt.payload = NULL;
 		tr->hold.pkt.paycap = 0;
@@ -1007,8 +1018,33 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 		tr->hold.valid = 1;
 		return;
 	}
+	if (tr->undo > 0 && pk->proto == IPPROTO_TCP)
+		undo_note(tr, &ev);
 	count_packet(c, d, ts, pk, &ev);
 	cb(arg, &ev);
+}
+
+/*
+ * Without lookahead: the presumed state drawn on the packet before was
+ * wrong (its receiver now sends again what it acknowledged).  Draw the
+ * way back on this packet, which shows it, and say why.
+ */
+static void
+undo_note(struct track *tr, struct track_event *ev)
+{
+	int	 r = tr->undo - 1;
+
+	tr->undo = 0;
+	ev->path[r][0] = tr->undo_from;
+	ev->changed[r] = tr->undo_from != ev->state[r];
+	note(ev, 1, "%s had not got the packet before: still %s",
+	    r ? "B" : "A", track_state_name(ev->state[r]));
+}
+
+void
+track_set_lookahead(struct track *tr, int on)
+{
+	tr->lookahead = on;
 }
 
 /*
@@ -1077,6 +1113,15 @@ hold_release(struct track *tr, const struct decode_pkt *pk, track_cb cb,
 
 	if (!h->valid)
 		return;
+	if (h->valid == 2) {		/* already drawn */
+		h->valid = 0;
+		if (pk != NULL && hold_contradicted(h, pk)) {
+			tr->undo = h->r + 1;
+			tr->undo_from = h->ev.state[h->r];
+			hold_undo(h);
+		}
+		return;
+	}
 	h->valid = 0;
 	if (pk != NULL && hold_contradicted(h, pk))
 		hold_undo(h);

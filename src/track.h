@@ -145,6 +145,15 @@ void	track_packet(struct track *, int64_t, const struct decode_pkt *,
 	    track_cb, void *);
 
 /*
+ * Whether to hold the event of a pure ACK or RST until the next packet
+ * shows whether it arrived (1: reading a file, the default 0: live, where
+ * a later packet may be long in coming).  Without, its presumed effect is
+ * drawn at once, and drawn back (with a note) if the next packet shows it
+ * did not arrive.
+ */
+void	track_set_lookahead(struct track *, int);
+
+/*
  * Emit the event held back for its lookahead (see track.c): a pure ACK or
  * a RST whose effect on the receiver waits for the next packet, which may
  * show it was not delivered.  track_packet() and track_finish() call it;
