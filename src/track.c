@@ -501,6 +501,7 @@ enum tcp_input {
 	IN_SEND_RST,		/* it sent a RST */
 	IN_REFUSE,		/* it sent a RST answering a SYN */
 	IN_GOT_RST,		/* it got a RST */
+	IN_GOT_RST_PASSIVE,	/* it got a RST, and it opened passively */
 };
 
 #define ANY_STATE	((enum track_state)-1)
@@ -549,9 +550,12 @@ static const struct tcp_rule {
 	{ TRACK_NO_LISTENER, IN_SEND_RST, TRACK_NO_LISTENER },
 	/* 3.10.5 ABORT call, 3.10.7.4 reset generation: the sender is done. */
 	{ ANY_STATE, IN_SEND_RST, TRACK_CLOSED },
+	/* 3.10.7.4 second check, SYN-RECEIVED from a passive OPEN: LISTEN. */
+	{ TRACK_SYN_RECEIVED, IN_GOT_RST_PASSIVE, TRACK_LISTEN },
 	/* 3.10.7.3 and 3.10.7.4 second check: a RST received closes. */
 	{ TRACK_NO_LISTENER, IN_GOT_RST, TRACK_NO_LISTENER },
 	{ ANY_STATE, IN_GOT_RST, TRACK_CLOSED },
+	{ ANY_STATE, IN_GOT_RST_PASSIVE, TRACK_CLOSED },
 };
 
 /* Feed input in to end e of c, recording the state it reaches in ev. */
@@ -759,8 +763,8 @@ tcp_window(const struct track_conv *c, int d, const struct decode_pkt *pk)
  * and undone by track_hold_check() if r's next segment contradicts it.
  * An ACK sent after SYN/FIN/data of d that r has not acknowledged yet
  * reaches r only after them (one path keeps the order): it waits in
- * r->pend until r acknowledges them.  Unless d sent them again: then the
- * earlier copies are taken as lost and the ACK as arriving first.
+ * r->pend until r acknowledges them (the latest copy sent, if d sent
+ * them again, is the one ahead of the ACK).
  */
 static int
 tcp_presume(struct track *tr, struct track_conv *c, int d,
@@ -773,7 +777,7 @@ tcp_presume(struct track *tr, struct track_conv *c, int d,
 	if (!rst && ((pk->flags & (DECODE_SYN | DECODE_FIN | DECODE_ACK)) !=
 	    DECODE_ACK || pk->paylen > 0))
 		return 0;
-	if (!rst && s->snd_init && !s->resent && !(r->ack_seen &&
+	if (!rst && s->snd_init && !(r->ack_seen &&
 	    SEQ_LEQ(s->snd_max, r->ack_max))) {
 		r->pend = 1;
 		r->pend_ack = pk->ack;
@@ -782,7 +786,8 @@ tcp_presume(struct track *tr, struct track_conv *c, int d,
 	}
 	h->saved = *r;
 	if (rst)
-		step(c, !d, ev, IN_GOT_RST);
+		step(c, !d, ev, r->state == TRACK_SYN_RECEIVED && !r->syn ?
+		    IN_GOT_RST_PASSIVE : IN_GOT_RST);
 	else
 		tcp_own_acked(c, !d, pk->ack, ev);
 	if (r->state == h->saved.state)
