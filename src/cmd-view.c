@@ -61,7 +61,10 @@ struct view_opts {
 struct view_out {
 	struct ladder	*ld;		/* NULL when a picture goes to stdout */
 	struct svg	*svg;		/* NULL without --svg or --html */
+	uint64_t	 convs, undrawn, truncated, packets;
 };
+
+#define EXIT_UNDRAWN	3	/* drawn, but some packets could not be */
 
 enum { OPT_SUMMARY = 256, OPT_CONV, OPT_JSON, OPT_FULL, OPT_PREVIEW,
 	OPT_COLOR, OPT_ASCII, OPT_MAXCONVS, OPT_SVG, OPT_HTML };
@@ -190,6 +193,14 @@ view_event(void *arg, const struct track_event *ev)
 {
 	struct view_out	*out = arg;
 
+	if (ev->kind == TRACK_EV_END)
+		out->convs++;
+	else
+		out->packets++;
+	if (ev->kind == TRACK_EV_BAD && ev->pkt->result != DECODE_UNSUPPORTED) {
+		out->undrawn++;
+		out->truncated += ev->pkt->result == DECODE_TRUNCATED;
+	}
 	if (out->ld != NULL)
 		ladder_event(out->ld, ev);
 	if (out->svg != NULL)
@@ -282,6 +293,30 @@ view_out_close(const struct view_opts *o, struct view_out *out)
 }
 
 /*
+ * After the run: --conv past the last conversation is a usage error
+ * (EXIT_USAGE); packets the decoder could not place (truncated before the
+ * TCP header was complete, or invalid) get a warning and EXIT_UNDRAWN.
+ */
+static int
+view_verdict(const char *file, const struct view_opts *o,
+    const struct view_out *out)
+{
+	if (o->lo.only_conv > out->convs) {
+		sk_warnx("view: --conv %" PRIu64 ": the file has %" PRIu64
+		    " conversation%s", o->lo.only_conv, out->convs,
+		    out->convs == 1 ? "" : "s");
+		return EXIT_USAGE;
+	}
+	if (out->undrawn == 0)
+		return EXIT_OK;
+	sk_warnx("view %s: %" PRIu64 " of %" PRIu64 " packets could not be "
+	    "drawn (%" PRIu64 " truncated, %" PRIu64 " invalid); a bigger "
+	    "snaplen (tcpdump -s 0) keeps whole headers", file, out->undrawn,
+	    out->packets, out->truncated, out->undrawn - out->truncated);
+	return EXIT_UNDRAWN;
+}
+
+/*
  * Decode, track and render every packet of p.  Returns EXIT_OK, or
  * EXIT_RUNTIME after a read error (what was read is still drawn).
  */
@@ -297,6 +332,8 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o)
 	int			 dlt = pcap_datalink(p), rc = EXIT_OK, n, rc2;
 
 	tr = track_new((size_t)o->max_convs);
+	if (tr != NULL)
+		track_set_lookahead(tr, 1);	/* a file: the next packet is here */
 	if ((rc2 = view_out_new(o, file, &out)) != 0 || tr == NULL) {
 		if (rc2 != -2)
 			sk_warn("view");
@@ -319,6 +356,8 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o)
 	}
 	track_finish(tr, view_event, &out);
 	rc2 = view_out_close(o, &out);
+	if (rc == EXIT_OK && rc2 == EXIT_OK)
+		rc = view_verdict(file, o, &out);
 	return rc != EXIT_OK ? rc : rc2;
 }
 

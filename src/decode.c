@@ -384,6 +384,33 @@ decode_ipv6(const struct dbuf *b, uint32_t wire, struct decode_pkt *pk)
 }
 
 /*
+ * The TCP Fast Open cookie option, RFC 7413 4.1.1: kind 34, or kind 254
+ * with the magic 0xf989 before the cookie (RFC 6994).  Other uses of kind
+ * 254 are left alone.  Returns 0 or a result.
+ */
+static int
+tcp_option_tfo(const struct dbuf *o, unsigned kind, unsigned len,
+    struct decode_pkt *pk)
+{
+	struct decode_tcpopt	*op = &pk->opt;
+	unsigned		 off = 2;
+	uint16_t		 magic;
+
+	if (kind == 254) {
+		if (len < 4 || db_u16(o, 2, &magic) == -1 || magic != 0xf989)
+			return 0;
+		off = 4;
+	}
+	if (len - off > DECODE_MAX_COOKIE || (len - off != 0 &&
+	    len - off < 4))
+		return stop(pk, DECODE_INVALID, "tcp", "bad tfo cookie length");
+	op->has_tfo = 1;
+	op->tfo_len = (uint8_t)(len - off);
+	db_bytes(o, off, op->tfo_len, op->tfo_cookie);
+	return 0;
+}
+
+/*
  * One TCP option (RFC 9293 3.2, RFC 7323 2.2 and 3.2, RFC 2018 2 and 3) of
  * kind at o with length len already checked to fit.  Returns 0 or a result.
  */
@@ -392,6 +419,7 @@ tcp_option(const struct dbuf *o, unsigned kind, unsigned len,
     struct decode_pkt *pk)
 {
 	struct decode_tcpopt	*op = &pk->opt;
+	unsigned		 i;
 
 	switch (kind) {
 	case 2:
@@ -413,8 +441,15 @@ tcp_option(const struct dbuf *o, unsigned kind, unsigned len,
 	case 5:
 		if ((len - 2) % 8 != 0)
 			return stop(pk, DECODE_INVALID, "tcp", "bad sack length");
-		op->nsack = (uint8_t)((len - 2) / 8);
+		for (i = 0; i < (len - 2) / 8 && i < DECODE_MAX_SACK; i++) {
+			db_u32(o, 2 + 8 * i, &op->sack[i][0]);
+			db_u32(o, 6 + 8 * i, &op->sack[i][1]);
+		}
+		op->nsack = (uint8_t)i;
 		break;
+	case 34:	/* RFC 7413 4.1.1, and its experimental kind 254 */
+	case 254:
+		return tcp_option_tfo(o, kind, len, pk);
 	case 8:
 		if (len != 10)
 			return stop(pk, DECODE_INVALID, "tcp", "bad timestamp "
@@ -427,9 +462,12 @@ tcp_option(const struct dbuf *o, unsigned kind, unsigned len,
 	return 0;
 }
 
-/* The options of a TCP header: o holds exactly the option bytes. */
+/*
+ * The options of a TCP header of hl bytes: o holds the option bytes that
+ * were captured, all of them unless the capture was cut short.
+ */
 static int
-tcp_options(const struct dbuf *o, struct decode_pkt *pk)
+tcp_options(const struct dbuf *o, unsigned hl, struct decode_pkt *pk)
 {
 	struct dbuf	 one;
 	size_t		 off = 0;
@@ -443,12 +481,20 @@ tcp_options(const struct dbuf *o, struct decode_pkt *pk)
 			off++;
 			continue;
 		}
+		if (db_u8(o, off + 1, &len) == -1 && o->len < hl - 20) {
+			pk->opt.cut = 1;
+			return 0;
+		}
 		if (db_u8(o, off + 1, &len) == -1)
 			return stop(pk, DECODE_INVALID, "tcp",
 			    "tcp option length missing");
 		if (len < 2)
 			return stop(pk, DECODE_INVALID, "tcp",
 			    "tcp option length below 2");
+		if (len > o->len - off && o->len < hl - 20) {
+			pk->opt.cut = 1;	/* the capture ends in it */
+			return 0;
+		}
 		if (len > o->len - off)
 			return stop(pk, DECODE_INVALID, "tcp",
 			    "tcp option longer than the header");
@@ -478,17 +524,21 @@ decode_tcp(const struct dbuf *t, uint32_t wire, struct decode_pkt *pk)
 		return stop(pk, DECODE_TRUNCATED, "tcp", "tcp header");
 	}
 	hl = (doff >> 4) * 4u;
+	if (t->len < 20)
+		return stop(pk, DECODE_TRUNCATED, "tcp", "tcp header");
 	if (hl < 20)
 		return stop(pk, DECODE_INVALID, "tcp", "bad tcp header length");
 	if (hl > wire)
 		return stop(pk, DECODE_INVALID, "tcp",
 		    "tcp header longer than the segment");
-	if (hl > t->len)
-		return stop(pk, DECODE_TRUNCATED, "tcp", "tcp options");
 	db_sub(t, 20, hl - 20, &o);
-	if (tcp_options(&o, pk) != 0)
+	if (tcp_options(&o, hl, pk) != 0)
 		return pk->result;
+	if (o.len < hl - 20)
+		pk->opt.cut = 1;	/* tcpdump's [|tcp]: drawn, marked */
 	pk->paylen = wire - hl;
+	o.p = NULL;
+	o.len = 0;
 	db_sub(t, hl, pk->paylen, &o);
 	pk->payload = o.p;
 	pk->paycap = (uint32_t)o.len;

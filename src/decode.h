@@ -33,12 +33,22 @@ struct decode_addr {
 	uint8_t		 addr[16];	/* IPv4 in the first 4 bytes */
 };
 
-/* The TCP options a ladder shows (RFC 9293 3.2, RFC 7323, RFC 2018). */
+#define DECODE_MAX_SACK		4	/* blocks in one SACK option */
+#define DECODE_MAX_COOKIE	16	/* RFC 7413 4.1.1: 4 to 16 bytes */
+
+/*
+ * The TCP options a ladder shows (RFC 9293 3.2, RFC 7323, RFC 2018, RFC
+ * 7413).  cut: the capture ended inside the options (snaplen); what was
+ * captured before the cut is here, the rest is unknown.
+ */
 struct decode_tcpopt {
 	uint16_t	 mss;
 	uint8_t		 ws;
-	uint8_t		 has_mss, has_ws, sack_ok, has_ts, nsack;
+	uint8_t		 has_mss, has_ws, sack_ok, has_ts, nsack, cut;
+	uint8_t		 has_tfo, tfo_len;	/* TFO cookie (0: a request) */
+	uint8_t		 tfo_cookie[DECODE_MAX_COOKIE];
 	uint32_t	 tsval, tsecr;
+	uint32_t	 sack[DECODE_MAX_SACK][2];	/* left, right edges */
 };
 
 /* The datagram quoted inside an ICMP error (RFC 792, RFC 4443 2.4). */

@@ -29,6 +29,9 @@
 #define LINE_MAX	1024
 #define EP_MAX		64	/* "[ffff:...:ffff]:65535" */
 
+/* Sequence-space order (RFC 9293 3.4): a before b. */
+#define SEQ_LT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+
 #define C_DIR0		"\033[36m"
 #define C_DIR1		"\033[33m"
 #define C_WARN		"\033[1;31m"
@@ -253,6 +256,35 @@ cat_flags(char *buf, size_t len, size_t *off, uint8_t f)
 		cat(buf, len, off, "none");
 }
 
+/* The options of an arrow label; SACK blocks relative like ack=. */
+static void
+label_tcp_options(const struct decode_tcpopt *op, const struct track_event *ev,
+    char *buf, size_t len, size_t *off)
+{
+	int	 i;
+
+	if (op->has_mss)
+		cat(buf, len, off, " mss=%u", op->mss);
+	if (op->has_ws)
+		cat(buf, len, off, " ws=%u", op->ws);
+	if (op->sack_ok)
+		cat(buf, len, off, " sack");
+	if (op->has_ts && (ev->pkt->flags & DECODE_SYN))
+		cat(buf, len, off, " ts");
+	for (i = 0; i < op->nsack && i < TRACK_MAX_SACK; i++)
+		cat(buf, len, off, "%s%u:%u", i ? "," : " sack=", ev->sack[i][0],
+		    ev->sack[i][1]);
+	if (op->has_tfo && op->tfo_len == 0)
+		cat(buf, len, off, " tfo-cookie-request");
+	else if (op->has_tfo) {
+		cat(buf, len, off, " tfo-cookie=");
+		for (i = 0; i < op->tfo_len; i++)
+			cat(buf, len, off, "%02x", op->tfo_cookie[i]);
+	}
+	if (op->cut)
+		cat(buf, len, off, " [|tcp]");
+}
+
 /* The TCP part of an arrow label: flags, numbers, window, options. */
 static void
 label_tcp(int preview, const struct track_event *ev, char *buf, size_t len,
@@ -262,24 +294,23 @@ label_tcp(int preview, const struct track_event *ev, char *buf, size_t len,
 	const struct decode_tcpopt *op = &pk->opt;
 
 	cat_flags(buf, len, off, pk->flags);
-	if (pk->paylen > 0)
+	if (pk->paylen > 0 && (pk->flags & DECODE_SYN))	/* TFO */
+		cat(buf, len, off, " seq=%u data=%u:%u len=%u", ev->rseq,
+		    ev->rseq + 1, ev->rseq + 1 + pk->paylen, pk->paylen);
+	else if (pk->paylen > 0)
 		cat(buf, len, off, " seq=%u:%u len=%u", ev->rseq,
 		    ev->rseq + pk->paylen, pk->paylen);
-	else if (ev->seglen > 0 || (pk->flags & DECODE_RST))
+	else if (ev->seglen > 0 || (pk->flags & DECODE_RST) || ev->probe)
 		cat(buf, len, off, " seq=%u", ev->rseq);
 	if (pk->flags & DECODE_ACK)
 		cat(buf, len, off, " ack=%u", ev->rack);
 	if (ev->show_isn)
 		cat(buf, len, off, " (ISN %u)", pk->seq);
-	cat(buf, len, off, " win=%" PRIu64, ev->win);
-	if (op->has_mss)
-		cat(buf, len, off, " mss=%u", op->mss);
-	if (op->has_ws)
-		cat(buf, len, off, " ws=%u", op->ws);
-	if (op->sack_ok)
-		cat(buf, len, off, " sack");
-	if (op->has_ts && (pk->flags & DECODE_SYN))
-		cat(buf, len, off, " ts");
+	cat(buf, len, off, " win=%" PRIu64 "%s", ev->win,
+	    ev->conv->scale_unknown && !(pk->flags & DECODE_SYN) &&
+	    !(ev->conv->end[0].has_ws && ev->conv->end[1].has_ws) ?
+	    " (scale unknown)" : "");
+	label_tcp_options(op, ev, buf, len, off);
 	if (pk->paycap > 0 && preview > 0)
 		cat_preview(buf, len, off, pk, preview);
 }
@@ -352,11 +383,14 @@ fmt_bytes(uint64_t n, char *buf, size_t len)
 	if (n < 1024)
 		snprintf(buf, len, "%" PRIu64 " byte%s", n, n == 1 ? "" : "s");
 	else if (n < 1024 * 1024)
-		snprintf(buf, len, "%.1f KiB", n / 1024.0);
+		snprintf(buf, len, "%.1f KiB (%" PRIu64 " bytes)", n / 1024.0,
+		    n);
 	else if (n < 1024ULL * 1024 * 1024)
-		snprintf(buf, len, "%.1f MiB", n / 1048576.0);
+		snprintf(buf, len, "%.1f MiB (%" PRIu64 " bytes)",
+		    n / 1048576.0, n);
 	else
-		snprintf(buf, len, "%.2f GiB", n / 1073741824.0);
+		snprintf(buf, len, "%.2f GiB (%" PRIu64 " bytes)",
+		    n / 1073741824.0, n);
 	return buf;
 }
 
@@ -378,6 +412,20 @@ put(struct ladder *l, const char *color, const char *fmt, ...)
 		fputs(C_OFF, l->fp);
 }
 
+/* "B: FIN_WAIT_1 -> CLOSING -> TIME_WAIT": the states end e passed. */
+static void
+cat_path(const struct track_event *ev, int e, char *text, size_t len,
+    size_t *off)
+{
+	int	 i;
+
+	cat(text, len, off, "%10s  %-12s %s:", "", "", e ? "B" : "A");
+	for (i = 0; i < ev->npath[e]; i++)
+		cat(text, len, off, "%s%s", i ? " -> " : " ",
+		    track_state_name(ev->path[e][i]));
+	cat(text, len, off, "\n");
+}
+
 /* The packet line and its notes into text (several lines). */
 static void
 packet_text(struct ladder *l, const struct track_event *ev, char *text,
@@ -394,6 +442,9 @@ packet_text(struct ladder *l, const struct track_event *ev, char *text,
 	    rel_ms(l, ev->ts), lane_state(ev, 0, tcp),
 	    l->o.color ? (warn ? C_WARN : ev->dir ? C_DIR1 : C_DIR0) : "",
 	    arr, l->o.color ? C_OFF : "", lane_state(ev, 1, tcp));
+	for (i = 0; tcp && i < 2; i++)
+		if (ev->npath[i] > 2)
+			cat_path(ev, i, text, len, &off);
 	for (i = 0; i < ev->nnotes; i++)
 		cat(text, len, &off, "%10s  %-12s %s%s%s%s\n", "", "",
 		    l->o.color && ev->notes[i].warn ? C_WARN : "",
@@ -428,10 +479,11 @@ run_add(struct ladder *l, struct track_conv *c, const struct track_event *ev,
 	if (lc->run_pkts[0] + lc->run_pkts[1] == 0)
 		lc->run_t0 = ev->ts;
 	lc->run_t1 = ev->ts;
-	if (ev->pkt->paylen > 0) {
-		if (lc->run_bytes[d] == 0)
+	if (ev->pkt->paylen > 0) {	/* the range seen, not the last */
+		if (lc->run_bytes[d] == 0 || SEQ_LT(ev->rseq, lc->run_lo[d]))
 			lc->run_lo[d] = ev->rseq;
-		lc->run_hi[d] = end;
+		if (lc->run_bytes[d] == 0 || SEQ_LT(lc->run_hi[d], end))
+			lc->run_hi[d] = end;
 	}
 	lc->run_pkts[d]++;
 	lc->run_bytes[d] += ev->pkt->paylen;
@@ -456,16 +508,18 @@ static void
 run_line(struct ladder *l, struct track_conv *c, int d)
 {
 	struct lconv	*lc = c->user;
-	char		 n[32], b[32];
+	char		 n[32], b[64];
 
-	put(l, d ? C_DIR1 : C_DIR0, "%10.3f  %-12s %s %s %s segments, %s",
+	put(l, d ? C_DIR1 : C_DIR0, "%10.3f  %-12s %s %s %s segments, %s%s",
 	    rel_ms(l, lc->run_t0), "", d ? l->head_l : l->dash,
 	    d ? "B->A" : "A->B", fmt_count(lc->run_pkts[d], n, sizeof n),
-	    fmt_bytes(lc->run_bytes[d], b, sizeof b));
-	if (lc->run_bytes[d] > 0)
+	    fmt_bytes(lc->run_bytes[d], b, sizeof b), c->proto ==
+	    IPPROTO_TCP ? " on the wire" : "");
+	if (lc->run_bytes[d] > 0 && c->proto == IPPROTO_TCP)
 		fprintf(l->fp, " (seq %u:%u)", lc->run_lo[d], lc->run_hi[d]);
-	fprintf(l->fp, ", %" PRIu64 " retransmission%s", lc->run_re[d],
-	    lc->run_re[d] == 1 ? "" : "s");
+	if (c->proto == IPPROTO_TCP)
+		fprintf(l->fp, ", %" PRIu64 " retransmission%s", lc->run_re[d],
+		    lc->run_re[d] == 1 ? "" : "s");
 	if (lc->run_dup[d] > 0)
 		fprintf(l->fp, ", %" PRIu64 " duplicate ACKs", lc->run_dup[d]);
 	fprintf(l->fp, " in %.3f ms %s\n", (lc->run_t1 - lc->run_t0) / 1e6,
@@ -525,14 +579,15 @@ header(struct ladder *l, struct track_conv *c, const struct track_event *ev,
 	    c->id, proto, lc->ep[0], is_local(l, c, 0) ? " (this host)" : "",
 	    lc->ep[1], is_local(l, c, 1) ? " (this host)" : "",
 	    !syn && c->proto == IPPROTO_TCP ? ", mid-stream: states unknown "
-	    "until seen, seq/ack relative to the first seen" : "");
+	    "until seen, seq/ack relative to the first seen, windows "
+	    "unscaled" : "");
 	snprintf(a, sizeof a, "A %s%s", lc->ep[0], is_local(l, c, 0) ?
 	    " (this host)" : "");
 	fprintf(l->fp, "%10s  %-*s B %s%s\n", "t(ms)", 12 + 1 + ARROW_W, a,
 	    lc->ep[1], is_local(l, c, 1) ? " (this host)" : "");
 	if (c->proto == IPPROTO_TCP)
 		fprintf(l->fp, "%10s  %-*s %s\n", "", 12 + 1 + ARROW_W,
-		    syn ? "CLOSED" : "?", syn ? "LISTEN" : "?");
+		    syn ? "CLOSED" : "?", "?");
 }
 
 /* How c ended, in words, into buf. */
@@ -586,19 +641,29 @@ ladder_how(const struct track_conv *c, int closer_local, char *buf,
 static void
 verdict(struct ladder *l, struct track_conv *c)
 {
-	char		 how[160], a[32], b[32];
+	char		 how[160], a[64], b[64];
 	const struct track_end *e = c->end;
 
 	verdict_how(l, c, how, sizeof how);
 	put(l, c->how == TRACK_RST || c->how == TRACK_REFUSED ||
 	    c->how == TRACK_UNREACH ? C_WARN : NULL,
 	    "%10s  verdict: %s; %" PRIu64 " packet%s (A %" PRIu64 ", B %"
-	    PRIu64 "), A->B %s, B->A %s, %" PRIu64 " retransmission%s", "",
-	    how, e[0].pkts + e[1].pkts, e[0].pkts + e[1].pkts == 1 ? "" : "s",
-	    e[0].pkts, e[1].pkts,
-	    fmt_bytes(e[0].bytes, a, sizeof a), fmt_bytes(e[1].bytes, b,
-	    sizeof b), e[0].retrans + e[1].retrans,
-	    e[0].retrans + e[1].retrans == 1 ? "" : "s");
+	    PRIu64 ")", "", how, e[0].pkts + e[1].pkts,
+	    e[0].pkts + e[1].pkts == 1 ? "" : "s", e[0].pkts, e[1].pkts);
+	if (c->proto != IPPROTO_TCP)
+		fprintf(l->fp, ", A->B %s, B->A %s", fmt_bytes(e[0].bytes, a,
+		    sizeof a), fmt_bytes(e[1].bytes, b, sizeof b));
+	else {
+		fprintf(l->fp, ", A->B delivered %s", fmt_bytes(
+		    track_delivered(c, 0), a, sizeof a));
+		fprintf(l->fp, ", on the wire %s; B->A delivered %s",
+		    fmt_bytes(e[0].bytes, b, sizeof b), fmt_bytes(
+		    track_delivered(c, 1), a, sizeof a));
+		fprintf(l->fp, ", on the wire %s; %" PRIu64
+		    " retransmission%s", fmt_bytes(e[1].bytes, b, sizeof b),
+		    e[0].retrans + e[1].retrans, e[0].retrans + e[1].retrans ==
+		    1 ? "" : "s");
+	}
 	if (l->drops_known)
 		fprintf(l->fp, ", %" PRIu64 " dropped by the capture",
 		    l->drops);
@@ -625,11 +690,14 @@ summary(struct ladder *l, struct track_conv *c)
 		return;
 	verdict_how(l, c, how, sizeof how);
 	fprintf(l->fp, "%" PRIu64 " %s %s > %s %s %" PRIu64 " pkts %" PRIu64
-	    "/%" PRIu64 " bytes %.3f ms: %s%s%s\n", c->id, proto_name(c->proto),
-	    lc->ep[0], lc->ep[1], st, c->end[0].pkts + c->end[1].pkts,
-	    c->end[0].bytes, c->end[1].bytes,
-	    (c->last_ts - c->first_ts) / 1e6, why,
-	    c->proto == IPPROTO_TCP ? "; " : "",
+	    "/%" PRIu64 " bytes", c->id, proto_name(c->proto), lc->ep[0],
+	    lc->ep[1], st, c->end[0].pkts + c->end[1].pkts, c->end[0].bytes,
+	    c->end[1].bytes);
+	if (c->proto == IPPROTO_TCP)
+		fprintf(l->fp, " on the wire, %" PRIu64 "/%" PRIu64
+		    " delivered", track_delivered(c, 0), track_delivered(c, 1));
+	fprintf(l->fp, " %.3f ms: %s%s%s\n", (c->last_ts - c->first_ts) / 1e6,
+	    why, c->proto == IPPROTO_TCP ? "; " : "",
 	    c->proto == IPPROTO_TCP ? how : "");
 }
 
@@ -668,6 +736,35 @@ json_head(struct ladder *l, const char *type, uint64_t frame, int64_t ts)
 	    rel_ms(l, ts), ts / 1000000000, ts % 1000000000);
 }
 
+/* The JSON fields of what is rarer: SACK blocks, TFO, cut options, probes. */
+static void
+json_tcp_extra(struct ladder *l, const struct track_event *ev)
+{
+	const struct decode_tcpopt *op = &ev->pkt->opt;
+	int			 i;
+
+	if (op->nsack > 0) {
+		fputs(",\"sack\":[", l->fp);
+		for (i = 0; i < op->nsack && i < TRACK_MAX_SACK; i++)
+			fprintf(l->fp, "%s[%u,%u]", i ? "," : "", ev->sack[i][0],
+			    ev->sack[i][1]);
+		putc(']', l->fp);
+	}
+	if (op->has_tfo) {
+		fputs(",\"tfo_cookie\":\"", l->fp);
+		for (i = 0; i < op->tfo_len; i++)
+			fprintf(l->fp, "%02x", op->tfo_cookie[i]);
+		putc('"', l->fp);
+	}
+	if (op->cut)
+		fputs(",\"options_cut\":true", l->fp);
+	if (ev->probe)
+		fputs(",\"probe\":true", l->fp);
+	if (ev->conv->scale_unknown && !(ev->conv->end[0].has_ws &&
+	    ev->conv->end[1].has_ws))
+		fputs(",\"win_scale_unknown\":true", l->fp);
+}
+
 /* The TCP fields of a JSON packet event. */
 static void
 json_tcp(struct ladder *l, const struct track_event *ev)
@@ -676,12 +773,14 @@ json_tcp(struct ladder *l, const struct track_event *ev)
 	const struct decode_tcpopt *op = &pk->opt;
 	char			 fl[64];
 	size_t			 off = 0;
+	int			 i, k;
 
 	cat_flags(fl, sizeof fl, &off, pk->flags);
 	fprintf(l->fp, ",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u", fl, ev->rseq,
 	    ev->rack);
 	if (pk->paylen > 0)
-		fprintf(l->fp, ",\"seq_end\":%u", ev->rseq + pk->paylen);
+		fprintf(l->fp, ",\"seq_end\":%u", ev->rseq + pk->paylen +
+		    !!(pk->flags & DECODE_SYN));
 	fprintf(l->fp, ",\"win\":%" PRIu64, ev->win);
 	if (ev->show_isn)
 		fprintf(l->fp, ",\"isn\":%u", pk->seq);
@@ -694,8 +793,18 @@ json_tcp(struct ladder *l, const struct track_event *ev)
 	if (op->has_ts)
 		fprintf(l->fp, ",\"tsval\":%u,\"tsecr\":%u", op->tsval,
 		    op->tsecr);
+	json_tcp_extra(l, ev);
 	fprintf(l->fp, ",\"state_a\":\"%s\",\"state_b\":\"%s\"",
 	    track_state_name(ev->state[0]), track_state_name(ev->state[1]));
+	for (i = 0; i < 2; i++) {
+		if (!ev->changed[i])
+			continue;
+		fprintf(l->fp, ",\"path_%c\":[", i ? 'b' : 'a');
+		for (k = 0; k < ev->npath[i]; k++)
+			fprintf(l->fp, "%s\"%s\"", k ? "," : "",
+			    track_state_name(ev->path[i][k]));
+		putc(']', l->fp);
+	}
 }
 
 /* One packet as a JSON object on one line. */
@@ -772,6 +881,9 @@ json_end(struct ladder *l, struct track_conv *c)
 	    c->end[0].pkts, c->end[1].pkts, c->end[0].bytes, c->end[1].bytes,
 	    c->end[0].retrans, c->end[1].retrans,
 	    (c->last_ts - c->first_ts) / 1e6);
+	if (c->proto == IPPROTO_TCP)
+		fprintf(l->fp, ",\"delivered_a\":%" PRIu64 ",\"delivered_b\":%"
+		    PRIu64, track_delivered(c, 0), track_delivered(c, 1));
 	if (l->drops_known)
 		fprintf(l->fp, ",\"capture_drops\":%" PRIu64, l->drops);
 	fputs("}\n", l->fp);

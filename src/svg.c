@@ -373,7 +373,7 @@ sconv_new(const struct track_conv *c, const struct track_event *ev)
 	    (ev->pkt->flags & (DECODE_SYN | DECODE_ACK)) == DECODE_SYN;
 	if (sc->syn_first) {
 		sc->shown[0] = track_state_name(TRACK_CLOSED);
-		sc->shown[1] = track_state_name(TRACK_LISTEN);
+		sc->shown[1] = track_state_name(TRACK_UNKNOWN);
 	}
 	return sc;
 }

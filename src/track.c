@@ -34,12 +34,32 @@ struct track_key {
 	uint8_t		 addr[2][16];
 };
 
+/* An event held back until the next packet shows whether it arrived. */
+struct track_hold {
+	int		 valid;
+	struct track_event ev;
+	struct decode_pkt pkt;		/* a pure ACK or RST: no payload */
+	int		 r;		/* the end it was presumed to reach */
+	int		 rst;
+	uint32_t	 ack;
+	struct track_end saved;		/* end r before the presumed effect */
+	int		 close_note;	/* index of its close note, or -1 */
+};
+
 struct track {
+	struct track_hold hold;
+	int		 lookahead;	/* hold events for the next packet */
+	int		 undo;		/* end + 1 whose presumed state was undone */
+	enum track_state undo_from;	/* the state it was drawn in */
 	struct track_conv **bucket;
 	size_t		 nbucket, n, max;
 	struct track_conv *oldest, *newest;
 	uint64_t	 next_id, frames;
 };
+
+static void	hold_release(struct track *, const struct decode_pkt *,
+		    track_cb, void *);
+static void	undo_note(struct track *, struct track_event *);
 
 /* Sequence-space comparisons (RFC 9293 3.4): a before b. */
 #define SEQ_LT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
@@ -48,7 +68,7 @@ struct track {
 static const char *state_names[] = {
 	"?", "CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
 	"FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK",
-	"TIME_WAIT",
+	"TIME_WAIT", "no listener",
 };
 
 const char *
@@ -180,6 +200,8 @@ conv_end(struct track *tr, struct track_conv *c, track_cb cb, void *arg)
 	}
 	lru_unlink(tr, c);
 	tr->n--;
+	if (tr->hold.valid == 2 && tr->hold.ev.conv == c)
+		tr->hold.valid = 0;	/* nothing left to check it against */
 	memset(&ev, 0, sizeof ev);
 	ev.kind = TRACK_EV_END;
 	ev.conv = c;
@@ -264,6 +286,7 @@ tcp_bases(struct track_conv *c, int d, const struct decode_pkt *pk,
     struct track_event *ev)
 {
 	struct track_end	*s = &c->end[d], *r = &c->end[!d];
+	int			 i;
 
 	if (pk->flags & DECODE_SYN) {
 		if (!s->isn_known || s->isn != pk->seq)
@@ -275,8 +298,8 @@ tcp_bases(struct track_conv *c, int d, const struct decode_pkt *pk,
 	} else if (!s->base_known) {
 		s->base_known = 1;
 		s->base = pk->seq - 1;
-		if (!s->isn_known)
-			c->midstream = 1;
+		if (!s->isn_known && !r->isn_known)
+			c->midstream = c->scale_unknown = 1;	/* no SYN */
 	}
 	if ((pk->flags & DECODE_ACK) && !r->base_known) {
 		r->base_known = 1;
@@ -284,6 +307,10 @@ tcp_bases(struct track_conv *c, int d, const struct decode_pkt *pk,
 	}
 	ev->rseq = pk->seq - s->base;
 	ev->rack = (pk->flags & DECODE_ACK) ? pk->ack - r->base : 0;
+	for (i = 0; i < pk->opt.nsack && i < TRACK_MAX_SACK; i++) {
+		ev->sack[i][0] = pk->opt.sack[i][0] - r->base;
+		ev->sack[i][1] = pk->opt.sack[i][1] - r->base;
+	}
 }
 
 /* SYN retransmissions and their back-off. */
@@ -312,6 +339,27 @@ tcp_syn_retry(struct track_conv *c, int d, int64_t ts,
 }
 
 /*
+ * Whether a segment from end d is a keepalive or zero-window probe: an
+ * ACK at one below the sequence number the other end expects, with at
+ * most one byte (RFC 9293 3.8.4 and 3.8.6.1).  Names it in a note.
+ */
+static int
+tcp_probe(struct track_conv *c, int d, const struct decode_pkt *pk,
+    struct track_event *ev)
+{
+	const struct track_end	*r = &c->end[!d];
+
+	if ((pk->flags & (DECODE_SYN | DECODE_FIN | DECODE_RST |
+	    DECODE_ACK)) != DECODE_ACK || pk->paylen > 1 || !r->ack_seen ||
+	    pk->seq != r->last_ack - 1)
+		return 0;
+	ev->probe = 1;
+	note(ev, 0, "%s probe (seq = next - 1)", r->zero_win ? "zero-window" :
+	    "keepalive");
+	return 1;
+}
+
+/*
  * Sequence checks for a segment that uses sequence space: retransmission,
  * a gap (a segment the capture did not see), out-of-order arrival.
  */
@@ -322,6 +370,15 @@ tcp_seq_checks(struct track_conv *c, int d, int64_t ts,
 	struct track_end	*s = &c->end[d];
 	uint32_t		 end = pk->seq + ev->seglen;
 
+	if (pk->paylen > 0) {
+		end = ev->rseq + !!(pk->flags & DECODE_SYN) + pk->paylen;
+		if (!s->has_data || SEQ_LT(s->data_hi, end))
+			s->data_hi = end;
+		s->has_data = 1;
+		end = pk->seq + ev->seglen;
+	}
+	if (tcp_probe(c, d, pk, ev))
+		return;
 	if ((pk->flags & (DECODE_SYN | DECODE_ACK)) == DECODE_SYN)
 		tcp_syn_retry(c, d, ts, pk, ev);
 	else if (ev->seglen > 0 && s->snd_init && SEQ_LT(pk->seq, s->snd_max)) {
@@ -335,8 +392,10 @@ tcp_seq_checks(struct track_conv *c, int d, int64_t ts,
 			if (!SEQ_LT(s->hole_lo, s->hole_hi))
 				s->has_hole = 0;
 		} else if (!(pk->flags & DECODE_SYN)) {
-			note(ev, 1, "retransmission of %u:%u",
-			    pk->seq - s->base, end - s->base);
+			note(ev, 1, "retransmission of %u:%u%s",
+			    pk->seq - s->base, end - s->base,
+			    pk->paylen == 0 && (pk->flags & DECODE_FIN) ?
+			    " (the FIN)" : "");
 			s->retrans++;
 			ev->retrans = 1;
 		}
@@ -389,68 +448,214 @@ tcp_ack_checks(struct track_conv *c, int d, int64_t ts,
 		ev->zerowin = 1;
 	}
 	s->zero_win = pk->win == 0;
+	if (!s->ack_seen || SEQ_LT(s->ack_max, pk->ack))
+		s->ack_max = pk->ack;
 	s->ack_seen = 1;
 	s->last_ack = pk->ack;
 	s->last_win = pk->win;
 }
 
-/* The effect of an ACK from end d on the other end's SYN and FIN. */
+/*
+ * Notes on the flow of a segment from end d that was in state before: a
+ * half-close (data after the other direction's FIN), the ACKs a TIME_WAIT
+ * end sends again when the FIN it acknowledged comes again.
+ */
 static void
-tcp_ack_states(struct track_conv *c, int d, const struct decode_pkt *pk)
+tcp_flow_notes(struct track_conv *c, int d, enum track_state before,
+    const struct decode_pkt *pk, struct track_event *ev)
 {
 	struct track_end	*s = &c->end[d], *r = &c->end[!d];
 
-	if (!(pk->flags & DECODE_ACK))
-		return;
-	if (r->fin && !r->fin_acked && SEQ_LT(r->fin_seq, pk->ack)) {
-		r->fin_acked = 1;
-		if (c->closer == !d && !c->fin_ack_seen) {
-			c->fin_ack_seen = 1;
-			c->piggyback = (pk->flags & DECODE_FIN) != 0;
-		}
-		if (r->state == TRACK_FIN_WAIT_1)
-			r->state = TRACK_FIN_WAIT_2;
-		else if (r->state == TRACK_CLOSING)
-			r->state = TRACK_TIME_WAIT;
-		else if (r->state == TRACK_LAST_ACK)
-			r->state = TRACK_CLOSED;
+	if (pk->paylen > 0 && r->fin && s->got_fin && !s->fin &&
+	    !c->half_close) {
+		c->half_close = 1;
+		note(ev, 0, "half-close: %s->%s is closed (FIN), data still "
+		    "flows %s->%s", d ? "A" : "B", d ? "B" : "A",
+		    d ? "B" : "A", d ? "A" : "B");
 	}
-	if (r->state == TRACK_SYN_RECEIVED && r->isn_known &&
-	    SEQ_LT(r->isn, pk->ack))
-		r->state = TRACK_ESTABLISHED;
-	if (s->state == TRACK_SYN_SENT && r->synack)
-		s->state = TRACK_ESTABLISHED;
+	if (before == TRACK_TIME_WAIT && pk->paylen == 0 &&
+	    (pk->flags & (DECODE_SYN | DECODE_FIN | DECODE_ACK)) ==
+	    DECODE_ACK && r->fin && SEQ_LT(r->fin_seq, pk->ack))
+		note(ev, 0, "%s is in TIME_WAIT and answers the retransmitted "
+		    "FIN", d ? "B" : "A");
 }
 
-/* A FIN from end d: its own state and what receiving it does. */
+/*
+ * The state machine.  Each end's state moves only on evidence from the
+ * capture: a segment the end sent, or a segment it is known to have
+ * received because its own ACK number covers it.  A captured packet is
+ * not a delivered one: a FIN counts as received only when the receiver's
+ * ACK (or its own FIN's ACK field) covers it, and the ACK field a segment
+ * carries reaches its receiver with that segment.  A pure ACK or a RST
+ * cannot be acknowledged; it is presumed delivered unless the receiver's
+ * next segment shows otherwise (track_hold() below).
+ */
+enum tcp_input {
+	IN_SEND_SYN,		/* it sent a SYN */
+	IN_SEND_SYNACK,		/* it sent a SYN,ACK: it got a SYN */
+	IN_GOT_SYNACK,		/* it got a SYN,ACK acknowledging its SYN */
+	IN_GOT_ACK_SYN,		/* it got the ACK of its SYN */
+	IN_GOT_ACK_FIN,		/* it got the ACK of its FIN */
+	IN_GOT_FIN,		/* it got the other end's FIN */
+	IN_SEND_FIN,		/* it sent a FIN: it called close() */
+	IN_SEND_RST,		/* it sent a RST */
+	IN_REFUSE,		/* it sent a RST answering a SYN */
+	IN_GOT_RST,		/* it got a RST */
+	IN_GOT_RST_PASSIVE,	/* it got a RST, and it opened passively */
+};
+
+#define ANY_STATE	((enum track_state)-1)
+
+/*
+ * The one table of transitions, RFC 9293 3.3.2 (the state diagram) and
+ * 3.10 (event processing).  The first row that matches wins; an input
+ * with no row leaves the state as it is.  TRACK_UNKNOWN is an end whose
+ * state the capture has not shown yet (mid-stream, or no answer yet).
+ */
+static const struct tcp_rule {
+	enum track_state from;
+	enum tcp_input	 in;
+	enum track_state to;
+} tcp_rules[] = {
+	/* 3.10.1 OPEN call, active: CLOSED -> SYN-SENT, a SYN is sent. */
+	{ TRACK_UNKNOWN, IN_SEND_SYN, TRACK_SYN_SENT },
+	{ TRACK_CLOSED, IN_SEND_SYN, TRACK_SYN_SENT },
+	/* 3.10.7.2 LISTEN, a SYN arrives: SYN-RECEIVED, a SYN,ACK is sent. */
+	{ TRACK_UNKNOWN, IN_SEND_SYNACK, TRACK_SYN_RECEIVED },
+	{ TRACK_LISTEN, IN_SEND_SYNACK, TRACK_SYN_RECEIVED },
+	/* 3.10.7.3 SYN-SENT, a SYN without ACK (simultaneous open). */
+	{ TRACK_SYN_SENT, IN_SEND_SYNACK, TRACK_SYN_RECEIVED },
+	/* 3.10.7.3 SYN-SENT, a SYN,ACK acknowledging our SYN: ESTABLISHED. */
+	{ TRACK_SYN_SENT, IN_GOT_SYNACK, TRACK_ESTABLISHED },
+	/* 3.10.7.4 fifth check, SYN-RECEIVED: an acceptable ACK. */
+	{ TRACK_SYN_RECEIVED, IN_GOT_ACK_SYN, TRACK_ESTABLISHED },
+	/* 3.10.7.4 fifth check: FIN-WAIT-1, CLOSING, LAST-ACK, FIN acked. */
+	{ TRACK_FIN_WAIT_1, IN_GOT_ACK_FIN, TRACK_FIN_WAIT_2 },
+	{ TRACK_CLOSING, IN_GOT_ACK_FIN, TRACK_TIME_WAIT },
+	{ TRACK_LAST_ACK, IN_GOT_ACK_FIN, TRACK_CLOSED },
+	/* 3.10.7.4 eighth check, the FIN bit. */
+	{ TRACK_UNKNOWN, IN_GOT_FIN, TRACK_CLOSE_WAIT },
+	{ TRACK_SYN_RECEIVED, IN_GOT_FIN, TRACK_CLOSE_WAIT },
+	{ TRACK_ESTABLISHED, IN_GOT_FIN, TRACK_CLOSE_WAIT },
+	{ TRACK_FIN_WAIT_1, IN_GOT_FIN, TRACK_CLOSING },
+	{ TRACK_FIN_WAIT_2, IN_GOT_FIN, TRACK_TIME_WAIT },
+	/* 3.10.4 CLOSE call: a FIN is sent. */
+	{ TRACK_UNKNOWN, IN_SEND_FIN, TRACK_FIN_WAIT_1 },
+	{ TRACK_SYN_RECEIVED, IN_SEND_FIN, TRACK_FIN_WAIT_1 },
+	{ TRACK_ESTABLISHED, IN_SEND_FIN, TRACK_FIN_WAIT_1 },
+	{ TRACK_CLOSE_WAIT, IN_SEND_FIN, TRACK_LAST_ACK },
+	/* 3.10.7.1 CLOSED: a segment for no connection is answered by RST. */
+	{ TRACK_UNKNOWN, IN_REFUSE, TRACK_NO_LISTENER },
+	{ TRACK_NO_LISTENER, IN_REFUSE, TRACK_NO_LISTENER },
+	{ TRACK_NO_LISTENER, IN_SEND_RST, TRACK_NO_LISTENER },
+	/* 3.10.5 ABORT call, 3.10.7.4 reset generation: the sender is done. */
+	{ ANY_STATE, IN_SEND_RST, TRACK_CLOSED },
+	/* 3.10.7.4 second check, SYN-RECEIVED from a passive OPEN: LISTEN. */
+	{ TRACK_SYN_RECEIVED, IN_GOT_RST_PASSIVE, TRACK_LISTEN },
+	/* 3.10.7.3 and 3.10.7.4 second check: a RST received closes. */
+	{ TRACK_NO_LISTENER, IN_GOT_RST, TRACK_NO_LISTENER },
+	{ ANY_STATE, IN_GOT_RST, TRACK_CLOSED },
+	{ ANY_STATE, IN_GOT_RST_PASSIVE, TRACK_CLOSED },
+};
+
+/* Feed input in to end e of c, recording the state it reaches in ev. */
 static void
-tcp_fin_states(struct track_conv *c, int d, const struct decode_pkt *pk)
+step(struct track_conv *c, int e, struct track_event *ev, enum tcp_input in)
+{
+	struct track_end	*s = &c->end[e];
+	size_t			 i;
+
+	for (i = 0; i < sizeof tcp_rules / sizeof tcp_rules[0]; i++) {
+		if (tcp_rules[i].in != in || (tcp_rules[i].from != s->state &&
+		    tcp_rules[i].from != ANY_STATE))
+			continue;
+		if (tcp_rules[i].to == s->state)
+			return;
+		s->state = tcp_rules[i].to;
+		s->went_closing |= s->state == TRACK_CLOSING;
+		s->went_fw2 |= s->state == TRACK_FIN_WAIT_2;
+		if (ev->npath[e] < TRACK_MAX_PATH)
+			ev->path[e][ev->npath[e]++] = s->state;
+		else
+			ev->path[e][TRACK_MAX_PATH - 1] = s->state;
+		return;
+	}
+}
+
+/* End e has received an ACK number ack from the other end. */
+static void
+tcp_own_acked(struct track_conv *c, int e, uint32_t ack,
+    struct track_event *ev)
+{
+	struct track_end	*s = &c->end[e];
+
+	if (s->isn_known && SEQ_LT(s->isn, ack))
+		step(c, e, ev, s->state == TRACK_SYN_SENT && s->got_syn ?
+		    IN_GOT_SYNACK : IN_GOT_ACK_SYN);
+	if (s->fin && SEQ_LT(s->fin_seq, ack))
+		step(c, e, ev, IN_GOT_ACK_FIN);
+}
+
+/*
+ * End e sent ACK number ack: what that proves it received.  The other
+ * end's latest SYN/FIN/data segment, if covered, brought its ACK field
+ * along, which is applied first (3.10.7.4: the ACK field, then the FIN).
+ */
+static void
+tcp_rcv_evidence(struct track_conv *c, int e, uint32_t ack,
+    struct track_event *ev)
+{
+	struct track_end	*s = &c->end[e], *p = &c->end[!e];
+
+	if ((p->syn || p->synack) && !s->got_syn && SEQ_LT(p->isn, ack))
+		s->got_syn = 1;
+	if (p->seq_seen && p->seq_ack_ok && SEQ_LEQ(p->seq_end, ack))
+		tcp_own_acked(c, e, p->seq_ack, ev);
+	if (p->fin && !s->got_fin && SEQ_LT(p->fin_seq, ack)) {
+		s->got_fin = 1;
+		step(c, e, ev, IN_GOT_FIN);
+	}
+	if (s->pend && SEQ_LEQ(s->pend_after, ack)) {
+		s->pend = 0;
+		tcp_own_acked(c, e, s->pend_ack, ev);
+	}
+}
+
+/* Which FINs the ACK of a segment from end d acknowledges (sender side). */
+static void
+tcp_fin_acks(struct track_conv *c, int d, const struct decode_pkt *pk)
+{
+	struct track_end	*r = &c->end[!d];
+
+	if (!r->fin || r->fin_acked || !SEQ_LT(r->fin_seq, pk->ack))
+		return;
+	r->fin_acked = 1;
+	if (c->closer == !d && !c->fin_ack_seen) {
+		c->fin_ack_seen = 1;
+		c->piggyback = (pk->flags & DECODE_FIN) != 0;
+	} else
+		c->final_ack_pure = (pk->flags & DECODE_FIN) == 0;
+}
+
+/* A FIN from end d (3.10.4): its state, and whether the close crossed. */
+static void
+tcp_fin_send(struct track_conv *c, int d, const struct decode_pkt *pk,
+    struct track_event *ev)
 {
 	struct track_end	*s = &c->end[d], *r = &c->end[!d];
 
 	if (s->fin)
 		return;			/* a retransmitted FIN changes nothing */
 	s->fin = 1;
-	s->fin_seq = pk->seq + pk->paylen;
+	s->fin_seq = pk->seq + pk->paylen + !!(pk->flags & DECODE_SYN);
 	if (c->closer < 0) {
 		c->closer = d;
 		c->how = TRACK_FIN;
 	}
-	if (r->fin && !r->fin_acked) {
-		c->simultaneous = 1;	/* sent before it saw the other FIN */
-		s->state = TRACK_CLOSING;
-		if (r->state == TRACK_FIN_WAIT_1)
-			r->state = TRACK_CLOSING;
-		return;
-	}
-	s->state = s->state == TRACK_CLOSE_WAIT ? TRACK_LAST_ACK :
-	    TRACK_FIN_WAIT_1;
-	if (r->state == TRACK_FIN_WAIT_2)
-		r->state = TRACK_TIME_WAIT;
-	else if (r->state == TRACK_FIN_WAIT_1)
-		r->state = TRACK_CLOSING;
-	else if (!r->fin)
-		r->state = TRACK_CLOSE_WAIT;
+	s->active_fin = !s->got_fin;
+	if (s->active_fin && r->fin && r->active_fin)
+		c->simultaneous = 1;	/* sent before it got the other FIN */
+	step(c, d, ev, IN_SEND_FIN);
 }
 
 /* A RST from end d: refused (it answers a SYN) or aborted. */
@@ -467,7 +672,11 @@ tcp_rst(struct track_conv *c, int d, struct track_event *ev)
 		    "on port %u)", s->port);
 		c->how = TRACK_REFUSED;
 		c->closer = d;
-	} else if (!was_closed) {
+		step(c, d, ev, IN_REFUSE);
+		step(c, d, ev, IN_SEND_RST);
+		return;
+	}
+	if (!was_closed) {
 		if (s->state == TRACK_SYN_RECEIVED ||
 		    r->state == TRACK_SYN_RECEIVED)
 			note(ev, 1, "aborted: RST before the handshake "
@@ -481,43 +690,51 @@ tcp_rst(struct track_conv *c, int d, struct track_event *ev)
 		}
 	} else
 		note(ev, 0, "RST after the close");
-	s->state = r->state = TRACK_CLOSED;
+	step(c, d, ev, IN_SEND_RST);
 }
 
 /* The note for a close once both FINs are acknowledged. */
 static void
 tcp_close_note(struct track_conv *c, struct track_event *ev)
 {
-	if (c->close_done || !c->end[0].fin || !c->end[1].fin ||
-	    !c->end[0].fin_acked || !c->end[1].fin_acked)
+	const struct track_end	*e = c->end;
+
+	if (c->close_done || !e[0].fin || !e[1].fin || !e[0].fin_acked ||
+	    !e[1].fin_acked)
 		return;
 	c->close_done = 1;
-	if (c->simultaneous)
+	if (c->simultaneous && e[0].went_closing && e[1].went_closing)
 		note(ev, 0, "simultaneous close: the FINs crossed, both ends "
 		    "go through CLOSING to TIME_WAIT");
+	else if (c->simultaneous)
+		note(ev, 0, "simultaneous close: both ends sent FIN first, "
+		    "but the FINs arrived apart: %s went through FIN_WAIT_2, "
+		    "not CLOSING", e[0].went_fw2 ? "A" : "B");
 	else if (c->piggyback)
 		note(ev, 0, "3-segment close: the ACK of the first FIN rode "
 		    "on the second FIN");
-	else
+	else if (c->final_ack_pure)
 		note(ev, 0, "4-segment close: FIN, ACK, FIN, ACK");
+	else
+		note(ev, 0, "close: both FINs acknowledged");
 }
 
-/* SYN and SYN,ACK: opening states and the handshake RTT. */
+/* SYN and SYN,ACK from end d: opening states and the handshake RTT. */
 static void
-tcp_syn_states(struct track_conv *c, int d, int64_t ts,
+tcp_syn_send(struct track_conv *c, int d, int64_t ts,
     const struct decode_pkt *pk, struct track_event *ev)
 {
 	struct track_end	*s = &c->end[d], *r = &c->end[!d];
 
+	if (pk->opt.cut)
+		c->scale_unknown = 1;	/* a window scale may have been cut */
 	if (pk->opt.has_ws) {
 		s->has_ws = 1;
 		s->ws = pk->opt.ws > 14 ? 14 : pk->opt.ws;
 	}
 	if (!(pk->flags & DECODE_ACK)) {
 		s->syn = 1;
-		s->state = TRACK_SYN_SENT;
-		if (r->state == TRACK_UNKNOWN || r->state == TRACK_CLOSED)
-			r->state = TRACK_LISTEN;
+		step(c, d, ev, IN_SEND_SYN);
 		return;
 	}
 	if (!s->synack && r->syns > 0 && c->rtt < 0) {
@@ -526,9 +743,7 @@ tcp_syn_states(struct track_conv *c, int d, int64_t ts,
 		    c->rtt / 1e6);
 	}
 	s->synack = 1;
-	if (s->state == TRACK_UNKNOWN || s->state == TRACK_LISTEN ||
-	    s->state == TRACK_CLOSED)
-		s->state = TRACK_SYN_RECEIVED;
+	step(c, d, ev, IN_SEND_SYNACK);
 }
 
 /* The window as the receiver reads it: scaled once both sides agreed. */
@@ -542,15 +757,60 @@ tcp_window(const struct track_conv *c, int d, const struct decode_pkt *pk)
 	return (uint64_t)pk->win << s->ws;
 }
 
-/* One TCP segment from end d of c: numbers, checks, states, notes. */
-static void
-tcp_packet(struct track_conv *c, int d, int64_t ts,
+/*
+ * Whether the event of a pure ACK or RST from end d must wait for the
+ * next packet: its effect on the other end r is applied now, presumed,
+ * and undone by track_hold_check() if r's next segment contradicts it.
+ * An ACK sent after SYN/FIN/data of d that r has not acknowledged yet
+ * reaches r only after them (one path keeps the order): it waits in
+ * r->pend until r acknowledges them (the latest copy sent, if d sent
+ * them again, is the one ahead of the ACK).
+ */
+static int
+tcp_presume(struct track *tr, struct track_conv *c, int d,
     const struct decode_pkt *pk, struct track_event *ev)
 {
-	struct track_end	*s = &c->end[d];
-	enum track_state	 before[2] = { c->end[0].state, c->end[1].state };
-	int			 i;
+	struct track_end	*s = &c->end[d], *r = &c->end[!d];
+	struct track_hold	*h = &tr->hold;
+	int			 rst = (pk->flags & DECODE_RST) != 0;
 
+	if (!rst && ((pk->flags & (DECODE_SYN | DECODE_FIN | DECODE_ACK)) !=
+	    DECODE_ACK || pk->paylen > 0))
+		return 0;
+	if (!rst && s->snd_init && !(r->ack_seen &&
+	    SEQ_LEQ(s->snd_max, r->ack_max))) {
+		r->pend = 1;
+		r->pend_ack = pk->ack;
+		r->pend_after = s->snd_max;
+		return 0;
+	}
+	h->saved = *r;
+	if (rst)
+		step(c, !d, ev, r->state == TRACK_SYN_RECEIVED && !r->syn ?
+		    IN_GOT_RST_PASSIVE : IN_GOT_RST);
+	else
+		tcp_own_acked(c, !d, pk->ack, ev);
+	if (r->state == h->saved.state)
+		return 0;
+	h->r = !d;
+	h->rst = rst;
+	h->ack = pk->ack;
+	return 1;
+}
+
+/* One TCP segment from end d of c: numbers, checks, states, notes. */
+static int
+tcp_packet(struct track *tr, struct track_conv *c, int d, int64_t ts,
+    const struct decode_pkt *pk, struct track_event *ev)
+{
+	struct track_end	*s = &c->end[d], *r = &c->end[!d];
+	enum track_state	 before = s->state;
+	int			 i, held = 0, nn;
+
+	for (i = 0; i < 2; i++) {
+		ev->path[i][0] = c->end[i].state;
+		ev->npath[i] = 1;
+	}
 	ev->seglen = pk->paylen + !!(pk->flags & DECODE_SYN) +
 	    !!(pk->flags & DECODE_FIN);
 	tcp_bases(c, d, pk, ev);
@@ -559,19 +819,35 @@ tcp_packet(struct track_conv *c, int d, int64_t ts,
 	if (pk->flags & DECODE_RST)
 		tcp_rst(c, d, ev);
 	else {
-		tcp_ack_states(c, d, pk);
+		if (pk->flags & DECODE_ACK) {
+			tcp_rcv_evidence(c, d, pk->ack, ev);
+			tcp_fin_acks(c, d, pk);
+		}
 		if (pk->flags & DECODE_SYN)
-			tcp_syn_states(c, d, ts, pk, ev);
+			tcp_syn_send(c, d, ts, pk, ev);
 		if (pk->flags & DECODE_FIN)
-			tcp_fin_states(c, d, pk);
-		tcp_close_note(c, ev);
+			tcp_fin_send(c, d, pk, ev);
+		tcp_flow_notes(c, d, before, pk, ev);
 	}
+	if (ev->seglen > 0) {
+		s->seq_seen = 1;
+		s->seq_end = pk->seq + ev->seglen;
+		s->seq_ack = pk->ack;
+		s->seq_ack_ok = (pk->flags & DECODE_ACK) != 0;
+		s->resent = ev->retrans;
+	}
+	nn = ev->nnotes;
+	tcp_close_note(c, ev);
+	held = tcp_presume(tr, c, d, pk, ev);
+	tr->hold.close_note = c->close_done && nn < ev->nnotes ? nn : -1;
 	ev->win = tcp_window(c, d, pk);
 	s->tx_ts = ts;
+	(void)r;
 	for (i = 0; i < 2; i++) {
 		ev->state[i] = c->end[i].state;
-		ev->changed[i] = before[i] != c->end[i].state;
+		ev->changed[i] = ev->path[i][0] != c->end[i].state;
 	}
+	return held;
 }
 
 static const struct {
@@ -677,11 +953,10 @@ tcp_new_incarnation(const struct track_conv *c, int d,
 	    track_end_closed(c, 1));
 }
 
-/* Count a packet for its sender and pass the event on. */
+/* Count a packet for its sender and complete its event. */
 static void
-emit_packet(struct track_conv *c, int d, int64_t ts,
-    const struct decode_pkt *pk, struct track_event *ev, track_cb cb,
-    void *arg)
+count_packet(struct track_conv *c, int d, int64_t ts,
+    const struct decode_pkt *pk, struct track_event *ev)
 {
 	c->end[d].pkts++;
 	if (!ev->icmp_back)
@@ -694,7 +969,6 @@ emit_packet(struct track_conv *c, int d, int64_t ts,
 	}
 	ev->conv = c;
 	ev->dir = d;
-	cb(arg, ev);
 }
 
 void
@@ -705,6 +979,7 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 	struct track_conv	*c;
 	int			 d;
 
+	hold_release(tr, pk, cb, arg);
 	memset(&ev, 0, sizeof ev);
 	ev.frame = ++tr->frames;
 	ev.ts = ts;
@@ -733,9 +1008,136 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 		cb(arg, &ev);
 		return;
 	}
-	if (pk->proto == IPPROTO_TCP)
-		tcp_packet(c, d, ts, pk, &ev);
-	emit_packet(c, d, ts, pk, &ev, cb, arg);
+	if (pk->proto == IPPROTO_TCP && tcp_packet(tr, c, d, ts, pk, &ev)) {
+		count_packet(c, d, ts, pk, &ev);
+		tr->hold.ev = ev;
+		if (!tr->lookahead) {	/* drawn now, checked at the next */
+			tr->hold.valid = 2;
+			cb(arg, &ev);
+			return;
+		}
+		tr->hold.pkt = *pk;
+		tr->hold.pkt.payload = NULL;
+		tr->hold.pkt.paycap = 0;
+		tr->hold.ev.pkt = &tr->hold.pkt;
+		tr->hold.valid = 1;
+		return;
+	}
+	if (tr->undo > 0 && pk->proto == IPPROTO_TCP)
+		undo_note(tr, &ev);
+	count_packet(c, d, ts, pk, &ev);
+	cb(arg, &ev);
+}
+
+/*
+ * Without lookahead: the presumed state drawn on the packet before was
+ * wrong (its receiver now sends again what it acknowledged).  Draw the
+ * way back on this packet, which shows it, and say why.
+ */
+static void
+undo_note(struct track *tr, struct track_event *ev)
+{
+	int	 r = tr->undo - 1;
+
+	tr->undo = 0;
+	ev->path[r][0] = tr->undo_from;
+	ev->changed[r] = tr->undo_from != ev->state[r];
+	note(ev, 1, "%s had not got the packet before: still %s",
+	    r ? "B" : "A", track_state_name(ev->state[r]));
+}
+
+void
+track_set_lookahead(struct track *tr, int on)
+{
+	tr->lookahead = on;
+}
+
+/*
+ * Whether pk, the packet after the held one, shows that the held one did
+ * not reach its receiver r: r sends again the SYN or FIN the held ACK
+ * acknowledged, or r, held to be reset, sends anything but a RST.
+ */
+static int
+hold_contradicted(const struct track_hold *h, const struct decode_pkt *pk)
+{
+	const struct track_end	*r = &h->ev.conv->end[h->r];
+	const struct track_end	*o = &h->ev.conv->end[!h->r];
+	uint32_t		 len;
+
+	if (pk->result != DECODE_OK || pk->proto != IPPROTO_TCP ||
+	    pk->icmp_error || pk->sport != r->port || pk->dport != o->port ||
+	    memcmp(pk->src.addr, r->addr.addr, 16) != 0 ||
+	    memcmp(pk->dst.addr, o->addr.addr, 16) != 0)
+		return 0;
+	if ((pk->flags & (DECODE_SYN | DECODE_ACK)) == DECODE_SYN &&
+	    !(r->isn_known && r->isn == pk->seq))
+		return 0;		/* a new connection, not a resend */
+	if (h->rst)
+		return !(pk->flags & DECODE_RST);
+	len = pk->paylen + !!(pk->flags & DECODE_SYN) +
+	    !!(pk->flags & DECODE_FIN);
+	return (pk->flags & (DECODE_SYN | DECODE_FIN)) &&
+	    SEQ_LEQ(pk->seq + len, h->ack);
+}
+
+/* Undo the presumed effect of the held event on its receiver. */
+static void
+hold_undo(struct track_hold *h)
+{
+	struct track_event	*ev = &h->ev;
+	struct track_conv	*c = ev->conv;
+	int			 r = h->r, i;
+
+	c->end[r] = h->saved;
+	if (!h->rst && c->end[r].fin && SEQ_LT(c->end[r].fin_seq, h->ack))
+		c->end[r].fin_acked = 0;	/* the close is not done */
+	ev->state[r] = h->saved.state;
+	ev->npath[r] = 1;
+	ev->changed[r] = 0;
+	if (h->close_note >= 0) {
+		c->close_done = 0;
+		for (i = h->close_note; i + 1 < ev->nnotes; i++)
+			ev->notes[i] = ev->notes[i + 1];
+		ev->nnotes--;
+	}
+	if (h->rst)
+		note(ev, 1, "%s had not got this RST: it sends again",
+		    r ? "B" : "A");
+	else
+		note(ev, 1, "%s did not get this ACK: it sends its %s again",
+		    r ? "B" : "A", c->end[r].fin && SEQ_LT(c->end[r].fin_seq,
+		    h->ack) ? "FIN" : "SYN,ACK");
+}
+
+/* Emit the held event; pk (or NULL) is the packet that follows it. */
+static void
+hold_release(struct track *tr, const struct decode_pkt *pk, track_cb cb,
+    void *arg)
+{
+	struct track_hold	*h = &tr->hold;
+
+	if (!h->valid)
+		return;
+	if (h->valid == 2) {		/* already drawn */
+		h->valid = 0;
+		if (pk != NULL && hold_contradicted(h, pk)) {
+			tr->undo = h->r + 1;
+			tr->undo_from = h->ev.state[h->r];
+			hold_undo(h);
+		}
+		return;
+	}
+	h->valid = 0;
+	if (pk != NULL && hold_contradicted(h, pk))
+		hold_undo(h);
+	cb(arg, &h->ev);
+}
+
+void
+track_flush(struct track *tr, track_cb cb, void *arg)
+{
+	if (tr != NULL)
+		hold_release(tr, NULL, cb, arg);
 }
 
 /* qsort order for track_finish(): by conversation id. */
@@ -756,6 +1158,7 @@ track_finish(struct track *tr, track_cb cb, void *arg)
 
 	if (tr == NULL)
 		return;
+	hold_release(tr, NULL, cb, arg);
 	all = calloc(tr->n ? tr->n : 1, sizeof *all);
 	for (c = tr->oldest; c != NULL && all != NULL; c = c->newer)
 		all[n++] = c;
@@ -769,6 +1172,19 @@ track_finish(struct track *tr, track_cb cb, void *arg)
 	free(all);
 	free(tr->bucket);
 	free(tr);
+}
+
+uint64_t
+track_delivered(const struct track_conv *c, int e)
+{
+	const struct track_end	*s = &c->end[e], *p = &c->end[!e];
+	uint32_t		 acked, top;
+
+	if (!s->has_data || !p->ack_seen || !s->base_known)
+		return 0;
+	acked = p->ack_max - s->base;
+	top = (int32_t)(acked - s->data_hi) < 0 ? acked : s->data_hi;
+	return (int32_t)top > 1 ? top - 1 : 0;
 }
 
 int

@@ -25,9 +25,13 @@ enum track_state {
 	TRACK_CLOSING,
 	TRACK_LAST_ACK,
 	TRACK_TIME_WAIT,
+	TRACK_NO_LISTENER,	/* CLOSED, proven by a RST answering a SYN */
 };
 
-/* One end of a conversation and what it did. */
+/*
+ * One end of a conversation and what it did.  Its state moves only on
+ * evidence: a segment it sent, or a segment it acknowledged (see track.c).
+ */
 struct track_end {
 	struct decode_addr addr;
 	uint16_t	 port;
@@ -40,14 +44,22 @@ struct track_end {
 	uint32_t	 last_ack;
 	uint16_t	 last_win;
 	uint8_t		 ws;
+	uint32_t	 seq_end, seq_ack;	/* latest SYN/FIN/data sent */
+	uint32_t	 pend_ack, pend_after;	/* a peer ACK not yet in order */
+	uint32_t	 data_hi;	/* relative end of the highest data */
+	uint32_t	 ack_max;	/* highest ACK number sent */
 	unsigned	 base_known:1, isn_known:1, isn_shown:1, snd_init:1,
 			 has_hole:1, syn:1, synack:1, fin:1, fin_acked:1,
-			 rst:1, ack_seen:1, has_ws:1, zero_win:1;
+			 rst:1, ack_seen:1, has_ws:1, zero_win:1,
+			 got_syn:1, got_fin:1, seq_seen:1, seq_ack_ok:1,
+			 pend:1, active_fin:1, went_closing:1, went_fw2:1,
+			 resent:1, has_data:1;
 	uint32_t	 syns;		/* SYNs sent (retransmissions + 1) */
 	uint32_t	 dupacks;	/* in a row */
 	int64_t		 syn_ts, syn_gap;	/* last SYN, previous interval */
 	int64_t		 seg_ts, tx_ts;	/* last sequence use, last packet */
-	uint64_t	 pkts, bytes, retrans, ooo, dupack_total, zero_wins;
+	uint64_t	 pkts, retrans, ooo, dupack_total, zero_wins;
+	uint64_t	 bytes;		/* payload on the wire, retransmissions too */
 	uint64_t	 icmp_errs;	/* of pkts: ICMP errors drawn from here */
 };
 
@@ -70,14 +82,18 @@ struct track_conv {
 	enum track_close how;
 	uint8_t		 icmp_type, icmp_code;	/* of TRACK_UNREACH */
 	unsigned	 midstream:1, simultaneous:1, piggyback:1,
-			 close_done:1, fin_ack_seen:1;
+			 close_done:1, fin_ack_seen:1, half_close:1,
+			 final_ack_pure:1,
+			 scale_unknown:1;	/* no SYN seen, or its options cut */
 	void		*user;		/* for the renderer; NULL at first */
 	/* Table linkage, private to track.c. */
 	struct track_conv *hnext, *older, *newer;
 	uint32_t	 hash;
 };
 
-#define TRACK_MAX_NOTES	4
+#define TRACK_MAX_NOTES	5
+#define TRACK_MAX_PATH	4	/* states an end passes on one event */
+#define TRACK_MAX_SACK	4
 #define TRACK_NOTE_LEN	120
 
 struct track_note {
@@ -105,7 +121,11 @@ struct track_event {
 	uint64_t	 win;		/* scaled when both sides agreed */
 	enum track_state state[2];
 	int		 changed[2];
-	unsigned	 retrans:1, ooo:1, dupack:1, zerowin:1;
+	/* Every state end e went through on this event, the first the one before. */
+	enum track_state path[2][TRACK_MAX_PATH];
+	int		 npath[2];
+	uint32_t	 sack[TRACK_MAX_SACK][2];	/* relative, like rack */
+	unsigned	 retrans:1, ooo:1, dupack:1, zerowin:1, probe:1;
 	int		 nnotes;
 	struct track_note notes[TRACK_MAX_NOTES];
 };
@@ -124,6 +144,23 @@ struct track	*track_new(size_t);
 void	track_packet(struct track *, int64_t, const struct decode_pkt *,
 	    track_cb, void *);
 
+/*
+ * Whether to hold the event of a pure ACK or RST until the next packet
+ * shows whether it arrived (1: reading a file, the default 0: live, where
+ * a later packet may be long in coming).  Without, its presumed effect is
+ * drawn at once, and drawn back (with a note) if the next packet shows it
+ * did not arrive.
+ */
+void	track_set_lookahead(struct track *, int);
+
+/*
+ * Emit the event held back for its lookahead (see track.c): a pure ACK or
+ * a RST whose effect on the receiver waits for the next packet, which may
+ * show it was not delivered.  track_packet() and track_finish() call it;
+ * a live capture calls it before drawing anything else.
+ */
+void	track_flush(struct track *, track_cb, void *);
+
 /* End every conversation (TRACK_EV_END, in id order) and free the table. */
 void	track_finish(struct track *, track_cb, void *);
 
@@ -141,5 +178,11 @@ const char *track_icmp_name(int, uint8_t, uint8_t);
 
 /* Whether end e of conv is a TCP side we know to be closed for good. */
 int	track_end_closed(const struct track_conv *, int);
+
+/*
+ * Payload bytes end e sent that the other end acknowledged, counted by
+ * sequence numbers (each byte once, however often it was sent).
+ */
+uint64_t track_delivered(const struct track_conv *, int);
 
 #endif

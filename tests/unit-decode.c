@@ -64,16 +64,73 @@ test_tcp4(void)
 	    5) == 0, "payload");
 	ok(pk.src.family == AF_INET && pk.src.addr[3] == 1 &&
 	    pk.dst.addr[3] == 2, "addresses");
-	/* Cut inside every header byte: always truncated, never ok. */
-	for (cut = 0; cut < len - 5; cut++)
+	/* Cut inside every fixed header byte: always truncated. */
+	for (cut = 0; cut < 14 + 20 + 20; cut++)
 		if (decode_packet(DECODE_DLT_EN10MB, f, (uint32_t)cut,
 		    (uint32_t)len, &pk) != DECODE_TRUNCATED)
 			all = 0;
-	ok(all, "every cut inside the headers is truncated");
+	ok(all, "every cut inside the fixed headers is truncated");
+	/* Cut inside the options (snaplen): drawn, options marked cut. */
+	for (all = 1; cut < len - 5; cut++)
+		if (decode_packet(DECODE_DLT_EN10MB, f, (uint32_t)cut,
+		    (uint32_t)len, &pk) != DECODE_OK || !pk.opt.cut ||
+		    pk.seq != 1000 || pk.flags != DECODE_SYN || pk.paylen != 5 ||
+		    pk.paycap != 0)
+			all = 0;
+	ok(all, "a cut inside the options keeps the header, options cut");
+	decode_packet(DECODE_DLT_EN10MB, f, 14 + 20 + 20 + 4, (uint32_t)len,
+	    &pk);
+	ok(pk.opt.has_mss && pk.opt.mss == 1460 && !pk.opt.sack_ok,
+	    "options before the cut are read");
 	decode_packet(DECODE_DLT_EN10MB, f, (uint32_t)len - 2, (uint32_t)len,
 	    &pk);
 	ok(pk.result == DECODE_OK && pk.paylen == 5 && pk.paycap == 3,
 	    "a cut in the payload keeps the headers");
+}
+
+/*
+ * The frame of make_tcp4() with its 20 option bytes replaced by opt (at
+ * most 20, padded with NOPs).
+ */
+static size_t
+make_tcp4_opt(uint8_t *f, const uint8_t *opt, size_t n)
+{
+	size_t	 len = make_tcp4(f);
+
+	memset(f + 54, 1, 20);
+	memcpy(f + 54, opt, n);
+	return len;
+}
+
+/* SACK blocks and the TFO cookie, RFC 2018 and RFC 7413. */
+static void
+test_sack_tfo(void)
+{
+	static const uint8_t sack[] = { 5, 18, 0, 0, 0, 10, 0, 0, 0, 20,
+	    0, 0, 0, 30, 0, 0, 0, 40 };
+	static const uint8_t tfo[] = { 34, 10, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const uint8_t tfo_exp[] = { 254, 8, 0xf9, 0x89, 9, 8, 7, 6 };
+	static const uint8_t tfo_bad[] = { 34, 5, 1, 2, 3 };
+	struct decode_pkt	 pk;
+	uint8_t			 f[128];
+	size_t			 len;
+
+	len = make_tcp4_opt(f, sack, sizeof sack);
+	ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) == DECODE_OK &&
+	    pk.opt.nsack == 2 && pk.opt.sack[0][0] == 10 &&
+	    pk.opt.sack[0][1] == 20 && pk.opt.sack[1][1] == 40,
+	    "sack blocks");
+	len = make_tcp4_opt(f, tfo, sizeof tfo);
+	ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) == DECODE_OK &&
+	    pk.opt.has_tfo && pk.opt.tfo_len == 8 && pk.opt.tfo_cookie[7] == 8,
+	    "tfo cookie, kind 34");
+	len = make_tcp4_opt(f, tfo_exp, sizeof tfo_exp);
+	ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) == DECODE_OK &&
+	    pk.opt.has_tfo && pk.opt.tfo_len == 4 && pk.opt.tfo_cookie[0] == 9,
+	    "tfo cookie, experimental kind 254");
+	len = make_tcp4_opt(f, tfo_bad, sizeof tfo_bad);
+	ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) ==
+	    DECODE_INVALID, "a 3-byte tfo cookie is invalid");
 }
 
 static void
@@ -249,6 +306,7 @@ int
 main(void)
 {
 	test_tcp4();
+	test_sack_tfo();
 	test_invalid();
 	test_lengths();
 	test_ipv6();

@@ -24,10 +24,18 @@ ok(int cond, const char *what)
 		failed++;
 }
 
+/* The last TCP packet event, for the evidence tests. */
+static struct track_event last;
+static int	 nlast;
+
 static void
 on_event(void *arg, const struct track_event *ev)
 {
 	(void)arg;
+	if (ev->kind == TRACK_EV_PACKET) {
+		last = *ev;
+		nlast++;
+	}
 	if (ev->kind == TRACK_EV_END) {
 		if (ends < 8)
 			end_ids[ends] = ev->conv->id;
@@ -52,6 +60,109 @@ seg(struct decode_pkt *pk, int fam, uint8_t a, uint16_t ap, uint8_t b,
 	pk->dport = bp;
 	pk->flags = flags;
 	pk->seq = 100;
+}
+
+/* Feed a segment of the 10.0.0.1:1000 <-> 10.0.0.2:80 conversation. */
+static void
+feed(struct track *tr, int from_b, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	struct decode_pkt	 pk;
+	static int64_t		 ts;
+
+	if (from_b)
+		seg(&pk, AF_INET, 2, 80, 1, 1000, flags);
+	else
+		seg(&pk, AF_INET, 1, 1000, 2, 80, flags);
+	pk.seq = seq;
+	pk.ack = ack;
+	track_packet(tr, ts += 1000, &pk, on_event, NULL);
+}
+
+/* Open 10.0.0.1:1000 -> 10.0.0.2:80: ISNs 100 (A) and 500 (B). */
+static void
+open_conv(struct track *tr)
+{
+	feed(tr, 0, DECODE_SYN, 100, 0);
+	feed(tr, 1, DECODE_SYN | DECODE_ACK, 500, 101);
+	feed(tr, 0, DECODE_ACK, 101, 501);
+}
+
+/* States move on evidence: a captured FIN is not a received one. */
+static void
+test_evidence(void)
+{
+	struct track	*tr = track_new(0);
+
+	track_set_lookahead(tr, 1);
+	feed(tr, 0, DECODE_SYN, 100, 0);
+	ok(last.state[0] == TRACK_SYN_SENT && last.state[1] == TRACK_UNKNOWN,
+	    "a SYN alone: A SYN_SENT, B ? (not LISTEN)");
+	feed(tr, 1, DECODE_SYN | DECODE_ACK, 500, 101);
+	ok(last.state[1] == TRACK_SYN_RECEIVED && last.changed[1],
+	    "the SYN,ACK shows B SYN_RECEIVED");
+	nlast = 0;
+	feed(tr, 0, DECODE_ACK, 101, 501);
+	ok(nlast == 0, "the handshake ACK waits for the next packet");
+	feed(tr, 0, DECODE_FIN | DECODE_ACK, 101, 501);
+	ok(nlast == 2 && last.state[0] == TRACK_FIN_WAIT_1 && last.state[1] ==
+	    TRACK_ESTABLISHED, "A's FIN: A FIN_WAIT_1, B not CLOSE_WAIT");
+	feed(tr, 1, DECODE_FIN | DECODE_ACK, 501, 101);
+	feed(tr, 0, DECODE_ACK, 102, 502);
+	ok(last.state[1] == TRACK_FIN_WAIT_1, "B's FIN with ack=1 (not "
+	    "covering A's FIN): B ESTABLISHED -> FIN_WAIT_1");
+	feed(tr, 1, DECODE_ACK, 502, 102);
+	ok(last.state[0] == TRACK_CLOSING, "A acknowledges B's FIN while its "
+	    "own is unacknowledged: CLOSING");
+	track_finish(tr, on_event, NULL);
+	ok(last.state[1] == TRACK_TIME_WAIT && last.npath[1] == 3 &&
+	    last.path[1][1] == TRACK_CLOSING, "B: FIN_WAIT_1 -> CLOSING -> "
+	    "TIME_WAIT on its ACK");
+	ok(last.state[0] == TRACK_TIME_WAIT, "A's ACK, presumed, moves A on");
+}
+
+/* A lost final ACK: undone when the FIN comes again, with and without
+ * lookahead. */
+static void
+test_lost_ack(int lookahead)
+{
+	struct track	*tr = track_new(0);
+
+	track_set_lookahead(tr, lookahead);
+	open_conv(tr);
+	feed(tr, 0, DECODE_FIN | DECODE_ACK, 101, 501);
+	feed(tr, 1, DECODE_ACK, 501, 102);
+	feed(tr, 1, DECODE_FIN | DECODE_ACK, 501, 102);
+	feed(tr, 0, DECODE_ACK, 102, 502);	/* lost */
+	nlast = 0;
+	feed(tr, 1, DECODE_FIN | DECODE_ACK, 501, 102);	/* again */
+	if (lookahead) {
+		ok(nlast == 2 && last.state[1] == TRACK_LAST_ACK &&
+		    !last.changed[1], "lookahead: B stays LAST_ACK while it "
+		    "resends its FIN");
+	} else {
+		ok(last.state[1] == TRACK_LAST_ACK && last.changed[1] &&
+		    last.path[1][0] == TRACK_CLOSED, "live: the resent FIN "
+		    "draws B back to LAST_ACK");
+	}
+	feed(tr, 0, DECODE_ACK, 102, 502);
+	track_finish(tr, on_event, NULL);
+	ok(last.state[1] == TRACK_CLOSED && last.changed[1],
+	    "the ACK that is not contradicted closes B");
+}
+
+/* A RST answering a SYN: no listener. */
+static void
+test_refused(void)
+{
+	struct track	*tr = track_new(0);
+
+	track_set_lookahead(tr, 1);
+	feed(tr, 0, DECODE_SYN, 100, 0);
+	feed(tr, 1, DECODE_RST | DECODE_ACK, 0, 101);
+	track_finish(tr, on_event, NULL);
+	ok(last.state[1] == TRACK_NO_LISTENER && strcmp(track_state_name(
+	    last.state[1]), "no listener") == 0 && last.state[0] ==
+	    TRACK_CLOSED, "refused: B no listener, A CLOSED");
 }
 
 int
@@ -81,6 +192,10 @@ main(void)
 	    "finish ends the rest in id order");
 	ok(strcmp(track_state_name(TRACK_TIME_WAIT), "TIME_WAIT") == 0,
 	    "state names");
+	test_evidence();
+	test_lost_ack(1);
+	test_lost_ack(0);
+	test_refused();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

@@ -7,7 +7,7 @@
 set -eu
 out=$(cd "$(dirname "$0")" && pwd)
 ns=skgold$$
-trap 'ip netns del $ns 2>/dev/null || true' EXIT
+trap 'kill ${tp:-} 2>/dev/null; ip netns del $ns 2>/dev/null || true' EXIT
 
 # scenario NAME TCPDUMP-ARGS PYTHON: capture what PYTHON does into NAME.pcap.
 scenario() {
@@ -23,7 +23,7 @@ scenario() {
 # start_capture NAME FILTER: tcpdump in $ns, and wait until it really sees
 # packets (a UDP datagram to port 9, sent until one is captured).
 start_capture() {
-	ip netns exec $ns tcpdump --immediate-mode -i lo -nn -U -s 0 -w /tmp/$ns.pcap \
+	ip netns exec $ns tcpdump --immediate-mode -i lo -nn -U -s "${SNAPLEN:-0}" -w /tmp/$ns.pcap \
 	    "($2) or udp port 9" 2>/dev/null &
 	tp=$!
 	for _ in $(seq 100); do
@@ -50,6 +50,13 @@ def server(fam=socket.AF_INET, addr="127.0.0.1"):
     s = socket.socket(fam); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, 5620)); s.listen(); return s
 '
+# The TCP evidence cases (loss, crossing FINs, TFO, probes) only, when
+# asked: EVIDENCE_ONLY=1 capture-real.sh.
+if [ -n "${EVIDENCE_ONLY:-}" ]; then
+	. "$out/capture-evidence.sh"
+	exit 0
+fi
+
 scenario close-client "tcp port 5620" "$PRE
 s = server(); c = socket.create_connection(('127.0.0.1', 5620)); a, _ = s.accept()
 c.send(b'ping\n'); a.recv(100); a.send(b'pong\n'); c.recv(100)
@@ -151,3 +158,5 @@ ping(socket.AF_INET, socket.IPPROTO_ICMP, '127.0.0.1', 8)
 ping(socket.AF_INET6, socket.IPPROTO_ICMPV6, '::1', 128)"
 stop_capture ping "icmp[0] = 0 or icmp[0] = 8 or icmp6"
 ip netns del $ns
+
+. "$out/capture-evidence.sh"
