@@ -128,7 +128,7 @@ void	capture_call_at(struct capture *, int64_t, const char *, int);
 int64_t	capture_now(void);
 
 /* The relay's on_event hook: send/recv/shutdown as socket calls. */
-void	capture_relay_event(void *, enum relay_event, ssize_t);
+void	capture_relay_event(void *, const struct relay_call *);
 
 /* Hook c into r: its fd in the relay's poll, the calls on its axis. */
 void	capture_hook_relay(struct capture *, struct relay_opts *);
