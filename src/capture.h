@@ -135,7 +135,9 @@ void	capture_hook_relay(struct capture *, struct relay_opts *);
 
 /*
  * After the socket is closed: keep capturing until the connection's end is
- * seen (FINs and their ACKs, or a RST) or the linger time is over.
+ * seen (FINs and their ACKs, or a RST) or the linger time is over; when
+ * this host sent the last ACK, until the peer has been quiet for the
+ * linger time (it retransmits its FIN if that ACK was lost).
  */
 void	capture_linger(struct capture *);
 
