@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <netinet/in.h>
@@ -41,7 +42,7 @@
 #include "util.h"
 
 #define CAPTURE_SNAP_FILE (65536 + 128)	/* --write: see capture_open() */
-#define CALL_LEN	96
+#define CALL_LEN	160
 #define REPEAT_SHOWN	3		/* send/recv lines before they fold */
 #define MS		1000000LL	/* nanoseconds */
 /*
@@ -73,6 +74,10 @@ struct held {
 	char		 verb[8];	/* "send", "recv": calls that fold */
 	uint64_t	 bytes;		/* what such a call moved */
 	char		 what[CALL_LEN];	/* the call's words */
+	int		 moves;		/* the call moves its end's state: */
+	enum track_call	 tcall;		/* how */
+	struct decode_addr self;	/* the end that made it */
+	uint16_t	 self_port;
 	char		 note[TRACK_NOTE_LEN];	/* the hook's, for a packet */
 	uint32_t	 caplen, len;	/* the packet's bytes kept, on wire */
 	uint8_t		 b[];
@@ -633,27 +638,35 @@ capture_filter_expr(struct capture *c, const char *expr, char *err,
 	return capture_set_filter(c, expr, err, errlen);
 }
 
+/* A socket address as the decoder's address (v4-mapped as IPv4). */
+static void
+capture_addr(const struct sockaddr *sa, struct decode_addr *a)
+{
+	const struct sockaddr_in6 *s6;
+
+	memset(a, 0, sizeof *a);
+	if (sa->sa_family == AF_INET) {
+		a->family = AF_INET;
+		memcpy(a->addr, &((const struct sockaddr_in *)(const void *)sa)
+		    ->sin_addr, 4);
+		return;
+	}
+	s6 = (const struct sockaddr_in6 *)(const void *)sa;
+	a->family = AF_INET6;
+	memcpy(a->addr, &s6->sin6_addr, 16);
+	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		a->family = AF_INET;
+		memmove(a->addr, a->addr + 12, 4);
+		memset(a->addr + 4, 0, 12);
+	}
+}
+
 void
 capture_set_local(struct capture *c, const struct sockaddr *sa)
 {
 	struct decode_addr	 a;
-	const struct sockaddr_in6 *s6;
 
-	memset(&a, 0, sizeof a);
-	if (sa->sa_family == AF_INET) {
-		a.family = AF_INET;
-		memcpy(a.addr, &((const struct sockaddr_in *)(const void *)sa)
-		    ->sin_addr, 4);
-	} else {
-		s6 = (const struct sockaddr_in6 *)(const void *)sa;
-		a.family = AF_INET6;
-		memcpy(a.addr, &s6->sin6_addr, 16);
-		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-			a.family = AF_INET;
-			memmove(a.addr, a.addr + 12, 4);
-			memset(a.addr + 4, 0, 12);
-		}
-	}
+	capture_addr(sa, &a);
 	c->has_local = 1;
 	c->local = a;
 	c->local_port = (uint16_t)net_addr_port(sa);
@@ -782,6 +795,24 @@ fold_end(struct capture *c)
 }
 
 /*
+ * A call that moves its end's state, in time order with the packets: the
+ * tracker's state moves now, and the call's line says so.
+ */
+static void
+call_moves(struct capture *c, struct held *h)
+{
+	enum track_state	 from, to;
+	size_t			 n = strlen(h->what);
+	int			 e;
+
+	e = track_call(c->tr, &h->self, h->self_port, h->tcall, &from, &to);
+	if (e >= 0 && from != to)
+		snprintf(h->what + n, sizeof h->what - n, "; %c: %s -> %s",
+		    e == 0 ? 'A' : 'B', track_state_name(from),
+		    track_state_name(to));
+}
+
+/*
  * Draw one call in time order, or fold it: past REPEAT_SHOWN send (or
  * recv) calls in a row, the rest are counted in one line.
  */
@@ -806,6 +837,8 @@ out_call(struct capture *c, struct held *h)
 		snprintf(c->last_verb, sizeof c->last_verb, "%s", h->verb);
 		c->repeats = h->verb[0] != '\0';
 	}
+	if (h->moves && h->err == 0)
+		call_moves(c, h);
 	draw_call(c, h->ts, h->what, h->err);
 	free(h);
 }
@@ -989,10 +1022,20 @@ capture_poll(void *arg)
 	fflush(stderr);
 }
 
-/* Queue a call made at ts; verb and bytes for those that fold. */
+/* A call that moves the state of the end that made it. */
+struct state_call {
+	enum track_call	 what;
+	struct decode_addr self;
+	uint16_t	 port;
+};
+
+/*
+ * Queue a call made at ts; verb and bytes for those that fold, tc for
+ * those that move a state.
+ */
 static void
 queue_call(struct capture *c, int64_t ts, const char *verb, uint64_t bytes,
-    const char *what, int err)
+    const char *what, int err, const struct state_call *tc)
 {
 	struct held	*h;
 
@@ -1004,6 +1047,12 @@ queue_call(struct capture *c, int64_t ts, const char *verb, uint64_t bytes,
 	h->bytes = bytes;
 	snprintf(h->verb, sizeof h->verb, "%s", verb);
 	snprintf(h->what, sizeof h->what, "%s", what);
+	if (tc != NULL) {
+		h->moves = 1;
+		h->tcall = tc->what;
+		h->self = tc->self;
+		h->self_port = tc->port;
+	}
 	merge_push(c, h);
 	merge_tick(c);
 }
@@ -1019,7 +1068,72 @@ capture_call_at(struct capture *c, int64_t ts, const char *what, int err)
 {
 	if (c == NULL)
 		return;
-	queue_call(c, ts, "", 0, what, err);
+	queue_call(c, ts, "", 0, what, err, NULL);
+}
+
+void
+capture_state_call(struct capture *c, int64_t ts, const struct sockaddr *self,
+    enum track_call how, const char *what, int err)
+{
+	struct state_call	 tc;
+
+	if (c == NULL)
+		return;
+	if (self == NULL && !c->has_local) {
+		queue_call(c, ts, "", 0, what, err, NULL);
+		return;
+	}
+	tc.what = how;
+	if (self != NULL) {
+		capture_addr(self, &tc.self);
+		tc.port = (uint16_t)net_addr_port(self);
+	} else {
+		tc.self = c->local;
+		tc.port = c->local_port;
+	}
+	queue_call(c, ts, "", 0, what, err, &tc);
+}
+
+/*
+ * Whether closing fd resets the connection (RFC 9293 3.10.5 ABORT): as
+ * Linux does when unread bytes wait or SO_LINGER is on with 0 s.
+ */
+static int
+close_aborts(int fd)
+{
+	struct linger	 lg;
+	socklen_t	 len = sizeof lg;
+	int		 unread = 0;
+
+	if (ioctl(fd, FIONREAD, &unread) == 0 && unread > 0)
+		return 1;
+	return getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == 0 &&
+	    lg.l_onoff && lg.l_linger == 0;
+}
+
+int
+capture_close_fd(struct capture *c, int fd, const char *what)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	int			 rc, e, ip, aborts;
+	int64_t			 t;
+
+	if (c == NULL)
+		return close(fd);
+	ip = getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6);
+	aborts = close_aborts(fd);
+	t = wall_ns();
+	rc = close(fd);
+	e = rc == -1 ? errno : 0;
+	if (ip)
+		capture_state_call(c, t, (struct sockaddr *)&ss, aborts ?
+		    TRACK_CALL_ABORT : TRACK_CALL_CLOSE, what, e);
+	else
+		capture_call_at(c, t, what, e);
+	errno = e;
+	return rc;
 }
 
 int64_t
@@ -1034,23 +1148,28 @@ capture_relay_event(void *arg, const struct relay_call *rc)
 	struct capture	*c = arg;
 	const char	*verb = rc->ev == RELAY_SEND ? "send" : "recv";
 	char		 what[CALL_LEN];
+	struct state_call own;
 
 	if (rc->ev == RELAY_SHUTDOWN) {
-		queue_call(c, rc->start, "", 0, "shutdown(SHUT_WR)", 0);
+		own.what = TRACK_CALL_CLOSE;
+		own.self = c->local;
+		own.port = c->local_port;
+		queue_call(c, rc->start, "", 0, "shutdown(SHUT_WR)", 0,
+		    c->has_local ? &own : NULL);
 		return;
 	}
 	if (rc->n == -1) {
 		snprintf(what, sizeof what, "%s()", verb);
-		queue_call(c, rc->start, "", 0, what, rc->err);
+		queue_call(c, rc->start, "", 0, what, rc->err, NULL);
 		return;
 	}
 	if (rc->ev == RELAY_RECV && rc->n == 0) {
 		queue_call(c, rc->start, "", 0, "recv() = 0: EOF, the peer "
-		    "closed its side", 0);
+		    "closed its side", 0, NULL);
 		return;
 	}
 	snprintf(what, sizeof what, "%s %zd", verb, rc->n);
-	queue_call(c, rc->start, verb, (uint64_t)rc->n, what, 0);
+	queue_call(c, rc->start, verb, (uint64_t)rc->n, what, 0, NULL);
 }
 
 /*

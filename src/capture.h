@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "relay.h"
+#include "track.h"
 
 struct capture_opts {
 	int		 trace;		/* --trace: draw the ladder on stderr */
@@ -125,6 +126,22 @@ void	capture_call(struct capture *, const char *, int);
 
 /* The same for a call made at ts, a time from capture_now(). */
 void	capture_call_at(struct capture *, int64_t, const char *, int);
+
+/*
+ * A call made at ts that moves the TCP state of the socket whose address
+ * is self (NULL: the one capture_set_local() named): close(),
+ * shutdown(SHUT_WR), a close() that resets.  Drawn as capture_call_at()
+ * does, in time order with the packets, with the state it enters.
+ */
+void	capture_state_call(struct capture *, int64_t, const struct sockaddr *,
+	    enum track_call, const char *, int);
+
+/*
+ * close(fd), drawn (when c is not NULL) as the call what, made then, with
+ * the state it moves fd's end to: FIN_WAIT_1 or LAST_ACK, or CLOSED when
+ * the close resets (unread bytes, SO_LINGER 0).  Returns close()'s result.
+ */
+int	capture_close_fd(struct capture *, int, const char *);
 int64_t	capture_now(void);
 
 /* The relay's on_event hook: send/recv/shutdown as socket calls. */

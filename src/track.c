@@ -443,7 +443,8 @@ tcp_fin_states(struct track_conv *c, int d, const struct decode_pkt *pk)
 			r->state = TRACK_CLOSING;
 		return;
 	}
-	s->state = s->state == TRACK_CLOSE_WAIT ? TRACK_LAST_ACK :
+	s->state = s->state == TRACK_CLOSE_WAIT ||	/* or by close() */
+	    s->state == TRACK_LAST_ACK ? TRACK_LAST_ACK :
 	    TRACK_FIN_WAIT_1;
 	if (r->state == TRACK_FIN_WAIT_2)
 		r->state = TRACK_TIME_WAIT;
@@ -845,4 +846,51 @@ track_conn_state(const struct track_conv *c, const char **why)
 		return cs(why, "S3", "established, responder closed, no FIN "
 		    "back");
 	return cs(why, "S1", "established, not closed");
+}
+
+/*
+ * The state end s enters when its application makes call what: 3.10.4
+ * CLOSE (shutdown(SHUT_WR) alike: nothing more to send) queues a FIN,
+ * 3.10.5 ABORT sends a RST.  Other states are left as they are.
+ */
+static enum track_state
+call_state(enum track_state s, enum track_call what)
+{
+	if (what == TRACK_CALL_ABORT)
+		return s == TRACK_UNKNOWN ? s : TRACK_CLOSED;
+	switch (s) {
+	case TRACK_LISTEN:
+	case TRACK_SYN_SENT:
+		return TRACK_CLOSED;
+	case TRACK_SYN_RECEIVED:
+	case TRACK_ESTABLISHED:
+		return TRACK_FIN_WAIT_1;
+	case TRACK_CLOSE_WAIT:
+		return TRACK_LAST_ACK;
+	default:
+		return s;
+	}
+}
+
+int
+track_call(struct track *tr, const struct decode_addr *addr, uint16_t port,
+    enum track_call what, enum track_state *from, enum track_state *to)
+{
+	struct track_conv	*c;
+	int			 e;
+
+	for (c = tr->newest; c != NULL; c = c->older) {
+		if (c->proto != IPPROTO_TCP)
+			continue;
+		for (e = 0; e < 2; e++) {
+			if (c->end[e].addr.family != addr->family ||
+			    ep_cmp(&c->end[e].addr, c->end[e].port, addr,
+			    port) != 0)
+				continue;
+			*from = c->end[e].state;
+			*to = c->end[e].state = call_state(*from, what);
+			return e;
+		}
+	}
+	return -1;
 }

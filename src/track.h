@@ -142,4 +142,21 @@ const char *track_icmp_name(int, uint8_t, uint8_t);
 /* Whether end e of conv is a TCP side we know to be closed for good. */
 int	track_end_closed(const struct track_conv *, int);
 
+/* Calls of sockkit's own socket that move its state (RFC 9293 3.10). */
+enum track_call {
+	TRACK_CALL_CLOSE,	/* close() or shutdown(SHUT_WR): 3.10.4 CLOSE */
+	TRACK_CALL_ABORT,	/* a close() that resets: 3.10.5 ABORT */
+};
+
+/*
+ * The call what, made by the end (addr, port) of the newest TCP
+ * conversation that has it, moves that end's state at the call, as RFC
+ * 9293 and Linux do (the FIN may leave much later); the caller feeds
+ * calls and packets in time order.  Returns the end's index with the
+ * states before and after in from and to, or -1 when no conversation has
+ * that end.
+ */
+int	track_call(struct track *, const struct decode_addr *, uint16_t,
+	    enum track_call, enum track_state *, enum track_state *);
+
 #endif
