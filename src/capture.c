@@ -1151,7 +1151,7 @@ capture_relay_event(void *arg, const struct relay_call *rc)
 	struct state_call own;
 
 	if (rc->ev == RELAY_SHUTDOWN) {
-		own.what = TRACK_CALL_CLOSE;
+		own.what = TRACK_CALL_SHUTDOWN;
 		own.self = c->local;
 		own.port = c->local_port;
 		queue_call(c, rc->start, "", 0, "shutdown(SHUT_WR)", 0,

@@ -484,7 +484,7 @@ demo_shutdown(struct demo *d, int fd, const char *what)
 	if (d->cap != NULL && getsockname(fd, (struct sockaddr *)&ss,
 	    &len) == 0)
 		capture_state_call(d->cap, t, (struct sockaddr *)&ss,
-		    TRACK_CALL_CLOSE, what, 0);
+		    TRACK_CALL_SHUTDOWN, what, 0);
 	else {
 		d->call_ts = t;
 		demo_say(d, 0, "%s", what);

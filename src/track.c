@@ -889,6 +889,7 @@ track_call(struct track *tr, const struct decode_addr *addr, uint16_t port,
 				continue;
 			*from = c->end[e].state;
 			*to = c->end[e].state = call_state(*from, what);
+			c->end[e].called_close |= what != TRACK_CALL_SHUTDOWN;
 			return e;
 		}
 	}

@@ -49,6 +49,7 @@ struct track_end {
 	int64_t		 seg_ts, tx_ts;	/* last sequence use, last packet */
 	uint64_t	 pkts, bytes, retrans, ooo, dupack_total, zero_wins;
 	uint64_t	 icmp_errs;	/* of pkts: ICMP errors drawn from here */
+	unsigned	 called_close:1;	/* its close() (track_call()) */
 };
 
 /* How a TCP conversation ended, for verdicts and summaries. */
@@ -144,7 +145,9 @@ int	track_end_closed(const struct track_conv *, int);
 
 /* Calls of sockkit's own socket that move its state (RFC 9293 3.10). */
 enum track_call {
-	TRACK_CALL_CLOSE,	/* close() or shutdown(SHUT_WR): 3.10.4 CLOSE */
+	TRACK_CALL_CLOSE,	/* close(): 3.10.4 CLOSE */
+	TRACK_CALL_SHUTDOWN,	/* shutdown(SHUT_WR): the same for the state,
+				   but the end may still receive */
 	TRACK_CALL_ABORT,	/* a close() that resets: 3.10.5 ABORT */
 };
 
