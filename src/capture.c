@@ -1150,10 +1150,10 @@ capture_relay_event(void *arg, const struct relay_call *rc)
 	char		 what[CALL_LEN];
 	struct state_call own;
 
+	own.self = c->local;
+	own.port = c->local_port;
 	if (rc->ev == RELAY_SHUTDOWN) {
 		own.what = TRACK_CALL_SHUTDOWN;
-		own.self = c->local;
-		own.port = c->local_port;
 		queue_call(c, rc->start, "", 0, "shutdown(SHUT_WR)", 0,
 		    c->has_local ? &own : NULL);
 		return;
@@ -1164,8 +1164,9 @@ capture_relay_event(void *arg, const struct relay_call *rc)
 		return;
 	}
 	if (rc->ev == RELAY_RECV && rc->n == 0) {
+		own.what = TRACK_CALL_EOF;
 		queue_call(c, rc->start, "", 0, "recv() = 0: EOF, the peer "
-		    "closed its side", 0, NULL);
+		    "closed its side", 0, c->has_local ? &own : NULL);
 		return;
 	}
 	snprintf(what, sizeof what, "%s %zd", verb, rc->n);

@@ -70,6 +70,8 @@ static int	demo_handshake(struct demo *);
 static int	demo_server_close(struct demo *);
 static int	demo_half_close(struct demo *);
 static int	demo_held_fin(struct demo *);
+static void	demo_say_state(struct demo *, int, enum track_call,
+		    const char *);
 static int	demo_refused(struct demo *);
 static int	demo_reset(struct demo *);
 static int	demo_simultaneous(struct demo *);
@@ -445,10 +447,11 @@ demo_recv(struct demo *d, const char *who, int fd)
 		errno = e;
 		return -1;
 	}
-	if (n == 0)
-		demo_say(d, 0, "%s: recv() = 0: EOF, the peer closed its side",
-		    who);
-	else
+	if (n == 0) {
+		snprintf(buf, sizeof buf, "%s: recv() = 0: EOF, the peer "
+		    "closed its side", who);
+		demo_say_state(d, fd, TRACK_CALL_EOF, buf);
+	} else
 		demo_say(d, 0, "%s: recv %zd \"%.*s\"", who, n,
 		    (int)strcspn(buf, "\n") < (int)n ?
 		    (int)strcspn(buf, "\n") : (int)n, buf);
@@ -472,23 +475,32 @@ demo_close_fd(struct demo *d, int *fdp, const char *what)
 	*fdp = -1;
 }
 
+/*
+ * Say what, a call on fd begun at demo_begin() that moves fd's state
+ * (how); with a capture it is drawn with the state entered.
+ */
+static void
+demo_say_state(struct demo *d, int fd, enum track_call how, const char *what)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+
+	if (d->cap != NULL && getsockname(fd, (struct sockaddr *)&ss,
+	    &len) == 0) {
+		capture_state_call(d->cap, d->call_ts != 0 ? d->call_ts :
+		    capture_now(), (struct sockaddr *)&ss, how, what, 0);
+		d->call_ts = 0;
+	} else
+		demo_say(d, 0, "%s", what);
+}
+
 /* shutdown(fd, SHUT_WR), said as what, drawn as demo_close_fd() does. */
 static void
 demo_shutdown(struct demo *d, int fd, const char *what)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof ss;
-	int64_t			 t = capture_now();
-
+	demo_begin(d);
 	shutdown(fd, SHUT_WR);
-	if (d->cap != NULL && getsockname(fd, (struct sockaddr *)&ss,
-	    &len) == 0)
-		capture_state_call(d->cap, t, (struct sockaddr *)&ss,
-		    TRACK_CALL_SHUTDOWN, what, 0);
-	else {
-		d->call_ts = t;
-		demo_say(d, 0, "%s", what);
-	}
+	demo_say_state(d, fd, TRACK_CALL_SHUTDOWN, what);
 }
 
 /* who closes *fdp; the pause lets the FIN show before what follows. */
@@ -644,10 +656,14 @@ demo_pump(struct demo *d, const char *who, int fd, int ahead)
 		demo_say(d, errno, "%s: %s()", who, ahead ? "send" : "recv");
 		return -1;
 	}
-	demo_say(d, 0, "%s: %s %llu bytes in %d calls, %s", who, ahead ?
-	    "send" : "recv", (unsigned long long)total, calls, ahead ?
+	snprintf(buf, sizeof buf, "%s: %s %llu bytes in %d calls, %s", who,
+	    ahead ? "send" : "recv", (unsigned long long)total, calls, ahead ?
 	    "until EAGAIN: its window is full" : n == 0 ? "then 0: EOF" :
 	    "and no EOF");
+	if (!ahead && n == 0)
+		demo_say_state(d, fd, TRACK_CALL_EOF, buf);
+	else
+		demo_say(d, 0, "%s", buf);
 	return ahead || n == 0 ? 0 : -1;
 }
 

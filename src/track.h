@@ -149,6 +149,8 @@ enum track_call {
 	TRACK_CALL_SHUTDOWN,	/* shutdown(SHUT_WR): the same for the state,
 				   but the end may still receive */
 	TRACK_CALL_ABORT,	/* a close() that resets: 3.10.5 ABORT */
+	TRACK_CALL_EOF,		/* recv() returned 0: the peer's FIN came in
+				   (3.10.7.4, the eighth check) */
 };
 
 /*
