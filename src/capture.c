@@ -1013,8 +1013,9 @@ capture_poll(void *arg)
 
 	if (c->fed)
 		return;
-	if (read(c->tfd, &fired, sizeof fired) == -1 && errno != EAGAIN)
-		(void)0;	/* nothing to do: the tick below draws */
+	/* The timer fired (it is one-shot): the tick below arms it again. */
+	if (read(c->tfd, &fired, sizeof fired) == (ssize_t)sizeof fired)
+		c->armed = 0;
 	for (i = 0; i < 64; i++)	/* bounded: others get their turn */
 		if (pcap_dispatch(c->p, 256, capture_packet, (u_char *)c) <= 0)
 			break;
