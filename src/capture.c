@@ -45,6 +45,7 @@
 #define CALL_LEN	160
 #define REPEAT_SHOWN	3		/* send/recv lines before they fold */
 #define MS		1000000LL	/* nanoseconds */
+#define CAPTURE_NOTES	4		/* hook notes kept for late events */
 /*
  * Calls and packets are drawn in the order of their times.  A call is
  * known as soon as it returns, a packet only when libpcap hands it over,
@@ -124,7 +125,15 @@ struct capture {
 	size_t		 nbehind;
 	capture_pkt_hook hook;
 	void		*hook_arg;
-	char		 note[TRACK_NOTE_LEN];	/* the hook's, for this packet */
+	/*
+	 * The hook's notes of the last packets fed to the tracker, by frame
+	 * number: a tracker may give a packet's event after the next packet.
+	 */
+	struct {
+		uint64_t frame;
+		char	 text[TRACK_NOTE_LEN];
+	}		 notes[CAPTURE_NOTES];
+	uint64_t	 frames;		/* packets fed to the tracker */
 };
 
 void
@@ -717,6 +726,16 @@ capture_watch_end(struct capture *c, const struct track_event *ev)
 		c->quiet_ms = now_ms();	/* the peer is not done yet */
 }
 
+/* The hook's note for the packet fed to the tracker as frame, or NULL. */
+static const char *
+capture_note(const struct capture *c, uint64_t frame)
+{
+	size_t	 i = frame % CAPTURE_NOTES;
+
+	return frame != 0 && c->notes[i].frame == frame ? c->notes[i].text :
+	    NULL;
+}
+
 /*
  * Tracker events: the packet (with the hook's note, if any, added to the
  * tracker's) to the ladder and the picture; watch for the end.
@@ -726,15 +745,16 @@ capture_event(void *arg, const struct track_event *ev)
 {
 	struct capture		*c = arg;
 	struct track_event	 noted;
+	const char		*note;
 
 	if (ev->conv != NULL && ev->kind == TRACK_EV_PACKET)
 		capture_watch_end(c, ev);
-	if (ev->kind == TRACK_EV_PACKET && c->note[0] != '\0' &&
-	    ev->nnotes < TRACK_MAX_NOTES) {
+	note = ev->kind == TRACK_EV_PACKET ? capture_note(c, ev->frame) : NULL;
+	if (note != NULL && ev->nnotes < TRACK_MAX_NOTES) {
 		noted = *ev;
 		noted.notes[noted.nnotes].warn = 0;
 		snprintf(noted.notes[noted.nnotes].text, TRACK_NOTE_LEN, "%s",
-		    c->note);
+		    note);
 		noted.nnotes++;
 		ev = &noted;
 	}
@@ -761,9 +781,13 @@ draw_packet(struct capture *c, struct held *h)
 	struct decode_pkt	 pk;
 
 	decode_packet(c->dlt, h->b, h->caplen, h->len, &pk);
-	snprintf(c->note, sizeof c->note, "%s", h->note);
+	c->frames++;
+	if (h->note[0] != '\0') {
+		c->notes[c->frames % CAPTURE_NOTES].frame = c->frames;
+		snprintf(c->notes[c->frames % CAPTURE_NOTES].text,
+		    TRACK_NOTE_LEN, "%s", h->note);
+	}
 	track_packet(c->tr, h->ts, &pk, capture_event, c);
-	c->note[0] = '\0';
 	free(h);
 }
 
