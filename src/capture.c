@@ -12,7 +12,10 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -41,19 +44,55 @@
 #include "util.h"
 
 #define CAPTURE_SNAP_FILE (65536 + 128)	/* --write: see capture_open() */
-#define CALLQ_MAX	64		/* socket calls waiting for packets */
-#define CALL_LEN	96
+#define CALL_LEN	160
 #define REPEAT_SHOWN	3		/* send/recv lines before they fold */
+#define MS		1000000LL	/* nanoseconds */
+#define CAPTURE_NOTES	4		/* hook notes kept for late events */
+/*
+ * Calls and packets are drawn in the order of their times.  A call is
+ * known as soon as it returns, a packet only when libpcap hands it over,
+ * a little after its time stamp: both wait in a merge queue until
+ * MERGE_LAG has passed since their time (or the queue is full).  A fold
+ * of repeated send/recv calls is drawn at its first call's time, so what
+ * comes after that call waits behind it until the fold ends (another
+ * call), FOLD_MAX packets wait, or FOLD_LAG has passed.
+ */
+#define MERGE_MAX	8192		/* calls and packets waiting */
+#define MERGE_BYTES	(8 << 20)	/* and their packets' bytes */
+#define MERGE_LAG	(50 * MS)
+#define FOLD_MAX	2048
+#define FOLD_LAG	(250 * MS)
 
 static void	capture_event(void *, const struct track_event *);
+static void	merge_tick(struct capture *);
 static int	capture_outputs(struct capture *, char *, size_t);
 static void	capture_packet(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
 
-struct capture_call {
-	int64_t		 ts;
-	int		 err;
-	char		 what[CALL_LEN];
+/* A call or a packet waiting to be drawn. */
+struct held {
+	int64_t		 ts;		/* a call's start, a packet's stamp */
+	int		 call;		/* a call, else a packet */
+	int		 err;		/* the call's errno, 0 if it worked */
+	char		 verb[8];	/* "send", "recv": calls that fold */
+	uint64_t	 bytes;		/* what such a call moved */
+	char		 what[CALL_LEN];	/* the call's words */
+	int		 moves;		/* the call moves its end's state: */
+	enum track_call	 tcall;		/* how */
+	struct decode_addr self;	/* the end that made it */
+	uint16_t	 self_port;
+	char		 note[TRACK_NOTE_LEN];	/* the hook's, for a packet */
+	uint32_t	 caplen, len;	/* the packet's bytes kept, on wire */
+	uint8_t		 b[];
+};
+
+/* Whether the end of the connection was seen, and what may still come. */
+enum capture_done {
+	DONE_NOT,		/* not yet */
+	DONE_QUIET,		/* this host sent the last ACK: the peer may
+				   retransmit its FIN if that ACK was lost */
+	DONE_FINAL,		/* reset, refused, or the peer sent the last
+				   ACK: nothing more comes */
 };
 
 struct capture {
@@ -70,17 +109,33 @@ struct capture {
 	FILE		*svg_fp, *html_fp; /* opened before any drop of root */
 	int		 dlt;
 	int		 fed;		/* capture_open_fed(): no live handle */
-	int		 done;		/* the connection's end was seen */
+	enum capture_done done;
+	int64_t		 quiet_ms;	/* DONE_QUIET: since when (now_ms()) */
+	int		 has_local;	/* capture_set_local() was called */
+	struct decode_addr local;
+	uint16_t	 local_port;
 	uint64_t	 packets;
-	struct capture_call q[CALLQ_MAX];
-	int		 nq;
-	char		 last_verb[16];
-	int		 repeats;
-	uint64_t	 repeat_bytes;
-	int64_t		 repeat_ts;	/* the first call not drawn */
+	int		 efd, tfd;	/* epoll of the pcap fd and the timer */
+	int64_t		 armed;		/* the timer's deadline, 0: none */
+	struct held	*mq[MERGE_MAX];	/* the merge queue: a ring, by time */
+	size_t		 mhead, mn, mbytes;
+	char		 last_verb[8];	/* of the calls drawn last */
+	int		 repeats;	/* how many in a row */
+	struct held	*fold;		/* the fold's first call, or NULL */
+	uint64_t	 fold_n, fold_bytes;
+	struct held	*behind[FOLD_MAX];	/* packets behind the fold */
+	size_t		 nbehind;
 	capture_pkt_hook hook;
 	void		*hook_arg;
-	char		 note[TRACK_NOTE_LEN];	/* the hook's, for this packet */
+	/*
+	 * The hook's notes of the last packets fed to the tracker, by frame
+	 * number: a tracker may give a packet's event after the next packet.
+	 */
+	struct {
+		uint64_t frame;
+		char	 text[TRACK_NOTE_LEN];
+	}		 notes[CAPTURE_NOTES];
+	uint64_t	 frames;		/* packets fed to the tracker */
 };
 
 void
@@ -402,6 +457,41 @@ capture_outputs(struct capture *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* Close the epoll and timer fds, if open. */
+static void
+capture_close_fds(struct capture *c)
+{
+	if (c->efd != -1)
+		close(c->efd);
+	if (c->tfd != -1)
+		close(c->tfd);
+	c->efd = c->tfd = -1;
+}
+
+/*
+ * The fd that callers poll: an epoll of libpcap's fd and a timer that
+ * fires when something held for ordering is due.  Returns 0 or -1 with
+ * err.
+ */
+static int
+capture_fds(struct capture *c, char *err, size_t errlen)
+{
+	struct epoll_event	 ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.events = EPOLLIN;
+	if ((c->efd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    (c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
+	    TFD_CLOEXEC)) == -1 ||
+	    epoll_ctl(c->efd, EPOLL_CTL_ADD, c->tfd, &ev) == -1 ||
+	    epoll_ctl(c->efd, EPOLL_CTL_ADD, pcap_get_selectable_fd(c->p),
+	    &ev) == -1) {
+		snprintf(err, errlen, "capture: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Free a capture that failed to open, with whatever it had opened. */
 static void
 capture_abandon(struct capture *c)
@@ -413,6 +503,7 @@ capture_abandon(struct capture *c)
 	svg_free(c->svg);
 	capture_picture_close(c->svg_fp);
 	capture_picture_close(c->html_fp);
+	capture_close_fds(c);
 	pcap_close(c->p);
 	free(c);
 }
@@ -429,6 +520,7 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 		return NULL;
 	}
 	c->o = *o;
+	c->efd = c->tfd = -1;
 	if ((c->p = pcap_create("any", ebuf)) == NULL) {
 		snprintf(err, errlen, "capture: %s", ebuf);
 		free(c);
@@ -452,6 +544,7 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 	else if (pcap_setnonblock(c->p, 1, ebuf) == -1)
 		snprintf(err, errlen, "capture: %s", ebuf);
 	else if ((c->dlt = pcap_datalink(c->p)) >= 0 &&
+	    capture_fds(c, err, errlen) == 0 &&
 	    capture_prepare(c, err, errlen) == 0)
 		return c;
 	capture_abandon(c);
@@ -477,6 +570,7 @@ capture_open_fed(const struct capture_opts *o, int dlt, char *err,
 		return NULL;
 	}
 	c->o = *o;
+	c->efd = c->tfd = -1;
 	c->dlt = dlt;
 	c->fed = 1;
 	if (capture_outputs(c, err, errlen) == 0)
@@ -495,6 +589,7 @@ capture_feed(struct capture *c, int64_t ts, const uint8_t *b, size_t len)
 	h.ts.tv_usec = (suseconds_t)(ts % 1000000000);	/* nanoseconds */
 	h.caplen = h.len = (bpf_u_int32)len;
 	capture_packet((u_char *)c, &h, b);
+	merge_tick(c);
 	fflush(stderr);
 }
 
@@ -626,27 +721,38 @@ capture_filter_expr(struct capture *c, const char *expr, char *err,
 	return capture_set_filter(c, expr, err, errlen);
 }
 
+/* A socket address as the decoder's address (v4-mapped as IPv4). */
+static void
+capture_addr(const struct sockaddr *sa, struct decode_addr *a)
+{
+	const struct sockaddr_in6 *s6;
+
+	memset(a, 0, sizeof *a);
+	if (sa->sa_family == AF_INET) {
+		a->family = AF_INET;
+		memcpy(a->addr, &((const struct sockaddr_in *)(const void *)sa)
+		    ->sin_addr, 4);
+		return;
+	}
+	s6 = (const struct sockaddr_in6 *)(const void *)sa;
+	a->family = AF_INET6;
+	memcpy(a->addr, &s6->sin6_addr, 16);
+	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		a->family = AF_INET;
+		memmove(a->addr, a->addr + 12, 4);
+		memset(a->addr + 4, 0, 12);
+	}
+}
+
 void
 capture_set_local(struct capture *c, const struct sockaddr *sa)
 {
 	struct decode_addr	 a;
-	const struct sockaddr_in6 *s6;
 
-	memset(&a, 0, sizeof a);
-	if (sa->sa_family == AF_INET) {
-		a.family = AF_INET;
-		memcpy(a.addr, &((const struct sockaddr_in *)(const void *)sa)
-		    ->sin_addr, 4);
-	} else {
-		s6 = (const struct sockaddr_in6 *)(const void *)sa;
-		a.family = AF_INET6;
-		memcpy(a.addr, &s6->sin6_addr, 16);
-		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-			a.family = AF_INET;
-			memmove(a.addr, a.addr + 12, 4);
-			memset(a.addr + 4, 0, 12);
-		}
-	}
+	capture_addr(sa, &a);
+	c->has_local = 1;
+	c->local = a;
+	c->local_port = (uint16_t)net_addr_port(sa);
 	if (c->ld != NULL)
 		ladder_set_local(c->ld, &a, (uint16_t)net_addr_port(sa));
 	if (c->svg != NULL)
@@ -656,52 +762,73 @@ capture_set_local(struct capture *c, const struct sockaddr *sa)
 int
 capture_fd(const struct capture *c)
 {
-	return c->fed ? -1 : pcap_get_selectable_fd(c->p);
-}
-
-/* Draw the queued socket calls made up to ts (all with ts < 0). */
-static void
-flush_calls(struct capture *c, int64_t ts)
-{
-	int	 i, k = 0;
-
-	for (i = 0; i < c->nq; i++) {
-		if (ts >= 0 && c->q[i].ts > ts) {
-			c->q[k++] = c->q[i];
-			continue;
-		}
-		if (c->ld != NULL)
-			ladder_call(c->ld, c->q[i].ts, c->q[i].what,
-			    c->q[i].err);
-		if (c->svg != NULL)
-			svg_call(c->svg, c->q[i].ts, c->q[i].what, c->q[i].err);
-	}
-	c->nq = k;
+	return c->fed ? -1 : c->efd;
 }
 
 /*
- * Tracker events: calls first, then the packet (with the hook's note, if
- * any, added to the tracker's) to the ladder and the picture; watch for
- * the end.
+ * Whether end d of conv is this host's (when capture_set_local() did not
+ * say, every end may be: the linger then waits as for our last ACK).
+ */
+static int
+capture_is_local(const struct capture *c, const struct track_conv *cv, int d)
+{
+	const struct track_end	*e = &cv->end[d];
+
+	return !c->has_local || (e->port == c->local_port &&
+	    e->addr.family == c->local.family &&
+	    memcmp(e->addr.addr, c->local.addr, sizeof e->addr.addr) == 0);
+}
+
+/*
+ * Watch for the connection's end: a reset or refusal ends it, and so does
+ * the peer's ACK of the last FIN; when this host sent that ACK, the peer
+ * may retransmit its FIN (the ACK lost), so capture_linger() goes on
+ * until it has been quiet for the linger time.
+ */
+static void
+capture_watch_end(struct capture *c, const struct track_event *ev)
+{
+	const struct track_conv	*cv = ev->conv;
+	int			 local = capture_is_local(c, cv, ev->dir);
+
+	if (cv->how == TRACK_RST || cv->how == TRACK_REFUSED)
+		c->done = DONE_FINAL;
+	else if (c->done == DONE_NOT && cv->close_done) {
+		c->done = local ? DONE_QUIET : DONE_FINAL;
+		c->quiet_ms = now_ms();
+	} else if (c->done == DONE_QUIET && !local)
+		c->quiet_ms = now_ms();	/* the peer is not done yet */
+}
+
+/* The hook's note for the packet fed to the tracker as frame, or NULL. */
+static const char *
+capture_note(const struct capture *c, uint64_t frame)
+{
+	size_t	 i = frame % CAPTURE_NOTES;
+
+	return frame != 0 && c->notes[i].frame == frame ? c->notes[i].text :
+	    NULL;
+}
+
+/*
+ * Tracker events: the packet (with the hook's note, if any, added to the
+ * tracker's) to the ladder and the picture; watch for the end.
  */
 static void
 capture_event(void *arg, const struct track_event *ev)
 {
 	struct capture		*c = arg;
-	const struct track_conv	*cv = ev->conv;
 	struct track_event	 noted;
+	const char		*note;
 
-	if (ev->kind == TRACK_EV_PACKET)
-		flush_calls(c, ev->ts);
-	if (cv != NULL && ev->kind == TRACK_EV_PACKET && (cv->close_done ||
-	    cv->how == TRACK_RST || cv->how == TRACK_REFUSED))
-		c->done = 1;
-	if (ev->kind == TRACK_EV_PACKET && c->note[0] != '\0' &&
-	    ev->nnotes < TRACK_MAX_NOTES) {
+	if (ev->conv != NULL && ev->kind == TRACK_EV_PACKET)
+		capture_watch_end(c, ev);
+	note = ev->kind == TRACK_EV_PACKET ? capture_note(c, ev->frame) : NULL;
+	if (note != NULL && ev->nnotes < TRACK_MAX_NOTES) {
 		noted = *ev;
 		noted.notes[noted.nnotes].warn = 0;
 		snprintf(noted.notes[noted.nnotes].text, TRACK_NOTE_LEN, "%s",
-		    c->note);
+		    note);
 		noted.nnotes++;
 		ev = &noted;
 	}
@@ -711,24 +838,264 @@ capture_event(void *arg, const struct track_event *ev)
 		svg_event(c->svg, ev);
 }
 
-/* One captured packet: to the file, then through the pipeline. */
+/* Draw a call line. */
+static void
+draw_call(struct capture *c, int64_t ts, const char *what, int err)
+{
+	track_flush(c->tr, capture_event, c);	/* a held packet came first */
+	if (c->ld != NULL)
+		ladder_call(c->ld, ts, what, err);
+	if (c->svg != NULL)
+		svg_call(c->svg, ts, what, err);
+}
+
+/* Draw a held packet through decode -> track -> renderers, and free it. */
+static void
+draw_packet(struct capture *c, struct held *h)
+{
+	struct decode_pkt	 pk;
+
+	decode_packet(c->dlt, h->b, h->caplen, h->len, &pk);
+	c->frames++;
+	if (h->note[0] != '\0') {
+		c->notes[c->frames % CAPTURE_NOTES].frame = c->frames;
+		snprintf(c->notes[c->frames % CAPTURE_NOTES].text,
+		    TRACK_NOTE_LEN, "%s", h->note);
+	}
+	track_packet(c->tr, h->ts, &pk, capture_event, c);
+	free(h);
+}
+
+/*
+ * End the fold of repeated calls: its line at its first call's time (the
+ * call itself when it is alone), then the packets that waited behind it.
+ */
+static void
+fold_end(struct capture *c)
+{
+	char	 what[CALL_LEN], n[32], b[32];
+	size_t	 i;
+
+	if (c->fold == NULL)
+		return;
+	if (c->fold_n == 1)
+		draw_call(c, c->fold->ts, c->fold->what, c->fold->err);
+	else {
+		snprintf(what, sizeof what, "... %s more %s calls, %s bytes",
+		    fmt_count(c->fold_n, n, sizeof n), c->fold->verb,
+		    fmt_count(c->fold_bytes, b, sizeof b));
+		draw_call(c, c->fold->ts, what, 0);
+	}
+	free(c->fold);
+	c->fold = NULL;
+	for (i = 0; i < c->nbehind; i++)
+		draw_packet(c, c->behind[i]);
+	c->nbehind = 0;
+}
+
+/*
+ * A call that moves its end's state, in time order with the packets: the
+ * tracker's state moves now, and the call's line says so.
+ */
+static void
+call_moves(struct capture *c, struct held *h)
+{
+	enum track_state	 from, to;
+	size_t			 n = strlen(h->what);
+	int			 e;
+
+	e = track_call(c->tr, &h->self, h->self_port, h->tcall, &from, &to);
+	if (e >= 0 && from != to)
+		snprintf(h->what + n, sizeof h->what - n, "; %c: %s -> %s",
+		    e == 0 ? 'A' : 'B', track_state_name(from),
+		    track_state_name(to));
+}
+
+/*
+ * Draw one call in time order, or fold it: past REPEAT_SHOWN send (or
+ * recv) calls in a row, the rest are counted in one line.
+ */
+static void
+out_call(struct capture *c, struct held *h)
+{
+	if (h->verb[0] != '\0' && strcmp(h->verb, c->last_verb) == 0 &&
+	    ++c->repeats > REPEAT_SHOWN && !c->o.full) {
+		if (c->fold == NULL) {
+			c->fold = h;
+			c->fold_n = 1;
+			c->fold_bytes = h->bytes;
+			return;
+		}
+		c->fold_n++;
+		c->fold_bytes += h->bytes;
+		free(h);
+		return;
+	}
+	fold_end(c);
+	if (h->verb[0] == '\0' || strcmp(h->verb, c->last_verb) != 0) {
+		snprintf(c->last_verb, sizeof c->last_verb, "%s", h->verb);
+		c->repeats = h->verb[0] != '\0';
+	}
+	if (h->moves && h->err == 0) {
+		track_flush(c->tr, capture_event, c);
+		call_moves(c, h);
+	}
+	draw_call(c, h->ts, h->what, h->err);
+	free(h);
+}
+
+/* Draw what leaves the merge queue (in time order), or hold it. */
+static void
+out_item(struct capture *c, struct held *h)
+{
+	if (h->call) {
+		out_call(c, h);
+		return;
+	}
+	if (c->fold == NULL) {
+		draw_packet(c, h);
+		return;
+	}
+	if (c->nbehind == FOLD_MAX)
+		fold_end(c);
+	if (c->fold != NULL)
+		c->behind[c->nbehind++] = h;
+	else
+		draw_packet(c, h);
+}
+
+/* Take the oldest item off the merge queue. */
+static struct held *
+merge_pop(struct capture *c)
+{
+	struct held	*h = c->mq[c->mhead];
+
+	c->mhead = (c->mhead + 1) % MERGE_MAX;
+	c->mn--;
+	if (!h->call)
+		c->mbytes -= h->caplen;
+	return h;
+}
+
+/* Draw what the merge queue holds up to time upto, oldest first. */
+static void
+merge_release(struct capture *c, int64_t upto)
+{
+	while (c->mn > 0 && c->mq[c->mhead]->ts <= upto)
+		out_item(c, merge_pop(c));
+}
+
+/* Put h in the merge queue in time order (after items of equal time). */
+static void
+merge_push(struct capture *c, struct held *h)
+{
+	size_t	 i, prev;
+
+	while (c->mn > 0 && (c->mn == MERGE_MAX || c->mbytes > MERGE_BYTES))
+		out_item(c, merge_pop(c));	/* full: the oldest goes */
+	i = (c->mhead + c->mn) % MERGE_MAX;
+	c->mn++;
+	if (!h->call)
+		c->mbytes += h->caplen;
+	while (i != c->mhead) {
+		prev = (i + MERGE_MAX - 1) % MERGE_MAX;
+		if (c->mq[prev]->ts <= h->ts)
+			break;
+		c->mq[i] = c->mq[prev];
+		i = prev;
+	}
+	c->mq[i] = h;
+}
+
+/* Now on the capture's clock (CLOCK_REALTIME), in nanoseconds. */
+static int64_t
+wall_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Arm the timer for the next thing to draw (wall time at), 0: none. */
+static void
+merge_arm(struct capture *c, int64_t at)
+{
+	struct itimerspec	 it;
+	int64_t			 d;
+
+	if (c->tfd == -1 || at == c->armed)
+		return;
+	memset(&it, 0, sizeof it);
+	if (at != 0) {
+		d = at - wall_ns();
+		if (d < 1000)
+			d = 1000;
+		it.it_value.tv_sec = (time_t)(d / 1000000000);
+		it.it_value.tv_nsec = (long)(d % 1000000000);
+	}
+	if (timerfd_settime(c->tfd, 0, &it, NULL) == 0)
+		c->armed = at;
+}
+
+/*
+ * Draw what may be drawn now: what is older than MERGE_LAG (a fed capture
+ * has no lag: its caller hands packets over in order), and a fold that
+ * waited FOLD_LAG.  Then arm the timer for the next.
+ */
+static void
+merge_tick(struct capture *c)
+{
+	int64_t	 now = wall_ns(), at = 0;
+
+	merge_release(c, c->fed ? INT64_MAX : now - MERGE_LAG);
+	if (c->fold != NULL && (c->fed || now - c->fold->ts >= FOLD_LAG))
+		fold_end(c);
+	if (c->mn > 0)
+		at = c->mq[c->mhead]->ts + MERGE_LAG;
+	if (c->fold != NULL && (at == 0 || c->fold->ts + FOLD_LAG < at))
+		at = c->fold->ts + FOLD_LAG;
+	merge_arm(c, at);
+}
+
+/* Draw everything held: at the end, and before lingering ends. */
+static void
+merge_flush(struct capture *c)
+{
+	merge_release(c, INT64_MAX);
+	fold_end(c);
+	merge_arm(c, 0);
+}
+
+/*
+ * One captured packet: to the file now; to the hook now, which may judge
+ * it at once, keeping its note; into the merge queue (bytes enough for
+ * the pipeline), to be drawn in time order.
+ */
 static void
 capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 {
 	struct capture		*c = (struct capture *)arg;
 	struct decode_pkt	 pk;
-	int64_t			 ts;
+	struct held		*m;
+	uint32_t		 keep = h->caplen;
 
 	c->packets++;
 	if (c->dump != NULL)
 		capture_dump(c, h, b);
-	decode_packet(c->dlt, b, h->caplen, h->len, &pk);
-	ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
-	c->note[0] = '\0';
-	if (c->hook != NULL)
-		c->hook(c->hook_arg, ts, &pk, c->note, sizeof c->note);
-	track_packet(c->tr, ts, &pk, capture_event, c);
-	c->note[0] = '\0';
+	if (keep > (uint32_t)(256 + c->o.preview))
+		keep = (uint32_t)(256 + c->o.preview);
+	if ((m = calloc(1, sizeof *m + keep)) == NULL)
+		return;		/* counted, not drawn: out of memory */
+	m->ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+	m->caplen = keep;
+	m->len = h->len;
+	memcpy(m->b, b, keep);
+	if (c->hook != NULL) {
+		decode_packet(c->dlt, b, h->caplen, h->len, &pk);
+		c->hook(c->hook_arg, m->ts, &pk, m->note, sizeof m->note);
+	}
+	merge_push(c, m);
 }
 
 void
@@ -742,54 +1109,54 @@ void
 capture_poll(void *arg)
 {
 	struct capture	*c = arg;
+	uint64_t	 fired;
 	int		 i;
 
 	if (c->fed)
 		return;
+	/* The timer fired (it is one-shot): the tick below arms it again. */
+	if (read(c->tfd, &fired, sizeof fired) == (ssize_t)sizeof fired)
+		c->armed = 0;
 	for (i = 0; i < 64; i++)	/* bounded: others get their turn */
 		if (pcap_dispatch(c->p, 256, capture_packet, (u_char *)c) <= 0)
 			break;
+	merge_tick(c);
 	fflush(stderr);
 }
 
-/* Now on the capture's clock (CLOCK_REALTIME), in nanoseconds. */
-static int64_t
-wall_ns(void)
-{
-	struct timespec	 ts;
+/* A call that moves the state of the end that made it. */
+struct state_call {
+	enum track_call	 what;
+	struct decode_addr self;
+	uint16_t	 port;
+};
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* Queue a call; a full queue is drawn first, so none is lost. */
+/*
+ * Queue a call made at ts; verb and bytes for those that fold, tc for
+ * those that move a state.
+ */
 static void
-queue_call(struct capture *c, int64_t ts, const char *what, int err)
+queue_call(struct capture *c, int64_t ts, const char *verb, uint64_t bytes,
+    const char *what, int err, const struct state_call *tc)
 {
-	if (c->nq == CALLQ_MAX)
-		flush_calls(c, -1);
-	c->q[c->nq].ts = ts;
-	c->q[c->nq].err = err;
-	snprintf(c->q[c->nq].what, CALL_LEN, "%s", what);
-	c->nq++;
-}
+	struct held	*h;
 
-/* The folded count of repeated send/recv calls, if any. */
-static void
-flush_repeats(struct capture *c)
-{
-	char	 what[CALL_LEN], n[32], b[32];
-
-	if (c->repeats > REPEAT_SHOWN && !c->o.full) {
-		snprintf(what, sizeof what, "... %s more %s calls, %s bytes",
-		    fmt_count((unsigned long long)(c->repeats - REPEAT_SHOWN),
-		    n, sizeof n), c->last_verb,
-		    fmt_count(c->repeat_bytes, b, sizeof b));
-		queue_call(c, c->repeat_ts, what, 0);
+	if ((h = calloc(1, sizeof *h)) == NULL)
+		return;
+	h->ts = ts;
+	h->call = 1;
+	h->err = err;
+	h->bytes = bytes;
+	snprintf(h->verb, sizeof h->verb, "%s", verb);
+	snprintf(h->what, sizeof h->what, "%s", what);
+	if (tc != NULL) {
+		h->moves = 1;
+		h->tcall = tc->what;
+		h->self = tc->self;
+		h->self_port = tc->port;
 	}
-	c->repeats = 0;
-	c->repeat_bytes = 0;
-	c->last_verb[0] = '\0';
+	merge_push(c, h);
+	merge_tick(c);
 }
 
 void
@@ -803,8 +1170,72 @@ capture_call_at(struct capture *c, int64_t ts, const char *what, int err)
 {
 	if (c == NULL)
 		return;
-	flush_repeats(c);
-	queue_call(c, ts, what, err);
+	queue_call(c, ts, "", 0, what, err, NULL);
+}
+
+void
+capture_state_call(struct capture *c, int64_t ts, const struct sockaddr *self,
+    enum track_call how, const char *what, int err)
+{
+	struct state_call	 tc;
+
+	if (c == NULL)
+		return;
+	if (self == NULL && !c->has_local) {
+		queue_call(c, ts, "", 0, what, err, NULL);
+		return;
+	}
+	tc.what = how;
+	if (self != NULL) {
+		capture_addr(self, &tc.self);
+		tc.port = (uint16_t)net_addr_port(self);
+	} else {
+		tc.self = c->local;
+		tc.port = c->local_port;
+	}
+	queue_call(c, ts, "", 0, what, err, &tc);
+}
+
+/*
+ * Whether closing fd resets the connection (RFC 9293 3.10.5 ABORT): as
+ * Linux does when unread bytes wait or SO_LINGER is on with 0 s.
+ */
+static int
+close_aborts(int fd)
+{
+	struct linger	 lg;
+	socklen_t	 len = sizeof lg;
+	int		 unread = 0;
+
+	if (ioctl(fd, FIONREAD, &unread) == 0 && unread > 0)
+		return 1;
+	return getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == 0 &&
+	    lg.l_onoff && lg.l_linger == 0;
+}
+
+int
+capture_close_fd(struct capture *c, int fd, const char *what)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	int			 rc, e, ip, aborts;
+	int64_t			 t;
+
+	if (c == NULL)
+		return close(fd);
+	ip = getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6);
+	aborts = close_aborts(fd);
+	t = wall_ns();
+	rc = close(fd);
+	e = rc == -1 ? errno : 0;
+	if (ip)
+		capture_state_call(c, t, (struct sockaddr *)&ss, aborts ?
+		    TRACK_CALL_ABORT : TRACK_CALL_CLOSE, what, e);
+	else
+		capture_call_at(c, t, what, e);
+	errno = e;
+	return rc;
 }
 
 int64_t
@@ -814,47 +1245,70 @@ capture_now(void)
 }
 
 void
-capture_relay_event(void *arg, enum relay_event ev, ssize_t n)
+capture_relay_event(void *arg, const struct relay_call *rc)
 {
 	struct capture	*c = arg;
-	const char	*verb = ev == RELAY_SEND ? "send" : "recv";
+	const char	*verb = rc->ev == RELAY_SEND ? "send" : "recv";
 	char		 what[CALL_LEN];
+	struct state_call own;
 
-	if (ev == RELAY_SHUTDOWN || (ev == RELAY_RECV && n == 0)) {
-		capture_call(c, ev == RELAY_SHUTDOWN ? "shutdown(SHUT_WR)" :
-		    "recv() = 0: EOF, the peer closed its side", 0);
+	own.self = c->local;
+	own.port = c->local_port;
+	if (rc->ev == RELAY_SHUTDOWN) {
+		own.what = TRACK_CALL_SHUTDOWN;
+		queue_call(c, rc->start, "", 0, "shutdown(SHUT_WR)", 0,
+		    c->has_local ? &own : NULL);
 		return;
 	}
-	if (strcmp(c->last_verb, verb) != 0)
-		flush_repeats(c);
-	snprintf(c->last_verb, sizeof c->last_verb, "%s", verb);
-	if (++c->repeats > REPEAT_SHOWN && !c->o.full) {
-		if (c->repeats == REPEAT_SHOWN + 1)
-			c->repeat_ts = wall_ns();
-		c->repeat_bytes += (uint64_t)n;
+	if (rc->n == -1) {
+		snprintf(what, sizeof what, "%s()", verb);
+		queue_call(c, rc->start, "", 0, what, rc->err, NULL);
 		return;
 	}
-	snprintf(what, sizeof what, "%s %zd", verb, n);
-	queue_call(c, wall_ns(), what, 0);
+	if (rc->ev == RELAY_RECV && rc->n == 0) {
+		own.what = TRACK_CALL_EOF;
+		queue_call(c, rc->start, "", 0, "recv() = 0: EOF, the peer "
+		    "closed its side", 0, c->has_local ? &own : NULL);
+		return;
+	}
+	snprintf(what, sizeof what, "%s %zd", verb, rc->n);
+	queue_call(c, rc->start, verb, (uint64_t)rc->n, what, 0, NULL);
+}
+
+/*
+ * How long capture_linger(), which began at start (now_ms()), goes on:
+ * not at all once nothing more can come; the linger time after a close
+ * whose last ACK was ours, counted from the peer's last packet.
+ */
+static int64_t
+linger_left(const struct capture *c, int64_t start)
+{
+	int64_t	 from = start;
+
+	if (c->done == DONE_FINAL)
+		return 0;
+	if (c->done == DONE_QUIET && c->quiet_ms > from)
+		from = c->quiet_ms;
+	return from + c->o.linger_ms - now_ms();
 }
 
 void
 capture_linger(struct capture *c)
 {
 	struct pollfd	 pfd;
-	int64_t		 end = now_ms() + c->o.linger_ms, left;
+	int64_t		 start = now_ms(), left;
 
 	pfd.fd = capture_fd(c);
 	pfd.events = POLLIN;
 	capture_poll(c);
-	while (!c->done && !sk_interrupted && (left = end - now_ms()) > 0) {
+	while (!sk_interrupted && (left = linger_left(c, start)) > 0) {
 		if (poll(&pfd, 1, (int)left) > 0)
 			capture_poll(c);
 	}
-	flush_repeats(c);
-	flush_calls(c, -1);
+	merge_flush(c);
 	fflush(stderr);
-	c->done = 0;		/* a next connection starts afresh */
+	c->done = DONE_NOT;	/* a next connection starts afresh */
+	c->quiet_ms = 0;
 }
 
 void
@@ -916,8 +1370,7 @@ capture_end(struct capture *c, char *err, size_t errlen)
 	if (c == NULL)
 		return 0;
 	capture_poll(c);
-	flush_repeats(c);
-	flush_calls(c, -1);
+	merge_flush(c);
 	if (!c->fed && pcap_stats(c->p, &st) == 0) {
 		if (c->ld != NULL)
 			ladder_set_drops(c->ld, st.ps_drop, 1);
@@ -934,6 +1387,7 @@ capture_end(struct capture *c, char *err, size_t errlen)
 	capture_dump_end(c);
 	if (rc == 0)
 		rc = capture_write_error(c, err, errlen);
+	capture_close_fds(c);
 	pcap_close(c->p);
 	fflush(stdout);
 	free(c);
@@ -947,6 +1401,7 @@ capture_hook_relay(struct capture *c, struct relay_opts *r)
 	if (c == NULL)
 		return;
 	r->on_event = capture_relay_event;
+	r->now = capture_now;
 	r->arg = c;
 	r->extra_fd = capture_fd(c);
 	r->on_extra = capture_poll;

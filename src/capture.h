@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "relay.h"
+#include "track.h"
 
 struct capture_opts {
 	int		 trace;		/* --trace: draw the ladder on stderr */
@@ -129,17 +130,35 @@ void	capture_call(struct capture *, const char *, int);
 
 /* The same for a call made at ts, a time from capture_now(). */
 void	capture_call_at(struct capture *, int64_t, const char *, int);
+
+/*
+ * A call made at ts that moves the TCP state of the socket whose address
+ * is self (NULL: the one capture_set_local() named): close(),
+ * shutdown(SHUT_WR), a close() that resets.  Drawn as capture_call_at()
+ * does, in time order with the packets, with the state it enters.
+ */
+void	capture_state_call(struct capture *, int64_t, const struct sockaddr *,
+	    enum track_call, const char *, int);
+
+/*
+ * close(fd), drawn (when c is not NULL) as the call what, made then, with
+ * the state it moves fd's end to: FIN_WAIT_1 or LAST_ACK, or CLOSED when
+ * the close resets (unread bytes, SO_LINGER 0).  Returns close()'s result.
+ */
+int	capture_close_fd(struct capture *, int, const char *);
 int64_t	capture_now(void);
 
 /* The relay's on_event hook: send/recv/shutdown as socket calls. */
-void	capture_relay_event(void *, enum relay_event, ssize_t);
+void	capture_relay_event(void *, const struct relay_call *);
 
 /* Hook c into r: its fd in the relay's poll, the calls on its axis. */
 void	capture_hook_relay(struct capture *, struct relay_opts *);
 
 /*
  * After the socket is closed: keep capturing until the connection's end is
- * seen (FINs and their ACKs, or a RST) or the linger time is over.
+ * seen (FINs and their ACKs, or a RST) or the linger time is over; when
+ * this host sent the last ACK, until the peer has been quiet for the
+ * linger time (it retransmits its FIN if that ACK was lost).
  */
 void	capture_linger(struct capture *);
 

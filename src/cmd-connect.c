@@ -337,14 +337,9 @@ connect_relay(int fd, const char *peer, const struct connect_opts *o)
 static void
 connect_close(int fd, const struct connect_opts *o)
 {
-	int64_t	 t = capture_now();
-
-	close(fd);
-	if (o->capture != NULL) {
-		capture_call_at(o->capture, t, "close()", 0);
-		if (!sk_interrupted)
-			capture_linger(o->capture);
-	}
+	capture_close_fd(o->capture, fd, "close()");
+	if (o->capture != NULL && !sk_interrupted)
+		capture_linger(o->capture);
 }
 
 /* Connect, then check (-z) or relay; returns the exit status. */

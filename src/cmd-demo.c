@@ -53,6 +53,7 @@ struct demo {
 	int		 lfd, cfd, sfd;	/* listener, client, server's end */
 	int		 port;		/* the server's port */
 	int		 lingered;	/* the end of the capture was awaited */
+	int		 rcvbuf;	/* the listener's SO_RCVBUF, 0: default */
 	int		 nft_fd;	/* to the root helper that runs nft */
 	pid_t		 nft_pid;	/* the helper, or 0 */
 };
@@ -68,6 +69,9 @@ static int	cmd_demo_exec(int, char **);
 static int	demo_handshake(struct demo *);
 static int	demo_server_close(struct demo *);
 static int	demo_half_close(struct demo *);
+static int	demo_held_fin(struct demo *);
+static void	demo_say_state(struct demo *, int, enum track_call,
+		    const char *);
 static int	demo_refused(struct demo *);
 static int	demo_reset(struct demo *);
 static int	demo_simultaneous(struct demo *);
@@ -81,6 +85,8 @@ static const struct demo_scenario demo_scenarios[] = {
 	    demo_server_close, 0 },
 	{ "half-close", "the client shuts down writing; the server still "
 	    "answers", demo_half_close, 0 },
+	{ "held-fin", "the server reads nothing: the client's FIN waits "
+	    "behind its data, FIN_WAIT_1 from shutdown()", demo_held_fin, 0 },
 	{ "simultaneous-close", "both ends send their FIN before they see "
 	    "the other's (CLOSING)", demo_simultaneous, 1 },
 	{ "refused", "nothing listens: the SYN is answered by a RST",
@@ -339,6 +345,11 @@ demo_listen(struct demo *d)
 	snprintf(expr, sizeof expr, "tcp port %d", d->port);
 	if (demo_filter(d, expr) == -1)
 		return -1;
+	if (d->rcvbuf > 0 && setsockopt(d->lfd, SOL_SOCKET, SO_RCVBUF,
+	    &d->rcvbuf, sizeof d->rcvbuf) == -1) {
+		demo_say(d, errno, "server: setsockopt(SO_RCVBUF)");
+		return -1;
+	}
 	if (listen(d->lfd, 4) == -1) {
 		demo_say(d, errno, "server: listen()");
 		return -1;
@@ -436,24 +447,70 @@ demo_recv(struct demo *d, const char *who, int fd)
 		errno = e;
 		return -1;
 	}
-	if (n == 0)
-		demo_say(d, 0, "%s: recv() = 0: EOF, the peer closed its side",
-		    who);
-	else
+	if (n == 0) {
+		snprintf(buf, sizeof buf, "%s: recv() = 0: EOF, the peer "
+		    "closed its side", who);
+		demo_say_state(d, fd, TRACK_CALL_EOF, buf);
+	} else
 		demo_say(d, 0, "%s: recv %zd \"%.*s\"", who, n,
 		    (int)strcspn(buf, "\n") < (int)n ?
 		    (int)strcspn(buf, "\n") : (int)n, buf);
 	return n;
 }
 
+/*
+ * close(*fdp), said as what; with a capture it is drawn with the state
+ * the call moves its end to (RFC 9293 3.10.4, 3.10.5).
+ */
+static void
+demo_close_fd(struct demo *d, int *fdp, const char *what)
+{
+	if (d->cap != NULL)
+		capture_close_fd(d->cap, *fdp, what);
+	else {
+		demo_begin(d);
+		close(*fdp);
+		demo_say(d, 0, "%s", what);
+	}
+	*fdp = -1;
+}
+
+/*
+ * Say what, a call on fd begun at demo_begin() that moves fd's state
+ * (how); with a capture it is drawn with the state entered.
+ */
+static void
+demo_say_state(struct demo *d, int fd, enum track_call how, const char *what)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+
+	if (d->cap != NULL && getsockname(fd, (struct sockaddr *)&ss,
+	    &len) == 0) {
+		capture_state_call(d->cap, d->call_ts != 0 ? d->call_ts :
+		    capture_now(), (struct sockaddr *)&ss, how, what, 0);
+		d->call_ts = 0;
+	} else
+		demo_say(d, 0, "%s", what);
+}
+
+/* shutdown(fd, SHUT_WR), said as what, drawn as demo_close_fd() does. */
+static void
+demo_shutdown(struct demo *d, int fd, const char *what)
+{
+	demo_begin(d);
+	shutdown(fd, SHUT_WR);
+	demo_say_state(d, fd, TRACK_CALL_SHUTDOWN, what);
+}
+
 /* who closes *fdp; the pause lets the FIN show before what follows. */
 static void
 demo_close(struct demo *d, const char *who, int *fdp)
 {
-	demo_begin(d);
-	close(*fdp);
-	*fdp = -1;
-	demo_say(d, 0, "%s: close()", who);
+	char	 what[64];
+
+	snprintf(what, sizeof what, "%s: close()", who);
+	demo_close_fd(d, fdp, what);
 	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
 }
 
@@ -552,10 +609,8 @@ demo_half_close(struct demo *d)
 	cport = demo_port(d->cfd);
 	if (demo_send(d, "client", d->cfd, "question\n") == -1)
 		return -1;
-	demo_begin(d);
-	shutdown(d->cfd, SHUT_WR);
-	demo_say(d, 0, "client: shutdown(SHUT_WR): no more to send, still "
-	    "reading");
+	demo_shutdown(d, d->cfd, "client: shutdown(SHUT_WR): no more to send, "
+	    "still reading");
 	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
 	if (demo_recv(d, "server", d->sfd) <= 0 ||
 	    demo_recv(d, "server", d->sfd) != 0)
@@ -566,6 +621,85 @@ demo_half_close(struct demo *d)
 	demo_close(d, "server", &d->sfd);
 	if (demo_recv(d, "client", d->cfd) <= 0 ||
 	    demo_recv(d, "client", d->cfd) != 0)
+		return -1;
+	demo_close(d, "client", &d->cfd);
+	demo_after(d, "client", cport, d->port);
+	return 0;
+}
+
+/*
+ * who sends (ahead) or reads (!ahead) on fd until it would block (send)
+ * or sees EOF (recv), bounded; says how much in how many calls.  Returns
+ * 0, or -1 (said) on an error or when recv waited too long.
+ */
+static int
+demo_pump(struct demo *d, const char *who, int fd, int ahead)
+{
+	static char	 buf[16384];
+	ssize_t		 n = 0;
+	uint64_t	 total = 0;
+	int		 calls = 0;
+
+	demo_begin(d);
+	while (calls < 4096 && !sk_interrupted) {
+		n = ahead ? send(fd, buf, sizeof buf, MSG_NOSIGNAL |
+		    MSG_DONTWAIT) : recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n == -1 && errno == EAGAIN && !ahead &&
+		    demo_wait(d, fd, POLLIN, DEMO_WAIT_MS))
+			continue;
+		if (n <= 0)
+			break;
+		calls++;
+		total += (uint64_t)n;
+	}
+	if (n == -1 && errno != EAGAIN) {
+		demo_say(d, errno, "%s: %s()", who, ahead ? "send" : "recv");
+		return -1;
+	}
+	snprintf(buf, sizeof buf, "%s: %s %llu bytes in %d calls, %s", who,
+	    ahead ? "send" : "recv", (unsigned long long)total, calls, ahead ?
+	    "until EAGAIN: its window is full" : n == 0 ? "then 0: EOF" :
+	    "and no EOF");
+	if (!ahead && n == 0)
+		demo_say_state(d, fd, TRACK_CALL_EOF, buf);
+	else
+		demo_say(d, 0, "%s", buf);
+	return ahead || n == 0 ? 0 : -1;
+}
+
+/*
+ * The server reads nothing, so its window closes with the client's data
+ * queued behind it; the client shuts down writing.  Its FIN cannot leave
+ * yet, but the client is in FIN_WAIT_1 from the call on (RFC 9293 3.10.4;
+ * TCP_INFO says so); the FIN follows the data once the server reads.
+ */
+static int
+demo_held_fin(struct demo *d)
+{
+	int	 cport, small = 4096;
+
+	d->rcvbuf = small;
+	if (demo_listen(d) == -1 || demo_connect(d, DEMO_WAIT_MS) == -1 ||
+	    demo_accept(d) == -1)
+		return -1;
+	cport = demo_port(d->cfd);
+	if (setsockopt(d->cfd, SOL_SOCKET, SO_SNDBUF, &small,
+	    sizeof small) == -1) {
+		demo_say(d, errno, "client: setsockopt(SO_SNDBUF)");
+		return -1;
+	}
+	if (demo_pump(d, "client", d->cfd, 1) == -1)
+		return -1;
+	demo_wait(d, -1, 0, DEMO_ACK_MS);
+	demo_shutdown(d, d->cfd, "client: shutdown(SHUT_WR): the FIN waits "
+	    "behind the data");
+	demo_info(d, "client", d->cfd);
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	if (demo_pump(d, "server", d->sfd, 0) == -1)
+		return -1;
+	demo_info(d, "server", d->sfd);
+	demo_close(d, "server", &d->sfd);
+	if (demo_recv(d, "client", d->cfd) != 0)
 		return -1;
 	demo_close(d, "client", &d->cfd);
 	demo_after(d, "client", cport, d->port);
@@ -621,11 +755,8 @@ demo_reset(struct demo *d)
 		return -1;
 	}
 	demo_say(d, 0, "client: setsockopt(SO_LINGER, on, 0 s)");
-	demo_begin(d);
-	close(d->cfd);
-	d->cfd = -1;
-	demo_say(d, 0, "client: close(): abort, unread data and linger 0: "
-	    "RST instead of FIN");
+	demo_close_fd(d, &d->cfd, "client: close(): abort, unread data and "
+	    "linger 0: RST instead of FIN");
 	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
 	demo_recv(d, "server", d->sfd);
 	demo_close(d, "server", &d->sfd);
@@ -820,12 +951,8 @@ demo_no_netns(const char *name)
 static int
 demo_both_fins(struct demo *d)
 {
-	demo_begin(d);
-	shutdown(d->cfd, SHUT_WR);
-	demo_say(d, 0, "client: shutdown(SHUT_WR)");
-	demo_begin(d);
-	shutdown(d->sfd, SHUT_WR);
-	demo_say(d, 0, "server: shutdown(SHUT_WR)");
+	demo_shutdown(d, d->cfd, "client: shutdown(SHUT_WR)");
+	demo_shutdown(d, d->sfd, "server: shutdown(SHUT_WR)");
 	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
 	demo_info(d, "client", d->cfd);
 	demo_info(d, "server", d->sfd);

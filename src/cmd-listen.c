@@ -467,7 +467,6 @@ listen_once(int lfd, const struct listen_opts *o)
 	struct serve_opts	 so;
 	socklen_t		 len = sizeof ss;
 	char			 err[300];
-	int64_t			 t;
 	int			 fd, rc;
 
 	fd = serve_accept_one(lfd, &o->acl, (struct sockaddr *)&ss, &len,
@@ -483,9 +482,7 @@ listen_once(int lfd, const struct listen_opts *o)
 	listen_traced_accept(fd, (struct sockaddr *)&ss, o);
 	if (o->mode == SERVE_RELAY) {
 		rc = listen_relay(fd, (struct sockaddr *)&ss, o);
-		t = capture_now();
-		close(fd);
-		capture_call_at(o->capture, t, "close()", 0);
+		capture_close_fd(o->capture, fd, "close()");
 		return rc;
 	}
 	memset(&so, 0, sizeof so);

@@ -627,6 +627,9 @@ ladder_how(const struct track_conv *c, int closer_local, char *buf,
 	else if (c->how == TRACK_FIN && c->end[0].fin && c->end[1].fin)
 		snprintf(buf, len, "closed by %s%s (FIN first), final ACK not "
 		    "observed", who, here);
+	else if (c->how == TRACK_FIN && c->end[c->closer].called_close)
+		snprintf(buf, len, "closed by %s%s (close(), FIN), no FIN back "
+		    "observed", who, here);
 	else if (c->how == TRACK_FIN)
 		snprintf(buf, len, "half-closed by %s%s (FIN), no FIN back "
 		    "observed", who, here);

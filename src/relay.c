@@ -292,19 +292,46 @@ next_timeout(const struct relay_opts *o, int64_t last_activity,
 	return t > 3600 * 1000 ? 3600 * 1000 : (int)t;
 }
 
-static void
-emit(const struct relay_opts *o, enum relay_event ev, ssize_t n)
+/* The time on on_event's clock, 0 without one. */
+static int64_t
+stamp(const struct relay_opts *o)
 {
-	if (o->on_event != NULL)
-		o->on_event(o->arg, ev, n);
+	return o->now != NULL ? o->now() : 0;
 }
 
-/* One round of moving bytes after poll(); returns 0 or -1 with err. */
+/*
+ * Tell on_event of a call that began at start: n bytes, or (n == -1) a
+ * failure with errno.
+ */
+static void
+emit(const struct relay_opts *o, enum relay_event ev, ssize_t n,
+    int64_t start)
+{
+	struct relay_call	 rc;
+	int			 e = errno;
+
+	if (o->on_event == NULL)
+		return;
+	rc.ev = ev;
+	rc.n = n;
+	rc.err = n == -1 ? e : 0;
+	rc.start = start;
+	rc.end = stamp(o);
+	o->on_event(o->arg, &rc);
+	errno = e;
+}
+
+/*
+ * One round of moving bytes after poll(); returns 0 or -1 with err.  The
+ * socket's calls are stamped before they are made, so that they are drawn
+ * before the packets they cause.
+ */
 static int
 relay_step(const struct relay_opts *o, struct pump *in, struct pump *out,
     struct pollfd *pfd, int *moved, char *err, size_t errlen)
 {
 	ssize_t	 n;
+	int64_t	 t;
 
 	if (pfd[0].revents != 0 && !in->eof && !pump_pending(in)) {
 		if (pump_fill(in, err, errlen) == -1)
@@ -312,19 +339,25 @@ relay_step(const struct relay_opts *o, struct pump *in, struct pump *out,
 	}
 	if (pump_pending(in) && (pfd[1].revents & (POLLOUT | POLLERR |
 	    POLLHUP) || pfd[0].revents != 0)) {
-		if ((n = pump_flush(in, err, errlen)) == -1)
+		t = stamp(o);
+		if ((n = pump_flush(in, err, errlen)) == -1) {
+			emit(o, RELAY_SEND, -1, t);
 			return -1;
+		}
 		if (n > 0) {
 			*moved = 1;
-			emit(o, RELAY_SEND, n);
+			emit(o, RELAY_SEND, n, t);
 		}
 	}
 	if (pfd[1].revents & (POLLIN | POLLERR | POLLHUP) && !out->eof &&
 	    !pump_pending(out)) {
-		if ((n = pump_fill(out, err, errlen)) == -1)
+		t = stamp(o);
+		if ((n = pump_fill(out, err, errlen)) == -1) {
+			emit(o, RELAY_RECV, -1, t);
 			return -1;
+		}
 		if (n > 0 || out->eof) {
-			emit(o, RELAY_RECV, n);
+			emit(o, RELAY_RECV, n, t);
 			*moved = 1;
 		}
 	}
@@ -437,7 +470,7 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 {
 	struct pump	 in, out;
 	struct pollfd	 pfd[4];
-	int64_t		 last = now_ms(), eof_at = -1;
+	int64_t		 last = now_ms(), eof_at = -1, t;
 	int		 rc = -1, n, moved;
 	int		 in_tty = o->in_fd != -1 && isatty(o->in_fd);
 	char		 to[300], from[300];
@@ -456,8 +489,9 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 			/* All input sent: say so with FIN, unless told not to. */
 			eof_at = now_ms();
 			if (!o->no_shutdown) {
-				emit(o, RELAY_SHUTDOWN, 0);	/* as it is made */
+				t = stamp(o);
 				shutdown(o->net_fd, SHUT_WR);
+				emit(o, RELAY_SHUTDOWN, 0, t);
 			}
 		}
 		if (relay_over(&in, &out, in_tty) || (o->quit_ms >= 0 &&

@@ -12,8 +12,15 @@
 enum relay_event {
 	RELAY_SEND,		/* n bytes written to the socket */
 	RELAY_RECV,		/* n bytes read from it; n == 0 is EOF */
-	RELAY_SHUTDOWN,		/* shutdown(SHUT_WR) after input EOF: told
-				   just before the call */
+	RELAY_SHUTDOWN,		/* shutdown(SHUT_WR) after input EOF */
+};
+
+/* One socket call of the relay, told once it returned. */
+struct relay_call {
+	enum relay_event ev;
+	ssize_t		 n;		/* bytes; -1: it failed with err */
+	int		 err;
+	int64_t		 start, end;	/* relay_opts.now() before and after */
 };
 
 struct relay_opts {
@@ -27,7 +34,8 @@ struct relay_opts {
 	int		 messages;	/* SOCK_SEQPACKET: one read, one send */
 	long		 quit_ms;	/* -q: quit this long after EOF; -1 */
 	long		 idle_ms;	/* -w: give up when idle; -1 */
-	void		(*on_event)(void *, enum relay_event, ssize_t);
+	void		(*on_event)(void *, const struct relay_call *);
+	int64_t		(*now)(void);	/* the clock of on_event's times */
 	void		*arg;
 	int		 extra_fd;	/* also polled (a capture); -1: none */
 	void		(*on_extra)(void *);	/* extra_fd is readable */

@@ -1262,3 +1262,61 @@ track_conn_state(const struct track_conv *c, const char **why)
 		    "back");
 	return cs(why, "S1", "established, not closed");
 }
+
+/*
+ * The state end s enters when its application makes call what: 3.10.4
+ * CLOSE (shutdown(SHUT_WR) alike: nothing more to send) queues a FIN,
+ * 3.10.5 ABORT sends a RST; a recv() of 0 bytes proves the peer's FIN
+ * arrived (3.10.7.4, eighth check: ESTABLISHED -> CLOSE_WAIT, FIN-WAIT-2
+ * -> TIME-WAIT; FIN-WAIT-1 waits for the packets to say whether its FIN
+ * was acknowledged).  Other states are left as they are.
+ */
+static enum track_state
+call_state(enum track_state s, enum track_call what)
+{
+	if (what == TRACK_CALL_ABORT)
+		return s == TRACK_UNKNOWN ? s : TRACK_CLOSED;
+	if (what == TRACK_CALL_EOF)
+		return s == TRACK_ESTABLISHED || s == TRACK_SYN_RECEIVED ?
+		    TRACK_CLOSE_WAIT : s == TRACK_FIN_WAIT_2 ?
+		    TRACK_TIME_WAIT : s;
+	switch (s) {
+	case TRACK_LISTEN:
+	case TRACK_SYN_SENT:
+		return TRACK_CLOSED;
+	case TRACK_SYN_RECEIVED:
+	case TRACK_ESTABLISHED:
+		return TRACK_FIN_WAIT_1;
+	case TRACK_CLOSE_WAIT:
+		return TRACK_LAST_ACK;
+	default:
+		return s;
+	}
+}
+
+int
+track_call(struct track *tr, const struct decode_addr *addr, uint16_t port,
+    enum track_call what, enum track_state *from, enum track_state *to)
+{
+	struct track_conv	*c;
+	int			 e;
+
+	for (c = tr->newest; c != NULL; c = c->older) {
+		if (c->proto != IPPROTO_TCP)
+			continue;
+		for (e = 0; e < 2; e++) {
+			if (c->end[e].addr.family != addr->family ||
+			    ep_cmp(&c->end[e].addr, c->end[e].port, addr,
+			    port) != 0)
+				continue;
+			*from = c->end[e].state;
+			*to = c->end[e].state = call_state(*from, what);
+			c->end[e].called_close |= what == TRACK_CALL_CLOSE ||
+			    what == TRACK_CALL_ABORT;
+			if (what == TRACK_CALL_EOF)	/* the FIN is in */
+				c->end[e].got_fin = 1;
+			return e;
+		}
+	}
+	return -1;
+}

@@ -61,6 +61,7 @@ struct track_end {
 	uint64_t	 pkts, retrans, ooo, dupack_total, zero_wins;
 	uint64_t	 bytes;		/* payload on the wire, retransmissions too */
 	uint64_t	 icmp_errs;	/* of pkts: ICMP errors drawn from here */
+	unsigned	 called_close:1;	/* its close() (track_call()) */
 };
 
 /* How a TCP conversation ended, for verdicts and summaries. */
@@ -184,5 +185,26 @@ int	track_end_closed(const struct track_conv *, int);
  * sequence numbers (each byte once, however often it was sent).
  */
 uint64_t track_delivered(const struct track_conv *, int);
+
+/* Calls of sockkit's own socket that move its state (RFC 9293 3.10). */
+enum track_call {
+	TRACK_CALL_CLOSE,	/* close(): 3.10.4 CLOSE */
+	TRACK_CALL_SHUTDOWN,	/* shutdown(SHUT_WR): the same for the state,
+				   but the end may still receive */
+	TRACK_CALL_ABORT,	/* a close() that resets: 3.10.5 ABORT */
+	TRACK_CALL_EOF,		/* recv() returned 0: the peer's FIN came in
+				   (3.10.7.4, the eighth check) */
+};
+
+/*
+ * The call what, made by the end (addr, port) of the newest TCP
+ * conversation that has it, moves that end's state at the call, as RFC
+ * 9293 and Linux do (the FIN may leave much later); the caller feeds
+ * calls and packets in time order.  Returns the end's index with the
+ * states before and after in from and to, or -1 when no conversation has
+ * that end.
+ */
+int	track_call(struct track *, const struct decode_addr *, uint16_t,
+	    enum track_call, enum track_state *, enum track_state *);
 
 #endif

@@ -45,16 +45,20 @@ static ssize_t	client_sendto(const struct udp_peer *, const struct udp_opts *,
 		    const void *, size_t);
 static int	client_error(struct client *, int, size_t);
 
-/* --trace: draw a send or a recv of n bytes on the packets' time axis. */
+/*
+ * --trace: draw a send or a recv of n bytes on the packets' time axis, at
+ * ts, taken before the call (so that it comes before its datagram).
+ */
 static void
-udp_capture_call(struct capture *cap, const char *what, ssize_t n)
+udp_capture_call(struct capture *cap, int64_t ts, const char *what,
+    ssize_t n)
 {
 	char	 call[64];
 
 	if (cap == NULL)
 		return;
 	snprintf(call, sizeof call, "%s %zd", what, n);
-	capture_call(cap, call, 0);
+	capture_call_at(cap, ts, call, 0);
 }
 
 /* Send one datagram the way the socket was opened: connected or not. */
@@ -120,6 +124,7 @@ client_send(struct client *c)
 	const char	*p;
 	size_t		 n;
 	ssize_t		 r;
+	int64_t		 t;
 	int		 rc, sent = 0;
 
 	c->blocked = c->more = 0;
@@ -128,6 +133,7 @@ client_send(struct client *c)
 			c->more = 1;
 			return 0;
 		}
+		t = c->o->cap != NULL ? capture_now() : 0;
 		r = client_sendto(c->p, c->o, p, n);
 		if (r == -1 && errno == EINTR && !sk_interrupted)
 			continue;
@@ -138,7 +144,7 @@ client_send(struct client *c)
 		if (r == -1)
 			return client_error(c, errno, n);
 		dgram_in_consume(&c->in, n);
-		udp_capture_call(c->o->cap, "send", r);
+		udp_capture_call(c->o->cap, t, "send", r);
 		c->nsent++;
 		c->last = now_ms();
 	}
@@ -154,11 +160,13 @@ client_recv(struct client *c)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	ssize_t			 n;
+	int64_t			 t;
 	char			 from[NET_ADDRSTRLEN + 16];
 	int			 i;
 
 	for (i = 0; i < RECV_ROUNDS; i++) {
 		len = sizeof ss;
+		t = c->o->cap != NULL ? capture_now() : 0;
 		n = recvfrom(c->p->fd, c->rbuf, RECV_BUFSIZE, MSG_DONTWAIT,
 		    (struct sockaddr *)&ss, &len);
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -167,7 +175,7 @@ client_recv(struct client *c)
 			return client_error(c, errno, 0);
 		c->last = now_ms();
 		c->nrecv++;
-		udp_capture_call(c->o->cap, "recv", n);
+		udp_capture_call(c->o->cap, t, "recv", n);
 		if (c->o->unconnected)
 			sk_verbose("%zd bytes from %s", n, dgram_addr_name(
 			    (struct sockaddr *)&ss, len, from, sizeof from));

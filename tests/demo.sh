@@ -54,14 +54,14 @@ before() {
 	    !fa && $0 ~ a { fa = NR } fa && $0 ~ b { ok = 1 } END { exit !ok }'
 }
 
-N=74
+N=78
 plan $N
 
 # The command line, for everyone.
 run --list
 is "$rc" 0 "--list exits 0"
-is "$(printf '%s\n' "$out" | wc -l)" 8 "--list: one line per scenario"
-for s in handshake server-close half-close simultaneous-close refused \
+is "$(printf '%s\n' "$out" | wc -l)" 9 "--list: one line per scenario"
+for s in handshake server-close half-close held-fin simultaneous-close refused \
     reset dropped udp; do
 	like "$out" "^$s +[a-z]" "--list names $s with its line"
 done
@@ -142,11 +142,12 @@ like "$out" "private network namespace" "it runs in a namespace of its own"
 like "$out" "SYN_SENT +-- SYN seq=0" "the client's SYN"
 like "$out" "<-- SYN,ACK seq=0 ack=1" "the server's SYN,ACK"
 like "$out" "ESTABLISHED +-- ACK ack=1 " "the client's ACK"
-like "$out" "FIN_WAIT_1 +-- FIN" "the client's FIN"
+like "$out" "client: close\(\); A: ESTABLISHED -> FIN_WAIT_1" \
+    "the client enters FIN_WAIT_1 at its close()"
 like "$out" "<-- FIN" "the server's FIN"
 like "$out" "TIME_WAIT" "TIME_WAIT"
 like "$out" "verdict: closed by A" "the verdict: the client closed"
-before "client: close\\(\\)" "FIN_WAIT_1 +-- FIN"
+before "client: close\\(\\)" "^ *[0-9.]+ +-- FIN"
 ok $? "client: close() is drawn before its FIN"
 
 run --ascii server-close
@@ -160,9 +161,16 @@ like "$out" "server: port [0-9]+ is in TIME_WAIT" "the server is left in TIME_WA
 run --ascii half-close
 is "$rc" 0 "half-close exits 0"
 like "$out" "shutdown\(SHUT_WR\)" "the client shuts down writing"
-before "FIN_WAIT_1 +-- FIN" '<-- PSH,ACK .*"answer after you'
+before "^ *[0-9.]+ +-- FIN" '<-- PSH,ACK .*"answer after you'
 ok $? "the server's answer comes after the client's FIN"
 like "$out" 'client: recv 22 "answer after your FIN"' "and the client reads it"
+
+run --ascii held-fin
+is "$rc" 0 "held-fin exits 0"
+like "$out" "client: shutdown\(SHUT_WR\).*; A: ESTABLISHED -> FIN_WAIT_1" \
+    "held-fin: the client is in FIN_WAIT_1 from its shutdown() on"
+before "TCP_INFO says FIN_WAIT1" "-- FIN"
+ok $? "held-fin: TCP_INFO says FIN_WAIT1 before the FIN leaves"
 
 run --ascii refused
 is "$rc" 0 "refused exits 0"

@@ -5,7 +5,7 @@
 . "$srcdir/lib.sh"
 need_root
 need_cmd tcpdump tshark python3 ip
-plan 34
+plan 36
 H="python3 $srcdir/trace-helper.py"
 
 # start_server MODE [NS] [ADDR]: a helper server; sets $port.
@@ -159,6 +159,16 @@ is "$(grep -c 'this host: accept() = client 127.0.0.1 port' "$TMP/kerr")" 2 \
     "listen -k --trace: both accept() calls drawn"
 is "$(grep -c 'verdict: closed by A' "$TMP/kerr")" 2 \
     "listen -k --trace: a verdict for each client at SIGINT"
+
+# connect -z against a peer that does not close: this host called close(),
+# which is no half-close, though no FIN comes back.
+start_server hold
+"$SOCKKIT" connect -z --trace --ascii --color=never 127.0.0.1 "$port" \
+    2>"$TMP/zladder"
+like "$(cat "$TMP/zladder")" 'this host: close\(\); A: ESTABLISHED -> FIN_WAIT_1' \
+    "-z --trace: close() moves A to FIN_WAIT_1"
+like "$(grep verdict "$TMP/zladder")" 'verdict: closed by A \(this host\) \(close\(\), FIN\), no FIN back observed' \
+    "-z --trace against a slow peer: closed by A, not half-closed"
 
 # udp --trace: the datagram, the echo, and the ICMP error of a closed port.
 "$SOCKKIT" udp -l --mode echo 127.0.0.1 0 2>"$TMP/uerr" &
