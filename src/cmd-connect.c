@@ -240,10 +240,10 @@ connect_one(const struct addrinfo *ai, const struct connect_opts *o,
 	fd = net_connect_hook(ai, &src, o->wait_ms, sk_verbosity ?
 	    connect_on_wait : NULL, seen, connect_before, (void *)o, err,
 	    errlen);
+	if (o->capture == NULL)		/* --user alone: nothing to draw */
+		return fd;
 	e = errno;
-	if (o->capture == NULL)
-		;
-	else if (fd == -1) {
+	if (fd == -1) {
 		capture_call(o->capture, "connect()", e);
 		capture_linger(o->capture);
 	} else {

@@ -202,7 +202,9 @@ like "$(grep "^$dport/tcp" "$TMP/p.out")" "^$dport/tcp +open" \
     "EINTR storm: probe finds the open port ($(caught "$TMP/p.err") caught)"
 is "$(tail -n 1 "$TMP/p.out")" "$calm" "EINTR storm: probe's counts as without it"
 
-# stdout closed: taken as /dev/null, nothing goes back to the peer.
+# stdout closed: the client's data cannot be written there, so exit 1
+# with a message (it vanished into /dev/null before); nothing goes back
+# to the peer.
 head -c 1048576 /dev/urandom >"$TMP/1m"
 bg "$SOCKKIT" listen 127.0.0.1 0 </dev/null >&- 2>"$TMP/l.err"
 lpid=$!
@@ -210,7 +212,8 @@ port=$(listen_port "$TMP/l.err")
 timeout 20 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/1m" >"$TMP/c.out" \
     2>/dev/null
 wait_pid $lpid 10
-is $? 0 "listen, stdout closed: exit 0"
+is "$?:$(grep -c '^sockkit: write to stdout: Bad file descriptor$' \
+    "$TMP/l.err")" 1:1 "listen, stdout closed: exit 1, says so"
 is "$(wc -c <"$TMP/c.out")" 0 "listen, stdout closed: nothing back to the peer"
 
 # A full pipe: the reader waits until the pipe is full, then takes it all.
