@@ -1463,6 +1463,32 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co,
 	return rc == -1 ? EXIT_RUNTIME : EXIT_OK;
 }
 
+/*
+ * A --svg or --html file that cannot be made stops the demo before it
+ * draws anything (the capture would take the failure for a missing
+ * privilege and go on without pictures).  Returns -1, or EXIT_RUNTIME
+ * after saying why.
+ */
+static int
+demo_pictures_check(const struct capture_opts *co)
+{
+	const char	*path[2] = { co->svg_path, co->html_path };
+	int		 i, fd;
+
+	for (i = 0; i < 2; i++) {
+		if (path[i] == NULL || strcmp(path[i], "-") == 0)
+			continue;
+		if ((fd = open(path[i], O_WRONLY | O_CREAT | O_CLOEXEC,
+		    0666)) == -1) {
+			sk_warn("demo: --%s %s", i == 0 ? "svg" : "html",
+			    path[i]);
+			return EXIT_RUNTIME;
+		}
+		close(fd);
+	}
+	return -1;
+}
+
 static int
 cmd_demo_exec(int argc, char **argv)
 {
@@ -1489,5 +1515,7 @@ cmd_demo_exec(int argc, char **argv)
 		    "not '%s' too", argv[1]);
 	if (argc == 1 && (s = demo_lookup(argv[0])) == NULL)
 		return EXIT_USAGE;
+	if ((rc = demo_pictures_check(&co)) != -1)
+		return rc;
 	return demo_run(s, &co, &po);
 }

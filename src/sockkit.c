@@ -307,8 +307,9 @@ extra_args(int argc, char **argv)
 		sk_warnx("help: unexpected argument '%s': it takes one COMMAND",
 		    argv[max]);
 	else if (a[1] == 'h' || a[2] == 'h')
-		sk_warnx("%s: unexpected argument '%s': it takes none (the help "
-		    "of a command: sockkit help %s)", a, argv[max], argv[max]);
+		sk_warnx("%s: unexpected argument '%s': it takes none (the "
+		    "help of a command: sockkit help %s)", a, argv[max],
+		    argv[max]);
 	else
 		sk_warnx("%s: unexpected argument '%s': it takes none", a,
 		    argv[max]);

@@ -33,7 +33,7 @@ struct tgt_spec {
 	int		 family;	/* AF_INET/AF_INET6 when numeric */
 	uint8_t		 addr[16];	/* masked to the prefix */
 	unsigned	 prefix;	/* 32 or 128 for one address */
-	uint32_t	 scope;		/* "fe80::1%eth0": its index, else 0 */
+	uint32_t	 scope;		/* the zone's interface, else 0 */
 	int		 has_port;	/* HOST:PORT */
 	uint16_t	 port;
 };
@@ -54,7 +54,7 @@ uint64_t tgt_spec_size(const struct tgt_spec *);
 struct tgt_host {
 	int		 family;
 	uint8_t		 addr[16];
-	uint32_t	 scope;		/* IPv6 zone (interface index), or 0 */
+	uint32_t	 scope;		/* IPv6 zone (ifindex), or 0 */
 	uint32_t	 plist;		/* index into tgt_set.plist */
 	const char	*name;		/* hostname as typed, or NULL */
 };

@@ -54,7 +54,7 @@ before() {
 	    !fa && $0 ~ a { fa = NR } fa && $0 ~ b { ok = 1 } END { exit !ok }'
 }
 
-N=78
+N=80
 plan $N
 
 # The command line, for everyone.
@@ -73,6 +73,10 @@ run refused udp
 is "$rc" 2 "two scenarios are a usage error"
 run --bogus
 is "$rc" 2 "an unknown option is a usage error"
+run --svg /nonexistent/dir/x.svg handshake
+is "$rc" 1 "--svg in a missing directory: exit 1"
+is "$out" "sockkit: demo: --svg /nonexistent/dir/x.svg: No such file or directory" \
+    "--svg in a missing directory: one line, before anything is drawn"
 
 # Without privileges: one line saying so, then the socket calls.
 as_nobody
