@@ -17,13 +17,14 @@
 # the retry timer, not by the server).  Each run's overflows
 # (TcpExtListenOverflows) are counted and printed.
 #
-#	sudo bench/accept.sh [CONNS_PER_CLIENT] [RUNS]
+#	sudo [ONLY="sockkit limit"] bench/accept.sh [CONNS_PER_CLIENT] [RUNS]
 . "$(dirname "$0")/lib.sh"
 need ncat socat taskset ss cc ip nstat
 [ "$(id -u)" = 0 ] || { echo "bench: accept.sh needs root (a namespace)" >&2; exit 1; }
 
 COUNT=${1:-2000}
 RUNS=${2:-5}
+ONLY=${ONLY:-sockkit ncat socat limit}	# the servers to run
 CLIENTS=8
 BACKLOG=$((CLIENTS * COUNT + 1024))
 NS=skba$$
@@ -89,6 +90,7 @@ for place in $PLACEMENTS; do
 		for r in $(seq "$RUNS"); do
 			for s in "${SERVERS[@]}"; do
 				IFS='|' read -r name cmd <<<"$s"
+				case " $ONLY " in *" $name "*) ;; *) continue ;; esac
 				read -r rate ov < <(run_one "$place" "$load" \
 				    "$cmd" "$(free_port)")
 				echo "$rate" >>"$WORK/rates.$name"
@@ -97,12 +99,14 @@ for place in $PLACEMENTS; do
 		done
 		for s in "${SERVERS[@]}"; do
 			name=${s%%|*}
+			[ -s "$WORK/rates.$name" ] || continue
 			printf '%-6s %-6s %-8s %8s conn/s  queue overflows a run: %s\n' \
 			    "$place" "$load" "$name" \
 			    "$(median <"$WORK/rates.$name")" \
 			    "$(paste -sd' ' "$WORK/ov.$name")"
 		done
 		for p in limit ncat socat; do
+			[ -s "$WORK/rates.$p" ] || continue
 			[ "$p" = limit ] && tg=0.9 || tg=
 			printf '%-6s %-6s sockkit / %-6s %s\n' "$place" "$load" "$p" \
 			    "$(per_round "$WORK/rates.sockkit" "$WORK/rates.$p" |
