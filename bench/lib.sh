@@ -64,9 +64,10 @@ record() {
 }
 
 # spread: the numbers on stdin, one a round, as "MEDIAN MIN-MAX", then
-# "bimodal: LOW xN, HIGH xM" when they fall in two groups: the widest gap
-# between neighbours is over a fifth of the value below it and wider
-# than either group (each group's median and how many rounds fell in it).
+# "bimodal: LOW xN, HIGH xM" when they fall in two groups of at least two
+# rounds each: the widest gap between neighbours is over a fifth of the
+# value below it and wider than either group (each group's median and how
+# many rounds fell in it).  One round off on its own is only the spread.
 spread() {
 	sort -g | awk '
 	function mid(i, j) { return (a[int((i + j) / 2)] + a[int((i + j + 1) / 2)]) / 2 }
@@ -76,7 +77,7 @@ spread() {
 		printf "%.2f %.2f-%.2f", mid(1, NR), a[1], a[NR]
 		for (i = 1; i < NR; i++)
 			if (a[i + 1] - a[i] > g) { g = a[i + 1] - a[i]; at = i }
-		if (NR >= 3 && g > a[at] / 5 && g > a[at] - a[1] &&
+		if (at >= 2 && NR - at >= 2 && g > a[at] / 5 && g > a[at] - a[1] &&
 		    g > a[NR] - a[at + 1])
 			printf " bimodal: %.2f x%d, %.2f x%d", mid(1, at), at,
 			    mid(at + 1, NR), NR - at

@@ -15,7 +15,9 @@
 #    "sockkit raw icmp --traceroute" and "traceroute -I -n" (default
 #    options but -n: sockkit prints no names), and whether the hops agree.
 #
-# Rounds take the tools in turn; medians of RUNS rounds; needs root.
+# Rounds take the tools in turn, the one going first changing round by
+# round; medians of RUNS rounds (traceroute: TRACE_RUNS, 2 x RUNS) and
+# the ratios round by round, median and min-max; needs root.
 #	bench/raw.sh [COUNT] [RUNS]
 . "$(dirname "$0")/lib.sh"
 need ping traceroute taskset ip nft nsenter
@@ -23,6 +25,7 @@ need ping traceroute taskset ip nft nsenter
 
 COUNT=${1:-20000}
 RUNS=${2:-5}
+TRACE_RUNS=${TRACE_RUNS:-$((RUNS * 2))}
 C=skbc$$ R=skbr$$ S=skbs$$ F=skbf$$
 trap 'pkill -P $$ 2>/dev/null; for n in $C $R $S $F; do ip netns del $n 2>/dev/null; done; rm -rf "$WORK"' EXIT
 
@@ -71,22 +74,23 @@ echo "# 1. flood echo over loopback, $COUNT requests, median of $RUNS, replies/s
 for place in same free; do
 	rm -f "$WORK"/flood.sockkit "$WORK"/flood.ping
 	for r in $(seq "$RUNS"); do
-		for tool in sockkit ping; do
+		order="sockkit ping"
+		[ $((r % 2)) = 0 ] && order="ping sockkit"
+		for tool in $order; do
 			flood $place $tool >>"$WORK/flood.$tool" || exit 1
 		done
 	done
 	sk=$(median <"$WORK/flood.sockkit")
 	pg=$(median <"$WORK/flood.ping")
-	printf '%-5s sockkit %8s  ping -f %8s  ratio %s\n' "$place" "$sk" "$pg" \
-	    "$(ratio "$sk" "$pg")"
 	# The table's "same" column, or "-" with the scheduler choosing.
 	if [ $place = same ]; then
-		record "flood echo replies/s: sockkit / ping -f" same \
-		    "$(ratio "$sk" "$pg")" 1.5
+		what="flood echo replies/s: sockkit / ping -f" col=same
 	else
-		record "flood echo replies/s, unpinned: sockkit / ping -f" - \
-		    "$(ratio "$sk" "$pg")" 1.5
+		what="flood echo replies/s, unpinned: sockkit / ping -f" col=-
 	fi
+	printf '%-5s sockkit %8s  ping -f %8s  ratio %s\n' "$place" "$sk" "$pg" \
+	    "$(per_round "$WORK/flood.sockkit" "$WORK/flood.ping" |
+	    record_rounds "$what" $col 1.5)"
 done
 
 # The path: C 10.72.1.2 -- 10.72.1.1 R 10.72.2.1 -- 10.72.2.2 S.
@@ -122,7 +126,9 @@ path || { echo "bench: cannot build the namespaces" >&2; exit 1; }
 trace() {
 	nsenter --net=/run/netns/$C bash -c '
 	for r in $(seq "$1"); do
-		for tool in sockkit traceroute; do
+		order="sockkit traceroute"
+		[ $((r % 2)) = 0 ] && order="traceroute sockkit"
+		for tool in $order; do
 			if [ $tool = sockkit ]; then
 				set -- "$1" "$2" "$3" "$2" raw icmp \
 				    --traceroute 10.72.2.2
@@ -140,18 +146,25 @@ trace() {
 	done' bench "$1" "$SOCKKIT" "$WORK"
 }
 
-echo "# 2. traceroute, the router silent, median of $RUNS, seconds"
+echo "# 2. traceroute, the router silent, $TRACE_RUNS rounds, seconds (medians);"
+echo "#    speed-up: traceroute -I time / sockkit, round by round: median, min-max"
 ip netns exec $C ping -c 1 -W 2 10.72.2.2 >/dev/null	# ARP first
-trace "$RUNS" >"$WORK/trace"
-sk=$(awk '$1 == "sockkit" { print $2 }' "$WORK/trace" | median)
-tr=$(awk '$1 == "traceroute" { print $2 }' "$WORK/trace" | median)
+trace "$TRACE_RUNS" >"$WORK/trace"
+awk '$1 == "sockkit" { print $2 }' "$WORK/trace" >"$WORK/trace.sockkit"
+awk '$1 == "traceroute" { print $2 }' "$WORK/trace" >"$WORK/trace.traceroute"
+sk=$(median <"$WORK/trace.sockkit")
+tr=$(median <"$WORK/trace.traceroute")
 hops=$(awk '{ print $1, $3 }' "$WORK/trace" | sort -u)
 same=no
 [ "$(echo "$hops" | awk '{ print $2 }' | sort -u | wc -l)" = 1 ] && same=yes
-printf 'sockkit %ss  traceroute -I %ss  speed-up %s  same hops: %s (%s)\n' \
-    "$sk" "$tr" "$(ratio "$tr" "$sk")" "$same" \
-    "$(echo "$hops" | head -n 1 | cut -d' ' -f2-)"
 # A speed-up only counts with the same hops.
-sp=$(ratio "$tr" "$sk")
-[ $same = yes ] || sp="hops-differ"
-record "traceroute, silent hop: traceroute -I time / sockkit" - "$sp" 2
+what="traceroute, silent hop: traceroute -I time / sockkit"
+if [ $same = yes ]; then
+	sp=$(per_round "$WORK/trace.traceroute" "$WORK/trace.sockkit" |
+	    record_rounds "$what" - 2)
+else
+	sp=hops-differ
+	record "$what" - "$sp" 2
+fi
+printf 'sockkit %ss  traceroute -I %ss  speed-up %s  same hops: %s (%s)\n' \
+    "$sk" "$tr" "$sp" "$same" "$(echo "$hops" | head -n 1 | cut -d' ' -f2-)"

@@ -31,7 +31,7 @@ else
 	runs=(
 	"startup|$here/startup.sh 1000 10"
 	"throughput|$here/throughput.sh 4096 3"
-	"accept|$here/accept.sh 2000 3"
+	"accept|$here/accept.sh 2000 5"
 	"udp|$here/udp.sh 3 5"
 	"memory|$here/memory.sh 1024"
 	"view|$here/view.sh"

@@ -82,6 +82,7 @@ struct trace {
 	int		 print_ttl;	/* the next hop to print */
 	int		 dest_ttl;	/* the lowest hop the end answered */
 	int		 high_ttl;	/* highest hop that answered */
+	int		 sock_ttl;	/* icmp: the socket's TTL now (0: unset) */
 	int64_t		 near_us;	/* the slowest answer so far */
 	struct pollfd	*pfd;
 	size_t		*pidx;
@@ -313,8 +314,11 @@ trace_send(struct trace *t, struct tprobe *pr, size_t i)
 		return pr->fd == -1 ? -1 : 0;
 	}
 	len = icmpsock_echo(&t->s, t->buf, 56, (uint16_t)(i + 1), t->cookie);
-	if (icmpsock_set_ttl(t->s.fd, t->s.family, pr->ttl) == -1)
+	/* A hop's probes go out together: one setsockopt() a hop. */
+	if (pr->ttl != t->sock_ttl &&
+	    icmpsock_set_ttl(t->s.fd, t->s.family, pr->ttl) == -1)
 		return -1;
+	t->sock_ttl = pr->ttl;
 	pr->sent_us = icmpsock_now_us();
 	/* A pending error from an earlier probe surfaces here once. */
 	if (send(t->s.fd, t->buf, len, 0) == -1 &&
