@@ -51,8 +51,9 @@ ns_listening() {
 # "fail").
 run_one() {
 	local place=$1 load=$2 server=${3//PORT/$4} pid out ov
-	in_ns taskset -c "$(cpu_server "$place")" bash -c "exec $server" \
-	    </dev/null >/dev/null 2>"$WORK/server.err" &
+	# Not through in_ns: $! must be the server itself, for the kill.
+	ip netns exec $NS taskset -c "$(cpu_server "$place")" \
+	    bash -c "exec $server" </dev/null >/dev/null 2>"$WORK/server.err" &
 	pid=$!
 	ns_listening "$4" || { echo fail; return 1; }
 	ov=$(overflows)
