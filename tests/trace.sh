@@ -20,12 +20,13 @@ start_server() {
 # truth capture takes too (nothing needs to listen there).
 truth_sync() {
 	$_ns python3 -c 'import socket; socket.socket(socket.AF_INET,
-	    socket.SOCK_DGRAM).sendto(b"x", ("'"$_sync"'", 9))'
+	    socket.SOCK_DGRAM).sendto(b"'"${1:-x}"'", ("'"$_sync"'", 9))'
 }
 
-# truth_syncs: how many sync datagrams the truth capture holds so far.
-truth_syncs() {
-	tcpdump -r "$TMP/truth.pcap" 'udp port 9' 2>/dev/null | wc -l
+# truth_has MARK: whether the truth capture holds a sync datagram whose
+# payload is MARK.
+truth_has() {
+	tcpdump -A -r "$TMP/truth.pcap" 'udp port 9' 2>/dev/null | grep -q "$1"
 }
 
 # truth_start NS IFACE [SYNC-ADDR]: tcpdump in namespace NS ("" for this
@@ -49,12 +50,16 @@ truth_start() {
 
 # truth_stop: stop the truth capture once it holds a sync datagram sent
 # after the connection, so that a loaded machine loses none of its packets.
+# Each such datagram carries a mark of its own: a count of datagrams would
+# also grow with the ones truth_start sent before the connection that a
+# loaded tcpdump had not written yet, and stop it before the connection's.
 truth_stop() {
-	_before=$(truth_syncs)
-	for _ in $(seq 100); do
-		truth_sync
+	_mark=0
+	while [ $_mark -lt 100 ]; do
+		_mark=$((_mark + 1))
+		truth_sync "sk-stop-$$-$_mark"
 		sleep 0.05
-		[ "$(truth_syncs)" -gt "$_before" ] && break
+		truth_has "sk-stop-$$-" && break
 	done
 	kill -INT $_td; wait $_td 2>/dev/null
 }
