@@ -5,7 +5,7 @@
 . "$srcdir/lib.sh"
 need_root
 need_cmd tcpdump tshark python3 ip
-plan 36
+plan 43
 H="python3 $srcdir/trace-helper.py"
 
 # start_server MODE [NS] [ADDR]: a helper server; sets $port.
@@ -83,7 +83,8 @@ scenario() {
 		start_server "$mode" "$ns" "$addr"
 	fi
 	if ! truth_start "${CLIENT_NS:-}" "$iface" "$sync"; then
-		ok 1 "$name: tcpdump started"; ok 1 "$name: compared"; return
+		ok 1 "$name: tcpdump started"; ok 1 "$name: compared"
+		ok 1 "$name: the reference model"; return
 	fi
 	# An abort meets no FIN of ours: the peer's RST and its answer to
 	# our FIN would leave on two CPUs, and two captures may then see
@@ -100,6 +101,11 @@ scenario() {
 	is "$rc" "$want" "$name: exit status"
 	out=$($H compare "$TMP/json" "$TMP/tshark.txt"); r=$?
 	ok $r "$name: packets equal tshark's"
+	[ $r = 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
+	# The reference model of RFC 9293 (apart from the tracker): every
+	# state drawn live is allowed and has its evidence.
+	out=$(python3 "$srcdir/tcp-model.py" "$TMP/json"); r=$?
+	ok $r "$name: the states drawn pass the reference model"
 	[ $r = 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
 }
 
@@ -126,7 +132,7 @@ if make_netns $A && make_netns $B &&
 	scenario "veth abort" abort $B 10.231.0.2 skvA$$
 	CLIENT_NS=
 else
-	for _ in 1 2 3 4 5 6; do skip "cannot make a veth pair here"; done
+	for _ in 1 2 3 4 5 6 7 8 9; do skip "cannot make a veth pair here"; done
 fi
 
 # The ladder itself: calls and packets on one axis, this host, a verdict.
