@@ -114,7 +114,16 @@ wait_pid() {
 
 # free_port: a TCP port that nothing listens on right now.
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+		return
+	fi
+	# Without python3 (the tarball's bare check): a port sockkit itself
+	# was given by the kernel, closed again.
+	"$SOCKKIT" listen 127.0.0.1 0 </dev/null >/dev/null 2>"$TMP/fp.err" &
+	_fp=$!
+	listen_port "$TMP/fp.err"
+	kill "$_fp" 2>/dev/null; wait "$_fp" 2>/dev/null
 }
 
 # make_netns NAME: a network namespace with loopback up, removed at exit
