@@ -262,7 +262,7 @@ capture_pipeline_error(const struct capture *c, char *err, size_t errlen)
 	    errno != ENOMEM)
 		snprintf(err, errlen, "--html %s: no temporary file for the "
 		    "transcript in %s (TMPDIR): %s", c->o.html_path,
-		    svg_tmpdir(), strerror(errno));
+		    sk_tmpdir(), strerror(errno));
 	else
 		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
 }
@@ -1250,14 +1250,10 @@ capture_relay_event(void *arg, const struct relay_call *rc)
 	struct capture	*c = arg;
 	const char	*verb = rc->ev == RELAY_SEND ? "send" : "recv";
 	char		 what[CALL_LEN];
-	struct state_call own;
 
-	own.self = c->local;
-	own.port = c->local_port;
 	if (rc->ev == RELAY_SHUTDOWN) {
-		own.what = TRACK_CALL_SHUTDOWN;
-		queue_call(c, rc->start, "", 0, "shutdown(SHUT_WR)", 0,
-		    c->has_local ? &own : NULL);
+		capture_state_call(c, rc->start, NULL, TRACK_CALL_SHUTDOWN,
+		    "shutdown(SHUT_WR)", 0);
 		return;
 	}
 	if (rc->n == -1) {
@@ -1266,9 +1262,8 @@ capture_relay_event(void *arg, const struct relay_call *rc)
 		return;
 	}
 	if (rc->ev == RELAY_RECV && rc->n == 0) {
-		own.what = TRACK_CALL_EOF;
-		queue_call(c, rc->start, "", 0, "recv() = 0: EOF, the peer "
-		    "closed its side", 0, c->has_local ? &own : NULL);
+		capture_state_call(c, rc->start, NULL, TRACK_CALL_EOF,
+		    "recv() = 0: EOF, the peer closed its side", 0);
 		return;
 	}
 	snprintf(what, sizeof what, "%s %zd", verb, rc->n);

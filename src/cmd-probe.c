@@ -14,7 +14,6 @@
 
 #include <limits.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -786,32 +785,6 @@ probe_local_ports(unsigned *lo, unsigned *hi)
 }
 
 /*
- * A temporary file without a name: O_TMPFILE where the file system has
- * it, else mkstemp() unlinked at once.  Only its descriptor reaches it,
- * so nobody can swap it between the capture writing it and the drawing
- * reading it back (after the drop of root, through the same descriptor),
- * and nothing is left to remove.  Returns the fd, or -1 with errno.
- */
-static int
-probe_tmpfile(char *dir, size_t dirlen)
-{
-	const char	*tmp = getenv("TMPDIR");
-	char		 path[PATH_MAX + 32];
-	int		 fd;
-
-	snprintf(dir, dirlen, "%s", tmp != NULL && *tmp != '\0' ? tmp :
-	    "/tmp");
-	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) != -1)
-		return fd;
-	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-		return -1;
-	snprintf(path, sizeof path, "%s/sockkit-probe.XXXXXX", dir);
-	if ((fd = mkostemp(path, O_CLOEXEC)) != -1)
-		unlink(path);
-	return fd;
-}
-
-/*
  * --trace: capture into a temporary pcap file while probing, the probe's
  * hosts only when they are few, then drop root: the file is read back
  * through the descriptor kept open.  Returns 0 or -1 (reported).
@@ -820,14 +793,16 @@ static int
 probe_capture_open(struct probe_cmd *c)
 {
 	struct capture_opts	 co;
-	char			 err[512], dir[PATH_MAX], *expr = NULL;
+	char			 err[512], *expr = NULL;
 	size_t			 len = 0;
 	unsigned		 lo, hi;
 	FILE			*fp;
 	int			 rc = -1;
 
-	if ((c->cap_fd = probe_tmpfile(dir, sizeof dir)) == -1) {
-		sk_warn("probe: --trace: a temporary file in %s", dir);
+	/* Nameless, read back through the same descriptor after the drop
+	 * of root: nobody can swap it in between. */
+	if ((c->cap_fd = sk_tmpfile()) == -1) {
+		sk_warn("probe: --trace: a temporary file in %s", sk_tmpdir());
 		c->cap_fd = 0;
 		return -1;
 	}

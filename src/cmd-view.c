@@ -240,7 +240,7 @@ view_out_new(const struct view_opts *o, const char *file,
 	if ((out->svg = svg_new(&so)) == NULL && so.transcript &&
 	    errno != ENOMEM) {
 		sk_warn("view: --html: no temporary file for the transcript in "
-		    "%s (TMPDIR)", svg_tmpdir());
+		    "%s (TMPDIR)", sk_tmpdir());
 		return -2;
 	}
 	return out->svg == NULL ? -1 : 0;

@@ -481,13 +481,14 @@ tcp_options(const struct dbuf *o, unsigned hl, struct decode_pkt *pk)
 			off++;
 			continue;
 		}
-		if (db_u8(o, off + 1, &len) == -1 && o->len < hl - 20) {
-			pk->opt.cut = 1;
-			return 0;
-		}
-		if (db_u8(o, off + 1, &len) == -1)
+		if (db_u8(o, off + 1, &len) == -1) {
+			if (o->len < hl - 20) {
+				pk->opt.cut = 1;	/* the capture ends here */
+				return 0;
+			}
 			return stop(pk, DECODE_INVALID, "tcp",
 			    "tcp option length missing");
+		}
 		if (len < 2)
 			return stop(pk, DECODE_INVALID, "tcp",
 			    "tcp option length below 2");

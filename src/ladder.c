@@ -256,6 +256,16 @@ cat_flags(char *buf, size_t len, size_t *off, uint8_t f)
 		cat(buf, len, off, "none");
 }
 
+/*
+ * Whether c's windows are shown unscaled because the scale is not known:
+ * no SYN seen (or its options cut), and no window scale from both ends.
+ */
+static int
+scale_unknown(const struct track_conv *c)
+{
+	return c->scale_unknown && !(c->end[0].has_ws && c->end[1].has_ws);
+}
+
 /* The options of an arrow label; SACK blocks relative like ack=. */
 static void
 label_tcp_options(const struct decode_tcpopt *op, const struct track_event *ev,
@@ -307,8 +317,7 @@ label_tcp(int preview, const struct track_event *ev, char *buf, size_t len,
 	if (ev->show_isn)
 		cat(buf, len, off, " (ISN %u)", pk->seq);
 	cat(buf, len, off, " win=%" PRIu64 "%s", ev->win,
-	    ev->conv->scale_unknown && !(pk->flags & DECODE_SYN) &&
-	    !(ev->conv->end[0].has_ws && ev->conv->end[1].has_ws) ?
+	    scale_unknown(ev->conv) && !(pk->flags & DECODE_SYN) ?
 	    " (scale unknown)" : "");
 	label_tcp_options(op, ev, buf, len, off);
 	if (pk->paycap > 0 && preview > 0)
@@ -763,8 +772,7 @@ json_tcp_extra(struct ladder *l, const struct track_event *ev)
 		fputs(",\"options_cut\":true", l->fp);
 	if (ev->probe)
 		fputs(",\"probe\":true", l->fp);
-	if (ev->conv->scale_unknown && !(ev->conv->end[0].has_ws &&
-	    ev->conv->end[1].has_ws))
+	if (scale_unknown(ev->conv))
 		fputs(",\"win_scale_unknown\":true", l->fp);
 }
 

@@ -34,7 +34,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +41,7 @@
 
 #include "ladder.h"
 #include "svg.h"
+#include "util.h"
 
 #define EP_MAX		64
 #define LABEL_MAX	72	/* characters on an arrow; all in its title */
@@ -163,33 +163,15 @@ transcript_write(void *arg, const char *buf, size_t n)
 	return (ssize_t)n;
 }
 
-const char *
-svg_tmpdir(void)
-{
-	const char	*dir = getenv("TMPDIR");
-
-	return dir != NULL && *dir != '\0' ? dir : "/tmp";
-}
-
-/*
- * An unlinked temporary file in $TMPDIR (else /tmp), open for reading and
- * writing; NULL with errno.
- */
+/* An unlinked temporary file, open for reading and writing; NULL with errno. */
 static FILE *
 transcript_store(void)
 {
-	char		 path[PATH_MAX];
-	FILE		*fp;
-	int		 fd;
+	FILE	*fp;
+	int	 fd;
 
-	if ((size_t)snprintf(path, sizeof path, "%s/sockkit-transcript-XXXXXX",
-	    svg_tmpdir()) >= sizeof path) {
-		errno = ENAMETOOLONG;
+	if ((fd = sk_tmpfile()) == -1)
 		return NULL;
-	}
-	if ((fd = mkstemp(path)) == -1)
-		return NULL;
-	(void)unlink(path);
 	if ((fp = fdopen(fd, "w+")) == NULL)
 		close(fd);
 	return fp;

@@ -38,9 +38,6 @@ struct svg_opts {
 
 struct svg;
 
-/* Where a transcript's temporary file goes: $TMPDIR, else /tmp. */
-const char	*svg_tmpdir(void);
-
 /*
  * A collector; NULL with errno when out of memory or, with a transcript,
  * when no temporary file could be made ($TMPDIR, else /tmp).

@@ -34,9 +34,15 @@ struct track_key {
 	uint8_t		 addr[2][16];
 };
 
-/* An event held back until the next packet shows whether it arrived. */
+/*
+ * An event held back until the next packet shows whether it arrived
+ * (HOLD_WAITING), or drawn already and checked against the next packet
+ * all the same (HOLD_DRAWN: live, without lookahead).
+ */
+enum hold_state { HOLD_NONE, HOLD_WAITING, HOLD_DRAWN };
+
 struct track_hold {
-	int		 valid;
+	enum hold_state	 valid;
 	struct track_event ev;
 	struct decode_pkt pkt;		/* a pure ACK or RST: no payload */
 	int		 r;		/* the end it was presumed to reach */
@@ -200,8 +206,9 @@ conv_end(struct track *tr, struct track_conv *c, track_cb cb, void *arg)
 	}
 	lru_unlink(tr, c);
 	tr->n--;
-	if (tr->hold.valid == 2 && tr->hold.ev.conv == c)
-		tr->hold.valid = 0;	/* nothing left to check it against */
+	/* Nothing is left to check a drawn event against. */
+	if (tr->hold.valid == HOLD_DRAWN && tr->hold.ev.conv == c)
+		tr->hold.valid = HOLD_NONE;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = TRACK_EV_END;
 	ev.conv = c;
@@ -368,14 +375,13 @@ tcp_seq_checks(struct track_conv *c, int d, int64_t ts,
     const struct decode_pkt *pk, struct track_event *ev)
 {
 	struct track_end	*s = &c->end[d];
-	uint32_t		 end = pk->seq + ev->seglen;
+	uint32_t		 end = pk->seq + ev->seglen, hi;
 
-	if (pk->paylen > 0) {
-		end = ev->rseq + !!(pk->flags & DECODE_SYN) + pk->paylen;
-		if (!s->has_data || SEQ_LT(s->data_hi, end))
-			s->data_hi = end;
+	if (pk->paylen > 0) {		/* relative, as track_delivered() counts */
+		hi = ev->rseq + !!(pk->flags & DECODE_SYN) + pk->paylen;
+		if (!s->has_data || SEQ_LT(s->data_hi, hi))
+			s->data_hi = hi;
 		s->has_data = 1;
-		end = pk->seq + ev->seglen;
 	}
 	if (tcp_probe(c, d, pk, ev))
 		return;
@@ -502,6 +508,10 @@ enum tcp_input {
 	IN_REFUSE,		/* it sent a RST answering a SYN */
 	IN_GOT_RST,		/* it got a RST */
 	IN_GOT_RST_PASSIVE,	/* it got a RST, and it opened passively */
+	IN_CALL_CLOSE,		/* sockkit's own end called close() or
+				   shutdown(SHUT_WR) (track_call()) */
+	IN_CALL_ABORT,		/* ... a close() that resets */
+	IN_CALL_EOF,		/* ... a recv() that returned 0 */
 };
 
 #define ANY_STATE	((enum track_state)-1)
@@ -556,6 +566,27 @@ static const struct tcp_rule {
 	{ TRACK_NO_LISTENER, IN_GOT_RST, TRACK_NO_LISTENER },
 	{ ANY_STATE, IN_GOT_RST, TRACK_CLOSED },
 	{ ANY_STATE, IN_GOT_RST_PASSIVE, TRACK_CLOSED },
+	/*
+	 * The calls of sockkit's own end move it at the call, as RFC 9293
+	 * and Linux do (the FIN may leave much later).  3.10.4 CLOSE call
+	 * (shutdown(SHUT_WR) alike: nothing more to send): a FIN is queued.
+	 */
+	{ TRACK_LISTEN, IN_CALL_CLOSE, TRACK_CLOSED },
+	{ TRACK_SYN_SENT, IN_CALL_CLOSE, TRACK_CLOSED },
+	{ TRACK_SYN_RECEIVED, IN_CALL_CLOSE, TRACK_FIN_WAIT_1 },
+	{ TRACK_ESTABLISHED, IN_CALL_CLOSE, TRACK_FIN_WAIT_1 },
+	{ TRACK_CLOSE_WAIT, IN_CALL_CLOSE, TRACK_LAST_ACK },
+	/* 3.10.5 ABORT call: a RST is sent (an unknown end stays unknown). */
+	{ TRACK_UNKNOWN, IN_CALL_ABORT, TRACK_UNKNOWN },
+	{ ANY_STATE, IN_CALL_ABORT, TRACK_CLOSED },
+	/*
+	 * recv() of 0 bytes: the peer's FIN arrived (3.10.7.4, eighth check;
+	 * FIN-WAIT-1 waits for the packets to say whether its FIN was
+	 * acknowledged).
+	 */
+	{ TRACK_SYN_RECEIVED, IN_CALL_EOF, TRACK_CLOSE_WAIT },
+	{ TRACK_ESTABLISHED, IN_CALL_EOF, TRACK_CLOSE_WAIT },
+	{ TRACK_FIN_WAIT_2, IN_CALL_EOF, TRACK_TIME_WAIT },
 };
 
 /* Feed input in to end e of c, recording the state it reaches in ev. */
@@ -803,7 +834,7 @@ static int
 tcp_packet(struct track *tr, struct track_conv *c, int d, int64_t ts,
     const struct decode_pkt *pk, struct track_event *ev)
 {
-	struct track_end	*s = &c->end[d], *r = &c->end[!d];
+	struct track_end	*s = &c->end[d];
 	enum track_state	 before = s->state;
 	int			 i, held = 0, nn;
 
@@ -842,7 +873,6 @@ tcp_packet(struct track *tr, struct track_conv *c, int d, int64_t ts,
 	tr->hold.close_note = c->close_done && nn < ev->nnotes ? nn : -1;
 	ev->win = tcp_window(c, d, pk);
 	s->tx_ts = ts;
-	(void)r;
 	for (i = 0; i < 2; i++) {
 		ev->state[i] = c->end[i].state;
 		ev->changed[i] = ev->path[i][0] != c->end[i].state;
@@ -1012,7 +1042,7 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 		count_packet(c, d, ts, pk, &ev);
 		tr->hold.ev = ev;
 		if (!tr->lookahead) {	/* drawn now, checked at the next */
-			tr->hold.valid = 2;
+			tr->hold.valid = HOLD_DRAWN;
 			cb(arg, &ev);
 			return;
 		}
@@ -1020,7 +1050,7 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 		tr->hold.pkt.payload = NULL;
 		tr->hold.pkt.paycap = 0;
 		tr->hold.ev.pkt = &tr->hold.pkt;
-		tr->hold.valid = 1;
+		tr->hold.valid = HOLD_WAITING;
 		return;
 	}
 	if (tr->undo > 0 && pk->proto == IPPROTO_TCP)
@@ -1116,10 +1146,10 @@ hold_release(struct track *tr, const struct decode_pkt *pk, track_cb cb,
 {
 	struct track_hold	*h = &tr->hold;
 
-	if (!h->valid)
+	if (h->valid == HOLD_NONE)
 		return;
-	if (h->valid == 2) {		/* already drawn */
-		h->valid = 0;
+	if (h->valid == HOLD_DRAWN) {
+		h->valid = HOLD_NONE;
 		if (pk != NULL && hold_contradicted(h, pk)) {
 			tr->undo = h->r + 1;
 			tr->undo_from = h->ev.state[h->r];
@@ -1127,7 +1157,7 @@ hold_release(struct track *tr, const struct decode_pkt *pk, track_cb cb,
 		}
 		return;
 	}
-	h->valid = 0;
+	h->valid = HOLD_NONE;
 	if (pk != NULL && hold_contradicted(h, pk))
 		hold_undo(h);
 	cb(arg, &h->ev);
@@ -1263,44 +1293,15 @@ track_conn_state(const struct track_conv *c, const char **why)
 	return cs(why, "S1", "established, not closed");
 }
 
-/*
- * The state end s enters when its application makes call what: 3.10.4
- * CLOSE (shutdown(SHUT_WR) alike: nothing more to send) queues a FIN,
- * 3.10.5 ABORT sends a RST; a recv() of 0 bytes proves the peer's FIN
- * arrived (3.10.7.4, eighth check: ESTABLISHED -> CLOSE_WAIT, FIN-WAIT-2
- * -> TIME-WAIT; FIN-WAIT-1 waits for the packets to say whether its FIN
- * was acknowledged).  Other states are left as they are.
- */
-static enum track_state
-call_state(enum track_state s, enum track_call what)
-{
-	if (what == TRACK_CALL_ABORT)
-		return s == TRACK_UNKNOWN ? s : TRACK_CLOSED;
-	if (what == TRACK_CALL_EOF)
-		return s == TRACK_ESTABLISHED || s == TRACK_SYN_RECEIVED ?
-		    TRACK_CLOSE_WAIT : s == TRACK_FIN_WAIT_2 ?
-		    TRACK_TIME_WAIT : s;
-	switch (s) {
-	case TRACK_LISTEN:
-	case TRACK_SYN_SENT:
-		return TRACK_CLOSED;
-	case TRACK_SYN_RECEIVED:
-	case TRACK_ESTABLISHED:
-		return TRACK_FIN_WAIT_1;
-	case TRACK_CLOSE_WAIT:
-		return TRACK_LAST_ACK;
-	default:
-		return s;
-	}
-}
-
 int
 track_call(struct track *tr, const struct decode_addr *addr, uint16_t port,
     enum track_call what, enum track_state *from, enum track_state *to)
 {
 	struct track_conv	*c;
+	struct track_event	 ev;	/* step() records the path here */
 	int			 e;
 
+	memset(&ev, 0, sizeof ev);
 	for (c = tr->newest; c != NULL; c = c->older) {
 		if (c->proto != IPPROTO_TCP)
 			continue;
@@ -1310,7 +1311,10 @@ track_call(struct track *tr, const struct decode_addr *addr, uint16_t port,
 			    port) != 0)
 				continue;
 			*from = c->end[e].state;
-			*to = c->end[e].state = call_state(*from, what);
+			step(c, e, &ev, what == TRACK_CALL_ABORT ?
+			    IN_CALL_ABORT : what == TRACK_CALL_EOF ?
+			    IN_CALL_EOF : IN_CALL_CLOSE);
+			*to = c->end[e].state;
 			c->end[e].called_close |= what == TRACK_CALL_CLOSE ||
 			    what == TRACK_CALL_ABORT;
 			if (what == TRACK_CALL_EOF)	/* the FIN is in */

@@ -94,7 +94,7 @@ struct track_conv {
 
 #define TRACK_MAX_NOTES	5
 #define TRACK_MAX_PATH	4	/* states an end passes on one event */
-#define TRACK_MAX_SACK	4
+#define TRACK_MAX_SACK	DECODE_MAX_SACK
 #define TRACK_NOTE_LEN	120
 
 struct track_note {

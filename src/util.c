@@ -275,3 +275,32 @@ sk_self_path(char *buf, size_t len)
 	buf[n] = '\0';
 	return buf;
 }
+
+const char *
+sk_tmpdir(void)
+{
+	const char	*dir = getenv("TMPDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : "/tmp";
+}
+
+int
+sk_tmpfile(void)
+{
+	char	 path[PATH_MAX];
+	int	 fd;
+
+	if ((fd = open(sk_tmpdir(), O_TMPFILE | O_RDWR | O_CLOEXEC,
+	    0600)) != -1)
+		return fd;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return -1;
+	if ((size_t)snprintf(path, sizeof path, "%s/sockkit-XXXXXX",
+	    sk_tmpdir()) >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkostemp(path, O_CLOEXEC)) != -1)
+		(void)unlink(path);
+	return fd;
+}

@@ -32,6 +32,17 @@ int	parse_long(const char *, long, long, long *, char *, size_t);
  */
 int	parse_secs(const char *, long, long *, char *, size_t);
 
+/* Where temporary files go: $TMPDIR, else /tmp. */
+const char *sk_tmpdir(void);
+
+/*
+ * A temporary file without a name in sk_tmpdir(), open for reading and
+ * writing: O_TMPFILE where the file system has it, else mkstemp()
+ * unlinked at once.  Only the descriptor reaches it, so nobody can swap
+ * it, and nothing is left to remove.  Returns the fd, or -1 with errno.
+ */
+int	sk_tmpfile(void);
+
 /* Parse a byte size with an optional K/M/G suffix (powers of 1024). */
 int	parse_size(const char *, long long, long long *, char *, size_t);
 
