@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <linux/icmp.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
@@ -147,22 +148,49 @@ icmpsock_setup(struct icmpsock *s)
 /*
  * A raw socket sees every ICMP message the host gets, our own echo
  * requests over loopback included: let only echo replies through (errors
- * come by the error queue).  0 or -1 (errno).
+ * come by the error queue), and of those only ours, by identifier, as
+ * iputils ping does.  Without the identifier filter another process's
+ * flood of replies fills this socket's buffer and the kernel drops ours.
+ * 0 or -1 (errno).
  */
 static int
 icmpsock_filter(const struct icmpsock *s)
 {
 	struct icmp_filter	 f4;
 	struct icmp6_filter	 f6;
+	/* IPv4 raw sockets get the IP header first, IPv6 ones do not. */
+	struct sock_filter	 v4[] = {
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s->id, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	}, v6[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s->id, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog	 prog;
 
 	if (s->family == AF_INET6) {
 		ICMP6_FILTER_SETBLOCKALL(&f6);
 		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f6);
-		return setsockopt(s->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f6,
-		    sizeof f6);
+		if (setsockopt(s->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f6,
+		    sizeof f6) == -1)
+			return -1;
+		prog.filter = v6;
+		prog.len = sizeof v6 / sizeof v6[0];
+	} else {
+		f4.data = ~(1U << ICMP_ECHOREPLY);
+		if (setsockopt(s->fd, IPPROTO_RAW, ICMP_FILTER, &f4,
+		    sizeof f4) == -1)
+			return -1;
+		prog.filter = v4;
+		prog.len = sizeof v4 / sizeof v4[0];
 	}
-	f4.data = ~(1U << ICMP_ECHOREPLY);
-	return setsockopt(s->fd, IPPROTO_RAW, ICMP_FILTER, &f4, sizeof f4);
+	return setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof prog);
 }
 
 int
