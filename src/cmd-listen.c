@@ -47,8 +47,9 @@ const struct cmd_entry cmd_listen_entry = {
 	    "RATE is\n"
 	    "                    BYTES[/SECS], at least BYTES every SECS "
 	    "(default 1)\n"
-	    "      --max-queue SIZE relay -k: close a client SIZE behind on "
-	    "stdin (1M)\n"
+	    "      --max-queue Q relay -k: Q is SIZE[/SECS]; close a client "
+	    "whose\n"
+	    "                    stdin queue stays full for SECS (1M/2)\n"
 	    "      --lossy       relay -k: such a client misses data "
 	    "instead\n"
 	    "      --allow CIDR  accept clients from this block only "
@@ -78,6 +79,7 @@ struct listen_opts {
 	long long	 min_bytes;	/* --min-rate; 0: none */
 	long		 min_window_ms;
 	long long	 max_queue;	/* -1: not given */
+	long		 queue_ms;	/* how long a client may stay full */
 	int		 lossy;
 	struct net_acl	 acl;
 	long		 wait_ms;
@@ -133,33 +135,32 @@ parse_mode(const char *s, enum serve_mode *m)
 }
 
 /*
- * Parse --min-rate BYTES[/SECS]: at least BYTES (1 or more, K/M/G
- * suffixes) in every SECS seconds (more than 0; default 1).  Returns 0,
- * or -1 with the reason in why.
+ * Parse BYTES[/SECS] for --min-rate and --max-queue: BYTES (1 to max,
+ * K/M/G suffixes) into *bytes and, when given, SECS (more than 0) into
+ * *ms, which keeps its default otherwise.  Returns 0, or -1 with the
+ * reason in why.
  */
 static int
-parse_min_rate(const char *arg, struct listen_opts *o, char *why,
-    size_t whylen)
+parse_bytes_per(const char *arg, long long max, long long *bytes, long *ms,
+    char *why, size_t whylen)
 {
-	char	 bytes[32], part[64];
+	char	 num[32], part[64];
 	size_t	 n = strcspn(arg, "/");
 
-	if (n >= sizeof bytes) {
+	if (n >= sizeof num) {
 		snprintf(why, whylen, "BYTES too long");
 		return -1;
 	}
-	memcpy(bytes, arg, n);
-	bytes[n] = '\0';
+	memcpy(num, arg, n);
+	num[n] = '\0';
 	snprintf(part, sizeof part, "must be more than 0");
-	if (parse_size(bytes, 1LL << 40, &o->min_bytes, part,
-	    sizeof part) == -1 || o->min_bytes == 0) {
+	if (parse_size(num, max, bytes, part, sizeof part) == -1 ||
+	    *bytes == 0) {
 		snprintf(why, whylen, "BYTES %s", part);
 		return -1;
 	}
-	o->min_window_ms = 1000;
-	if (arg[n] == '/' && (parse_secs(arg + n + 1, 86400000L,
-	    &o->min_window_ms, part, sizeof part) == -1 ||
-	    o->min_window_ms == 0)) {
+	if (arg[n] == '/' && (parse_secs(arg + n + 1, 86400000L, ms, part,
+	    sizeof part) == -1 || *ms == 0)) {
 		snprintf(why, whylen, "SECS %s", part);
 		return -1;
 	}
@@ -200,15 +201,17 @@ listen_parse_value(int ch, const char *arg, struct listen_opts *o)
 			    why);
 		break;
 	case OPT_MIN_RATE:
-		if (parse_min_rate(arg, o, why, sizeof why) == -1)
+		o->min_window_ms = 1000;
+		if (parse_bytes_per(arg, 1LL << 40, &o->min_bytes,
+		    &o->min_window_ms, why, sizeof why) == -1)
 			return cmd_usage_error(e, "--min-rate '%s': %s; "
 			    "expected BYTES[/SECS], e.g. 1k/10", arg, why);
 		break;
 	case OPT_MAX_QUEUE:
-		if (parse_size(arg, 1LL << 30, &o->max_queue, why,
-		    sizeof why) == -1 || o->max_queue == 0)
-			return cmd_usage_error(e, "--max-queue '%s': %s", arg,
-			    o->max_queue == 0 ? "must be more than 0" : why);
+		if (parse_bytes_per(arg, 1LL << 30, &o->max_queue,
+		    &o->queue_ms, why, sizeof why) == -1)
+			return cmd_usage_error(e, "--max-queue '%s': %s; "
+			    "expected BYTES[/SECS], e.g. 256k/5", arg, why);
 		break;
 	case OPT_ALLOW:
 	case OPT_DENY:
@@ -522,6 +525,7 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.min_bytes = o->min_bytes;
 	so.min_window_ms = o->min_window_ms;
 	so.max_queue = o->max_queue >= 0 ? o->max_queue : 1024 * 1024;
+	so.queue_ms = o->queue_ms;
 	so.lossy = o->lossy;
 	so.acl = &o->acl;
 	so.in_fd = STDIN_FILENO;
@@ -551,6 +555,7 @@ cmd_listen_exec(int argc, char **argv)
 	o.backlog = SOMAXCONN;
 	o.wait_ms = o.quit_ms = -1;
 	o.max_queue = -1;
+	o.queue_ms = 2000;
 	if ((rc = listen_parse(argc, argv, &o)) != -1)
 		goto out;
 	argc -= optind;

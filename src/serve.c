@@ -52,11 +52,14 @@ struct conn {
 	int		 eof;		/* the client has sent FIN */
 	int		 closed;	/* on the dead list, see conn_close */
 	uint32_t	 events;	/* what epoll watches now */
+	int		 in_epoll;	/* fd is in the epoll set */
 	int64_t		 last;
 	uint64_t	 in_bytes, out_bytes;
 	int64_t		 win_start;	/* --min-rate: this window began */
 	uint64_t	 win_mark;	/* in + out bytes when it began */
 	uint64_t	 skipped;	/* --lossy: stdin bytes it missed */
+	int64_t		 full_since;	/* relay: cannot take stdin since; 0 */
+	int		 lagging;	/* --lossy: skipped until caught up */
 	struct conn	*prev, *next;
 };
 
@@ -71,6 +74,7 @@ struct server {
 	int			 in_pollable;	/* epoll can watch stdin */
 	int			 in_watched;	/* stdin is in the epoll set */
 	int			 in_eof;
+	int			 nfull;		/* clients stdin waits for */
 	int			 failed;	/* stop: err says why */
 	int64_t			 paused_until;	/* accept after EMFILE */
 	int64_t			 emfile_said;	/* when that was last said */
@@ -207,9 +211,14 @@ conn_update(struct server *s, struct conn *c)
 		return;
 	ev.events = want;
 	ev.data.ptr = c;
-	if (epoll_ctl(s->ep, c->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD,
-	    c->fd, &ev) == -1 && want != 0)
-		epoll_ctl(s->ep, EPOLL_CTL_ADD, c->fd, &ev);
+	/*
+	 * Once added, c stays in the set, with no events while it needs
+	 * none: adding it again would fail with EEXIST and leave it unwatched.
+	 */
+	if (epoll_ctl(s->ep, c->in_epoll ? EPOLL_CTL_MOD : EPOLL_CTL_ADD,
+	    c->fd, &ev) == -1)
+		return;
+	c->in_epoll = 1;
 	c->events = want;
 }
 
@@ -601,25 +610,6 @@ listen_watch(struct server *s)
 		s->listen_watched = want;
 }
 
-/*
- * Relay mode: whether to read stdin now.  Not before the first client
- * (nothing read would reach anyone) and only once some client has taken
- * all it was given: stdin goes at the pace of the fastest client, and
- * --max-queue bounds how far behind the others may fall.
- */
-static int
-stdin_wanted(const struct server *s)
-{
-	const struct conn	*c;
-
-	if (s->in_eof)
-		return 0;
-	for (c = s->conns; c != NULL; c = c->next)
-		if (c->off == c->len)
-			return 1;
-	return 0;
-}
-
 /* How much stdin to read at once: no more than one client may hold. */
 static size_t
 stdin_chunk(const struct server *s)
@@ -629,34 +619,95 @@ stdin_chunk(const struct server *s)
 	return SCRATCH;
 }
 
+/* Whether c has room for the next chunk of stdin. */
+static int
+conn_has_room(const struct server *s, const struct conn *c)
+{
+	return s->o->max_queue <= 0 ||
+	    c->len - c->off + stdin_chunk(s) <= (size_t)s->o->max_queue;
+}
+
 /*
- * Give a chunk of stdin to c.  When c still holds so much that the chunk
- * would take it past --max-queue, c is closed, or with --lossy misses
- * the chunk.  Returns 0, or -1 when c was closed.
+ * Relay mode: whether to read stdin now.  Not before the first client
+ * (nothing read would reach anyone), only once some client has taken all
+ * it was given (stdin goes at the pace of the fastest client), and not
+ * while a client has no room for the next chunk: a reader that is merely
+ * slow, or not scheduled for a moment, loses nothing.  Each such client
+ * is stamped with the time it filled up, for stall_scan().
+ */
+static int
+stdin_wanted(struct server *s)
+{
+	struct conn	*c;
+	int		 drained = 0;
+
+	s->nfull = 0;
+	if (s->in_eof)
+		return 0;
+	for (c = s->conns; c != NULL; c = c->next) {
+		if (c->off == c->len) {
+			drained = 1;
+			c->lagging = 0;
+		}
+		if (c->lagging || conn_has_room(s, c))
+			c->full_since = 0;
+		else {
+			if (c->full_since == 0)
+				c->full_since = now_ms();
+			s->nfull++;
+		}
+	}
+	return drained && s->nfull == 0;
+}
+
+/*
+ * Close each client that has had no room for stdin for --max-queue's
+ * SECS, or with --lossy let it miss stdin until it has taken all it
+ * holds: one client that does not read stops the others for no longer.
+ */
+static void
+stall_scan(struct server *s)
+{
+	struct conn	*c, *next;
+	int64_t		 now = now_ms();
+	char		 why[160], n[32];
+
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->full_since == 0 || conn_has_room(s, c) ||
+		    now - c->full_since < s->o->queue_ms)
+			continue;
+		c->full_since = 0;
+		if (!s->o->lossy) {
+			snprintf(why, sizeof why, "not reading: %s bytes of "
+			    "standard input waiting for it for %.3g s "
+			    "(--max-queue): closed", fmt_count(c->len - c->off,
+			    n, sizeof n), s->o->queue_ms / 1000.0);
+			conn_close(s, c, why);
+			continue;
+		}
+		if (c->skipped == 0) {
+			peer_name((struct sockaddr *)&c->sa, why, sizeof why);
+			sk_warnx("listen: connection from %s: not reading: "
+			    "standard input that does not fit in --max-queue "
+			    "is skipped for it (--lossy)", why);
+		}
+		c->lagging = 1;
+	}
+}
+
+/*
+ * Give a chunk of stdin to c, or to a lagging client only what fits in
+ * its queue (it misses the rest).  Returns 0, or -1 when c was closed.
  */
 static int
 stdin_give(struct server *s, struct conn *c, const char *data, size_t len)
 {
-	size_t	 held = c->len - c->off;
-	char	 why[128], n[32];
-
-	if (s->o->max_queue <= 0 || held + len <= (size_t)s->o->max_queue)
-		return conn_send(s, c, data, len);
-	if (!s->o->lossy) {
-		snprintf(why, sizeof why, "not reading: %s bytes of standard "
-		    "input waiting for it (--max-queue): closed",
-		    fmt_count(held, n, sizeof n));
-		conn_close(s, c, why);
-		return -1;
+	if (c->lagging && !conn_has_room(s, c)) {
+		c->skipped += len;
+		return 0;
 	}
-	if (c->skipped == 0) {
-		peer_name((struct sockaddr *)&c->sa, why, sizeof why);
-		sk_warnx("listen: connection from %s: not reading: standard "
-		    "input that does not fit in --max-queue is skipped for it "
-		    "(--lossy)", why);
-	}
-	c->skipped += len;
-	return 0;
+	return conn_send(s, c, data, len);
 }
 
 /* Watch stdin in epoll exactly while it is wanted. */
@@ -853,15 +904,20 @@ scan_interval(const struct serve_opts *o)
 	return ms < 1000 ? (int)(ms / 4 + 1) : 250;
 }
 
-/* How long epoll may wait: not at all while stdin is a readable file. */
+/*
+ * How long epoll may wait: not at all while stdin is a readable file, at
+ * most 100 ms while stdin waits for a full client or accept() for a pause.
+ */
 static int
 serve_timeout(struct server *s)
 {
+	int	 every = scan_interval(s->o);
+
 	if (!s->in_pollable && stdin_wanted(s))
 		return 0;
-	if (s->paused_until != 0)
-		return 100;
-	return scan_interval(s->o);
+	if (s->paused_until != 0 || s->nfull > 0)
+		return every >= 0 && every < 100 ? every : 100;
+	return every;
 }
 
 /* The timed work: accept again after a pause, close idle and slow clients. */
@@ -873,6 +929,8 @@ serve_timers(struct server *s, int64_t *next_scan)
 
 	if (s->paused_until != 0 && now_ms() >= s->paused_until)
 		s->paused_until = 0;	/* listen_watch() takes it back */
+	if (s->nfull > 0)
+		stall_scan(s);
 	if (every >= 0 && now_ms() >= *next_scan) {
 		if (o->idle_ms >= 0)
 			idle_scan(s);

@@ -27,8 +27,13 @@ struct serve_opts {
 	/* --min-rate: close a client that moves fewer bytes in a window. */
 	long long		 min_bytes;	/* 0: no minimum */
 	long			 min_window_ms;
-	/* relay -k: stdin held for one client; past it, close or skip it. */
+	/*
+	 * relay -k: stdin held for one client.  Stdin waits while a client
+	 * cannot take the next chunk; one that stays so for queue_ms is
+	 * closed or, with lossy, skipped until it has caught up.
+	 */
 	long long		 max_queue;
+	long			 queue_ms;
 	int			 lossy;		/* then skip, not close */
 	const struct net_acl	*acl;
 	int			 in_fd, out_fd;	/* relay mode */

@@ -32,6 +32,7 @@ cleanup() {
 		rm -rf "/etc/netns/$ns"
 		rmdir /etc/netns 2>/dev/null	# only if nothing else is there
 	done
+	[ -n "${KEEP_TMP:-}" ] && { echo "# kept $TMP" >&2; return; }
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

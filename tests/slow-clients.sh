@@ -149,7 +149,8 @@ kill "$pid"; wait_pid "$pid" 5
 # reads.  It starts to flow once all four are there (the file "flow").
 # fanout NAME ARGS...: sets $got (bytes each reader got) and leaves the
 # server's stderr in $TMP/NAME.err, the non-reader's report in
-# $TMP/NAME.nr.
+# $TMP/NAME.nr.  With PAUSE=1 the first reader is stopped for a second
+# once the data flows, as a loaded machine may do to any process.
 SIZE=16777216
 fanout() {
 	_name=$1; shift
@@ -167,12 +168,18 @@ fanout() {
 	wait_for_line "$TMP/$_name.nr" connected 10
 	_r=
 	for i in 1 2 3; do
-		{ timeout 30 "$SOCKKIT" connect 127.0.0.1 "$port" </dev/null \
-		    2>/dev/null | wc -c >"$TMP/$_name.r$i"; } &
+		{ timeout 30 sh -c 'echo $$ >"$0"; exec "$1" connect \
+		    127.0.0.1 "$2"' "$TMP/$_name.p$i" "$SOCKKIT" "$port" \
+		    </dev/null 2>/dev/null | wc -c >"$TMP/$_name.r$i"; } &
 		_r="$_r $!"
 	done
 	wait_count "$TMP/$_name.err" 'connection from .*[0-9]$' 4
 	touch "$TMP/flow"
+	if [ "${PAUSE:-0}" = 1 ]; then
+		kill -STOP "$(cat "$TMP/$_name.p1")"
+		sleep 1
+		kill -CONT "$(cat "$TMP/$_name.p1")"
+	fi
 	for p in $_r; do wait "$p"; done
 	touch "$TMP/go"
 	wait "$_nr"
@@ -184,11 +191,19 @@ fanout() {
 fanout q
 is "$got" "$SIZE $SIZE $SIZE " \
     "relay -k: 3 readers get all 16 MiB past a client that never reads"
-like "$(cat "$TMP/q.err")" "^sockkit: listen: connection from 127\.0\.0\.1 port [0-9]+: not reading: [0-9,]+ bytes of standard input waiting for it \(--max-queue\): closed$" \
+like "$(cat "$TMP/q.err")" "^sockkit: listen: connection from 127\.0\.0\.1 port [0-9]+: not reading: [0-9,]+ bytes of standard input waiting for it for 2 s \(--max-queue\): closed$" \
     "relay -k: the client that never reads is closed, and the server says why"
 nr=$(tail -n 1 "$TMP/q.nr")
 [ -n "$nr" ] && [ "$nr" -lt $SIZE ] 2>/dev/null
 ok $? "relay -k: the non-reader got part of it ($nr bytes) and then its end"
+
+PAUSE=1 fanout s --max-queue 256k/3
+is "$got" "$SIZE $SIZE $SIZE " \
+    "relay -k: a reader stopped for 1 s still gets all 16 MiB (--max-queue 256k/3)"
+like "$(cat "$TMP/s.err")" "waiting for it for 3 s \(--max-queue\): closed$" \
+    "relay -k: the non-reader is closed after 3 s"
+is "$(grep -c 'not reading' "$TMP/s.err")" 1 \
+    "relay -k: only the non-reader is closed"
 
 fanout l --max-queue 256k --lossy
 is "$got" "$SIZE $SIZE $SIZE " \
