@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "cmd-udp.h"
 #include "dgram.h"
 #include "net.h"
 #include "sockkit.h"
-#include "udp.h"
 #include "util.h"
 
 static int	cmd_udp_exec(int, char **);

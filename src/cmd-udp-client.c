@@ -1,5 +1,5 @@
 /*
- * udp-client.c: the udp client: standard input out as datagrams, every
+ * cmd-udp-client.c: the udp client: standard input out as datagrams, every
  * reply to standard output, ICMP errors reported as what they are.
  *
  * Unlike a stream there is no end of the conversation: after input ends
@@ -18,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd-udp.h"
 #include "dgram.h"
 #include "sockkit.h"
-#include "udp.h"
 #include "util.h"
 
 #define RECV_BUFSIZE	(256 * 1024)	/* larger than any datagram we take */

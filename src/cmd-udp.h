@@ -1,6 +1,6 @@
 /*
- * udp.h: the udp command's client and server loops (udp-client.c,
- * udp-serve.c), driven by cmd-udp.c.
+ * cmd-udp.h: the udp command's client and server loops (cmd-udp-client.c,
+ * cmd-udp-serve.c), driven by cmd-udp.c.
  */
 #ifndef UDP_H
 #define UDP_H

@@ -1,5 +1,5 @@
 /*
- * raw-icmp.c: "sockkit raw icmp", echo request and reply like ping.
+ * cmd-raw-icmp.c: "sockkit raw icmp", echo request and reply like ping.
  *
  * One socket (raw, or a ping socket without privileges), connected to
  * the host.  Replies are matched by identifier, sequence and a random
@@ -24,11 +24,11 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "cmd-raw-icmp.h"
+#include "cmd-raw.h"
 #include "icmpsock.h"
 #include "net.h"
 #include "priv.h"
-#include "raw-icmp.h"
-#include "raw.h"
 #include "sockkit.h"
 #include "util.h"
 

@@ -1,5 +1,5 @@
 /*
- * raw-trace.c: "--traceroute" on raw icmp, udp and tcp.
+ * cmd-raw-trace.c: "--traceroute" on raw icmp, udp and tcp.
  *
  * Probes for a window of hops (-N, 16) go out at once, so a hop that
  * never answers costs one wait (-W), not one per probe; hops are printed
@@ -31,11 +31,11 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "cmd-raw-icmp.h"
+#include "cmd-raw.h"
 #include "icmpsock.h"
 #include "net.h"
 #include "priv.h"
-#include "raw-icmp.h"
-#include "raw.h"
 #include "sockkit.h"
 #include "util.h"
 

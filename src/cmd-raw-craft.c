@@ -1,5 +1,5 @@
 /*
- * raw-craft.c: "raw tcp", "raw udp" and "raw ip": one crafted IPv4 packet
+ * cmd-raw-craft.c: "raw tcp", "raw udp" and "raw ip": one crafted IPv4 packet
  * per probe, sent through a SOCK_RAW IPPROTO_RAW socket (IP_HDRINCL), and
  * its replies judged from the capture that also draws them: SYN,ACK open,
  * RST closed, ICMP errors with type and code, nothing filtered.  The RST
@@ -25,11 +25,12 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "cmd-raw.h"
 #include "craft.h"
 #include "decode.h"
 #include "net.h"
 #include "priv.h"
-#include "raw.h"
+#include "rawsock.h"
 #include "sockkit.h"
 #include "track.h"
 #include "util.h"

@@ -1,5 +1,5 @@
 /*
- * raw-listen.c: "raw listen", a one-protocol packet printer.  A SOCK_RAW
+ * cmd-raw-listen.c: "raw listen", a one-protocol packet printer.  A SOCK_RAW
  * socket of the protocol gets a copy of every IPv4 packet of it that
  * reaches this host (IP header included); each is decoded by decode.c
  * and printed as one line, like tcpdump -nn, or one JSON object.  With
@@ -24,11 +24,12 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "cmd-raw.h"
 #include "craft.h"
 #include "decode.h"
 #include "ladder.h"
 #include "priv.h"
-#include "raw.h"
+#include "rawsock.h"
 #include "sockkit.h"
 #include "track.h"
 #include "util.h"

@@ -1,5 +1,5 @@
 /*
- * raw-icmp.h: "raw icmp" (echo, like ping) and "--traceroute" on raw
+ * cmd-raw-icmp.h: "raw icmp" (echo, like ping) and "--traceroute" on raw
  * icmp, udp and tcp: the usage lines, and the helpers both files share.
  */
 #ifndef RAW_ICMP_H

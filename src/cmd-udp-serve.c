@@ -1,5 +1,5 @@
 /*
- * udp-serve.c: the udp server.  It hears every sender, not only the
+ * cmd-udp-serve.c: the udp server.  It hears every sender, not only the
  * first one as ncat does: datagrams are read in batches with recvmmsg(2)
  * and, in echo and time mode, answered in batches, each to its own
  * sender: when a batch comes full, runs of answers to one sender as one
@@ -23,10 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd-udp.h"
 #include "dgram.h"
 #include "serve.h"
 #include "sockkit.h"
-#include "udp.h"
 #include "util.h"
 
 #define BATCH		32		/* datagrams per recvmmsg/sendmmsg */
