@@ -38,7 +38,6 @@
 #include "ladder.h"
 #include "net.h"
 #include "pcapload.h"
-#include "sockkit.h"
 #include "svg.h"
 #include "track.h"
 #include "util.h"

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "optid.h"
 #include "relay.h"
 #include "track.h"
 
@@ -32,31 +33,6 @@ struct capture_opts {
 	const char	*html_path;	/* --html FILE: picture and ladder */
 	const char	*title;		/* of the pictures, NULL: a default */
 };
-
-/* getopt_long() values of the capture options; commands add these. */
-enum {
-	CAPTURE_OPT_TRACE = 512, CAPTURE_OPT_WRITE, CAPTURE_OPT_JSON,
-	CAPTURE_OPT_LINGER, CAPTURE_OPT_PREVIEW, CAPTURE_OPT_FULL,
-	CAPTURE_OPT_COLOR, CAPTURE_OPT_ASCII, CAPTURE_OPT_SVG,
-	CAPTURE_OPT_HTML,
-	CAPTURE_OPT_END		/* one past the last */
-};
-
-/* Whether getopt_long()'s ch is one of the capture options. */
-#define CAPTURE_OPT_IS(ch) \
-	((ch) >= CAPTURE_OPT_TRACE && (ch) < CAPTURE_OPT_END)
-
-#define CAPTURE_LONGOPTS \
-	{ "trace", no_argument, NULL, CAPTURE_OPT_TRACE }, \
-	{ "write", required_argument, NULL, CAPTURE_OPT_WRITE }, \
-	{ "json", no_argument, NULL, CAPTURE_OPT_JSON }, \
-	{ "linger-capture", required_argument, NULL, CAPTURE_OPT_LINGER }, \
-	{ "data-preview", required_argument, NULL, CAPTURE_OPT_PREVIEW }, \
-	{ "full", no_argument, NULL, CAPTURE_OPT_FULL }, \
-	{ "color", required_argument, NULL, CAPTURE_OPT_COLOR }, \
-	{ "ascii", no_argument, NULL, CAPTURE_OPT_ASCII }, \
-	{ "svg", required_argument, NULL, CAPTURE_OPT_SVG }, \
-	{ "html", required_argument, NULL, CAPTURE_OPT_HTML }
 
 /* The option lines for a command's usage text. */
 #define CAPTURE_USAGE \

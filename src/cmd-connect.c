@@ -15,14 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "cmd.h"
 #include "net.h"
-#include "priv.h"
 #include "relay.h"
-#include "sockkit.h"
 #include "util.h"
 
-static int	cmd_connect_exec(int, char **);
+static int	cmd_connect_exec(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_connect_entry = {
 	.name = "connect",
@@ -48,93 +46,37 @@ const struct cmd_entry cmd_connect_entry = {
 	    CAPTURE_USAGE
 	    PRIV_USAGE
 	    "  -h, --help        show this help\n",
+	.flags = CMD_CAPTURE | CMD_PRIV | CMD_STREAM,
 	.exec = cmd_connect_exec,
 };
 
+/* connect's own options; the shared ones are in its cmd_ctx. */
 struct connect_opts {
-	int		 family;
-	const char	*unix_path;
-	int		 seqpacket;
+	struct cmd_ctx	*c;
+	const struct stream_opts *so;	/* &c->stream */
 	struct net_source src;
-	long		 wait_ms;
-	long		 quit_ms;
-	int		 no_shutdown;
 	int		 zero;
-	int		 crlf;
-	int		 hexdump;
-	struct capture_opts cap;
-	struct capture	*capture;	/* --trace, --write: open */
-	struct priv_opts priv;		/* --user, --no-drop */
 };
 
-enum { OPT_NO_SHUTDOWN = 256, OPT_SEQPACKET };
-
-static const struct option connect_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
-	{ "seqpacket", no_argument, NULL, OPT_SEQPACKET },
-	CAPTURE_LONGOPTS,
-	PRIV_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
-};
-
-/* Parse the options; returns -1 on success or the exit status to use. */
+/* connect's own options (cmd_option_fn); 0 or -1 with err. */
 static int
-connect_parse(int argc, char **argv, struct connect_opts *o)
+connect_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 {
-	char	 why[128];
-	int	 ch;
+	struct connect_opts	*o = arg;
+	char			 why[128];
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46CU:hp:q:s:vw:xz",
-	    connect_longopts, NULL)) != -1) {
-		switch (ch) {
-		case '4':
-		case '6':
-			if (cmd_family(&cmd_connect_entry, NULL, ch,
-			    &o->family) != -1)
-				return EXIT_USAGE;
-			break;
-		case 'C': o->crlf = 1; break;
-		case 'U': o->unix_path = optarg; break;
-		case 'h': return cmd_help(&cmd_connect_entry);
-		case 'p':
-			if (net_parse_port(optarg, "tcp", 0, &o->src.port, why,
-			    sizeof why) == -1)
-				return cmd_usage_error(&cmd_connect_entry,
-				    "-p: %s", why);
-			break;
-		case 'q':
-			if (parse_secs(optarg, 86400000L, &o->quit_ms, why,
-			    sizeof why) == -1)
-				return cmd_usage_error(&cmd_connect_entry,
-				    "-q '%s': %s", optarg, why);
-			break;
-		case 's': o->src.host = optarg; break;
-		case 'v': sk_verbosity++; break;
-		case 'w':
-			if (parse_secs(optarg, 86400000L, &o->wait_ms, why,
-			    sizeof why) == -1 || o->wait_ms == 0)
-				return cmd_usage_error(&cmd_connect_entry,
-				    "-w '%s': %s", optarg, o->wait_ms == 0 ?
-				    "must be more than 0" : why);
-			break;
-		case 'x': o->hexdump = 1; break;
-		case 'z': o->zero = 1; break;
-		case OPT_NO_SHUTDOWN: o->no_shutdown = 1; break;
-		case OPT_SEQPACKET: o->seqpacket = 1; break;
-		case '?':
-		case ':':
-			return cmd_bad_option(&cmd_connect_entry, ch, argv);
-		default:
-			if (priv_parse(&o->priv, ch, optarg) == 0)
-				break;
-			if (capture_parse(&o->cap, ch, optarg, why,
-			    sizeof why) == -1)
-				return cmd_usage_error(&cmd_connect_entry, "%s",
-				    why);
+	switch (ch) {
+	case 'p':
+		if (net_parse_port(val, "tcp", 0, &o->src.port, why,
+		    sizeof why) == -1) {
+			snprintf(err, errlen, "-p: %s", why);
+			return -1;
 		}
+		return 0;
+	case 's': o->src.host = val; return 0;
+	case 'z': o->zero = 1; return 0;
 	}
+	snprintf(err, errlen, "unexpected option");
 	return -1;
 }
 
@@ -143,32 +85,31 @@ static int
 connect_check(int nargs, char **argv, const struct connect_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_connect_entry;
-	char			 why[300];
+	const struct stream_opts *so = o->so;
 
-	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
-	    NULL, o->src.host, o->unix_path) != -1)
+	if (cmd_check_addrs(e, so->unix_path == NULL && nargs == 2 ? argv[0] :
+	    NULL, o->src.host, so->unix_path) != -1)
 		return EXIT_USAGE;
-	if (o->unix_path != NULL) {
+	if (so->unix_path != NULL) {
 		if (nargs != 0)
 			return cmd_usage_error(e, "-U PATH takes no HOST or "
 			    "PORT");
-		if (o->family != AF_UNSPEC || o->src.host || o->src.port)
+		if (o->c->family != AF_UNSPEC || o->src.host || o->src.port)
 			return cmd_usage_error(e, "-U cannot go with -4, -6, "
 			    "-s or -p");
 	} else {
 		if (nargs != 2)
 			return cmd_usage_error(e, "expected HOST PORT, got %d "
 			    "argument%s", nargs, nargs == 1 ? "" : "s");
-		if (o->seqpacket)
+		if (so->seqpacket)
 			return cmd_usage_error(e, "--seqpacket needs -U PATH");
 	}
-	if (priv_check(&o->priv, why, sizeof why) == -1)
-		return cmd_usage_error(e, "%s", why);
-	if (o->unix_path != NULL && capture_wanted(&o->cap))
+	if (cmd_check_priv(o->c) != -1)
+		return EXIT_USAGE;
+	if (so->unix_path != NULL && capture_wanted(&o->c->cap))
 		return cmd_usage_error(e, "--trace, --json and --write capture "
 		    "TCP: they cannot go with -U");
-	if (o->zero && (o->quit_ms >= 0 || o->no_shutdown || o->crlf ||
-	    o->hexdump))
+	if (o->zero && stream_relay_only(so))
 		return cmd_usage_error(e, "-z sends no data: it cannot go with "
 		    "-q, -C, -x or --no-shutdown");
 	return -1;
@@ -209,17 +150,17 @@ connect_before(int fd, const struct addrinfo *ai, void *arg, char *err,
 		snprintf(err, errlen, "getsockname: %s", strerror(errno));
 		return -1;
 	}
-	if ((o->capture != NULL && capture_filter(o->capture, IPPROTO_TCP,
+	if ((o->c->capture != NULL && capture_filter(o->c->capture, IPPROTO_TCP,
 	    (struct sockaddr *)&ss, ai->ai_addr, err, errlen) == -1) ||
-	    priv_drop(&o->priv, err, errlen) == -1)
+	    priv_drop(&o->c->priv, err, errlen) == -1)
 		return -1;
-	if (o->capture == NULL)		/* --user alone: dropped, bound */
+	if (o->c->capture == NULL)		/* --user alone: dropped, bound */
 		return 0;
-	capture_set_local(o->capture, (struct sockaddr *)&ss);
+	capture_set_local(o->c->capture, (struct sockaddr *)&ss);
 	snprintf(what, sizeof what, "connect() to %s port %d from port %d",
 	    net_addr_scoped(ai->ai_addr, addr, sizeof addr),
 	    net_addr_port(ai->ai_addr), net_addr_port((struct sockaddr *)&ss));
-	capture_call(o->capture, what, 0);
+	capture_call(o->c->capture, what, 0);
 	return 0;
 }
 
@@ -233,23 +174,23 @@ connect_one(const struct addrinfo *ai, const struct connect_opts *o,
 	socklen_t		 len = sizeof ss;
 	int			 fd, e;
 
-	if (o->capture == NULL && o->priv.user == NULL)
-		return net_connect(ai, &o->src, o->wait_ms, sk_verbosity ?
+	if (o->c->capture == NULL && o->c->priv.user == NULL)
+		return net_connect(ai, &o->src, o->so->wait_ms, sk_verbosity ?
 		    connect_on_wait : NULL, seen, err, errlen);
 	src.bind_now = 1;
-	fd = net_connect_hook(ai, &src, o->wait_ms, sk_verbosity ?
+	fd = net_connect_hook(ai, &src, o->so->wait_ms, sk_verbosity ?
 	    connect_on_wait : NULL, seen, connect_before, (void *)o, err,
 	    errlen);
-	if (o->capture == NULL)		/* --user alone: nothing to draw */
+	if (o->c->capture == NULL)		/* --user alone: nothing to draw */
 		return fd;
 	e = errno;
 	if (fd == -1) {
-		capture_call(o->capture, "connect()", e);
-		capture_linger(o->capture);
+		capture_call(o->c->capture, "connect()", e);
+		capture_linger(o->c->capture);
 	} else {
 		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-			capture_set_local(o->capture, (struct sockaddr *)&ss);
-		capture_call(o->capture, "connect() returned: connected", 0);
+			capture_set_local(o->c->capture, (struct sockaddr *)&ss);
+		capture_call(o->c->capture, "connect() returned: connected", 0);
 	}
 	errno = e;
 	return fd;
@@ -267,7 +208,7 @@ connect_tcp(const char *host, uint16_t port, const struct connect_opts *o,
 	char		 addr[NET_ADDRSTRLEN], err[300];
 	int		 fd = -1, seen = 0, e;
 
-	if (net_resolve(host, port, o->family, SOCK_STREAM, 0, &res, err,
+	if (net_resolve(host, port, o->c->family, SOCK_STREAM, 0, &res, err,
 	    sizeof err) == -1) {
 		sk_warnx("connect: %s", err);
 		return -1;
@@ -286,9 +227,9 @@ connect_tcp(const char *host, uint16_t port, const struct connect_opts *o,
 			continue;	/* -z: the exit status says it */
 		if (err[0] != '\0')
 			sk_warnx("connect %s: %s", peer, err);
-		else if (e == ETIMEDOUT && o->wait_ms >= 0)
+		else if (e == ETIMEDOUT && o->so->wait_ms >= 0)
 			sk_warnx("connect %s: timed out after %.3g s (-w)",
-			    peer, o->wait_ms / 1000.0);
+			    peer, o->so->wait_ms / 1000.0);
 		else
 			sk_warnx("connect %s: %s", peer, strerror(e));
 	}
@@ -318,18 +259,8 @@ connect_relay(int fd, const char *peer, const struct connect_opts *o)
 {
 	struct relay_opts	 r;
 
-	memset(&r, 0, sizeof r);
-	r.in_fd = STDIN_FILENO;
-	r.out_fd = STDOUT_FILENO;
-	r.net_fd = fd;
-	r.peer = peer;
-	r.no_shutdown = o->no_shutdown;
-	r.crlf = o->crlf;
-	r.hexdump = o->hexdump;
-	r.messages = o->seqpacket;
-	r.quit_ms = o->quit_ms;
-	r.idle_ms = o->wait_ms;
-	capture_hook_relay(o->capture, &r);
+	stream_relay_opts(o->so, fd, peer, &r);
+	capture_hook_relay(o->c->capture, &r);
 	return relay_command(&r);
 }
 
@@ -337,9 +268,8 @@ connect_relay(int fd, const char *peer, const struct connect_opts *o)
 static void
 connect_close(int fd, const struct connect_opts *o)
 {
-	capture_close_fd(o->capture, fd, "close()");
-	if (o->capture != NULL && !sk_interrupted)
-		capture_linger(o->capture);
+	capture_close_fd(o->c->capture, fd, "close()");
+	cmd_linger(o->c);
 }
 
 /* Connect, then check (-z) or relay; returns the exit status. */
@@ -350,9 +280,9 @@ connect_run(char **argv, struct connect_opts *o)
 	char			 peer[NET_ADDRSTRLEN + 300], why[300];
 	int			 rc, fd;
 
-	if (o->unix_path != NULL) {
-		snprintf(peer, sizeof peer, "%s", o->unix_path);
-		fd = net_unix_connect(o->unix_path, o->seqpacket ?
+	if (o->so->unix_path != NULL) {
+		snprintf(peer, sizeof peer, "%s", o->so->unix_path);
+		fd = net_unix_connect(o->so->unix_path, o->so->seqpacket ?
 		    SOCK_SEQPACKET : SOCK_STREAM, why, sizeof why);
 		if (fd == -1)
 			sk_warnx("%s", why);
@@ -365,8 +295,8 @@ connect_run(char **argv, struct connect_opts *o)
 	if (fd == -1)
 		return EXIT_RUNTIME;
 	if (o->zero) {
-		if (o->unix_path != NULL)
-			sk_verbose("Connection to %s succeeded", o->unix_path);
+		if (o->so->unix_path != NULL)
+			sk_verbose("Connection to %s succeeded", o->so->unix_path);
 		else
 			sk_verbose("Connection to %s %s succeeded", argv[0],
 			    argv[1]);
@@ -380,34 +310,26 @@ connect_run(char **argv, struct connect_opts *o)
 }
 
 static int
-cmd_connect_exec(int argc, char **argv)
+cmd_connect_exec(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct connect_opts	 o;
 	char			 why[300];
 	int			 rc;
 
 	memset(&o, 0, sizeof o);
-	o.family = AF_UNSPEC;
-	o.wait_ms = o.quit_ms = -1;
-	capture_opts_init(&o.cap);
-	if ((rc = connect_parse(argc, argv, &o)) != -1)
+	o.c = c;
+	o.so = &c->stream;
+	if ((rc = cmd_getopt(c, argc, argv, "46p:s:vz", NULL, connect_option,
+	    &o)) != -1)
 		return rc;
 	argc -= optind;
 	argv += optind;
 	if ((rc = connect_check(argc, argv, &o)) != -1)
 		return rc;
-	if (o.unix_path == NULL && net_parse_port(argv[1], "tcp", 0,
+	if (o.so->unix_path == NULL && net_parse_port(argv[1], "tcp", 0,
 	    &(uint16_t){ 0 }, why, sizeof why) == -1)
 		return cmd_usage_error(&cmd_connect_entry, "%s", why);
-	if (capture_wanted(&o.cap) &&
-	    (o.capture = capture_open(&o.cap, why, sizeof why)) == NULL) {
-		sk_warnx("connect: %s", why);
-		return EXIT_RUNTIME;
-	}
-	rc = connect_run(argv, &o);
-	if (capture_end(o.capture, why, sizeof why) == -1) {
-		sk_warnx("connect: %s", why);
-		rc = rc == EXIT_OK ? EXIT_RUNTIME : rc;
-	}
-	return rc;
+	if ((rc = cmd_capture_open(c)) != -1)
+		return rc;
+	return connect_run(argv, &o);
 }

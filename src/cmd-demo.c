@@ -33,9 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "priv.h"
-#include "sockkit.h"
+#include "cmd.h"
 #include "util.h"
 
 #define DEMO_WAIT_MS	1000	/* longest wait for a step on loopback */
@@ -65,7 +63,7 @@ struct demo_scenario {
 	int		 nft;		/* runs nft (in the namespace only) */
 };
 
-static int	cmd_demo_exec(int, char **);
+static int	cmd_demo_exec(struct cmd_ctx *, int, char **);
 static int	demo_handshake(struct demo *);
 static int	demo_server_close(struct demo *);
 static int	demo_half_close(struct demo *);
@@ -120,20 +118,14 @@ const struct cmd_entry cmd_demo_entry = {
 	    "namespace of\nits own where the kernel allows one.  Without "
 	    "either, and without CAP_NET_RAW,\nit shows the socket calls and "
 	    "TCP_INFO only.\n",
+	.flags = CMD_LOOK | CMD_PICTURE | CMD_PRIV,
 	.exec = cmd_demo_exec,
 };
 
-enum { OPT_LIST = 256 };
-
+/* demo's own; --colour is the British spelling of the shared --color. */
 static const struct option demo_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
 	{ "list", no_argument, NULL, OPT_LIST },
-	{ "ascii", no_argument, NULL, CAPTURE_OPT_ASCII },
-	{ "color", required_argument, NULL, CAPTURE_OPT_COLOR },
 	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
-	PRIV_LONGOPTS,
-	{ "svg", required_argument, NULL, CAPTURE_OPT_SVG },
-	{ "html", required_argument, NULL, CAPTURE_OPT_HTML },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -1282,99 +1274,46 @@ demo_list(void)
 	return EXIT_OK;
 }
 
-/* Levenshtein distance between two short names (99 when too long). */
-static int
-demo_distance(const char *a, const char *b)
-{
-	int	 d[32][32], i, j, la = (int)strlen(a), lb = (int)strlen(b), c;
-
-	if (la >= 32 || lb >= 32)
-		return 99;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++)
-		for (j = 1; j <= lb; j++) {
-			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < c)
-				c = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < c)
-				c = d[i][j - 1] + 1;
-			d[i][j] = c;
-		}
-	return d[la][lb];
-}
-
 /*
  * The scenario named name (exactly or by a unique prefix).  Returns it,
- * or NULL after a usage error naming the nearest one.
+ * or NULL after a usage error: ambiguous, or unknown with the nearest.
  */
 static const struct demo_scenario *
 demo_lookup(const char *name)
 {
-	const struct demo_scenario	*s, *found = NULL, *near = NULL;
-	size_t				 len = strlen(name);
-	int				 n = 0, best = 99, dist;
+	const char	*names[sizeof demo_scenarios / sizeof demo_scenarios[0]];
+	const char	*near;
+	char		 list[256];
+	size_t		 n;
+	int		 i;
 
-	for (s = demo_scenarios; s->name != NULL; s++) {
-		if (strcmp(s->name, name) == 0)
-			return s;
-		if (len > 0 && strncmp(s->name, name, len) == 0) {
-			found = s;
-			n++;
-		}
-		if ((dist = demo_distance(name, s->name)) < best) {
-			best = dist;
-			near = s;
-		}
-	}
-	if (n == 1)
-		return found;
-	if (near == NULL)
+	for (n = 0; demo_scenarios[n].name != NULL; n++)
+		names[n] = demo_scenarios[n].name;
+	names[n] = NULL;
+	if ((i = cmd_lookup(names, name, 99, &near, list, sizeof list)) >= 0)
+		return &demo_scenarios[i];
+	if (i == -2)
+		cmd_usage_error(&cmd_demo_entry, "ambiguous scenario '%s': it "
+		    "could be %s", name, list);
+	else if (near == NULL)
 		cmd_usage_error(&cmd_demo_entry, "unknown scenario '%s' (sockkit "
 		    "demo --list names them)", name);
 	else
 		cmd_usage_error(&cmd_demo_entry, "unknown scenario '%s'; did you "
-		    "mean '%s'? (sockkit demo --list names them)", name,
-		    near->name);
+		    "mean '%s'? (sockkit demo --list names them)", name, near);
 	return NULL;
 }
 
-/* Parse the options; returns -1 to go on or the exit status to use. */
+/* demo's own option, --list (cmd_option_fn); 0. */
 static int
-demo_parse(int argc, char **argv, struct capture_opts *co,
-    struct priv_opts *po, int *list)
+demo_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 {
-	char	 err[256];
-	int	 ch;
-
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", demo_longopts, NULL)) !=
-	    -1) {
-		switch (ch) {
-		case 'h':
-			return cmd_help(&cmd_demo_entry);
-		case OPT_LIST:
-			*list = 1;
-			break;
-		case PRIV_OPT_USER:
-		case PRIV_OPT_NO_DROP:
-			priv_parse(po, ch, optarg);
-			break;
-		case CAPTURE_OPT_ASCII:
-		case CAPTURE_OPT_COLOR:
-		case CAPTURE_OPT_SVG:
-		case CAPTURE_OPT_HTML:
-			if (capture_parse(co, ch, optarg, err, sizeof err) == -1)
-				return cmd_usage_error(&cmd_demo_entry, "%s",
-				    err);
-			break;
-		default:
-			return cmd_bad_option(&cmd_demo_entry, ch, argv);
-		}
-	}
-	return -1;
+	(void)ch;
+	(void)val;
+	(void)err;
+	(void)errlen;
+	*(int *)arg = 1;
+	return 0;
 }
 
 /*
@@ -1401,15 +1340,12 @@ demo_capture(struct demo *d, const struct capture_opts *co)
  * when the scenario needs one.  Returns -1, or the exit status (said).
  */
 static int
-demo_drop(struct demo *d, const struct demo_scenario *s,
-    const struct priv_opts *po)
+demo_drop(struct demo *d, const struct demo_scenario *s, struct cmd_ctx *c)
 {
-	struct priv_opts	 o = *po;
-
-	o.own_userns = d->userns;
-	if (d->netns && s->nft && !o.no_drop && demo_nft_fork(d) == -1)
+	c->priv.own_userns = d->userns;
+	if (d->netns && s->nft && !c->priv.no_drop && demo_nft_fork(d) == -1)
 		return EXIT_RUNTIME;
-	return cmd_drop_privileges(&cmd_demo_entry, &o);
+	return cmd_drop_privileges(c);
 }
 
 /*
@@ -1420,12 +1356,11 @@ demo_drop(struct demo *d, const struct demo_scenario *s,
  * capabilities left.
  */
 static int
-demo_run(const struct demo_scenario *s, const struct capture_opts *co,
-    const struct priv_opts *po)
+demo_run(const struct demo_scenario *s, struct cmd_ctx *c)
 {
 	struct demo	 d;
-	struct capture_opts o = *co;
-	char		 title[128], err[512];
+	struct capture_opts o = c->cap;
+	char		 title[128];
 	int		 rc;
 
 	memset(&d, 0, sizeof d);
@@ -1441,7 +1376,7 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co,
 	    "network namespace)");
 	fflush(stdout);
 	demo_capture(&d, &o);
-	if ((rc = demo_drop(&d, s, po)) != -1) {
+	if ((rc = demo_drop(&d, s, c)) != -1) {
 		demo_nft_end(&d);
 		capture_close(d.cap);
 		return rc;
@@ -1454,10 +1389,9 @@ demo_run(const struct demo_scenario *s, const struct capture_opts *co,
 		close(d.sfd);
 	if (d.lfd != -1)
 		close(d.lfd);
-	if (capture_end(d.cap, err, sizeof err) == -1) {
-		sk_warnx("demo: %s", err);
+	c->capture = d.cap;
+	if (cmd_end(c, EXIT_OK) != EXIT_OK)
 		return EXIT_RUNTIME;
-	}
 	if (rc == -1 && !sk_interrupted)
 		sk_warnx("demo %s: the scenario did not go as planned", s->name);
 	return rc == -1 ? EXIT_RUNTIME : EXIT_OK;
@@ -1490,18 +1424,15 @@ demo_pictures_check(const struct capture_opts *co)
 }
 
 static int
-cmd_demo_exec(int argc, char **argv)
+cmd_demo_exec(struct cmd_ctx *c, int argc, char **argv)
 {
 	const struct demo_scenario	*s = &demo_scenarios[0];
-	struct capture_opts		 co;
-	struct priv_opts		 po;
 	int				 list = 0, rc;
 
-	capture_opts_init(&co);
-	memset(&po, 0, sizeof po);
-	co.trace = 1;
-	co.linger_ms = 300;
-	if ((rc = demo_parse(argc, argv, &co, &po, &list)) != -1)
+	c->cap.trace = 1;
+	c->cap.linger_ms = 300;
+	if ((rc = cmd_getopt(c, argc, argv, "", demo_longopts, demo_option,
+	    &list)) != -1)
 		return rc;
 	argc -= optind;
 	argv += optind;
@@ -1515,7 +1446,7 @@ cmd_demo_exec(int argc, char **argv)
 		    "not '%s' too", argv[1]);
 	if (argc == 1 && (s = demo_lookup(argv[0])) == NULL)
 		return EXIT_USAGE;
-	if ((rc = demo_pictures_check(&co)) != -1)
+	if ((rc = demo_pictures_check(&c->cap)) != -1)
 		return rc;
-	return demo_run(s, &co, &po);
+	return demo_run(s, c);
 }

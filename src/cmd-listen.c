@@ -13,15 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "cmd.h"
 #include "net.h"
-#include "priv.h"
 #include "relay.h"
 #include "serve.h"
-#include "sockkit.h"
 #include "util.h"
 
-static int	cmd_listen_exec(int, char **);
+static int	cmd_listen_exec(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_listen_entry = {
 	.name = "listen",
@@ -64,14 +62,15 @@ const struct cmd_entry cmd_listen_entry = {
 	    CAPTURE_USAGE
 	    PRIV_USAGE
 	    "  -h, --help        show this help\n",
+	.flags = CMD_CAPTURE | CMD_PRIV | CMD_STREAM,
 	.exec = cmd_listen_exec,
 };
 
+/* listen's own options; the shared ones are in its cmd_ctx. */
 struct listen_opts {
-	int		 family;
-	const char	*unix_path;
+	struct cmd_ctx	*c;
+	const struct stream_opts *so;	/* &c->stream */
 	int		 unlink_existing;
-	int		 seqpacket;
 	long		 backlog;
 	int		 keep;
 	enum serve_mode	 mode;
@@ -82,35 +81,17 @@ struct listen_opts {
 	long		 queue_ms;	/* how long a client may stay full */
 	int		 lossy;
 	struct net_acl	 acl;
-	long		 wait_ms;
-	long		 quit_ms;
-	int		 no_shutdown;
-	int		 crlf;
-	int		 hexdump;
-	struct capture_opts cap;
-	struct capture	*capture;	/* --trace, --write: open */
-	struct priv_opts priv;		/* --user, --no-drop */
-};
-
-enum {
-	OPT_UNLINK = 256, OPT_SEQPACKET, OPT_MODE, OPT_MAX_CONNS, OPT_ALLOW,
-	OPT_DENY, OPT_NO_SHUTDOWN, OPT_MIN_RATE, OPT_MAX_QUEUE, OPT_LOSSY
 };
 
 static const struct option listen_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
 	{ "unlink", no_argument, NULL, OPT_UNLINK },
-	{ "seqpacket", no_argument, NULL, OPT_SEQPACKET },
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "allow", required_argument, NULL, OPT_ALLOW },
 	{ "deny", required_argument, NULL, OPT_DENY },
-	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
 	{ "min-rate", required_argument, NULL, OPT_MIN_RATE },
 	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
 	{ "lossy", no_argument, NULL, OPT_LOSSY },
-	CAPTURE_LONGOPTS,
-	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -167,103 +148,69 @@ parse_bytes_per(const char *arg, long long max, long long *bytes, long *ms,
 	return 0;
 }
 
-/* Options taking a value; returns -1 on success or the exit status. */
+/* --min-rate and --max-queue; 0 or -1 with err. */
 static int
-listen_parse_value(int ch, const char *arg, struct listen_opts *o)
+listen_rates(int ch, const char *arg, struct listen_opts *o, char *err,
+    size_t errlen)
 {
-	const struct cmd_entry	*e = &cmd_listen_entry;
+	char	 why[160];
+
+	if (ch == OPT_MIN_RATE) {
+		o->min_window_ms = 1000;
+		if (parse_bytes_per(arg, 1LL << 40, &o->min_bytes,
+		    &o->min_window_ms, why, sizeof why) == -1) {
+			snprintf(err, errlen, "--min-rate '%s': %s; expected "
+			    "BYTES[/SECS], e.g. 1k/10", arg, why);
+			return -1;
+		}
+	} else if (parse_bytes_per(arg, 1LL << 30, &o->max_queue,
+	    &o->queue_ms, why, sizeof why) == -1) {
+		snprintf(err, errlen, "--max-queue '%s': %s; expected "
+		    "BYTES[/SECS], e.g. 256k/5", arg, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* listen's own options (cmd_option_fn); 0 or -1 with err. */
+static int
+listen_option(void *arg_o, int ch, const char *arg, char *err,
+    size_t errlen)
+{
+	struct listen_opts	*o = arg_o;
 	char			 why[160];
 
 	switch (ch) {
+	case 'k': o->keep = 1; return 0;
+	case OPT_UNLINK: o->unlink_existing = 1; return 0;
+	case OPT_LOSSY: o->lossy = 1; return 0;
 	case 'b':
 		if (parse_long(arg, 1, 1 << 30, &o->backlog, why,
 		    sizeof why) == -1)
-			return cmd_usage_error(e, "-b '%s': %s", arg, why);
-		break;
-	case 'q':
-	case 'w':
-		if (parse_secs(arg, 86400000L, ch == 'q' ? &o->quit_ms :
-		    &o->wait_ms, why, sizeof why) == -1 || (ch == 'w' &&
-		    o->wait_ms == 0))
-			return cmd_usage_error(e, "-%c '%s': %s", ch, arg,
-			    ch == 'w' && o->wait_ms == 0 ?
-			    "must be more than 0" : why);
-		break;
+			break;
+		return 0;
 	case OPT_MODE:
-		if (parse_mode(arg, &o->mode) == -1)
-			return cmd_usage_error(e, "--mode '%s': expected relay, "
+		if (parse_mode(arg, &o->mode) == -1) {
+			snprintf(err, errlen, "--mode '%s': expected relay, "
 			    "echo, time or discard", arg);
-		break;
+			return -1;
+		}
+		return 0;
 	case OPT_MAX_CONNS:
 		if (parse_long(arg, 1, 1000000, &o->max_conns, why,
 		    sizeof why) == -1)
-			return cmd_usage_error(e, "--max-conns '%s': %s", arg,
-			    why);
-		break;
+			break;
+		return 0;
 	case OPT_MIN_RATE:
-		o->min_window_ms = 1000;
-		if (parse_bytes_per(arg, 1LL << 40, &o->min_bytes,
-		    &o->min_window_ms, why, sizeof why) == -1)
-			return cmd_usage_error(e, "--min-rate '%s': %s; "
-			    "expected BYTES[/SECS], e.g. 1k/10", arg, why);
-		break;
 	case OPT_MAX_QUEUE:
-		if (parse_bytes_per(arg, 1LL << 30, &o->max_queue,
-		    &o->queue_ms, why, sizeof why) == -1)
-			return cmd_usage_error(e, "--max-queue '%s': %s; "
-			    "expected BYTES[/SECS], e.g. 256k/5", arg, why);
-		break;
+		return listen_rates(ch, arg, o, err, errlen);
 	case OPT_ALLOW:
 	case OPT_DENY:
-		if (net_acl_add(&o->acl, ch == OPT_DENY, arg, why,
-		    sizeof why) == -1)
-			return cmd_usage_error(e, "--%s: %s", ch == OPT_DENY ?
-			    "deny" : "allow", why);
-		break;
-	default:
-		if (priv_parse(&o->priv, ch, arg) == 0)
-			break;
-		if (capture_parse(&o->cap, ch, arg, why, sizeof why) == -1)
-			return cmd_usage_error(e, "%s", why);
-		break;
+		return cmd_acl_option(&o->acl, ch == OPT_DENY, arg, err,
+		    errlen);
 	}
-	return -1;
-}
-
-/* Parse the options; returns -1 on success or the exit status to use. */
-static int
-listen_parse(int argc, char **argv, struct listen_opts *o)
-{
-	int	 ch, rc;
-
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46CU:b:hkq:vw:x",
-	    listen_longopts, NULL)) != -1) {
-		switch (ch) {
-		case '4':
-		case '6':
-			if (cmd_family(&cmd_listen_entry, NULL, ch,
-			    &o->family) != -1)
-				return EXIT_USAGE;
-			break;
-		case 'C': o->crlf = 1; break;
-		case 'U': o->unix_path = optarg; break;
-		case 'h': return cmd_help(&cmd_listen_entry);
-		case 'k': o->keep = 1; break;
-		case 'v': sk_verbosity++; break;
-		case 'x': o->hexdump = 1; break;
-		case OPT_UNLINK: o->unlink_existing = 1; break;
-		case OPT_SEQPACKET: o->seqpacket = 1; break;
-		case OPT_NO_SHUTDOWN: o->no_shutdown = 1; break;
-		case OPT_LOSSY: o->lossy = 1; break;
-		case '?':
-		case ':':
-			return cmd_bad_option(&cmd_listen_entry, ch, argv);
-		default:
-			if ((rc = listen_parse_value(ch, optarg, o)) != -1)
-				return rc;
-		}
-	}
+	snprintf(err, errlen, "%s '%s': %s", ch == 'b' ? "-b" : "--max-conns",
+	    arg, why);
 	return -1;
 }
 
@@ -283,45 +230,50 @@ listen_check_keep(const struct listen_opts *o)
 	return -1;
 }
 
+/* -U and what it cannot go with; returns -1 or EXIT_USAGE. */
+static int
+listen_check_unix(int nargs, const struct listen_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_listen_entry;
+
+	if (nargs != 0)
+		return cmd_usage_error(e, "-U PATH takes no ADDRESS or PORT");
+	if (o->c->family != AF_UNSPEC)
+		return cmd_usage_error(e, "-U cannot go with -4 or -6");
+	if (o->acl.n > 0)
+		return cmd_usage_error(e, "--allow and --deny need an IP "
+		    "listener, not -U");
+	if (capture_wanted(&o->c->cap))
+		return cmd_usage_error(e, "--trace, --json and --write capture "
+		    "TCP: they cannot go with -U");
+	if (o->c->priv.user != NULL)
+		return cmd_usage_error(e, "--user cannot go with -U: the socket "
+		    "file is removed by the user who made it");
+	return -1;
+}
+
 /* Reject what cannot go together; returns -1 or EXIT_USAGE. */
 static int
 listen_check(int nargs, char **argv, const struct listen_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_listen_entry;
-	char			 why[300];
-	int			 relay_only;
+	int			 relay_only = stream_relay_only(o->so);
 
-	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
-	    NULL, NULL, o->unix_path) != -1)
+	if (cmd_check_addrs(e, o->so->unix_path == NULL && nargs == 2 ?
+	    argv[0] : NULL, NULL, o->so->unix_path) != -1 ||
+	    cmd_check_priv(o->c) != -1)
 		return EXIT_USAGE;
-	if (priv_check(&o->priv, why, sizeof why) == -1)
-		return cmd_usage_error(e, "%s", why);
-
-	if (o->unix_path != NULL) {
-		if (nargs != 0)
-			return cmd_usage_error(e, "-U PATH takes no ADDRESS "
-			    "or PORT");
-		if (o->family != AF_UNSPEC)
-			return cmd_usage_error(e, "-U cannot go with -4 or -6");
-		if (o->acl.n > 0)
-			return cmd_usage_error(e, "--allow and --deny need an "
-			    "IP listener, not -U");
-		if (capture_wanted(&o->cap))
-			return cmd_usage_error(e, "--trace, --json and --write "
-			    "capture TCP: they cannot go with -U");
-		if (o->priv.user != NULL)
-			return cmd_usage_error(e, "--user cannot go with -U: "
-			    "the socket file is removed by the user who made it");
+	if (o->so->unix_path != NULL) {
+		if (listen_check_unix(nargs, o) != -1)
+			return EXIT_USAGE;
 	} else {
 		if (nargs != 1 && nargs != 2)
 			return cmd_usage_error(e, "expected [ADDRESS] PORT, got "
 			    "%d arguments", nargs);
-		if (o->unlink_existing || o->seqpacket)
+		if (o->unlink_existing || o->so->seqpacket)
 			return cmd_usage_error(e, "--unlink and --seqpacket "
 			    "need -U PATH");
 	}
-	relay_only = o->quit_ms >= 0 || o->no_shutdown || o->crlf ||
-	    o->hexdump;
 	if (relay_only && o->mode != SERVE_RELAY)
 		return cmd_usage_error(e, "-q, -C, -x and --no-shutdown work "
 		    "in relay mode only, not --mode %s", mode_names[o->mode]);
@@ -343,23 +295,23 @@ listen_open(int argc, char **argv, const struct listen_opts *o)
 	char			 why[300], addr[NET_ADDRSTRLEN];
 	int			 fd, type;
 
-	type = o->seqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
-	if (o->unix_path != NULL)
-		fd = net_unix_listen(o->unix_path, type, (int)o->backlog,
+	type = o->so->seqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
+	if (o->so->unix_path != NULL)
+		fd = net_unix_listen(o->so->unix_path, type, (int)o->backlog,
 		    o->unlink_existing, why, sizeof why);
 	else {
 		if (net_parse_port(argv[argc - 1], "tcp", 1, &port, why,
 		    sizeof why) == -1)
 			return -2;
-		fd = net_listen(argc == 2 ? argv[0] : NULL, port, o->family,
+		fd = net_listen(argc == 2 ? argv[0] : NULL, port, o->c->family,
 		    type, (int)o->backlog, why, sizeof why);
 	}
 	if (fd == -1) {
 		sk_warnx("%s", why);
 		return -1;
 	}
-	if (o->capture != NULL && (getsockname(fd, (struct sockaddr *)&ss,
-	    &len) == -1 || capture_filter(o->capture, IPPROTO_TCP,
+	if (o->c->capture != NULL && (getsockname(fd, (struct sockaddr *)&ss,
+	    &len) == -1 || capture_filter(o->c->capture, IPPROTO_TCP,
 	    (struct sockaddr *)&ss, NULL, why, sizeof why) == -1)) {
 		sk_warnx("listen: %s", why);
 		close(fd);
@@ -371,16 +323,16 @@ listen_open(int argc, char **argv, const struct listen_opts *o)
 	 * cannot go with a capture: the socket file removed at exit was
 	 * made by the user who removes it.)
 	 */
-	if ((o->capture != NULL || o->priv.user != NULL) &&
-	    cmd_drop_privileges(&cmd_listen_entry, &o->priv) != -1) {
+	if ((o->c->capture != NULL || o->c->priv.user != NULL) &&
+	    cmd_drop_privileges(o->c) != -1) {
 		close(fd);
 		return -1;
 	}
-	if (o->capture != NULL)		/* the port marks this host's lane */
-		capture_set_local(o->capture, (struct sockaddr *)&ss);
+	if (o->c->capture != NULL)		/* the port marks this host's lane */
+		capture_set_local(o->c->capture, (struct sockaddr *)&ss);
 	len = sizeof ss;
-	if (o->unix_path != NULL)
-		fprintf(stderr, "Listening on %s\n", o->unix_path);
+	if (o->so->unix_path != NULL)
+		fprintf(stderr, "Listening on %s\n", o->so->unix_path);
 	else if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
 		fprintf(stderr, "Listening on %s %d\n",
 		    net_addr_str((struct sockaddr *)&ss, addr, sizeof addr),
@@ -397,23 +349,13 @@ listen_relay(int fd, const struct sockaddr *sa, const struct listen_opts *o)
 	char			 peer[NET_ADDRSTRLEN + 16], addr[NET_ADDRSTRLEN];
 
 	if (sa->sa_family == AF_UNIX)
-		snprintf(peer, sizeof peer, "%s", o->unix_path);
+		snprintf(peer, sizeof peer, "%s", o->so->unix_path);
 	else
 		snprintf(peer, sizeof peer, "%s port %d", net_addr_str(sa,
 		    addr, sizeof addr), net_addr_port(sa));
 	sk_verbose("connection from %s", peer);
-	memset(&r, 0, sizeof r);
-	r.in_fd = STDIN_FILENO;
-	r.out_fd = STDOUT_FILENO;
-	r.net_fd = fd;
-	r.peer = peer;
-	r.no_shutdown = o->no_shutdown;
-	r.crlf = o->crlf;
-	r.hexdump = o->hexdump;
-	r.messages = o->seqpacket;
-	r.quit_ms = o->quit_ms;
-	r.idle_ms = o->wait_ms;
-	capture_hook_relay(o->capture, &r);
+	stream_relay_opts(o->so, fd, peer, &r);
+	capture_hook_relay(o->c->capture, &r);
 	return relay_command(&r);
 }
 
@@ -426,13 +368,13 @@ listen_traced_accept(int fd, const struct sockaddr *peer,
 	socklen_t		 len = sizeof ss;
 	char			 what[160], addr[NET_ADDRSTRLEN];
 
-	if (o->capture == NULL || peer->sa_family == AF_UNIX)
+	if (o->c->capture == NULL || peer->sa_family == AF_UNIX)
 		return;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-		capture_set_local(o->capture, (struct sockaddr *)&ss);
+		capture_set_local(o->c->capture, (struct sockaddr *)&ss);
 	snprintf(what, sizeof what, "accept() = client %s port %d",
 	    net_addr_str(peer, addr, sizeof addr), net_addr_port(peer));
-	capture_call(o->capture, what, 0);
+	capture_call(o->c->capture, what, 0);
 }
 
 /* The serve loop's on_accept hook: arg is the listen_opts. */
@@ -448,11 +390,11 @@ listen_serve_capture(struct serve_opts *so, const struct listen_opts *o,
     int accepts)
 {
 	so->extra_fd = -1;
-	if (o->capture == NULL)
+	if (o->c->capture == NULL)
 		return;
-	so->extra_fd = capture_fd(o->capture);
+	so->extra_fd = capture_fd(o->c->capture);
 	so->on_extra = capture_poll;
-	so->extra_arg = o->capture;
+	so->extra_arg = o->c->capture;
 	if (accepts) {
 		so->on_accept = listen_on_accept;
 		so->accept_arg = (void *)o;
@@ -475,8 +417,8 @@ listen_once(int lfd, const struct listen_opts *o)
 	fd = serve_accept_one(lfd, &o->acl, (struct sockaddr *)&ss, &len,
 	    err, sizeof err);
 	close(lfd);
-	if (o->unix_path != NULL)
-		unlink(o->unix_path);
+	if (o->so->unix_path != NULL)
+		unlink(o->so->unix_path);
 	if (fd == -1) {
 		if (!sk_interrupted)
 			sk_warnx("listen: %s", err);
@@ -485,7 +427,7 @@ listen_once(int lfd, const struct listen_opts *o)
 	listen_traced_accept(fd, (struct sockaddr *)&ss, o);
 	if (o->mode == SERVE_RELAY) {
 		rc = listen_relay(fd, (struct sockaddr *)&ss, o);
-		capture_close_fd(o->capture, fd, "close()");
+		capture_close_fd(o->c->capture, fd, "close()");
 		return rc;
 	}
 	memset(&so, 0, sizeof so);
@@ -495,8 +437,8 @@ listen_once(int lfd, const struct listen_opts *o)
 	so.client_salen = len;
 	so.mode = o->mode;
 	so.max_conns = 1;
-	so.messages = o->seqpacket;
-	so.idle_ms = o->wait_ms;
+	so.messages = o->so->seqpacket;
+	so.idle_ms = o->so->wait_ms;
 	so.in_fd = so.out_fd = -1;
 	listen_serve_capture(&so, o, 0);
 	if (serve_run(&so, err, sizeof err) == -1) {
@@ -519,9 +461,9 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.client_fd = -1;
 	so.mode = o->mode;
 	so.keep = 1;
-	so.messages = o->seqpacket;
+	so.messages = o->so->seqpacket;
 	so.max_conns = o->max_conns > 0 ? (int)o->max_conns : 100;
-	so.idle_ms = o->wait_ms;
+	so.idle_ms = o->so->wait_ms;
 	so.min_bytes = o->min_bytes;
 	so.min_window_ms = o->min_window_ms;
 	so.max_queue = o->max_queue >= 0 ? o->max_queue : 1024 * 1024;
@@ -536,13 +478,13 @@ listen_keep(int lfd, const struct listen_opts *o)
 		rc = EXIT_RUNTIME;
 	}
 	close(lfd);
-	if (o->unix_path != NULL)
-		unlink(o->unix_path);
+	if (o->so->unix_path != NULL)
+		unlink(o->so->unix_path);
 	return rc;
 }
 
 static int
-cmd_listen_exec(int argc, char **argv)
+cmd_listen_exec(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct listen_opts	 o;
 	char			 why[300];
@@ -550,43 +492,32 @@ cmd_listen_exec(int argc, char **argv)
 	int			 rc, fd;
 
 	memset(&o, 0, sizeof o);
-	capture_opts_init(&o.cap);
-	o.family = AF_UNSPEC;
+	o.c = c;
+	o.so = &c->stream;
 	o.backlog = SOMAXCONN;
-	o.wait_ms = o.quit_ms = -1;
 	o.max_queue = -1;
 	o.queue_ms = 2000;
-	if ((rc = listen_parse(argc, argv, &o)) != -1)
+	if ((rc = cmd_getopt(c, argc, argv, "46b:kv", listen_longopts,
+	    listen_option, &o)) != -1)
 		goto out;
 	argc -= optind;
 	argv += optind;
 	if ((rc = listen_check(argc, argv, &o)) != -1)
 		goto out;
-	if (o.unix_path == NULL && net_parse_port(argv[argc - 1], "tcp", 1,
-	    &port, why, sizeof why) == -1) {
+	if (o.so->unix_path == NULL && net_parse_port(argv[argc - 1], "tcp",
+	    1, &port, why, sizeof why) == -1) {
 		rc = cmd_usage_error(&cmd_listen_entry, "%s", why);
 		goto out;
 	}
-	if (capture_wanted(&o.cap) &&
-	    (o.capture = capture_open(&o.cap, why, sizeof why)) == NULL) {
-		sk_warnx("listen: %s", why);
-		rc = EXIT_RUNTIME;
+	if ((rc = cmd_capture_open(c)) != -1)
 		goto out;
-	}
 	if ((fd = listen_open(argc, argv, &o)) < 0)
 		rc = EXIT_RUNTIME;
 	else if (o.keep)
 		rc = listen_keep(fd, &o);
 	else
 		rc = listen_once(fd, &o);
-	if (o.capture != NULL) {
-		if (!sk_interrupted)
-			capture_linger(o.capture);
-		if (capture_end(o.capture, why, sizeof why) == -1) {
-			sk_warnx("listen: %s", why);
-			rc = rc == EXIT_OK ? EXIT_RUNTIME : rc;
-		}
-	}
+	cmd_linger(c);
 out:
 	net_acl_free(&o.acl);
 	return rc;

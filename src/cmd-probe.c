@@ -22,16 +22,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "cmd.h"
 #include "net.h"
-#include "priv.h"
 #include "probe.h"
-#include "sockkit.h"
 #include "targets.h"
 #include "util.h"
 #include "view.h"
 
-static int	cmd_probe_exec(int, char **);
+static int	cmd_probe_exec(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
@@ -78,6 +76,7 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --svg FILE      the same packets as an SVG sequence "
 	    "diagram\n"
 	    "      --html FILE     the diagram and the ladder in one HTML page\n"
+	    "      --write FILE    save those packets (nanosecond pcap)\n"
 	    PRIV_USAGE
 	    "      --no-randomize  probe hosts and ports in order\n"
 	    "      --seed N        seed of the random order (reproducible)\n"
@@ -90,6 +89,7 @@ const struct cmd_entry cmd_probe_entry = {
 	    "Exit status: 0 if a probed port is open (with --all-open: if "
 	    "all are),\n"
 	    "1 if not, 2 usage error.\n",
+	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV,
 	.exec = cmd_probe_exec,
 };
 
@@ -114,21 +114,15 @@ struct probe_cmd {
 	int			 oom, progress, progress_shown;
 	int			 trace;		/* --trace */
 	const char		*svg_path, *html_path;	/* --svg, --html */
+	const char		*write_path;	/* --write */
 	FILE			*svg_fp, *html_fp;	/* opened as root */
 	struct capture		*cap;
 	int			 cap_fd;	/* --trace: the capture file,
 						   nameless; 0: none */
-	struct priv_opts	 priv;		/* --user, --no-drop */
+	struct cmd_ctx		*ctx;		/* the shared options */
 	struct probe_result	*ev;		/* ports with evidence */
 	size_t			 nev, evcap;
 	char			**svc;		/* service by port */
-};
-
-enum {
-	OPT_EXCLUDE = 256, OPT_FORCE, OPT_OPEN, OPT_JSON, OPT_GREPABLE,
-	OPT_ALL_OPEN, OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_RETRIES, OPT_RATE,
-	OPT_DELAY, OPT_GRACEFUL, OPT_NO_RANDOMIZE, OPT_SEED, OPT_SHARD,
-	OPT_TRACE, OPT_SVG, OPT_HTML
 };
 
 static const struct option probe_longopts[] = {
@@ -139,7 +133,6 @@ static const struct option probe_longopts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "graceful", no_argument, NULL, OPT_GRACEFUL },
 	{ "grepable", no_argument, NULL, OPT_GREPABLE },
-	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
 	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
@@ -149,17 +142,16 @@ static const struct option probe_longopts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
-	{ "trace", no_argument, NULL, OPT_TRACE },
-	{ "svg", required_argument, NULL, OPT_SVG },
-	{ "html", required_argument, NULL, OPT_HTML },
 	{ "udp", no_argument, NULL, 'u' },
-	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
-static int	probe_parse(int, char **, struct probe_cmd *);
-static int	probe_option(int, const char *, struct probe_cmd *);
-static int	probe_secs(const char *, const char *, long, long *);
+static int	probe_parse(struct cmd_ctx *, int, char **, struct probe_cmd *);
+static int	probe_option(void *, int, const char *, char *, size_t);
+static int	probe_number(struct probe_cmd *, int, const char *, char *,
+		    size_t);
+static int	probe_secs(const char *, const char *, long, long *, char *,
+		    size_t);
 static int	probe_check(int, const struct probe_cmd *);
 static const uint8_t *probe_ai_addr(const struct addrinfo *);
 static int	probe_exclude(struct probe_cmd *, const char *);
@@ -184,126 +176,144 @@ static int	probe_status(const struct probe_cmd *,
 static void	probe_free(struct probe_cmd *);
 static uint64_t	probe_random_seed(void);
 
-/* Parse seconds for option name into *ms; EXIT_USAGE or -1. */
+/* Parse seconds for option name into *ms; 0 or -1 with err. */
 static int
-probe_secs(const char *name, const char *arg, long min_ms, long *ms)
+probe_secs(const char *name, const char *arg, long min_ms, long *ms,
+    char *err, size_t errlen)
 {
 	char	 why[128];
 
 	if (parse_secs(arg, 86400000L, ms, why, sizeof why) == -1)
-		return cmd_usage_error(&cmd_probe_entry, "%s '%s': %s", name,
-		    arg, why);
-	if (*ms < min_ms)
-		return cmd_usage_error(&cmd_probe_entry, "%s '%s': must be at "
-		    "least %g seconds", name, arg, min_ms / 1000.0);
+		snprintf(err, errlen, "%s '%s': %s", name, arg, why);
+	else if (*ms < min_ms)
+		snprintf(err, errlen, "%s '%s': must be at least %g seconds",
+		    name, arg, min_ms / 1000.0);
+	else
+		return 0;
 	return -1;
 }
 
-/* One option that takes a number or names something; -1 or a status. */
+/* One option that takes a number; 0 or -1 with err. */
 static int
-probe_option(int ch, const char *arg, struct probe_cmd *c)
+probe_number(struct probe_cmd *c, int ch, const char *arg, char *err,
+    size_t errlen)
 {
-	const struct cmd_entry	*e = &cmd_probe_entry;
-	char			 why[128], *end;
-	long			 v;
+	char	 why[128], *end;
+	long	 v;
 
 	switch (ch) {
 	case 'c':
 		if (parse_long(arg, 1, 1000000, &v, why, sizeof why) == -1)
-			return cmd_usage_error(e, "-c '%s': %s", arg, why);
+			return snprintf(err, errlen, "-c '%s': %s", arg, why),
+			    -1;
 		c->eo.cap = v;
-		return -1;
-	case 'w':
-		return probe_secs("-w", arg, 1, &c->eo.fixed_timeout_ms);
-	case OPT_MIN_TIMEOUT:
-		return probe_secs("--min-timeout", arg, 1,
-		    &c->eo.min_timeout_ms);
-	case OPT_MAX_TIMEOUT:
-		return probe_secs("--max-timeout", arg, 1,
-		    &c->eo.max_timeout_ms);
-	case OPT_DELAY:
-		return probe_secs("--delay", arg, 0, &c->eo.delay_ms);
+		return 0;
 	case OPT_RETRIES:
 		if (parse_long(arg, 0, 20, &v, why, sizeof why) == -1)
-			return cmd_usage_error(e, "--retries '%s': %s", arg,
-			    why);
+			return snprintf(err, errlen, "--retries '%s': %s", arg,
+			    why), -1;
 		c->eo.retries = (int)v;
-		return -1;
+		return 0;
 	case OPT_RATE:
 		if (parse_long(arg, 1, 10000000, &v, why, sizeof why) == -1)
-			return cmd_usage_error(e, "--rate '%s': %s", arg, why);
+			return snprintf(err, errlen, "--rate '%s': %s", arg,
+			    why), -1;
 		c->eo.rate = (double)v;
-		return -1;
-	case OPT_SEED:
-		errno = 0;
-		c->seed = strtoull(arg, &end, 0);
-		if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0)
-			return cmd_usage_error(e, "--seed '%s': not a number",
-			    arg);
-		c->have_seed = 1;
-		return -1;
+		return 0;
+	}
+	errno = 0;
+	c->seed = strtoull(arg, &end, 0);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0)
+		return snprintf(err, errlen, "--seed '%s': not a number", arg),
+		    -1;
+	c->have_seed = 1;
+	return 0;
+}
+
+/* --exclude TARGET, once more; 0 or -1 with err. */
+static int
+probe_add_exclude(struct probe_cmd *c, const char *arg, char *err,
+    size_t errlen)
+{
+	const char	**x;
+
+	if ((x = realloc(c->excl, (c->nexcl + 1) * sizeof *x)) == NULL)
+		return snprintf(err, errlen, "--exclude: out of memory"), -1;
+	c->excl = x;
+	c->excl[c->nexcl++] = arg;
+	return 0;
+}
+
+/* An option with a value (cmd_option_fn's part); 0 or -1 with err. */
+static int
+probe_value(struct probe_cmd *c, int ch, const char *arg, char *err,
+    size_t errlen)
+{
+	char	 why[128];
+
+	switch (ch) {
+	case 'p': c->ports = arg; return 0;
+	case 'w':
+		return probe_secs("-w", arg, 1, &c->eo.fixed_timeout_ms, err,
+		    errlen);
+	case OPT_MIN_TIMEOUT:
+		return probe_secs("--min-timeout", arg, 1,
+		    &c->eo.min_timeout_ms, err, errlen);
+	case OPT_MAX_TIMEOUT:
+		return probe_secs("--max-timeout", arg, 1,
+		    &c->eo.max_timeout_ms, err, errlen);
+	case OPT_DELAY:
+		return probe_secs("--delay", arg, 0, &c->eo.delay_ms, err,
+		    errlen);
+	case OPT_EXCLUDE:
+		return probe_add_exclude(c, arg, err, errlen);
 	case OPT_SHARD:
 		if (tgt_shard_parse(arg, &c->shard_i, &c->shard_n, why,
 		    sizeof why) == -1)
-			return cmd_usage_error(e, "--shard: %s", why);
-		return -1;
+			return snprintf(err, errlen, "--shard: %s", why), -1;
+		return 0;
 	}
-	return -1;
+	return probe_number(c, ch, arg, err, errlen);
 }
 
-/* Parse the options; returns -1 on success or the exit status to use. */
+/* probe's own options (cmd_option_fn); 0 or -1 with err. */
 static int
-probe_parse(int argc, char **argv, struct probe_cmd *c)
+probe_option(void *arg_c, int ch, const char *arg, char *err, size_t errlen)
 {
-	const char	**x;
-	int		  ch, rc;
+	struct probe_cmd	*c = arg_c;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46ac:hp:uvw:", probe_longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case '4':
-		case '6':
-			if (cmd_family(&cmd_probe_entry, NULL, ch,
-			    &c->family) != -1)
-				return EXIT_USAGE;
-			break;
-		case 'a': c->list_all = 1; break;
-		case 'h': return cmd_help(&cmd_probe_entry);
-		case 'p': c->ports = optarg; break;
-		case 'u': c->eo.udp = 1; break;
-		case 'v': sk_verbosity++; break;
-		case OPT_ALL_OPEN: c->all_open = 1; break;
-		case OPT_FORCE: c->force = 1; break;
-		case OPT_GRACEFUL: c->eo.graceful = 1; break;
-		case OPT_GREPABLE: c->grepable = 1; break;
-		case OPT_JSON: c->json = 1; break;
-		case OPT_NO_RANDOMIZE: c->no_randomize = 1; break;
-		case OPT_OPEN: c->open_only = 1; break;
-		case OPT_TRACE: c->trace = 1; break;
-		case OPT_SVG: c->svg_path = optarg; break;
-		case OPT_HTML: c->html_path = optarg; break;
-		case OPT_EXCLUDE:
-			x = realloc(c->excl, (c->nexcl + 1) * sizeof *x);
-			if (x == NULL)
-				return EXIT_RUNTIME;
-			c->excl = x;
-			c->excl[c->nexcl++] = optarg;
-			break;
-		case 'c': case 'w': case OPT_MIN_TIMEOUT: case OPT_MAX_TIMEOUT:
-		case OPT_DELAY: case OPT_RETRIES: case OPT_RATE: case OPT_SEED:
-		case OPT_SHARD:
-			if ((rc = probe_option(ch, optarg, c)) != -1)
-				return rc;
-			break;
-		case PRIV_OPT_USER:
-		case PRIV_OPT_NO_DROP:
-			priv_parse(&c->priv, ch, optarg);
-			break;
-		default:
-			return cmd_bad_option(&cmd_probe_entry, ch, argv);
-		}
+	switch (ch) {
+	case 'a': c->list_all = 1; return 0;
+	case 'u': c->eo.udp = 1; return 0;
+	case OPT_ALL_OPEN: c->all_open = 1; return 0;
+	case OPT_FORCE: c->force = 1; return 0;
+	case OPT_GRACEFUL: c->eo.graceful = 1; return 0;
+	case OPT_GREPABLE: c->grepable = 1; return 0;
+	case OPT_JSON: c->json = 1; return 0;
+	case OPT_NO_RANDOMIZE: c->no_randomize = 1; return 0;
+	case OPT_OPEN: c->open_only = 1; return 0;
 	}
+	return probe_value(c, ch, arg, err, errlen);
+}
+
+/*
+ * Parse the options into c, the shared ones through ctx.  Returns -1 on
+ * success or the exit status to use.
+ */
+static int
+probe_parse(struct cmd_ctx *ctx, int argc, char **argv, struct probe_cmd *c)
+{
+	int	 rc;
+
+	c->ctx = ctx;
+	if ((rc = cmd_getopt(ctx, argc, argv, "46ac:p:uvw:", probe_longopts,
+	    probe_option, c)) != -1)
+		return rc;
+	c->family = ctx->family;
+	c->trace = ctx->cap.trace;
+	c->svg_path = ctx->cap.svg_path;
+	c->html_path = ctx->cap.html_path;
+	c->write_path = ctx->cap.write_path;
 	return -1;
 }
 
@@ -312,7 +322,6 @@ static int
 probe_check(int nargs, const struct probe_cmd *c)
 {
 	const struct cmd_entry	*e = &cmd_probe_entry;
-	char			 why[300];
 
 	if (nargs == 0)
 		return cmd_usage_error(e, "expected at least one TARGET");
@@ -330,9 +339,7 @@ probe_check(int nargs, const struct probe_cmd *c)
 	if (c->eo.min_timeout_ms > c->eo.max_timeout_ms)
 		return cmd_usage_error(e, "--min-timeout is more than "
 		    "--max-timeout");
-	if (priv_check(&c->priv, why, sizeof why) == -1)
-		return cmd_usage_error(e, "%s", why);
-	return -1;
+	return cmd_check_priv(c->ctx);
 }
 
 /* The address bytes of a resolved IPv4 or IPv6 address. */
@@ -821,7 +828,7 @@ probe_capture_open(struct probe_cmd *c)
 	fclose(fp);
 	if (capture_filter_expr(c->cap, expr, err, sizeof err) == -1)
 		sk_warnx("probe: %s", err);
-	else if (cmd_drop_privileges(&cmd_probe_entry, &c->priv) == -1)
+	else if (cmd_drop_privileges(c->ctx) == -1)
 		rc = 0;
 	free(expr);
 	return rc;
@@ -932,7 +939,7 @@ probe_random_seed(void)
 }
 
 static int
-cmd_probe_exec(int argc, char **argv)
+cmd_probe_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct probe_cmd	 c;
 	struct probe_stats	 st;
@@ -941,7 +948,6 @@ cmd_probe_exec(int argc, char **argv)
 	int			 rc;
 
 	memset(&c, 0, sizeof c);
-	c.family = AF_UNSPEC;
 	c.ports = "1-1024";
 	c.shard_i = c.shard_n = 1;
 	c.eo.cap = 1024;
@@ -950,7 +956,7 @@ cmd_probe_exec(int argc, char **argv)
 	c.eo.min_timeout_ms = 100;
 	c.eo.max_timeout_ms = 10000;
 	c.eo.delay_ms = -1;
-	if ((rc = probe_parse(argc, argv, &c)) != -1 ||
+	if ((rc = probe_parse(ctx, argc, argv, &c)) != -1 ||
 	    (rc = probe_check(argc - optind, &c)) != -1 ||
 	    (rc = probe_targets(&c, argc - optind, argv + optind)) != -1) {
 		probe_free(&c);
@@ -966,8 +972,8 @@ cmd_probe_exec(int argc, char **argv)
 	c.eo.arg = &c;
 	err[0] = '\0';
 	if (probe_captures(&c) ? probe_capture_open(&c) == -1 :
-	    c.priv.user != NULL && cmd_drop_privileges(&cmd_probe_entry,
-	    &c.priv) != -1) {	/* --user alone: dropped all the same */
+	    ctx->priv.user != NULL && cmd_drop_privileges(ctx) != -1) {
+		/* --user alone: dropped all the same */
 		rc = EXIT_RUNTIME;
 		goto out;
 	}

@@ -24,14 +24,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "cmd-raw.h"
 #include "craft.h"
 #include "decode.h"
 #include "net.h"
-#include "priv.h"
 #include "rawsock.h"
-#include "sockkit.h"
 #include "track.h"
 #include "util.h"
 
@@ -39,29 +36,20 @@
 #define RC_INTERVAL_MS	1000		/* -i: between probes */
 #define RC_ERR		256
 
-enum {
-	RC_OPT_FLAGS = 700, RC_OPT_SPORT, RC_OPT_SEQ, RC_OPT_ACK, RC_OPT_WIN,
-	RC_OPT_TTL, RC_OPT_TOS, RC_OPT_ID, RC_OPT_DF, RC_OPT_DATA,
-	RC_OPT_DATA_HEX, RC_OPT_BADSUM, RC_OPT_PROTO,
-};
-
 static const struct option rc_longopts[] = {
-	{ "flags", required_argument, NULL, RC_OPT_FLAGS },
-	{ "sport", required_argument, NULL, RC_OPT_SPORT },
-	{ "seq", required_argument, NULL, RC_OPT_SEQ },
-	{ "ack", required_argument, NULL, RC_OPT_ACK },
-	{ "win", required_argument, NULL, RC_OPT_WIN },
-	{ "ttl", required_argument, NULL, RC_OPT_TTL },
-	{ "tos", required_argument, NULL, RC_OPT_TOS },
-	{ "id", required_argument, NULL, RC_OPT_ID },
-	{ "df", no_argument, NULL, RC_OPT_DF },
-	{ "data", required_argument, NULL, RC_OPT_DATA },
-	{ "data-hex", required_argument, NULL, RC_OPT_DATA_HEX },
-	{ "badsum", no_argument, NULL, RC_OPT_BADSUM },
-	{ "proto", required_argument, NULL, RC_OPT_PROTO },
-	{ "help", no_argument, NULL, 'h' },
-	CAPTURE_LONGOPTS,
-	PRIV_LONGOPTS,
+	{ "flags", required_argument, NULL, OPT_FLAGS },
+	{ "sport", required_argument, NULL, OPT_SPORT },
+	{ "seq", required_argument, NULL, OPT_SEQ },
+	{ "ack", required_argument, NULL, OPT_ACK },
+	{ "win", required_argument, NULL, OPT_WIN },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "tos", required_argument, NULL, OPT_TOS },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "df", no_argument, NULL, OPT_DF },
+	{ "data", required_argument, NULL, OPT_DATA },
+	{ "data-hex", required_argument, NULL, OPT_DATA_HEX },
+	{ "badsum", no_argument, NULL, OPT_BADSUM },
+	{ "proto", required_argument, NULL, OPT_PROTO },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -86,22 +74,21 @@ struct rc_opts {
 	long		 count, interval_ms, wait_ms;
 	const char	*tcp_only, *l4_only;	/* an option given, by name */
 	size_t		 paylen;
+	struct cmd_ctx	*c;		/* the shared options, the capture */
 	uint8_t		 payload[CRAFT_IP_MAX];
-	struct capture_opts capo;
-	struct priv_opts privo;
 };
 
 static const struct rc_num rc_nums[] = {
-	{ RC_OPT_SPORT, "--sport", 1, 65535, offsetof(struct rc_opts, sport),
+	{ OPT_SPORT, "--sport", 1, 65535, offsetof(struct rc_opts, sport),
 	    'l' },
-	{ RC_OPT_SEQ, "--seq", 0, 4294967295L, offsetof(struct rc_opts, seq),
+	{ OPT_SEQ, "--seq", 0, 4294967295L, offsetof(struct rc_opts, seq),
 	    't' },
-	{ RC_OPT_ACK, "--ack", 0, 4294967295L, offsetof(struct rc_opts, ack),
+	{ OPT_ACK, "--ack", 0, 4294967295L, offsetof(struct rc_opts, ack),
 	    't' },
-	{ RC_OPT_WIN, "--win", 0, 65535, offsetof(struct rc_opts, win), 't' },
-	{ RC_OPT_TTL, "--ttl", 1, 255, offsetof(struct rc_opts, ttl), 0 },
-	{ RC_OPT_TOS, "--tos", 0, 255, offsetof(struct rc_opts, tos), 0 },
-	{ RC_OPT_ID, "--id", 0, 65535, offsetof(struct rc_opts, id), 0 },
+	{ OPT_WIN, "--win", 0, 65535, offsetof(struct rc_opts, win), 't' },
+	{ OPT_TTL, "--ttl", 1, 255, offsetof(struct rc_opts, ttl), 0 },
+	{ OPT_TOS, "--tos", 0, 255, offsetof(struct rc_opts, tos), 0 },
+	{ OPT_ID, "--id", 0, 65535, offsetof(struct rc_opts, id), 0 },
 	{ 'c', "-c", 1, 1000000, offsetof(struct rc_opts, count), 0 },
 };
 
@@ -120,7 +107,7 @@ struct rc_run {
 	long		 nanswered;
 };
 
-static int	rc_exec(const char *, int, int, char **);
+static int	rc_exec(struct cmd_ctx *, int, int, char **);
 static int	rc_usage(const struct rc_opts *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -138,29 +125,30 @@ rc_usage(const struct rc_opts *o, const char *fmt, ...)
 }
 
 int
-raw_tcp_exec(int argc, char **argv)
+raw_tcp_exec(struct cmd_ctx *c, int argc, char **argv)
 {
-	return rc_exec("tcp", IPPROTO_TCP, argc, argv);
+	return rc_exec(c, IPPROTO_TCP, argc, argv);
 }
 
 int
-raw_udp_exec(int argc, char **argv)
+raw_udp_exec(struct cmd_ctx *c, int argc, char **argv)
 {
-	return rc_exec("udp", IPPROTO_UDP, argc, argv);
+	return rc_exec(c, IPPROTO_UDP, argc, argv);
 }
 
 int
-raw_ip_exec(int argc, char **argv)
+raw_ip_exec(struct cmd_ctx *c, int argc, char **argv)
 {
-	return rc_exec("ip", -1, argc, argv);
+	return rc_exec(c, -1, argc, argv);
 }
 
 /* Defaults: a SYN with random port, sequence and id, TTL 64. */
 static void
-rc_opts_init(struct rc_opts *o, const char *sub, int proto)
+rc_opts_init(struct rc_opts *o, struct cmd_ctx *c, int proto)
 {
 	memset(o, 0, offsetof(struct rc_opts, payload));
-	o->sub = sub;
+	o->c = c;
+	o->sub = c->sub;
 	o->proto = proto;
 	o->flags = DECODE_SYN;
 	o->sport = o->seq = o->id = -1;
@@ -169,12 +157,12 @@ rc_opts_init(struct rc_opts *o, const char *sub, int proto)
 	o->count = 1;
 	o->interval_ms = RC_INTERVAL_MS;
 	o->wait_ms = RC_WAIT_MS;
-	capture_opts_init(&o->capo);
 }
 
-/* A numeric option of rc_nums; 1 if ch was one, -1 on a bad value. */
+/* A numeric option of rc_nums; 1 if ch was one, -1 with err if bad. */
 static int
-rc_parse_num(struct rc_opts *o, int ch, const char *arg)
+rc_parse_num(struct rc_opts *o, int ch, const char *arg, char *err,
+    size_t errlen)
 {
 	const struct rc_num	*n;
 	char			 why[RC_ERR];
@@ -186,7 +174,8 @@ rc_parse_num(struct rc_opts *o, int ch, const char *arg)
 		if (n->ch != ch)
 			continue;
 		if (parse_long(arg, n->min, n->max, &v, why, sizeof why) == -1)
-			return rc_usage(o, "%s %s: %s", n->name, arg, why), -1;
+			return snprintf(err, errlen, "%s %s: %s", n->name, arg,
+			    why), -1;
 		memcpy((char *)o + n->off, &v, sizeof v);
 		if (n->where == 't')
 			o->tcp_only = n->name;
@@ -197,14 +186,15 @@ rc_parse_num(struct rc_opts *o, int ch, const char *arg)
 	return 0;
 }
 
-/* --data, --data-hex: the payload, at most what one packet carries. */
+/* --data, --data-hex: the payload; 0 or -1 with err. */
 static int
-rc_parse_data(struct rc_opts *o, int ch, const char *arg)
+rc_parse_data(struct rc_opts *o, int ch, const char *arg, char *err,
+    size_t errlen)
 {
 	char	 why[RC_ERR];
 	ssize_t	 n;
 
-	if (ch == RC_OPT_DATA) {
+	if (ch == OPT_DATA) {
 		n = (ssize_t)strlen(arg);
 		if ((size_t)n > sizeof o->payload)
 			n = (ssize_t)sizeof o->payload + 1;
@@ -212,77 +202,63 @@ rc_parse_data(struct rc_opts *o, int ch, const char *arg)
 			memcpy(o->payload, arg, (size_t)n);
 	} else if ((n = craft_parse_hex(arg, o->payload, sizeof o->payload,
 	    why, sizeof why)) == -1)
-		return rc_usage(o, "--data-hex: %s", why), -1;
+		return snprintf(err, errlen, "--data-hex: %s", why), -1;
 	o->paylen = (size_t)n;
 	return 0;
 }
 
-/* The flags, payload, protocol and times; 0, or -1 after a usage error. */
+/* The flags, payload, protocol and times; 0, or -1 with err. */
 static int
-rc_parse_other(struct rc_opts *o, int ch, const char *arg)
+rc_parse_other(struct rc_opts *o, int ch, const char *arg, char *err,
+    size_t errlen)
 {
 	char	 why[RC_ERR];
 
 	switch (ch) {
-	case RC_OPT_FLAGS:
+	case OPT_FLAGS:
 		o->tcp_only = "--flags";
 		if (craft_parse_flags(arg, &o->flags, why, sizeof why) == -1)
-			return rc_usage(o, "--flags %s: %s", arg, why), -1;
+			return snprintf(err, errlen, "--flags %s: %s", arg,
+			    why), -1;
 		return 0;
-	case RC_OPT_DF:
+	case OPT_DF:
 		o->df = 1;
 		return 0;
-	case RC_OPT_BADSUM:
+	case OPT_BADSUM:
 		o->badsum = 1;
 		o->l4_only = "--badsum";
 		return 0;
-	case RC_OPT_DATA:
-	case RC_OPT_DATA_HEX:
-		return rc_parse_data(o, ch, arg);
-	case RC_OPT_PROTO:
+	case OPT_DATA:
+	case OPT_DATA_HEX:
+		return rc_parse_data(o, ch, arg, err, errlen);
+	case OPT_PROTO:
 		if (strcmp(o->sub, "ip") != 0)
-			return rc_usage(o, "--proto applies to raw ip only"), -1;
+			return snprintf(err, errlen, "--proto applies to raw ip "
+			    "only"), -1;
 		if (raw_parse_proto(arg, &o->proto, why, sizeof why) == -1)
-			return rc_usage(o, "--proto %s: %s", arg, why), -1;
-		return 0;
-	case 'i':
-	case 'W':
-		if (parse_secs(arg, 3600000, ch == 'i' ? &o->interval_ms :
-		    &o->wait_ms, why, sizeof why) == -1)
-			return rc_usage(o, "-%c %s: %s", ch, arg, why), -1;
-		/* No wait at all would call every reply silence. */
-		if (ch == 'W' && o->wait_ms < 1)
-			return rc_usage(o, "-W %s: below 0.001 s", arg), -1;
+			return snprintf(err, errlen, "--proto %s: %s", arg,
+			    why), -1;
 		return 0;
 	}
-	return rc_usage(o, "unknown option"), -1;
+	if (parse_secs(arg, 3600000, ch == 'i' ? &o->interval_ms :
+	    &o->wait_ms, why, sizeof why) == -1)
+		return snprintf(err, errlen, "-%c %s: %s", ch, arg, why), -1;
+	/* No wait at all would call every reply silence. */
+	if (ch == 'W' && o->wait_ms < 1)
+		return snprintf(err, errlen, "-W %s: below 0.001 s", arg), -1;
+	return 0;
 }
 
-/* One option; 0, or -1 after a usage error was reported. */
+/* raw tcp, udp and ip's own options (cmd_option_fn); 0 or -1 with err. */
 static int
-rc_parse_opt(struct rc_opts *o, int ch, const char *arg)
+rc_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 {
-	char	 why[RC_ERR];
-	int	 rc;
+	struct rc_opts	*o = arg_o;
+	int		 rc;
 
-	if (CAPTURE_OPT_IS(ch)) {
-		if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1)
-			return rc_usage(o, "%s", why), -1;
-		return 0;
-	}
-	if (ch == PRIV_OPT_USER || ch == PRIV_OPT_NO_DROP) {
-		o->privo.user = ch == PRIV_OPT_USER ? arg : o->privo.user;
-		o->privo.no_drop |= ch == PRIV_OPT_NO_DROP;
-		return 0;
-	}
-	if (ch == '6')
-		return rc_usage(o, "-6: crafted packets are IPv4 only "
-		    "(IP_HDRINCL); give an IPv4 HOST"), -1;
-	if (ch == '4')
-		return 0;
-	if ((rc = rc_parse_num(o, ch, arg)) != 0)
+	if ((rc = rc_parse_num(o, ch, arg, err, errlen)) != 0)
 		return rc < 0 ? -1 : 0;
-	return rc_parse_other(o, ch, arg);
+	return rc_parse_other(o, ch, arg, err, errlen);
 }
 
 /* What the options say together; 0, or -1 after a usage error. */
@@ -308,7 +284,7 @@ rc_check(struct rc_opts *o)
 		    sizeof o->payload ? "more than " : "", o->paylen >
 		    sizeof o->payload ? sizeof o->payload : o->paylen, max), -1;
 	/* The ladder is the point of these commands: always drawn. */
-	o->capo.trace = 1;
+	o->c->cap.trace = 1;
 	return 0;
 }
 
@@ -338,26 +314,22 @@ rc_positional(struct rc_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* The command line: 0 to go on, 1 for --help, -1 after a usage error. */
+/* The command line: -1 to go on, or the exit status (said). */
 static int
 rc_parse(struct rc_opts *o, int argc, char **argv)
 {
-	int	 ch;
+	int	 rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46c:hi:W:", rc_longopts,
-	    NULL)) != -1) {
-		if (ch == 'h')
-			return 1;
-		if (ch == '?' || ch == ':')
-			return cmd_bad_option(&cmd_raw_entry, ch, argv), -1;
-		if (rc_parse_opt(o, ch, optarg) == -1)
-			return -1;
-	}
-	if (rc_check(o) == -1)
-		return -1;
-	return rc_positional(o, argc - optind, argv + optind);
+	if ((rc = cmd_getopt(o->c, argc, argv, "46c:i:W:", rc_longopts,
+	    rc_option, o)) != -1)
+		return rc;
+	if (o->c->family == AF_INET6)
+		return rc_usage(o, "-6: crafted packets are IPv4 only "
+		    "(IP_HDRINCL); give an IPv4 HOST");
+	if (rc_check(o) == -1 ||
+	    rc_positional(o, argc - optind, argv + optind) == -1)
+		return EXIT_USAGE;
+	return -1;
 }
 
 /* A random 32-bit number (for ports, sequence numbers, ids). */
@@ -665,14 +637,15 @@ rc_open(struct rc_run *r, char *err, size_t errlen)
 	    rc_source(r, err, errlen) == -1)
 		return -1;
 	rc_packet(r);
-	if ((r->cap = capture_open(&r->o->capo, err, errlen)) == NULL)
+	if ((r->cap = capture_open(&r->o->c->cap, err, errlen)) == NULL)
 		return -1;
+	r->o->c->capture = r->cap;
 	rc_filter(r, expr, sizeof expr);
 	if (capture_filter_expr(r->cap, expr, err, errlen) == -1)
 		return -1;
 	capture_set_local(r->cap, (struct sockaddr *)&r->local);
 	capture_set_hook(r->cap, rc_hook, r);
-	return priv_drop(&r->o->privo, err, errlen);
+	return priv_drop(&r->o->c->priv, err, errlen);
 }
 
 /*
@@ -778,7 +751,7 @@ rc_run(struct rc_run *r)
 }
 
 static int
-rc_exec(const char *sub, int proto, int argc, char **argv)
+rc_exec(struct cmd_ctx *c, int proto, int argc, char **argv)
 {
 	struct rc_opts	*o;
 	struct rc_run	 r;
@@ -786,25 +759,22 @@ rc_exec(const char *sub, int proto, int argc, char **argv)
 	int		 rc;
 
 	if ((o = malloc(sizeof *o)) == NULL) {
-		sk_warn("raw: %s", sub);
+		sk_warn("raw: %s", c->sub);
 		return EXIT_RUNTIME;
 	}
-	rc_opts_init(o, sub, proto);
-	if ((rc = rc_parse(o, argc, argv)) != 0) {
+	rc_opts_init(o, c, proto);
+	if ((rc = rc_parse(o, argc, argv)) != -1) {
 		free(o);
-		return rc == 1 ? cmd_help(&cmd_raw_entry) : EXIT_USAGE;
+		return rc;
 	}
 	memset(&r, 0, sizeof r);
 	r.o = o;
 	rc = EXIT_RUNTIME;
 	if (rc_open(&r, err, sizeof err) == -1)
-		sk_warnx("raw: %s: %s", sub, err);
+		sk_warnx("raw: %s: %s", c->sub, err);
 	else
 		rc = rc_run(&r);
-	if (capture_end(r.cap, err, sizeof err) == -1) {
-		sk_warnx("raw: %s: %s", sub, err);
-		rc = EXIT_RUNTIME;
-	}
+	rc = cmd_end(c, rc);
 	if (r.fd > 0)
 		close(r.fd);
 	free(o);

@@ -23,13 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "cmd-raw-icmp.h"
 #include "cmd-raw.h"
 #include "icmpsock.h"
 #include "net.h"
-#include "priv.h"
-#include "sockkit.h"
 #include "util.h"
 
 /* Flood: the next request goes after this long even without a reply. */
@@ -42,18 +39,14 @@
  */
 #define PING_BURST	8
 
-enum { OPT_TTL = 700 };
-
 struct ping_opts {
 	long		 count;		/* -c (4; 0: until interrupted) */
 	long		 interval_ms;	/* -i (1000) */
 	long		 size;		/* -s (56) */
 	long		 ttl;		/* --ttl (0: the system's) */
 	long		 wait_ms;	/* -W (2000) */
-	int		 family;
 	const char	*host;
-	struct priv_opts priv;
-	struct capture_opts capo;
+	struct cmd_ctx	*c;		/* the shared options, the capture */
 };
 
 struct ping {
@@ -80,46 +73,44 @@ struct ping {
 	struct icmpsock_batch in_batch;
 	struct icmpsock_msg in_msg[ICMPSOCK_BATCH];
 	int		 in_ours[ICMPSOCK_BATCH];
-	struct capture	*cap;
+	struct capture	*cap;		/* o->c->capture */
 };
 
 static const struct option ping_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
 	{ "ttl", required_argument, NULL, OPT_TTL },
-	PRIV_LONGOPTS,
-	CAPTURE_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
-static int	ping_parse(int, char **, struct ping_opts *);
+static int	ping_parse(struct cmd_ctx *, int, char **, struct ping_opts *);
 static int	ping_setup(struct ping *, const struct ping_opts *);
 static int	ping_run(struct ping *);
 static void	ping_summary(const struct ping *);
 
 int
 raw_icmp_number(const char *opt, const char *arg, long min, long max,
-    long *v)
+    long *v, char *err, size_t errlen)
 {
 	char	 why[128];
 
-	if (parse_long(arg, min, max, v, why, sizeof why) == -1)
-		return cmd_usage_error(&cmd_raw_entry, "%s '%s': %s", opt, arg,
-		    why);
+	if (parse_long(arg, min, max, v, why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errlen, "%s '%s': %s", opt, arg, why);
 	return -1;
 }
 
 int
 raw_icmp_secs(const char *opt, const char *arg, long min_ms, long max_ms,
-    long *v)
+    long *v, char *err, size_t errlen)
 {
 	char	 why[128];
 
 	if (parse_secs(arg, max_ms, v, why, sizeof why) == -1)
-		return cmd_usage_error(&cmd_raw_entry, "%s '%s': %s", opt, arg,
-		    why);
-	if (*v < min_ms)
-		return cmd_usage_error(&cmd_raw_entry, "%s '%s': below %.3g s",
-		    opt, arg, min_ms / 1000.0);
+		snprintf(err, errlen, "%s '%s': %s", opt, arg, why);
+	else if (*v < min_ms)
+		snprintf(err, errlen, "%s '%s': below %.3g s", opt, arg,
+		    min_ms / 1000.0);
+	else
+		return 0;
 	return -1;
 }
 
@@ -158,78 +149,39 @@ raw_icmp_set_local(struct capture *c, const struct sockaddr_storage *dst,
 		close(fd);
 }
 
-int
-raw_icmp_drop(const struct priv_opts *p)
-{
-	char	 err[256];
-
-	if (priv_drop(p, err, sizeof err) == -1) {
-		sk_warnx("raw: %s", err);
-		return EXIT_RUNTIME;
-	}
-	return 0;
-}
-
-/* One option with a value; -1 when it was good, else the exit status. */
+/* raw icmp's own options (cmd_option_fn); 0 or -1 with err. */
 static int
-ping_option(int ch, const char *arg, void *arg_o)
+ping_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 {
 	struct ping_opts *o = arg_o;
-	char	 why[256];
 	int	 priv = geteuid() == 0 || priv_have_caps();
 
 	switch (ch) {
 	case 'c':
-		return raw_icmp_number("-c", arg, 0, 1000000000L, &o->count);
+		return raw_icmp_number("-c", arg, 0, 1000000000L, &o->count,
+		    err, errlen);
 	case 'i':
 		return raw_icmp_secs("-i", arg, priv ? 0 : 200, 3600000L,
-		    &o->interval_ms);
+		    &o->interval_ms, err, errlen);
 	case 's':
 		return raw_icmp_number("-s", arg, 0, ICMPSOCK_MAXDATA,
-		    &o->size);
+		    &o->size, err, errlen);
 	case OPT_TTL:
-		return raw_icmp_number("--ttl", arg, 1, 255, &o->ttl);
-	case 'W':
-		return raw_icmp_secs("-W", arg, 1, 3600000L, &o->wait_ms);
-	case PRIV_OPT_USER:
-		o->priv.user = arg;
-		return -1;
-	case PRIV_OPT_NO_DROP:
-		o->priv.no_drop = 1;
-		return -1;
+		return raw_icmp_number("--ttl", arg, 1, 255, &o->ttl, err,
+		    errlen);
 	}
-	if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1)
-		return cmd_usage_error(&cmd_raw_entry, "%s", why);
-	return -1;
+	return raw_icmp_secs("-W", arg, 1, 3600000L, &o->wait_ms, err, errlen);
 }
 
 int
-raw_icmp_getopt(int argc, char **argv, const char *shorts,
-    const struct option *longs, int *family,
-    int (*one)(int, const char *, void *), void *arg)
+raw_icmp_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
+    const struct option *longs, cmd_option_fn one, void *arg)
 {
 	const char	*why;
-	int		 ch, rc;
+	int		 rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		switch (ch) {
-		case '4':
-		case '6':
-			if (cmd_family(&cmd_raw_entry, argv[0], ch, family) !=
-			    -1)
-				return EXIT_USAGE;
-			break;
-		case 'h': return cmd_help(&cmd_raw_entry);
-		case '?':
-		case ':':
-			return cmd_bad_option(&cmd_raw_entry, ch, argv);
-		default:
-			if ((rc = one(ch, optarg, arg)) != -1)
-				return rc;
-		}
-	}
+	if ((rc = cmd_getopt(c, argc, argv, shorts, longs, one, arg)) != -1)
+		return rc;
 	if (argc - optind != 1)
 		return cmd_usage_error(&cmd_raw_entry, "%s: %s", argv[0],
 		    argc == optind ? "missing HOST" : "one HOST only");
@@ -241,12 +193,12 @@ raw_icmp_getopt(int argc, char **argv, const char *shorts,
 
 /* Parse the options and HOST; -1 on success or the exit status. */
 static int
-ping_parse(int argc, char **argv, struct ping_opts *o)
+ping_parse(struct cmd_ctx *c, int argc, char **argv, struct ping_opts *o)
 {
 	int	 rc;
 
-	if ((rc = raw_icmp_getopt(argc, argv, ":46c:hi:s:W:", ping_longopts,
-	    &o->family, ping_option, o)) != -1)
+	if ((rc = raw_icmp_getopt(c, argc, argv, "46c:i:s:W:", ping_longopts,
+	    ping_option, o)) != -1)
 		return rc;
 	o->host = argv[optind];
 	return -1;
@@ -261,10 +213,9 @@ ping_capture(struct ping *p)
 {
 	char	 err[512], expr[160], a[NET_ADDRSTRLEN];
 
-	if ((p->cap = capture_open(&p->o->capo, err, sizeof err)) == NULL) {
-		sk_warnx("raw: icmp: %s", err);
+	if (cmd_capture_open(p->o->c) != -1)
 		return -1;
-	}
+	p->cap = p->o->c->capture;
 	net_addr_str((struct sockaddr *)&p->dst, a, sizeof a);
 	snprintf(expr, sizeof expr, "%s and host %s", p->s.family ==
 	    AF_INET6 ? "icmp6" : "icmp", a);
@@ -313,7 +264,7 @@ ping_setup(struct ping *p, const struct ping_opts *o)
 
 	p->o = o;
 	p->s.fd = -1;
-	if ((rc = raw_icmp_resolve(o->host, o->family, &p->dst,
+	if ((rc = raw_icmp_resolve(o->host, o->c->family, &p->dst,
 	    &p->dstlen)) != 0)
 		return rc;
 	net_addr_str((struct sockaddr *)&p->dst, p->dststr,
@@ -329,9 +280,9 @@ ping_setup(struct ping *p, const struct ping_opts *o)
 		sk_warn("raw: icmp: %s", p->dststr);
 		return EXIT_RUNTIME;
 	}
-	if (capture_wanted(&o->capo) && ping_capture(p) == -1)
+	if (capture_wanted(&o->c->cap) && ping_capture(p) == -1)
 		return EXIT_RUNTIME;
-	if ((rc = raw_icmp_drop(&o->priv)) != 0)
+	if ((rc = cmd_drop_privileges(o->c)) != -1)
 		return rc;
 	if (ping_alloc(p) == -1) {
 		sk_warn("raw: icmp");
@@ -588,23 +539,21 @@ ping_free(struct ping *p)
 }
 
 int
-raw_icmp_exec(int argc, char **argv)
+raw_icmp_exec(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct ping_opts	 o;
 	struct ping		 p;
-	char			 err[512];
 	int			 rc;
 
 	memset(&o, 0, sizeof o);
 	memset(&p, 0, sizeof p);
+	o.c = c;
 	o.count = 4;
 	o.interval_ms = 1000;
 	o.size = 56;
 	o.wait_ms = 2000;
-	o.family = AF_UNSPEC;
-	o.priv.user = PRIV_DEFAULT_USER;
-	capture_opts_init(&o.capo);
-	if ((rc = ping_parse(argc, argv, &o)) != -1)
+	c->priv.user = PRIV_DEFAULT_USER;
+	if ((rc = ping_parse(c, argc, argv, &o)) != -1)
 		return rc;
 	if ((rc = ping_setup(&p, &o)) == -1) {
 		printf("PING %s (%s) %ld(%ld) bytes of data.\n", o.host,
@@ -621,13 +570,9 @@ raw_icmp_exec(int argc, char **argv)
 		if (rc == -1)
 			rc = p.nrx > 0 ? EXIT_OK : EXIT_RUNTIME;
 	}
-	if (p.cap != NULL) {
+	if (p.cap != NULL)
 		capture_linger(p.cap);
-		if (capture_end(p.cap, err, sizeof err) == -1) {
-			sk_warnx("raw: icmp: %s", err);
-			rc = EXIT_RUNTIME;
-		}
-	}
+	rc = cmd_end(c, rc);
 	ping_free(&p);
 	return rc;
 }

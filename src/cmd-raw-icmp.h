@@ -7,9 +7,7 @@
 
 #include <sys/socket.h>
 
-#include <getopt.h>
-
-#include "priv.h"
+#include "cmd.h"
 
 /* Spliced into "sockkit raw --help" (cmd-raw.c). */
 #define RAW_ICMP_USAGE \
@@ -41,22 +39,22 @@
 	"  below (the probes, their answers and the routers' ICMP errors)\n"
 
 /*
- * getopt_long() over argv with -4, -6 and -h taken here (family set),
- * every other option handed to one(ch, optarg, arg), which returns -1 or
- * an exit status; exactly one operand (HOST, argv[optind]) must remain.
- * Returns -1, or the exit status (reported).
+ * cmd_getopt() over argv with exactly one operand (HOST, argv[optind])
+ * to remain.  Returns -1, or the exit status (reported).
  */
-int	raw_icmp_getopt(int, char **, const char *, const struct option *,
-	    int *, int (*)(int, const char *, void *), void *);
+int	raw_icmp_getopt(struct cmd_ctx *, int, char **, const char *,
+	    const struct option *, cmd_option_fn, void *);
 
 /*
  * Parse arg (for option opt, "-c" or "--ttl") as a whole number in
- * [min, max].  Returns -1 when it is, else EXIT_USAGE (reported).
+ * [min, max].  Returns 0, or -1 with err (a usage error).
  */
-int	raw_icmp_number(const char *, const char *, long, long, long *);
+int	raw_icmp_number(const char *, const char *, long, long, long *, char *,
+	    size_t);
 
 /* The same for seconds ("0.5") into milliseconds in [min_ms, max_ms]. */
-int	raw_icmp_secs(const char *, const char *, long, long, long *);
+int	raw_icmp_secs(const char *, const char *, long, long, long *, char *,
+	    size_t);
 
 /*
  * Resolve HOST for family into ss.  Returns 0, or the exit status
@@ -70,8 +68,5 @@ struct capture;
 /* Mark in the capture's ladder our address on the route to dst. */
 void	raw_icmp_set_local(struct capture *, const struct sockaddr_storage *,
 	    socklen_t);
-
-/* As root: give up privileges now (reported); 0 or the exit status. */
-int	raw_icmp_drop(const struct priv_opts *);
 
 #endif

@@ -23,27 +23,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "cmd-raw.h"
 #include "craft.h"
 #include "decode.h"
 #include "ladder.h"
-#include "priv.h"
 #include "rawsock.h"
-#include "sockkit.h"
 #include "track.h"
 #include "util.h"
 
 #define RL_BUF	65536
 
-enum { RL_OPT_PROTO = 720 };
-
-/* --json is taken here: a JSON object per packet, not ladder events. */
+/*
+ * --json is taken here, before the shared one: a JSON object per packet,
+ * not ladder events.
+ */
 static const struct option rl_longopts[] = {
-	{ "proto", required_argument, NULL, RL_OPT_PROTO },
-	{ "help", no_argument, NULL, 'h' },
-	PRIV_LONGOPTS,
-	CAPTURE_LONGOPTS,
+	{ "proto", required_argument, NULL, OPT_PROTO },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -52,8 +48,7 @@ struct rl_opts {
 	int		 proto;		/* -1: not given */
 	long		 count;		/* 0: until interrupted */
 	int		 json;
-	struct priv_opts privo;
-	struct capture_opts capo;	/* --trace, --write, --svg, --html */
+	struct cmd_ctx	*c;		/* --trace, --write, --svg, --html */
 };
 
 /* One received packet, decoded, with what the printers need. */
@@ -64,88 +59,56 @@ struct rl_pkt {
 	char		 src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 };
 
-/* One option; 0, 1 for --help, or -1 after a usage error. */
+/* raw listen's own options (cmd_option_fn); 0 or -1 with err. */
 static int
-rl_parse_opt(struct rl_opts *o, int ch, const char *arg, char **argv)
+rl_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 {
-	char	 why[256];
+	struct rl_opts	*o = arg_o;
+	char		 why[256];
 
 	switch (ch) {
-	case 'h':
-		return 1;
-	case RL_OPT_PROTO:
+	case OPT_PROTO:
 		if (raw_parse_proto(arg, &o->proto, why, sizeof why) == -1 ||
 		    o->proto == 0 || o->proto == IPPROTO_RAW) {
-			cmd_usage_error(&cmd_raw_entry, "listen: --proto %s: "
-			    "%s", arg, o->proto == 0 || o->proto ==
-			    IPPROTO_RAW ? "a raw socket cannot receive it" :
-			    why);
+			snprintf(err, errlen, "--proto %s: %s", arg, o->proto ==
+			    0 || o->proto == IPPROTO_RAW ? "a raw socket cannot "
+			    "receive it" : why);
 			return -1;
 		}
 		return 0;
-	case 'c':
-		if (parse_long(arg, 0, 1000000000, &o->count, why,
-		    sizeof why) == 0)
-			return 0;
-		cmd_usage_error(&cmd_raw_entry, "listen: -c %s: %s", arg, why);
-		return -1;
-	case CAPTURE_OPT_JSON:
+	case OPT_JSON:
 		o->json = 1;
 		return 0;
-	case '4':
-	case '6':
-		return cmd_family(&cmd_raw_entry, "listen", ch, &o->family) ==
-		    -1 ? 0 : -1;
-	case PRIV_OPT_USER:
-		o->privo.user = arg;
+	}
+	if (parse_long(arg, 0, 1000000000, &o->count, why, sizeof why) == 0)
 		return 0;
-	case PRIV_OPT_NO_DROP:
-		o->privo.no_drop = 1;
-		return 0;
-	}
-	if (!CAPTURE_OPT_IS(ch)) {
-		cmd_bad_option(&cmd_raw_entry, ch, argv);
-		return -1;
-	}
-	if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1) {
-		cmd_usage_error(&cmd_raw_entry, "listen: %s", why);
-		return -1;
-	}
-	return 0;
+	snprintf(err, errlen, "-c %s: %s", arg, why);
+	return -1;
 }
 
-/* The command line: 0 to go on, 1 for --help, -1 after a usage error. */
+/* The command line: -1 to go on, or the exit status (said). */
 static int
-rl_parse(struct rl_opts *o, int argc, char **argv)
+rl_parse(struct cmd_ctx *c, struct rl_opts *o, int argc, char **argv)
 {
-	int	 ch, rc;
+	int	 rc;
 
 	memset(o, 0, sizeof *o);
-	capture_opts_init(&o->capo);
-	o->family = AF_UNSPEC;	/* AF_INET unless -6 */
+	o->c = c;
 	o->proto = -1;
-	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46c:h", rl_longopts,
-	    NULL)) != -1)
-		if ((rc = rl_parse_opt(o, ch, optarg, argv)) != 0)
-			return rc;
-	if (o->proto == -1) {
-		cmd_usage_error(&cmd_raw_entry, "listen: missing --proto "
+	if ((rc = cmd_getopt(c, argc, argv, "46c:", rl_longopts, rl_option,
+	    o)) != -1)
+		return rc;
+	if (o->proto == -1)
+		return cmd_usage_error(&cmd_raw_entry, "listen: missing --proto "
 		    "(icmp, tcp, udp or a protocol number)");
-		return -1;
-	}
-	if (o->family == AF_UNSPEC)
-		o->family = AF_INET;
-	/* "icmp" with -6 means ICMPv6, the IPv6 echo and errors. */
+	/* AF_INET unless -6; "icmp" with -6 means ICMPv6. */
+	o->family = c->family == AF_INET6 ? AF_INET6 : AF_INET;
 	if (o->family == AF_INET6 && o->proto == IPPROTO_ICMP)
 		o->proto = IPPROTO_ICMPV6;
-	if (optind < argc) {
-		cmd_usage_error(&cmd_raw_entry, "listen: unexpected argument "
-		    "'%s'", argv[optind]);
-		return -1;
-	}
-	return 0;
+	if (optind < argc)
+		return cmd_usage_error(&cmd_raw_entry, "listen: unexpected "
+		    "argument '%s'", argv[optind]);
+	return -1;
 }
 
 /* "14:02:03.123456", local time, into buf. */
@@ -474,15 +437,15 @@ rl_setup(const struct rl_opts *o, struct capture **cap)
 		sk_warnx("raw: listen: %s", err);
 		return -1;
 	}
-	if (capture_wanted(&o->capo) && (*cap = capture_open_fed(&o->capo,
-	    DECODE_DLT_RAW, err, sizeof err)) == NULL) {
+	if (capture_wanted(&o->c->cap) && (*cap = capture_open_fed(
+	    &o->c->cap, DECODE_DLT_RAW, err, sizeof err)) == NULL) {
 		sk_warnx("raw: listen: %s", err);
 		close(fd);
 		return -1;
 	}
-	if (priv_drop(&o->privo, err, sizeof err) == -1) {
-		sk_warnx("raw: listen: %s", err);
+	if (cmd_drop_privileges(o->c) != -1) {
 		capture_close(*cap);
+		*cap = NULL;
 		close(fd);
 		return -1;
 	}
@@ -490,19 +453,20 @@ rl_setup(const struct rl_opts *o, struct capture **cap)
 }
 
 int
-raw_listen_exec(int argc, char **argv)
+raw_listen_exec(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct rl_opts	 o;
 	struct capture	*cap;
-	char		 err[512], pr[32];
+	char		 pr[32];
 	long		 got;
 	uint32_t	 drops;
 	int		 fd, rc;
 
-	if ((rc = rl_parse(&o, argc, argv)) != 0)
-		return rc == 1 ? cmd_help(&cmd_raw_entry) : EXIT_USAGE;
+	if ((rc = rl_parse(c, &o, argc, argv)) != -1)
+		return rc;
 	if ((fd = rl_setup(&o, &cap)) == -1)
 		return EXIT_RUNTIME;
+	c->capture = cap;
 	rl_proto(o.proto, pr, sizeof pr);
 	fprintf(stderr, "Listening for %s", pr);
 	if (raw_proto_name(o.proto) != NULL)
@@ -511,11 +475,7 @@ raw_listen_exec(int argc, char **argv)
 	    "IPv6" : "IPv4");
 	got = rl_loop(&o, fd, cap, &drops);
 	close(fd);
-	rc = EXIT_OK;
-	if (cap != NULL && capture_end(cap, err, sizeof err) == -1) {
-		sk_warnx("raw: listen: %s", err);
-		rc = EXIT_RUNTIME;
-	}
+	rc = cmd_end(c, EXIT_OK);
 	fprintf(stderr, "%ld packet%s received", got, got == 1 ? "" : "s");
 	if (drops > 0)
 		fprintf(stderr, ", %lu dropped by the kernel (socket buffer "

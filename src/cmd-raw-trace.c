@@ -24,27 +24,23 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "cmd-raw-icmp.h"
 #include "cmd-raw.h"
 #include "icmpsock.h"
 #include "net.h"
-#include "priv.h"
-#include "sockkit.h"
 #include "util.h"
 
 /* Once a later hop has answered, a silent probe waits this many rtts. */
 #define TRACE_NEAR	10
 #define TRACE_NEAR_MIN_US 1000
 #define TRACE_MAXQ	10
-
-enum { OPT_TRACEROUTE = 720, OPT_FIRST_TTL, OPT_MAX_TTL };
 
 enum tp_state { TP_UNSENT, TP_SENT, TP_DONE, TP_LOST };
 
@@ -61,11 +57,9 @@ struct tprobe {
 
 struct trace_opts {
 	int		 proto;
-	int		 family;
 	long		 first, max, q, window, wait_ms, port;
 	const char	*host;
-	struct priv_opts priv;
-	struct capture_opts capo;
+	struct cmd_ctx	*c;		/* the shared options, the capture */
 };
 
 struct trace {
@@ -86,20 +80,17 @@ struct trace {
 	int64_t		 near_us;	/* the slowest answer so far */
 	struct pollfd	*pfd;
 	size_t		*pidx;
-	struct capture	*cap;		/* --trace, --write, ... */
+	struct capture	*cap;		/* o->c->capture */
 };
 
 static const struct option trace_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
 	{ "traceroute", no_argument, NULL, OPT_TRACEROUTE },
 	{ "first-ttl", required_argument, NULL, OPT_FIRST_TTL },
 	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
-	PRIV_LONGOPTS,
-	CAPTURE_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
-static int	trace_option(int, const char *, void *);
+static int	trace_option(void *, int, const char *, char *, size_t);
 static int	trace_send(struct trace *, struct tprobe *, size_t);
 static void	trace_answer(struct trace *, struct tprobe *, int64_t,
 		    const struct sockaddr_storage *, const char *, int);
@@ -111,48 +102,46 @@ trace_proto_name(int proto)
 	    "icmp";
 }
 
-/* One option with a value; -1 when it was good, else the exit status. */
+/* --traceroute's own options (cmd_option_fn); 0 or -1 with err. */
 static int
-trace_option(int ch, const char *arg, void *arg_o)
+trace_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 {
+	static const struct {
+		int		 ch;
+		const char	*name;
+		long		 max;
+		size_t		 off;
+	} num[] = {
+		{ OPT_FIRST_TTL, "--first-ttl", 255,
+		    offsetof(struct trace_opts, first) },
+		{ OPT_MAX_TTL, "--max-ttl", 255,
+		    offsetof(struct trace_opts, max) },
+		{ 'q', "-q", TRACE_MAXQ, offsetof(struct trace_opts, q) },
+		{ 'N', "-N", 255, offsetof(struct trace_opts, window) },
+		{ 'p', "-p", 65535, offsetof(struct trace_opts, port) },
+	};
 	struct trace_opts *o = arg_o;
-	char		 why[128];
+	size_t		 i;
 
-	switch (ch) {
-	case OPT_TRACEROUTE:
-		return -1;
-	case OPT_FIRST_TTL:
-		return raw_icmp_number("--first-ttl", arg, 1, 255, &o->first);
-	case OPT_MAX_TTL:
-		return raw_icmp_number("--max-ttl", arg, 1, 255, &o->max);
-	case 'q':
-		return raw_icmp_number("-q", arg, 1, TRACE_MAXQ, &o->q);
-	case 'N':
-		return raw_icmp_number("-N", arg, 1, 255, &o->window);
-	case 'W':
-		return raw_icmp_secs("-W", arg, 1, 3600000L, &o->wait_ms);
-	case 'p':
-		return raw_icmp_number("-p", arg, 1, 65535, &o->port);
-	case PRIV_OPT_USER:
-		o->priv.user = arg;
-		return -1;
-	case PRIV_OPT_NO_DROP:
-		o->priv.no_drop = 1;
-		return -1;
-	}
-	if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1)
-		return cmd_usage_error(&cmd_raw_entry, "%s", why);
-	return -1;
+	if (ch == OPT_TRACEROUTE)
+		return 0;
+	for (i = 0; i < sizeof num / sizeof num[0]; i++)
+		if (num[i].ch == ch)
+			return raw_icmp_number(num[i].name, arg, 1, num[i].max,
+			    (long *)(void *)((char *)o + num[i].off), err,
+			    errlen);
+	return raw_icmp_secs("-W", arg, 1, 3600000L, &o->wait_ms, err,
+	    errlen);
 }
 
 /* Parse the options and HOST; -1 on success or the exit status. */
 static int
-trace_parse(int argc, char **argv, struct trace_opts *o)
+trace_parse(struct cmd_ctx *c, int argc, char **argv, struct trace_opts *o)
 {
 	int	 rc;
 
-	if ((rc = raw_icmp_getopt(argc, argv, ":46hN:p:q:W:", trace_longopts,
-	    &o->family, trace_option, o)) != -1)
+	if ((rc = raw_icmp_getopt(c, argc, argv, "46N:p:q:W:", trace_longopts,
+	    trace_option, o)) != -1)
 		return rc;
 	if (o->first > o->max)
 		return cmd_usage_error(&cmd_raw_entry, "--first-ttl %ld is "
@@ -179,10 +168,9 @@ trace_capture(struct trace *t)
 	const char	*pn = trace_proto_name(t->o->proto);
 	uint32_t	 a4;
 
-	if ((t->cap = capture_open(&t->o->capo, err, sizeof err)) == NULL) {
-		sk_warnx("raw: %s --traceroute: %s", pn, err);
+	if (cmd_capture_open(t->o->c) != -1)
 		return -1;
-	}
+	t->cap = t->o->c->capture;
 	/* Our probes carry no IP options: the quoted header is 20 or 40. */
 	if (t->dst.ss_family == AF_INET) {
 		a4 = ((struct sockaddr_in *)&t->dst)->sin_addr.s_addr;
@@ -218,7 +206,7 @@ trace_setup(struct trace *t, const struct trace_opts *o)
 
 	t->o = o;
 	t->s.fd = -1;
-	if ((rc = raw_icmp_resolve(o->host, o->family, &t->dst,
+	if ((rc = raw_icmp_resolve(o->host, o->c->family, &t->dst,
 	    &t->dstlen)) != 0)
 		return rc;
 	net_addr_str((struct sockaddr *)&t->dst, t->dststr,
@@ -235,9 +223,9 @@ trace_setup(struct trace *t, const struct trace_opts *o)
 			return EXIT_RUNTIME;
 		}
 	}
-	if (capture_wanted(&o->capo) && trace_capture(t) == -1)
+	if (capture_wanted(&o->c->cap) && trace_capture(t) == -1)
 		return EXIT_RUNTIME;
-	if ((rc = raw_icmp_drop(&o->priv)) != 0)
+	if ((rc = cmd_drop_privileges(o->c)) != -1)
 		return rc;
 	t->np = (size_t)(o->max - o->first + 1) * (size_t)o->q;
 	t->p = calloc(t->np, sizeof *t->p);
@@ -656,25 +644,23 @@ trace_free(struct trace *t)
 }
 
 int
-raw_trace_exec(int proto, int argc, char **argv)
+raw_trace_exec(struct cmd_ctx *c, int proto, int argc, char **argv)
 {
 	struct trace_opts	 o;
 	struct trace		 t;
-	char			 err[512];
 	int			 rc;
 
 	memset(&o, 0, sizeof o);
 	memset(&t, 0, sizeof t);
-	capture_opts_init(&o.capo);
+	o.c = c;
 	o.proto = proto;
-	o.family = AF_UNSPEC;
 	o.first = 1;
 	o.max = 30;
 	o.q = 3;
 	o.window = 16;
 	o.wait_ms = 3000;
-	o.priv.user = PRIV_DEFAULT_USER;
-	if ((rc = trace_parse(argc, argv, &o)) != -1)
+	c->priv.user = PRIV_DEFAULT_USER;
+	if ((rc = trace_parse(c, argc, argv, &o)) != -1)
 		return rc;
 	if ((rc = trace_setup(&t, &o)) == -1) {
 		printf("traceroute to %s (%s), %ld hops max, %s probes\n",
@@ -687,14 +673,9 @@ raw_trace_exec(int proto, int argc, char **argv)
 		} else
 			rc = t.dest_ttl <= o.max ? EXIT_OK : EXIT_RUNTIME;
 	}
-	if (t.cap != NULL) {
+	if (t.cap != NULL)
 		capture_linger(t.cap);
-		if (capture_end(t.cap, err, sizeof err) == -1) {
-			sk_warnx("raw: %s --traceroute: %s",
-			    trace_proto_name(proto), err);
-			rc = EXIT_RUNTIME;
-		}
-	}
+	rc = cmd_end(c, rc);
 	trace_free(&t);
 	return rc;
 }

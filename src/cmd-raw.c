@@ -5,15 +5,13 @@
 
 #include <netinet/in.h>
 
+#include <stdio.h>
 #include <string.h>
 
-#include "capture.h"
 #include "cmd-raw-icmp.h"
 #include "cmd-raw.h"
-#include "priv.h"
-#include "sockkit.h"
 
-static int	cmd_raw_exec(int, char **);
+static int	cmd_raw_exec(struct cmd_ctx *, int, char **);
 
 /* The usage text is kept in one place so --help and sockkit(1) agree. */
 const struct cmd_entry cmd_raw_entry = {
@@ -67,13 +65,14 @@ const struct cmd_entry cmd_raw_entry = {
 	    "\n"
 	    "Privileges (every raw command needs CAP_NET_RAW):\n"
 	    PRIV_USAGE,
+	.flags = CMD_CAPTURE | CMD_PRIV,
 	.exec = cmd_raw_exec,
 };
 
 static const struct raw_sub {
 	const char	*name;
 	int		 proto;		/* for --traceroute; 0: none */
-	int		(*exec)(int, char **);
+	int		(*exec)(struct cmd_ctx *, int, char **);
 } raw_subs[] = {
 	{ "icmp", IPPROTO_ICMP, raw_icmp_exec },
 	{ "tcp", IPPROTO_TCP, raw_tcp_exec },
@@ -97,25 +96,51 @@ raw_wants_traceroute(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The subcommand argv names, exactly or by a unique prefix.  Returns it,
+ * or NULL after a usage error.
+ */
+static const struct raw_sub *
+raw_lookup(const char *name)
+{
+	const char	*names[sizeof raw_subs / sizeof raw_subs[0] + 1], *near;
+	char		 list[128];
+	size_t		 n;
+	int		 i;
+
+	for (n = 0; n < sizeof raw_subs / sizeof raw_subs[0]; n++)
+		names[n] = raw_subs[n].name;
+	names[n] = NULL;
+	if ((i = cmd_lookup(names, name, 0, &near, list, sizeof list)) >= 0)
+		return &raw_subs[i];
+	if (i == -2)
+		cmd_usage_error(&cmd_raw_entry, "ambiguous subcommand '%s': it "
+		    "could be %s", name, list);
+	else
+		cmd_usage_error(&cmd_raw_entry, "unknown subcommand '%s': use "
+		    "icmp, tcp, udp, ip or listen", name);
+	return NULL;
+}
+
 static int
-cmd_raw_exec(int argc, char **argv)
+cmd_raw_exec(struct cmd_ctx *c, int argc, char **argv)
 {
 	const struct raw_sub	*s;
-	size_t			 i;
 
 	if (argc < 2)
 		return cmd_usage_error(&cmd_raw_entry, "missing subcommand: "
 		    "icmp, tcp, udp, ip or listen");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		return cmd_help(&cmd_raw_entry);
-	for (i = 0; i < sizeof raw_subs / sizeof raw_subs[0]; i++) {
-		s = &raw_subs[i];
-		if (strcmp(argv[1], s->name) != 0)
-			continue;
-		if (s->proto != 0 && raw_wants_traceroute(argc - 1, argv + 1))
-			return raw_trace_exec(s->proto, argc - 1, argv + 1);
-		return s->exec(argc - 1, argv + 1);
+	if ((s = raw_lookup(argv[1])) == NULL)
+		return EXIT_USAGE;
+	argv[1] = (char *)s->name;
+	c->sub = s->name;
+	if (s->proto != 0 && raw_wants_traceroute(argc - 1, argv + 1)) {
+		snprintf(c->where, sizeof c->where, "raw: %s --traceroute",
+		    s->name);
+		return raw_trace_exec(c, s->proto, argc - 1, argv + 1);
 	}
-	return cmd_usage_error(&cmd_raw_entry, "unknown subcommand '%s': "
-	    "use icmp, tcp, udp, ip or listen", argv[1]);
+	snprintf(c->where, sizeof c->where, "raw: %s", s->name);
+	return s->exec(c, argc - 1, argv + 1);
 }

@@ -20,7 +20,6 @@
 
 #include "cmd-udp.h"
 #include "dgram.h"
-#include "sockkit.h"
 #include "util.h"
 
 #define RECV_BUFSIZE	(256 * 1024)	/* larger than any datagram we take */
@@ -133,7 +132,7 @@ client_send(struct client *c)
 			c->more = 1;
 			return 0;
 		}
-		t = c->o->cap != NULL ? capture_now() : 0;
+		t = c->o->c->capture != NULL ? capture_now() : 0;
 		r = client_sendto(c->p, c->o, p, n);
 		if (r == -1 && errno == EINTR && !sk_interrupted)
 			continue;
@@ -144,7 +143,7 @@ client_send(struct client *c)
 		if (r == -1)
 			return client_error(c, errno, n);
 		dgram_in_consume(&c->in, n);
-		udp_capture_call(c->o->cap, t, "send", r);
+		udp_capture_call(c->o->c->capture, t, "send", r);
 		c->nsent++;
 		c->last = now_ms();
 	}
@@ -166,7 +165,7 @@ client_recv(struct client *c)
 
 	for (i = 0; i < RECV_ROUNDS; i++) {
 		len = sizeof ss;
-		t = c->o->cap != NULL ? capture_now() : 0;
+		t = c->o->c->capture != NULL ? capture_now() : 0;
 		n = recvfrom(c->p->fd, c->rbuf, RECV_BUFSIZE, MSG_DONTWAIT,
 		    (struct sockaddr *)&ss, &len);
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -175,7 +174,7 @@ client_recv(struct client *c)
 			return client_error(c, errno, 0);
 		c->last = now_ms();
 		c->nrecv++;
-		udp_capture_call(c->o->cap, t, "recv", n);
+		udp_capture_call(c->o->c->capture, t, "recv", n);
 		if (c->o->unconnected)
 			sk_verbose("%zd bytes from %s", n, dgram_addr_name(
 			    (struct sockaddr *)&ss, len, from, sizeof from));
@@ -227,14 +226,14 @@ client_step(struct client *c, int timeout)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = c->p->fd;
 	pfd[1].events = POLLIN | (c->blocked || c->more ? POLLOUT : 0);
-	pfd[2].fd = c->o->cap != NULL ? capture_fd(c->o->cap) : -1;
+	pfd[2].fd = c->o->c->capture != NULL ? capture_fd(c->o->c->capture) : -1;
 	pfd[2].events = POLLIN;
 	if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
 		snprintf(c->err, c->errlen, "poll: %s", strerror(errno));
 		return -1;
 	}
 	if (pfd[2].revents != 0)
-		capture_poll(c->o->cap);
+		capture_poll(c->o->c->capture);
 	if (sk_interrupted) {
 		snprintf(c->err, c->errlen, "interrupted");
 		return -1;

@@ -26,7 +26,6 @@
 #include "cmd-udp.h"
 #include "dgram.h"
 #include "serve.h"
-#include "sockkit.h"
 #include "util.h"
 
 #define BATCH		32		/* datagrams per recvmmsg/sendmmsg */
@@ -467,7 +466,7 @@ userver_step(struct userver *s, int timeout)
 	pfd[1].fd = s->o->mode == UDP_RELAY &&
 	    dgram_in_wants_read(&s->stdin_in) ? STDIN_FILENO : -1;
 	pfd[1].events = POLLIN;
-	pfd[2].fd = s->o->cap != NULL ? capture_fd(s->o->cap) : -1;
+	pfd[2].fd = s->o->c->capture != NULL ? capture_fd(s->o->c->capture) : -1;
 	pfd[2].events = POLLIN;
 	if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
 		snprintf(s->err, s->errlen, "poll: %s", strerror(errno));
@@ -476,7 +475,7 @@ userver_step(struct userver *s, int timeout)
 	if (sk_interrupted)
 		return 0;
 	if (pfd[2].revents != 0)
-		capture_poll(s->o->cap);
+		capture_poll(s->o->c->capture);
 	if (pfd[0].revents != 0) {
 		while ((n = userver_batch(s, MSG_DONTWAIT)) == BATCH &&
 		    ++rounds < ROUNDS)
@@ -538,7 +537,7 @@ udp_serve_run(int fd, int family, const struct udp_opts *o, char *err,
 		goto done;
 	}
 	/* With a capture to draw, every mode needs the poll() loop. */
-	if (o->mode != UDP_RELAY && o->cap == NULL) {
+	if (o->mode != UDP_RELAY && o->c->capture == NULL) {
 		rc = userver_blocking(&s);
 		goto done;
 	}

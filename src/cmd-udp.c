@@ -20,10 +20,9 @@
 #include "cmd-udp.h"
 #include "dgram.h"
 #include "net.h"
-#include "sockkit.h"
 #include "util.h"
 
-static int	cmd_udp_exec(int, char **);
+static int	cmd_udp_exec(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_udp_entry = {
 	.name = "udp",
@@ -71,16 +70,11 @@ const struct cmd_entry cmd_udp_entry = {
 	    "  -h, --help        show this help\n"
 	    CAPTURE_USAGE
 	    PRIV_USAGE,
+	.flags = CMD_CAPTURE | CMD_PRIV,
 	.exec = cmd_udp_exec,
 };
 
-enum {
-	OPT_DATA = 256, OPT_CHUNK, OPT_UNCONNECTED, OPT_MODE, OPT_TO_ALL,
-	OPT_ALLOW, OPT_DENY, OPT_UNLINK, OPT_TYPE
-};
-
 static const struct option udp_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
 	{ "data", required_argument, NULL, OPT_DATA },
 	{ "chunk", no_argument, NULL, OPT_CHUNK },
 	{ "unconnected", no_argument, NULL, OPT_UNCONNECTED },
@@ -90,8 +84,6 @@ static const struct option udp_longopts[] = {
 	{ "deny", required_argument, NULL, OPT_DENY },
 	{ "unlink", no_argument, NULL, OPT_UNLINK },
 	{ "type", required_argument, NULL, OPT_TYPE },
-	CAPTURE_LONGOPTS,
-	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -99,106 +91,83 @@ static const char *udp_mode_names[] = {
 	[UDP_RELAY] = "relay", [UDP_ECHO] = "echo", [UDP_TIME] = "time",
 };
 
-/* Parse --mode and --type; returns -1 on success or EXIT_USAGE. */
+/* Parse --mode and --type; 0 or -1 with err. */
 static int
-udp_parse_word(int ch, const char *arg, struct udp_opts *o)
+udp_parse_word(int ch, const char *arg, struct udp_opts *o, char *err,
+    size_t errlen)
 {
-	const struct cmd_entry	*e = &cmd_udp_entry;
-	size_t			 i;
+	size_t	 i;
 
 	if (ch == OPT_TYPE) {
 		if (strcmp(arg, "dgram") == 0)
 			o->socktype = SOCK_DGRAM;
 		else if (strcmp(arg, "rdm") == 0)
 			o->socktype = SOCK_RDM;
-		else
-			return cmd_usage_error(e, "--type '%s': expected dgram "
-			    "or rdm", arg);
-		return -1;
+		else {
+			snprintf(err, errlen, "--type '%s': expected dgram or "
+			    "rdm", arg);
+			return -1;
+		}
+		return 0;
 	}
 	for (i = 0; i < sizeof udp_mode_names / sizeof udp_mode_names[0]; i++)
 		if (strcmp(arg, udp_mode_names[i]) == 0) {
 			o->mode = (enum udp_mode)i;
-			return -1;
+			return 0;
 		}
-	return cmd_usage_error(e, "--mode '%s': expected relay, echo or time",
-	    arg);
+	snprintf(err, errlen, "--mode '%s': expected relay, echo or time", arg);
+	return -1;
 }
 
-/* Options taking a value; returns -1 on success or the exit status. */
+/* Options taking a value; 0 or -1 with err. */
 static int
-udp_parse_value(int ch, const char *arg, struct udp_opts *o)
+udp_parse_value(int ch, const char *arg, struct udp_opts *o, char *err,
+    size_t errlen)
 {
-	const struct cmd_entry	*e = &cmd_udp_entry;
-	char			 why[160];
+	char	 why[160];
 
 	switch (ch) {
 	case 'p':
 		if (net_parse_port(arg, "udp", 0, &o->src.port, why,
-		    sizeof why) == -1)
-			return cmd_usage_error(e, "-p: %s", why);
-		break;
+		    sizeof why) == -1) {
+			snprintf(err, errlen, "-p: %s", why);
+			return -1;
+		}
+		return 0;
 	case 'q':
 	case 'w':
 		if (parse_secs(arg, 86400000L, ch == 'q' ? &o->quit_ms :
-		    &o->wait_ms, why, sizeof why) == -1)
-			return cmd_usage_error(e, "-%c '%s': %s", ch, arg, why);
-		break;
+		    &o->wait_ms, why, sizeof why) == -1) {
+			snprintf(err, errlen, "-%c '%s': %s", ch, arg, why);
+			return -1;
+		}
+		return 0;
 	case OPT_ALLOW:
 	case OPT_DENY:
-		if (net_acl_add(&o->acl, ch == OPT_DENY, arg, why,
-		    sizeof why) == -1)
-			return cmd_usage_error(e, "--%s: %s", ch == OPT_DENY ?
-			    "deny" : "allow", why);
-		break;
-	case OPT_MODE:
-	case OPT_TYPE:
-		return udp_parse_word(ch, arg, o);
-	default:
-		if (priv_parse(&o->priv, ch, arg) == 0)
-			break;
-		if (capture_parse(&o->capo, ch, arg, why, sizeof why) == -1)
-			return cmd_usage_error(e, "%s", why);
+		return cmd_acl_option(&o->acl, ch == OPT_DENY, arg, err,
+		    errlen);
 	}
-	return -1;
+	return udp_parse_word(ch, arg, o, err, errlen);
 }
 
-/* Parse the options; returns -1 on success or the exit status to use. */
+/* udp's own options (cmd_option_fn); 0 or -1 with err. */
 static int
-udp_parse(int argc, char **argv, struct udp_opts *o)
+udp_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 {
-	int	 ch, rc;
+	struct udp_opts	*o = arg_o;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46U:hlp:q:s:vw:z",
-	    udp_longopts, NULL)) != -1) {
-		switch (ch) {
-		case '4':
-		case '6':
-			if (cmd_family(&cmd_udp_entry, NULL, ch,
-			    &o->family) != -1)
-				return EXIT_USAGE;
-			break;
-		case 'U': o->unix_path = optarg; break;
-		case 'h': return cmd_help(&cmd_udp_entry);
-		case 'l': o->listen = 1; break;
-		case 's': o->src.host = optarg; break;
-		case 'v': sk_verbosity++; break;
-		case 'z': o->zero = 1; break;
-		case OPT_DATA: o->data = optarg; break;
-		case OPT_CHUNK: o->chunk = 1; break;
-		case OPT_UNCONNECTED: o->unconnected = 1; break;
-		case OPT_TO_ALL: o->to_all = 1; break;
-		case OPT_UNLINK: o->unlink_existing = 1; break;
-		case '?':
-		case ':':
-			return cmd_bad_option(&cmd_udp_entry, ch, argv);
-		default:
-			if ((rc = udp_parse_value(ch, optarg, o)) != -1)
-				return rc;
-		}
+	switch (ch) {
+	case 'U': o->unix_path = arg; return 0;
+	case 'l': o->listen = 1; return 0;
+	case 's': o->src.host = arg; return 0;
+	case 'z': o->zero = 1; return 0;
+	case OPT_DATA: o->data = arg; return 0;
+	case OPT_CHUNK: o->chunk = 1; return 0;
+	case OPT_UNCONNECTED: o->unconnected = 1; return 0;
+	case OPT_TO_ALL: o->to_all = 1; return 0;
+	case OPT_UNLINK: o->unlink_existing = 1; return 0;
 	}
-	return -1;
+	return udp_parse_value(ch, arg, o, err, errlen);
 }
 
 /* Server-only and client-only options in the wrong place; -1 or usage. */
@@ -245,28 +214,26 @@ static int
 udp_check(int nargs, char **argv, const struct udp_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_udp_entry;
-	char			 why[300];
 
 	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
-	    NULL, o->src.host, o->unix_path) != -1)
+	    NULL, o->src.host, o->unix_path) != -1 ||
+	    cmd_check_priv(o->c) != -1)
 		return EXIT_USAGE;
-	if (priv_check(&o->priv, why, sizeof why) == -1)
-		return cmd_usage_error(e, "%s", why);
 
 	if (o->unix_path != NULL) {
 		if (nargs != 0)
 			return cmd_usage_error(e, "-U PATH takes no %s",
 			    o->listen ? "ADDRESS or PORT" : "HOST or PORT");
-		if (o->family != AF_UNSPEC || o->src.host || o->src.port)
+		if (o->c->family != AF_UNSPEC || o->src.host || o->src.port)
 			return cmd_usage_error(e, "-U cannot go with -4, -6, "
 			    "-s or -p");
 		if (o->acl.n > 0)
 			return cmd_usage_error(e, "--allow and --deny need an "
 			    "IP socket, not -U");
-		if (capture_wanted(&o->capo))
+		if (capture_wanted(&o->c->cap))
 			return cmd_usage_error(e, "--trace, --json and --write "
 			    "capture IP traffic, not -U");
-		if (o->priv.user != NULL)
+		if (o->c->priv.user != NULL)
 			return cmd_usage_error(e, "--user cannot go with -U: "
 			    "the socket file is removed by the user who made it");
 	} else {
@@ -346,7 +313,7 @@ udp_open_client(const char *host, const char *portstr,
 	int		 rc = -1;
 
 	if (net_parse_port(portstr, "udp", 0, &port, err, sizeof err) == -1 ||
-	    net_resolve(host, port, o->family, SOCK_DGRAM, 0, &res, err,
+	    net_resolve(host, port, o->c->family, SOCK_DGRAM, 0, &res, err,
 	    sizeof err) == -1) {
 		sk_warnx("udp: %s", err);
 		return -1;
@@ -447,13 +414,13 @@ udp_capture_client(struct udp_peer *p, const struct udp_opts *o)
 		sk_warnx("udp %s: %s", p->name, strerror(errno));
 		return -1;
 	}
-	if (capture_filter(o->cap, IPPROTO_UDP, (struct sockaddr *)&ss,
+	if (capture_filter(o->c->capture, IPPROTO_UDP, (struct sockaddr *)&ss,
 	    o->unconnected ? NULL : (struct sockaddr *)&p->sa, err,
 	    sizeof err) == -1) {
 		sk_warnx("udp: %s", err);
 		return -1;
 	}
-	capture_set_local(o->cap, (struct sockaddr *)&ss);
+	capture_set_local(o->c->capture, (struct sockaddr *)&ss);
 	return 0;
 }
 
@@ -474,9 +441,9 @@ udp_client(char **argv, const struct udp_opts *o)
 	    sizeof tmppath) : udp_open_client(argv[0], argv[1], o, &p)) == -1)
 		return EXIT_RUNTIME;
 	/* The socket is bound (-p below 1024 too): root is done with. */
-	if ((o->cap != NULL && udp_capture_client(&p, o) == -1) ||
-	    ((o->cap != NULL || o->priv.user != NULL) &&
-	    cmd_drop_privileges(&cmd_udp_entry, &o->priv) != -1)) {
+	if ((o->c->capture != NULL && udp_capture_client(&p, o) == -1) ||
+	    ((o->c->capture != NULL || o->c->priv.user != NULL) &&
+	    cmd_drop_privileges(o->c) != -1)) {
 		close(p.fd);
 		return EXIT_RUNTIME;
 	}
@@ -496,8 +463,7 @@ udp_client(char **argv, const struct udp_opts *o)
 	} else
 		rc = EXIT_OK;
 	close(p.fd);
-	if (o->cap != NULL)
-		capture_linger(o->cap);	/* the last answers, or ICMP */
+	cmd_linger(o->c);	/* the last answers, or ICMP */
 	if (tmppath[0] != '\0')
 		dgram_unix_unbind_temp(tmppath);
 	return rc;
@@ -518,7 +484,7 @@ udp_open_server(int argc, char **argv, const struct udp_opts *o)
 		if (net_parse_port(argv[argc - 1], "udp", 1, &port, why,
 		    sizeof why) == -1)
 			return -1;
-		fd = net_listen(argc == 2 ? argv[0] : NULL, port, o->family,
+		fd = net_listen(argc == 2 ? argv[0] : NULL, port, o->c->family,
 		    o->socktype, 0, why, sizeof why);
 	}
 	if (fd == -1) {
@@ -563,15 +529,15 @@ udp_server(int argc, char **argv, const struct udp_opts *o)
 		return EXIT_RUNTIME;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		ss.ss_family = AF_UNIX;
-	if (o->cap != NULL && capture_filter(o->cap, IPPROTO_UDP,
+	if (o->c->capture != NULL && capture_filter(o->c->capture, IPPROTO_UDP,
 	    (struct sockaddr *)&ss, NULL, err, sizeof err) == -1) {
 		sk_warnx("udp: %s", err);
 		close(fd);
 		return EXIT_RUNTIME;
 	}
 	/* Bound, even below 1024, and capturing: root is done with. */
-	if ((o->cap != NULL || o->priv.user != NULL) &&
-	    cmd_drop_privileges(&cmd_udp_entry, &o->priv) != -1) {
+	if ((o->c->capture != NULL || o->c->priv.user != NULL) &&
+	    cmd_drop_privileges(o->c) != -1) {
 		close(fd);
 		return EXIT_RUNTIME;
 	}
@@ -587,7 +553,7 @@ udp_server(int argc, char **argv, const struct udp_opts *o)
 }
 
 static int
-cmd_udp_exec(int argc, char **argv)
+cmd_udp_exec(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct udp_opts	 o;
 	uint16_t	 port;
@@ -595,11 +561,11 @@ cmd_udp_exec(int argc, char **argv)
 	int		 rc;
 
 	memset(&o, 0, sizeof o);
-	o.family = AF_UNSPEC;
+	o.c = c;
 	o.socktype = SOCK_DGRAM;
 	o.wait_ms = o.quit_ms = -1;
-	capture_opts_init(&o.capo);
-	if ((rc = udp_parse(argc, argv, &o)) != -1)
+	if ((rc = cmd_getopt(c, argc, argv, "46U:lp:q:s:vw:z", udp_longopts,
+	    udp_option, &o)) != -1)
 		goto out;
 	argc -= optind;
 	argv += optind;
@@ -613,17 +579,9 @@ cmd_udp_exec(int argc, char **argv)
 	/* Without -w the client waits 2 s for late replies, unless -q. */
 	if (!o.listen && o.wait_ms < 0 && (o.quit_ms < 0 || o.zero))
 		o.wait_ms = 2000;
-	if (capture_wanted(&o.capo) &&
-	    (o.cap = capture_open(&o.capo, why, sizeof why)) == NULL) {
-		sk_warnx("udp: %s", why);
-		rc = EXIT_RUNTIME;
+	if ((rc = cmd_capture_open(c)) != -1)
 		goto out;
-	}
 	rc = o.listen ? udp_server(argc, argv, &o) : udp_client(argv, &o);
-	if (capture_end(o.cap, why, sizeof why) == -1) {
-		sk_warnx("udp: %s", why);
-		rc = rc == EXIT_OK ? EXIT_RUNTIME : rc;
-	}
 out:
 	net_acl_free(&o.acl);
 	return rc;

@@ -8,9 +8,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include "capture.h"
+#include "cmd.h"
 #include "net.h"
-#include "priv.h"
 
 enum udp_mode {
 	UDP_RELAY,		/* datagrams to stdout, stdin to senders */
@@ -18,8 +17,9 @@ enum udp_mode {
 	UDP_TIME,		/* each datagram back with the time before it */
 };
 
+/* udp's own options; the shared ones (and the capture) are in c. */
 struct udp_opts {
-	int			 family;
+	struct cmd_ctx		*c;
 	const char		*unix_path;	/* -U */
 	int			 listen;	/* -l */
 	int			 socktype;	/* SOCK_DGRAM, or --type */
@@ -34,9 +34,6 @@ struct udp_opts {
 	int			 to_all;	/* --to-all */
 	struct net_acl		 acl;		/* --allow, --deny */
 	int			 unlink_existing; /* --unlink */
-	struct capture_opts	 capo;		/* --trace, --write, ... */
-	struct capture		*cap;		/* open capture, or NULL */
-	struct priv_opts	 priv;		/* --user, --no-drop */
 };
 
 /* The client's socket and whom it talks to. */

@@ -14,13 +14,13 @@
 
 #include "decode.h"
 #include "ladder.h"
-#include "sockkit.h"
+#include "cmd.h"
 #include "svg.h"
 #include "view.h"
 #include "track.h"
 #include "util.h"
 
-static int	cmd_view_exec(int, char **);
+static int	cmd_view_exec(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_view_entry = {
 	.name = "view",
@@ -45,6 +45,7 @@ const struct cmd_entry cmd_view_entry = {
 	    "(- for stdout)\n"
 	    "      --html FILE     the diagram and the ladder in one HTML page\n"
 	    "  -h, --help          show this help\n",
+	.flags = CMD_LADDER | CMD_LOOK | CMD_PICTURE,
 	.exec = cmd_view_exec,
 };
 
@@ -66,76 +67,59 @@ struct view_out {
 
 #define EXIT_UNDRAWN	3	/* drawn, but some packets could not be */
 
-enum { OPT_SUMMARY = 256, OPT_CONV, OPT_JSON, OPT_FULL, OPT_PREVIEW,
-	OPT_COLOR, OPT_ASCII, OPT_MAXCONVS, OPT_SVG, OPT_HTML };
-
+/* view's own; --colour is the British spelling of the shared --color. */
 static const struct option view_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "conv", required_argument, NULL, OPT_CONV },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "full", no_argument, NULL, OPT_FULL },
-	{ "data-preview", required_argument, NULL, OPT_PREVIEW },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "colour", required_argument, NULL, OPT_COLOR },
-	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
 	{ "max-convs", required_argument, NULL, OPT_MAXCONVS },
-	{ "svg", required_argument, NULL, OPT_SVG },
-	{ "html", required_argument, NULL, OPT_HTML },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A numeric option in [min, max]; returns -1 or EXIT_USAGE. */
+/* view's own options (cmd_option_fn); 0 or -1 with err. */
 static int
-view_number(const char *opt, long min, long max, long *v)
+view_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 {
-	char	 why[128];
+	struct view_opts	*o = arg_o;
+	char			 why[128];
+	long			 v;
 
-	if (parse_long(optarg, min, max, v, why, sizeof why) == -1)
-		return cmd_usage_error(&cmd_view_entry, "%s '%s': %s", opt,
-		    optarg, why);
+	if (ch == OPT_SUMMARY) {
+		o->summary = 1;
+		return 0;
+	}
+	if (ch == OPT_CONV && parse_long(arg, 1, 1L << 40, &v, why,
+	    sizeof why) == 0) {
+		o->lo.only_conv = (uint64_t)v;
+		return 0;
+	}
+	if (ch == OPT_MAXCONVS && parse_long(arg, 1, 1L << 24, &o->max_convs,
+	    why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errlen, "%s '%s': %s", ch == OPT_CONV ? "--conv" :
+	    "--max-convs", arg, why);
 	return -1;
 }
 
-/* Parse the options; returns -1 on success or the exit status to use. */
+/*
+ * Parse the options: view's own into o, the drawing ones through c.
+ * Returns -1 on success or the exit status to use.
+ */
 static int
-view_parse(int argc, char **argv, struct view_opts *o)
+view_parse(struct cmd_ctx *c, int argc, char **argv, struct view_opts *o)
 {
-	long	 v;
-	int	 ch, rc;
+	int	 rc;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", view_longopts, NULL)) !=
-	    -1) {
-		rc = -1;
-		switch (ch) {
-		case 'h': return cmd_help(&cmd_view_entry);
-		case OPT_SUMMARY: o->summary = 1; break;
-		case OPT_JSON: o->json = 1; break;
-		case OPT_FULL: o->lo.full = 1; break;
-		case OPT_ASCII: o->lo.ascii = 1; break;
-		case OPT_COLOR: o->color = optarg; break;
-		case OPT_SVG: o->svg_path = optarg; break;
-		case OPT_HTML: o->html_path = optarg; break;
-		case OPT_CONV:
-			if ((rc = view_number("--conv", 1, 1L << 40, &v)) == -1)
-				o->lo.only_conv = (uint64_t)v;
-			break;
-		case OPT_PREVIEW:
-			if ((rc = view_number("--data-preview", 0, 4096,
-			    &v)) == -1)
-				o->lo.preview = (int)v;
-			break;
-		case OPT_MAXCONVS:
-			rc = view_number("--max-convs", 1, 1L << 24,
-			    &o->max_convs);
-			break;
-		default:
-			return cmd_bad_option(&cmd_view_entry, ch, argv);
-		}
-		if (rc != -1)
-			return rc;
-	}
+	if ((rc = cmd_getopt(c, argc, argv, "", view_longopts, view_option,
+	    o)) != -1)
+		return rc;
+	o->json = c->cap.json;
+	o->lo.full = c->cap.full;
+	o->lo.ascii = c->cap.ascii;
+	o->lo.preview = c->cap.preview;
+	o->color = c->cap.color;
+	o->svg_path = c->cap.svg_path;
+	o->html_path = c->cap.html_path;
 	return -1;
 }
 
@@ -393,7 +377,7 @@ view_pictures_open(struct view_opts *o)
 }
 
 static int
-cmd_view_exec(int argc, char **argv)
+cmd_view_exec(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct view_opts	 o;
 	char			 errbuf[PCAP_ERRBUF_SIZE];
@@ -401,8 +385,7 @@ cmd_view_exec(int argc, char **argv)
 	int			 rc, dlt;
 
 	memset(&o, 0, sizeof o);
-	o.lo.preview = 16;
-	if ((rc = view_parse(argc, argv, &o)) != -1)
+	if ((rc = view_parse(c, argc, argv, &o)) != -1)
 		return rc;
 	argc -= optind;
 	argv += optind;

@@ -79,14 +79,17 @@ priv_switch_user(const struct passwd *pw, char *err, size_t errlen)
 }
 
 int
-priv_parse(struct priv_opts *o, int ch, const char *arg)
+priv_parse(struct priv_opts *o, int ch, const char *arg, char *err,
+    size_t errlen)
 {
 	if (ch == PRIV_OPT_USER)
 		o->user = arg;
 	else if (ch == PRIV_OPT_NO_DROP)
 		o->no_drop = 1;
-	else
+	else {
+		snprintf(err, errlen, "not a privilege option");
 		return -1;
+	}
 	return 0;
 }
 

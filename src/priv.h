@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "optid.h"
+
 #define PRIV_DEFAULT_USER	"nobody"
 
 struct priv_opts {
@@ -17,13 +19,6 @@ struct priv_opts {
 	int		 own_userns;	/* root of our own user namespace only:
 					   uid 0 there is the invoking user */
 };
-
-/* getopt_long() values of the privilege options. */
-enum { PRIV_OPT_USER = 600, PRIV_OPT_NO_DROP };
-
-#define PRIV_LONGOPTS \
-	{ "user", required_argument, NULL, PRIV_OPT_USER }, \
-	{ "no-drop", no_argument, NULL, PRIV_OPT_NO_DROP }
 
 #define PRIV_USAGE \
 	"      --user NAME   as root: run as NAME once the sockets and any\n" \
@@ -53,9 +48,9 @@ int	priv_check(const struct priv_opts *, char *, size_t);
 
 /*
  * Take option ch (a PRIV_OPT_ value) with its argument.  Returns 0, or -1
- * when ch is not a privilege option.
+ * with the reason in err when ch is not a privilege option.
  */
-int	priv_parse(struct priv_opts *, int, const char *);
+int	priv_parse(struct priv_opts *, int, const char *, char *, size_t);
 
 /*
  * Whether priv_drop() will switch users: running as root without

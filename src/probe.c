@@ -31,7 +31,6 @@
 #include <unistd.h>
 
 #include "probe.h"
-#include "sockkit.h"
 #include "util.h"
 
 #define ENG_CWND_START	16

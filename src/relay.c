@@ -25,7 +25,6 @@
 
 #include "hexdump.h"
 #include "relay.h"
-#include "sockkit.h"
 #include "util.h"
 
 #define PUMP_BUFSIZE	(256 * 1024)

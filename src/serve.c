@@ -33,7 +33,6 @@
 #include <unistd.h>
 
 #include "serve.h"
-#include "sockkit.h"
 #include "util.h"
 
 #define SCRATCH		(256 * 1024)	/* one read */

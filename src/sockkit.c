@@ -1,23 +1,20 @@
 /*
- * sockkit.c: global options, the command table, dispatch and exit status.
+ * sockkit.c: main and the command table: --help and --version, which
+ * command runs (by name or unique prefix), and what becomes of stdout,
+ * signals and the exit status around it.  sockkit takes no options before
+ * the command; every option belongs to one (cmd.c has the shared ones).
  */
 #include "config.h"
 
-#include <sys/socket.h>
-
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
-#include "priv.h"
-#include "sockkit.h"
+#include "cmd.h"
 #include "util.h"
 
 static const struct cmd_entry *cmd_table[] = {
@@ -33,7 +30,6 @@ static const struct cmd_entry *cmd_table[] = {
 
 static void	usage(FILE *);
 static int	lookup(const char *, const struct cmd_entry **);
-static int	edit_distance(const char *, const char *);
 static void	on_signal(int);
 static void	sanitize_stdfds(void);
 static int	finish(int);
@@ -53,113 +49,6 @@ usage(FILE *fp)
 	    "0 success, 1 runtime failure,\n2 usage error.  See sockkit(1).\n");
 }
 
-int
-cmd_help(const struct cmd_entry *cmd)
-{
-	printf("sockkit %s: %s\n\nusage: sockkit %s", cmd->name, cmd->summary,
-	    cmd->usage);
-	return EXIT_OK;
-}
-
-int
-cmd_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	 msg[512];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "sockkit: %s: %s\n", cmd->name, msg);
-	return EXIT_USAGE;
-}
-
-int
-cmd_drop_privileges(const struct cmd_entry *cmd, const struct priv_opts *o)
-{
-	char	 err[300];
-
-	if (priv_drop(o, err, sizeof err) == 0)
-		return -1;
-	fprintf(stderr, "sockkit: %s: %s\n", cmd->name, err);
-	return EXIT_RUNTIME;
-}
-
-int
-cmd_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
-{
-	const char	*arg = argv[optind - 1];
-
-	if (ch == ':') {
-		if (arg[0] == '-' && arg[1] == '-')
-			return cmd_usage_error(cmd, "option '%s' needs a value",
-			    arg);
-		return cmd_usage_error(cmd, "option '-%c' needs a value",
-		    optopt);
-	}
-	if (optopt != 0 && optopt < 256)
-		return cmd_usage_error(cmd, "unknown option '-%c': try "
-		    "'sockkit %s --help'", optopt, cmd->name);
-	return cmd_usage_error(cmd, "unknown option '%s': try 'sockkit %s "
-	    "--help'", arg, cmd->name);
-}
-
-int
-cmd_check_addrs(const struct cmd_entry *cmd, const char *host,
-    const char *src, const char *unix_path)
-{
-	const char	*why;
-	char		 err[300];
-
-	if (host != NULL && (why = net_host_why(host)) != NULL)
-		return cmd_usage_error(cmd, "bad host '%s': %s", host, why);
-	if (src != NULL && (why = net_host_why(src)) != NULL)
-		return cmd_usage_error(cmd, "-s: bad host '%s': %s", src, why);
-	if (unix_path != NULL && net_unix_path_check(unix_path, err,
-	    sizeof err) == -1)
-		return cmd_usage_error(cmd, "-U: %s", err);
-	return -1;
-}
-
-int
-cmd_family(const struct cmd_entry *cmd, const char *sub, int ch, int *family)
-{
-	int	 want = ch == '6' ? AF_INET6 : AF_INET;
-
-	if (*family != AF_UNSPEC && *family != want)
-		return cmd_usage_error(cmd, "%s%s-4 and -6 cannot go together: "
-		    "give one, or neither for both families", sub ? sub : "",
-		    sub ? ": " : "");
-	*family = want;
-	return -1;
-}
-
-/* Levenshtein distance, for "did you mean"; names are short. */
-static int
-edit_distance(const char *a, const char *b)
-{
-	int	 row[64], i, j, prev, tmp, la = strlen(a), lb = strlen(b);
-
-	if (lb >= 64 || la >= 64)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			row[j] = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] > row[j - 1] + 1)
-				row[j] = row[j - 1] + 1;
-			if (row[j] > tmp + 1)
-				row[j] = tmp + 1;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 /*
  * Find a command by exact name or unique prefix.  Returns 0 with *out set,
  * or EXIT_USAGE after saying what is wrong (unknown or ambiguous).
@@ -167,36 +56,23 @@ edit_distance(const char *a, const char *b)
 static int
 lookup(const char *name, const struct cmd_entry **out)
 {
-	const struct cmd_entry	**cp, *found = NULL, *near = NULL;
-	size_t			  len = strlen(name);
-	int			  matches = 0, d, best = 3;
-	char			  list[256] = "";
+	const char	*names[sizeof cmd_table / sizeof cmd_table[0]], *near;
+	char		 list[256];
+	size_t		 n;
+	int		 i;
 
-	for (cp = cmd_table; *cp != NULL; cp++) {
-		if (strcmp((*cp)->name, name) == 0) {
-			*out = *cp;
-			return 0;
-		}
-		if (len > 0 && strncmp((*cp)->name, name, len) == 0) {
-			found = *cp;
-			matches++;
-			strncat(list, " ", sizeof list - strlen(list) - 1);
-			strncat(list, (*cp)->name, sizeof list - strlen(list) - 1);
-		}
-		if ((d = edit_distance(name, (*cp)->name)) < best) {
-			best = d;
-			near = *cp;
-		}
-	}
-	if (matches == 1) {
-		*out = found;
+	for (n = 0; cmd_table[n] != NULL; n++)
+		names[n] = cmd_table[n]->name;
+	names[n] = NULL;
+	if ((i = cmd_lookup(names, name, 3, &near, list, sizeof list)) >= 0) {
+		*out = cmd_table[i];
 		return 0;
 	}
-	if (matches > 1)
-		sk_warnx("ambiguous command '%s': it could be%s", name, list);
+	if (i == -2)
+		sk_warnx("ambiguous command '%s': it could be %s", name, list);
 	else if (near != NULL)
 		sk_warnx("unknown command '%s'; did you mean '%s'? (see "
-		    "sockkit --help)", name, near->name);
+		    "sockkit --help)", name, near);
 	else
 		sk_warnx("unknown command '%s' (see sockkit --help)", name);
 	return EXIT_USAGE;
@@ -362,5 +238,5 @@ main(int argc, char **argv)
 	if ((rc = lookup(argv[1], &cmd)) != 0)
 		return rc;
 	argv[1] = (char *)cmd->name;
-	return finish(cmd->exec(argc - 1, argv + 1));
+	return finish(cmd_main(cmd, argc - 1, argv + 1));
 }

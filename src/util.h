@@ -11,6 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Exit statuses, the same for every command (documented in sockkit(1)).
+ * Only command code picks one; modules that return a status (relay.c)
+ * name it with these.
+ */
+#define EXIT_OK		0
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+
 /* "sockkit: " + message (+ ": strerror(errno)" for sk_warn) on stderr. */
 void	sk_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	sk_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,351 @@
+/*
+ * cmd.c: the life cycle every command shares (see cmd.h): the shared
+ * options in one table and their parsing, the capture, the privileges,
+ * the exit status, usage errors and the lookup of names by prefix.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "net.h"
+
+#define CMD_MAXOPTS	64	/* a command's and the shared long options */
+#define CMD_MAXSHORTS	64
+
+/* Every shared long option, once, with the flags that ask for it. */
+static const struct {
+	struct option	 opt;
+	int		 flags;
+} cmd_shared[] = {
+	{ { "trace", no_argument, NULL, CAPTURE_OPT_TRACE }, CMD_TRACE },
+	{ { "write", required_argument, NULL, CAPTURE_OPT_WRITE }, CMD_TRACE },
+	{ { "json", no_argument, NULL, CAPTURE_OPT_JSON }, CMD_LADDER },
+	{ { "full", no_argument, NULL, CAPTURE_OPT_FULL }, CMD_LADDER },
+	{ { "data-preview", required_argument, NULL, CAPTURE_OPT_PREVIEW },
+	    CMD_LADDER },
+	{ { "color", required_argument, NULL, CAPTURE_OPT_COLOR }, CMD_LOOK },
+	{ { "ascii", no_argument, NULL, CAPTURE_OPT_ASCII }, CMD_LOOK },
+	{ { "svg", required_argument, NULL, CAPTURE_OPT_SVG }, CMD_PICTURE },
+	{ { "html", required_argument, NULL, CAPTURE_OPT_HTML }, CMD_PICTURE },
+	{ { "linger-capture", required_argument, NULL, CAPTURE_OPT_LINGER },
+	    CMD_LINGER },
+	{ { "user", required_argument, NULL, PRIV_OPT_USER }, CMD_PRIV },
+	{ { "no-drop", no_argument, NULL, PRIV_OPT_NO_DROP }, CMD_PRIV },
+	{ { "no-shutdown", no_argument, NULL, STREAM_OPT_NO_SHUTDOWN },
+	    CMD_STREAM },
+	{ { "seqpacket", no_argument, NULL, STREAM_OPT_SEQPACKET },
+	    CMD_STREAM },
+	{ { "help", no_argument, NULL, 'h' }, ~0 },
+};
+
+void
+cmd_ctx_init(struct cmd_ctx *c, const struct cmd_entry *cmd)
+{
+	memset(c, 0, sizeof *c);
+	c->cmd = cmd;
+	c->flags = cmd->flags;
+	c->family = AF_UNSPEC;
+	snprintf(c->where, sizeof c->where, "%s", cmd->name);
+	capture_opts_init(&c->cap);
+	stream_opts_init(&c->stream);
+}
+
+int
+cmd_main(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	struct cmd_ctx	 c;
+
+	cmd_ctx_init(&c, cmd);
+	return cmd_end(&c, cmd->exec(&c, argc, argv));
+}
+
+/*
+ * The command's long options and then the shared ones its flags ask for,
+ * into out (CMD_MAXOPTS rows, the last a zero row).
+ */
+static void
+cmd_longopts(const struct cmd_ctx *c, const struct option *own,
+    struct option *out)
+{
+	size_t	 n = 0, i;
+
+	for (; own != NULL && own->name != NULL && n < CMD_MAXOPTS - 1; own++)
+		out[n++] = *own;
+	for (i = 0; i < sizeof cmd_shared / sizeof cmd_shared[0] &&
+	    n < CMD_MAXOPTS - 1; i++)
+		if (cmd_shared[i].flags & c->flags)
+			out[n++] = cmd_shared[i].opt;
+	memset(&out[n], 0, sizeof out[n]);
+}
+
+/*
+ * Take -4 or -6 (ch) into c->family.  Returns -1, or EXIT_USAGE after
+ * saying that both were given.
+ */
+static int
+cmd_family(struct cmd_ctx *c, int ch)
+{
+	int	 want = ch == '6' ? AF_INET6 : AF_INET;
+
+	if (c->family != AF_UNSPEC && c->family != want)
+		return cmd_usage_error(c->cmd, "%s%s-4 and -6 cannot go "
+		    "together: give one, or neither for both families",
+		    c->sub ? c->sub : "", c->sub ? ": " : "");
+	c->family = want;
+	return -1;
+}
+
+/*
+ * One shared option (ch is no letter of the command's own): into c.
+ * Returns 0, 1 when ch is none of them, or -1 with err.
+ */
+static int
+cmd_shared_option(struct cmd_ctx *c, int ch, const char *arg, char *err,
+    size_t errlen)
+{
+	if (CAPTURE_OPT_IS(ch))
+		return capture_parse(&c->cap, ch, arg, err, errlen);
+	if (ch == PRIV_OPT_USER || ch == PRIV_OPT_NO_DROP)
+		return priv_parse(&c->priv, ch, arg, err, errlen);
+	if ((c->flags & CMD_STREAM) && stream_is_option(ch))
+		return stream_parse(&c->stream, ch, arg, err, errlen);
+	return 1;
+}
+
+/* One option getopt_long() returned; -1 or the exit status (said). */
+static int
+cmd_option(struct cmd_ctx *c, int ch, char **argv, cmd_option_fn one,
+    void *arg)
+{
+	char	 err[512];
+	int	 rc;
+
+	switch (ch) {
+	case '?':
+	case ':':
+		return cmd_bad_option(c->cmd, ch, argv);
+	case 'h':
+		return cmd_help(c->cmd);
+	case '4':
+	case '6':
+		return cmd_family(c, ch);
+	case 'v':
+		sk_verbosity++;
+		return -1;
+	}
+	err[0] = '\0';
+	if ((rc = cmd_shared_option(c, ch, optarg, err, sizeof err)) == 1)
+		rc = one(arg, ch, optarg, err, sizeof err);
+	if (rc == 0)
+		return -1;
+	if (c->sub != NULL)
+		return cmd_usage_error(c->cmd, "%s: %s", c->sub, err);
+	return cmd_usage_error(c->cmd, "%s", err);
+}
+
+int
+cmd_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
+    const struct option *longs, cmd_option_fn one, void *arg)
+{
+	struct option	 all[CMD_MAXOPTS];
+	char		 letters[CMD_MAXSHORTS];
+	int		 ch, rc;
+
+	cmd_longopts(c, longs, all);
+	snprintf(letters, sizeof letters, ":%s%sh", c->flags & CMD_STREAM ?
+	    STREAM_SHORTOPTS : "", shorts);
+	opterr = 0;
+	optind = 0;		/* a fresh scan, even after another */
+	while ((ch = getopt_long(argc, argv, letters, all, NULL)) != -1)
+		if ((rc = cmd_option(c, ch, argv, one, arg)) != -1)
+			return rc;
+	return -1;
+}
+
+int
+cmd_capture_open(struct cmd_ctx *c)
+{
+	char	 err[512];
+
+	if (!capture_wanted(&c->cap))
+		return -1;
+	if ((c->capture = capture_open(&c->cap, err, sizeof err)) == NULL) {
+		sk_warnx("%s: %s", c->where, err);
+		return EXIT_RUNTIME;
+	}
+	return -1;
+}
+
+void
+cmd_linger(struct cmd_ctx *c)
+{
+	if (c->capture != NULL && !sk_interrupted)
+		capture_linger(c->capture);
+}
+
+int
+cmd_end(struct cmd_ctx *c, int rc)
+{
+	char	 err[512];
+
+	if (c->capture == NULL)
+		return rc;
+	if (capture_end(c->capture, err, sizeof err) == -1) {
+		sk_warnx("%s: %s", c->where, err);
+		if (rc == EXIT_OK)
+			rc = EXIT_RUNTIME;
+	}
+	c->capture = NULL;
+	return rc;
+}
+
+int
+cmd_drop_privileges(struct cmd_ctx *c)
+{
+	char	 err[300];
+
+	if (priv_drop(&c->priv, err, sizeof err) == 0)
+		return -1;
+	sk_warnx("%s: %s", c->where, err);
+	return EXIT_RUNTIME;
+}
+
+int
+cmd_check_priv(struct cmd_ctx *c)
+{
+	char	 err[300];
+
+	if (priv_check(&c->priv, err, sizeof err) == -1)
+		return cmd_usage_error(c->cmd, "%s", err);
+	return -1;
+}
+
+int
+cmd_help(const struct cmd_entry *cmd)
+{
+	printf("sockkit %s: %s\n\nusage: sockkit %s", cmd->name, cmd->summary,
+	    cmd->usage);
+	return EXIT_OK;
+}
+
+int
+cmd_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "sockkit: %s: %s\n", cmd->name, msg);
+	return EXIT_USAGE;
+}
+
+int
+cmd_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
+{
+	const char	*arg = argv[optind - 1];
+
+	if (ch == ':') {
+		if (arg[0] == '-' && arg[1] == '-')
+			return cmd_usage_error(cmd, "option '%s' needs a value",
+			    arg);
+		return cmd_usage_error(cmd, "option '-%c' needs a value",
+		    optopt);
+	}
+	if (optopt != 0 && optopt < OPT_ID_FIRST)
+		return cmd_usage_error(cmd, "unknown option '-%c': try "
+		    "'sockkit %s --help'", optopt, cmd->name);
+	return cmd_usage_error(cmd, "unknown option '%s': try 'sockkit %s "
+	    "--help'", arg, cmd->name);
+}
+
+int
+cmd_check_addrs(const struct cmd_entry *cmd, const char *host,
+    const char *src, const char *unix_path)
+{
+	const char	*why;
+	char		 err[300];
+
+	if (host != NULL && (why = net_host_why(host)) != NULL)
+		return cmd_usage_error(cmd, "bad host '%s': %s", host, why);
+	if (src != NULL && (why = net_host_why(src)) != NULL)
+		return cmd_usage_error(cmd, "-s: bad host '%s': %s", src, why);
+	if (unix_path != NULL && net_unix_path_check(unix_path, err,
+	    sizeof err) == -1)
+		return cmd_usage_error(cmd, "-U: %s", err);
+	return -1;
+}
+
+int
+cmd_acl_option(struct net_acl *acl, int deny, const char *arg, char *err,
+    size_t errlen)
+{
+	char	 why[256];
+
+	if (net_acl_add(acl, deny, arg, why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errlen, "--%s: %s", deny ? "deny" : "allow", why);
+	return -1;
+}
+
+/* Levenshtein distance, for "did you mean"; names are short. */
+static int
+edit_distance(const char *a, const char *b)
+{
+	int	 row[64], i, j, prev, tmp, la = strlen(a), lb = strlen(b);
+
+	if (lb >= 64 || la >= 64)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			row[j] = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] > row[j - 1] + 1)
+				row[j] = row[j - 1] + 1;
+			if (row[j] > tmp + 1)
+				row[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+int
+cmd_lookup(const char *const *names, const char *name, int maxdist,
+    const char **near, char *list, size_t listlen)
+{
+	size_t	 len = strlen(name), used = 0;
+	int	 i, found = -1, matches = 0, d;
+
+	*near = NULL;
+	list[0] = '\0';
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcmp(names[i], name) == 0)
+			return i;
+		if (len > 0 && strncmp(names[i], name, len) == 0) {
+			found = i;
+			if (used < listlen)
+				used += snprintf(list + used, listlen - used,
+				    "%s%s", matches++ ? ", " : "", names[i]);
+		}
+		if ((d = edit_distance(name, names[i])) < maxdist) {
+			maxdist = d;
+			*near = names[i];
+		}
+	}
+	if (matches == 1)
+		return found;
+	return matches > 1 ? -2 : -1;
+}

@@ -1,0 +1,169 @@
+/*
+ * cmd.h: what every command shares, owned once: the command entry and its
+ * flags, the shared options and their parsing, the capture, the dropping
+ * of privileges, the exit status and the messages of usage errors.
+ * sockkit.c keeps the table; each cmd-*.c exports one entry.
+ */
+#ifndef CMD_H
+#define CMD_H
+
+#include <getopt.h>
+
+#include "capture.h"
+#include "optid.h"
+#include "priv.h"
+#include "streamopt.h"
+#include "util.h"
+
+/*
+ * What a command takes from the shared options, in the manner of git's
+ * command table: cmd_getopt() adds the options each flag names to the
+ * command's own (-h and --help every command takes).
+ */
+#define CMD_TRACE	0x01	/* --trace, --write */
+#define CMD_LADDER	0x02	/* --json, --full, --data-preview */
+#define CMD_LOOK	0x04	/* --color, --ascii */
+#define CMD_PICTURE	0x08	/* --svg, --html */
+#define CMD_LINGER	0x10	/* --linger-capture */
+#define CMD_CAPTURE	0x1f	/* all of them: a live capture */
+#define CMD_PRIV	0x20	/* --user, --no-drop */
+#define CMD_STREAM	0x40	/* -U, --seqpacket, -w, -q, -C, -x,
+				   --no-shutdown (streamopt.h) */
+
+struct cmd_ctx;
+
+/*
+ * One command.  exec() gets the context, made from flags, and argv with
+ * argv[0] the command's name; it parses (cmd_getopt()), checks, and runs,
+ * and returns the exit status; it never calls exit() itself.  The context
+ * ends the capture afterwards (cmd_main()).
+ */
+struct cmd_entry {
+	const char	*name;
+	const char	*summary;	/* one line for sockkit --help */
+	const char	*usage;		/* the full option list */
+	int		 flags;		/* CMD_* */
+	int		(*exec)(struct cmd_ctx *, int, char **);
+};
+
+/* One run of a command: the shared options and what they opened. */
+struct cmd_ctx {
+	const struct cmd_entry *cmd;
+	const char	*sub;		/* raw's subcommand, for usage errors */
+	char		 where[64];	/* "connect", "raw: icmp --traceroute":
+					   the runtime messages' prefix */
+	int		 flags;		/* the command's CMD_* */
+	int		 family;	/* -4, -6: AF_INET, AF_INET6; AF_UNSPEC */
+	struct capture_opts cap;	/* CMD_TRACE ... CMD_LINGER */
+	struct priv_opts priv;		/* CMD_PRIV */
+	struct stream_opts stream;	/* CMD_STREAM */
+	struct capture	*capture;	/* open, when a command opened it */
+};
+
+extern const struct cmd_entry cmd_connect_entry;
+extern const struct cmd_entry cmd_demo_entry;
+extern const struct cmd_entry cmd_listen_entry;
+extern const struct cmd_entry cmd_udp_entry;
+extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_raw_entry;
+extern const struct cmd_entry cmd_view_entry;
+
+/*
+ * Run cmd with argv (argv[0] its name): a context for its flags, exec(),
+ * then the capture's end.  Returns the exit status.
+ */
+int	cmd_main(const struct cmd_entry *, int, char **);
+
+/* Set up c for cmd (the defaults of every shared option). */
+void	cmd_ctx_init(struct cmd_ctx *, const struct cmd_entry *);
+
+/*
+ * A command's own option: takes ch with its argument into arg (the
+ * command's options).  Returns 0, or -1 with the reason in err (a usage
+ * error), as every option parser does.
+ */
+typedef int	(*cmd_option_fn)(void *, int, const char *, char *, size_t);
+
+/*
+ * getopt_long() over argv with the command's own options (shorts without
+ * a leading ':', longs ending in a zero row) and the shared ones c's
+ * flags ask for.  The shared ones go into c; -4 and -6 (when in shorts)
+ * into c->family, -v into sk_verbosity; every other one to one(arg, ...).
+ * Returns -1 with optind at the operands, or the exit status: EXIT_OK
+ * after -h (the usage printed), EXIT_USAGE after saying what is wrong.
+ */
+int	cmd_getopt(struct cmd_ctx *, int, char **, const char *,
+	    const struct option *, cmd_option_fn, void *);
+
+/*
+ * Open the capture the options ask for (none: nothing), before anything
+ * is sent.  Returns -1, or EXIT_RUNTIME after saying why.
+ */
+int	cmd_capture_open(struct cmd_ctx *);
+
+/* After the sockets are closed: let c's capture see the end (not after ^C). */
+void	cmd_linger(struct cmd_ctx *);
+
+/*
+ * End c's capture (the pictures written) and fold a failure into the
+ * command's status rc.  Returns the status to exit with.
+ */
+int	cmd_end(struct cmd_ctx *, int);
+
+/*
+ * Drop root and every capability now that the privileged handles are
+ * open (priv_drop()).  Returns -1 when that worked (or nothing was to be
+ * dropped), else says why in one line and returns EXIT_RUNTIME: a command
+ * never goes on as root by accident.
+ */
+int	cmd_drop_privileges(struct cmd_ctx *);
+
+/*
+ * The usage checks of the shared options: --user naming a user of uid 0.
+ * Returns -1, or EXIT_USAGE after saying why.
+ */
+int	cmd_check_priv(struct cmd_ctx *);
+
+/*
+ * Check, without any lookup, a HOST or ADDRESS argument, an -s ADDR and a
+ * -U PATH as typed (each may be NULL).  Returns -1, or EXIT_USAGE after
+ * a usage error that names the bad one.
+ */
+int	cmd_check_addrs(const struct cmd_entry *, const char *, const char *,
+	    const char *);
+
+/* Print a command's usage to stdout (for --help) and return EXIT_OK. */
+int	cmd_help(const struct cmd_entry *);
+
+/*
+ * Report a usage error, one line "sockkit: CMD: MESSAGE" on stderr, and
+ * return EXIT_USAGE so callers can write "return cmd_usage_error(...)".
+ */
+int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Report what getopt_long() returned '?' or ':' for (an unknown option or
+ * one missing its value) and return EXIT_USAGE.
+ */
+int	cmd_bad_option(const struct cmd_entry *, int, char **);
+
+struct net_acl;
+
+/*
+ * --allow CIDR (deny 0) or --deny CIDR (deny 1) into acl.  Returns 0, or
+ * -1 with err naming the option (a cmd_option_fn's message).
+ */
+int	cmd_acl_option(struct net_acl *, int, const char *, char *, size_t);
+
+/*
+ * Find name among names (NULL-terminated): exactly, else as the prefix
+ * of exactly one.  Returns its index; or -1 when none matches, with *near
+ * the name fewer than maxdist edits away (NULL: none that close); or -2
+ * when several do, with them in list ("a, b").  Commands, raw's
+ * subcommands and demo's scenarios are all looked up so.
+ */
+int	cmd_lookup(const char *const *, const char *, int, const char **,
+	    char *, size_t);
+
+#endif

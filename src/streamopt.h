@@ -1,0 +1,47 @@
+/*
+ * streamopt.h: the options of the stream commands (connect, listen):
+ * the Unix socket, the timers and how the relay treats the bytes.  One
+ * parser for both; the options to come (TLS, proxies, exec) go here too.
+ */
+#ifndef STREAMOPT_H
+#define STREAMOPT_H
+
+#include <stddef.h>
+
+struct stream_opts {
+	const char	*unix_path;	/* -U PATH */
+	int		 seqpacket;	/* --seqpacket */
+	long		 wait_ms;	/* -w SECS; -1: none */
+	long		 quit_ms;	/* -q SECS; -1: none */
+	int		 no_shutdown;	/* --no-shutdown */
+	int		 crlf;		/* -C */
+	int		 hexdump;	/* -x */
+};
+
+/* The letters stream_parse() takes, for getopt. */
+#define STREAM_SHORTOPTS	"CU:q:w:x"
+
+void	stream_opts_init(struct stream_opts *);
+
+/* Whether getopt_long()'s ch is one of the stream options. */
+int	stream_is_option(int);
+
+/*
+ * Take option ch with its argument.  Returns 0, or -1 with the reason in
+ * err (a usage error).
+ */
+int	stream_parse(struct stream_opts *, int, const char *, char *, size_t);
+
+/* Whether an option only the relay uses was given: -q -C -x --no-shutdown. */
+int	stream_relay_only(const struct stream_opts *);
+
+struct relay_opts;
+
+/*
+ * Fill r for relaying stdin/stdout over the connected fd with peer (a
+ * name for messages) as the options say; the caller hooks any capture.
+ */
+void	stream_relay_opts(const struct stream_opts *, int, const char *,
+	    struct relay_opts *);
+
+#endif
