@@ -50,12 +50,12 @@ const struct cmd_entry cmd_connect_entry = {
 	.exec = cmd_connect_exec,
 };
 
-/* connect's own options; the shared ones are in its cmd_ctx. */
+/* connect's own options, -s, -p and -z; the shared ones are in c. */
 struct connect_opts {
-	struct cmd_ctx	*c;
-	const struct stream_opts *so;	/* &c->stream */
 	struct net_source src;
 	int		 zero;
+	struct cmd_ctx	*c;
+	const struct stream_opts *so;	/* &c->stream */
 };
 
 /* connect's own options (cmd_option_fn); 0 or -1 with err. */
@@ -63,16 +63,10 @@ static int
 connect_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 {
 	struct connect_opts	*o = arg;
-	char			 why[128];
 
 	switch (ch) {
 	case 'p':
-		if (net_parse_port(val, "tcp", 0, &o->src.port, why,
-		    sizeof why) == -1) {
-			snprintf(err, errlen, "-p: %s", why);
-			return -1;
-		}
-		return 0;
+		return cmd_port_option(val, "tcp", &o->src.port, err, errlen);
 	case 's': o->src.host = val; return 0;
 	case 'z': o->zero = 1; return 0;
 	}
@@ -319,7 +313,7 @@ cmd_connect_exec(struct cmd_ctx *c, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.c = c;
 	o.so = &c->stream;
-	if ((rc = cmd_getopt(c, argc, argv, "46p:s:vz", NULL, connect_option,
+	if ((rc = cmd_getopt(c, argc, argv, "46p:s:vz", "", connect_option,
 	    &o)) != -1)
 		return rc;
 	argc -= optind;

@@ -122,13 +122,6 @@ const struct cmd_entry cmd_demo_entry = {
 	.exec = cmd_demo_exec,
 };
 
-/* demo's own; --colour is the British spelling of the shared --color. */
-static const struct option demo_longopts[] = {
-	{ "list", no_argument, NULL, OPT_LIST },
-	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
-	{ NULL, 0, NULL, 0 }
-};
-
 /* Mark the start of a socket call: demo_say() stamps it with this time. */
 static void
 demo_begin(struct demo *d)
@@ -1282,26 +1275,15 @@ static const struct demo_scenario *
 demo_lookup(const char *name)
 {
 	const char	*names[sizeof demo_scenarios / sizeof demo_scenarios[0]];
-	const char	*near;
-	char		 list[256];
 	size_t		 n;
 	int		 i;
 
 	for (n = 0; demo_scenarios[n].name != NULL; n++)
 		names[n] = demo_scenarios[n].name;
 	names[n] = NULL;
-	if ((i = cmd_lookup(names, name, 99, &near, list, sizeof list)) >= 0)
-		return &demo_scenarios[i];
-	if (i == -2)
-		cmd_usage_error(&cmd_demo_entry, "ambiguous scenario '%s': it "
-		    "could be %s", name, list);
-	else if (near == NULL)
-		cmd_usage_error(&cmd_demo_entry, "unknown scenario '%s' (sockkit "
-		    "demo --list names them)", name);
-	else
-		cmd_usage_error(&cmd_demo_entry, "unknown scenario '%s'; did you "
-		    "mean '%s'? (sockkit demo --list names them)", name, near);
-	return NULL;
+	i = cmd_find(&cmd_demo_entry, "scenario", names, name, 99,
+	    "sockkit demo --list names them");
+	return i == -1 ? NULL : &demo_scenarios[i];
 }
 
 /* demo's own option, --list (cmd_option_fn); 0. */
@@ -1431,7 +1413,7 @@ cmd_demo_exec(struct cmd_ctx *c, int argc, char **argv)
 
 	c->cap.trace = 1;
 	c->cap.linger_ms = 300;
-	if ((rc = cmd_getopt(c, argc, argv, "", demo_longopts, demo_option,
+	if ((rc = cmd_getopt(c, argc, argv, "", "list colour", demo_option,
 	    &list)) != -1)
 		return rc;
 	argc -= optind;

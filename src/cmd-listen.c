@@ -83,18 +83,6 @@ struct listen_opts {
 	struct net_acl	 acl;
 };
 
-static const struct option listen_longopts[] = {
-	{ "unlink", no_argument, NULL, OPT_UNLINK },
-	{ "mode", required_argument, NULL, OPT_MODE },
-	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
-	{ "allow", required_argument, NULL, OPT_ALLOW },
-	{ "deny", required_argument, NULL, OPT_DENY },
-	{ "min-rate", required_argument, NULL, OPT_MIN_RATE },
-	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
-	{ "lossy", no_argument, NULL, OPT_LOSSY },
-	{ NULL, 0, NULL, 0 }
-};
-
 static const char *mode_names[] = {
 	[SERVE_RELAY] = "relay", [SERVE_ECHO] = "echo",
 	[SERVE_TIME] = "time", [SERVE_DISCARD] = "discard",
@@ -497,8 +485,8 @@ cmd_listen_exec(struct cmd_ctx *c, int argc, char **argv)
 	o.backlog = SOMAXCONN;
 	o.max_queue = -1;
 	o.queue_ms = 2000;
-	if ((rc = cmd_getopt(c, argc, argv, "46b:kv", listen_longopts,
-	    listen_option, &o)) != -1)
+	if ((rc = cmd_getopt(c, argc, argv, "46b:kv", "unlink mode max-conns "
+	    "allow deny min-rate max-queue lossy", listen_option, &o)) != -1)
 		goto out;
 	argc -= optind;
 	argv += optind;

@@ -125,27 +125,6 @@ struct probe_cmd {
 	char			**svc;		/* service by port */
 };
 
-static const struct option probe_longopts[] = {
-	{ "all", no_argument, NULL, 'a' },
-	{ "all-open", no_argument, NULL, OPT_ALL_OPEN },
-	{ "delay", required_argument, NULL, OPT_DELAY },
-	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "graceful", no_argument, NULL, OPT_GRACEFUL },
-	{ "grepable", no_argument, NULL, OPT_GREPABLE },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
-	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
-	{ "no-randomize", no_argument, NULL, OPT_NO_RANDOMIZE },
-	{ "open", no_argument, NULL, OPT_OPEN },
-	{ "rate", required_argument, NULL, OPT_RATE },
-	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "shard", required_argument, NULL, OPT_SHARD },
-	{ "udp", no_argument, NULL, 'u' },
-	{ NULL, 0, NULL, 0 }
-};
-
 static int	probe_parse(struct cmd_ctx *, int, char **, struct probe_cmd *);
 static int	probe_option(void *, int, const char *, char *, size_t);
 static int	probe_number(struct probe_cmd *, int, const char *, char *,
@@ -193,40 +172,35 @@ probe_secs(const char *name, const char *arg, long min_ms, long *ms,
 	return -1;
 }
 
-/* One option that takes a number; 0 or -1 with err. */
+/* -c, --retries, --rate and --seed: numbers; 0 or -1 with err. */
 static int
 probe_number(struct probe_cmd *c, int ch, const char *arg, char *err,
     size_t errlen)
 {
-	char	 why[128], *end;
-	long	 v;
+	const char	*name = ch == 'c' ? "-c" : ch == OPT_RETRIES ?
+			    "--retries" : "--rate";
+	char		 why[128], *end;
+	long		 v;
 
-	switch (ch) {
-	case 'c':
-		if (parse_long(arg, 1, 1000000, &v, why, sizeof why) == -1)
-			return snprintf(err, errlen, "-c '%s': %s", arg, why),
-			    -1;
-		c->eo.cap = v;
-		return 0;
-	case OPT_RETRIES:
-		if (parse_long(arg, 0, 20, &v, why, sizeof why) == -1)
-			return snprintf(err, errlen, "--retries '%s': %s", arg,
-			    why), -1;
-		c->eo.retries = (int)v;
-		return 0;
-	case OPT_RATE:
-		if (parse_long(arg, 1, 10000000, &v, why, sizeof why) == -1)
-			return snprintf(err, errlen, "--rate '%s': %s", arg,
-			    why), -1;
-		c->eo.rate = (double)v;
+	if (ch == OPT_SEED) {
+		errno = 0;
+		c->seed = strtoull(arg, &end, 0);
+		if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0)
+			return snprintf(err, errlen, "--seed '%s': not a "
+			    "number", arg), -1;
+		c->have_seed = 1;
 		return 0;
 	}
-	errno = 0;
-	c->seed = strtoull(arg, &end, 0);
-	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0)
-		return snprintf(err, errlen, "--seed '%s': not a number", arg),
+	if (parse_long(arg, ch == OPT_RETRIES ? 0 : 1, ch == 'c' ? 1000000 :
+	    ch == OPT_RETRIES ? 20 : 10000000, &v, why, sizeof why) == -1)
+		return snprintf(err, errlen, "%s '%s': %s", name, arg, why),
 		    -1;
-	c->have_seed = 1;
+	if (ch == 'c')
+		c->eo.cap = v;
+	else if (ch == OPT_RETRIES)
+		c->eo.retries = (int)v;
+	else
+		c->eo.rate = (double)v;
 	return 0;
 }
 
@@ -306,8 +280,10 @@ probe_parse(struct cmd_ctx *ctx, int argc, char **argv, struct probe_cmd *c)
 	int	 rc;
 
 	c->ctx = ctx;
-	if ((rc = cmd_getopt(ctx, argc, argv, "46ac:p:uvw:", probe_longopts,
-	    probe_option, c)) != -1)
+	if ((rc = cmd_getopt(ctx, argc, argv, "46ac:p:uvw:", "all all-open "
+	    "delay exclude force graceful grepable json max-timeout min-timeout "
+	    "no-randomize open rate retries seed shard udp", probe_option,
+	    c)) != -1)
 		return rc;
 	c->family = ctx->family;
 	c->trace = ctx->cap.trace;

@@ -36,23 +36,6 @@
 #define RC_INTERVAL_MS	1000		/* -i: between probes */
 #define RC_ERR		256
 
-static const struct option rc_longopts[] = {
-	{ "flags", required_argument, NULL, OPT_FLAGS },
-	{ "sport", required_argument, NULL, OPT_SPORT },
-	{ "seq", required_argument, NULL, OPT_SEQ },
-	{ "ack", required_argument, NULL, OPT_ACK },
-	{ "win", required_argument, NULL, OPT_WIN },
-	{ "ttl", required_argument, NULL, OPT_TTL },
-	{ "tos", required_argument, NULL, OPT_TOS },
-	{ "id", required_argument, NULL, OPT_ID },
-	{ "df", no_argument, NULL, OPT_DF },
-	{ "data", required_argument, NULL, OPT_DATA },
-	{ "data-hex", required_argument, NULL, OPT_DATA_HEX },
-	{ "badsum", no_argument, NULL, OPT_BADSUM },
-	{ "proto", required_argument, NULL, OPT_PROTO },
-	{ NULL, 0, NULL, 0 }
-};
-
 /* A numeric option's name, range and where it goes. */
 struct rc_num {
 	int		 ch;
@@ -320,8 +303,9 @@ rc_parse(struct rc_opts *o, int argc, char **argv)
 {
 	int	 rc;
 
-	if ((rc = cmd_getopt(o->c, argc, argv, "46c:i:W:", rc_longopts,
-	    rc_option, o)) != -1)
+	if ((rc = cmd_getopt(o->c, argc, argv, "46c:i:W:", "flags sport seq ack "
+	    "win ttl tos id df data data-hex badsum proto", rc_option,
+	    o)) != -1)
 		return rc;
 	if (o->c->family == AF_INET6)
 		return rc_usage(o, "-6: crafted packets are IPv4 only "

@@ -76,11 +76,6 @@ struct ping {
 	struct capture	*cap;		/* o->c->capture */
 };
 
-static const struct option ping_longopts[] = {
-	{ "ttl", required_argument, NULL, OPT_TTL },
-	{ NULL, 0, NULL, 0 }
-};
-
 static int	ping_parse(struct cmd_ctx *, int, char **, struct ping_opts *);
 static int	ping_setup(struct ping *, const struct ping_opts *);
 static int	ping_run(struct ping *);
@@ -116,7 +111,7 @@ raw_icmp_secs(const char *opt, const char *arg, long min_ms, long max_ms,
 
 int
 raw_icmp_resolve(const char *host, int family, struct sockaddr_storage *ss,
-    socklen_t *len)
+    socklen_t *len, char *str, size_t strlen)
 {
 	struct addrinfo	*res;
 	char		 err[512];
@@ -129,6 +124,7 @@ raw_icmp_resolve(const char *host, int family, struct sockaddr_storage *ss,
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*len = res->ai_addrlen;
 	freeaddrinfo(res);
+	net_addr_str((struct sockaddr *)ss, str, strlen);
 	return 0;
 }
 
@@ -175,7 +171,7 @@ ping_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 
 int
 raw_icmp_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
-    const struct option *longs, cmd_option_fn one, void *arg)
+    const char *longs, cmd_option_fn one, void *arg)
 {
 	const char	*why;
 	int		 rc;
@@ -197,7 +193,7 @@ ping_parse(struct cmd_ctx *c, int argc, char **argv, struct ping_opts *o)
 {
 	int	 rc;
 
-	if ((rc = raw_icmp_getopt(c, argc, argv, "46c:i:s:W:", ping_longopts,
+	if ((rc = raw_icmp_getopt(c, argc, argv, "46c:i:s:W:", "ttl",
 	    ping_option, o)) != -1)
 		return rc;
 	o->host = argv[optind];
@@ -265,10 +261,8 @@ ping_setup(struct ping *p, const struct ping_opts *o)
 	p->o = o;
 	p->s.fd = -1;
 	if ((rc = raw_icmp_resolve(o->host, o->c->family, &p->dst,
-	    &p->dstlen)) != 0)
+	    &p->dstlen, p->dststr, sizeof p->dststr)) != 0)
 		return rc;
-	net_addr_str((struct sockaddr *)&p->dst, p->dststr,
-	    sizeof p->dststr);
 	if (icmpsock_open(&p->s, p->dst.ss_family, err, sizeof err) == -1) {
 		sk_warnx("raw: icmp: %s", err);
 		return EXIT_RUNTIME;

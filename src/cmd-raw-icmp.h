@@ -43,7 +43,7 @@
  * to remain.  Returns -1, or the exit status (reported).
  */
 int	raw_icmp_getopt(struct cmd_ctx *, int, char **, const char *,
-	    const struct option *, cmd_option_fn, void *);
+	    const char *, cmd_option_fn, void *);
 
 /*
  * Parse arg (for option opt, "-c" or "--ttl") as a whole number in
@@ -57,11 +57,12 @@ int	raw_icmp_secs(const char *, const char *, long, long, long *, char *,
 	    size_t);
 
 /*
- * Resolve HOST for family into ss.  Returns 0, or the exit status
- * (reported: 1 for an unknown host).
+ * Resolve HOST for family into ss (len bytes), and its address as text
+ * into str.  Returns 0, or the exit status (reported: 1 for an unknown
+ * host).
  */
 int	raw_icmp_resolve(const char *, int, struct sockaddr_storage *,
-	    socklen_t *);
+	    socklen_t *, char *, size_t);
 
 struct capture;
 

@@ -33,16 +33,6 @@
 
 #define RL_BUF	65536
 
-/*
- * --json is taken here, before the shared one: a JSON object per packet,
- * not ladder events.
- */
-static const struct option rl_longopts[] = {
-	{ "proto", required_argument, NULL, OPT_PROTO },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ NULL, 0, NULL, 0 }
-};
-
 struct rl_opts {
 	int		 family;	/* AF_INET, or AF_INET6 with -6 */
 	int		 proto;		/* -1: not given */
@@ -95,7 +85,8 @@ rl_parse(struct cmd_ctx *c, struct rl_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof *o);
 	o->c = c;
 	o->proto = -1;
-	if ((rc = cmd_getopt(c, argc, argv, "46c:", rl_longopts, rl_option,
+	/* --json is its own (a JSON object per packet), not the shared one. */
+	if ((rc = cmd_getopt(c, argc, argv, "46c:", "proto json", rl_option,
 	    o)) != -1)
 		return rc;
 	if (o->proto == -1)

@@ -83,13 +83,6 @@ struct trace {
 	struct capture	*cap;		/* o->c->capture */
 };
 
-static const struct option trace_longopts[] = {
-	{ "traceroute", no_argument, NULL, OPT_TRACEROUTE },
-	{ "first-ttl", required_argument, NULL, OPT_FIRST_TTL },
-	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
-	{ NULL, 0, NULL, 0 }
-};
-
 static int	trace_option(void *, int, const char *, char *, size_t);
 static int	trace_send(struct trace *, struct tprobe *, size_t);
 static void	trace_answer(struct trace *, struct tprobe *, int64_t,
@@ -140,8 +133,8 @@ trace_parse(struct cmd_ctx *c, int argc, char **argv, struct trace_opts *o)
 {
 	int	 rc;
 
-	if ((rc = raw_icmp_getopt(c, argc, argv, "46N:p:q:W:", trace_longopts,
-	    trace_option, o)) != -1)
+	if ((rc = raw_icmp_getopt(c, argc, argv, "46N:p:q:W:", "traceroute "
+	    "first-ttl max-ttl", trace_option, o)) != -1)
 		return rc;
 	if (o->first > o->max)
 		return cmd_usage_error(&cmd_raw_entry, "--first-ttl %ld is "
@@ -195,7 +188,8 @@ trace_capture(struct trace *t)
 
 /*
  * Resolve; for icmp open the echo socket; open the capture; then drop
- * privileges and allocate the probes.  -1 when ready, else the exit status (reported).
+ * privileges and allocate the probes.  Returns -1 when ready, else the
+ * exit status (reported).
  */
 static int
 trace_setup(struct trace *t, const struct trace_opts *o)
@@ -207,10 +201,8 @@ trace_setup(struct trace *t, const struct trace_opts *o)
 	t->o = o;
 	t->s.fd = -1;
 	if ((rc = raw_icmp_resolve(o->host, o->c->family, &t->dst,
-	    &t->dstlen)) != 0)
+	    &t->dstlen, t->dststr, sizeof t->dststr)) != 0)
 		return rc;
-	net_addr_str((struct sockaddr *)&t->dst, t->dststr,
-	    sizeof t->dststr);
 	if (o->proto == IPPROTO_ICMP) {
 		if (icmpsock_open(&t->s, t->dst.ss_family, err,
 		    sizeof err) == -1) {

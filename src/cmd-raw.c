@@ -103,23 +103,16 @@ raw_wants_traceroute(int argc, char **argv)
 static const struct raw_sub *
 raw_lookup(const char *name)
 {
-	const char	*names[sizeof raw_subs / sizeof raw_subs[0] + 1], *near;
-	char		 list[128];
+	const char	*names[sizeof raw_subs / sizeof raw_subs[0] + 1];
 	size_t		 n;
 	int		 i;
 
 	for (n = 0; n < sizeof raw_subs / sizeof raw_subs[0]; n++)
 		names[n] = raw_subs[n].name;
 	names[n] = NULL;
-	if ((i = cmd_lookup(names, name, 0, &near, list, sizeof list)) >= 0)
-		return &raw_subs[i];
-	if (i == -2)
-		cmd_usage_error(&cmd_raw_entry, "ambiguous subcommand '%s': it "
-		    "could be %s", name, list);
-	else
-		cmd_usage_error(&cmd_raw_entry, "unknown subcommand '%s': use "
-		    "icmp, tcp, udp, ip or listen", name);
-	return NULL;
+	i = cmd_find(&cmd_raw_entry, "subcommand", names, name, 0,
+	    "use icmp, tcp, udp, ip or listen");
+	return i == -1 ? NULL : &raw_subs[i];
 }
 
 static int

@@ -74,19 +74,6 @@ const struct cmd_entry cmd_udp_entry = {
 	.exec = cmd_udp_exec,
 };
 
-static const struct option udp_longopts[] = {
-	{ "data", required_argument, NULL, OPT_DATA },
-	{ "chunk", no_argument, NULL, OPT_CHUNK },
-	{ "unconnected", no_argument, NULL, OPT_UNCONNECTED },
-	{ "mode", required_argument, NULL, OPT_MODE },
-	{ "to-all", no_argument, NULL, OPT_TO_ALL },
-	{ "allow", required_argument, NULL, OPT_ALLOW },
-	{ "deny", required_argument, NULL, OPT_DENY },
-	{ "unlink", no_argument, NULL, OPT_UNLINK },
-	{ "type", required_argument, NULL, OPT_TYPE },
-	{ NULL, 0, NULL, 0 }
-};
-
 static const char *udp_mode_names[] = {
 	[UDP_RELAY] = "relay", [UDP_ECHO] = "echo", [UDP_TIME] = "time",
 };
@@ -128,12 +115,7 @@ udp_parse_value(int ch, const char *arg, struct udp_opts *o, char *err,
 
 	switch (ch) {
 	case 'p':
-		if (net_parse_port(arg, "udp", 0, &o->src.port, why,
-		    sizeof why) == -1) {
-			snprintf(err, errlen, "-p: %s", why);
-			return -1;
-		}
-		return 0;
+		return cmd_port_option(arg, "udp", &o->src.port, err, errlen);
 	case 'q':
 	case 'w':
 		if (parse_secs(arg, 86400000L, ch == 'q' ? &o->quit_ms :
@@ -564,8 +546,9 @@ cmd_udp_exec(struct cmd_ctx *c, int argc, char **argv)
 	o.c = c;
 	o.socktype = SOCK_DGRAM;
 	o.wait_ms = o.quit_ms = -1;
-	if ((rc = cmd_getopt(c, argc, argv, "46U:lp:q:s:vw:z", udp_longopts,
-	    udp_option, &o)) != -1)
+	if ((rc = cmd_getopt(c, argc, argv, "46U:lp:q:s:vw:z", "data chunk "
+	    "unconnected mode to-all allow deny unlink type", udp_option,
+	    &o)) != -1)
 		goto out;
 	argc -= optind;
 	argv += optind;

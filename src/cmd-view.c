@@ -67,15 +67,6 @@ struct view_out {
 
 #define EXIT_UNDRAWN	3	/* drawn, but some packets could not be */
 
-/* view's own; --colour is the British spelling of the shared --color. */
-static const struct option view_longopts[] = {
-	{ "summary", no_argument, NULL, OPT_SUMMARY },
-	{ "conv", required_argument, NULL, OPT_CONV },
-	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
-	{ "max-convs", required_argument, NULL, OPT_MAXCONVS },
-	{ NULL, 0, NULL, 0 }
-};
-
 /* view's own options (cmd_option_fn); 0 or -1 with err. */
 static int
 view_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
@@ -110,8 +101,8 @@ view_parse(struct cmd_ctx *c, int argc, char **argv, struct view_opts *o)
 {
 	int	 rc;
 
-	if ((rc = cmd_getopt(c, argc, argv, "", view_longopts, view_option,
-	    o)) != -1)
+	if ((rc = cmd_getopt(c, argc, argv, "", "summary conv colour max-convs",
+	    view_option, o)) != -1)
 		return rc;
 	o->json = c->cap.json;
 	o->lo.full = c->cap.full;

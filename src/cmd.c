@@ -45,6 +45,63 @@ static const struct {
 	{ { "help", no_argument, NULL, 'h' }, ~0 },
 };
 
+/*
+ * Every command's own long option, once; a command names the ones it
+ * takes (cmd_getopt()'s longs).  A name two commands share is one row.
+ */
+static const struct option cmd_own_longopts[] = {
+	{ "all", no_argument, NULL, 'a' },
+	{ "all-open", no_argument, NULL, OPT_ALL_OPEN },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "ack", required_argument, NULL, OPT_ACK },
+	{ "badsum", no_argument, NULL, OPT_BADSUM },
+	{ "chunk", no_argument, NULL, OPT_CHUNK },
+	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
+	{ "conv", required_argument, NULL, OPT_CONV },
+	{ "data", required_argument, NULL, OPT_DATA },
+	{ "data-hex", required_argument, NULL, OPT_DATA_HEX },
+	{ "delay", required_argument, NULL, OPT_DELAY },
+	{ "deny", required_argument, NULL, OPT_DENY },
+	{ "df", no_argument, NULL, OPT_DF },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "first-ttl", required_argument, NULL, OPT_FIRST_TTL },
+	{ "flags", required_argument, NULL, OPT_FLAGS },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "graceful", no_argument, NULL, OPT_GRACEFUL },
+	{ "grepable", no_argument, NULL, OPT_GREPABLE },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "lossy", no_argument, NULL, OPT_LOSSY },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "max-convs", required_argument, NULL, OPT_MAXCONVS },
+	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
+	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
+	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
+	{ "min-rate", required_argument, NULL, OPT_MIN_RATE },
+	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "no-randomize", no_argument, NULL, OPT_NO_RANDOMIZE },
+	{ "open", no_argument, NULL, OPT_OPEN },
+	{ "proto", required_argument, NULL, OPT_PROTO },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "seq", required_argument, NULL, OPT_SEQ },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "sport", required_argument, NULL, OPT_SPORT },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "to-all", no_argument, NULL, OPT_TO_ALL },
+	{ "tos", required_argument, NULL, OPT_TOS },
+	{ "traceroute", no_argument, NULL, OPT_TRACEROUTE },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "udp", no_argument, NULL, 'u' },
+	{ "unconnected", no_argument, NULL, OPT_UNCONNECTED },
+	{ "unlink", no_argument, NULL, OPT_UNLINK },
+	{ "win", required_argument, NULL, OPT_WIN },
+};
+
 void
 cmd_ctx_init(struct cmd_ctx *c, const struct cmd_entry *cmd)
 {
@@ -67,22 +124,47 @@ cmd_main(const struct cmd_entry *cmd, int argc, char **argv)
 }
 
 /*
- * The command's long options and then the shared ones its flags ask for,
- * into out (CMD_MAXOPTS rows, the last a zero row).
+ * The row of cmd_own_longopts named by the first word of names (ending
+ * at a space or the end), into *out.  Returns 0, or -1 when none is.
  */
-static void
-cmd_longopts(const struct cmd_ctx *c, const struct option *own,
-    struct option *out)
+static int
+cmd_own_longopt(const char *names, struct option *out)
+{
+	size_t	 len = strcspn(names, " "), i;
+
+	for (i = 0; i < sizeof cmd_own_longopts / sizeof cmd_own_longopts[0];
+	    i++)
+		if (strlen(cmd_own_longopts[i].name) == len &&
+		    strncmp(cmd_own_longopts[i].name, names, len) == 0) {
+			*out = cmd_own_longopts[i];
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * The long options names lists (space-separated), then the shared ones
+ * c's flags ask for, into out (CMD_MAXOPTS rows, the last a zero row):
+ * a command's own --json comes before the shared one and wins.  Returns
+ * 0, or -1 when a name is no long option of cmd_own_longopts.
+ */
+static int
+cmd_longopts(const struct cmd_ctx *c, const char *names, struct option *out)
 {
 	size_t	 n = 0, i;
 
-	for (; own != NULL && own->name != NULL && n < CMD_MAXOPTS - 1; own++)
-		out[n++] = *own;
+	while (names != NULL && *names != '\0' && n < CMD_MAXOPTS - 1) {
+		if (cmd_own_longopt(names, &out[n++]) == -1)
+			return -1;
+		names += strcspn(names, " ");
+		names += strspn(names, " ");
+	}
 	for (i = 0; i < sizeof cmd_shared / sizeof cmd_shared[0] &&
 	    n < CMD_MAXOPTS - 1; i++)
 		if (cmd_shared[i].flags & c->flags)
 			out[n++] = cmd_shared[i].opt;
 	memset(&out[n], 0, sizeof out[n]);
+	return 0;
 }
 
 /*
@@ -152,13 +234,17 @@ cmd_option(struct cmd_ctx *c, int ch, char **argv, cmd_option_fn one,
 
 int
 cmd_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
-    const struct option *longs, cmd_option_fn one, void *arg)
+    const char *longs, cmd_option_fn one, void *arg)
 {
 	struct option	 all[CMD_MAXOPTS];
 	char		 letters[CMD_MAXSHORTS];
 	int		 ch, rc;
 
-	cmd_longopts(c, longs, all);
+	if (cmd_longopts(c, longs, all) == -1) {
+		sk_warnx("%s: internal error: a long option of '%s' is in no "
+		    "table", c->cmd->name, longs);
+		return EXIT_RUNTIME;
+	}
 	snprintf(letters, sizeof letters, ":%s%sh", c->flags & CMD_STREAM ?
 	    STREAM_SHORTOPTS : "", shorts);
 	opterr = 0;
@@ -296,6 +382,18 @@ cmd_acl_option(struct net_acl *acl, int deny, const char *arg, char *err,
 	return -1;
 }
 
+int
+cmd_port_option(const char *arg, const char *proto, uint16_t *port,
+    char *err, size_t errlen)
+{
+	char	 why[256];
+
+	if (net_parse_port(arg, proto, 0, port, why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errlen, "-p: %s", why);
+	return -1;
+}
+
 /* Levenshtein distance, for "did you mean"; names are short. */
 static int
 edit_distance(const char *a, const char *b)
@@ -322,7 +420,13 @@ edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
-int
+/*
+ * Find name among names: exactly, else as the prefix of exactly one.
+ * Returns its index; or -1 when none matches, with *near the name fewer
+ * than maxdist edits away (NULL: none that close); or -2 when several do,
+ * with them in list ("a, b").
+ */
+static int
 cmd_lookup(const char *const *names, const char *name, int maxdist,
     const char **near, char *list, size_t listlen)
 {
@@ -348,4 +452,31 @@ cmd_lookup(const char *const *names, const char *name, int maxdist,
 	if (matches == 1)
 		return found;
 	return matches > 1 ? -2 : -1;
+}
+
+int
+cmd_find(const struct cmd_entry *cmd, const char *kind,
+    const char *const *names, const char *name, int maxdist, const char *hint)
+{
+	const char	*near;
+	char		 list[256], msg[512];
+	int		 i;
+
+	if ((i = cmd_lookup(names, name, maxdist, &near, list,
+	    sizeof list)) >= 0)
+		return i;
+	if (i == -2)
+		snprintf(msg, sizeof msg, "ambiguous %s '%s': it could be %s",
+		    kind, name, list);
+	else if (near != NULL)
+		snprintf(msg, sizeof msg, "unknown %s '%s'; did you mean '%s'? "
+		    "(%s)", kind, name, near, hint);
+	else
+		snprintf(msg, sizeof msg, "unknown %s '%s' (%s)", kind, name,
+		    hint);
+	if (cmd == NULL)
+		sk_warnx("%s", msg);
+	else
+		cmd_usage_error(cmd, "%s", msg);
+	return -1;
 }

@@ -8,6 +8,7 @@
 #define CMD_H
 
 #include <getopt.h>
+#include <stdint.h>
 
 #include "capture.h"
 #include "optid.h"
@@ -86,14 +87,14 @@ typedef int	(*cmd_option_fn)(void *, int, const char *, char *, size_t);
 
 /*
  * getopt_long() over argv with the command's own options (shorts without
- * a leading ':', longs ending in a zero row) and the shared ones c's
- * flags ask for.  The shared ones go into c; -4 and -6 (when in shorts)
+ * a leading ':'; longs the names of its long options, space-separated,
+ * each a row of cmd.c's one table) and the shared ones c's flags ask for.  The shared ones go into c; -4 and -6 (when in shorts)
  * into c->family, -v into sk_verbosity; every other one to one(arg, ...).
  * Returns -1 with optind at the operands, or the exit status: EXIT_OK
  * after -h (the usage printed), EXIT_USAGE after saying what is wrong.
  */
 int	cmd_getopt(struct cmd_ctx *, int, char **, const char *,
-	    const struct option *, cmd_option_fn, void *);
+	    const char *, cmd_option_fn, void *);
 
 /*
  * Open the capture the options ask for (none: nothing), before anything
@@ -157,13 +158,20 @@ struct net_acl;
 int	cmd_acl_option(struct net_acl *, int, const char *, char *, size_t);
 
 /*
- * Find name among names (NULL-terminated): exactly, else as the prefix
- * of exactly one.  Returns its index; or -1 when none matches, with *near
- * the name fewer than maxdist edits away (NULL: none that close); or -2
- * when several do, with them in list ("a, b").  Commands, raw's
- * subcommands and demo's scenarios are all looked up so.
+ * -p PORT (a source port, 0 allowed) of service proto into port.
+ * Returns 0, or -1 with err (a cmd_option_fn's message).
  */
-int	cmd_lookup(const char *const *, const char *, int, const char **,
-	    char *, size_t);
+int	cmd_port_option(const char *, const char *, uint16_t *, char *, size_t);
+
+/*
+ * Find name among names (NULL-terminated): exactly, else as the prefix
+ * of exactly one.  Returns its index, or -1 after a usage error of cmd
+ * (NULL: of sockkit itself): "ambiguous KIND 'name': it could be a, b"
+ * when several match; when none does, "unknown KIND 'name'", with "did
+ * you mean" the name fewer than maxdist edits away, and hint.  Commands,
+ * raw's subcommands and demo's scenarios are all found so.
+ */
+int	cmd_find(const struct cmd_entry *, const char *, const char *const *,
+	    const char *, int, const char *);
 
 #endif

@@ -56,26 +56,18 @@ usage(FILE *fp)
 static int
 lookup(const char *name, const struct cmd_entry **out)
 {
-	const char	*names[sizeof cmd_table / sizeof cmd_table[0]], *near;
-	char		 list[256];
+	const char	*names[sizeof cmd_table / sizeof cmd_table[0]];
 	size_t		 n;
 	int		 i;
 
 	for (n = 0; cmd_table[n] != NULL; n++)
 		names[n] = cmd_table[n]->name;
 	names[n] = NULL;
-	if ((i = cmd_lookup(names, name, 3, &near, list, sizeof list)) >= 0) {
-		*out = cmd_table[i];
-		return 0;
-	}
-	if (i == -2)
-		sk_warnx("ambiguous command '%s': it could be %s", name, list);
-	else if (near != NULL)
-		sk_warnx("unknown command '%s'; did you mean '%s'? (see "
-		    "sockkit --help)", name, near);
-	else
-		sk_warnx("unknown command '%s' (see sockkit --help)", name);
-	return EXIT_USAGE;
+	if ((i = cmd_find(NULL, "command", names, name, 3,
+	    "see sockkit --help")) == -1)
+		return EXIT_USAGE;
+	*out = cmd_table[i];
+	return 0;
 }
 
 /*

@@ -2,7 +2,7 @@
 # part, output formats, exit statuses, options.  No root needed.
 . "$srcdir/lib.sh"
 need_cmd python3
-plan 39
+plan 40
 
 # usage_error ARGS... -- REGEX DESCRIPTION: exit 2, stderr matches.
 usage_error() {
@@ -128,4 +128,11 @@ fi
 out=$($SOCKKIT probe -u -a -p $Q 127.0.0.1)
 like "$out" "^$Q/udp +closed +[^ ]+ +icmp port-unreach" \
     "UDP: closed by ICMP port unreachable"
+# --write FILE is one of the shared capture options: taken, not a usage
+# error (what it writes is the render sink's).
+$SOCKKIT probe --write "$TMP/probe.pcap" -p $Q 127.0.0.1 >/dev/null \
+    2>"$TMP/write.err"
+rc=$?
+is "$rc/$(grep -c 'usage\|option' "$TMP/write.err")" "1/0" \
+    "--write FILE is taken (exit 1: the port is closed)"
 done_testing
