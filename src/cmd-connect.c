@@ -20,36 +20,6 @@
 #include "relay.h"
 #include "util.h"
 
-static int	cmd_connect_exec(struct cmd_ctx *, int, char **);
-
-const struct cmd_entry cmd_connect_entry = {
-	.name = "connect",
-	.summary = "stream client: relay stdin/stdout over TCP or a Unix "
-	    "socket; -z checks a port",
-	.usage =
-	    "connect [options] HOST PORT\n"
-	    "       sockkit connect [options] -U PATH\n"
-	    "\n"
-	    "  -4, -6            use IPv4 or IPv6 addresses only\n"
-	    "  -U PATH           connect to a Unix stream socket\n"
-	    "      --seqpacket   with -U: SOCK_SEQPACKET, message boundaries "
-	    "kept\n"
-	    "  -s ADDR           send from this source address\n"
-	    "  -p PORT           send from this source port\n"
-	    "  -w SECS           give up connecting, or when idle, after SECS\n"
-	    "  -q SECS           quit SECS seconds after EOF on stdin\n"
-	    "      --no-shutdown do not send FIN at EOF on stdin\n"
-	    "  -z                only check that the port accepts a connection\n"
-	    "  -C                send line endings as CRLF\n"
-	    "  -x                hex dump both directions to stderr\n"
-	    "  -v                report connection events on stderr\n"
-	    CAPTURE_USAGE
-	    PRIV_USAGE
-	    "  -h, --help        show this help\n",
-	.flags = CMD_CAPTURE | CMD_PRIV | CMD_STREAM,
-	.exec = cmd_connect_exec,
-};
-
 /* connect's own options, -s, -p and -z; the shared ones are in c. */
 struct connect_opts {
 	struct net_source src;
@@ -57,6 +27,16 @@ struct connect_opts {
 	struct cmd_ctx	*c;
 	const struct stream_opts *so;	/* &c->stream */
 };
+
+/* Where connect's options find the shared ones. */
+static void
+connect_init(struct cmd_ctx *c, void *arg)
+{
+	struct connect_opts	*o = arg;
+
+	o->c = c;
+	o->so = &c->stream;
+}
 
 /* connect's own options (cmd_option_fn); 0 or -1 with err. */
 static int
@@ -76,25 +56,27 @@ connect_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 
 /* Reject what cannot go together; returns -1 or EXIT_USAGE. */
 static int
-connect_check(int nargs, char **argv, const struct connect_opts *o)
+connect_check(struct cmd_ctx *c, void *arg)
 {
-	const struct cmd_entry	*e = &cmd_connect_entry;
+	const struct cmd_entry	*e = c->cmd;
+	const struct connect_opts *o = arg;
 	const struct stream_opts *so = o->so;
+	char			 why[300];
 
-	if (cmd_check_addrs(e, so->unix_path == NULL && nargs == 2 ? argv[0] :
-	    NULL, o->src.host, so->unix_path) != -1)
+	if (cmd_check_addrs(e, so->unix_path == NULL && c->argc == 2 ?
+	    c->argv[0] : NULL, o->src.host, so->unix_path) != -1)
 		return EXIT_USAGE;
 	if (so->unix_path != NULL) {
-		if (nargs != 0)
+		if (c->argc != 0)
 			return cmd_usage_error(e, "-U PATH takes no HOST or "
 			    "PORT");
 		if (o->c->family != AF_UNSPEC || o->src.host || o->src.port)
 			return cmd_usage_error(e, "-U cannot go with -4, -6, "
 			    "-s or -p");
 	} else {
-		if (nargs != 2)
+		if (c->argc != 2)
 			return cmd_usage_error(e, "expected HOST PORT, got %d "
-			    "argument%s", nargs, nargs == 1 ? "" : "s");
+			    "argument%s", c->argc, c->argc == 1 ? "" : "s");
 		if (so->seqpacket)
 			return cmd_usage_error(e, "--seqpacket needs -U PATH");
 	}
@@ -106,6 +88,9 @@ connect_check(int nargs, char **argv, const struct connect_opts *o)
 	if (o->zero && stream_relay_only(so))
 		return cmd_usage_error(e, "-z sends no data: it cannot go with "
 		    "-q, -C, -x or --no-shutdown");
+	if (so->unix_path == NULL && net_parse_port(c->argv[1], "tcp", 0,
+	    &(uint16_t){ 0 }, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
 	return -1;
 }
 
@@ -148,7 +133,7 @@ connect_before(int fd, const struct addrinfo *ai, void *arg, char *err,
 	    (struct sockaddr *)&ss, ai->ai_addr, err, errlen) == -1) ||
 	    priv_drop(&o->c->priv, err, errlen) == -1)
 		return -1;
-	if (o->c->capture == NULL)		/* --user alone: dropped, bound */
+	if (o->c->capture == NULL)	/* --user alone: dropped, bound */
 		return 0;
 	capture_set_local(o->c->capture, (struct sockaddr *)&ss);
 	snprintf(what, sizeof what, "connect() to %s port %d from port %d",
@@ -175,7 +160,7 @@ connect_one(const struct addrinfo *ai, const struct connect_opts *o,
 	fd = net_connect_hook(ai, &src, o->so->wait_ms, sk_verbosity ?
 	    connect_on_wait : NULL, seen, connect_before, (void *)o, err,
 	    errlen);
-	if (o->c->capture == NULL)		/* --user alone: nothing to draw */
+	if (o->c->capture == NULL)	/* --user alone: nothing to draw */
 		return fd;
 	e = errno;
 	if (fd == -1) {
@@ -183,7 +168,8 @@ connect_one(const struct addrinfo *ai, const struct connect_opts *o,
 		capture_linger(o->c->capture);
 	} else {
 		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-			capture_set_local(o->c->capture, (struct sockaddr *)&ss);
+			capture_set_local(o->c->capture,
+			    (struct sockaddr *)&ss);
 		capture_call(o->c->capture, "connect() returned: connected", 0);
 	}
 	errno = e;
@@ -266,13 +252,21 @@ connect_close(int fd, const struct connect_opts *o)
 	cmd_linger(o->c);
 }
 
-/* Connect, then check (-z) or relay; returns the exit status. */
+/*
+ * Open the capture the options ask for, connect, then check (-z) or
+ * relay; returns the exit status.
+ */
 static int
-connect_run(char **argv, struct connect_opts *o)
+connect_run(struct cmd_ctx *c, void *arg)
 {
+	struct connect_opts	*o = arg;
+	char			**argv = c->argv;
 	uint16_t		 port = 0;
 	char			 peer[NET_ADDRSTRLEN + 300], why[300];
 	int			 rc, fd;
+
+	if ((rc = cmd_capture_open(c)) != -1)
+		return rc;
 
 	if (o->so->unix_path != NULL) {
 		snprintf(peer, sizeof peer, "%s", o->so->unix_path);
@@ -290,7 +284,8 @@ connect_run(char **argv, struct connect_opts *o)
 		return EXIT_RUNTIME;
 	if (o->zero) {
 		if (o->so->unix_path != NULL)
-			sk_verbose("Connection to %s succeeded", o->so->unix_path);
+			sk_verbose("Connection to %s succeeded",
+			    o->so->unix_path);
 		else
 			sk_verbose("Connection to %s %s succeeded", argv[0],
 			    argv[1]);
@@ -303,27 +298,31 @@ connect_run(char **argv, struct connect_opts *o)
 	return rc;
 }
 
-static int
-cmd_connect_exec(struct cmd_ctx *c, int argc, char **argv)
-{
-	struct connect_opts	 o;
-	char			 why[300];
-	int			 rc;
-
-	memset(&o, 0, sizeof o);
-	o.c = c;
-	o.so = &c->stream;
-	if ((rc = cmd_getopt(c, argc, argv, "46p:s:vz", "", connect_option,
-	    &o)) != -1)
-		return rc;
-	argc -= optind;
-	argv += optind;
-	if ((rc = connect_check(argc, argv, &o)) != -1)
-		return rc;
-	if (o.so->unix_path == NULL && net_parse_port(argv[1], "tcp", 0,
-	    &(uint16_t){ 0 }, why, sizeof why) == -1)
-		return cmd_usage_error(&cmd_connect_entry, "%s", why);
-	if ((rc = cmd_capture_open(c)) != -1)
-		return rc;
-	return connect_run(argv, &o);
-}
+const struct cmd_entry cmd_connect_entry = {
+	.name = "connect",
+	.summary = "stream client: relay stdin/stdout over TCP or a Unix "
+	    "socket; -z checks a port",
+	.usage =
+	    "connect [options] HOST PORT\n"
+	    "       sockkit connect [options] -U PATH\n"
+	    "\n"
+	    "  -4, -6            use IPv4 or IPv6 addresses only\n"
+	    "  -U PATH           connect to a Unix stream socket\n"
+	    "      --seqpacket   with -U: SOCK_SEQPACKET, message boundaries "
+	    "kept\n"
+	    "  -s ADDR           send from this source address\n"
+	    "  -p PORT           send from this source port\n"
+	    "  -w SECS           give up connecting, or when idle, after SECS\n"
+	    "  -q SECS           quit SECS seconds after EOF on stdin\n"
+	    "      --no-shutdown do not send FIN at EOF on stdin\n"
+	    "  -z                only check that the port accepts a connection\n"
+	    "  -C                send line endings as CRLF\n"
+	    "  -x                hex dump both directions to stderr\n"
+	    "  -v                report connection events on stderr\n"
+	    CAPTURE_USAGE
+	    PRIV_USAGE
+	    "  -h, --help        show this help\n",
+	.flags = CMD_CAPTURE | CMD_PRIV | CMD_STREAM, .shorts = "46p:s:vz",
+	.size = sizeof(struct connect_opts), .init = connect_init,
+	.option = connect_option, .check = connect_check, .run = connect_run,
+};

@@ -63,7 +63,6 @@ struct demo_scenario {
 	int		 nft;		/* runs nft (in the namespace only) */
 };
 
-static int	cmd_demo_exec(struct cmd_ctx *, int, char **);
 static int	demo_handshake(struct demo *);
 static int	demo_server_close(struct demo *);
 static int	demo_half_close(struct demo *);
@@ -96,30 +95,6 @@ static const struct demo_scenario demo_scenarios[] = {
 	{ "udp", "a datagram, its reply, then one to a closed port: ICMP "
 	    "port unreachable", demo_udp, 0 },
 	{ NULL, NULL, NULL, 0 }
-};
-
-const struct cmd_entry cmd_demo_entry = {
-	.name = "demo",
-	.summary = "watch a TCP or UDP conversation between a server and a "
-	    "client of sockkit's own",
-	.usage =
-	    "demo [options] [SCENARIO]\n"
-	    "\n"
-	    "  SCENARIO          what to show (handshake); --list names them\n"
-	    "      --list        list the scenarios, one line each\n"
-	    "      --ascii       draw without box-drawing characters\n"
-	    "      --color=WHEN  auto, always or never (auto)\n"
-	    PRIV_USAGE
-	    "      --svg FILE    also draw it as an SVG sequence diagram\n"
-	    "      --html FILE   the diagram and the ladder in one HTML page\n"
-	    "  -h, --help        show this help\n"
-	    "\n"
-	    "It runs in a private network namespace: as root, or inside a user "
-	    "namespace of\nits own where the kernel allows one.  Without "
-	    "either, and without CAP_NET_RAW,\nit shows the socket calls and "
-	    "TCP_INFO only.\n",
-	.flags = CMD_LOOK | CMD_PICTURE | CMD_PRIV,
-	.exec = cmd_demo_exec,
 };
 
 /* Mark the start of a socket call: demo_say() stamps it with this time. */
@@ -1274,7 +1249,8 @@ demo_list(void)
 static const struct demo_scenario *
 demo_lookup(const char *name)
 {
-	const char	*names[sizeof demo_scenarios / sizeof demo_scenarios[0]];
+	const char	*names[sizeof demo_scenarios /
+			    sizeof demo_scenarios[0]];
 	size_t		 n;
 	int		 i;
 
@@ -1286,15 +1262,34 @@ demo_lookup(const char *name)
 	return i == -1 ? NULL : &demo_scenarios[i];
 }
 
+/* demo's own options and what they chose. */
+struct demo_opts {
+	int				 list;	/* --list */
+	const struct demo_scenario	*s;	/* SCENARIO */
+};
+
+/* demo's defaults: a ladder, lingering a little longer. */
+static void
+demo_init(struct cmd_ctx *c, void *arg)
+{
+	struct demo_opts	*o = arg;
+
+	o->s = &demo_scenarios[0];
+	c->cap.trace = 1;
+	c->cap.linger_ms = 300;
+}
+
 /* demo's own option, --list (cmd_option_fn); 0. */
 static int
 demo_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 {
+	struct demo_opts	*o = arg;
+
 	(void)ch;
 	(void)val;
 	(void)err;
 	(void)errlen;
-	*(int *)arg = 1;
+	o->list = 1;
 	return 0;
 }
 
@@ -1405,30 +1400,58 @@ demo_pictures_check(const struct capture_opts *co)
 	return -1;
 }
 
+/* --list or one SCENARIO, found; returns -1 or EXIT_USAGE. */
 static int
-cmd_demo_exec(struct cmd_ctx *c, int argc, char **argv)
+demo_check(struct cmd_ctx *c, void *arg)
 {
-	const struct demo_scenario	*s = &demo_scenarios[0];
-	int				 list = 0, rc;
+	struct demo_opts	*o = arg;
 
-	c->cap.trace = 1;
-	c->cap.linger_ms = 300;
-	if ((rc = cmd_getopt(c, argc, argv, "", "list colour", demo_option,
-	    &list)) != -1)
-		return rc;
-	argc -= optind;
-	argv += optind;
-	if (list && argc > 0)
-		return cmd_usage_error(&cmd_demo_entry, "--list takes no "
-		    "SCENARIO, not '%s'", argv[0]);
-	if (list)
-		return demo_list();
-	if (argc > 1)
-		return cmd_usage_error(&cmd_demo_entry, "one SCENARIO at most, "
-		    "not '%s' too", argv[1]);
-	if (argc == 1 && (s = demo_lookup(argv[0])) == NULL)
+	if (o->list && c->argc > 0)
+		return cmd_usage_error(c->cmd, "--list takes no SCENARIO, not "
+		    "'%s'", c->argv[0]);
+	if (c->argc > 1)
+		return cmd_usage_error(c->cmd, "one SCENARIO at most, not '%s' "
+		    "too", c->argv[1]);
+	if (c->argc == 1 && (o->s = demo_lookup(c->argv[0])) == NULL)
 		return EXIT_USAGE;
+	return -1;
+}
+
+/* List the scenarios, or run one; the exit status. */
+static int
+demo_start(struct cmd_ctx *c, void *arg)
+{
+	struct demo_opts	*o = arg;
+	int			 rc;
+
+	if (o->list)
+		return demo_list();
 	if ((rc = demo_pictures_check(&c->cap)) != -1)
 		return rc;
-	return demo_run(s, c);
+	return demo_run(o->s, c);
 }
+
+const struct cmd_entry cmd_demo_entry = {
+	.name = "demo",
+	.summary = "watch a TCP or UDP conversation between a server and a "
+	    "client of sockkit's own",
+	.usage =
+	    "demo [options] [SCENARIO]\n"
+	    "\n"
+	    "  SCENARIO          what to show (handshake); --list names them\n"
+	    "      --list        list the scenarios, one line each\n"
+	    "      --ascii       draw without box-drawing characters\n"
+	    "      --color=WHEN  auto, always or never (auto)\n"
+	    PRIV_USAGE
+	    "      --svg FILE    also draw it as an SVG sequence diagram\n"
+	    "      --html FILE   the diagram and the ladder in one HTML page\n"
+	    "  -h, --help        show this help\n"
+	    "\n"
+	    "It runs in a private network namespace: as root, or inside a user "
+	    "namespace of\nits own where the kernel allows one.  Without "
+	    "either, and without CAP_NET_RAW,\nit shows the socket calls and "
+	    "TCP_INFO only.\n",
+	.flags = CMD_LOOK | CMD_PICTURE | CMD_PRIV, .longs = "list colour",
+	.size = sizeof(struct demo_opts), .init = demo_init,
+	.option = demo_option, .check = demo_check, .run = demo_start,
+};

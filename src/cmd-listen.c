@@ -19,53 +19,6 @@
 #include "serve.h"
 #include "util.h"
 
-static int	cmd_listen_exec(struct cmd_ctx *, int, char **);
-
-const struct cmd_entry cmd_listen_entry = {
-	.name = "listen",
-	.summary = "stream server: accept TCP or Unix clients; relay, echo, "
-	    "time or discard",
-	.usage =
-	    "listen [options] [ADDRESS] PORT\n"
-	    "       sockkit listen [options] -U PATH\n"
-	    "\n"
-	    "  -4, -6            IPv4 or IPv6 only (default: both)\n"
-	    "  -U PATH           listen on a Unix stream socket\n"
-	    "      --unlink      with -U: replace an existing socket file\n"
-	    "      --seqpacket   with -U: SOCK_SEQPACKET, message boundaries "
-	    "kept\n"
-	    "  -b BACKLOG        listen(2) backlog (default: SOMAXCONN)\n"
-	    "  -k                keep accepting; serve all clients at once\n"
-	    "      --mode MODE   relay (stdin/stdout, default), echo, time or "
-	    "discard\n"
-	    "      --max-conns N with -k: at most N clients at once (default "
-	    "100);\n"
-	    "                    more wait in the backlog until one leaves\n"
-	    "      --min-rate RATE with -k: close a client that moves less; "
-	    "RATE is\n"
-	    "                    BYTES[/SECS], at least BYTES every SECS "
-	    "(default 1)\n"
-	    "      --max-queue Q relay -k: Q is SIZE[/SECS]; close a client "
-	    "whose\n"
-	    "                    stdin queue stays full for SECS (1M/2)\n"
-	    "      --lossy       relay -k: such a client misses data "
-	    "instead\n"
-	    "      --allow CIDR  accept clients from this block only "
-	    "(repeatable)\n"
-	    "      --deny CIDR   refuse clients from this block (repeatable)\n"
-	    "  -w SECS           close a connection idle for SECS\n"
-	    "  -q SECS           relay: quit SECS seconds after EOF on stdin\n"
-	    "      --no-shutdown relay: do not send FIN at EOF on stdin\n"
-	    "  -C                relay: send line endings as CRLF\n"
-	    "  -x                relay: hex dump both directions to stderr\n"
-	    "  -v                report connections on stderr\n"
-	    CAPTURE_USAGE
-	    PRIV_USAGE
-	    "  -h, --help        show this help\n",
-	.flags = CMD_CAPTURE | CMD_PRIV | CMD_STREAM,
-	.exec = cmd_listen_exec,
-};
-
 /* listen's own options; the shared ones are in its cmd_ctx. */
 struct listen_opts {
 	struct cmd_ctx	*c;
@@ -160,6 +113,28 @@ listen_rates(int ch, const char *arg, struct listen_opts *o, char *err,
 	return 0;
 }
 
+/* listen's defaults, and where its options find the shared ones. */
+static void
+listen_init(struct cmd_ctx *c, void *arg)
+{
+	struct listen_opts	*o = arg;
+
+	o->c = c;
+	o->so = &c->stream;
+	o->backlog = SOMAXCONN;
+	o->max_queue = -1;
+	o->queue_ms = 2000;
+}
+
+/* What listen's options hold: the --allow and --deny lists. */
+static void
+listen_fini(void *arg)
+{
+	struct listen_opts	*o = arg;
+
+	net_acl_free(&o->acl);
+}
+
 /* listen's own options (cmd_option_fn); 0 or -1 with err. */
 static int
 listen_option(void *arg_o, int ch, const char *arg, char *err,
@@ -228,36 +203,29 @@ listen_check_unix(int nargs, const struct listen_opts *o)
 		return cmd_usage_error(e, "-U PATH takes no ADDRESS or PORT");
 	if (o->c->family != AF_UNSPEC)
 		return cmd_usage_error(e, "-U cannot go with -4 or -6");
-	if (o->acl.n > 0)
-		return cmd_usage_error(e, "--allow and --deny need an IP "
-		    "listener, not -U");
-	if (capture_wanted(&o->c->cap))
-		return cmd_usage_error(e, "--trace, --json and --write capture "
-		    "TCP: they cannot go with -U");
-	if (o->c->priv.user != NULL)
-		return cmd_usage_error(e, "--user cannot go with -U: the socket "
-		    "file is removed by the user who made it");
-	return -1;
+	return cmd_check_unix(o->c, o->acl.n, "listener", "TCP");
 }
 
 /* Reject what cannot go together; returns -1 or EXIT_USAGE. */
 static int
-listen_check(int nargs, char **argv, const struct listen_opts *o)
+listen_check(struct cmd_ctx *c, void *arg)
 {
-	const struct cmd_entry	*e = &cmd_listen_entry;
+	const struct cmd_entry	*e = c->cmd;
+	const struct listen_opts *o = arg;
 	int			 relay_only = stream_relay_only(o->so);
+	char			 why[300];
 
-	if (cmd_check_addrs(e, o->so->unix_path == NULL && nargs == 2 ?
-	    argv[0] : NULL, NULL, o->so->unix_path) != -1 ||
+	if (cmd_check_addrs(e, o->so->unix_path == NULL && c->argc == 2 ?
+	    c->argv[0] : NULL, NULL, o->so->unix_path) != -1 ||
 	    cmd_check_priv(o->c) != -1)
 		return EXIT_USAGE;
 	if (o->so->unix_path != NULL) {
-		if (listen_check_unix(nargs, o) != -1)
+		if (listen_check_unix(c->argc, o) != -1)
 			return EXIT_USAGE;
 	} else {
-		if (nargs != 1 && nargs != 2)
-			return cmd_usage_error(e, "expected [ADDRESS] PORT, got "
-			    "%d arguments", nargs);
+		if (c->argc != 1 && c->argc != 2)
+			return cmd_usage_error(e, "expected [ADDRESS] PORT, "
+			    "got %d arguments", c->argc);
 		if (o->unlink_existing || o->so->seqpacket)
 			return cmd_usage_error(e, "--unlink and --seqpacket "
 			    "need -U PATH");
@@ -270,7 +238,12 @@ listen_check(int nargs, char **argv, const struct listen_opts *o)
 		    "one client: they cannot go with -k");
 	if (o->max_conns > 0 && !o->keep)
 		return cmd_usage_error(e, "--max-conns needs -k");
-	return listen_check_keep(o);
+	if (listen_check_keep(o) != -1)
+		return EXIT_USAGE;
+	if (o->so->unix_path == NULL && net_parse_port(c->argv[c->argc - 1],
+	    "tcp", 1, &(uint16_t){ 0 }, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
+	return -1;
 }
 
 /* Open the listening socket; returns it or -1 after saying why. */
@@ -316,7 +289,7 @@ listen_open(int argc, char **argv, const struct listen_opts *o)
 		close(fd);
 		return -1;
 	}
-	if (o->c->capture != NULL)		/* the port marks this host's lane */
+	if (o->c->capture != NULL)	/* the port marks this host's lane */
 		capture_set_local(o->c->capture, (struct sockaddr *)&ss);
 	len = sizeof ss;
 	if (o->so->unix_path != NULL)
@@ -471,42 +444,69 @@ listen_keep(int lfd, const struct listen_opts *o)
 	return rc;
 }
 
+/* Open the capture, listen, serve once or with -k; the exit status. */
 static int
-cmd_listen_exec(struct cmd_ctx *c, int argc, char **argv)
+listen_start(struct cmd_ctx *c, void *arg)
 {
-	struct listen_opts	 o;
-	char			 why[300];
-	uint16_t		 port;
+	struct listen_opts	*o = arg;
 	int			 rc, fd;
 
-	memset(&o, 0, sizeof o);
-	o.c = c;
-	o.so = &c->stream;
-	o.backlog = SOMAXCONN;
-	o.max_queue = -1;
-	o.queue_ms = 2000;
-	if ((rc = cmd_getopt(c, argc, argv, "46b:kv", "unlink mode max-conns "
-	    "allow deny min-rate max-queue lossy", listen_option, &o)) != -1)
-		goto out;
-	argc -= optind;
-	argv += optind;
-	if ((rc = listen_check(argc, argv, &o)) != -1)
-		goto out;
-	if (o.so->unix_path == NULL && net_parse_port(argv[argc - 1], "tcp",
-	    1, &port, why, sizeof why) == -1) {
-		rc = cmd_usage_error(&cmd_listen_entry, "%s", why);
-		goto out;
-	}
 	if ((rc = cmd_capture_open(c)) != -1)
-		goto out;
-	if ((fd = listen_open(argc, argv, &o)) < 0)
+		return rc;
+	if ((fd = listen_open(c->argc, c->argv, o)) < 0)
 		rc = EXIT_RUNTIME;
-	else if (o.keep)
-		rc = listen_keep(fd, &o);
+	else if (o->keep)
+		rc = listen_keep(fd, o);
 	else
-		rc = listen_once(fd, &o);
+		rc = listen_once(fd, o);
 	cmd_linger(c);
-out:
-	net_acl_free(&o.acl);
 	return rc;
 }
+
+const struct cmd_entry cmd_listen_entry = {
+	.name = "listen",
+	.summary = "stream server: accept TCP or Unix clients; relay, echo, "
+	    "time or discard",
+	.usage =
+	    "listen [options] [ADDRESS] PORT\n"
+	    "       sockkit listen [options] -U PATH\n"
+	    "\n"
+	    "  -4, -6            IPv4 or IPv6 only (default: both)\n"
+	    "  -U PATH           listen on a Unix stream socket\n"
+	    "      --unlink      with -U: replace an existing socket file\n"
+	    "      --seqpacket   with -U: SOCK_SEQPACKET, message boundaries "
+	    "kept\n"
+	    "  -b BACKLOG        listen(2) backlog (default: SOMAXCONN)\n"
+	    "  -k                keep accepting; serve all clients at once\n"
+	    "      --mode MODE   relay (stdin/stdout, default), echo, time or "
+	    "discard\n"
+	    "      --max-conns N with -k: at most N clients at once (default "
+	    "100);\n"
+	    "                    more wait in the backlog until one leaves\n"
+	    "      --min-rate RATE with -k: close a client that moves less; "
+	    "RATE is\n"
+	    "                    BYTES[/SECS], at least BYTES every SECS "
+	    "(default 1)\n"
+	    "      --max-queue Q relay -k: Q is SIZE[/SECS]; close a client "
+	    "whose\n"
+	    "                    stdin queue stays full for SECS (1M/2)\n"
+	    "      --lossy       relay -k: such a client misses data "
+	    "instead\n"
+	    "      --allow CIDR  accept clients from this block only "
+	    "(repeatable)\n"
+	    "      --deny CIDR   refuse clients from this block (repeatable)\n"
+	    "  -w SECS           close a connection idle for SECS\n"
+	    "  -q SECS           relay: quit SECS seconds after EOF on stdin\n"
+	    "      --no-shutdown relay: do not send FIN at EOF on stdin\n"
+	    "  -C                relay: send line endings as CRLF\n"
+	    "  -x                relay: hex dump both directions to stderr\n"
+	    "  -v                report connections on stderr\n"
+	    CAPTURE_USAGE
+	    PRIV_USAGE
+	    "  -h, --help        show this help\n",
+	.flags = CMD_CAPTURE | CMD_PRIV | CMD_STREAM, .shorts = "46b:kv",
+	.longs = "unlink mode max-conns allow deny min-rate max-queue lossy",
+	.size = sizeof(struct listen_opts), .init = listen_init,
+	.option = listen_option, .check = listen_check, .run = listen_start,
+	.fini = listen_fini,
+};

@@ -29,69 +29,6 @@
 #include "util.h"
 #include "view.h"
 
-static int	cmd_probe_exec(struct cmd_ctx *, int, char **);
-
-const struct cmd_entry cmd_probe_entry = {
-	.name = "probe",
-	.summary = "check many ports on many hosts with connect(): open, "
-	    "closed or filtered, and why",
-	.usage =
-	    "probe [options] TARGET...\n"
-	    "\n"
-	    "TARGET is a host name, an IPv4 or IPv6 address (fe80::1%eth0 "
-	    "with a zone),\n"
-	    "a block (192.0.2.0/24, 2001:db8::/120) or HOST:PORT "
-	    "([v6]:PORT).  Blocks\n"
-	    "larger than /16 (IPv4) or /112 (IPv6) need --force.\n"
-	    "\n"
-	    "  -p PORTS            ports: 22,80,8000-8100, service names, - "
-	    "for 1-65535\n"
-	    "                      (default 1-1024)\n"
-	    "  -4, -6              use IPv4 or IPv6 addresses only\n"
-	    "  -u, --udp           probe UDP: open (reply), closed (ICMP "
-	    "port unreachable),\n"
-	    "                      open|filtered (silence)\n"
-	    "      --exclude TARGET  leave out these hosts (repeatable)\n"
-	    "      --force         allow blocks larger than /16 or /112\n"
-	    "  -a, --all           list every port, not only open ones\n"
-	    "      --open          list only open ports, without summaries\n"
-	    "      --json          one JSON object per port and per host\n"
-	    "      --grepable      one line per host\n"
-	    "      --all-open      exit 0 only if every probed port is open\n"
-	    "  -c N                at most N probes at once (default 1024)\n"
-	    "  -w SECS             fixed timeout for each attempt\n"
-	    "      --min-timeout SECS  lower bound of the adaptive timeout "
-	    "(default 0.1)\n"
-	    "      --max-timeout SECS  upper bound of the adaptive timeout "
-	    "(default 10)\n"
-	    "      --retries N     tries again for silent ports (default 1)\n"
-	    "      --rate N        at most N attempts per second\n"
-	    "      --delay SECS    wait between probes to one host (UDP: "
-	    "paced for the\n"
-	    "                      ICMP rate limit unless given)\n"
-	    "      --graceful      close open ports with FIN, not RST\n"
-	    "      --trace         after the table, the packets behind each "
-	    "port not plainly\n"
-	    "                      closed (needs CAP_NET_RAW)\n"
-	    "      --svg FILE      the same packets as an SVG sequence "
-	    "diagram\n"
-	    "      --html FILE     the diagram and the ladder in one HTML page\n"
-	    "      --write FILE    save those packets (nanosecond pcap)\n"
-	    PRIV_USAGE
-	    "      --no-randomize  probe hosts and ports in order\n"
-	    "      --seed N        seed of the random order (reproducible)\n"
-	    "      --shard I/N     probe only the I-th of N disjoint slices "
-	    "(seed 0\n"
-	    "                      unless --seed)\n"
-	    "  -v                  report engine statistics on stderr\n"
-	    "  -h, --help          show this help\n"
-	    "\n"
-	    "Exit status: 0 if a probed port is open (with --all-open: if "
-	    "all are),\n"
-	    "1 if not, 2 usage error.\n",
-	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV,
-	.exec = cmd_probe_exec,
-};
 
 /* Per host: how many ports ended in each state. */
 struct probe_hcount {
@@ -125,13 +62,11 @@ struct probe_cmd {
 	char			**svc;		/* service by port */
 };
 
-static int	probe_parse(struct cmd_ctx *, int, char **, struct probe_cmd *);
 static int	probe_option(void *, int, const char *, char *, size_t);
 static int	probe_number(struct probe_cmd *, int, const char *, char *,
 		    size_t);
 static int	probe_secs(const char *, const char *, long, long *, char *,
 		    size_t);
-static int	probe_check(int, const struct probe_cmd *);
 static const uint8_t *probe_ai_addr(const struct addrinfo *);
 static int	probe_exclude(struct probe_cmd *, const char *);
 static int	probe_target(struct probe_cmd *, const char *);
@@ -152,7 +87,6 @@ static int	probe_cmp(const void *, const void *);
 static void	probe_output(struct probe_cmd *);
 static int	probe_status(const struct probe_cmd *,
 		    const struct probe_stats *);
-static void	probe_free(struct probe_cmd *);
 static uint64_t	probe_random_seed(void);
 
 /* Parse seconds for option name into *ms; 0 or -1 with err. */
@@ -270,34 +204,38 @@ probe_option(void *arg_c, int ch, const char *arg, char *err, size_t errlen)
 	return probe_value(c, ch, arg, err, errlen);
 }
 
-/*
- * Parse the options into c, the shared ones through ctx.  Returns -1 on
- * success or the exit status to use.
- */
-static int
-probe_parse(struct cmd_ctx *ctx, int argc, char **argv, struct probe_cmd *c)
+/* probe's defaults, and where its options find the shared ones. */
+static void
+probe_init(struct cmd_ctx *ctx, void *arg)
 {
-	int	 rc;
+	struct probe_cmd	*c = arg;
 
 	c->ctx = ctx;
-	if ((rc = cmd_getopt(ctx, argc, argv, "46ac:p:uvw:", "all all-open "
-	    "delay exclude force graceful grepable json max-timeout min-timeout "
-	    "no-randomize open rate retries seed shard udp", probe_option,
-	    c)) != -1)
-		return rc;
-	c->family = ctx->family;
-	c->trace = ctx->cap.trace;
-	c->svg_path = ctx->cap.svg_path;
-	c->html_path = ctx->cap.html_path;
-	c->write_path = ctx->cap.write_path;
-	return -1;
+	c->ports = "1-1024";
+	c->shard_i = c->shard_n = 1;
+	c->eo.cap = 1024;
+	c->eo.retries = 1;
+	c->eo.fixed_timeout_ms = -1;
+	c->eo.min_timeout_ms = 100;
+	c->eo.max_timeout_ms = 10000;
+	c->eo.delay_ms = -1;
 }
 
-/* Reject what cannot go together; returns -1 or EXIT_USAGE. */
+/*
+ * Take the shared options probe uses (-4, -6, --trace, --svg, --html,
+ * --write) from its context, and reject what cannot go together.
+ * Returns -1 or EXIT_USAGE.
+ */
 static int
-probe_check(int nargs, const struct probe_cmd *c)
+probe_check_options(int nargs, struct probe_cmd *c)
 {
 	const struct cmd_entry	*e = &cmd_probe_entry;
+
+	c->family = c->ctx->family;
+	c->trace = c->ctx->cap.trace;
+	c->svg_path = c->ctx->cap.svg_path;
+	c->html_path = c->ctx->cap.html_path;
+	c->write_path = c->ctx->cap.write_path;
 
 	if (nargs == 0)
 		return cmd_usage_error(e, "expected at least one TARGET");
@@ -316,6 +254,18 @@ probe_check(int nargs, const struct probe_cmd *c)
 		return cmd_usage_error(e, "--min-timeout is more than "
 		    "--max-timeout");
 	return cmd_check_priv(c->ctx);
+}
+
+/* The options, then the TARGETs; returns -1 or EXIT_USAGE. */
+static int
+probe_check(struct cmd_ctx *ctx, void *arg)
+{
+	int	 rc;
+
+	(void)ctx;
+	if ((rc = probe_check_options(ctx->argc, arg)) != -1)
+		return rc;
+	return probe_targets(arg, ctx->argc, ctx->argv);
 }
 
 /* The address bytes of a resolved IPv4 or IPv6 address. */
@@ -709,9 +659,10 @@ probe_status(const struct probe_cmd *c, const struct probe_stats *st)
 }
 
 static void
-probe_free(struct probe_cmd *c)
+probe_fini(void *arg)
 {
-	size_t	 i;
+	struct probe_cmd	*c = arg;
+	size_t			 i;
 
 	if (c->svc != NULL)
 		for (i = 0; i < 65536; i++)
@@ -914,53 +865,39 @@ probe_random_seed(void)
 	    (uint64_t)getpid();
 }
 
+/* Probe every port of every target, then report; the exit status. */
 static int
-cmd_probe_exec(struct cmd_ctx *ctx, int argc, char **argv)
+probe_start(struct cmd_ctx *ctx, void *arg)
 {
-	struct probe_cmd	 c;
+	struct probe_cmd	*c = arg;
 	struct probe_stats	 st;
 	struct tgt_iter		 it;
 	char			 err[256], a[32];
 	int			 rc;
 
-	memset(&c, 0, sizeof c);
-	c.ports = "1-1024";
-	c.shard_i = c.shard_n = 1;
-	c.eo.cap = 1024;
-	c.eo.retries = 1;
-	c.eo.fixed_timeout_ms = -1;
-	c.eo.min_timeout_ms = 100;
-	c.eo.max_timeout_ms = 10000;
-	c.eo.delay_ms = -1;
-	if ((rc = probe_parse(ctx, argc, argv, &c)) != -1 ||
-	    (rc = probe_check(argc - optind, &c)) != -1 ||
-	    (rc = probe_targets(&c, argc - optind, argv + optind)) != -1) {
-		probe_free(&c);
-		return rc;
-	}
-	if (!c.have_seed)
-		c.seed = c.shard_n > 1 ? 0 : probe_random_seed();
-	tgt_iter_init(&it, &c.set, c.seed, !c.no_randomize, c.shard_i,
-	    c.shard_n);
-	c.progress = isatty(STDERR_FILENO) && !c.json;
-	c.eo.on_result = probe_on_result;
-	c.eo.on_progress = probe_on_progress;
-	c.eo.arg = &c;
+	if (!c->have_seed)
+		c->seed = c->shard_n > 1 ? 0 : probe_random_seed();
+	tgt_iter_init(&it, &c->set, c->seed, !c->no_randomize, c->shard_i,
+	    c->shard_n);
+	c->progress = isatty(STDERR_FILENO) && !c->json;
+	c->eo.on_result = probe_on_result;
+	c->eo.on_progress = probe_on_progress;
+	c->eo.arg = c;
 	err[0] = '\0';
-	if (probe_captures(&c) ? probe_capture_open(&c) == -1 :
+	if (probe_captures(c) ? probe_capture_open(c) == -1 :
 	    ctx->priv.user != NULL && cmd_drop_privileges(ctx) != -1) {
 		/* --user alone: dropped all the same */
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	rc = probe_run(&c.eo, &c.set, &it, &st, err, sizeof err);
-	if (c.progress_shown)
+	rc = probe_run(&c->eo, &c->set, &it, &st, err, sizeof err);
+	if (c->progress_shown)
 		fprintf(stderr, "\r\033[K");
 	if (rc == -1)
 		sk_warnx("probe: %s", err);
-	if (c.oom)
+	if (c->oom)
 		sk_warnx("probe: out of memory: some ports are not listed");
-	probe_output(&c);
+	probe_output(c);
 	if (sk_interrupted)
 		sk_warnx("probe: interrupted: %llu of %llu ports settled",
 		    (unsigned long long)st.done, (unsigned long long)st.total);
@@ -969,17 +906,81 @@ cmd_probe_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	    fmt_count(st.attempts, a, sizeof a), st.elapsed_us / 1e6,
 	    st.peak_active, st.cap, (unsigned long long)st.self_connects,
 	    (unsigned long long)st.local_errors);
-	rc = rc == -1 ? EXIT_RUNTIME : probe_status(&c, &st);
-	if (probe_captures(&c) && probe_evidence(&c) != EXIT_OK)
+	rc = rc == -1 ? EXIT_RUNTIME : probe_status(c, &st);
+	if (probe_captures(c) && probe_evidence(c) != EXIT_OK)
 		rc = EXIT_RUNTIME;
 out:
-	capture_close(c.cap);
-	if (c.svg_fp != NULL)
-		fclose(c.svg_fp);
-	if (c.html_fp != NULL)
-		fclose(c.html_fp);
-	if (c.cap_fd > 0)
-		close(c.cap_fd);
-	probe_free(&c);
+	capture_close(c->cap);
+	if (c->svg_fp != NULL)
+		fclose(c->svg_fp);
+	if (c->html_fp != NULL)
+		fclose(c->html_fp);
+	if (c->cap_fd > 0)
+		close(c->cap_fd);
 	return rc;
 }
+
+const struct cmd_entry cmd_probe_entry = {
+	.name = "probe",
+	.summary = "check many ports on many hosts with connect(): open, "
+	    "closed or filtered, and why",
+	.usage =
+	    "probe [options] TARGET...\n"
+	    "\n"
+	    "TARGET is a host name, an IPv4 or IPv6 address (fe80::1%eth0 "
+	    "with a zone),\n"
+	    "a block (192.0.2.0/24, 2001:db8::/120) or HOST:PORT "
+	    "([v6]:PORT).  Blocks\n"
+	    "larger than /16 (IPv4) or /112 (IPv6) need --force.\n"
+	    "\n"
+	    "  -p PORTS            ports: 22,80,8000-8100, service names, - "
+	    "for 1-65535\n"
+	    "                      (default 1-1024)\n"
+	    "  -4, -6              use IPv4 or IPv6 addresses only\n"
+	    "  -u, --udp           probe UDP: open (reply), closed (ICMP "
+	    "port unreachable),\n"
+	    "                      open|filtered (silence)\n"
+	    "      --exclude TARGET  leave out these hosts (repeatable)\n"
+	    "      --force         allow blocks larger than /16 or /112\n"
+	    "  -a, --all           list every port, not only open ones\n"
+	    "      --open          list only open ports, without summaries\n"
+	    "      --json          one JSON object per port and per host\n"
+	    "      --grepable      one line per host\n"
+	    "      --all-open      exit 0 only if every probed port is open\n"
+	    "  -c N                at most N probes at once (default 1024)\n"
+	    "  -w SECS             fixed timeout for each attempt\n"
+	    "      --min-timeout SECS  lower bound of the adaptive timeout "
+	    "(default 0.1)\n"
+	    "      --max-timeout SECS  upper bound of the adaptive timeout "
+	    "(default 10)\n"
+	    "      --retries N     tries again for silent ports (default 1)\n"
+	    "      --rate N        at most N attempts per second\n"
+	    "      --delay SECS    wait between probes to one host (UDP: "
+	    "paced for the\n"
+	    "                      ICMP rate limit unless given)\n"
+	    "      --graceful      close open ports with FIN, not RST\n"
+	    "      --trace         after the table, the packets behind each "
+	    "port not plainly\n"
+	    "                      closed (needs CAP_NET_RAW)\n"
+	    "      --svg FILE      the same packets as an SVG sequence "
+	    "diagram\n"
+	    "      --html FILE     the diagram and the ladder in one HTML page\n"
+	    "      --write FILE    save those packets (nanosecond pcap)\n"
+	    PRIV_USAGE
+	    "      --no-randomize  probe hosts and ports in order\n"
+	    "      --seed N        seed of the random order (reproducible)\n"
+	    "      --shard I/N     probe only the I-th of N disjoint slices "
+	    "(seed 0\n"
+	    "                      unless --seed)\n"
+	    "  -v                  report engine statistics on stderr\n"
+	    "  -h, --help          show this help\n"
+	    "\n"
+	    "Exit status: 0 if a probed port is open (with --all-open: if "
+	    "all are),\n"
+	    "1 if not, 2 usage error.\n",
+	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV, .shorts = "46ac:p:uvw:",
+	.longs = "all all-open delay exclude force graceful grepable json " "max-timeout min-timeout no-randomize open rate retries seed shard " "udp",
+	.size = sizeof(struct probe_cmd), .init = probe_init,
+	.option = probe_option, .check = probe_check, .run = probe_start,
+	.fini = probe_fini,
+};

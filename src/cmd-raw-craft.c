@@ -90,7 +90,6 @@ struct rc_run {
 	long		 nanswered;
 };
 
-static int	rc_exec(struct cmd_ctx *, int, int, char **);
 static int	rc_usage(const struct rc_opts *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -107,32 +106,19 @@ rc_usage(const struct rc_opts *o, const char *fmt, ...)
 	return cmd_usage_error(&cmd_raw_entry, "%s: %s", o->sub, msg);
 }
 
-int
-raw_tcp_exec(struct cmd_ctx *c, int argc, char **argv)
-{
-	return rc_exec(c, IPPROTO_TCP, argc, argv);
-}
-
-int
-raw_udp_exec(struct cmd_ctx *c, int argc, char **argv)
-{
-	return rc_exec(c, IPPROTO_UDP, argc, argv);
-}
-
-int
-raw_ip_exec(struct cmd_ctx *c, int argc, char **argv)
-{
-	return rc_exec(c, -1, argc, argv);
-}
-
-/* Defaults: a SYN with random port, sequence and id, TTL 64. */
+/*
+ * Defaults: a SYN with random port, sequence and id, TTL 64; the
+ * protocol is the subcommand's (ip: --proto).
+ */
 static void
-rc_opts_init(struct rc_opts *o, struct cmd_ctx *c, int proto)
+rc_init(struct cmd_ctx *c, void *arg)
 {
-	memset(o, 0, offsetof(struct rc_opts, payload));
+	struct rc_opts	*o = arg;
+
 	o->c = c;
 	o->sub = c->sub;
-	o->proto = proto;
+	o->proto = strcmp(c->sub, "tcp") == 0 ? IPPROTO_TCP :
+	    strcmp(c->sub, "udp") == 0 ? IPPROTO_UDP : -1;
 	o->flags = DECODE_SYN;
 	o->sport = o->seq = o->id = -1;
 	o->win = 1024;
@@ -216,8 +202,8 @@ rc_parse_other(struct rc_opts *o, int ch, const char *arg, char *err,
 		return rc_parse_data(o, ch, arg, err, errlen);
 	case OPT_PROTO:
 		if (strcmp(o->sub, "ip") != 0)
-			return snprintf(err, errlen, "--proto applies to raw ip "
-			    "only"), -1;
+			return snprintf(err, errlen, "--proto applies to raw "
+			    "ip only"), -1;
 		if (raw_parse_proto(arg, &o->proto, why, sizeof why) == -1)
 			return snprintf(err, errlen, "--proto %s: %s", arg,
 			    why), -1;
@@ -297,21 +283,16 @@ rc_positional(struct rc_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* The command line: -1 to go on, or the exit status (said). */
+/* IPv4 only, the options together, HOST and PORT; -1 or EXIT_USAGE. */
 static int
-rc_parse(struct rc_opts *o, int argc, char **argv)
+rc_check_all(struct cmd_ctx *c, void *arg)
 {
-	int	 rc;
+	struct rc_opts	*o = arg;
 
-	if ((rc = cmd_getopt(o->c, argc, argv, "46c:i:W:", "flags sport seq ack "
-	    "win ttl tos id df data data-hex badsum proto", rc_option,
-	    o)) != -1)
-		return rc;
-	if (o->c->family == AF_INET6)
+	if (c->family == AF_INET6)
 		return rc_usage(o, "-6: crafted packets are IPv4 only "
 		    "(IP_HDRINCL); give an IPv4 HOST");
-	if (rc_check(o) == -1 ||
-	    rc_positional(o, argc - optind, argv + optind) == -1)
+	if (rc_check(o) == -1 || rc_positional(o, c->argc, c->argv) == -1)
 		return EXIT_USAGE;
 	return -1;
 }
@@ -734,26 +715,16 @@ rc_run(struct rc_run *r)
 	return r->nanswered > 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
+/* Open, send every probe, judge the replies; the exit status. */
 static int
-rc_exec(struct cmd_ctx *c, int proto, int argc, char **argv)
+rc_start(struct cmd_ctx *c, void *arg)
 {
-	struct rc_opts	*o;
 	struct rc_run	 r;
 	char		 err[RC_ERR * 2];
-	int		 rc;
+	int		 rc = EXIT_RUNTIME;
 
-	if ((o = malloc(sizeof *o)) == NULL) {
-		sk_warn("raw: %s", c->sub);
-		return EXIT_RUNTIME;
-	}
-	rc_opts_init(o, c, proto);
-	if ((rc = rc_parse(o, argc, argv)) != -1) {
-		free(o);
-		return rc;
-	}
 	memset(&r, 0, sizeof r);
-	r.o = o;
-	rc = EXIT_RUNTIME;
+	r.o = arg;
 	if (rc_open(&r, err, sizeof err) == -1)
 		sk_warnx("raw: %s: %s", c->sub, err);
 	else
@@ -761,6 +732,13 @@ rc_exec(struct cmd_ctx *c, int proto, int argc, char **argv)
 	rc = cmd_end(c, rc);
 	if (r.fd > 0)
 		close(r.fd);
-	free(o);
 	return rc;
 }
+
+/* raw tcp, raw udp and raw ip: c->sub says which. */
+const struct cmd_entry raw_craft_entry = {
+	.name = "tcp|udp|ip", .shorts = "46c:i:W:",
+	.longs = "flags sport seq ack win ttl tos id df data data-hex badsum " "proto",
+	.size = sizeof(struct rc_opts), .init = rc_init, .option = rc_option,
+	.check = rc_check_all, .run = rc_start,
+};

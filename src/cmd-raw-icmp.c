@@ -76,7 +76,6 @@ struct ping {
 	struct capture	*cap;		/* o->c->capture */
 };
 
-static int	ping_parse(struct cmd_ctx *, int, char **, struct ping_opts *);
 static int	ping_setup(struct ping *, const struct ping_opts *);
 static int	ping_run(struct ping *);
 static void	ping_summary(const struct ping *);
@@ -128,6 +127,14 @@ raw_icmp_resolve(const char *host, int family, struct sockaddr_storage *ss,
 	return 0;
 }
 
+int
+raw_icmp_end(struct cmd_ctx *c, int rc)
+{
+	if (c->capture != NULL)
+		capture_linger(c->capture);
+	return cmd_end(c, rc);
+}
+
 void
 raw_icmp_set_local(struct capture *c, const struct sockaddr_storage *dst,
     socklen_t dstlen)
@@ -170,34 +177,27 @@ ping_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 }
 
 int
-raw_icmp_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
-    const char *longs, cmd_option_fn one, void *arg)
+raw_icmp_host(struct cmd_ctx *c, int argc, char **argv, const char **host)
 {
 	const char	*why;
-	int		 rc;
 
-	if ((rc = cmd_getopt(c, argc, argv, shorts, longs, one, arg)) != -1)
-		return rc;
-	if (argc - optind != 1)
-		return cmd_usage_error(&cmd_raw_entry, "%s: %s", argv[0],
-		    argc == optind ? "missing HOST" : "one HOST only");
-	if ((why = net_host_why(argv[optind])) != NULL)
-		return cmd_usage_error(&cmd_raw_entry, "%s: bad host '%s': %s",
-		    argv[0], argv[optind], why);
+	if (argc != 1)
+		return cmd_usage_error(c->cmd, "%s: %s", c->sub, argc == 0 ?
+		    "missing HOST" : "one HOST only");
+	if ((why = net_host_why(argv[0])) != NULL)
+		return cmd_usage_error(c->cmd, "%s: bad host '%s': %s", c->sub,
+		    argv[0], why);
+	*host = argv[0];
 	return -1;
 }
 
-/* Parse the options and HOST; -1 on success or the exit status. */
+/* HOST; returns -1 or EXIT_USAGE. */
 static int
-ping_parse(struct cmd_ctx *c, int argc, char **argv, struct ping_opts *o)
+ping_check(struct cmd_ctx *c, void *arg)
 {
-	int	 rc;
+	struct ping_opts	*o = arg;
 
-	if ((rc = raw_icmp_getopt(c, argc, argv, "46c:i:s:W:", "ttl",
-	    ping_option, o)) != -1)
-		return rc;
-	o->host = argv[optind];
-	return -1;
+	return raw_icmp_host(c, c->argc, c->argv, &o->host);
 }
 
 /*
@@ -532,26 +532,32 @@ ping_free(struct ping *p)
 	icmpsock_batch_free(&p->in_batch);
 }
 
-int
-raw_icmp_exec(struct cmd_ctx *c, int argc, char **argv)
+/* raw icmp's defaults: 4 requests a second, and root dropped always. */
+static void
+ping_init(struct cmd_ctx *c, void *arg)
 {
-	struct ping_opts	 o;
+	struct ping_opts	*o = arg;
+
+	o->c = c;
+	o->count = 4;
+	o->interval_ms = 1000;
+	o->size = 56;
+	o->wait_ms = 2000;
+	c->priv.user = PRIV_DEFAULT_USER;
+}
+
+/* Ping HOST; the exit status, 0 when any reply came. */
+static int
+ping_start(struct cmd_ctx *c, void *arg)
+{
+	const struct ping_opts	*o = arg;
 	struct ping		 p;
 	int			 rc;
 
-	memset(&o, 0, sizeof o);
 	memset(&p, 0, sizeof p);
-	o.c = c;
-	o.count = 4;
-	o.interval_ms = 1000;
-	o.size = 56;
-	o.wait_ms = 2000;
-	c->priv.user = PRIV_DEFAULT_USER;
-	if ((rc = ping_parse(c, argc, argv, &o)) != -1)
-		return rc;
-	if ((rc = ping_setup(&p, &o)) == -1) {
-		printf("PING %s (%s) %ld(%ld) bytes of data.\n", o.host,
-		    p.dststr, o.size, o.size + 8 + (p.s.family == AF_INET6 ?
+	if ((rc = ping_setup(&p, o)) == -1) {
+		printf("PING %s (%s) %ld(%ld) bytes of data.\n", o->host,
+		    p.dststr, o->size, o->size + 8 + (p.s.family == AF_INET6 ?
 		    40 : 20));
 		fflush(stdout);
 		rc = ping_run(&p) == -1 ? EXIT_RUNTIME : -1;
@@ -564,9 +570,13 @@ raw_icmp_exec(struct cmd_ctx *c, int argc, char **argv)
 		if (rc == -1)
 			rc = p.nrx > 0 ? EXIT_OK : EXIT_RUNTIME;
 	}
-	if (p.cap != NULL)
-		capture_linger(p.cap);
-	rc = cmd_end(c, rc);
+	rc = raw_icmp_end(c, rc);
 	ping_free(&p);
 	return rc;
 }
+
+const struct cmd_entry raw_icmp_entry = {
+	.name = "icmp", .shorts = "46c:i:s:W:", .longs = "ttl",
+	.size = sizeof(struct ping_opts), .init = ping_init,
+	.option = ping_option, .check = ping_check, .run = ping_start,
+};

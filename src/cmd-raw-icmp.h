@@ -39,11 +39,10 @@
 	"  below (the probes, their answers and the routers' ICMP errors)\n"
 
 /*
- * cmd_getopt() over argv with exactly one operand (HOST, argv[optind])
- * to remain.  Returns -1, or the exit status (reported).
+ * The operands of raw icmp and --traceroute: exactly one, HOST, into
+ * *host.  Returns -1, or EXIT_USAGE after saying what is wrong.
  */
-int	raw_icmp_getopt(struct cmd_ctx *, int, char **, const char *,
-	    const char *, cmd_option_fn, void *);
+int	raw_icmp_host(struct cmd_ctx *, int, char **, const char **);
 
 /*
  * Parse arg (for option opt, "-c" or "--ttl") as a whole number in
@@ -65,6 +64,12 @@ int	raw_icmp_resolve(const char *, int, struct sockaddr_storage *,
 	    socklen_t *, char *, size_t);
 
 struct capture;
+
+/*
+ * After raw icmp or --traceroute ran (rc its status): the capture, when
+ * open, lingers for the last answers and ends.  Returns the exit status.
+ */
+int	raw_icmp_end(struct cmd_ctx *, int);
 
 /* Mark in the capture's ladder our address on the route to dst. */
 void	raw_icmp_set_local(struct capture *, const struct sockaddr_storage *,

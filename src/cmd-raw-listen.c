@@ -60,9 +60,9 @@ rl_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 	case OPT_PROTO:
 		if (raw_parse_proto(arg, &o->proto, why, sizeof why) == -1 ||
 		    o->proto == 0 || o->proto == IPPROTO_RAW) {
-			snprintf(err, errlen, "--proto %s: %s", arg, o->proto ==
-			    0 || o->proto == IPPROTO_RAW ? "a raw socket cannot "
-			    "receive it" : why);
+			snprintf(err, errlen, "--proto %s: %s", arg,
+			    o->proto == 0 || o->proto == IPPROTO_RAW ?
+			    "a raw socket cannot receive it" : why);
 			return -1;
 		}
 		return 0;
@@ -76,29 +76,32 @@ rl_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 	return -1;
 }
 
-/* The command line: -1 to go on, or the exit status (said). */
-static int
-rl_parse(struct cmd_ctx *c, struct rl_opts *o, int argc, char **argv)
+/* raw listen's defaults: no --proto yet. */
+static void
+rl_init(struct cmd_ctx *c, void *arg)
 {
-	int	 rc;
+	struct rl_opts	*o = arg;
 
-	memset(o, 0, sizeof *o);
 	o->c = c;
 	o->proto = -1;
-	/* --json is its own (a JSON object per packet), not the shared one. */
-	if ((rc = cmd_getopt(c, argc, argv, "46c:", "proto json", rl_option,
-	    o)) != -1)
-		return rc;
+}
+
+/* --proto given, no operand; returns -1 or EXIT_USAGE. */
+static int
+rl_check(struct cmd_ctx *c, void *arg)
+{
+	struct rl_opts	*o = arg;
+
 	if (o->proto == -1)
-		return cmd_usage_error(&cmd_raw_entry, "listen: missing --proto "
-		    "(icmp, tcp, udp or a protocol number)");
+		return cmd_usage_error(c->cmd, "listen: missing --proto (icmp, "
+		    "tcp, udp or a protocol number)");
 	/* AF_INET unless -6; "icmp" with -6 means ICMPv6. */
 	o->family = c->family == AF_INET6 ? AF_INET6 : AF_INET;
 	if (o->family == AF_INET6 && o->proto == IPPROTO_ICMP)
 		o->proto = IPPROTO_ICMPV6;
-	if (optind < argc)
-		return cmd_usage_error(&cmd_raw_entry, "listen: unexpected "
-		    "argument '%s'", argv[optind]);
+	if (c->argc > 0)
+		return cmd_usage_error(c->cmd, "listen: unexpected argument "
+		    "'%s'", c->argv[0]);
 	return -1;
 }
 
@@ -443,28 +446,27 @@ rl_setup(const struct rl_opts *o, struct capture **cap)
 	return fd;
 }
 
-int
-raw_listen_exec(struct cmd_ctx *c, int argc, char **argv)
+/* Print what the raw socket receives until -c or ^C; the exit status. */
+static int
+rl_start(struct cmd_ctx *c, void *arg)
 {
-	struct rl_opts	 o;
+	const struct rl_opts *o = arg;
 	struct capture	*cap;
 	char		 pr[32];
 	long		 got;
 	uint32_t	 drops;
 	int		 fd, rc;
 
-	if ((rc = rl_parse(c, &o, argc, argv)) != -1)
-		return rc;
-	if ((fd = rl_setup(&o, &cap)) == -1)
+	if ((fd = rl_setup(o, &cap)) == -1)
 		return EXIT_RUNTIME;
 	c->capture = cap;
-	rl_proto(o.proto, pr, sizeof pr);
+	rl_proto(o->proto, pr, sizeof pr);
 	fprintf(stderr, "Listening for %s", pr);
-	if (raw_proto_name(o.proto) != NULL)
-		fprintf(stderr, " (protocol %d)", o.proto);
-	fprintf(stderr, " on a raw %s socket\n", o.family == AF_INET6 ?
+	if (raw_proto_name(o->proto) != NULL)
+		fprintf(stderr, " (protocol %d)", o->proto);
+	fprintf(stderr, " on a raw %s socket\n", o->family == AF_INET6 ?
 	    "IPv6" : "IPv4");
-	got = rl_loop(&o, fd, cap, &drops);
+	got = rl_loop(o, fd, cap, &drops);
 	close(fd);
 	rc = cmd_end(c, EXIT_OK);
 	fprintf(stderr, "%ld packet%s received", got, got == 1 ? "" : "s");
@@ -478,3 +480,10 @@ raw_listen_exec(struct cmd_ctx *c, int argc, char **argv)
 	}
 	return rc;
 }
+
+/* --json is its own (a JSON object per packet), not the shared one. */
+const struct cmd_entry raw_listen_entry = {
+	.name = "listen", .shorts = "46c:", .longs = "proto json",
+	.size = sizeof(struct rl_opts), .init = rl_init, .option = rl_option,
+	.check = rl_check, .run = rl_start,
+};

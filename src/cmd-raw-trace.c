@@ -127,22 +127,20 @@ trace_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 	    errlen);
 }
 
-/* Parse the options and HOST; -1 on success or the exit status. */
+/* HOST, and what the options cannot be; returns -1 or EXIT_USAGE. */
 static int
-trace_parse(struct cmd_ctx *c, int argc, char **argv, struct trace_opts *o)
+trace_check(struct cmd_ctx *c, void *arg)
 {
-	int	 rc;
+	struct trace_opts	*o = arg;
 
-	if ((rc = raw_icmp_getopt(c, argc, argv, "46N:p:q:W:", "traceroute "
-	    "first-ttl max-ttl", trace_option, o)) != -1)
-		return rc;
+	if (raw_icmp_host(c, c->argc, c->argv, &o->host) != -1)
+		return EXIT_USAGE;
 	if (o->first > o->max)
-		return cmd_usage_error(&cmd_raw_entry, "--first-ttl %ld is "
-		    "above --max-ttl %ld", o->first, o->max);
+		return cmd_usage_error(c->cmd, "--first-ttl %ld is above "
+		    "--max-ttl %ld", o->first, o->max);
 	if (o->port != 0 && o->proto == IPPROTO_ICMP)
-		return cmd_usage_error(&cmd_raw_entry, "icmp: -p: only udp "
-		    "and tcp probes have ports");
-	o->host = argv[optind];
+		return cmd_usage_error(c->cmd, "icmp: -p: only udp and tcp "
+		    "probes have ports");
 	return -1;
 }
 
@@ -635,39 +633,51 @@ trace_free(struct trace *t)
 	free(t->pidx);
 }
 
-int
-raw_trace_exec(struct cmd_ctx *c, int proto, int argc, char **argv)
+/* --traceroute's defaults, as traceroute(8)'s; root dropped always. */
+static void
+trace_init(struct cmd_ctx *c, void *arg)
 {
-	struct trace_opts	 o;
+	struct trace_opts	*o = arg;
+
+	c->priv.user = PRIV_DEFAULT_USER;
+	o->c = c;
+	o->proto = strcmp(c->sub, "udp") == 0 ? IPPROTO_UDP :
+	    strcmp(c->sub, "tcp") == 0 ? IPPROTO_TCP : IPPROTO_ICMP;
+	o->first = 1;
+	o->max = 30;
+	o->q = 3;
+	o->window = 16;
+	o->wait_ms = 3000;
+}
+
+/* Trace the route to HOST; the exit status, 0 when it answered. */
+static int
+trace_start(struct cmd_ctx *c, void *arg)
+{
+	const struct trace_opts	*o = arg;
 	struct trace		 t;
 	int			 rc;
 
-	memset(&o, 0, sizeof o);
 	memset(&t, 0, sizeof t);
-	o.c = c;
-	o.proto = proto;
-	o.first = 1;
-	o.max = 30;
-	o.q = 3;
-	o.window = 16;
-	o.wait_ms = 3000;
-	c->priv.user = PRIV_DEFAULT_USER;
-	if ((rc = trace_parse(c, argc, argv, &o)) != -1)
-		return rc;
-	if ((rc = trace_setup(&t, &o)) == -1) {
+	if ((rc = trace_setup(&t, o)) == -1) {
 		printf("traceroute to %s (%s), %ld hops max, %s probes\n",
-		    o.host, t.dststr, o.max, trace_proto_name(proto));
+		    o->host, t.dststr, o->max, trace_proto_name(o->proto));
 		fflush(stdout);
 		if (trace_run(&t) == -1) {
 			sk_warn("raw: %s --traceroute: %s",
-			    trace_proto_name(proto), t.dststr);
+			    trace_proto_name(o->proto), t.dststr);
 			rc = EXIT_RUNTIME;
 		} else
-			rc = t.dest_ttl <= o.max ? EXIT_OK : EXIT_RUNTIME;
+			rc = t.dest_ttl <= o->max ? EXIT_OK : EXIT_RUNTIME;
 	}
-	if (t.cap != NULL)
-		capture_linger(t.cap);
-	rc = cmd_end(c, rc);
+	rc = raw_icmp_end(c, rc);
 	trace_free(&t);
 	return rc;
 }
+
+const struct cmd_entry raw_trace_entry = {
+	.name = "--traceroute", .shorts = "46N:p:q:W:",
+	.longs = "traceroute first-ttl max-ttl",
+	.size = sizeof(struct trace_opts), .init = trace_init,
+	.option = trace_option, .check = trace_check, .run = trace_start,
+};

@@ -11,7 +11,76 @@
 #include "cmd-raw-icmp.h"
 #include "cmd-raw.h"
 
-static int	cmd_raw_exec(struct cmd_ctx *, int, char **);
+static const struct raw_sub {
+	const char	*name;
+	int		 proto;		/* for --traceroute; 0: none */
+	const struct cmd_entry *entry;
+} raw_subs[] = {
+	{ "icmp", IPPROTO_ICMP, &raw_icmp_entry },
+	{ "tcp", IPPROTO_TCP, &raw_craft_entry },
+	{ "udp", IPPROTO_UDP, &raw_craft_entry },
+	{ "ip", 0, &raw_craft_entry },
+	{ "listen", 0, &raw_listen_entry },
+};
+
+/* Whether argv holds --traceroute before any "--". */
+static int
+raw_wants_traceroute(int argc, char **argv)
+{
+	int	i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--traceroute") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The subcommand argv names, exactly or by a unique prefix.  Returns it,
+ * or NULL after a usage error.
+ */
+static const struct raw_sub *
+raw_lookup(const char *name)
+{
+	const char	*names[sizeof raw_subs / sizeof raw_subs[0] + 1];
+	size_t		 n;
+	int		 i;
+
+	for (n = 0; n < sizeof raw_subs / sizeof raw_subs[0]; n++)
+		names[n] = raw_subs[n].name;
+	names[n] = NULL;
+	i = cmd_find(&cmd_raw_entry, "subcommand", names, name, 0,
+	    "use icmp, tcp, udp, ip or listen");
+	return i == -1 ? NULL : &raw_subs[i];
+}
+
+/* The subcommand argv[1] names, in raw's context; the exit status. */
+static int
+raw_start(struct cmd_ctx *c, void *arg)
+{
+	const struct raw_sub	*s;
+
+	(void)arg;
+	if (c->argc < 2)
+		return cmd_usage_error(&cmd_raw_entry, "missing subcommand: "
+		    "icmp, tcp, udp, ip or listen");
+	if (strcmp(c->argv[1], "-h") == 0 || strcmp(c->argv[1], "--help") == 0)
+		return cmd_help(&cmd_raw_entry);
+	if ((s = raw_lookup(c->argv[1])) == NULL)
+		return EXIT_USAGE;
+	c->argv[1] = (char *)s->name;
+	c->sub = s->name;
+	if (s->proto != 0 && raw_wants_traceroute(c->argc - 1, c->argv + 1)) {
+		snprintf(c->where, sizeof c->where, "raw: %s --traceroute",
+		    s->name);
+		return cmd_run(c, &raw_trace_entry, c->argc - 1, c->argv + 1);
+	}
+	snprintf(c->where, sizeof c->where, "raw: %s", s->name);
+	return cmd_run(c, s->entry, c->argc - 1, c->argv + 1);
+}
 
 /* The usage text is kept in one place so --help and sockkit(1) agree. */
 const struct cmd_entry cmd_raw_entry = {
@@ -65,75 +134,5 @@ const struct cmd_entry cmd_raw_entry = {
 	    "\n"
 	    "Privileges (every raw command needs CAP_NET_RAW):\n"
 	    PRIV_USAGE,
-	.flags = CMD_CAPTURE | CMD_PRIV,
-	.exec = cmd_raw_exec,
+	.flags = CMD_CAPTURE | CMD_PRIV, .run = raw_start,
 };
-
-static const struct raw_sub {
-	const char	*name;
-	int		 proto;		/* for --traceroute; 0: none */
-	int		(*exec)(struct cmd_ctx *, int, char **);
-} raw_subs[] = {
-	{ "icmp", IPPROTO_ICMP, raw_icmp_exec },
-	{ "tcp", IPPROTO_TCP, raw_tcp_exec },
-	{ "udp", IPPROTO_UDP, raw_udp_exec },
-	{ "ip", 0, raw_ip_exec },
-	{ "listen", 0, raw_listen_exec },
-};
-
-/* Whether argv holds --traceroute before any "--". */
-static int
-raw_wants_traceroute(int argc, char **argv)
-{
-	int	i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--traceroute") == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The subcommand argv names, exactly or by a unique prefix.  Returns it,
- * or NULL after a usage error.
- */
-static const struct raw_sub *
-raw_lookup(const char *name)
-{
-	const char	*names[sizeof raw_subs / sizeof raw_subs[0] + 1];
-	size_t		 n;
-	int		 i;
-
-	for (n = 0; n < sizeof raw_subs / sizeof raw_subs[0]; n++)
-		names[n] = raw_subs[n].name;
-	names[n] = NULL;
-	i = cmd_find(&cmd_raw_entry, "subcommand", names, name, 0,
-	    "use icmp, tcp, udp, ip or listen");
-	return i == -1 ? NULL : &raw_subs[i];
-}
-
-static int
-cmd_raw_exec(struct cmd_ctx *c, int argc, char **argv)
-{
-	const struct raw_sub	*s;
-
-	if (argc < 2)
-		return cmd_usage_error(&cmd_raw_entry, "missing subcommand: "
-		    "icmp, tcp, udp, ip or listen");
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		return cmd_help(&cmd_raw_entry);
-	if ((s = raw_lookup(argv[1])) == NULL)
-		return EXIT_USAGE;
-	argv[1] = (char *)s->name;
-	c->sub = s->name;
-	if (s->proto != 0 && raw_wants_traceroute(argc - 1, argv + 1)) {
-		snprintf(c->where, sizeof c->where, "raw: %s --traceroute",
-		    s->name);
-		return raw_trace_exec(c, s->proto, argc - 1, argv + 1);
-	}
-	snprintf(c->where, sizeof c->where, "raw: %s", s->name);
-	return s->exec(c, argc - 1, argv + 1);
-}

@@ -5,9 +5,9 @@
  *   raw tcp|udp|ip       cmd-raw-craft.c  crafted packets (IP_HDRINCL)
  *   raw listen           cmd-raw-listen.c a one-protocol packet printer
  *   --traceroute         cmd-raw-trace.c  TTL-limited probes
- * Each exec function gets the raw command's context (c->sub names the
- * subcommand) and argv with argv[0] set to the subcommand name, and
- * returns an exit status; usage errors go through cmd_usage_error().
+ * Each is an entry of its own (the life cycle of struct cmd_entry) run in
+ * the raw command's context, c->sub naming it; usage errors go through
+ * cmd_usage_error() and name the subcommand.
  * The raw sockets themselves are rawsock.c's.
  */
 #ifndef CMD_RAW_H
@@ -19,13 +19,14 @@
 
 extern const struct cmd_entry cmd_raw_entry;
 
-int	raw_icmp_exec(struct cmd_ctx *, int, char **);
-int	raw_tcp_exec(struct cmd_ctx *, int, char **);
-int	raw_udp_exec(struct cmd_ctx *, int, char **);
-int	raw_ip_exec(struct cmd_ctx *, int, char **);
-int	raw_listen_exec(struct cmd_ctx *, int, char **);
-
-/* --traceroute given to icmp, udp or tcp (proto: IPPROTO_*). */
-int	raw_trace_exec(struct cmd_ctx *, int, int, char **);
+/*
+ * The subcommands, each an entry of its own run in raw's context:
+ * cmd_run() with c->sub their name (tcp, udp and ip share raw_craft_entry;
+ * raw_trace_entry is icmp, udp or tcp with --traceroute).
+ */
+extern const struct cmd_entry raw_icmp_entry;
+extern const struct cmd_entry raw_craft_entry;
+extern const struct cmd_entry raw_listen_entry;
+extern const struct cmd_entry raw_trace_entry;
 
 #endif

@@ -226,7 +226,8 @@ client_step(struct client *c, int timeout)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = c->p->fd;
 	pfd[1].events = POLLIN | (c->blocked || c->more ? POLLOUT : 0);
-	pfd[2].fd = c->o->c->capture != NULL ? capture_fd(c->o->c->capture) : -1;
+	pfd[2].fd = c->o->c->capture != NULL ? capture_fd(c->o->c->capture) :
+	    -1;
 	pfd[2].events = POLLIN;
 	if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
 		snprintf(c->err, c->errlen, "poll: %s", strerror(errno));

@@ -466,7 +466,8 @@ userver_step(struct userver *s, int timeout)
 	pfd[1].fd = s->o->mode == UDP_RELAY &&
 	    dgram_in_wants_read(&s->stdin_in) ? STDIN_FILENO : -1;
 	pfd[1].events = POLLIN;
-	pfd[2].fd = s->o->c->capture != NULL ? capture_fd(s->o->c->capture) : -1;
+	pfd[2].fd = s->o->c->capture != NULL ? capture_fd(s->o->c->capture) :
+	    -1;
 	pfd[2].events = POLLIN;
 	if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
 		snprintf(s->err, s->errlen, "poll: %s", strerror(errno));

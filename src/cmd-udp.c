@@ -22,58 +22,6 @@
 #include "net.h"
 #include "util.h"
 
-static int	cmd_udp_exec(struct cmd_ctx *, int, char **);
-
-const struct cmd_entry cmd_udp_entry = {
-	.name = "udp",
-	.summary = "UDP and Unix datagram client and server; -z probes a port",
-	.usage =
-	    "udp [options] HOST PORT\n"
-	    "       sockkit udp [options] -U PATH\n"
-	    "       sockkit udp -l [options] [ADDRESS] PORT\n"
-	    "       sockkit udp -l [options] -U PATH\n"
-	    "\n"
-	    "  -4, -6            use IPv4 or IPv6 only\n"
-	    "  -U PATH           use a Unix datagram socket\n"
-	    "  -l                server: take datagrams from every sender\n"
-	    "  -s ADDR           client: send from this source address\n"
-	    "  -p PORT           client: send from this source port\n"
-	    "  -w SECS           client: wait SECS for late replies after the "
-	    "last datagram\n"
-	    "                    (default 2; with -z, for the answer); server: "
-	    "--to-all\n"
-	    "                    sends to senders seen in the last SECS\n"
-	    "  -q SECS           quit SECS after EOF on stdin, whatever still "
-	    "comes\n"
-	    "  -z                client: probe the port: open, closed or "
-	    "open|filtered\n"
-	    "      --data STRING client: send STRING as the one datagram, not "
-	    "stdin\n"
-	    "      --chunk       send each read of stdin as one datagram, not "
-	    "each line\n"
-	    "      --unconnected client: sendto/recvfrom; hear replies from "
-	    "any address\n"
-	    "      --mode MODE   server: relay (stdin/stdout, default), echo "
-	    "or time\n"
-	    "      --to-all      server relay: stdin to every recent sender, "
-	    "not the last\n"
-	    "      --allow CIDR  server: take datagrams from this block only "
-	    "(repeatable)\n"
-	    "      --deny CIDR   server: drop datagrams from this block "
-	    "(repeatable)\n"
-	    "      --unlink      server with -U: replace an existing socket "
-	    "file\n"
-	    "      --type TYPE   socket type: dgram (default) or rdm "
-	    "(SOCK_RDM)\n"
-	    "  -v                report datagrams, senders and drops on "
-	    "stderr\n"
-	    "  -h, --help        show this help\n"
-	    CAPTURE_USAGE
-	    PRIV_USAGE,
-	.flags = CMD_CAPTURE | CMD_PRIV,
-	.exec = cmd_udp_exec,
-};
-
 static const char *udp_mode_names[] = {
 	[UDP_RELAY] = "relay", [UDP_ECHO] = "echo", [UDP_TIME] = "time",
 };
@@ -130,6 +78,26 @@ udp_parse_value(int ch, const char *arg, struct udp_opts *o, char *err,
 		    errlen);
 	}
 	return udp_parse_word(ch, arg, o, err, errlen);
+}
+
+/* udp's defaults, and where its options find the shared ones. */
+static void
+udp_init(struct cmd_ctx *c, void *arg)
+{
+	struct udp_opts	*o = arg;
+
+	o->c = c;
+	o->socktype = SOCK_DGRAM;
+	o->wait_ms = o->quit_ms = -1;
+}
+
+/* What udp's options hold: the --allow and --deny lists. */
+static void
+udp_fini(void *arg)
+{
+	struct udp_opts	*o = arg;
+
+	net_acl_free(&o->acl);
 }
 
 /* udp's own options (cmd_option_fn); 0 or -1 with err. */
@@ -191,44 +159,47 @@ udp_check_roles(const struct udp_opts *o)
 	return -1;
 }
 
-/* Reject what cannot go together; returns -1 or EXIT_USAGE. */
+/*
+ * udp's operands and options together: -U or HOST PORT, the client's and
+ * the server's options in their place.  Returns -1 or EXIT_USAGE.
+ */
 static int
-udp_check(int nargs, char **argv, const struct udp_opts *o)
+udp_check(struct cmd_ctx *c, void *arg)
 {
-	const struct cmd_entry	*e = &cmd_udp_entry;
+	const struct udp_opts	*o = arg;
+	const struct cmd_entry	*e = c->cmd;
+	char			 why[300];
 
-	if (cmd_check_addrs(e, o->unix_path == NULL && nargs == 2 ? argv[0] :
-	    NULL, o->src.host, o->unix_path) != -1 ||
+	if (cmd_check_addrs(e, o->unix_path == NULL && c->argc == 2 ?
+	    c->argv[0] : NULL, o->src.host, o->unix_path) != -1 ||
 	    cmd_check_priv(o->c) != -1)
 		return EXIT_USAGE;
 
 	if (o->unix_path != NULL) {
-		if (nargs != 0)
+		if (c->argc != 0)
 			return cmd_usage_error(e, "-U PATH takes no %s",
 			    o->listen ? "ADDRESS or PORT" : "HOST or PORT");
 		if (o->c->family != AF_UNSPEC || o->src.host || o->src.port)
 			return cmd_usage_error(e, "-U cannot go with -4, -6, "
 			    "-s or -p");
-		if (o->acl.n > 0)
-			return cmd_usage_error(e, "--allow and --deny need an "
-			    "IP socket, not -U");
-		if (capture_wanted(&o->c->cap))
-			return cmd_usage_error(e, "--trace, --json and --write "
-			    "capture IP traffic, not -U");
-		if (o->c->priv.user != NULL)
-			return cmd_usage_error(e, "--user cannot go with -U: "
-			    "the socket file is removed by the user who made it");
+		if (cmd_check_unix(c, o->acl.n, "socket", "IP traffic") != -1)
+			return EXIT_USAGE;
 	} else {
-		if (o->listen && nargs != 1 && nargs != 2)
+		if (o->listen && c->argc != 1 && c->argc != 2)
 			return cmd_usage_error(e, "expected [ADDRESS] PORT, "
-			    "got %d arguments", nargs);
-		if (!o->listen && nargs != 2)
+			    "got %d arguments", c->argc);
+		if (!o->listen && c->argc != 2)
 			return cmd_usage_error(e, "expected HOST PORT, got %d "
-			    "argument%s", nargs, nargs == 1 ? "" : "s");
+			    "argument%s", c->argc, c->argc == 1 ? "" : "s");
 		if (o->unlink_existing)
 			return cmd_usage_error(e, "--unlink needs -U PATH");
 	}
-	return udp_check_roles(o);
+	if (udp_check_roles(o) != -1)
+		return EXIT_USAGE;
+	if (o->unix_path == NULL && net_parse_port(c->argv[c->argc - 1], "udp",
+	    o->listen, &(uint16_t){ 0 }, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
+	return -1;
 }
 
 /* Why socket() failed; for --type rdm, that the system lacks the type. */
@@ -534,38 +505,71 @@ udp_server(int argc, char **argv, const struct udp_opts *o)
 	return rc;
 }
 
+/* Open the capture, then the server or the client; the exit status. */
 static int
-cmd_udp_exec(struct cmd_ctx *c, int argc, char **argv)
+udp_start(struct cmd_ctx *c, void *arg)
 {
-	struct udp_opts	 o;
-	uint16_t	 port;
-	char		 why[300];
+	struct udp_opts	*o = arg;
 	int		 rc;
 
-	memset(&o, 0, sizeof o);
-	o.c = c;
-	o.socktype = SOCK_DGRAM;
-	o.wait_ms = o.quit_ms = -1;
-	if ((rc = cmd_getopt(c, argc, argv, "46U:lp:q:s:vw:z", "data chunk "
-	    "unconnected mode to-all allow deny unlink type", udp_option,
-	    &o)) != -1)
-		goto out;
-	argc -= optind;
-	argv += optind;
-	if ((rc = udp_check(argc, argv, &o)) != -1)
-		goto out;
-	if (o.unix_path == NULL && net_parse_port(argv[argc - 1], "udp",
-	    o.listen, &port, why, sizeof why) == -1) {
-		rc = cmd_usage_error(&cmd_udp_entry, "%s", why);
-		goto out;
-	}
 	/* Without -w the client waits 2 s for late replies, unless -q. */
-	if (!o.listen && o.wait_ms < 0 && (o.quit_ms < 0 || o.zero))
-		o.wait_ms = 2000;
+	if (!o->listen && o->wait_ms < 0 && (o->quit_ms < 0 || o->zero))
+		o->wait_ms = 2000;
 	if ((rc = cmd_capture_open(c)) != -1)
-		goto out;
-	rc = o.listen ? udp_server(argc, argv, &o) : udp_client(argv, &o);
-out:
-	net_acl_free(&o.acl);
-	return rc;
+		return rc;
+	if (o->listen)
+		return udp_server(c->argc, c->argv, o);
+	return udp_client(c->argv, o);
 }
+
+const struct cmd_entry cmd_udp_entry = {
+	.name = "udp",
+	.summary = "UDP and Unix datagram client and server; -z probes a port",
+	.usage =
+	    "udp [options] HOST PORT\n"
+	    "       sockkit udp [options] -U PATH\n"
+	    "       sockkit udp -l [options] [ADDRESS] PORT\n"
+	    "       sockkit udp -l [options] -U PATH\n"
+	    "\n"
+	    "  -4, -6            use IPv4 or IPv6 only\n"
+	    "  -U PATH           use a Unix datagram socket\n"
+	    "  -l                server: take datagrams from every sender\n"
+	    "  -s ADDR           client: send from this source address\n"
+	    "  -p PORT           client: send from this source port\n"
+	    "  -w SECS           client: wait SECS for late replies after the "
+	    "last datagram\n"
+	    "                    (default 2; with -z, for the answer); server: "
+	    "--to-all\n"
+	    "                    sends to senders seen in the last SECS\n"
+	    "  -q SECS           quit SECS after EOF on stdin, whatever still "
+	    "comes\n"
+	    "  -z                client: probe the port: open, closed or "
+	    "open|filtered\n"
+	    "      --data STRING client: send STRING as the one datagram, not "
+	    "stdin\n"
+	    "      --chunk       send each read of stdin as one datagram, not "
+	    "each line\n"
+	    "      --unconnected client: sendto/recvfrom; hear replies from "
+	    "any address\n"
+	    "      --mode MODE   server: relay (stdin/stdout, default), echo "
+	    "or time\n"
+	    "      --to-all      server relay: stdin to every recent sender, "
+	    "not the last\n"
+	    "      --allow CIDR  server: take datagrams from this block only "
+	    "(repeatable)\n"
+	    "      --deny CIDR   server: drop datagrams from this block "
+	    "(repeatable)\n"
+	    "      --unlink      server with -U: replace an existing socket "
+	    "file\n"
+	    "      --type TYPE   socket type: dgram (default) or rdm "
+	    "(SOCK_RDM)\n"
+	    "  -v                report datagrams, senders and drops on "
+	    "stderr\n"
+	    "  -h, --help        show this help\n"
+	    CAPTURE_USAGE
+	    PRIV_USAGE,
+	.flags = CMD_CAPTURE | CMD_PRIV, .shorts = "46U:lp:q:s:vw:z",
+	.longs = "data chunk unconnected mode to-all allow deny unlink type",
+	.size = sizeof(struct udp_opts), .init = udp_init, .option = udp_option,
+	.check = udp_check, .run = udp_start, .fini = udp_fini,
+};

@@ -20,35 +20,6 @@
 #include "track.h"
 #include "util.h"
 
-static int	cmd_view_exec(struct cmd_ctx *, int, char **);
-
-const struct cmd_entry cmd_view_entry = {
-	.name = "view",
-	.summary = "draw the TCP/UDP/ICMP conversations of a pcap or pcapng "
-	    "file as ladders",
-	.usage =
-	    "view [options] FILE [BPF-FILTER]\n"
-	    "\n"
-	    "  FILE                pcap or pcapng capture (- for stdin)\n"
-	    "  BPF-FILTER          only packets matching it, as tcpdump takes "
-	    "it\n"
-	    "      --summary       one line per conversation (Zeek-like state)\n"
-	    "      --conv N        draw conversation N only\n"
-	    "      --json          one JSON object per event per line\n"
-	    "      --full          show every segment (no folded data phases)\n"
-	    "      --data-preview N  show N payload bytes per packet (0: none; "
-	    "16)\n"
-	    "      --color=WHEN    auto, always or never (auto)\n"
-	    "      --ascii         draw without box-drawing characters\n"
-	    "      --max-convs N   live conversations kept (16384)\n"
-	    "      --svg FILE      also draw them as an SVG sequence diagram "
-	    "(- for stdout)\n"
-	    "      --html FILE     the diagram and the ladder in one HTML page\n"
-	    "  -h, --help          show this help\n",
-	.flags = CMD_LADDER | CMD_LOOK | CMD_PICTURE,
-	.exec = cmd_view_exec,
-};
-
 struct view_opts {
 	struct ladder_opts lo;
 	int		 summary, json;
@@ -93,17 +64,14 @@ view_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 }
 
 /*
- * Parse the options: view's own into o, the drawing ones through c.
- * Returns -1 on success or the exit status to use.
+ * The drawing options (c's) into o, and what they cannot be: a capture
+ * FILE is needed, --color must be known.  Returns -1 or EXIT_USAGE.
  */
 static int
-view_parse(struct cmd_ctx *c, int argc, char **argv, struct view_opts *o)
+view_check(struct cmd_ctx *c, void *arg)
 {
-	int	 rc;
+	struct view_opts	*o = arg;
 
-	if ((rc = cmd_getopt(c, argc, argv, "", "summary conv colour max-convs",
-	    view_option, o)) != -1)
-		return rc;
 	o->json = c->cap.json;
 	o->lo.full = c->cap.full;
 	o->lo.ascii = c->cap.ascii;
@@ -111,6 +79,14 @@ view_parse(struct cmd_ctx *c, int argc, char **argv, struct view_opts *o)
 	o->color = c->cap.color;
 	o->svg_path = c->cap.svg_path;
 	o->html_path = c->cap.html_path;
+	if (c->argc < 1)
+		return cmd_usage_error(c->cmd, "expected a capture FILE");
+	if ((o->lo.color = ladder_color_when(o->color,
+	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL)) == -1)
+		return cmd_usage_error(c->cmd, "--color '%s': expected auto, "
+		    "always or never", o->color);
+	o->lo.mode = o->summary ? (o->json ? LADDER_SUMMARY_JSON :
+	    LADDER_SUMMARY) : o->json ? LADDER_JSON : LADDER_DRAW;
 	return -1;
 }
 
@@ -367,49 +343,37 @@ view_pictures_open(struct view_opts *o)
 	return -1;
 }
 
+/* Open FILE, apply the filter, draw; the exit status. */
 static int
-cmd_view_exec(struct cmd_ctx *c, int argc, char **argv)
+view_start(struct cmd_ctx *c, void *arg)
 {
-	struct view_opts	 o;
+	struct view_opts	*o = arg;
 	char			 errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t			*p;
 	int			 rc, dlt;
 
-	memset(&o, 0, sizeof o);
-	if ((rc = view_parse(c, argc, argv, &o)) != -1)
-		return rc;
-	argc -= optind;
-	argv += optind;
-	if (argc < 1)
-		return cmd_usage_error(&cmd_view_entry, "expected a capture "
-		    "FILE");
-	if ((o.lo.color = ladder_color_when(o.color,
-	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL)) == -1)
-		return cmd_usage_error(&cmd_view_entry, "--color '%s': expected "
-		    "auto, always or never", o.color);
-	o.lo.mode = o.summary ? (o.json ? LADDER_SUMMARY_JSON :
-	    LADDER_SUMMARY) : o.json ? LADDER_JSON : LADDER_DRAW;
-	p = pcap_open_offline_with_tstamp_precision(argv[0],
+	(void)c;
+	p = pcap_open_offline_with_tstamp_precision(c->argv[0],
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p == NULL) {
-		sk_warnx("view %s: %s", argv[0], errbuf);
+		sk_warnx("view %s: %s", c->argv[0], errbuf);
 		return EXIT_RUNTIME;
 	}
 	dlt = pcap_datalink(p);
 	if (!decode_dlt_supported(dlt)) {
-		sk_warnx("view %s: link type %s (%d) is not supported", argv[0],
-		    pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(
-		    dlt) : "?", dlt);
+		sk_warnx("view %s: link type %s (%d) is not supported",
+		    c->argv[0], pcap_datalink_val_to_name(dlt) ?
+		    pcap_datalink_val_to_name(dlt) : "?", dlt);
 		pcap_close(p);
 		return EXIT_RUNTIME;
 	}
-	if ((rc = view_filter(p, argc - 1, argv + 1)) == 0 &&
-	    view_pictures_open(&o) == -1)
+	if ((rc = view_filter(p, c->argc - 1, c->argv + 1)) == 0 &&
+	    view_pictures_open(o) == -1)
 		rc = EXIT_RUNTIME;
 	else if (rc == 0) {
 		if (!isatty(STDOUT_FILENO))
 			setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-		rc = view_run(p, argv[0], &o);	/* closes the pictures */
+		rc = view_run(p, c->argv[0], o);  /* closes the pictures */
 	}
 	pcap_close(p);
 	return rc;
@@ -477,3 +441,32 @@ view_file(const char *path, int fd, const char *expr,
 		fclose(o.pics.html_fp);
 	return rc;
 }
+
+const struct cmd_entry cmd_view_entry = {
+	.name = "view",
+	.summary = "draw the TCP/UDP/ICMP conversations of a pcap or pcapng "
+	    "file as ladders",
+	.usage =
+	    "view [options] FILE [BPF-FILTER]\n"
+	    "\n"
+	    "  FILE                pcap or pcapng capture (- for stdin)\n"
+	    "  BPF-FILTER          only packets matching it, as tcpdump takes "
+	    "it\n"
+	    "      --summary       one line per conversation (Zeek-like state)\n"
+	    "      --conv N        draw conversation N only\n"
+	    "      --json          one JSON object per event per line\n"
+	    "      --full          show every segment (no folded data phases)\n"
+	    "      --data-preview N  show N payload bytes per packet (0: none; "
+	    "16)\n"
+	    "      --color=WHEN    auto, always or never (auto)\n"
+	    "      --ascii         draw without box-drawing characters\n"
+	    "      --max-convs N   live conversations kept (16384)\n"
+	    "      --svg FILE      also draw them as an SVG sequence diagram "
+	    "(- for stdout)\n"
+	    "      --html FILE     the diagram and the ladder in one HTML page\n"
+	    "  -h, --help          show this help\n",
+	.flags = CMD_LADDER | CMD_LOOK | CMD_PICTURE,
+	.longs = "summary conv colour max-convs",
+	.size = sizeof(struct view_opts), .option = view_option,
+	.check = view_check, .run = view_start,
+};

@@ -120,7 +120,36 @@ cmd_main(const struct cmd_entry *cmd, int argc, char **argv)
 	struct cmd_ctx	 c;
 
 	cmd_ctx_init(&c, cmd);
-	return cmd_end(&c, cmd->exec(&c, argc, argv));
+	return cmd_end(&c, cmd_run(&c, cmd, argc, argv));
+}
+
+int
+cmd_run(struct cmd_ctx *c, const struct cmd_entry *e, int argc, char **argv)
+{
+	void	*o;
+	int	 rc = -1;
+
+	if ((o = calloc(1, e->size > 0 ? e->size : 1)) == NULL) {
+		sk_warn("%s", c->where);
+		return EXIT_RUNTIME;
+	}
+	if (e->init != NULL)
+		e->init(c, o);
+	c->argc = argc;
+	c->argv = argv;
+	if (e->option != NULL && (rc = cmd_getopt(c, argc, argv, e->shorts,
+	    e->longs, e->option, o)) == -1) {
+		c->argc -= optind;
+		c->argv += optind;
+	}
+	if (rc == -1 && e->check != NULL)
+		rc = e->check(c, o);
+	if (rc == -1)
+		rc = e->run(c, o);
+	if (e->fini != NULL)
+		e->fini(o);
+	free(o);
+	return rc;
 }
 
 /*
@@ -310,6 +339,22 @@ cmd_check_priv(struct cmd_ctx *c)
 
 	if (priv_check(&c->priv, err, sizeof err) == -1)
 		return cmd_usage_error(c->cmd, "%s", err);
+	return -1;
+}
+
+int
+cmd_check_unix(struct cmd_ctx *c, size_t nacl, const char *what,
+    const char *proto)
+{
+	if (nacl > 0)
+		return cmd_usage_error(c->cmd, "--allow and --deny need an IP "
+		    "%s, not -U", what);
+	if (capture_wanted(&c->cap))
+		return cmd_usage_error(c->cmd, "--trace, --json and --write "
+		    "capture %s: they cannot go with -U", proto);
+	if (c->priv.user != NULL)
+		return cmd_usage_error(c->cmd, "--user cannot go with -U: the "
+		    "socket file is removed by the user who made it");
 	return -1;
 }
 

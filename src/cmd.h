@@ -34,17 +34,36 @@
 struct cmd_ctx;
 
 /*
- * One command.  exec() gets the context, made from flags, and argv with
- * argv[0] the command's name; it parses (cmd_getopt()), checks, and runs,
- * and returns the exit status; it never calls exit() itself.  The context
- * ends the capture afterwards (cmd_main()).
+ * A command's own option: takes ch with its argument into arg (the
+ * command's options).  Returns 0, or -1 with the reason in err (a usage
+ * error), as every option parser does.
+ */
+typedef int	(*cmd_option_fn)(void *, int, const char *, char *, size_t);
+
+/*
+ * One command, and its life cycle: cmd_run() zeroes size bytes for its
+ * options, init() sets their defaults, cmd_getopt() parses (option()
+ * takes the command's own), check() rejects what cannot go together and
+ * run() does the work; then fini() frees what the options hold.  The
+ * operands are c->argc and c->argv (argv after the options; with no
+ * option() the whole argv, argv[0] the command's name).  check() returns
+ * -1 or the exit status; run() returns the exit status; neither calls
+ * exit().  A subcommand (raw icmp) is an entry too, run by its command's
+ * run().  Every entry names every field, NULL for none, in this order.
  */
 struct cmd_entry {
 	const char	*name;
 	const char	*summary;	/* one line for sockkit --help */
 	const char	*usage;		/* the full option list */
 	int		 flags;		/* CMD_* */
-	int		(*exec)(struct cmd_ctx *, int, char **);
+	const char	*shorts;	/* its own letters ("46p:s:") */
+	const char	*longs;		/* its own long options, by name */
+	size_t		 size;		/* of its options */
+	void		(*init)(struct cmd_ctx *, void *);
+	cmd_option_fn	 option;	/* NULL: no options, argv as given */
+	int		(*check)(struct cmd_ctx *, void *);
+	int		(*run)(struct cmd_ctx *, void *);
+	void		(*fini)(void *);
 };
 
 /* One run of a command: the shared options and what they opened. */
@@ -54,7 +73,10 @@ struct cmd_ctx {
 	char		 where[64];	/* "connect", "raw: icmp --traceroute":
 					   the runtime messages' prefix */
 	int		 flags;		/* the command's CMD_* */
-	int		 family;	/* -4, -6: AF_INET, AF_INET6; AF_UNSPEC */
+	int		 family;	/* -4, -6: AF_INET, AF_INET6, or
+					   AF_UNSPEC */
+	int		 argc;		/* the operands, after the options */
+	char		**argv;
 	struct capture_opts cap;	/* CMD_TRACE ... CMD_LINGER */
 	struct priv_opts priv;		/* CMD_PRIV */
 	struct stream_opts stream;	/* CMD_STREAM */
@@ -70,26 +92,26 @@ extern const struct cmd_entry cmd_raw_entry;
 extern const struct cmd_entry cmd_view_entry;
 
 /*
- * Run cmd with argv (argv[0] its name): a context for its flags, exec(),
- * then the capture's end.  Returns the exit status.
+ * Run cmd with argv (argv[0] its name): a context for its flags, its life
+ * cycle (cmd_run()), then the capture's end.  Returns the exit status.
  */
 int	cmd_main(const struct cmd_entry *, int, char **);
+
+/*
+ * The life cycle of cmd (see struct cmd_entry) in the context c, which
+ * may be another command's (a subcommand's).  Returns the exit status.
+ */
+int	cmd_run(struct cmd_ctx *, const struct cmd_entry *, int, char **);
 
 /* Set up c for cmd (the defaults of every shared option). */
 void	cmd_ctx_init(struct cmd_ctx *, const struct cmd_entry *);
 
 /*
- * A command's own option: takes ch with its argument into arg (the
- * command's options).  Returns 0, or -1 with the reason in err (a usage
- * error), as every option parser does.
- */
-typedef int	(*cmd_option_fn)(void *, int, const char *, char *, size_t);
-
-/*
  * getopt_long() over argv with the command's own options (shorts without
  * a leading ':'; longs the names of its long options, space-separated,
- * each a row of cmd.c's one table) and the shared ones c's flags ask for.  The shared ones go into c; -4 and -6 (when in shorts)
- * into c->family, -v into sk_verbosity; every other one to one(arg, ...).
+ * each a row of cmd.c's one table) and the shared ones c's flags ask
+ * for.  The shared ones go into c; -4 and -6 (when in shorts) into
+ * c->family, -v into sk_verbosity; every other one to one(arg, ...).
  * Returns -1 with optind at the operands, or the exit status: EXIT_OK
  * after -h (the usage printed), EXIT_USAGE after saying what is wrong.
  */
@@ -132,6 +154,14 @@ int	cmd_check_priv(struct cmd_ctx *);
  */
 int	cmd_check_addrs(const struct cmd_entry *, const char *, const char *,
 	    const char *);
+
+/*
+ * What a -U socket cannot go with: --allow or --deny (nacl of them given;
+ * an IP "what" needs them), a capture (of "proto"), --user (the socket
+ * file is removed by the user who made it).  Returns -1, or EXIT_USAGE
+ * after saying which.
+ */
+int	cmd_check_unix(struct cmd_ctx *, size_t, const char *, const char *);
 
 /* Print a command's usage to stdout (for --help) and return EXIT_OK. */
 int	cmd_help(const struct cmd_entry *);
