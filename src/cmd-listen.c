@@ -248,25 +248,16 @@ listen_check(struct cmd_ctx *c, void *arg)
 
 /* Open the listening socket; returns it or -1 after saying why. */
 static int
-listen_open(int argc, char **argv, const struct listen_opts *o)
+listen_open(const struct listen_opts *o)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof ss;
-	uint16_t		 port;
 	char			 why[300], addr[NET_ADDRSTRLEN];
-	int			 fd, type;
+	int			 fd;
 
-	type = o->so->seqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
-	if (o->so->unix_path != NULL)
-		fd = net_unix_listen(o->so->unix_path, type, (int)o->backlog,
-		    o->unlink_existing, why, sizeof why);
-	else {
-		if (net_parse_port(argv[argc - 1], "tcp", 1, &port, why,
-		    sizeof why) == -1)
-			return -2;
-		fd = net_listen(argc == 2 ? argv[0] : NULL, port, o->c->family,
-		    type, (int)o->backlog, why, sizeof why);
-	}
+	fd = cmd_listen_socket(o->c, o->so->unix_path, o->so->seqpacket ?
+	    SOCK_SEQPACKET : SOCK_STREAM, (int)o->backlog, o->unlink_existing,
+	    "tcp", why, sizeof why);
 	if (fd == -1) {
 		sk_warnx("%s", why);
 		return -1;
@@ -453,7 +444,7 @@ listen_start(struct cmd_ctx *c, void *arg)
 
 	if ((rc = cmd_capture_open(c)) != -1)
 		return rc;
-	if ((fd = listen_open(c->argc, c->argv, o)) < 0)
+	if ((fd = listen_open(o)) < 0)
 		rc = EXIT_RUNTIME;
 	else if (o->keep)
 		rc = listen_keep(fd, o);

@@ -664,6 +664,7 @@ probe_fini(void *arg)
 	struct probe_cmd	*c = arg;
 	size_t			 i;
 
+	tgt_set_free(&c->set);
 	if (c->svc != NULL)
 		for (i = 0; i < 65536; i++)
 			free(c->svc[i]);
@@ -672,7 +673,6 @@ probe_fini(void *arg)
 	free(c->ev);
 	free(c->hc);
 	free(c->excl);
-	tgt_set_free(&c->set);
 }
 
 /* Open one picture's file, before root is dropped; 0 or -1 (reported). */

@@ -135,7 +135,8 @@ raw_icmp_end(struct cmd_ctx *c, int rc)
 	return cmd_end(c, rc);
 }
 
-void
+/* Mark in the capture's ladder our address on the route to dst. */
+static void
 raw_icmp_set_local(struct capture *c, const struct sockaddr_storage *dst,
     socklen_t dstlen)
 {
@@ -150,6 +151,26 @@ raw_icmp_set_local(struct capture *c, const struct sockaddr_storage *dst,
 		capture_set_local(c, (struct sockaddr *)&me);
 	if (fd != -1)
 		close(fd);
+}
+
+int
+raw_icmp_capture(struct cmd_ctx *c, const char *expr,
+    const struct sockaddr_storage *dst, socklen_t dstlen)
+{
+	char	 err[512];
+	int	 rc;
+
+	if (capture_wanted(&c->cap)) {
+		if ((rc = cmd_capture_open(c)) != -1)
+			return rc;
+		if (capture_filter_expr(c->capture, expr, err,
+		    sizeof err) == -1) {
+			sk_warnx("%s: %s", c->where, err);
+			return EXIT_RUNTIME;
+		}
+		raw_icmp_set_local(c->capture, dst, dstlen);
+	}
+	return cmd_drop_privileges(c);
 }
 
 /* raw icmp's own options (cmd_option_fn); 0 or -1 with err. */
@@ -200,27 +221,15 @@ ping_check(struct cmd_ctx *c, void *arg)
 	return raw_icmp_host(c, c->argc, c->argv, &o->host);
 }
 
-/*
- * --trace: capture the echo exchange with this host, opened before any
- * privilege is dropped.  Returns 0 or -1 (reported).
- */
-static int
-ping_capture(struct ping *p)
+/* The BPF expression of the echo exchange with the host, into buf. */
+static void
+ping_filter(const struct ping *p, char *buf, size_t len)
 {
-	char	 err[512], expr[160], a[NET_ADDRSTRLEN];
+	char	 a[NET_ADDRSTRLEN];
 
-	if (cmd_capture_open(p->o->c) != -1)
-		return -1;
-	p->cap = p->o->c->capture;
 	net_addr_str((struct sockaddr *)&p->dst, a, sizeof a);
-	snprintf(expr, sizeof expr, "%s and host %s", p->s.family ==
-	    AF_INET6 ? "icmp6" : "icmp", a);
-	if (capture_filter_expr(p->cap, expr, err, sizeof err) == -1) {
-		sk_warnx("raw: icmp: %s", err);
-		return -1;
-	}
-	raw_icmp_set_local(p->cap, &p->dst, p->dstlen);
-	return 0;
+	snprintf(buf, len, "%s and host %s", p->s.family == AF_INET6 ?
+	    "icmp6" : "icmp", a);
 }
 
 /* Buffers and the per-sequence tables, allocated once; 0 or -1. */
@@ -255,7 +264,7 @@ ping_alloc(struct ping *p)
 static int
 ping_setup(struct ping *p, const struct ping_opts *o)
 {
-	char	 err[512];
+	char	 err[512], expr[160];
 	int	 rc;
 
 	p->o = o;
@@ -274,10 +283,10 @@ ping_setup(struct ping *p, const struct ping_opts *o)
 		sk_warn("raw: icmp: %s", p->dststr);
 		return EXIT_RUNTIME;
 	}
-	if (capture_wanted(&o->c->cap) && ping_capture(p) == -1)
-		return EXIT_RUNTIME;
-	if ((rc = cmd_drop_privileges(o->c)) != -1)
+	ping_filter(p, expr, sizeof expr);
+	if ((rc = raw_icmp_capture(o->c, expr, &p->dst, p->dstlen)) != -1)
 		return rc;
+	p->cap = o->c->capture;
 	if (ping_alloc(p) == -1) {
 		sk_warn("raw: icmp");
 		return EXIT_RUNTIME;

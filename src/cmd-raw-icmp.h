@@ -71,8 +71,13 @@ struct capture;
  */
 int	raw_icmp_end(struct cmd_ctx *, int);
 
-/* Mark in the capture's ladder our address on the route to dst. */
-void	raw_icmp_set_local(struct capture *, const struct sockaddr_storage *,
-	    socklen_t);
+/*
+ * The capture the options ask for (none: nothing), of what the BPF
+ * expression expr takes, this host's end the address the route to dst
+ * leaves from; then privileges are dropped, capture or not.  Returns -1,
+ * or the exit status (reported).
+ */
+int	raw_icmp_capture(struct cmd_ctx *, const char *,
+	    const struct sockaddr_storage *, socklen_t);
 
 #endif

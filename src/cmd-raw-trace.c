@@ -145,43 +145,32 @@ trace_check(struct cmd_ctx *c, void *arg)
 }
 
 /*
- * --trace, --write, ...: capture the probes to the destination, its
- * answers, and the ICMP errors that quote a packet sent to it (the
- * routers' time exceeded); opened before privileges are dropped.
- * Returns 0 or -1 (reported).
+ * The BPF expression of the probes to the destination, its answers, and
+ * the ICMP errors that quote a packet sent to it (the routers' time
+ * exceeded), into expr.
  */
-static int
-trace_capture(struct trace *t)
+static void
+trace_filter(const struct trace *t, char *expr, size_t len)
 {
 	const uint32_t	*w = (const uint32_t *)(const void *)
-			    &((struct sockaddr_in6 *)&t->dst)->sin6_addr;
-	char		 expr[512], err[512];
+			    &((const struct sockaddr_in6 *)&t->dst)->sin6_addr;
 	const char	*pn = trace_proto_name(t->o->proto);
 	uint32_t	 a4;
 
-	if (cmd_capture_open(t->o->c) != -1)
-		return -1;
-	t->cap = t->o->c->capture;
 	/* Our probes carry no IP options: the quoted header is 20 or 40. */
 	if (t->dst.ss_family == AF_INET) {
-		a4 = ((struct sockaddr_in *)&t->dst)->sin_addr.s_addr;
-		snprintf(expr, sizeof expr, "(%s and host %s) or (icmp and "
+		a4 = ((const struct sockaddr_in *)&t->dst)->sin_addr.s_addr;
+		snprintf(expr, len, "(%s and host %s) or (icmp and "
 		    "(icmp[0] = 3 or icmp[0] = 11) and icmp[24:4] = 0x%08x)",
 		    pn, t->dststr, (unsigned)ntohl(a4));
 	} else
-		snprintf(expr, sizeof expr, "(%s and host %s) or (icmp6 and "
+		snprintf(expr, len, "(%s and host %s) or (icmp6 and "
 		    "ip6[6] = 58 and (ip6[40] = 1 or ip6[40] = 3) and "
 		    "ip6[72:4] = 0x%08x and ip6[76:4] = 0x%08x and "
 		    "ip6[80:4] = 0x%08x and ip6[84:4] = 0x%08x)",
 		    t->o->proto == IPPROTO_ICMP ? "icmp6" : pn, t->dststr,
 		    (unsigned)ntohl(w[0]), (unsigned)ntohl(w[1]),
 		    (unsigned)ntohl(w[2]), (unsigned)ntohl(w[3]));
-	if (capture_filter_expr(t->cap, expr, err, sizeof err) == -1) {
-		sk_warnx("raw: %s --traceroute: %s", pn, err);
-		return -1;
-	}
-	raw_icmp_set_local(t->cap, &t->dst, t->dstlen);
-	return 0;
 }
 
 /*
@@ -192,12 +181,12 @@ trace_capture(struct trace *t)
 static int
 trace_setup(struct trace *t, const struct trace_opts *o)
 {
-	char	 err[512];
+	char	 err[512], expr[512];
 	size_t	 i;
 	int	 rc;
 
-	t->o = o;
 	t->s.fd = -1;
+	t->o = o;
 	if ((rc = raw_icmp_resolve(o->host, o->c->family, &t->dst,
 	    &t->dstlen, t->dststr, sizeof t->dststr)) != 0)
 		return rc;
@@ -213,10 +202,10 @@ trace_setup(struct trace *t, const struct trace_opts *o)
 			return EXIT_RUNTIME;
 		}
 	}
-	if (capture_wanted(&o->c->cap) && trace_capture(t) == -1)
-		return EXIT_RUNTIME;
-	if ((rc = cmd_drop_privileges(o->c)) != -1)
+	trace_filter(t, expr, sizeof expr);
+	if ((rc = raw_icmp_capture(o->c, expr, &t->dst, t->dstlen)) != -1)
 		return rc;
+	t->cap = o->c->capture;
 	t->np = (size_t)(o->max - o->first + 1) * (size_t)o->q;
 	t->p = calloc(t->np, sizeof *t->p);
 	/* Every probe's socket, or the echo socket; and the capture. */
@@ -654,8 +643,8 @@ trace_init(struct cmd_ctx *c, void *arg)
 static int
 trace_start(struct cmd_ctx *c, void *arg)
 {
-	const struct trace_opts	*o = arg;
 	struct trace		 t;
+	const struct trace_opts	*o = arg;
 	int			 rc;
 
 	memset(&t, 0, sizeof t);

@@ -111,11 +111,11 @@ udp_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 	case 'l': o->listen = 1; return 0;
 	case 's': o->src.host = arg; return 0;
 	case 'z': o->zero = 1; return 0;
-	case OPT_DATA: o->data = arg; return 0;
 	case OPT_CHUNK: o->chunk = 1; return 0;
 	case OPT_UNCONNECTED: o->unconnected = 1; return 0;
 	case OPT_TO_ALL: o->to_all = 1; return 0;
 	case OPT_UNLINK: o->unlink_existing = 1; return 0;
+	case OPT_DATA: o->data = arg; return 0;
 	}
 	return udp_parse_value(ch, arg, o, err, errlen);
 }
@@ -424,22 +424,13 @@ udp_client(char **argv, const struct udp_opts *o)
 
 /* Open the server socket; returns it or -1 (reported). */
 static int
-udp_open_server(int argc, char **argv, const struct udp_opts *o)
+udp_open_server(const struct udp_opts *o)
 {
-	uint16_t		 port;
-	char			 why[300];
-	int			 fd, rcvbuf = 4 << 20;
+	char	 why[300];
+	int	 fd, rcvbuf = 4 << 20;
 
-	if (o->unix_path != NULL)
-		fd = net_unix_listen(o->unix_path, o->socktype, 0,
-		    o->unlink_existing, why, sizeof why);
-	else {
-		if (net_parse_port(argv[argc - 1], "udp", 1, &port, why,
-		    sizeof why) == -1)
-			return -1;
-		fd = net_listen(argc == 2 ? argv[0] : NULL, port, o->c->family,
-		    o->socktype, 0, why, sizeof why);
-	}
+	fd = cmd_listen_socket(o->c, o->unix_path, o->socktype, 0,
+	    o->unlink_existing, "udp", why, sizeof why);
 	if (fd == -1) {
 		if (o->socktype != SOCK_DGRAM)
 			sk_warnx("udp --type rdm: %s", why);
@@ -471,14 +462,14 @@ udp_say_listening(int fd, const struct udp_opts *o)
 
 /* The server: returns the exit status. */
 static int
-udp_server(int argc, char **argv, const struct udp_opts *o)
+udp_server(const struct udp_opts *o)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof ss;
 	char			 err[512];
 	int			 fd, rc = EXIT_OK;
 
-	if ((fd = udp_open_server(argc, argv, o)) == -1)
+	if ((fd = udp_open_server(o)) == -1)
 		return EXIT_RUNTIME;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		ss.ss_family = AF_UNIX;
@@ -518,7 +509,7 @@ udp_start(struct cmd_ctx *c, void *arg)
 	if ((rc = cmd_capture_open(c)) != -1)
 		return rc;
 	if (o->listen)
-		return udp_server(c->argc, c->argv, o);
+		return udp_server(o);
 	return udp_client(c->argv, o);
 }
 

@@ -359,6 +359,23 @@ cmd_check_unix(struct cmd_ctx *c, size_t nacl, const char *what,
 }
 
 int
+cmd_listen_socket(const struct cmd_ctx *c, const char *unix_path, int type,
+    int backlog, int unlink_existing, const char *service, char *err,
+    size_t errlen)
+{
+	uint16_t	 port;
+
+	if (unix_path != NULL)
+		return net_unix_listen(unix_path, type, backlog,
+		    unlink_existing, err, errlen);
+	if (net_parse_port(c->argv[c->argc - 1], service, 1, &port, err,
+	    errlen) == -1)
+		return -1;
+	return net_listen(c->argc == 2 ? c->argv[0] : NULL, port, c->family,
+	    type, backlog, err, errlen);
+}
+
+int
 cmd_help(const struct cmd_entry *cmd)
 {
 	printf("sockkit %s: %s\n\nusage: sockkit %s", cmd->name, cmd->summary,

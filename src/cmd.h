@@ -163,6 +163,15 @@ int	cmd_check_addrs(const struct cmd_entry *, const char *, const char *,
  */
 int	cmd_check_unix(struct cmd_ctx *, size_t, const char *, const char *);
 
+/*
+ * The listening socket of a server command: on unix_path (unlinking an
+ * old socket file first with unlink_existing), else on c's operands
+ * [ADDRESS] PORT (of service, "tcp" or "udp") and -4/-6.  Returns it, or
+ * -1 with err.
+ */
+int	cmd_listen_socket(const struct cmd_ctx *, const char *, int, int, int,
+	    const char *, char *, size_t);
+
 /* Print a command's usage to stdout (for --help) and return EXIT_OK. */
 int	cmd_help(const struct cmd_entry *);
 
