@@ -120,24 +120,29 @@ wait_pid "$pid" 10
 is "$?" 1 "listen, stdout closed early: exit 1, not killed by SIGPIPE"
 like "$(cat "$TMP/p1.err")" "^sockkit: write to stdout: Broken pipe$" "listen, stdout closed early: says so"
 
-# Signals end sockkit even while it is busy moving data.
+# Signals end sockkit even while it is busy moving data.  Each is sent
+# once the connection is up: a background job of a script starts with
+# SIGINT ignored, and one sent before sockkit's main() has set its
+# handler would be lost.
 lost=0
 for i in 1 2 3; do
-	bg "$SOCKKIT" listen 127.0.0.1 0 </dev/zero >/dev/null 2>"$TMP/z.err"
+	bg "$SOCKKIT" listen -v 127.0.0.1 0 </dev/zero >/dev/null \
+	    2>"$TMP/z.err"
 	port=$(listen_port "$TMP/z.err")
 	bg "$SOCKKIT" connect 127.0.0.1 "$port" </dev/zero >/dev/null 2>&1
 	cp=$!
-	sleep 0.2
+	wait_for_line "$TMP/z.err" "connection from" 10
 	kill -INT "$cp"
 	wait_pid "$cp" 5
 	[ $? = 124 ] && lost=$((lost + 1))
 done
 is "$lost" 0 "SIGINT ends a busy sockkit connect"
-bg "$SOCKKIT" listen -k --mode discard 127.0.0.1 0 >/dev/null 2>"$TMP/z.err"
+bg "$SOCKKIT" listen -v -k --mode discard 127.0.0.1 0 >/dev/null \
+    2>"$TMP/z.err"
 sp=$!
 port=$(listen_port "$TMP/z.err")
 bg "$SOCKKIT" connect 127.0.0.1 "$port" </dev/zero >/dev/null 2>&1
-sleep 0.2
+wait_for_line "$TMP/z.err" "connection from" 10
 kill "$sp"
 wait_pid "$sp" 5
 is "$?" 143 "SIGTERM ends a busy listen -k (and sockkit dies by it)"
