@@ -23,6 +23,7 @@
 
 #include "decode.h"
 #include "tlsdecode.h"
+#include "tls-vec.h"
 
 #define MAX_FLOWS	16
 
@@ -125,7 +126,7 @@ fuzz_chunk(int dir, uint32_t seq, const uint8_t *p, size_t len)
 
 	if (len > 0xffff)
 		len = 0xffff;
-	h[0] = (uint8_t)(dir | 2);	/* an explicit sequence number */
+	h[0] = (uint8_t)(dir | TLSVEC_SEQ);
 	h[1] = (uint8_t)(seq >> 24);
 	h[2] = (uint8_t)(seq >> 16);
 	h[3] = (uint8_t)(seq >> 8);
@@ -178,7 +179,7 @@ main(int argc, char **argv)
 		if (c == 'c')
 			canon = 1;
 		else if (c == 'f' && (fuzz_out = fopen(optarg, "wb")) != NULL)
-			fputc(0, fuzz_out);	/* the options byte */
+			fputc(TLSVEC_OPT_START, fuzz_out);
 		else {
 			fprintf(stderr, "usage: tls-dump [-c] [-f FILE] "
 			    "CAPTURE\n");

@@ -27,23 +27,33 @@ ip -n "$ns" link set lo mtu 1500 gso_max_segs 1 up
 openssl req -x509 -newkey rsa:4096 -nodes -days 3650 -subj /CN=example.com \
     -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
 
+# until CMD...: wait, at most 10 s, for CMD to succeed.
+until_ok() {
+	for _ in $(seq 200); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done
+	echo "capture.sh: timed out waiting for: $*" >&2
+	return 1
+}
+
+listening() { [ -n "$(ip netns exec "$ns" ss -Hltn 'sport = :4433')" ]; }
+
 # capture NAME 'SERVER OPTIONS' 'CLIENT OPTIONS'
 capture() {
 	ip netns exec "$ns" tcpdump -i lo -U -s 0 -w "$out/$1.pcap" \
-	    tcp port 4433 2>/dev/null &
+	    tcp port 4433 2>"$tmp/dump.err" &
 	dump=$!
-	sleep 1
-	ip netns exec "$ns" openssl s_server -accept 127.0.0.1:4433 -naccept 1 -rev -quiet \
-	    -cert "$tmp/cert.pem" -key "$tmp/key.pem" $2 >/dev/null 2>&1 &
+	until_ok grep -q "listening on" "$tmp/dump.err"
+	ip netns exec "$ns" openssl s_server -accept 127.0.0.1:4433 -naccept 1 \
+	    -rev -quiet -cert "$tmp/cert.pem" -key "$tmp/key.pem" $2 \
+	    >/dev/null 2>&1 &
 	srv=$!
-	sleep 1
+	until_ok listening
 	{ echo "hello, server"; sleep 0.5; echo "second line"; sleep 0.5; } |
 	    timeout 10 ip netns exec "$ns" openssl s_client -quiet -no_ign_eof \
 	    -connect 127.0.0.1:4433 $3 >/dev/null 2>&1 || true
 	sleep 0.5
 	kill "$srv" 2>/dev/null || true
 	wait "$srv" 2>/dev/null || true
-	sleep 0.5
+	sleep 0.2
 	kill "$dump"
 	wait "$dump" 2>/dev/null || true
 }
