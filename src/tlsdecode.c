@@ -357,8 +357,10 @@ stream_bytes(struct tls *t, int dir, const uint8_t *p, size_t len,
 		} else {
 			n = d->rlen - d->rgot < len ? d->rlen - d->rgot : len;
 			k = d->keep - d->rec_len < n ? d->keep - d->rec_len : n;
-			memcpy(d->rec + d->rec_len, p, k);
-			d->rec_len += k;
+			if (k > 0) {	/* d->rec is NULL when nothing kept */
+				memcpy(d->rec + d->rec_len, p, k);
+				d->rec_len += k;
+			}
 			d->rgot += (uint32_t)n;
 			d->next += (uint32_t)n;
 		}

@@ -14,6 +14,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "tlsdecode.h"
 
 #define TLSVEC_DIR	0x01	/* from the side that did not open */
 #define TLSVEC_SEQ	0x02	/* a sequence number follows */
@@ -22,6 +25,7 @@
 #define TLSVEC_OPT_KEEP	0x03	/* hs_keep: default, 256, 1024, 4096 */
 #define TLSVEC_OPT_DECRYPT 0x04	/* an identity "decryption" (fuzz) */
 #define TLSVEC_OPT_START 0x08	/* tls_start(dir, 0) for both */
+#define TLSVEC_OPT_RAW	0x10	/* no chunks: one stream, direction 0 */
 
 struct tlsvec {
 	const uint8_t	*p;
@@ -70,6 +74,24 @@ tlsvec_next(struct tlsvec *v, int *dir, uint32_t *seq, const uint8_t **data,
 	v->off += *n;
 	v->next[*dir] = *seq + (uint32_t)*n;
 	return 1;
+}
+
+/*
+ * A stand-in for a decrypting layer (a tls_decrypt_fn): the "ciphertext"
+ * is TLS 1.3's TLSInnerPlaintext in clear, the content then its real
+ * type.  Returns 0, or -1 for an empty or partly kept record.
+ */
+static inline int
+tlsvec_identity_decrypt(void *arg, const struct tls_event *rec, uint8_t *pt,
+    size_t *ptlen, uint8_t *inner)
+{
+	(void)arg;
+	if (rec->body_len < 1 || rec->body_len > rec->len)
+		return -1;
+	memcpy(pt, rec->body, rec->body_len - 1);
+	*ptlen = rec->body_len - 1;
+	*inner = rec->body[rec->body_len - 1];
+	return 0;
 }
 
 #endif

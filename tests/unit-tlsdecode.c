@@ -523,23 +523,6 @@ test_hostile(void)
 	tls_free(t);
 }
 
-/*
- * A stand-in for a decrypting layer: the "ciphertext" is TLS 1.3's
- * TLSInnerPlaintext in clear (content, then the real type).
- */
-static int
-fake_decrypt(void *arg, const struct tls_event *rec, uint8_t *pt,
-    size_t *ptlen, uint8_t *inner)
-{
-	(void)arg;
-	if (rec->body_len < 1)
-		return -1;
-	memcpy(pt, rec->body, rec->body_len - 1);
-	*ptlen = rec->body_len - 1;
-	*inner = rec->body[rec->body_len - 1];
-	return 0;
-}
-
 /* A TLS 1.3 ServerHello (x25519, TLS_AES_128_GCM_SHA256) message. */
 static void
 server_hello13(struct w *w)
@@ -582,7 +565,7 @@ test_decrypt(void)
 	records(&s, TLS_CT_APPDATA, &ee, 16384);
 	w8(&s, TLS_CT_APPDATA); w16(&s, 0x0303); w16(&s, 3);
 	wbytes(&s, close_notify, 3);
-	tls_set_decrypt(t, fake_decrypt, NULL);
+	tls_set_decrypt(t, tlsvec_identity_decrypt, NULL);
 	tls_segment(t, 1, 0, s.b, s.n, log_event, &lg);
 	want_line(&lg, "EncryptedExtensions 1 extension ALPN=h2",
 	    "decrypted EncryptedExtensions read, through the decrypt hook");
