@@ -47,6 +47,8 @@ struct tls {
 	uint8_t		*pt;		/* plaintext from decrypt */
 	int		 client_fin;	/* TLS 1.3: the client's first
 					   protected record went by */
+	uint8_t		 client_sid[32];	/* of the ClientHello */
+	uint8_t		 client_sid_len;
 	struct tls_info	 info;
 	struct tls_hello hello;		/* of the message being reported */
 };
@@ -386,6 +388,8 @@ note_message(struct tls *t, int dir, const struct tls_event *ev)
 			in->client_dir = dir;
 		if (in->sni[0] == '\0')
 			memcpy(in->sni, h->sni, sizeof in->sni);
+		memcpy(t->client_sid, h->sid, sizeof t->client_sid);
+		t->client_sid_len = h->sid_len;
 	} else if (ev->hs_type == TLS_HS_SERVER_HELLO) {
 		if (in->client_dir < 0)
 			in->client_dir = !dir;
@@ -394,11 +398,26 @@ note_message(struct tls *t, int dir, const struct tls_event *ev)
 		if (h->hrr)
 			return;
 		in->cipher = h->cipher;
+		in->resumed = h->version == TLS_V13 ? h->psk :
+		    h->sid_len > 0 && h->sid_len == t->client_sid_len &&
+		    memcmp(h->sid, t->client_sid, h->sid_len) == 0;
 		if (h->version == TLS_V13)
 			t->d[0].encrypted = t->d[1].encrypted = 1;
 	}
 	if (h->alpn[0] != '\0' && ev->hs_type != TLS_HS_CLIENT_HELLO)
 		memcpy(in->alpn, h->alpn, sizeof in->alpn);
+}
+
+/* Add a word to the details of ev. */
+static void
+tt_more(struct tls_event *ev, const char *word)
+{
+	struct ttext	 tt;
+
+	tt.s = ev->detail;		/* tt_init() would empty it */
+	tt.size = sizeof ev->detail;
+	tt.len = strlen(ev->detail);
+	tt_add(&tt, "%s%s", tt.len > 0 ? " " : "", word);
 }
 
 /* The message in d->hs is whole: read it, report it. */
@@ -419,6 +438,9 @@ msg_report(struct tls *t, int dir, const struct tls_event *rec, tls_cb cb,
 	tls_msg_read(ev.hs_type, ev.body, ev.body_len, t->info.version, &ev,
 	    &t->hello);
 	note_message(t, dir, &ev);
+	if (ev.hs_type == TLS_HS_SERVER_HELLO && ev.hello != NULL &&
+	    !ev.hello->hrr && t->info.resumed)
+		tt_more(&ev, "resumed");
 	ev.from_client = t->info.client_dir < 0 ? -1 :
 	    dir == t->info.client_dir;
 	cb(&ev, arg);

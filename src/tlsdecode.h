@@ -73,7 +73,9 @@ struct tls_hello {
 	uint16_t	 version;	/* ServerHello: chosen (supported_versions) */
 	uint8_t		 random[32];
 	uint8_t		 sid_len;	/* legacy_session_id */
+	uint8_t		 sid[32];
 	uint8_t		 hrr;		/* a HelloRetryRequest (its random) */
+	uint8_t		 psk;		/* ServerHello: pre_shared_key chosen */
 	uint16_t	 cipher;	/* ServerHello's */
 	uint16_t	 nsuites;	/* ClientHello's cipher suites */
 	uint16_t	 group;		/* ServerHello's key_share group */
@@ -119,7 +121,8 @@ struct tls_info {
 	int		 client_dir;	/* the direction of ClientHello; -1 */
 	uint16_t	 version;	/* 0 until a ServerHello */
 	uint16_t	 cipher;
-	unsigned	 hrr:1, resumed:1;
+	unsigned	 hrr:1;
+	unsigned	 resumed:1;	/* TLS 1.3 PSK, TLS 1.2 session id echoed */
 	char		 sni[TLS_NAME_MAX];
 	char		 alpn[TLS_NAME_MAX];	/* the server's choice */
 	int		 close_notify_dir;	/* -1: none read */

@@ -23,6 +23,7 @@ static const uint8_t hrr_random[32] = {
 
 #define EXT_SERVER_NAME		0
 #define EXT_ALPN		16
+#define EXT_PRE_SHARED_KEY	41
 #define EXT_SUPPORTED_VERSIONS	43
 #define EXT_KEY_SHARE		51
 
@@ -267,6 +268,10 @@ hello_ext(uint16_t type, struct tcur *e, int server, struct tls_hello *h)
 	case EXT_SUPPORTED_VERSIONS:
 		r = server ? tc_u16(e, &h->version) : ext_versions(e, h);
 		break;
+	case EXT_PRE_SHARED_KEY:
+		h->psk = (uint8_t)server;
+		e->off = e->len;	/* identities and binders not read */
+		break;
 	case EXT_KEY_SHARE:
 		if (!server)
 			r = ext_key_share(e, h);
@@ -323,6 +328,7 @@ read_client_hello(struct tcur *c, struct tls_hello *h, const char **why)
 		return -1;
 	}
 	h->sid_len = (uint8_t)sid.len;
+	memcpy(h->sid, sid.p, sid.len);
 	if (tc_vec(c, 2, &suites) == -1 || suites.len % 2 != 0 ||
 	    tc_vec(c, 1, &comp) == -1) {
 		*why = "cipher suites or compression past the message";
@@ -350,6 +356,7 @@ read_server_hello(struct tcur *c, struct tls_hello *h, const char **why)
 		return -1;
 	}
 	h->sid_len = (uint8_t)sid.len;
+	memcpy(h->sid, sid.p, sid.len);
 	if (tc_u16(c, &h->cipher) == -1 || tc_u8(c, &comp) == -1)
 		return -1;
 	h->version = h->legacy_version;

@@ -2,12 +2,13 @@
  * tls-dump.c: the TLS events of every TCP connection in a capture, one
  * line each, for tests/tlsdecode-tshark.sh and for reading by eye.
  *
- * Usage: tls-dump [-c] [-f FILE] CAPTURE
+ * Usage: tls-dump [-c] [-f FILE [-n N]] CAPTURE
  *   default  FRAME DIR NAME DETAIL (DIR: > from the connection's opener)
  *   -c       the canonical lines tests/tlsdecode-tshark.py also makes
  *            from tshark: records, handshake messages, hello fields
- *   -f FILE  also write the segments of the first connection as an input
- *            of tests/fuzz-tls.c (a seed of its corpus)
+ *   -f FILE  also write the segments of the Nth connection (-n, default
+ *            the first) as an input of tests/fuzz-tls.c (a seed of its
+ *            corpus, a vector of tests/unit-tlsdecode.c)
  * Exit: 0, 1 when the capture cannot be read, 2 usage.
  */
 #include "config.h"
@@ -36,7 +37,7 @@ struct flow {
 };
 
 static struct flow flows[MAX_FLOWS];
-static int	 nflows, canon;
+static int	 nflows, canon, fuzz_flow;
 static unsigned long frame;
 static FILE	*fuzz_out;
 
@@ -159,7 +160,7 @@ segment(const struct decode_pkt *pk)
 		f->have_base[dir] = 1;
 	}
 	rel = pk->seq - f->base[dir];
-	if (fuzz_out != NULL && f == &flows[0])
+	if (fuzz_out != NULL && f == &flows[fuzz_flow])
 		fuzz_chunk(dir, rel, pk->payload, pk->paycap);
 	tls_segment(f->tls, dir, rel, pk->payload, pk->paycap, print_event,
 	    NULL);
@@ -175,19 +176,23 @@ main(int argc, char **argv)
 	pcap_t			*p;
 	int			 c, i, dlt;
 
-	while ((c = getopt(argc, argv, "cf:")) != -1) {
+	while ((c = getopt(argc, argv, "cf:n:")) != -1) {
 		if (c == 'c')
 			canon = 1;
+		else if (c == 'n' && atoi(optarg) >= 1 &&
+		    atoi(optarg) <= MAX_FLOWS)
+			fuzz_flow = atoi(optarg) - 1;
 		else if (c == 'f' && (fuzz_out = fopen(optarg, "wb")) != NULL)
 			fputc(TLSVEC_OPT_START, fuzz_out);
 		else {
-			fprintf(stderr, "usage: tls-dump [-c] [-f FILE] "
+			fprintf(stderr, "usage: tls-dump [-c] [-f FILE [-n N]] "
 			    "CAPTURE\n");
 			return 2;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: tls-dump [-c] [-f FILE] CAPTURE\n");
+		fprintf(stderr, "usage: tls-dump [-c] [-f FILE [-n N]] "
+		    "CAPTURE\n");
 		return 2;
 	}
 	if ((p = pcap_open_offline(argv[optind], errbuf)) == NULL) {

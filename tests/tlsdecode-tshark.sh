@@ -46,6 +46,12 @@ like "$out" '^6 < Certificate 1 certificate: 1297 bytes$' \
     "tls12: Certificate: count and lengths"
 like "$out" '^10 > encrypted handshake 40 bytes \(Finished\)$' \
     "tls12: Finished after ChangeCipherSpec is encrypted"
+out=$("$DUMP" "$srcdir/tls/tls13-resume.pcap")
+like "$out" '^30 < ServerHello TLS1.3 TLS_AES_256_GCM_SHA384 group=x25519 resumed$' \
+    "tls13-resume: the second connection resumes (pre_shared_key)"
+out=$("$DUMP" "$srcdir/tls/tls12-resume.pcap")
+like "$out" '^29 < ServerHello TLS1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 resumed$' \
+    "tls12-resume: the second connection resumes (session id echoed)"
 
 if [ "$(id -u)" = 0 ] && command -v openssl >/dev/null &&
     command -v tcpdump >/dev/null; then

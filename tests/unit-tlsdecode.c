@@ -27,10 +27,11 @@ struct log {
 	struct tls_hello hello;
 };
 
-static uint8_t	 vec_buf[4][16384];
-static size_t	 vec_len[4];
-static const char *const vec_names[4] = { "tls13", "tls13-hrr", "tls12",
-    "tls12-rsa" };
+#define NVEC	6
+static uint8_t	 vec_buf[NVEC][16384];
+static size_t	 vec_len[NVEC];
+static const char *const vec_names[NVEC] = { "tls13", "tls13-hrr", "tls12",
+    "tls12-rsa", "tls13-resume", "tls12-resume" };
 
 /* Whether s is printable ASCII (what a terminal can show as is). */
 static int
@@ -241,6 +242,26 @@ test_tls12(void)
 	    "tls12-rsa: ServerHello");
 	want_line(&lg, "ClientKeyExchange 514 bytes",
 	    "tls12-rsa: RSA ClientKeyExchange");
+}
+
+/* The second connection of a capture, resuming the first one's session. */
+static void
+test_resumed(void)
+{
+	static struct log lg;
+	struct tls_info	 in;
+
+	in = run_vec(4, 65536, 0, -1, -1, &lg);
+	want_line(&lg, "ServerHello TLS1.3 TLS_AES_256_GCM_SHA384 group=x25519 "
+	    "resumed", "tls13-resume: ServerHello with pre_shared_key");
+	tap_ok(in.resumed, "tls13-resume: info says resumed");
+	in = run_vec(5, 65536, 0, -1, -1, &lg);
+	want_line(&lg, "ServerHello TLS1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 "
+	    "resumed", "tls12-resume: the session id echoed");
+	tap_ok(in.resumed && strstr(lg.s, "Certificate") == NULL,
+	    "tls12-resume: info says resumed, no Certificate");
+	in = run_vec(2, 65536, 0, -1, -1, &lg);
+	tap_ok(!in.resumed, "tls12: a full handshake is not resumed");
 }
 
 /* A lost segment and a reordering: that direction stops, once. */
@@ -616,13 +637,14 @@ main(void)
 {
 	int	 i, have = 1;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NVEC; i++)
 		if (load_vec(i) == -1)
 			have = 0;
 	if (have) {
 		test_tls13();
 		test_tls12();
 		test_gaps();
+		test_resumed();
 	} else
 		tap_skip("tests/fuzz/tls vectors not found ($srcdir)");
 	test_big_hello();

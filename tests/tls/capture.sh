@@ -36,20 +36,32 @@ until_ok() {
 
 listening() { [ -n "$(ip netns exec "$ns" ss -Hltn 'sport = :4433')" ]; }
 
-# capture NAME 'SERVER OPTIONS' 'CLIENT OPTIONS'
+# client 'CLIENT OPTIONS': one s_client run, two lines sent, then EOF.
+client() {
+	{ echo "hello, server"; sleep 0.5; echo "second line"; sleep 0.5; } |
+	    timeout 10 ip netns exec "$ns" openssl s_client -quiet -no_ign_eof \
+	    -connect 127.0.0.1:4433 $1 >/dev/null 2>&1 || true
+}
+
+# capture NAME 'SERVER OPTIONS' 'CLIENT OPTIONS' [resume]: with resume,
+# two connections, the second resuming the first one's session.
 capture() {
 	ip netns exec "$ns" tcpdump -i lo -U -s 0 -w "$out/$1.pcap" \
 	    tcp port 4433 2>"$tmp/dump.err" &
 	dump=$!
 	until_ok grep -q "listening on" "$tmp/dump.err"
-	ip netns exec "$ns" openssl s_server -accept 127.0.0.1:4433 -naccept 1 \
+	ip netns exec "$ns" openssl s_server -accept 127.0.0.1:4433 \
+	    -naccept "$([ -n "${4:-}" ] && echo 2 || echo 1)" \
 	    -rev -quiet -cert "$tmp/cert.pem" -key "$tmp/key.pem" $2 \
 	    >/dev/null 2>&1 &
 	srv=$!
 	until_ok listening
-	{ echo "hello, server"; sleep 0.5; echo "second line"; sleep 0.5; } |
-	    timeout 10 ip netns exec "$ns" openssl s_client -quiet -no_ign_eof \
-	    -connect 127.0.0.1:4433 $3 >/dev/null 2>&1 || true
+	if [ -n "${4:-}" ]; then
+		client "$3 -sess_out $tmp/sess"
+		client "$3 -sess_in $tmp/sess"
+	else
+		client "$3"
+	fi
 	sleep 0.5
 	kill "$srv" 2>/dev/null || true
 	wait "$srv" 2>/dev/null || true
@@ -66,3 +78,5 @@ capture tls13-hrr '-tls1_3 -groups X25519' \
     '-tls1_3 -servername hrr.example -groups P-256:X25519'
 capture tls12-rsa '-tls1_2 -cipher AES256-SHA256' \
     '-tls1_2 -noservername -cipher AES256-SHA256:AES128-SHA'
+capture tls13-resume '-tls1_3' '-tls1_3 -servername example.com' resume
+capture tls12-resume '-tls1_2 -no_ticket' '-tls1_2 -servername example.com' resume
