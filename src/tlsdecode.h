@@ -107,11 +107,14 @@ struct tls_event {
 	uint32_t	 len;		/* record body, or message body, bytes */
 	uint8_t		 hs_type;	/* TLS_EV_MESSAGE */
 	uint8_t		 alert_level, alert_desc;	/* an Alert read */
-	unsigned	 encrypted:1, decrypted:1, guess:1;	/* guess: name */
+	unsigned	 encrypted:1;	/* a protected record nobody read */
+	unsigned	 decrypted:1;	/* read from a decrypting layer */
+	unsigned	 guess:1;	/* TLS 1.3 without keys: the name is
+					   inferred from the order of records */
 	enum decode_result result;
 	const char	*name;
 	char		 detail[TLS_DETAIL_MAX];
-	const struct tls_hello *hello;	/* ClientHello, ServerHello, HRR */
+	const struct tls_hello *hello;	/* the hellos, EncryptedExtensions */
 	const uint8_t	*body;
 	size_t		 body_len;
 };
@@ -177,7 +180,8 @@ void	tls_set_decrypt(struct tls *, tls_decrypt_fn, void *);
 /*
  * The plaintext content (of real type inner) of a protected record of
  * direction dir between seq and end, from a decrypting layer: handshake
- * messages in it are decoded and reported, alerts read.
+ * messages in it are decoded and reported, alerts read.  It may be called
+ * from the callback of a protected record, not from a message's.
  */
 void	tls_plaintext(struct tls *, int, uint8_t, const uint8_t *, size_t,
 	    uint32_t, uint32_t, tls_cb, void *);
