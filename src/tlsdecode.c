@@ -67,6 +67,8 @@ tls_new(size_t hs_keep)
 		return NULL;
 	if (hs_keep == 0)
 		hs_keep = TLS_HS_KEEP;
+	if (hs_keep > 0xffffff)
+		hs_keep = 0xffffff;	/* a message's length has 24 bits */
 	t->hs_keep = hs_keep < TLS_HS_KEEP_MIN ? TLS_HS_KEEP_MIN : hs_keep;
 	t->info.client_dir = -1;
 	t->info.close_notify_dir = -1;

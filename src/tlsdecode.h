@@ -148,7 +148,7 @@ struct tls;
 
 /*
  * A decoder for one TCP connection.  hs_keep: the longest handshake
- * message read whole (0: TLS_HS_KEEP; at least TLS_HS_KEEP_MIN); longer
+ * message read whole (0: TLS_HS_KEEP; TLS_HS_KEEP_MIN to 2^24-1); longer
  * ones are named and skipped.  Returns NULL when out of memory.
  */
 struct tls *tls_new(size_t);
