@@ -92,6 +92,18 @@ listen_port() {
 	sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1
 }
 
+# serve NAME CMD...: start CMD, a server that says "Listening on ADDR PORT"
+# on stderr, in the background (bg: its stdin is serve's own), stdout in
+# $TMP/NAME.out and stderr in $TMP/NAME.err; sets $pid to its process and
+# $port to the port it says (empty when it says none within 5 s).  Returns
+# listen_port's status.
+serve() {
+	_sv_name=$1; shift
+	bg "$@" >"$TMP/$_sv_name.out" 2>"$TMP/$_sv_name.err"
+	pid=$!
+	port=$(listen_port "$TMP/$_sv_name.err")
+}
+
 # wait_pid PID [SECONDS]: wait for PID to end, kill it after SECONDS
 # (SIGTERM, then SIGKILL 2 s later); returns its exit status, or 124 when
 # it had to be killed.

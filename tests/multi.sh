@@ -7,14 +7,6 @@ need_cmd python3
 
 N=50
 
-# serve NAME ARGS...: start sockkit listen ARGS; sets $port and $pid.
-serve() {
-	_name=$1; shift
-	bg "$SOCKKIT" listen "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err"
-	pid=$!
-	port=$(listen_port "$TMP/$_name.err")
-}
-
 # wait_all PIDS...: wait for each (bounded); sets $failed to how many
 # failed.  (Not in $(...): a subshell cannot wait for our children.)
 wait_all() {
@@ -25,7 +17,7 @@ wait_all() {
 # Echo: 50 clients, 256 KiB of distinct random data each, at once.
 head -c $((N * 262144)) /dev/urandom >"$TMP/all"
 split -b 262144 -d -a 2 "$TMP/all" "$TMP/in."
-serve echo -k --mode echo 127.0.0.1 0
+serve echo "$SOCKKIT" listen -k --mode echo 127.0.0.1 0
 pids=
 for i in $(seq -w 0 $((N - 1))); do
 	"$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/in.$i" >"$TMP/out.$i" 2>"$TMP/err.$i" &
@@ -44,7 +36,7 @@ is "$(cat "$TMP"/err.*)" "" "echo -k: no client said anything on stderr"
 # Relay: client i sends 20000 copies of its own letter and one line of
 # its own; stdout must hold every byte of each.
 letters=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
-serve relay -k 127.0.0.1 0
+serve relay "$SOCKKIT" listen -k 127.0.0.1 0
 pids=
 for i in $(seq 0 $((N - 1))); do
 	c=${letters:$i:1}
@@ -98,7 +90,7 @@ is "$got" 3 "relay -k: a line on stdin reaches all 3 clients"
 
 # --max-conns: the third client waits in the backlog, not refused, and is
 # served once one of the first two leaves.
-serve max -k --max-conns 2 --mode echo 127.0.0.1 0
+serve max "$SOCKKIT" listen -k --max-conns 2 --mode echo 127.0.0.1 0
 bg "$SOCKKIT" connect 127.0.0.1 "$port" <&4 >/dev/null 2>&1
 first=$!
 bg "$SOCKKIT" connect 127.0.0.1 "$port" <&4 >/dev/null 2>&1
