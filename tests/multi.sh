@@ -77,10 +77,7 @@ port=$(listen_port "$TMP/b.err")
 for i in 1 2 3; do
 	bg "$SOCKKIT" connect 127.0.0.1 "$port" <&4 >"$TMP/b.$i" 2>/dev/null
 done
-_i=0
-while [ "$(grep -c 'connection from' "$TMP/b.err")" -lt 3 ] && [ $_i -lt 100 ]; do
-	sleep 0.05; _i=$((_i + 1))
-done
+wait_count "$TMP/b.err" 'connection from' 3 5
 printf 'to everyone\n' >&3
 got=0
 for i in 1 2 3; do
@@ -94,10 +91,7 @@ serve max "$SOCKKIT" listen -k --max-conns 2 --mode echo 127.0.0.1 0
 bg "$SOCKKIT" connect 127.0.0.1 "$port" <&4 >/dev/null 2>&1
 first=$!
 bg "$SOCKKIT" connect 127.0.0.1 "$port" <&4 >/dev/null 2>&1
-_i=0
-while [ "$(ss -Htn state established "dport = :$port" | wc -l)" -lt 2 ] && [ $_i -lt 100 ]; do
-	sleep 0.05; _i=$((_i + 1))
-done
+wait_established "$port" 2 5
 bg sh -c 'printf "third\n" | timeout 20 "$0" connect 127.0.0.1 "$1"' \
     "$SOCKKIT" "$port" >"$TMP/third.out" 2>/dev/null
 third=$!
