@@ -216,16 +216,28 @@ socat_port() {
 # digest FILE: the SHA-256 of FILE (or stdin).
 digest() { sha256sum "$@" | cut -c1-64; }
 
-# _listening PORT t|u: whether a TCP socket listens on PORT (t), or a UDP
-# socket is bound to it (u).
-_listening() { ss -Hln"$2" "sport = :$1" 2>/dev/null | grep -q .; }
+# _listening PORT t|u [NETNS]: whether a TCP socket listens on PORT (t),
+# or a UDP socket is bound to it (u), here or in network namespace NETNS.
+_listening() {
+	if [ -n "${3:-}" ]; then
+		ip netns exec "$3" ss -Hln"$2" "sport = :$1"
+	else
+		ss -Hln"$2" "sport = :$1"
+	fi 2>/dev/null | grep -q .
+}
 
-# wait_listening PORT [udp]: until something accepts on TCP PORT, or is
-# bound to UDP PORT (at most 5 s); for servers that cannot report a port-0
-# listener's port (ncat, nc -u), so tests give them a free one.
+# wait_listening PORT [tcp|udp [NETNS]]: until something accepts on TCP
+# PORT, or is bound to UDP PORT, here or in NETNS (at most 5 s); for
+# servers that cannot report a port-0 listener's port (ncat, nc -u, a
+# Python peer), so tests give them a known one.
 wait_listening() {
 	_wl_proto=t
 	[ "${2:-}" = udp ] && _wl_proto=u
-	wait_until 5 _listening "$1" "$_wl_proto"
+	wait_until 5 _listening "$1" "$_wl_proto" "${3:-}"
+}
+
+# golden_pcaps: the pcaps that tests/golden/TESTLIST names, each once.
+golden_pcaps() {
+	awk '!/^#/ && NF >= 3 { print $2 }' "$srcdir/golden/TESTLIST" | sort -u
 }
 
