@@ -146,6 +146,26 @@ wait_pid() {
 	wait "$1"
 }
 
+# status_field PID NAME: a field of /proc/PID/status, tabs as spaces
+# ("0 0 0 0" for Uid); empty when PID has ended.
+status_field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null |
+	    tr -s '\t' ' '
+}
+
+# _uid_or_ended PID UID: whether PID's real uid is UID, or PID has ended.
+_uid_or_ended() {
+	[ "$(status_field "$1" Uid | cut -d' ' -f1)" = "$2" ] || _ended "$1"
+}
+
+# wait_uid PID UID [SECONDS]: until PID's real uid is UID (10 s unless
+# told), as when it drops root; returns 1 when it is not by then or PID
+# ended first.
+wait_uid() {
+	wait_until "${3:-10}" _uid_or_ended "$1" "$2" &&
+	    [ "$(status_field "$1" Uid | cut -d' ' -f1)" = "$2" ]
+}
+
 # free_port: a TCP port that nothing listens on right now.
 free_port() {
 	if command -v python3 >/dev/null 2>&1; then
