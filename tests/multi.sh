@@ -48,10 +48,9 @@ wait_all $pids
 is "$failed" 0 "relay -k: all $N clients exit 0"
 want=0
 for i in $(seq 0 $((N - 1))); do want=$((want + $(wc -c <"$TMP/r.$i"))); done
-_i=0
-while [ "$(wc -c <"$TMP/relay.out")" -lt "$want" ] && [ $_i -lt 200 ]; do
-	sleep 0.05; _i=$((_i + 1))
-done
+# relayed: whether stdout holds $want bytes yet.
+relayed() { [ "$(wc -c <"$TMP/relay.out")" -ge "$want" ]; }
+wait_until 10 relayed
 kill "$pid" 2>/dev/null
 is "$(wc -c <"$TMP/relay.out")" "$want" "relay -k: stdout holds every byte ($want)"
 lines=0

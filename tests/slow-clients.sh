@@ -139,10 +139,7 @@ fanout() {
 	_name=$1; shift
 	rm -f "$TMP/flow" "$TMP/go"
 	bg "$SOCKKIT" listen -k -v "$@" 127.0.0.1 0 >/dev/null \
-	    2>"$TMP/$_name.err" < <(_i=0
-	    while [ ! -e "$TMP/flow" ] && [ $_i -lt 600 ]; do
-		sleep 0.05; _i=$((_i + 1))
-	    done
+	    2>"$TMP/$_name.err" < <(wait_until 30 test -e "$TMP/flow"
 	    exec head -c $SIZE /dev/zero)
 	pid=$!
 	port=$(listen_port "$TMP/$_name.err")
