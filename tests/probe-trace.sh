@@ -20,10 +20,7 @@ NFT
 # An open port (7001), a dropped one (7002), a closed one (7003).
 ip netns exec $ns "$SOCKKIT" listen -k 127.0.0.1 7001 >/dev/null 2>&1 &
 _pids="$_pids $!"
-for _ in $(seq 100); do
-	ip netns exec $ns ss -Hltn 'sport = :7001' | grep -q . && break
-	sleep 0.05
-done
+wait_listening 7001 tcp $ns
 plan 8
 out=$(ip netns exec $ns "$SOCKKIT" probe --trace -w 2 --retries 1 \
     -a -p 7001-7003 127.0.0.1 </dev/null 2>&1)
