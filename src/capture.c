@@ -6,8 +6,9 @@
  * prompt exit loses them) and with nanosecond timestamps, and activated
  * before the socket exists.  The filter names the exact connection and is
  * set before connect() sends the SYN; it is never narrowed afterwards.
- * Packets go through decode -> track -> ladder as they arrive; the socket
- * calls sockkit makes are queued and drawn in time order between them.
+ * Packets go through decode -> track -> the render sink (render.c) as they
+ * arrive; the socket calls sockkit makes are queued and drawn in time
+ * order between them.
  */
 #include "config.h"
 
@@ -740,7 +741,7 @@ capture_note(const struct capture *c, uint64_t frame)
 
 /*
  * Tracker events: the packet (with the hook's note, if any, added to the
- * tracker's) to the ladder and the picture; watch for the end.
+ * tracker's) to the render sink; watch for the end.
  */
 static void
 capture_event(void *arg, const struct track_event *ev)

@@ -1327,24 +1327,3 @@ svg_free(struct svg *s)
 	free(s->slot);
 	free(s);
 }
-
-int
-svg_save(struct svg *s, const char *path, int html, char *err,
-    size_t errlen)
-{
-	FILE	*fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-	int	 rc;
-
-	if (fp == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	errno = 0;
-	rc = html ? svg_html(s, fp) : svg_write(s, fp);
-	if (fp != stdout && fclose(fp) == EOF)
-		rc = -1;
-	if (rc == -1)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno :
-		    EIO));
-	return rc;
-}

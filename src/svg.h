@@ -83,12 +83,6 @@ int	svg_write(struct svg *, FILE *);
 int	svg_html(struct svg *, FILE *);
 
 /*
- * Write the picture to path ("-": stdout) as SVG, or as HTML when html.
- * Returns 0, or -1 with "PATH: reason" in err.
- */
-int	svg_save(struct svg *, const char *, int, char *, size_t);
-
-/*
  * What the budget left out of the picture (and with html, of its
  * transcript: call it after svg_html()), as one sentence in buf without
  * "sockkit: ".  Returns 0 when nothing was left out, else 1.
