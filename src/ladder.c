@@ -439,44 +439,42 @@ proto_name(uint8_t proto)
 	    proto == IPPROTO_ICMP ? "icmp" : "icmp6";
 }
 
-/*
- * What a summary line and a JSON end both say of c: its Zeek-like state
- * and why, and how it ended.  Returns the renderer's state of c, or NULL
- * when out of memory.
- */
-static struct lconv *
-end_words(struct ladder *l, struct track_conv *c, const char **st,
-    const char **why, char *how, size_t len)
-{
-	struct lconv	*lc = lconv_get(c);
+/* What a summary line and a JSON end both say of a conversation. */
+struct end_words {
+	struct lconv	*lc;		/* the renderer's state of it */
+	const char	*st, *why;	/* its Zeek-like state, and why */
+	char		 how[160];	/* how it ended */
+};
 
-	if (lc == NULL)
-		return NULL;
-	*st = track_conn_state(c, why);
-	verdict_how(l, c, how, len);
-	return lc;
+/* Fill w for c; returns 0, or -1 when out of memory. */
+static int
+end_words(struct ladder *l, struct track_conv *c, struct end_words *w)
+{
+	if ((w->lc = lconv_get(c)) == NULL)
+		return -1;
+	w->st = track_conn_state(c, &w->why);
+	verdict_how(l, c, w->how, sizeof w->how);
+	return 0;
 }
 
 /* One summary line for c. */
 static void
 summary(struct ladder *l, struct track_conv *c)
 {
-	struct lconv	*lc;
-	const char	*why, *st;
-	char		 how[160];
+	struct end_words	 w;
 
-	if ((lc = end_words(l, c, &st, &why, how, sizeof how)) == NULL)
+	if (end_words(l, c, &w) == -1)
 		return;
 	fprintf(l->fp, "%" PRIu64 " %s %s > %s %s %" PRIu64 " pkts %" PRIu64
-	    "/%" PRIu64 " bytes", c->id, proto_name(c->proto), lc->ep[0],
-	    lc->ep[1], st, c->end[0].pkts + c->end[1].pkts, c->end[0].bytes,
-	    c->end[1].bytes);
+	    "/%" PRIu64 " bytes", c->id, proto_name(c->proto), w.lc->ep[0],
+	    w.lc->ep[1], w.st, c->end[0].pkts + c->end[1].pkts,
+	    c->end[0].bytes, c->end[1].bytes);
 	if (c->proto == IPPROTO_TCP)
 		fprintf(l->fp, " on the wire, %" PRIu64 "/%" PRIu64
 		    " delivered", track_delivered(c, 0), track_delivered(c, 1));
 	fprintf(l->fp, " %.3f ms: %s%s%s\n", (c->last_ts - c->first_ts) / 1e6,
-	    why, c->proto == IPPROTO_TCP ? "; " : "",
-	    c->proto == IPPROTO_TCP ? how : "");
+	    w.why, c->proto == IPPROTO_TCP ? "; " : "",
+	    c->proto == IPPROTO_TCP ? w.how : "");
 }
 
 void
@@ -638,19 +636,17 @@ json_packet(struct ladder *l, const struct track_event *ev)
 static void
 json_end(struct ladder *l, struct track_conv *c)
 {
-	struct lconv	*lc;
-	const char	*why, *st;
-	char		 how[160];
+	struct end_words	 w;
 
-	if ((lc = end_words(l, c, &st, &why, how, sizeof how)) == NULL)
+	if (end_words(l, c, &w) == -1)
 		return;
 	json_head(l, "end", 0, c->last_ts);
 	fprintf(l->fp, ",\"conv\":%" PRIu64 ",\"proto\":\"%s\",\"a\":\"%s\","
 	    "\"a_port\":%u,\"b\":\"%s\",\"b_port\":%u,\"conn_state\":\"%s\","
 	    "\"why\":\"%s\",\"verdict\":", c->id, proto_name(c->proto),
-	    lc->addr[0],
-	    c->end[0].port, lc->addr[1], c->end[1].port, st, why);
-	ladder_json_string(l->fp, (const uint8_t *)how, strlen(how));
+	    w.lc->addr[0], c->end[0].port, w.lc->addr[1], c->end[1].port,
+	    w.st, w.why);
+	ladder_json_string(l->fp, (const uint8_t *)w.how, strlen(w.how));
 	fprintf(l->fp, ",\"pkts_a\":%" PRIu64 ",\"pkts_b\":%" PRIu64
 	    ",\"bytes_a\":%" PRIu64 ",\"bytes_b\":%" PRIu64 ",\"retrans_a\":%"
 	    PRIu64 ",\"retrans_b\":%" PRIu64 ",\"duration_ms\":%.3f",
