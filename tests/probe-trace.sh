@@ -25,7 +25,7 @@ for _ in $(seq 100); do
 	ip netns exec $ns ss -Hltn 'sport = :7001' | grep -q . && break
 	sleep 0.05
 done
-plan 18
+plan 21
 out=$(ip netns exec $ns "$SOCKKIT" probe --trace -w 2 --retries 1 \
     -a -p 7001-7003 127.0.0.1 </dev/null 2>&1)
 rc=$?
@@ -52,6 +52,21 @@ out=$(ip netns exec $ns "$SOCKKIT" probe --trace --write "$TMP/t.pcap" \
 rc=$?
 is "$rc" 0 "--trace --write: exit 0"
 like "$out" 'SYN,ACK seq=0 ack=1' "--trace --write: the evidence still drawn"
+# The render sink: "--svg -" is stdout, after the table, and the ladder
+# then stays off it; a picture that cannot be made is said as elsewhere.
+out=$(ip netns exec $ns "$SOCKKIT" probe --trace --svg - -w 2 \
+    -p 7001 127.0.0.1 </dev/null 2>/dev/null)
+rc=$?
+ok $([ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q '^7001/tcp' &&
+    printf '%s\n' "$out" | grep -q '</svg>'; echo $?) \
+    "--trace --svg -: the table, then the picture on stdout"
+printf '%s\n' "$out" | grep -q '^conversation 1:'
+ok $((! $?)) "--trace --svg -: no ladder mixed into the picture"
+out=$(ip netns exec $ns "$SOCKKIT" probe --svg /nonexistent/dir/x.svg \
+    -w 2 -p 7001 127.0.0.1 </dev/null 2>&1)
+is "$?/$out" "1/sockkit: probe: --svg /nonexistent/dir/x.svg: No such file or directory" \
+    "--svg in a missing directory: exit 1, one line, no table"
+
 if ! command -v tcpdump >/dev/null; then
 	skip_n 8 "needs tcpdump"
 	done_testing
