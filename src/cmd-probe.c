@@ -118,6 +118,7 @@ struct probe_cmd {
 	int			 trace;		/* --trace */
 	const char		*svg_path, *html_path;	/* --svg, --html */
 	const char		*write_path;	/* --write */
+	int			 write_made;	/* the file is new: ours */
 	struct render		*r;		/* the evidence's sink, made
 						   as root */
 	struct capture		*cap;
@@ -779,15 +780,19 @@ probe_render_open(struct probe_cmd *c)
 
 /*
  * The file the capture writes and the evidence is read back from: the
- * --write file, made now, or a nameless temporary one.  Returns 0 or -1
- * (reported).
+ * --write file, made now (write_made says whether it is new), or a
+ * nameless temporary one.  Returns 0 or -1 (reported).
  */
 static int
 probe_capture_file(struct probe_cmd *c)
 {
 	if (c->write_path != NULL) {
-		c->cap_fd = open(c->write_path, O_RDWR | O_CREAT | O_TRUNC |
+		c->cap_fd = open(c->write_path, O_RDWR | O_CREAT | O_EXCL |
 		    O_CLOEXEC, 0666);
+		c->write_made = c->cap_fd != -1;
+		if (c->cap_fd == -1 && errno == EEXIST)
+			c->cap_fd = open(c->write_path, O_RDWR | O_TRUNC |
+			    O_CLOEXEC);
 		if (c->cap_fd == -1)
 			sk_warn("probe: --write %s", c->write_path);
 	} else if ((c->cap_fd = sk_tmpfile()) == -1)
@@ -843,6 +848,8 @@ probe_capture_open(struct probe_cmd *c)
 	    "(the probe's temporary capture)";
 	if ((c->cap = capture_open(&co, err, sizeof err)) == NULL) {
 		sk_warnx("probe: %s", err);
+		if (c->write_made)	/* as connect, which makes it later */
+			unlink(c->write_path);
 		return -1;
 	}
 	if ((probe_draws(c) && probe_render_open(c) == -1) ||

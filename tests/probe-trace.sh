@@ -25,7 +25,7 @@ for _ in $(seq 100); do
 	ip netns exec $ns ss -Hltn 'sport = :7001' | grep -q . && break
 	sleep 0.05
 done
-plan 21
+plan 23
 out=$(ip netns exec $ns "$SOCKKIT" probe --trace -w 2 --retries 1 \
     -a -p 7001-7003 127.0.0.1 </dev/null 2>&1)
 rc=$?
@@ -66,6 +66,19 @@ out=$(ip netns exec $ns "$SOCKKIT" probe --svg /nonexistent/dir/x.svg \
     -w 2 -p 7001 127.0.0.1 </dev/null 2>&1)
 is "$?/$out" "1/sockkit: probe: --svg /nonexistent/dir/x.svg: No such file or directory" \
     "--svg in a missing directory: exit 1, one line, no table"
+
+# Without CAP_NET_RAW the capture cannot start: exit 1 before any probe,
+# and no --write file left behind (connect makes its file only once its
+# capture has started).
+chmod 711 "$TMP" && mkdir -m 777 "$TMP/nobody"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+    --bounding-set=-all "$SOCKKIT" probe --write "$TMP/nobody/x.pcap" \
+    -p 7001 127.0.0.1 2>&1)
+rc=$?
+like "$rc/$out" '^1/sockkit: probe: capture: permission denied' \
+    "--write without CAP_NET_RAW: exit 1, the reason in one line"
+ok $([ ! -e "$TMP/nobody/x.pcap" ]; echo $?) \
+    "--write without CAP_NET_RAW: no file left behind"
 
 if ! command -v tcpdump >/dev/null; then
 	skip_n 8 "needs tcpdump"
