@@ -40,6 +40,7 @@ transcript_open(FILE *fp, int preview, int full, uint64_t only_conv)
 	return ladder_new(fp, &lo);
 }
 
+/* The ladder's other calls in the shapes struct svg_text asks for. */
 static void
 transcript_call(void *l, int64_t ts, const char *what, int err)
 {
