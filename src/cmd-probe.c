@@ -14,6 +14,7 @@
 
 #include <limits.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -28,8 +29,9 @@
 #include "probe.h"
 #include "sockkit.h"
 #include "targets.h"
+#include "render.h"
+#include "replay.h"
 #include "util.h"
-#include "view.h"
 
 static int	cmd_probe_exec(int, char **);
 
@@ -78,6 +80,7 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --svg FILE      the same packets as an SVG sequence "
 	    "diagram\n"
 	    "      --html FILE     the diagram and the ladder in one HTML page\n"
+	    "      --write FILE    save the probes' packets (nanosecond pcap)\n"
 	    PRIV_USAGE
 	    "      --no-randomize  probe hosts and ports in order\n"
 	    "      --seed N        seed of the random order (reproducible)\n"
@@ -114,10 +117,13 @@ struct probe_cmd {
 	int			 oom, progress, progress_shown;
 	int			 trace;		/* --trace */
 	const char		*svg_path, *html_path;	/* --svg, --html */
-	FILE			*svg_fp, *html_fp;	/* opened as root */
+	const char		*write_path;	/* --write */
+	int			 write_made;	/* the file is new: ours */
+	struct render		*r;		/* the evidence's sink, made
+						   as root */
 	struct capture		*cap;
-	int			 cap_fd;	/* --trace: the capture file,
-						   nameless; 0: none */
+	int			 cap_fd;	/* the capture file: --write's,
+						   or nameless; 0: none */
 	struct priv_opts	 priv;		/* --user, --no-drop */
 	struct probe_result	*ev;		/* ports with evidence */
 	size_t			 nev, evcap;
@@ -128,7 +134,7 @@ enum {
 	OPT_EXCLUDE = 256, OPT_FORCE, OPT_OPEN, OPT_JSON, OPT_GREPABLE,
 	OPT_ALL_OPEN, OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_RETRIES, OPT_RATE,
 	OPT_DELAY, OPT_GRACEFUL, OPT_NO_RANDOMIZE, OPT_SEED, OPT_SHARD,
-	OPT_TRACE, OPT_SVG, OPT_HTML
+	OPT_TRACE, OPT_SVG, OPT_HTML, OPT_WRITE
 };
 
 static const struct option probe_longopts[] = {
@@ -153,6 +159,7 @@ static const struct option probe_longopts[] = {
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "udp", no_argument, NULL, 'u' },
+	{ "write", required_argument, NULL, OPT_WRITE },
 	PRIV_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -166,6 +173,7 @@ static int	probe_exclude(struct probe_cmd *, const char *);
 static int	probe_target(struct probe_cmd *, const char *);
 static int	probe_targets(struct probe_cmd *, int, char **);
 static int	probe_captures(const struct probe_cmd *);
+static int	probe_draws(const struct probe_cmd *);
 static void	probe_on_result(const struct probe_result *, void *);
 static void	probe_on_progress(const struct probe_stats *, void *);
 static const char *probe_service(struct probe_cmd *, uint16_t);
@@ -283,6 +291,7 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 		case OPT_TRACE: c->trace = 1; break;
 		case OPT_SVG: c->svg_path = optarg; break;
 		case OPT_HTML: c->html_path = optarg; break;
+		case OPT_WRITE: c->write_path = optarg; break;
 		case OPT_EXCLUDE:
 			x = realloc(c->excl, (c->nexcl + 1) * sizeof *x);
 			if (x == NULL)
@@ -485,7 +494,7 @@ probe_on_result(const struct probe_result *r, void *arg)
 	struct probe_cmd	*c = arg;
 
 	c->hc[r->host].n[r->state]++;
-	if (probe_captures(c) && r->state != PROBE_CLOSED &&
+	if (probe_draws(c) && r->state != PROBE_CLOSED &&
 	    probe_push(&c->ev, &c->nev, &c->evcap, r) == -1)
 		c->oom = 1;
 	if (!c->list_all && r->state != PROBE_OPEN)
@@ -741,28 +750,57 @@ probe_free(struct probe_cmd *c)
 	tgt_set_free(&c->set);
 }
 
-/* Open one picture's file, before root is dropped; 0 or -1 (reported). */
-static int
-probe_picture_open(const char *opt, const char *path, FILE **fpp)
+/* What a picture's budget left out. */
+static void
+probe_warn(const char *msg)
 {
-	if (path == NULL)
-		return 0;
-	if ((*fpp = strcmp(path, "-") == 0 ? fdopen(dup(STDOUT_FILENO), "w") :
-	    fopen(path, "w")) == NULL) {
-		sk_warn("probe: %s %s", opt, path);
-		return -1;
-	}
-	return 0;
+	sk_warnx("probe: %s", msg);
 }
 
-/* The --svg and --html files; 0 or -1 (reported). */
+/*
+ * The sink of the evidence drawn after the table: the ladder on stdout
+ * with --trace, the --svg and --html files, made now while sockkit may
+ * still be root.  Returns 0 or -1 (reported).
+ */
 static int
-probe_pictures_open(struct probe_cmd *c)
+probe_render_open(struct probe_cmd *c)
 {
-	if (probe_picture_open("--svg", c->svg_path, &c->svg_fp) == -1 ||
-	    probe_picture_open("--html", c->html_path, &c->html_fp) == -1)
-		return -1;
-	return 0;
+	const struct render_opts ro = { .text = c->trace ? stdout : NULL,
+	    .lo = { .mode = LADDER_DRAW, .preview = 16 },
+	    .svg_path = c->svg_path, .html_path = c->html_path,
+	    .title = "sockkit probe: the ports not plainly closed",
+	    .warn = probe_warn };
+	char			 err[PATH_MAX + 512];
+
+	if ((c->r = render_open(&ro, err, sizeof err)) != NULL)
+		return 0;
+	sk_warnx("probe: %s", err);
+	return -1;
+}
+
+/*
+ * The file the capture writes and the evidence is read back from: the
+ * --write file, made now (write_made says whether it is new), or a
+ * nameless temporary one.  Returns 0 or -1 (reported).
+ */
+static int
+probe_capture_file(struct probe_cmd *c)
+{
+	if (c->write_path != NULL) {
+		c->cap_fd = open(c->write_path, O_RDWR | O_CREAT | O_EXCL |
+		    O_CLOEXEC, 0666);
+		c->write_made = c->cap_fd != -1;
+		if (c->cap_fd == -1 && errno == EEXIST)
+			c->cap_fd = open(c->write_path, O_RDWR | O_TRUNC |
+			    O_CLOEXEC);
+		if (c->cap_fd == -1)
+			sk_warn("probe: --write %s", c->write_path);
+	} else if ((c->cap_fd = sk_tmpfile()) == -1)
+		sk_warn("probe: --trace: a temporary file in %s", sk_tmpdir());
+	if (c->cap_fd != -1)
+		return 0;
+	c->cap_fd = 0;
+	return -1;
 }
 
 /* The ports our sockets take (ip_local_port_range), or all of them. */
@@ -785,9 +823,10 @@ probe_local_ports(unsigned *lo, unsigned *hi)
 }
 
 /*
- * --trace: capture into a temporary pcap file while probing, the probe's
- * hosts only when they are few, then drop root: the file is read back
- * through the descriptor kept open.  Returns 0 or -1 (reported).
+ * --trace, --svg, --html, --write: capture into a pcap file while
+ * probing (--write's, or a temporary one), the probe's hosts only when
+ * they are few, then drop root: the file is read back through the
+ * descriptor kept open.  Returns 0 or -1 (reported).
  */
 static int
 probe_capture_open(struct probe_cmd *c)
@@ -799,21 +838,21 @@ probe_capture_open(struct probe_cmd *c)
 	FILE			*fp;
 	int			 rc = -1;
 
-	/* Nameless, read back through the same descriptor after the drop
-	 * of root: nobody can swap it in between. */
-	if ((c->cap_fd = sk_tmpfile()) == -1) {
-		sk_warn("probe: --trace: a temporary file in %s", sk_tmpdir());
-		c->cap_fd = 0;
+	/* Read back through the same descriptor after the drop of root:
+	 * nobody can swap the file in between. */
+	if (probe_capture_file(c) == -1)
 		return -1;
-	}
 	capture_opts_init(&co);
 	co.write_fd = c->cap_fd;
-	co.write_path = "(the probe's temporary capture)";
+	co.write_path = c->write_path != NULL ? c->write_path :
+	    "(the probe's temporary capture)";
 	if ((c->cap = capture_open(&co, err, sizeof err)) == NULL) {
 		sk_warnx("probe: %s", err);
+		if (c->write_made)	/* as connect, which makes it later */
+			unlink(c->write_path);
 		return -1;
 	}
-	if (probe_pictures_open(c) == -1 ||
+	if ((probe_draws(c) && probe_render_open(c) == -1) ||
 	    (fp = open_memstream(&expr, &len)) == NULL)
 		return -1;
 	probe_local_ports(&lo, &hi);
@@ -827,27 +866,33 @@ probe_capture_open(struct probe_cmd *c)
 	return rc;
 }
 
-/* view_file() with the ladder, the pictures, and the probe's title. */
+/*
+ * Read the capture file back, taking what expr takes, into the render
+ * sink, and close it.  Returns EXIT_OK, or EXIT_RUNTIME after saying why.
+ */
 static int
-probe_draw(struct probe_cmd *c, const char *expr, int quiet)
+probe_draw(struct probe_cmd *c, const char *expr)
 {
-	struct ladder_opts	 lo;
-	struct view_pictures	 vp;
+	char	 err[PCAP_ERRBUF_SIZE + PATH_MAX + 512];
+	pcap_t	*p;
+	int	 rc = EXIT_RUNTIME;
 
-	memset(&lo, 0, sizeof lo);
-	lo.mode = LADDER_DRAW;
-	lo.preview = 16;
-	lo.color = ladder_color_when(NULL, isatty(STDOUT_FILENO) &&
-	    getenv("NO_COLOR") == NULL);
-	memset(&vp, 0, sizeof vp);
-	vp.svg_fp = c->svg_fp;
-	vp.html_fp = c->html_fp;
-	vp.svg_path = c->svg_path;
-	vp.html_path = c->html_path;
-	vp.title = "sockkit probe: the ports not plainly closed";
-	vp.quiet = quiet;
-	c->svg_fp = c->html_fp = NULL;		/* view_file() closes them */
-	return view_file("probe capture", c->cap_fd, expr, &lo, &vp);
+	if ((p = replay_open("probe capture", c->cap_fd, err)) == NULL)
+		sk_warnx("probe: reading back the capture: %s", err);
+	else if (replay_filter(p, expr, err, sizeof err) != 0 ||
+	    replay_run(p, 16384, render_event, c->r, stdout, err,
+	    sizeof err) == -1)
+		sk_warnx("probe: reading back the capture: %s", err);
+	else
+		rc = EXIT_OK;
+	if (p != NULL)
+		pcap_close(p);
+	if (render_close(c->r, err, sizeof err) == -1) {
+		sk_warnx("probe: %s", err);
+		rc = EXIT_RUNTIME;
+	}
+	c->r = NULL;
+	return rc;
 }
 
 /*
@@ -866,7 +911,7 @@ probe_evidence_so_far(struct probe_cmd *c)
 		printf("\nevidence: interrupted: every packet captured so "
 		    "far\n");
 	fflush(stdout);
-	rc = probe_draw(c, "", !c->trace);
+	rc = probe_draw(c, "");
 	sk_interrupted = sig;
 	return rc;
 }
@@ -884,14 +929,12 @@ probe_evidence(struct probe_cmd *c)
 	FILE			*fp;
 	int			 rc;
 
-	capture_close(c->cap);
-	c->cap = NULL;
 	if (sk_interrupted)
 		return probe_evidence_so_far(c);
 	if (c->trace)
 		printf("\n%s", c->nev == 0 ? "evidence: every port was "
 		    "plainly closed\n" : "");
-	if (c->nev == 0 && c->svg_fp == NULL && c->html_fp == NULL)
+	if (c->nev == 0 && c->svg_path == NULL && c->html_path == NULL)
 		return EXIT_OK;
 	if ((fp = open_memstream(&expr, &len)) == NULL)
 		return EXIT_RUNTIME;
@@ -907,16 +950,40 @@ probe_evidence(struct probe_cmd *c)
 		printf("evidence: the packets of the %zu port%s not plainly "
 		    "closed\n", c->nev, c->nev == 1 ? "" : "s");
 	fflush(stdout);
-	rc = probe_draw(c, expr, !c->trace || c->nev == 0);
+	rc = probe_draw(c, expr);
 	free(expr);
 	return rc;
 }
 
-/* Whether the probe's packets are captured: --trace, --svg, --html. */
+/* Whether the probe's packets are drawn: --trace, --svg, --html. */
+static int
+probe_draws(const struct probe_cmd *c)
+{
+	return c->trace || c->svg_path != NULL || c->html_path != NULL;
+}
+
+/* Whether the probe's packets are captured: to draw them, or --write. */
 static int
 probe_captures(const struct probe_cmd *c)
 {
-	return c->trace || c->svg_path != NULL || c->html_path != NULL;
+	return probe_draws(c) || c->write_path != NULL;
+}
+
+/*
+ * End the capture: the --write file complete, or the reason it is not
+ * said.  Returns 0 or -1 (reported).
+ */
+static int
+probe_capture_end(struct probe_cmd *c)
+{
+	char	 err[PATH_MAX + 512];
+	int	 rc;
+
+	rc = capture_end(c->cap, err, sizeof err);
+	c->cap = NULL;
+	if (rc == -1)
+		sk_warnx("probe: %s", err);
+	return rc;
 }
 
 /* A seed nobody chose: from the kernel, else the clock and pid. */
@@ -988,14 +1055,13 @@ cmd_probe_exec(int argc, char **argv)
 	    st.peak_active, st.cap, (unsigned long long)st.self_connects,
 	    (unsigned long long)st.local_errors);
 	rc = rc == -1 ? EXIT_RUNTIME : probe_status(&c, &st);
-	if (probe_captures(&c) && probe_evidence(&c) != EXIT_OK)
+	if (probe_captures(&c) && probe_capture_end(&c) == -1)
+		rc = EXIT_RUNTIME;
+	if (probe_draws(&c) && probe_evidence(&c) != EXIT_OK)
 		rc = EXIT_RUNTIME;
 out:
 	capture_close(c.cap);
-	if (c.svg_fp != NULL)
-		fclose(c.svg_fp);
-	if (c.html_fp != NULL)
-		fclose(c.html_fp);
+	render_close(c.r, err, sizeof err);
 	if (c.cap_fd > 0)
 		close(c.cap_fd);
 	probe_free(&c);
