@@ -269,16 +269,18 @@ probe_out_option(struct probe_cmd *c, int argc, char **argv)
 	const char	*path = NULL;
 	char		 f[2] = { optarg[0], '\0' }, why[300];
 
-	if (optarg[0] != '\0' && optarg[1] != '\0')
+	if (f[0] == '\0' || strchr("NXGA", f[0]) == NULL)
+		f[0] = '\0';		/* report_outs_add() names optarg */
+	else if (optarg[1] != '\0')
 		path = optarg + 1;
 	else if (optind < argc && (argv[optind][0] != '-' ||
 	    strcmp(argv[optind], "-") == 0))
 		path = argv[optind++];
-	if (path == NULL && f[0] != '\0' && strchr("NXGA", f[0]) != NULL)
+	else
 		return cmd_usage_error(&cmd_probe_entry, "option '-o%s' needs "
 		    "a %s", f, f[0] == 'A' ? "BASE name" : "FILE");
-	if (report_outs_add(&c->outs, path != NULL ? f : optarg, path != NULL ?
-	    path : "", why, sizeof why) == -1)
+	if (report_outs_add(&c->outs, f[0] != '\0' ? f : optarg,
+	    path != NULL ? path : "", why, sizeof why) == -1)
 		return cmd_usage_error(&cmd_probe_entry, "%s", why);
 	return -1;
 }
