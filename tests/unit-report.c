@@ -1,0 +1,313 @@
+/*
+ * unit-report.c: TAP tests for what is pure in "sockkit probe"'s report
+ * writers (src/probe-report.c): XML escaping, nmap's reason words, the
+ * services list, the grepable line of a set of ports, a whole grepable
+ * report, and the checks on -oX/-oG/-oN/-oA.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/icmp6.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "probe-report.h"
+#include "tap.h"
+
+#define ok	tap_ok
+#define is	tap_is_str
+
+/* What call writes to fp, a memory stream, into out (the caller frees). */
+#define CAPTURE(out, call) do {					\
+	size_t	 cap_len_;					\
+	FILE	*fp = open_memstream(&(out), &cap_len_);	\
+	call;							\
+	fclose(fp);						\
+} while (0)
+
+static void
+test_escape(void)
+{
+	char	*s = NULL;
+
+	CAPTURE(s, report_xml_str(fp, "a&b<c>\"d'e"));
+	is(s, "a&amp;b&lt;c&gt;&quot;d&apos;e", "the five XML specials");
+	free(s);
+	CAPTURE(s, report_xml_str(fp, "x\001\n\177\303\251y"));
+	is(s, "x\\x01\\x0a\\x7f\\xc3\\xa9y", "other bytes as \\xNN");
+	free(s);
+	CAPTURE(s, report_xml_str(fp, ""));
+	is(s, "", "empty");
+	free(s);
+}
+
+/* The reason of a verdict built from why, ICMP type/code or errno. */
+static const char *
+reason(int why, int icmp6, int type, int code, int err)
+{
+	struct probe_result	 r;
+
+	memset(&r, 0, sizeof r);
+	r.why = (uint8_t)why;
+	r.icmp6 = (uint8_t)icmp6;
+	r.icmp_type = (uint8_t)type;
+	r.icmp_code = (uint8_t)code;
+	r.err = err;
+	return report_reason(&r);
+}
+
+static void
+test_reasons(void)
+{
+	is(reason(WHY_SYN_ACK, 0, 0, 0, 0), "syn-ack", "syn-ack");
+	is(reason(WHY_RST, 0, 0, 0, 0), "conn-refused", "a reset: conn-refused");
+	is(reason(WHY_NO_RESPONSE, 0, 0, 0, 0), "no-response", "no-response");
+	is(reason(WHY_UDP_REPLY, 0, 0, 0, 0), "udp-response", "udp-response");
+	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 13, 0), "admin-prohibited",
+	    "ICMP 3/13: admin-prohibited");
+	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 1, 0), "host-unreach",
+	    "ICMP 3/1: host-unreach");
+	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 3, 0), "port-unreach",
+	    "ICMP 3/3: port-unreach");
+	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 10, 0), "host-prohibited",
+	    "ICMP 3/10: host-prohibited");
+	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 4, 0), "dest-unreach",
+	    "ICMP 3/4: dest-unreach, as nmap");
+	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 99, 0), "dest-unreach",
+	    "ICMP 3/99: dest-unreach");
+	is(reason(WHY_ICMP, 0, ICMP_TIME_EXCEEDED, 0, 0), "time-exceeded",
+	    "ICMP 11: time-exceeded");
+	is(reason(WHY_ICMP, 1, ICMP6_DST_UNREACH, 1, 0), "admin-prohibited",
+	    "ICMPv6 1/1: admin-prohibited");
+	is(reason(WHY_ICMP, 1, ICMP6_DST_UNREACH, 3, 0), "host-unreach",
+	    "ICMPv6 1/3: host-unreach");
+	is(reason(WHY_ICMP, 1, ICMP6_DST_UNREACH, 0, 0), "no-route",
+	    "ICMPv6 1/0: no-route");
+	is(reason(WHY_ICMP, 1, 200, 0, 0), "unknown-response",
+	    "ICMPv6 type 200: unknown-response");
+	is(reason(WHY_ERRNO, 0, 0, 0, EHOSTUNREACH), "host-unreach",
+	    "EHOSTUNREACH: host-unreach");
+	is(reason(WHY_ERRNO, 0, 0, 0, EACCES), "admin-prohibited",
+	    "EACCES: admin-prohibited, as nmap -sT");
+	is(reason(WHY_ERRNO, 0, 0, 0, EPERM), "admin-prohibited",
+	    "EPERM (local firewall): admin-prohibited");
+	is(reason(WHY_ERRNO, 0, 0, 0, ENOBUFS), "unknown-response",
+	    "another errno: unknown-response");
+}
+
+/* A set of one host, 192.0.2.1 named name, probing ports. */
+static void
+one_host(struct tgt_set *set, const char *ports, const char *name)
+{
+	struct tgt_ports	 p;
+	struct tgt_spec		 sp;
+	char			 err[256];
+	uint8_t			 a[4] = { 192, 0, 2, 1 };
+
+	if (tgt_ports_parse(ports, "tcp", &p, err, sizeof err) == -1)
+		abort();
+	tgt_set_init(set, &p);
+	if (tgt_spec_parse(name != NULL ? name : "192.0.2.1", "tcp", &sp,
+	    err, sizeof err) == -1 || tgt_set_add(set, &sp, AF_INET, a, err,
+	    sizeof err) == -1 || tgt_set_finish(set) == -1)
+		abort();
+}
+
+static void
+test_ranges(void)
+{
+	struct tgt_set	 set;
+	char		*s = NULL;
+	size_t		 n = 0;
+
+	one_host(&set, "443,22,80-82,65535,1", NULL);
+	CAPTURE(s, n = report_port_ranges(fp, &set));
+	is(s, "1,22,80-82,443,65535", "services list with ranges");
+	tap_is_ll((long long)n, 7, "and its count");
+	tap_is_ll((long long)report_port_ranges(NULL, &set), 7,
+	    "counted without a stream");
+	free(s);
+	tgt_set_free(&set);
+}
+
+/* A result for host 0. */
+static struct probe_result
+res(uint16_t port, int state, int why)
+{
+	struct probe_result	 r;
+
+	memset(&r, 0, sizeof r);
+	r.port = port;
+	r.state = (uint8_t)state;
+	r.why = (uint8_t)why;
+	r.rtt_us = -1;
+	return r;
+}
+
+/* A run over set: two open ports listed, closed and maybe filtered not. */
+static void
+run_init(struct report_run *run, struct tgt_set *set,
+    struct probe_result *listed, struct probe_hcount *hc,
+    struct report_tally *t, char **svc, int filtered)
+{
+	struct probe_result	 r;
+	int			 i;
+
+	listed[0] = res(22, PROBE_OPEN, WHY_SYN_ACK);
+	listed[1] = res(80, PROBE_OPEN, WHY_SYN_ACK);
+	memset(hc, 0, sizeof *hc);
+	hc->n[PROBE_OPEN] = 2;
+	if (report_tally_init(t, 1) == -1)
+		abort();
+	for (i = 0; i < 3; i++) {
+		r = res((uint16_t)(100 + i), PROBE_CLOSED, WHY_RST);
+		report_tally_add(t, &r);
+		hc->n[PROBE_CLOSED]++;
+	}
+	if (filtered) {
+		r = res(200, PROBE_FILTERED, WHY_NO_RESPONSE);
+		report_tally_add(t, &r);
+		hc->n[PROBE_FILTERED]++;
+	}
+	memset(run, 0, sizeof *run);
+	run->set = set;
+	run->res = listed;
+	run->nres = 2;
+	run->hc = hc;
+	run->tally = t;
+	run->svc = svc;
+	run->args = "sockkit probe -p 22,80,100-102 -oG - 192.0.2.1";
+	run->start = 1796454752;
+	run->end = 1796454753;
+	run->elapsed = 1.234;
+}
+
+static void
+test_grepable_ports(void)
+{
+	struct report_run	 run;
+	struct probe_result	 listed[2];
+	struct probe_hcount	 hc;
+	struct report_tally	 t;
+	struct tgt_set		 set;
+	char			*s = NULL, *svc[65536];
+
+	memset(svc, 0, sizeof svc);
+	svc[22] = "ssh";
+	svc[80] = "http/alt";		/* '/' is the field separator */
+	one_host(&set, "22,80,100-102,200", NULL);
+	run_init(&run, &set, listed, &hc, &t, svc, 0);
+	CAPTURE(s, report_grepable_ports(fp, &run, 0, 0, 2));
+	is(s, "Ports: 22/open/tcp//ssh///, 80/open/tcp//http|alt///\t"
+	    "Ignored State: closed (3)", "two ports and one ignored state");
+	free(s);
+	CAPTURE(s, report_grepable_ports(fp, &run, 0, 0, 0));
+	is(s, "Ports: \tIgnored State: closed (3)",
+	    "no listed port: an empty Ports: field, as nmap");
+	free(s);
+	report_tally_free(&t);
+	run_init(&run, &set, listed, &hc, &t, svc, 1);
+	CAPTURE(s, report_grepable_ports(fp, &run, 0, 0, 1));
+	is(s, "Ports: 22/open/tcp//ssh///", "two ignored states: nmap names "
+	    "none");
+	free(s);
+	run.udp = 1;
+	svc[22] = NULL;
+	CAPTURE(s, report_grepable_ports(fp, &run, 0, 1, 2));
+	is(s, "Ports: 80/open/udp//http|alt///", "udp");
+	free(s);
+	report_tally_free(&t);
+	tgt_set_free(&set);
+}
+
+static void
+test_grepable(void)
+{
+	struct report_run	 run;
+	struct probe_result	 listed[2];
+	struct probe_hcount	 hc;
+	struct report_tally	 t;
+	struct tgt_set		 set;
+	char			*s = NULL, *svc[65536];
+
+	memset(svc, 0, sizeof svc);
+	svc[22] = "ssh";
+	one_host(&set, "22,80,100-102", NULL);
+	run_init(&run, &set, listed, &hc, &t, svc, 0);
+	CAPTURE(s, report_grepable(fp, &run));
+	is(s, "# Nmap sockkit-" PACKAGE_VERSION " scan initiated Sat Dec  5 "
+	    "07:12:32 2026 as: sockkit probe -p 22,80,100-102 -oG - "
+	    "192.0.2.1\n"
+	    "Host: 192.0.2.1 ()\tStatus: Up\n"
+	    "Host: 192.0.2.1 ()\tPorts: 22/open/tcp//ssh///, "
+	    "80/open/tcp/////\tIgnored State: closed (3)\n"
+	    "# Nmap done at Sat Dec  5 07:12:33 2026 -- 1 IP address "
+	    "(1 host up) scanned in 1.23 seconds\n", "a whole -oG report");
+	free(s);
+	run.interrupted = "interrupted";
+	CAPTURE(s, report_grepable(fp, &run));
+	ok(s != NULL && strstr(s, "# Nmap done") == NULL,
+	    "interrupted: no trailer");
+	free(s);
+	report_tally_free(&t);
+	tgt_set_free(&set);
+}
+
+static void
+test_outs(void)
+{
+	struct report_outs	 o;
+	char			 err[256];
+
+	memset(&o, 0, sizeof o);
+	ok(report_outs_add(&o, "X", "a.xml", err, sizeof err) == 0, "-oX");
+	ok(report_outs_add(&o, "G", "-", err, sizeof err) == 0, "-oG -");
+	tap_is_ll(report_outs_stdout(&o), 'G', "-oG goes to stdout");
+	ok(report_outs_add(&o, "N", "-", err, sizeof err) == -1 &&
+	    strstr(err, "only one output") != NULL, "-oN - as well: refused");
+	ok(report_outs_add(&o, "X", "b.xml", err, sizeof err) == -1 &&
+	    strstr(err, "given twice") != NULL, "-oX twice: refused");
+	ok(report_outs_add(&o, "Q", "x", err, sizeof err) == -1 &&
+	    strstr(err, "'-oQ'") != NULL, "-oQ: unknown");
+	report_outs_free(&o);
+	ok(report_outs_add(&o, "A", "-", err, sizeof err) == -1,
+	    "-oA -: refused");
+	ok(report_outs_add(&o, "A", "scan", err, sizeof err) == 0 &&
+	    strcmp(o.path[REPORT_XML], "scan.xml") == 0 &&
+	    strcmp(o.path[REPORT_GREPABLE], "scan.gnmap") == 0 &&
+	    strcmp(o.path[REPORT_NORMAL], "scan.nmap") == 0,
+	    "-oA scan: scan.xml, scan.gnmap, scan.nmap");
+	tap_is_ll(report_outs_stdout(&o), 0, "nothing on stdout");
+	report_outs_free(&o);
+}
+
+static void
+test_args(void)
+{
+	char	*argv[] = { "probe", "-p", "22", "-oX", "-", "::1" }, *s;
+
+	s = report_args(6, argv);
+	is(s, "sockkit probe -p 22 -oX - ::1", "the args line");
+	free(s);
+}
+
+int
+main(void)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	test_escape();
+	test_reasons();
+	test_ranges();
+	test_grepable_ports();
+	test_grepable();
+	test_outs();
+	test_args();
+	return tap_done();
+}
