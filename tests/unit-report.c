@@ -47,58 +47,53 @@ test_escape(void)
 	free(s);
 }
 
-/* The reason of a verdict built from why, ICMP type/code or errno. */
-static const char *
-reason(int why, int icmp6, int type, int code, int err)
-{
-	struct probe_result	 r;
-
-	memset(&r, 0, sizeof r);
-	r.why = (uint8_t)why;
-	r.icmp6 = (uint8_t)icmp6;
-	r.icmp_type = (uint8_t)type;
-	r.icmp_code = (uint8_t)code;
-	r.err = err;
-	return report_reason(&r);
-}
+/* Verdicts (why, ICMPv6?, type, code, errno) and nmap's word for each. */
+static const struct {
+	int		 why, icmp6, type, code, err;
+	const char	*word, *what;
+} reasons[] = {
+	{ WHY_SYN_ACK, 0, 0, 0, 0, "syn-ack", "syn-ack" },
+	{ WHY_RST, 0, 0, 0, 0, "conn-refused", "a reset: conn-refused" },
+	{ WHY_NO_RESPONSE, 0, 0, 0, 0, "no-response", "no-response" },
+	{ WHY_UDP_REPLY, 0, 0, 0, 0, "udp-response", "udp-response" },
+	{ WHY_ICMP, 0, ICMP_DEST_UNREACH, 13, 0, "admin-prohibited",
+	    "ICMP 3/13" },
+	{ WHY_ICMP, 0, ICMP_DEST_UNREACH, 1, 0, "host-unreach", "ICMP 3/1" },
+	{ WHY_ICMP, 0, ICMP_DEST_UNREACH, 3, 0, "port-unreach", "ICMP 3/3" },
+	{ WHY_ICMP, 0, ICMP_DEST_UNREACH, 10, 0, "host-prohibited",
+	    "ICMP 3/10" },
+	{ WHY_ICMP, 0, ICMP_DEST_UNREACH, 4, 0, "dest-unreach",
+	    "ICMP 3/4: dest-unreach, as nmap" },
+	{ WHY_ICMP, 0, ICMP_DEST_UNREACH, 99, 0, "dest-unreach", "ICMP 3/99" },
+	{ WHY_ICMP, 0, ICMP_TIME_EXCEEDED, 0, 0, "time-exceeded", "ICMP 11" },
+	{ WHY_ICMP, 1, ICMP6_DST_UNREACH, 1, 0, "admin-prohibited",
+	    "ICMPv6 1/1" },
+	{ WHY_ICMP, 1, ICMP6_DST_UNREACH, 3, 0, "host-unreach", "ICMPv6 1/3" },
+	{ WHY_ICMP, 1, ICMP6_DST_UNREACH, 0, 0, "no-route", "ICMPv6 1/0" },
+	{ WHY_ICMP, 1, 200, 0, 0, "unknown-response", "ICMPv6 type 200" },
+	{ WHY_ERRNO, 0, 0, 0, EHOSTUNREACH, "host-unreach", "EHOSTUNREACH" },
+	{ WHY_ERRNO, 0, 0, 0, EACCES, "admin-prohibited",
+	    "EACCES, as nmap -sT" },
+	{ WHY_ERRNO, 0, 0, 0, EPERM, "admin-prohibited",
+	    "EPERM (a local firewall)" },
+	{ WHY_ERRNO, 0, 0, 0, ENOBUFS, "unknown-response", "another errno" },
+};
 
 static void
 test_reasons(void)
 {
-	is(reason(WHY_SYN_ACK, 0, 0, 0, 0), "syn-ack", "syn-ack");
-	is(reason(WHY_RST, 0, 0, 0, 0), "conn-refused", "a reset: conn-refused");
-	is(reason(WHY_NO_RESPONSE, 0, 0, 0, 0), "no-response", "no-response");
-	is(reason(WHY_UDP_REPLY, 0, 0, 0, 0), "udp-response", "udp-response");
-	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 13, 0), "admin-prohibited",
-	    "ICMP 3/13: admin-prohibited");
-	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 1, 0), "host-unreach",
-	    "ICMP 3/1: host-unreach");
-	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 3, 0), "port-unreach",
-	    "ICMP 3/3: port-unreach");
-	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 10, 0), "host-prohibited",
-	    "ICMP 3/10: host-prohibited");
-	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 4, 0), "dest-unreach",
-	    "ICMP 3/4: dest-unreach, as nmap");
-	is(reason(WHY_ICMP, 0, ICMP_DEST_UNREACH, 99, 0), "dest-unreach",
-	    "ICMP 3/99: dest-unreach");
-	is(reason(WHY_ICMP, 0, ICMP_TIME_EXCEEDED, 0, 0), "time-exceeded",
-	    "ICMP 11: time-exceeded");
-	is(reason(WHY_ICMP, 1, ICMP6_DST_UNREACH, 1, 0), "admin-prohibited",
-	    "ICMPv6 1/1: admin-prohibited");
-	is(reason(WHY_ICMP, 1, ICMP6_DST_UNREACH, 3, 0), "host-unreach",
-	    "ICMPv6 1/3: host-unreach");
-	is(reason(WHY_ICMP, 1, ICMP6_DST_UNREACH, 0, 0), "no-route",
-	    "ICMPv6 1/0: no-route");
-	is(reason(WHY_ICMP, 1, 200, 0, 0), "unknown-response",
-	    "ICMPv6 type 200: unknown-response");
-	is(reason(WHY_ERRNO, 0, 0, 0, EHOSTUNREACH), "host-unreach",
-	    "EHOSTUNREACH: host-unreach");
-	is(reason(WHY_ERRNO, 0, 0, 0, EACCES), "admin-prohibited",
-	    "EACCES: admin-prohibited, as nmap -sT");
-	is(reason(WHY_ERRNO, 0, 0, 0, EPERM), "admin-prohibited",
-	    "EPERM (local firewall): admin-prohibited");
-	is(reason(WHY_ERRNO, 0, 0, 0, ENOBUFS), "unknown-response",
-	    "another errno: unknown-response");
+	struct probe_result	 r;
+	size_t			 i;
+
+	for (i = 0; i < sizeof reasons / sizeof *reasons; i++) {
+		memset(&r, 0, sizeof r);
+		r.why = (uint8_t)reasons[i].why;
+		r.icmp6 = (uint8_t)reasons[i].icmp6;
+		r.icmp_type = (uint8_t)reasons[i].type;
+		r.icmp_code = (uint8_t)reasons[i].code;
+		r.err = reasons[i].err;
+		is(report_reason(&r), reasons[i].word, reasons[i].what);
+	}
 }
 
 /* A set of one host, 192.0.2.1 named name, probing ports. */
