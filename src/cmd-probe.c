@@ -696,7 +696,6 @@ probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
 	run->tally = &c->tally;
 	run->svc = c->svc;
 	run->udp = c->eo.udp;
-	run->list_all = c->list_all;
 	run->open_only = c->open_only;
 	run->verbose = sk_verbosity;
 	run->args = c->args;

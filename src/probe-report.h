@@ -52,7 +52,7 @@ struct report_run {
 	const struct probe_hcount *hc;	/* per host */
 	const struct report_tally *tally;	/* the ports not listed */
 	char * const		*svc;	/* service names by port, or NULL */
-	int			 udp, list_all, open_only, verbose;
+	int			 udp, open_only, verbose;
 	const char		*args;	/* the command line */
 	time_t			 start, end;	/* wall clock */
 	double			 elapsed;	/* seconds */

@@ -29,7 +29,7 @@ check_with() {
 }
 valid() { xmllint --noout --dtdvalid "$DTD" "$1"; }
 
-plan 36
+plan 38
 
 # Two listeners and 30 closed ports after a free one: more than nmap's 25,
 # so both tools leave the closed ones out as "extraports".
@@ -159,6 +159,10 @@ like "$(printf '%s\n' "$out" | head -1)" '^<\?xml version="1\.0"' \
 is "$(printf '%s\n' "$out" | grep -c 'PORT  *STATE')" 0 "and no table"
 printf '%s\n' "$out" >stdout.xml
 check_with xmllint $DTD "-oX - is valid too" valid stdout.xml
+
+$SOCKKIT probe --json -p "$PORTS" -oN j.nmap 127.0.0.1 >j.out
+like "$(head -1 j.out)" '^\{"type":"port"' "--json on stdout, and -oN:"
+like "$(cat j.nmap)" "^$P1/tcp +open " "the table goes to its file"
 
 # A path that cannot be written: exit 1 before probing (no table)
 $SOCKKIT probe -p "$P1" -oX "$TMP/no/such/dir/x.xml" 127.0.0.1 \

@@ -145,99 +145,102 @@ res(uint16_t port, int state, int why)
 	return r;
 }
 
-/* A run over set: two open ports listed, closed and maybe filtered not. */
-static void
-run_init(struct report_run *run, struct tgt_set *set,
-    struct probe_result *listed, struct probe_hcount *hc,
-    struct report_tally *t, char **svc, int filtered)
-{
-	struct probe_result	 r;
-	int			 i;
+/*
+ * A run over one host (192.0.2.1, or name): ports 22 and 80 open and
+ * listed, 100-102 closed and, with filtered, 200 filtered, not listed.
+ */
+static struct fixture {
+	struct report_run	 run;
+	struct probe_result	 listed[2];
+	struct probe_hcount	 hc;
+	struct report_tally	 t;
+	struct tgt_set		 set;
+	char			*svc[65536];
+} fx;
 
-	listed[0] = res(22, PROBE_OPEN, WHY_SYN_ACK);
-	listed[1] = res(80, PROBE_OPEN, WHY_SYN_ACK);
-	memset(hc, 0, sizeof *hc);
-	hc->n[PROBE_OPEN] = 2;
-	if (report_tally_init(t, 1) == -1)
+static void
+fx_add(int port, int state, int why)
+{
+	struct probe_result	 r = res((uint16_t)port, state, why);
+
+	if (report_tally_add(&fx.t, &r) == -1)
 		abort();
-	for (i = 0; i < 3; i++) {
-		r = res((uint16_t)(100 + i), PROBE_CLOSED, WHY_RST);
-		report_tally_add(t, &r);
-		hc->n[PROBE_CLOSED]++;
-	}
-	if (filtered) {
-		r = res(200, PROBE_FILTERED, WHY_NO_RESPONSE);
-		report_tally_add(t, &r);
-		hc->n[PROBE_FILTERED]++;
-	}
-	memset(run, 0, sizeof *run);
-	run->set = set;
-	run->res = listed;
-	run->nres = 2;
-	run->hc = hc;
-	run->tally = t;
-	run->svc = svc;
-	run->args = "sockkit probe -p 22,80,100-102 -oG - 192.0.2.1";
-	run->start = 1796454752;
-	run->end = 1796454753;
-	run->elapsed = 1.234;
+	fx.hc.n[state]++;
+}
+
+static void
+fx_init(const char *name, int filtered)
+{
+	memset(&fx, 0, sizeof fx);
+	one_host(&fx.set, "22,80,100-102,200", name);
+	fx.listed[0] = res(22, PROBE_OPEN, WHY_SYN_ACK);
+	fx.listed[1] = res(80, PROBE_OPEN, WHY_SYN_ACK);
+	fx.hc.n[PROBE_OPEN] = 2;
+	if (report_tally_init(&fx.t, 1) == -1)
+		abort();
+	fx_add(100, PROBE_CLOSED, WHY_RST);
+	fx_add(101, PROBE_CLOSED, WHY_RST);
+	fx_add(102, PROBE_CLOSED, WHY_RST);
+	if (filtered)
+		fx_add(200, PROBE_FILTERED, WHY_NO_RESPONSE);
+	fx.run.set = &fx.set;
+	fx.run.res = fx.listed;
+	fx.run.nres = 2;
+	fx.run.hc = &fx.hc;
+	fx.run.tally = &fx.t;
+	fx.run.svc = fx.svc;
+	fx.run.args = "sockkit probe -p 22,80,100-102,200 -oG - 192.0.2.1";
+	fx.run.start = 1796454752;
+	fx.run.end = 1796454753;
+	fx.run.elapsed = 1.234;
+}
+
+static void
+fx_free(void)
+{
+	report_tally_free(&fx.t);
+	tgt_set_free(&fx.set);
 }
 
 static void
 test_grepable_ports(void)
 {
-	struct report_run	 run;
-	struct probe_result	 listed[2];
-	struct probe_hcount	 hc;
-	struct report_tally	 t;
-	struct tgt_set		 set;
-	char			*s = NULL, *svc[65536];
+	char	*s = NULL;
 
-	memset(svc, 0, sizeof svc);
-	svc[22] = "ssh";
-	svc[80] = "http/alt";		/* '/' is the field separator */
-	one_host(&set, "22,80,100-102,200", NULL);
-	run_init(&run, &set, listed, &hc, &t, svc, 0);
-	CAPTURE(s, report_grepable_ports(fp, &run, 0, 0, 2));
+	fx_init(NULL, 0);
+	fx.svc[22] = "ssh";
+	fx.svc[80] = "http/alt";	/* '/' is the field separator */
+	CAPTURE(s, report_grepable_ports(fp, &fx.run, 0, 0, 2));
 	is(s, "Ports: 22/open/tcp//ssh///, 80/open/tcp//http|alt///\t"
 	    "Ignored State: closed (3)", "two ports and one ignored state");
 	free(s);
-	CAPTURE(s, report_grepable_ports(fp, &run, 0, 0, 0));
+	CAPTURE(s, report_grepable_ports(fp, &fx.run, 0, 0, 0));
 	is(s, "Ports: \tIgnored State: closed (3)",
 	    "no listed port: an empty Ports: field, as nmap");
 	free(s);
-	report_tally_free(&t);
-	run_init(&run, &set, listed, &hc, &t, svc, 1);
-	CAPTURE(s, report_grepable_ports(fp, &run, 0, 0, 1));
-	is(s, "Ports: 22/open/tcp//ssh///", "two ignored states: nmap names "
-	    "none");
+	fx_free();
+	fx_init(NULL, 1);
+	CAPTURE(s, report_grepable_ports(fp, &fx.run, 0, 0, 1));
+	is(s, "Ports: 22/open/tcp/////", "two ignored states: nmap names none");
 	free(s);
-	run.udp = 1;
-	svc[22] = NULL;
-	CAPTURE(s, report_grepable_ports(fp, &run, 0, 1, 2));
-	is(s, "Ports: 80/open/udp//http|alt///", "udp");
+	fx.run.udp = 1;
+	fx.svc[80] = "http";
+	CAPTURE(s, report_grepable_ports(fp, &fx.run, 0, 1, 2));
+	is(s, "Ports: 80/open/udp//http///", "udp");
 	free(s);
-	report_tally_free(&t);
-	tgt_set_free(&set);
+	fx_free();
 }
 
 static void
 test_grepable(void)
 {
-	struct report_run	 run;
-	struct probe_result	 listed[2];
-	struct probe_hcount	 hc;
-	struct report_tally	 t;
-	struct tgt_set		 set;
-	char			*s = NULL, *svc[65536];
+	char	*s = NULL;
 
-	memset(svc, 0, sizeof svc);
-	svc[22] = "ssh";
-	one_host(&set, "22,80,100-102", NULL);
-	run_init(&run, &set, listed, &hc, &t, svc, 0);
-	CAPTURE(s, report_grepable(fp, &run));
+	fx_init(NULL, 0);
+	fx.svc[22] = "ssh";
+	CAPTURE(s, report_grepable(fp, &fx.run));
 	is(s, "# Nmap sockkit-" PACKAGE_VERSION " scan initiated Sat Dec  5 "
-	    "07:12:32 2026 as: sockkit probe -p 22,80,100-102 -oG - "
+	    "07:12:32 2026 as: sockkit probe -p 22,80,100-102,200 -oG - "
 	    "192.0.2.1\n"
 	    "Host: 192.0.2.1 ()\tStatus: Up\n"
 	    "Host: 192.0.2.1 ()\tPorts: 22/open/tcp//ssh///, "
@@ -245,13 +248,54 @@ test_grepable(void)
 	    "# Nmap done at Sat Dec  5 07:12:33 2026 -- 1 IP address "
 	    "(1 host up) scanned in 1.23 seconds\n", "a whole -oG report");
 	free(s);
-	run.interrupted = "interrupted";
-	CAPTURE(s, report_grepable(fp, &run));
+	fx.run.interrupted = "interrupted";
+	CAPTURE(s, report_grepable(fp, &fx.run));
 	ok(s != NULL && strstr(s, "# Nmap done") == NULL,
 	    "interrupted: no trailer");
 	free(s);
-	report_tally_free(&t);
-	tgt_set_free(&set);
+	fx_free();
+}
+
+/* Whether the whole -oX report holds want. */
+static int
+xml_has(const char *want)
+{
+	char	*s = NULL;
+	int	 found;
+
+	CAPTURE(s, report_xml(fp, &fx.run));
+	found = s != NULL && strstr(s, want) != NULL;
+	if (!found)
+		printf("#   no '%s' in:\n%s", want, s);
+	free(s);
+	return found;
+}
+
+static void
+test_xml(void)
+{
+	fx_init("example.org", 1);
+	fx.svc[22] = "a<b";
+	fx.run.args = "sockkit probe -p 22 --exclude 'x&y' example.org";
+	ok(xml_has("args=\"sockkit probe -p 22 --exclude &apos;x&amp;y&apos; "
+	    "example.org\""), "-oX: the args line escaped");
+	ok(xml_has("<service name=\"a&lt;b\" method=\"table\" conf=\"3\"/>"),
+	    "-oX: a service name escaped");
+	ok(xml_has("<hostname name=\"example.org\" type=\"user\"/>"),
+	    "-oX: the name given, type user");
+	ok(xml_has("<extraports state=\"closed\" count=\"3\">\n"
+	    "<extrareasons reason=\"conn-refused\" count=\"3\" "
+	    "proto=\"tcp\"/>\n</extraports>\n<extraports state=\"filtered\" "
+	    "count=\"1\">\n<extrareasons reason=\"no-response\" count=\"1\" "
+	    "proto=\"tcp\"/>"), "-oX: two extraports, their reasons");
+	ok(xml_has("<status state=\"up\" reason=\"syn-ack\" "
+	    "reason_ttl=\"0\"/>"), "-oX: up, for its first answer");
+	ok(xml_has("elapsed=\"1.23\" exit=\"success\"/>"),
+	    "-oX: elapsed, success");
+	fx.run.interrupted = "interrupted";
+	ok(xml_has("exit=\"error\" errormsg=\"interrupted\""),
+	    "-oX: an interrupted run ends in error");
+	fx_free();
 }
 
 static void
@@ -302,6 +346,7 @@ main(void)
 	test_ranges();
 	test_grepable_ports();
 	test_grepable();
+	test_xml();
 	test_outs();
 	test_args();
 	return tap_done();
