@@ -184,6 +184,8 @@ static void	probe_print_host(struct probe_cmd *, uint32_t, size_t,
 static int	probe_cmp(const void *, const void *);
 static void	probe_output(struct probe_cmd *, const struct report_run *);
 static int	probe_outs_open(struct probe_cmd *);
+static int	probe_report(struct probe_cmd *, const struct probe_stats *,
+		    time_t);
 static void	probe_report_run(struct probe_cmd *, const struct probe_stats *,
 		    time_t, struct report_run *);
 static int	probe_status(const struct probe_cmd *,
@@ -722,6 +724,26 @@ probe_output(struct probe_cmd *c, const struct report_run *run)
 }
 
 /*
+ * The table (or --json, --grepable) on stdout, then the -o files.
+ * Returns 0, or -1 when a file could not be written (reported).
+ */
+static int
+probe_report(struct probe_cmd *c, const struct probe_stats *st,
+    time_t start)
+{
+	struct report_run	 run;
+	char			 err[600];
+
+	probe_report_run(c, st, start, &run);
+	probe_output(c, &run);
+	if (report_outs_write(&c->outs, &run, err, sizeof err) == -1) {
+		sk_warnx("probe: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The -o files, opened before any probe (as root, like --svg), and the
  * tally of unlisted ports that -oX and -oG count.  Returns -1 or the exit
  * status.
@@ -962,7 +984,6 @@ cmd_probe_exec(int argc, char **argv)
 	struct probe_cmd	 c;
 	struct probe_stats	 st;
 	struct tgt_iter		 it;
-	struct report_run	 run;
 	char			 err[256], a[32];
 	time_t			 start;
 	int			 rc, wrote;
@@ -1008,10 +1029,7 @@ cmd_probe_exec(int argc, char **argv)
 		sk_warnx("probe: %s", err);
 	if (c.oom)
 		sk_warnx("probe: out of memory: some ports are not listed");
-	probe_report_run(&c, &st, start, &run);
-	probe_output(&c, &run);
-	if ((wrote = report_outs_write(&c.outs, &run, err, sizeof err)) == -1)
-		sk_warnx("probe: %s", err);
+	wrote = probe_report(&c, &st, start);
 	if (sk_interrupted)
 		sk_warnx("probe: interrupted: %llu of %llu ports settled",
 		    (unsigned long long)st.done, (unsigned long long)st.total);
