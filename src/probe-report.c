@@ -70,9 +70,9 @@ static void	xml_host(FILE *, const struct report_run *, uint32_t, size_t,
 static void	xml_extraports(FILE *, const struct report_run *, uint32_t);
 static void	xml_port(FILE *, const struct report_run *,
 		    const struct probe_result *);
-static void	xml_tail(FILE *, const struct report_run *, unsigned);
-static void	done_line(FILE *, const struct report_run *, unsigned,
-		    const char *);
+static void	xml_tail(FILE *, const struct report_run *);
+static unsigned	probed_hosts(const struct report_run *);
+static void	done_line(FILE *, const struct report_run *, const char *);
 static const char *table_rtt(int64_t, char *, size_t);
 static int	outs_set(struct report_outs *, int, const char *, char *,
 		    char *, size_t);
@@ -445,12 +445,30 @@ xml_host(FILE *fp, const struct report_run *run, uint32_t h, size_t first,
 	fprintf(fp, "</ports>\n</host>\n");
 }
 
-/* "N IP address(es) (M host(s) up) scanned in S seconds", after head. */
-static void
-done_line(FILE *fp, const struct report_run *run, unsigned nhost,
-    const char *head)
+/*
+ * Hosts probed, shown or not (--open hides some): nmap's "N IP addresses
+ * (N hosts up)".
+ */
+static unsigned
+probed_hosts(const struct report_run *run)
 {
-	char	 when[64];
+	const uint32_t	*n;
+	unsigned	 nhost = 0;
+	size_t		 h;
+
+	for (h = 0; h < run->set->nhost; h++) {
+		n = run->hc[h].n;
+		nhost += n[0] + n[1] + n[2] + n[3] > 0;
+	}
+	return nhost;
+}
+
+/* "N IP address(es) (N host(s) up) scanned in S seconds", after head. */
+static void
+done_line(FILE *fp, const struct report_run *run, const char *head)
+{
+	unsigned	 nhost = probed_hosts(run);
+	char		 when[64];
 
 	fprintf(fp, "%s%s%s %u IP address%s (%u host%s up) scanned in %.2f "
 	    "seconds", head, ctime_str(run->end, when, sizeof when),
@@ -460,14 +478,15 @@ done_line(FILE *fp, const struct report_run *run, unsigned nhost,
 
 /* <runstats> and the end of <nmaprun>. */
 static void
-xml_tail(FILE *fp, const struct report_run *run, unsigned nhost)
+xml_tail(FILE *fp, const struct report_run *run)
 {
-	char	 when[64];
+	unsigned	 nhost = probed_hosts(run);
+	char		 when[64];
 
 	fprintf(fp, "<runstats><finished time=\"%lld\" timestr=\"%s\" "
 	    "summary=\"", (long long)run->end, ctime_str(run->end, when,
 	    sizeof when));
-	done_line(fp, run, nhost, "Nmap done at ");
+	done_line(fp, run, "Nmap done at ");
 	fprintf(fp, "\" elapsed=\"%.2f\" exit=\"%s\"", run->elapsed,
 	    run->interrupted != NULL ? "error" : "success");
 	if (run->interrupted != NULL) {
@@ -484,14 +503,11 @@ report_xml(FILE *fp, const struct report_run *run)
 {
 	uint32_t	 h = UINT32_MAX;
 	size_t		 i = 0, first, end;
-	unsigned	 nhost = 0;
 
 	xml_head(fp, run);
-	while (report_next_host(run, &h, &i, &first, &end)) {
+	while (report_next_host(run, &h, &i, &first, &end))
 		xml_host(fp, run, h, first, end);
-		nhost++;
-	}
-	xml_tail(fp, run, nhost);
+	xml_tail(fp, run);
 	return fflush(fp) == EOF || ferror(fp) ? -1 : 0;
 }
 
@@ -535,7 +551,6 @@ report_grepable(FILE *fp, const struct report_run *run)
 {
 	uint32_t	 h = UINT32_MAX;
 	size_t		 i = 0, first, end;
-	unsigned	 nhost = 0;
 	char		 when[64], a[NET_ADDRSTRLEN + 64], name[300];
 	const char	*nm;
 
@@ -551,12 +566,11 @@ report_grepable(FILE *fp, const struct report_run *run)
 		    name, a, name);
 		report_grepable_ports(fp, run, h, first, end);
 		fprintf(fp, "\n");
-		nhost++;
 	}
 	/* An interrupted run has no trailer: readers take its absence
 	 * for an unfinished scan, as with nmap's. */
 	if (run->interrupted == NULL) {
-		done_line(fp, run, nhost, "# Nmap done at ");
+		done_line(fp, run, "# Nmap done at ");
 		fprintf(fp, "\n");
 	}
 	return fflush(fp) == EOF || ferror(fp) ? -1 : 0;

@@ -248,6 +248,13 @@ test_grepable(void)
 	    "# Nmap done at Sat Dec  5 07:12:33 2026 -- 1 IP address "
 	    "(1 host up) scanned in 1.23 seconds\n", "a whole -oG report");
 	free(s);
+	fx.run.open_only = 1;
+	fx.run.nres = 0;
+	CAPTURE(s, report_grepable(fp, &fx.run));
+	ok(s != NULL && strstr(s, "Host:") == NULL && strstr(s, "-- 1 IP "
+	    "address (1 host up)") != NULL, "--open hides a host without "
+	    "open ports, still counted as scanned, as nmap --open");
+	free(s);
 	fx.run.interrupted = "interrupted";
 	CAPTURE(s, report_grepable(fp, &fx.run));
 	ok(s != NULL && strstr(s, "# Nmap done") == NULL,
