@@ -58,7 +58,10 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --force         allow blocks larger than /16 or /112\n"
 	    "  -a, --all           list every port, not only open ones\n"
 	    "      --open          list only open ports, without summaries\n"
-	    "      --json          one JSON object per port and per host\n"
+	    "      --json          one JSON object per port, as each is "
+	    "settled, and per host\n"
+	    "      --sorted        --json: the ports by host and port at the "
+	    "end\n"
 	    "      --grepable      one line per host (sockkit's own; -oG is "
 	    "nmap's)\n"
 	    "  -oX FILE            also write nmap's XML to FILE (- for "
@@ -106,6 +109,7 @@ struct probe_cmd {
 	int			 family;
 	const char		*ports;
 	int			 list_all, open_only, json, grepable;
+	int			 sorted;	/* --json at the end, in order */
 	int			 all_open, force, no_randomize, have_seed;
 	uint64_t		 seed, shard_i, shard_n;
 	const char		**excl;
@@ -134,7 +138,7 @@ enum {
 	OPT_EXCLUDE = 256, OPT_FORCE, OPT_OPEN, OPT_JSON, OPT_GREPABLE,
 	OPT_ALL_OPEN, OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_RETRIES, OPT_RATE,
 	OPT_DELAY, OPT_GRACEFUL, OPT_NO_RANDOMIZE, OPT_SEED, OPT_SHARD,
-	OPT_TRACE, OPT_SVG, OPT_HTML
+	OPT_TRACE, OPT_SVG, OPT_HTML, OPT_SORTED
 };
 
 static const struct option probe_longopts[] = {
@@ -155,6 +159,7 @@ static const struct option probe_longopts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "sorted", no_argument, NULL, OPT_SORTED },
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "html", required_argument, NULL, OPT_HTML },
@@ -320,6 +325,7 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 		case OPT_JSON: c->json = 1; break;
 		case OPT_NO_RANDOMIZE: c->no_randomize = 1; break;
 		case OPT_OPEN: c->open_only = 1; break;
+		case OPT_SORTED: c->sorted = 1; break;
 		case OPT_TRACE: c->trace = 1; break;
 		case OPT_SVG: c->svg_path = optarg; break;
 		case OPT_HTML: c->html_path = optarg; break;
@@ -362,6 +368,9 @@ probe_check(int nargs, const struct probe_cmd *c)
 	if (c->json + c->grepable > 1)
 		return cmd_usage_error(e, "--json and --grepable cannot go "
 		    "together");
+	if (c->sorted && !c->json)
+		return cmd_usage_error(e, "--sorted orders --json's ports: it "
+		    "needs --json");
 	if (c->trace && (c->json || c->grepable))
 		return cmd_usage_error(e, "--trace draws ladders: it cannot go "
 		    "with --json or --grepable");
@@ -544,6 +553,13 @@ probe_on_result(const struct probe_result *r, void *arg)
 	}
 	if (probe_push(&c->res, &c->nres, &c->rescap, r) == -1)
 		c->oom = 1;
+	/* Streamed as it is settled: an open port at once, the others
+	 * (many with -a) with the progress tick, a write each 250 ms. */
+	if (c->json && !c->sorted) {
+		probe_print_port(c, r);
+		if (r->state == PROBE_OPEN)
+			fflush(stdout);
+	}
 }
 
 /* The progress line, on a terminal only, once a run passes a second. */
@@ -556,6 +572,8 @@ probe_on_progress(const struct probe_stats *st, void *arg)
 
 	if (c->cap != NULL)
 		capture_poll(c->cap);	/* keep the capture buffer drained */
+	if (c->json && !c->sorted)
+		fflush(stdout);
 	if (!c->progress || secs < 1 || st->done == 0)
 		return;
 	rate = st->done / secs;
@@ -643,7 +661,7 @@ probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
 	report_host(&c->set, host, 1, hs, sizeof hs);
 	if (c->grepable)
 		printf("Host: %s%s", hs, first < end ? "\tPorts: " : "");
-	for (i = first; i < end; i++) {
+	for (i = first; i < end && (c->grepable || c->sorted); i++) {
 		if (c->grepable && i > first)
 			printf(", ");
 		probe_print_port(c, &c->res[i]);
