@@ -27,10 +27,11 @@
 #include "net.h"
 #include "priv.h"
 #include "probe.h"
-#include "sockkit.h"
-#include "targets.h"
+#include "probe-report.h"
 #include "render.h"
 #include "replay.h"
+#include "sockkit.h"
+#include "targets.h"
 #include "util.h"
 
 static int	cmd_probe_exec(int, char **);
@@ -59,8 +60,18 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --force         allow blocks larger than /16 or /112\n"
 	    "  -a, --all           list every port, not only open ones\n"
 	    "      --open          list only open ports, without summaries\n"
-	    "      --json          one JSON object per port and per host\n"
-	    "      --grepable      one line per host\n"
+	    "      --json          one JSON object per port, as each is "
+	    "settled, and per host\n"
+	    "      --sorted        --json: the ports by host and port at the "
+	    "end\n"
+	    "      --grepable      one line per host (sockkit's own; -oG is "
+	    "nmap's)\n"
+	    "  -oX FILE            also write nmap's XML to FILE (- for "
+	    "stdout)\n"
+	    "  -oG FILE            also write nmap's grepable format to FILE\n"
+	    "  -oN FILE            also write the table to FILE\n"
+	    "  -oA BASE            all three: BASE.xml, BASE.gnmap, "
+	    "BASE.nmap\n"
 	    "      --all-open      exit 0 only if every probed port is open\n"
 	    "  -c N                at most N probes at once (default 1024)\n"
 	    "  -w SECS             fixed timeout for each attempt\n"
@@ -96,16 +107,12 @@ const struct cmd_entry cmd_probe_entry = {
 	.exec = cmd_probe_exec,
 };
 
-/* Per host: how many ports ended in each state. */
-struct probe_hcount {
-	uint32_t	 n[PROBE_NSTATES];
-};
-
 struct probe_cmd {
 	struct probe_opts	 eo;
 	int			 family;
 	const char		*ports;
 	int			 list_all, open_only, json, grepable;
+	int			 sorted;	/* --json at the end, in order */
 	int			 all_open, force, no_randomize, have_seed;
 	uint64_t		 seed, shard_i, shard_n;
 	const char		**excl;
@@ -128,13 +135,16 @@ struct probe_cmd {
 	struct probe_result	*ev;		/* ports with evidence */
 	size_t			 nev, evcap;
 	char			**svc;		/* service by port */
+	char			*args;		/* the command line, for -oX */
+	struct report_outs	 outs;		/* -oX, -oG, -oN, -oA */
+	struct report_tally	 tally;		/* their unlisted ports */
 };
 
 enum {
 	OPT_EXCLUDE = 256, OPT_FORCE, OPT_OPEN, OPT_JSON, OPT_GREPABLE,
 	OPT_ALL_OPEN, OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_RETRIES, OPT_RATE,
 	OPT_DELAY, OPT_GRACEFUL, OPT_NO_RANDOMIZE, OPT_SEED, OPT_SHARD,
-	OPT_TRACE, OPT_SVG, OPT_HTML, OPT_WRITE
+	OPT_TRACE, OPT_SVG, OPT_HTML, OPT_WRITE, OPT_SORTED
 };
 
 static const struct option probe_longopts[] = {
@@ -155,6 +165,7 @@ static const struct option probe_longopts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "sorted", no_argument, NULL, OPT_SORTED },
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "html", required_argument, NULL, OPT_HTML },
@@ -166,6 +177,7 @@ static const struct option probe_longopts[] = {
 
 static int	probe_parse(int, char **, struct probe_cmd *);
 static int	probe_option(int, const char *, struct probe_cmd *);
+static int	probe_out_option(struct probe_cmd *, int, char **);
 static int	probe_secs(const char *, const char *, long, long *);
 static int	probe_check(int, const struct probe_cmd *);
 static const uint8_t *probe_ai_addr(const struct addrinfo *);
@@ -177,16 +189,18 @@ static int	probe_draws(const struct probe_cmd *);
 static void	probe_on_result(const struct probe_result *, void *);
 static void	probe_on_progress(const struct probe_stats *, void *);
 static const char *probe_service(struct probe_cmd *, uint16_t);
-static const char *probe_rtt(int64_t, char *, size_t);
-static const char *probe_host(const struct probe_cmd *, uint32_t, char *,
-		    size_t);
 static void	probe_json_str(const char *);
 static void	probe_print_port(struct probe_cmd *,
 		    const struct probe_result *);
 static void	probe_print_host(struct probe_cmd *, uint32_t, size_t,
 		    size_t);
 static int	probe_cmp(const void *, const void *);
-static void	probe_output(struct probe_cmd *);
+static void	probe_output(struct probe_cmd *, const struct report_run *);
+static int	probe_outs_open(struct probe_cmd *);
+static int	probe_report(struct probe_cmd *, const struct probe_stats *,
+		    time_t);
+static void	probe_report_run(struct probe_cmd *, const struct probe_stats *,
+		    time_t, struct report_run *);
 static int	probe_status(const struct probe_cmd *,
 		    const struct probe_stats *);
 static void	probe_free(struct probe_cmd *);
@@ -259,6 +273,33 @@ probe_option(int ch, const char *arg, struct probe_cmd *c)
 	return -1;
 }
 
+/*
+ * -oX FILE, -oG, -oN, -oA as nmap spells them: getopt reads "-oX" as -o
+ * with "X", and FILE is the next word, taken here ("-oXFILE" works too).
+ * Returns -1 or EXIT_USAGE.
+ */
+static int
+probe_out_option(struct probe_cmd *c, int argc, char **argv)
+{
+	const char	*path = NULL;
+	char		 f[2] = { optarg[0], '\0' }, why[300];
+
+	if (f[0] == '\0' || strchr("NXGA", f[0]) == NULL)
+		f[0] = '\0';		/* report_outs_add() names optarg */
+	else if (optarg[1] != '\0')
+		path = optarg + 1;
+	else if (optind < argc && (argv[optind][0] != '-' ||
+	    strcmp(argv[optind], "-") == 0))
+		path = argv[optind++];
+	else
+		return cmd_usage_error(&cmd_probe_entry, "option '-o%s' needs "
+		    "a %s", f, f[0] == 'A' ? "BASE name" : "FILE");
+	if (report_outs_add(&c->outs, f[0] != '\0' ? f : optarg,
+	    path != NULL ? path : "", why, sizeof why) == -1)
+		return cmd_usage_error(&cmd_probe_entry, "%s", why);
+	return -1;
+}
+
 /* Parse the options; returns -1 on success or the exit status to use. */
 static int
 probe_parse(int argc, char **argv, struct probe_cmd *c)
@@ -267,7 +308,7 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 	int		  ch, rc;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46ac:hp:uvw:", probe_longopts,
+	while ((ch = getopt_long(argc, argv, ":46ac:ho:p:uvw:", probe_longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case '4':
@@ -278,6 +319,10 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 			break;
 		case 'a': c->list_all = 1; break;
 		case 'h': return cmd_help(&cmd_probe_entry);
+		case 'o':
+			if ((rc = probe_out_option(c, argc, argv)) != -1)
+				return rc;
+			break;
 		case 'p': c->ports = optarg; break;
 		case 'u': c->eo.udp = 1; break;
 		case 'v': sk_verbosity++; break;
@@ -288,6 +333,7 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 		case OPT_JSON: c->json = 1; break;
 		case OPT_NO_RANDOMIZE: c->no_randomize = 1; break;
 		case OPT_OPEN: c->open_only = 1; break;
+		case OPT_SORTED: c->sorted = 1; break;
 		case OPT_TRACE: c->trace = 1; break;
 		case OPT_SVG: c->svg_path = optarg; break;
 		case OPT_HTML: c->html_path = optarg; break;
@@ -322,6 +368,7 @@ probe_check(int nargs, const struct probe_cmd *c)
 {
 	const struct cmd_entry	*e = &cmd_probe_entry;
 	char			 why[300];
+	int			 ch;
 
 	if (nargs == 0)
 		return cmd_usage_error(e, "expected at least one TARGET");
@@ -330,9 +377,19 @@ probe_check(int nargs, const struct probe_cmd *c)
 	if (c->json + c->grepable > 1)
 		return cmd_usage_error(e, "--json and --grepable cannot go "
 		    "together");
+	if (c->sorted && !c->json)
+		return cmd_usage_error(e, "--sorted orders --json's ports: it "
+		    "needs --json");
 	if (c->trace && (c->json || c->grepable))
 		return cmd_usage_error(e, "--trace draws ladders: it cannot go "
 		    "with --json or --grepable");
+	if ((ch = report_outs_stdout(&c->outs)) != 0 && (c->json ||
+	    c->grepable || c->trace || (c->svg_path != NULL &&
+	    strcmp(c->svg_path, "-") == 0) || (c->html_path != NULL &&
+	    strcmp(c->html_path, "-") == 0)))
+		return cmd_usage_error(e, "-o%c - writes to stdout: it cannot "
+		    "go with --json, --grepable, --trace or a picture on "
+		    "stdout", ch);
 	if (c->eo.udp && c->eo.graceful)
 		return cmd_usage_error(e, "--graceful closes open TCP ports "
 		    "with FIN: it cannot go with -u");
@@ -497,10 +554,21 @@ probe_on_result(const struct probe_result *r, void *arg)
 	if (probe_draws(c) && r->state != PROBE_CLOSED &&
 	    probe_push(&c->ev, &c->nev, &c->evcap, r) == -1)
 		c->oom = 1;
-	if (!c->list_all && r->state != PROBE_OPEN)
+	if (!c->list_all && r->state != PROBE_OPEN) {
+		if (c->tally.head != NULL &&
+		    report_tally_add(&c->tally, r) == -1)
+			c->oom = 1;
 		return;
+	}
 	if (probe_push(&c->res, &c->nres, &c->rescap, r) == -1)
 		c->oom = 1;
+	/* Streamed as it is settled: an open port at once, the others
+	 * (many with -a) with the progress tick, a write each 250 ms. */
+	if (c->json && !c->sorted) {
+		probe_print_port(c, r);
+		if (r->state == PROBE_OPEN)
+			fflush(stdout);
+	}
 }
 
 /* The progress line, on a terminal only, once a run passes a second. */
@@ -513,6 +581,8 @@ probe_on_progress(const struct probe_stats *st, void *arg)
 
 	if (c->cap != NULL)
 		capture_poll(c->cap);	/* keep the capture buffer drained */
+	if (c->json && !c->sorted)
+		fflush(stdout);
 	if (!c->progress || secs < 1 || st->done == 0)
 		return;
 	rate = st->done / secs;
@@ -527,53 +597,10 @@ probe_on_progress(const struct probe_stats *st, void *arg)
 static const char *
 probe_service(struct probe_cmd *c, uint16_t port)
 {
-	struct servent	*se;
-	const char	*proto = c->eo.udp ? "udp" : "tcp";
-	uint16_t	 p;
-
-	if (c->svc == NULL) {
-		if ((c->svc = calloc(65536, sizeof *c->svc)) == NULL)
-			return "-";
-		setservent(1);
-		while ((se = getservent()) != NULL) {
-			p = ntohs((uint16_t)se->s_port);
-			if (strcmp(se->s_proto, proto) == 0 &&
-			    c->svc[p] == NULL)
-				c->svc[p] = strdup(se->s_name);
-		}
-		endservent();
-	}
-	return c->svc[port] != NULL ? c->svc[port] : "-";
-}
-
-/* An RTT for the RTT column: "0.061ms", "4.52ms", "20.3ms" or "-". */
-static const char *
-probe_rtt(int64_t us, char *buf, size_t len)
-{
-	double	 ms = us / 1000.0;
-
-	if (us < 0)
+	if (c->svc == NULL &&
+	    (c->svc = report_services(c->eo.udp ? "udp" : "tcp")) == NULL)
 		return "-";
-	snprintf(buf, len, ms < 1 ? "%.3fms" : ms < 10 ? "%.2fms" : "%.1fms",
-	    ms);
-	return buf;
-}
-
-/* "192.0.2.1" or "192.0.2.1 (name)". */
-static const char *
-probe_host(const struct probe_cmd *c, uint32_t i, char *buf, size_t len)
-{
-	const struct tgt_host	*h = &c->set.host[i];
-	char			 a[NET_ADDRSTRLEN], zone[IF_NAMESIZE];
-
-	inet_ntop(h->family, h->addr, a, sizeof a);
-	if (h->scope != 0 && if_indextoname(h->scope, zone) != NULL)
-		snprintf(a + strlen(a), sizeof a - strlen(a), "%%%s", zone);
-	if (h->name != NULL && strcmp(h->name, a) != 0)
-		snprintf(buf, len, "%s (%s)", a, h->name);
-	else
-		snprintf(buf, len, "%s", a);
-	return buf;
+	return c->svc[port] != NULL ? c->svc[port] : "-";
 }
 
 /* Print s as a JSON string, quoted and escaped (RFC 8259 7). */
@@ -592,27 +619,18 @@ probe_json_str(const char *s)
 	putchar('"');
 }
 
-/* One port, in the chosen format. */
+/* One port, --grepable or --json. */
 static void
 probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 {
 	const struct tgt_host	*h = &c->set.host[r->host];
 	const char		*proto = c->eo.udp ? "udp" : "tcp";
-	char			 pp[16], why[64], rtt[32];
-	char			 a[NET_ADDRSTRLEN];
+	char			 why[64], a[NET_ADDRSTRLEN];
 
 	if (c->grepable) {
 		printf("%u/%s/%s/%s/%s", r->port, probe_state_name(r->state),
 		    proto, probe_service(c, r->port), probe_reason(r, why,
 		    sizeof why));
-		return;
-	}
-	if (!c->json) {
-		snprintf(pp, sizeof pp, "%u/%s", r->port, proto);
-		printf("%-9s %-13s %-15s %-25s %s\n", pp,
-		    probe_state_name(r->state), probe_service(c, r->port),
-		    probe_reason(r, why, sizeof why), probe_rtt(r->rtt_us, rtt,
-		    sizeof rtt));
 		return;
 	}
 	printf("{\"type\":\"port\",\"host\":\"%s\",\"name\":", inet_ntop(
@@ -634,8 +652,8 @@ probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 }
 
 /*
- * One host: its listed ports res[first, end) and its summary, in the
- * chosen format.
+ * One host: its listed ports res[first, end) and its summary, --grepable
+ * or --json.
  */
 static void
 probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
@@ -649,13 +667,10 @@ probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
 	size_t			 i;
 	int			 s;
 
-	probe_host(c, host, hs, sizeof hs);
+	report_host(&c->set, host, 1, hs, sizeof hs);
 	if (c->grepable)
 		printf("Host: %s%s", hs, first < end ? "\tPorts: " : "");
-	else if (!c->json && first < end)
-		printf("%s\n%-9s %-13s %-15s %-25s %s\n", hs, "PORT", "STATE",
-		    "SERVICE", "REASON", "RTT");
-	for (i = first; i < end; i++) {
+	for (i = first; i < end && (c->grepable || c->sorted); i++) {
 		if (c->grepable && i > first)
 			printf(", ");
 		probe_print_port(c, &c->res[i]);
@@ -677,13 +692,6 @@ probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
 		    "%u,\"filtered\":%u,\"open_filtered\":%u}\n", c->eo.udp ?
 		    "udp" : "tcp", n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2],
 		    n[3]);
-	} else if (!c->json && !c->open_only) {
-		printf("%s: %u port%s: %u open", hs, n[0] + n[1] + n[2] + n[3],
-		    n[0] + n[1] + n[2] + n[3] == 1 ? "" : "s", n[PROBE_OPEN]);
-		for (s = 1; s < PROBE_NSTATES; s++)
-			if (n[s] > 0)
-				printf(", %u %s", n[s], probe_state_name(s));
-		printf("\n");
 	}
 }
 
@@ -698,30 +706,89 @@ probe_cmp(const void *va, const void *vb)
 	return (a->port > b->port) - (a->port < b->port);
 }
 
-/* Every host that was probed, in the order given. */
+/*
+ * Sort the listed ports and describe the run for the report writers (the
+ * table and the -o files).
+ */
 static void
-probe_output(struct probe_cmd *c)
+probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
+    time_t start, struct report_run *run)
 {
-	size_t		 i = 0, first;
-	uint32_t	 h;
-	const uint32_t	*n;
-	int		 shown = 0;
-
 	if (c->nres > 1)
 		qsort(c->res, c->nres, sizeof *c->res, probe_cmp);
-	for (h = 0; h < c->set.nhost; h++) {
-		n = c->hc[h].n;
-		first = i;
-		while (i < c->nres && c->res[i].host == h)
-			i++;
-		if (n[0] + n[1] + n[2] + n[3] == 0 || (c->open_only &&
-		    first == i))
-			continue;
-		if (shown++ > 0 && !c->json && !c->grepable && (first < i ||
-		    !c->open_only))
-			printf("\n");
-		probe_print_host(c, h, first, i);
+	probe_service(c, 0);		/* loads c->svc */
+	memset(run, 0, sizeof *run);
+	run->set = &c->set;
+	run->res = c->res;
+	run->nres = c->nres;
+	run->hc = c->hc;
+	run->tally = &c->tally;
+	run->svc = c->svc;
+	run->udp = c->eo.udp;
+	run->open_only = c->open_only;
+	run->verbose = sk_verbosity;
+	run->args = c->args;
+	run->start = start;
+	run->end = time(NULL);
+	run->elapsed = st->elapsed_us / 1e6;
+	run->interrupted = sk_interrupted ? "interrupted" : NULL;
+}
+
+/* Every host that was probed, in the order given, on stdout. */
+static void
+probe_output(struct probe_cmd *c, const struct report_run *run)
+{
+	size_t		 i = 0, first, end;
+	uint32_t	 h = UINT32_MAX;
+
+	if (!c->json && !c->grepable) {
+		if (!report_outs_stdout(&c->outs))
+			report_table(stdout, run);
+		return;
 	}
+	while (report_next_host(run, &h, &i, &first, &end))
+		probe_print_host(c, h, first, end);
+}
+
+/*
+ * The table (or --json, --grepable) on stdout, then the -o files.
+ * Returns 0, or -1 when a file could not be written (reported).
+ */
+static int
+probe_report(struct probe_cmd *c, const struct probe_stats *st,
+    time_t start)
+{
+	struct report_run	 run;
+	char			 err[600];
+
+	probe_report_run(c, st, start, &run);
+	probe_output(c, &run);
+	if (report_outs_write(&c->outs, &run, err, sizeof err) == -1) {
+		sk_warnx("probe: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The -o files, opened before any probe (as root, like --svg), and the
+ * tally of unlisted ports that -oX and -oG count.  Returns -1 or the exit
+ * status.
+ */
+static int
+probe_outs_open(struct probe_cmd *c)
+{
+	char	 err[600];
+
+	if (report_outs_open(&c->outs, err, sizeof err) == -1) {
+		sk_warnx("probe: %s", err);
+		return EXIT_RUNTIME;
+	}
+	if ((c->outs.fp[REPORT_XML] != NULL ||
+	    c->outs.fp[REPORT_GREPABLE] != NULL) && !c->list_all &&
+	    report_tally_init(&c->tally, c->set.nhost) == -1)
+		return EXIT_RUNTIME;
+	return -1;
 }
 
 /* 0 if a port is open (--all-open: all are), else 1. */
@@ -737,12 +804,10 @@ probe_status(const struct probe_cmd *c, const struct probe_stats *st)
 static void
 probe_free(struct probe_cmd *c)
 {
-	size_t	 i;
-
-	if (c->svc != NULL)
-		for (i = 0; i < 65536; i++)
-			free(c->svc[i]);
-	free(c->svc);
+	report_services_free(c->svc);
+	report_outs_free(&c->outs);
+	report_tally_free(&c->tally);
+	free(c->args);
 	free(c->res);
 	free(c->ev);
 	free(c->hc);
@@ -1005,9 +1070,11 @@ cmd_probe_exec(int argc, char **argv)
 	struct probe_stats	 st;
 	struct tgt_iter		 it;
 	char			 err[256], a[32];
-	int			 rc;
+	time_t			 start;
+	int			 rc, wrote;
 
 	memset(&c, 0, sizeof c);
+	c.args = report_args(argc, argv);	/* before getopt reorders */
 	c.family = AF_UNSPEC;
 	c.ports = "1-1024";
 	c.shard_i = c.shard_n = 1;
@@ -1019,7 +1086,8 @@ cmd_probe_exec(int argc, char **argv)
 	c.eo.delay_ms = -1;
 	if ((rc = probe_parse(argc, argv, &c)) != -1 ||
 	    (rc = probe_check(argc - optind, &c)) != -1 ||
-	    (rc = probe_targets(&c, argc - optind, argv + optind)) != -1) {
+	    (rc = probe_targets(&c, argc - optind, argv + optind)) != -1 ||
+	    (rc = probe_outs_open(&c)) != -1) {
 		probe_free(&c);
 		return rc;
 	}
@@ -1038,6 +1106,7 @@ cmd_probe_exec(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	start = time(NULL);
 	rc = probe_run(&c.eo, &c.set, &it, &st, err, sizeof err);
 	if (c.progress_shown)
 		fprintf(stderr, "\r\033[K");
@@ -1045,7 +1114,7 @@ cmd_probe_exec(int argc, char **argv)
 		sk_warnx("probe: %s", err);
 	if (c.oom)
 		sk_warnx("probe: out of memory: some ports are not listed");
-	probe_output(&c);
+	wrote = probe_report(&c, &st, start);
 	if (sk_interrupted)
 		sk_warnx("probe: interrupted: %llu of %llu ports settled",
 		    (unsigned long long)st.done, (unsigned long long)st.total);
@@ -1054,7 +1123,7 @@ cmd_probe_exec(int argc, char **argv)
 	    fmt_count(st.attempts, a, sizeof a), st.elapsed_us / 1e6,
 	    st.peak_active, st.cap, (unsigned long long)st.self_connects,
 	    (unsigned long long)st.local_errors);
-	rc = rc == -1 ? EXIT_RUNTIME : probe_status(&c, &st);
+	rc = rc == -1 || wrote == -1 ? EXIT_RUNTIME : probe_status(&c, &st);
 	if (probe_captures(&c) && probe_capture_end(&c) == -1)
 		rc = EXIT_RUNTIME;
 	if (probe_draws(&c) && probe_evidence(&c) != EXIT_OK)
