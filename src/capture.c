@@ -6,8 +6,9 @@
  * prompt exit loses them) and with nanosecond timestamps, and activated
  * before the socket exists.  The filter names the exact connection and is
  * set before connect() sends the SYN; it is never narrowed afterwards.
- * Packets go through decode -> track -> ladder as they arrive; the socket
- * calls sockkit makes are queued and drawn in time order between them.
+ * Packets go through decode -> track -> the render sink (render.c) as they
+ * arrive; the socket calls sockkit makes are queued and drawn in time
+ * order between them.
  */
 #include "config.h"
 
@@ -36,6 +37,7 @@
 #include "capture.h"
 #include "decode.h"
 #include "ladder.h"
+#include "render.h"
 #include "net.h"
 #include "pcapload.h"
 #include "svg.h"
@@ -103,9 +105,7 @@ struct capture {
 					   record written whole */
 	int		 dump_errno;	/* why writing stopped, or 0 */
 	struct track	*tr;
-	struct ladder	*ld;
-	struct svg	*svg;		/* --svg, --html */
-	FILE		*svg_fp, *html_fp; /* opened before any drop of root */
+	struct render	*r;		/* the ladder, the pictures */
 	int		 dlt;
 	int		 fed;		/* capture_open_fed(): no live handle */
 	enum capture_done done;
@@ -232,62 +232,6 @@ capture_discard(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 	(void)arg; (void)h; (void)b;
 }
 
-/* The picture collector, with a transcript for --html. */
-static int
-capture_svg(struct capture *c)
-{
-	struct svg_opts	 so;
-
-	if (c->o.svg_path == NULL && c->o.html_path == NULL)
-		return 0;
-	memset(&so, 0, sizeof so);
-	so.preview = c->o.preview;
-	so.full = c->o.full;
-	so.transcript = c->o.html_path != NULL;
-	so.title = c->o.title != NULL ? c->o.title : "sockkit: packets "
-	    "captured live";
-	c->svg = svg_new(&so);
-	return c->svg == NULL ? -1 : 0;
-}
-
-/*
- * Why capture_pipeline() failed, into err: the --html transcript's
- * temporary file, or memory.
- */
-static void
-capture_pipeline_error(const struct capture *c, char *err, size_t errlen)
-{
-	if (c->tr != NULL && c->svg == NULL && c->o.html_path != NULL &&
-	    errno != ENOMEM)
-		snprintf(err, errlen, "--html %s: no temporary file for the "
-		    "transcript in %s (TMPDIR): %s", c->o.html_path,
-		    sk_tmpdir(), strerror(errno));
-	else
-		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
-}
-
-/* The renderers and the tracker, when something is to be drawn. */
-static int
-capture_pipeline(struct capture *c)
-{
-	struct ladder_opts	 lo;
-
-	c->tr = track_new(64);
-	if (c->tr == NULL || capture_svg(c) == -1)
-		return -1;
-	if (!c->o.trace && !c->o.json)
-		return 0;
-	memset(&lo, 0, sizeof lo);
-	lo.mode = c->o.json ? LADDER_JSON : LADDER_DRAW;
-	lo.full = c->o.full;
-	lo.ascii = c->o.ascii;
-	lo.preview = c->o.preview;
-	lo.color = ladder_color_when(c->o.color, isatty(STDERR_FILENO) &&
-	    getenv("NO_COLOR") == NULL);
-	c->ld = ladder_new(stderr, &lo);
-	return c->ld == NULL ? -1 : 0;
-}
-
 /*
  * The stream of the --write file: a new descriptor of o.write_fd when the
  * caller made the file itself (it keeps its own), else write_path opened
@@ -340,38 +284,6 @@ capture_dump_open(struct capture *c, char *err, size_t errlen)
 	}
 	c->dump_good = pcap_dump_ftell64(c->dump);
 	return 0;
-}
-
-/*
- * Open a picture file now (path "-": stdout), before anything is sent and
- * while sockkit may still be root, rather than find it unwritable at the
- * end; the picture is written into it then.  Returns 0 or -1 with err.
- */
-static int
-capture_picture_open(const char *opt, const char *path, FILE **fpp,
-    char *err, size_t errlen)
-{
-	*fpp = NULL;
-	if (path == NULL)
-		return 0;
-	if (strcmp(path, "-") == 0) {
-		*fpp = stdout;
-		return 0;
-	}
-	if ((*fpp = fopen(path, "w")) == NULL) {
-		snprintf(err, errlen, "%s %s: %s", opt, path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Close a picture file; returns 0 or -1 with errno. */
-static int
-capture_picture_close(FILE *fp)
-{
-	if (fp == NULL)
-		return 0;
-	return (fp == stdout ? fflush(fp) : fclose(fp)) == EOF ? -1 : 0;
 }
 
 /*
@@ -438,22 +350,44 @@ capture_prepare(struct capture *c, char *err, size_t errlen)
 	return capture_outputs(c, err, errlen);
 }
 
-/* The --write file, the pictures' files, the pipeline; 0 or -1 with err. */
+/* What a picture's budget left out, said as it is. */
+static void
+capture_warn(const char *msg)
+{
+	sk_warnx("%s", msg);
+}
+
+/*
+ * The --write file, the tracker, and the render sink with the ladder
+ * (--trace, --json: on stderr) and the pictures' files.  Returns 0 or -1
+ * with err.
+ */
 static int
 capture_outputs(struct capture *c, char *err, size_t errlen)
 {
+	struct render_opts	 ro;
+
 	if (c->o.write_path != NULL && capture_dump_open(c, err,
 	    errlen) == -1)
 		return -1;
-	if (capture_picture_open("--svg", c->o.svg_path, &c->svg_fp, err,
-	    errlen) == -1 || capture_picture_open("--html", c->o.html_path,
-	    &c->html_fp, err, errlen) == -1)
-		return -1;
-	if (capture_pipeline(c) == -1) {
-		capture_pipeline_error(c, err, errlen);
+	if ((c->tr = track_new(64)) == NULL) {
+		snprintf(err, errlen, "capture: %s", strerror(ENOMEM));
 		return -1;
 	}
-	return 0;
+	memset(&ro, 0, sizeof ro);
+	ro.text = c->o.trace || c->o.json ? stderr : NULL;
+	ro.lo.mode = c->o.json ? LADDER_JSON : LADDER_DRAW;
+	ro.lo.full = c->o.full;
+	ro.lo.ascii = c->o.ascii;
+	ro.lo.preview = c->o.preview;
+	ro.color = c->o.color;
+	ro.svg_path = c->o.svg_path;
+	ro.html_path = c->o.html_path;
+	ro.title = c->o.title != NULL ? c->o.title : "sockkit: packets "
+	    "captured live";
+	ro.warn = capture_warn;
+	c->r = render_open(&ro, err, errlen);
+	return c->r == NULL ? -1 : 0;
 }
 
 /* Close the epoll and timer fds, if open. */
@@ -495,13 +429,12 @@ capture_fds(struct capture *c, char *err, size_t errlen)
 static void
 capture_abandon(struct capture *c)
 {
+	char	 err[512];
+
 	if (c->dump != NULL)
 		pcap_dump_close(c->dump);
-	if (c->tr != NULL)
-		track_finish(c->tr, capture_event, c);
-	svg_free(c->svg);
-	capture_picture_close(c->svg_fp);
-	capture_picture_close(c->html_fp);
+	track_finish(c->tr, capture_event, c);	/* no packet: no event */
+	render_close(c->r, err, sizeof err);
 	capture_close_fds(c);
 	pcap_close(c->p);
 	free(c);
@@ -752,10 +685,7 @@ capture_set_local(struct capture *c, const struct sockaddr *sa)
 	c->has_local = 1;
 	c->local = a;
 	c->local_port = (uint16_t)net_addr_port(sa);
-	if (c->ld != NULL)
-		ladder_set_local(c->ld, &a, (uint16_t)net_addr_port(sa));
-	if (c->svg != NULL)
-		svg_set_local(c->svg, &a, (uint16_t)net_addr_port(sa));
+	render_set_local(c->r, &a, c->local_port);
 }
 
 int
@@ -811,7 +741,7 @@ capture_note(const struct capture *c, uint64_t frame)
 
 /*
  * Tracker events: the packet (with the hook's note, if any, added to the
- * tracker's) to the ladder and the picture; watch for the end.
+ * tracker's) to the render sink; watch for the end.
  */
 static void
 capture_event(void *arg, const struct track_event *ev)
@@ -831,10 +761,7 @@ capture_event(void *arg, const struct track_event *ev)
 		noted.nnotes++;
 		ev = &noted;
 	}
-	if (c->ld != NULL)
-		ladder_event(c->ld, ev);
-	if (c->svg != NULL)
-		svg_event(c->svg, ev);
+	render_event(c->r, ev);
 }
 
 /* Draw a call line. */
@@ -842,10 +769,7 @@ static void
 draw_call(struct capture *c, int64_t ts, const char *what, int err)
 {
 	track_flush(c->tr, capture_event, c);	/* a held packet came first */
-	if (c->ld != NULL)
-		ladder_call(c->ld, ts, what, err);
-	if (c->svg != NULL)
-		svg_call(c->svg, ts, what, err);
+	render_call(c->r, ts, what, err);
 }
 
 /* Draw a held packet through decode -> track -> renderers, and free it. */
@@ -1313,48 +1237,6 @@ capture_close(struct capture *c)
 	capture_end(c, err, sizeof err);
 }
 
-/*
- * Write one picture (html: the page, else the SVG) into its file and
- * close it.  Returns 0 or -1 with err.
- */
-static int
-capture_picture(struct capture *c, FILE *fp, int html, char *err,
-    size_t errlen)
-{
-	const char	*path = html ? c->o.html_path : c->o.svg_path;
-	char		 left[512];
-	int		 rc = 0;
-
-	if (fp == NULL)
-		return 0;
-	errno = 0;
-	if (c->svg != NULL)
-		rc = html ? svg_html(c->svg, fp) : svg_write(c->svg, fp);
-	if (capture_picture_close(fp) == -1)
-		rc = -1;
-	if (rc == -1)
-		snprintf(err, errlen, "--%s %s: %s", html ? "html" : "svg",
-		    path, strerror(errno != 0 ? errno : EIO));
-	else if (c->svg != NULL && svg_left_out(c->svg, html, left,
-	    sizeof left))
-		sk_warnx("--%s %s: %s", html ? "html" : "svg", path, left);
-	return rc;
-}
-
-/* Write the --svg and --html pictures; returns 0 or -1 with err. */
-static int
-capture_pictures(struct capture *c, char *err, size_t errlen)
-{
-	int	 rc;
-
-	rc = capture_picture(c, c->svg_fp, 0, err, errlen);
-	if (capture_picture(c, c->html_fp, 1, err, errlen) == -1)
-		rc = -1;
-	svg_free(c->svg);
-	c->svg = NULL;
-	return rc;
-}
-
 int
 capture_end(struct capture *c, char *err, size_t errlen)
 {
@@ -1366,18 +1248,14 @@ capture_end(struct capture *c, char *err, size_t errlen)
 	capture_poll(c);
 	merge_flush(c);
 	if (!c->fed && pcap_stats(c->p, &st) == 0) {
-		if (c->ld != NULL)
-			ladder_set_drops(c->ld, st.ps_drop, 1);
-		if (c->svg != NULL)
-			svg_set_drops(c->svg, st.ps_drop, 1);
-		if (c->ld == NULL && st.ps_drop > 0)	/* no verdict says it */
+		render_set_drops(c->r, st.ps_drop, 1);
+		if (!render_has_text(c->r) && st.ps_drop > 0)	/* no verdict */
 			sk_warnx("capture: %u packet%s dropped by the kernel",
 			    st.ps_drop, st.ps_drop == 1 ? "" : "s");
 	}
 	track_finish(c->tr, capture_event, c);
-	ladder_free(c->ld);
-	fflush(stderr);
-	rc = capture_pictures(c, err, errlen);
+	rc = render_close(c->r, err, errlen);
+	c->r = NULL;
 	capture_dump_end(c);
 	if (rc == 0)
 		rc = capture_write_error(c, err, errlen);

@@ -1,6 +1,7 @@
 /*
  * capture.h: capture sockkit's own traffic with libpcap and feed it through
- * decode -> track -> ladder as it arrives (--trace, --json, --write).
+ * decode -> track -> render (render.h) as it arrives (--trace, --json,
+ * --write, --svg, --html).
  * Commands open a capture before their first packet, set a filter for the
  * exact connection, and hand the capture's fd to their event loop.
  */

@@ -14,6 +14,7 @@
 
 #include <limits.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -25,21 +26,18 @@
 #include "cmd.h"
 #include "net.h"
 #include "probe.h"
+#include "probe-report.h"
+#include "render.h"
+#include "replay.h"
 #include "targets.h"
 #include "util.h"
-#include "view.h"
-
-
-/* Per host: how many ports ended in each state. */
-struct probe_hcount {
-	uint32_t	 n[PROBE_NSTATES];
-};
 
 struct probe_cmd {
 	struct probe_opts	 eo;
 	int			 family;
 	const char		*ports;
 	int			 list_all, open_only, json, grepable;
+	int			 sorted;	/* --json at the end, in order */
 	int			 all_open, force, no_randomize, have_seed;
 	uint64_t		 seed, shard_i, shard_n;
 	const char		**excl;
@@ -52,14 +50,19 @@ struct probe_cmd {
 	int			 trace;		/* --trace */
 	const char		*svg_path, *html_path;	/* --svg, --html */
 	const char		*write_path;	/* --write */
-	FILE			*svg_fp, *html_fp;	/* opened as root */
+	int			 write_made;	/* the file is new: ours */
+	struct render		*r;		/* the evidence's sink, made
+						   as root */
 	struct capture		*cap;
-	int			 cap_fd;	/* --trace: the capture file,
-						   nameless; 0: none */
+	int			 cap_fd;	/* the capture file: --write's,
+						   or nameless; 0: none */
 	struct cmd_ctx		*ctx;		/* the shared options */
 	struct probe_result	*ev;		/* ports with evidence */
 	size_t			 nev, evcap;
 	char			**svc;		/* service by port */
+	char			*args;		/* the command line, for -oX */
+	struct report_outs	 outs;		/* -oX, -oG, -oN, -oA */
+	struct report_tally	 tally;		/* their unlisted ports */
 };
 
 static int	probe_option(void *, int, const char *, char *, size_t);
@@ -72,19 +75,22 @@ static int	probe_exclude(struct probe_cmd *, const char *);
 static int	probe_target(struct probe_cmd *, const char *);
 static int	probe_targets(struct probe_cmd *, int, char **);
 static int	probe_captures(const struct probe_cmd *);
+static int	probe_draws(const struct probe_cmd *);
 static void	probe_on_result(const struct probe_result *, void *);
 static void	probe_on_progress(const struct probe_stats *, void *);
 static const char *probe_service(struct probe_cmd *, uint16_t);
-static const char *probe_rtt(int64_t, char *, size_t);
-static const char *probe_host(const struct probe_cmd *, uint32_t, char *,
-		    size_t);
 static void	probe_json_str(const char *);
 static void	probe_print_port(struct probe_cmd *,
 		    const struct probe_result *);
 static void	probe_print_host(struct probe_cmd *, uint32_t, size_t,
 		    size_t);
 static int	probe_cmp(const void *, const void *);
-static void	probe_output(struct probe_cmd *);
+static void	probe_output(struct probe_cmd *, const struct report_run *);
+static int	probe_outs_open(struct probe_cmd *);
+static int	probe_report(struct probe_cmd *, const struct probe_stats *,
+		    time_t);
+static void	probe_report_run(struct probe_cmd *, const struct probe_stats *,
+		    time_t, struct report_run *);
 static int	probe_status(const struct probe_cmd *,
 		    const struct probe_stats *);
 static uint64_t	probe_random_seed(void);
@@ -184,6 +190,33 @@ probe_value(struct probe_cmd *c, int ch, const char *arg, char *err,
 	return probe_number(c, ch, arg, err, errlen);
 }
 
+/*
+ * -oX FILE, -oG, -oN, -oA as nmap spells them: getopt reads "-oX" as -o
+ * with "X", and FILE is the next word of the command line, taken here
+ * ("-oXFILE" works too).  Returns 0, or -1 with err.
+ */
+static int
+probe_out_option(struct probe_cmd *c, const char *arg, char *err,
+    size_t errlen)
+{
+	const char	*path = NULL, *next;
+	char		 f[2] = { arg[0], '\0' };
+
+	next = optind < c->ctx->argc ? c->ctx->argv[optind] : NULL;
+	if (f[0] == '\0' || strchr("NXGA", f[0]) == NULL)
+		f[0] = '\0';		/* report_outs_add() names arg */
+	else if (arg[1] != '\0')
+		path = arg + 1;
+	else if (next != NULL && (next[0] != '-' || strcmp(next, "-") == 0)) {
+		path = next;
+		optind++;
+	} else
+		return snprintf(err, errlen, "option '-o%s' needs a %s", f,
+		    f[0] == 'A' ? "BASE name" : "FILE"), -1;
+	return report_outs_add(&c->outs, f[0] != '\0' ? f : arg,
+	    path != NULL ? path : "", err, errlen);
+}
+
 /* probe's own options (cmd_option_fn); 0 or -1 with err. */
 static int
 probe_option(void *arg_c, int ch, const char *arg, char *err, size_t errlen)
@@ -191,6 +224,8 @@ probe_option(void *arg_c, int ch, const char *arg, char *err, size_t errlen)
 	struct probe_cmd	*c = arg_c;
 
 	switch (ch) {
+	case 'o': return probe_out_option(c, arg, err, errlen);
+	case OPT_SORTED: c->sorted = 1; return 0;
 	case 'a': c->list_all = 1; return 0;
 	case 'u': c->eo.udp = 1; return 0;
 	case OPT_ALL_OPEN: c->all_open = 1; return 0;
@@ -211,6 +246,8 @@ probe_init(struct cmd_ctx *ctx, void *arg)
 	struct probe_cmd	*c = arg;
 
 	c->ctx = ctx;
+	c->args = report_args(ctx->argc, ctx->argv);	/* before getopt
+							   reorders them */
 	c->ports = "1-1024";
 	c->shard_i = c->shard_n = 1;
 	c->eo.cap = 1024;
@@ -230,6 +267,7 @@ static int
 probe_check_options(int nargs, struct probe_cmd *c)
 {
 	const struct cmd_entry	*e = &cmd_probe_entry;
+	int			 ch;
 
 	c->family = c->ctx->family;
 	c->trace = c->ctx->cap.trace;
@@ -244,9 +282,19 @@ probe_check_options(int nargs, struct probe_cmd *c)
 	if (c->json + c->grepable > 1)
 		return cmd_usage_error(e, "--json and --grepable cannot go "
 		    "together");
+	if (c->sorted && !c->json)
+		return cmd_usage_error(e, "--sorted orders --json's ports: it "
+		    "needs --json");
 	if (c->trace && (c->json || c->grepable))
 		return cmd_usage_error(e, "--trace draws ladders: it cannot go "
 		    "with --json or --grepable");
+	if ((ch = report_outs_stdout(&c->outs)) != 0 && (c->json ||
+	    c->grepable || c->trace || (c->svg_path != NULL &&
+	    strcmp(c->svg_path, "-") == 0) || (c->html_path != NULL &&
+	    strcmp(c->html_path, "-") == 0)))
+		return cmd_usage_error(e, "-o%c - writes to stdout: it cannot "
+		    "go with --json, --grepable, --trace or a picture on "
+		    "stdout", ch);
 	if (c->eo.udp && c->eo.graceful)
 		return cmd_usage_error(e, "--graceful closes open TCP ports "
 		    "with FIN: it cannot go with -u");
@@ -256,16 +304,19 @@ probe_check_options(int nargs, struct probe_cmd *c)
 	return cmd_check_priv(c->ctx);
 }
 
-/* The options, then the TARGETs; returns -1 or EXIT_USAGE. */
+/*
+ * The options, then the TARGETs, then the -o files made (before root is
+ * dropped).  Returns -1, or EXIT_USAGE or EXIT_RUNTIME after saying why.
+ */
 static int
 probe_check(struct cmd_ctx *ctx, void *arg)
 {
 	int	 rc;
 
-	(void)ctx;
-	if ((rc = probe_check_options(ctx->argc, arg)) != -1)
+	if ((rc = probe_check_options(ctx->argc, arg)) != -1 ||
+	    (rc = probe_targets(arg, ctx->argc, ctx->argv)) != -1)
 		return rc;
-	return probe_targets(arg, ctx->argc, ctx->argv);
+	return probe_outs_open(arg);
 }
 
 /* The address bytes of a resolved IPv4 or IPv6 address. */
@@ -418,13 +469,24 @@ probe_on_result(const struct probe_result *r, void *arg)
 	struct probe_cmd	*c = arg;
 
 	c->hc[r->host].n[r->state]++;
-	if (probe_captures(c) && r->state != PROBE_CLOSED &&
+	if (probe_draws(c) && r->state != PROBE_CLOSED &&
 	    probe_push(&c->ev, &c->nev, &c->evcap, r) == -1)
 		c->oom = 1;
-	if (!c->list_all && r->state != PROBE_OPEN)
+	if (!c->list_all && r->state != PROBE_OPEN) {
+		if (c->tally.head != NULL &&
+		    report_tally_add(&c->tally, r) == -1)
+			c->oom = 1;
 		return;
+	}
 	if (probe_push(&c->res, &c->nres, &c->rescap, r) == -1)
 		c->oom = 1;
+	/* Streamed as it is settled: an open port at once, the others
+	 * (many with -a) with the progress tick, a write each 250 ms. */
+	if (c->json && !c->sorted) {
+		probe_print_port(c, r);
+		if (r->state == PROBE_OPEN)
+			fflush(stdout);
+	}
 }
 
 /* The progress line, on a terminal only, once a run passes a second. */
@@ -437,6 +499,8 @@ probe_on_progress(const struct probe_stats *st, void *arg)
 
 	if (c->cap != NULL)
 		capture_poll(c->cap);	/* keep the capture buffer drained */
+	if (c->json && !c->sorted)
+		fflush(stdout);
 	if (!c->progress || secs < 1 || st->done == 0)
 		return;
 	rate = st->done / secs;
@@ -451,53 +515,10 @@ probe_on_progress(const struct probe_stats *st, void *arg)
 static const char *
 probe_service(struct probe_cmd *c, uint16_t port)
 {
-	struct servent	*se;
-	const char	*proto = c->eo.udp ? "udp" : "tcp";
-	uint16_t	 p;
-
-	if (c->svc == NULL) {
-		if ((c->svc = calloc(65536, sizeof *c->svc)) == NULL)
-			return "-";
-		setservent(1);
-		while ((se = getservent()) != NULL) {
-			p = ntohs((uint16_t)se->s_port);
-			if (strcmp(se->s_proto, proto) == 0 &&
-			    c->svc[p] == NULL)
-				c->svc[p] = strdup(se->s_name);
-		}
-		endservent();
-	}
-	return c->svc[port] != NULL ? c->svc[port] : "-";
-}
-
-/* An RTT for the RTT column: "0.061ms", "4.52ms", "20.3ms" or "-". */
-static const char *
-probe_rtt(int64_t us, char *buf, size_t len)
-{
-	double	 ms = us / 1000.0;
-
-	if (us < 0)
+	if (c->svc == NULL &&
+	    (c->svc = report_services(c->eo.udp ? "udp" : "tcp")) == NULL)
 		return "-";
-	snprintf(buf, len, ms < 1 ? "%.3fms" : ms < 10 ? "%.2fms" : "%.1fms",
-	    ms);
-	return buf;
-}
-
-/* "192.0.2.1" or "192.0.2.1 (name)". */
-static const char *
-probe_host(const struct probe_cmd *c, uint32_t i, char *buf, size_t len)
-{
-	const struct tgt_host	*h = &c->set.host[i];
-	char			 a[NET_ADDRSTRLEN], zone[IF_NAMESIZE];
-
-	inet_ntop(h->family, h->addr, a, sizeof a);
-	if (h->scope != 0 && if_indextoname(h->scope, zone) != NULL)
-		snprintf(a + strlen(a), sizeof a - strlen(a), "%%%s", zone);
-	if (h->name != NULL && strcmp(h->name, a) != 0)
-		snprintf(buf, len, "%s (%s)", a, h->name);
-	else
-		snprintf(buf, len, "%s", a);
-	return buf;
+	return c->svc[port] != NULL ? c->svc[port] : "-";
 }
 
 /* Print s as a JSON string, quoted and escaped (RFC 8259 7). */
@@ -516,27 +537,18 @@ probe_json_str(const char *s)
 	putchar('"');
 }
 
-/* One port, in the chosen format. */
+/* One port, --grepable or --json. */
 static void
 probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 {
 	const struct tgt_host	*h = &c->set.host[r->host];
 	const char		*proto = c->eo.udp ? "udp" : "tcp";
-	char			 pp[16], why[64], rtt[32];
-	char			 a[NET_ADDRSTRLEN];
+	char			 why[64], a[NET_ADDRSTRLEN];
 
 	if (c->grepable) {
 		printf("%u/%s/%s/%s/%s", r->port, probe_state_name(r->state),
 		    proto, probe_service(c, r->port), probe_reason(r, why,
 		    sizeof why));
-		return;
-	}
-	if (!c->json) {
-		snprintf(pp, sizeof pp, "%u/%s", r->port, proto);
-		printf("%-9s %-13s %-15s %-25s %s\n", pp,
-		    probe_state_name(r->state), probe_service(c, r->port),
-		    probe_reason(r, why, sizeof why), probe_rtt(r->rtt_us, rtt,
-		    sizeof rtt));
 		return;
 	}
 	printf("{\"type\":\"port\",\"host\":\"%s\",\"name\":", inet_ntop(
@@ -558,8 +570,8 @@ probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 }
 
 /*
- * One host: its listed ports res[first, end) and its summary, in the
- * chosen format.
+ * One host: its listed ports res[first, end) and its summary, --grepable
+ * or --json.
  */
 static void
 probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
@@ -573,13 +585,10 @@ probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
 	size_t			 i;
 	int			 s;
 
-	probe_host(c, host, hs, sizeof hs);
+	report_host(&c->set, host, 1, hs, sizeof hs);
 	if (c->grepable)
 		printf("Host: %s%s", hs, first < end ? "\tPorts: " : "");
-	else if (!c->json && first < end)
-		printf("%s\n%-9s %-13s %-15s %-25s %s\n", hs, "PORT", "STATE",
-		    "SERVICE", "REASON", "RTT");
-	for (i = first; i < end; i++) {
+	for (i = first; i < end && (c->grepable || c->sorted); i++) {
 		if (c->grepable && i > first)
 			printf(", ");
 		probe_print_port(c, &c->res[i]);
@@ -601,13 +610,6 @@ probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
 		    "%u,\"filtered\":%u,\"open_filtered\":%u}\n", c->eo.udp ?
 		    "udp" : "tcp", n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2],
 		    n[3]);
-	} else if (!c->json && !c->open_only) {
-		printf("%s: %u port%s: %u open", hs, n[0] + n[1] + n[2] + n[3],
-		    n[0] + n[1] + n[2] + n[3] == 1 ? "" : "s", n[PROBE_OPEN]);
-		for (s = 1; s < PROBE_NSTATES; s++)
-			if (n[s] > 0)
-				printf(", %u %s", n[s], probe_state_name(s));
-		printf("\n");
 	}
 }
 
@@ -622,30 +624,89 @@ probe_cmp(const void *va, const void *vb)
 	return (a->port > b->port) - (a->port < b->port);
 }
 
-/* Every host that was probed, in the order given. */
+/*
+ * Sort the listed ports and describe the run for the report writers (the
+ * table and the -o files).
+ */
 static void
-probe_output(struct probe_cmd *c)
+probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
+    time_t start, struct report_run *run)
 {
-	size_t		 i = 0, first;
-	uint32_t	 h;
-	const uint32_t	*n;
-	int		 shown = 0;
-
 	if (c->nres > 1)
 		qsort(c->res, c->nres, sizeof *c->res, probe_cmp);
-	for (h = 0; h < c->set.nhost; h++) {
-		n = c->hc[h].n;
-		first = i;
-		while (i < c->nres && c->res[i].host == h)
-			i++;
-		if (n[0] + n[1] + n[2] + n[3] == 0 || (c->open_only &&
-		    first == i))
-			continue;
-		if (shown++ > 0 && !c->json && !c->grepable && (first < i ||
-		    !c->open_only))
-			printf("\n");
-		probe_print_host(c, h, first, i);
+	probe_service(c, 0);		/* loads c->svc */
+	memset(run, 0, sizeof *run);
+	run->set = &c->set;
+	run->res = c->res;
+	run->nres = c->nres;
+	run->hc = c->hc;
+	run->tally = &c->tally;
+	run->svc = c->svc;
+	run->udp = c->eo.udp;
+	run->open_only = c->open_only;
+	run->verbose = sk_verbosity;
+	run->args = c->args;
+	run->start = start;
+	run->end = time(NULL);
+	run->elapsed = st->elapsed_us / 1e6;
+	run->interrupted = sk_interrupted ? "interrupted" : NULL;
+}
+
+/* Every host that was probed, in the order given, on stdout. */
+static void
+probe_output(struct probe_cmd *c, const struct report_run *run)
+{
+	size_t		 i = 0, first, end;
+	uint32_t	 h = UINT32_MAX;
+
+	if (!c->json && !c->grepable) {
+		if (!report_outs_stdout(&c->outs))
+			report_table(stdout, run);
+		return;
 	}
+	while (report_next_host(run, &h, &i, &first, &end))
+		probe_print_host(c, h, first, end);
+}
+
+/*
+ * The table (or --json, --grepable) on stdout, then the -o files.
+ * Returns 0, or -1 when a file could not be written (reported).
+ */
+static int
+probe_report(struct probe_cmd *c, const struct probe_stats *st,
+    time_t start)
+{
+	struct report_run	 run;
+	char			 err[600];
+
+	probe_report_run(c, st, start, &run);
+	probe_output(c, &run);
+	if (report_outs_write(&c->outs, &run, err, sizeof err) == -1) {
+		sk_warnx("probe: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The -o files, opened before any probe (as root, like --svg), and the
+ * tally of unlisted ports that -oX and -oG count.  Returns -1 or the exit
+ * status.
+ */
+static int
+probe_outs_open(struct probe_cmd *c)
+{
+	char	 err[600];
+
+	if (report_outs_open(&c->outs, err, sizeof err) == -1) {
+		sk_warnx("probe: %s", err);
+		return EXIT_RUNTIME;
+	}
+	if ((c->outs.fp[REPORT_XML] != NULL ||
+	    c->outs.fp[REPORT_GREPABLE] != NULL) && !c->list_all &&
+	    report_tally_init(&c->tally, c->set.nhost) == -1)
+		return EXIT_RUNTIME;
+	return -1;
 }
 
 /* 0 if a port is open (--all-open: all are), else 1. */
@@ -662,41 +723,69 @@ static void
 probe_fini(void *arg)
 {
 	struct probe_cmd	*c = arg;
-	size_t			 i;
 
-	tgt_set_free(&c->set);
-	if (c->svc != NULL)
-		for (i = 0; i < 65536; i++)
-			free(c->svc[i]);
-	free(c->svc);
+	report_services_free(c->svc);
+	report_outs_free(&c->outs);
+	report_tally_free(&c->tally);
+	free(c->args);
 	free(c->res);
 	free(c->ev);
 	free(c->hc);
 	free(c->excl);
+	tgt_set_free(&c->set);
 }
 
-/* Open one picture's file, before root is dropped; 0 or -1 (reported). */
-static int
-probe_picture_open(const char *opt, const char *path, FILE **fpp)
+/* What a picture's budget left out. */
+static void
+probe_warn(const char *msg)
 {
-	if (path == NULL)
+	sk_warnx("probe: %s", msg);
+}
+
+/*
+ * The sink of the evidence drawn after the table: the ladder on stdout
+ * with --trace, the --svg and --html files, made now while sockkit may
+ * still be root.  Returns 0 or -1 (reported).
+ */
+static int
+probe_render_open(struct probe_cmd *c)
+{
+	const struct render_opts ro = { .text = c->trace ? stdout : NULL,
+	    .lo = { .mode = LADDER_DRAW, .preview = 16 },
+	    .svg_path = c->svg_path, .html_path = c->html_path,
+	    .title = "sockkit probe: the ports not plainly closed",
+	    .warn = probe_warn };
+	char			 err[PATH_MAX + 512];
+
+	if ((c->r = render_open(&ro, err, sizeof err)) != NULL)
 		return 0;
-	if ((*fpp = strcmp(path, "-") == 0 ? fdopen(dup(STDOUT_FILENO), "w") :
-	    fopen(path, "w")) == NULL) {
-		sk_warn("probe: %s %s", opt, path);
-		return -1;
-	}
-	return 0;
+	sk_warnx("probe: %s", err);
+	return -1;
 }
 
-/* The --svg and --html files; 0 or -1 (reported). */
+/*
+ * The file the capture writes and the evidence is read back from: the
+ * --write file, made now (write_made says whether it is new), or a
+ * nameless temporary one.  Returns 0 or -1 (reported).
+ */
 static int
-probe_pictures_open(struct probe_cmd *c)
+probe_capture_file(struct probe_cmd *c)
 {
-	if (probe_picture_open("--svg", c->svg_path, &c->svg_fp) == -1 ||
-	    probe_picture_open("--html", c->html_path, &c->html_fp) == -1)
-		return -1;
-	return 0;
+	if (c->write_path != NULL) {
+		c->cap_fd = open(c->write_path, O_RDWR | O_CREAT | O_EXCL |
+		    O_CLOEXEC, 0666);
+		c->write_made = c->cap_fd != -1;
+		if (c->cap_fd == -1 && errno == EEXIST)
+			c->cap_fd = open(c->write_path, O_RDWR | O_TRUNC |
+			    O_CLOEXEC);
+		if (c->cap_fd == -1)
+			sk_warn("probe: --write %s", c->write_path);
+	} else if ((c->cap_fd = sk_tmpfile()) == -1)
+		sk_warn("probe: --trace: a temporary file in %s", sk_tmpdir());
+	if (c->cap_fd != -1)
+		return 0;
+	c->cap_fd = 0;
+	return -1;
 }
 
 /* The ports our sockets take (ip_local_port_range), or all of them. */
@@ -719,9 +808,10 @@ probe_local_ports(unsigned *lo, unsigned *hi)
 }
 
 /*
- * --trace: capture into a temporary pcap file while probing, the probe's
- * hosts only when they are few, then drop root: the file is read back
- * through the descriptor kept open.  Returns 0 or -1 (reported).
+ * --trace, --svg, --html, --write: capture into a pcap file while
+ * probing (--write's, or a temporary one), the probe's hosts only when
+ * they are few, then drop root: the file is read back through the
+ * descriptor kept open.  Returns 0 or -1 (reported).
  */
 static int
 probe_capture_open(struct probe_cmd *c)
@@ -733,21 +823,21 @@ probe_capture_open(struct probe_cmd *c)
 	FILE			*fp;
 	int			 rc = -1;
 
-	/* Nameless, read back through the same descriptor after the drop
-	 * of root: nobody can swap it in between. */
-	if ((c->cap_fd = sk_tmpfile()) == -1) {
-		sk_warn("probe: --trace: a temporary file in %s", sk_tmpdir());
-		c->cap_fd = 0;
+	/* Read back through the same descriptor after the drop of root:
+	 * nobody can swap the file in between. */
+	if (probe_capture_file(c) == -1)
 		return -1;
-	}
 	capture_opts_init(&co);
 	co.write_fd = c->cap_fd;
-	co.write_path = "(the probe's temporary capture)";
+	co.write_path = c->write_path != NULL ? c->write_path :
+	    "(the probe's temporary capture)";
 	if ((c->cap = capture_open(&co, err, sizeof err)) == NULL) {
 		sk_warnx("probe: %s", err);
+		if (c->write_made)	/* as connect, which makes it later */
+			unlink(c->write_path);
 		return -1;
 	}
-	if (probe_pictures_open(c) == -1 ||
+	if ((probe_draws(c) && probe_render_open(c) == -1) ||
 	    (fp = open_memstream(&expr, &len)) == NULL)
 		return -1;
 	probe_local_ports(&lo, &hi);
@@ -761,27 +851,33 @@ probe_capture_open(struct probe_cmd *c)
 	return rc;
 }
 
-/* view_file() with the ladder, the pictures, and the probe's title. */
+/*
+ * Read the capture file back, taking what expr takes, into the render
+ * sink, and close it.  Returns EXIT_OK, or EXIT_RUNTIME after saying why.
+ */
 static int
-probe_draw(struct probe_cmd *c, const char *expr, int quiet)
+probe_draw(struct probe_cmd *c, const char *expr)
 {
-	struct ladder_opts	 lo;
-	struct view_pictures	 vp;
+	char	 err[PCAP_ERRBUF_SIZE + PATH_MAX + 512];
+	pcap_t	*p;
+	int	 rc = EXIT_RUNTIME;
 
-	memset(&lo, 0, sizeof lo);
-	lo.mode = LADDER_DRAW;
-	lo.preview = 16;
-	lo.color = ladder_color_when(NULL, isatty(STDOUT_FILENO) &&
-	    getenv("NO_COLOR") == NULL);
-	memset(&vp, 0, sizeof vp);
-	vp.svg_fp = c->svg_fp;
-	vp.html_fp = c->html_fp;
-	vp.svg_path = c->svg_path;
-	vp.html_path = c->html_path;
-	vp.title = "sockkit probe: the ports not plainly closed";
-	vp.quiet = quiet;
-	c->svg_fp = c->html_fp = NULL;		/* view_file() closes them */
-	return view_file("probe capture", c->cap_fd, expr, &lo, &vp);
+	if ((p = replay_open("probe capture", c->cap_fd, err)) == NULL)
+		sk_warnx("probe: reading back the capture: %s", err);
+	else if (replay_filter(p, expr, err, sizeof err) != 0 ||
+	    replay_run(p, 16384, render_event, c->r, stdout, err,
+	    sizeof err) == -1)
+		sk_warnx("probe: reading back the capture: %s", err);
+	else
+		rc = EXIT_OK;
+	if (p != NULL)
+		pcap_close(p);
+	if (render_close(c->r, err, sizeof err) == -1) {
+		sk_warnx("probe: %s", err);
+		rc = EXIT_RUNTIME;
+	}
+	c->r = NULL;
+	return rc;
 }
 
 /*
@@ -800,7 +896,7 @@ probe_evidence_so_far(struct probe_cmd *c)
 		printf("\nevidence: interrupted: every packet captured so "
 		    "far\n");
 	fflush(stdout);
-	rc = probe_draw(c, "", !c->trace);
+	rc = probe_draw(c, "");
 	sk_interrupted = sig;
 	return rc;
 }
@@ -818,14 +914,12 @@ probe_evidence(struct probe_cmd *c)
 	FILE			*fp;
 	int			 rc;
 
-	capture_close(c->cap);
-	c->cap = NULL;
 	if (sk_interrupted)
 		return probe_evidence_so_far(c);
 	if (c->trace)
 		printf("\n%s", c->nev == 0 ? "evidence: every port was "
 		    "plainly closed\n" : "");
-	if (c->nev == 0 && c->svg_fp == NULL && c->html_fp == NULL)
+	if (c->nev == 0 && c->svg_path == NULL && c->html_path == NULL)
 		return EXIT_OK;
 	if ((fp = open_memstream(&expr, &len)) == NULL)
 		return EXIT_RUNTIME;
@@ -841,16 +935,40 @@ probe_evidence(struct probe_cmd *c)
 		printf("evidence: the packets of the %zu port%s not plainly "
 		    "closed\n", c->nev, c->nev == 1 ? "" : "s");
 	fflush(stdout);
-	rc = probe_draw(c, expr, !c->trace || c->nev == 0);
+	rc = probe_draw(c, expr);
 	free(expr);
 	return rc;
 }
 
-/* Whether the probe's packets are captured: --trace, --svg, --html. */
+/* Whether the probe's packets are drawn: --trace, --svg, --html. */
+static int
+probe_draws(const struct probe_cmd *c)
+{
+	return c->trace || c->svg_path != NULL || c->html_path != NULL;
+}
+
+/* Whether the probe's packets are captured: to draw them, or --write. */
 static int
 probe_captures(const struct probe_cmd *c)
 {
-	return c->trace || c->svg_path != NULL || c->html_path != NULL;
+	return probe_draws(c) || c->write_path != NULL;
+}
+
+/*
+ * End the capture: the --write file complete, or the reason it is not
+ * said.  Returns 0 or -1 (reported).
+ */
+static int
+probe_capture_end(struct probe_cmd *c)
+{
+	char	 err[PATH_MAX + 512];
+	int	 rc;
+
+	rc = capture_end(c->cap, err, sizeof err);
+	c->cap = NULL;
+	if (rc == -1)
+		sk_warnx("probe: %s", err);
+	return rc;
 }
 
 /* A seed nobody chose: from the kernel, else the clock and pid. */
@@ -873,7 +991,8 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 	struct probe_stats	 st;
 	struct tgt_iter		 it;
 	char			 err[256], a[32];
-	int			 rc;
+	time_t			 start;
+	int			 rc, wrote;
 
 	if (!c->have_seed)
 		c->seed = c->shard_n > 1 ? 0 : probe_random_seed();
@@ -890,6 +1009,7 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	start = time(NULL);
 	rc = probe_run(&c->eo, &c->set, &it, &st, err, sizeof err);
 	if (c->progress_shown)
 		fprintf(stderr, "\r\033[K");
@@ -897,7 +1017,7 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 		sk_warnx("probe: %s", err);
 	if (c->oom)
 		sk_warnx("probe: out of memory: some ports are not listed");
-	probe_output(c);
+	wrote = probe_report(c, &st, start);
 	if (sk_interrupted)
 		sk_warnx("probe: interrupted: %llu of %llu ports settled",
 		    (unsigned long long)st.done, (unsigned long long)st.total);
@@ -906,15 +1026,14 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 	    fmt_count(st.attempts, a, sizeof a), st.elapsed_us / 1e6,
 	    st.peak_active, st.cap, (unsigned long long)st.self_connects,
 	    (unsigned long long)st.local_errors);
-	rc = rc == -1 ? EXIT_RUNTIME : probe_status(c, &st);
-	if (probe_captures(c) && probe_evidence(c) != EXIT_OK)
+	rc = rc == -1 || wrote == -1 ? EXIT_RUNTIME : probe_status(c, &st);
+	if (probe_captures(c) && probe_capture_end(c) == -1)
+		rc = EXIT_RUNTIME;
+	if (probe_draws(c) && probe_evidence(c) != EXIT_OK)
 		rc = EXIT_RUNTIME;
 out:
 	capture_close(c->cap);
-	if (c->svg_fp != NULL)
-		fclose(c->svg_fp);
-	if (c->html_fp != NULL)
-		fclose(c->html_fp);
+	render_close(c->r, err, sizeof err);
 	if (c->cap_fd > 0)
 		close(c->cap_fd);
 	return rc;
@@ -944,8 +1063,18 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --force         allow blocks larger than /16 or /112\n"
 	    "  -a, --all           list every port, not only open ones\n"
 	    "      --open          list only open ports, without summaries\n"
-	    "      --json          one JSON object per port and per host\n"
-	    "      --grepable      one line per host\n"
+	    "      --json          one JSON object per port, as each is "
+	    "settled, and per host\n"
+	    "      --sorted        --json: the ports by host and port at the "
+	    "end\n"
+	    "      --grepable      one line per host (sockkit's own; -oG is "
+	    "nmap's)\n"
+	    "  -oX FILE            also write nmap's XML to FILE (- for "
+	    "stdout)\n"
+	    "  -oG FILE            also write nmap's grepable format to FILE\n"
+	    "  -oN FILE            also write the table to FILE\n"
+	    "  -oA BASE            all three: BASE.xml, BASE.gnmap, "
+	    "BASE.nmap\n"
 	    "      --all-open      exit 0 only if every probed port is open\n"
 	    "  -c N                at most N probes at once (default 1024)\n"
 	    "  -w SECS             fixed timeout for each attempt\n"
@@ -965,7 +1094,7 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --svg FILE      the same packets as an SVG sequence "
 	    "diagram\n"
 	    "      --html FILE     the diagram and the ladder in one HTML page\n"
-	    "      --write FILE    save those packets (nanosecond pcap)\n"
+	    "      --write FILE    save the probes' packets (nanosecond pcap)\n"
 	    PRIV_USAGE
 	    "      --no-randomize  probe hosts and ports in order\n"
 	    "      --seed N        seed of the random order (reproducible)\n"
@@ -978,8 +1107,10 @@ const struct cmd_entry cmd_probe_entry = {
 	    "Exit status: 0 if a probed port is open (with --all-open: if "
 	    "all are),\n"
 	    "1 if not, 2 usage error.\n",
-	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV, .shorts = "46ac:p:uvw:",
-	.longs = "all all-open delay exclude force graceful grepable json " "max-timeout min-timeout no-randomize open rate retries seed shard " "udp",
+	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV, .shorts = "46ac:o:p:uvw:",
+	.longs = "all all-open delay exclude force graceful grepable json "
+	    "max-timeout min-timeout no-randomize open rate retries seed shard "
+	    "sorted udp",
 	.size = sizeof(struct probe_cmd), .init = probe_init,
 	.option = probe_option, .check = probe_check, .run = probe_start,
 	.fini = probe_fini,

@@ -89,6 +89,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "seq", required_argument, NULL, OPT_SEQ },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "sorted", no_argument, NULL, OPT_SORTED },
 	{ "sport", required_argument, NULL, OPT_SPORT },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "to-all", no_argument, NULL, OPT_TO_ALL },
@@ -133,10 +134,10 @@ cmd_run(struct cmd_ctx *c, const struct cmd_entry *e, int argc, char **argv)
 		sk_warn("%s", c->where);
 		return EXIT_RUNTIME;
 	}
-	if (e->init != NULL)
-		e->init(c, o);
 	c->argc = argc;
 	c->argv = argv;
+	if (e->init != NULL)
+		e->init(c, o);
 	if (e->option != NULL && (rc = cmd_getopt(c, argc, argv, e->shorts,
 	    e->longs, e->option, o)) == -1) {
 		c->argc -= optind;

@@ -23,6 +23,7 @@
 
 #include "ladder.h"
 #include "util.h"
+#include "words.h"
 
 #define FOLD_SHOW	10	/* a data phase longer than this folds */
 #define ARROW_W		64	/* display columns of the arrow and label */
@@ -83,9 +84,9 @@ void
 ladder_set_local(struct ladder *l, const struct decode_addr *a,
     uint16_t port)
 {
-	l->o.has_local = 1;
-	l->o.local = *a;
-	l->o.local_port = port;
+	l->o.here.known = 1;
+	l->o.here.addr = *a;
+	l->o.here.port = port;
 }
 
 void
@@ -95,35 +96,6 @@ ladder_set_drops(struct ladder *l, uint64_t drops, int known)
 	l->drops_known = known;
 }
 
-/* "a.b.c.d" or "x::y" into buf. */
-static const char *
-fmt_addr(const struct decode_addr *a, char *buf, size_t len)
-{
-	inet_ntop(a->family == AF_INET6 ? AF_INET6 : AF_INET, a->addr, buf,
-	    (socklen_t)len);
-	return buf;
-}
-
-/* "a.b.c.d:port" or "[x::y]:port" into buf. */
-static const char *
-fmt_ep(const struct decode_addr *a, uint16_t port, char *buf, size_t len)
-{
-	char	 s[INET6_ADDRSTRLEN];
-
-	fmt_addr(a, s, sizeof s);
-	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", s,
-	    port);
-	return buf;
-}
-
-void
-ladder_endpoint(const struct track_conv *c, int e, char *buf, size_t len)
-{
-	if (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP)
-		fmt_ep(&c->end[e].addr, c->end[e].port, buf, len);
-	else		/* ICMP: the echo identifier is in the labels */
-		fmt_addr(&c->end[e].addr, buf, len);
-}
 
 /* The renderer's state of c, made on first use; NULL if out of memory. */
 static struct lconv *
@@ -137,8 +109,8 @@ lconv_get(struct track_conv *c)
 	if ((lc = calloc(1, sizeof *lc)) == NULL)
 		return NULL;
 	for (i = 0; i < 2; i++) {
-		fmt_addr(&c->end[i].addr, lc->addr[i], EP_MAX);
-		ladder_endpoint(c, i, lc->ep[i], EP_MAX);
+		words_addr(&c->end[i].addr, lc->addr[i], EP_MAX);
+		words_endpoint(c, i, lc->ep[i], EP_MAX);
 	}
 	c->user = lc;
 	return lc;
@@ -155,23 +127,12 @@ rel_ms(struct ladder *l, int64_t ts)
 	return (double)(ts - l->t0) / 1e6;
 }
 
-int
-ladder_end_is_local(const struct ladder_opts *o, const struct track_end *e)
-{
-	static const uint8_t	 any[16];
-
-	if (!o->has_local || e->port != o->local_port)
-		return 0;
-	/* Bound to the wildcard (a failed connect): the port decides. */
-	return memcmp(o->local.addr, any, 16) == 0 ||
-	    memcmp(e->addr.addr, o->local.addr, 16) == 0;
-}
 
 /* Whether end e of c is this host (live capture). */
 static int
 is_local(const struct ladder *l, const struct track_conv *c, int e)
 {
-	return ladder_end_is_local(&l->o, &c->end[e]);
+	return words_is_here(&l->o.here, &c->end[e]);
 }
 
 /* Display columns of a UTF-8 string: one per code point. */
@@ -185,176 +146,6 @@ width(const char *s)
 			w++;
 	return w;
 }
-
-/* Append fmt to buf (of size len) at *off, never past the end. */
-static void
-cat(char *buf, size_t len, size_t *off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void
-cat(char *buf, size_t len, size_t *off, const char *fmt, ...)
-{
-	va_list	 ap;
-	int	 n;
-
-	if (*off >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *off, len - *off, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*off += (size_t)n < len - *off ? (size_t)n : len - *off - 1;
-}
-
-/* The payload preview: at most n captured bytes, C-escaped, quoted. */
-static void
-cat_preview(char *buf, size_t len, size_t *off, const struct decode_pkt *pk,
-    int n)
-{
-	uint32_t	 i, max = pk->paycap < (uint32_t)n ? pk->paycap :
-			    (uint32_t)n;
-	uint8_t		 ch;
-
-	cat(buf, len, off, " \"");
-	for (i = 0; i < max; i++) {
-		ch = pk->payload[i];
-		if (ch == '\n')
-			cat(buf, len, off, "\\n");
-		else if (ch == '\r')
-			cat(buf, len, off, "\\r");
-		else if (ch == '\t')
-			cat(buf, len, off, "\\t");
-		else if (ch == '"' || ch == '\\')
-			cat(buf, len, off, "\\%c", ch);
-		else if (ch >= 0x20 && ch < 0x7f)
-			cat(buf, len, off, "%c", ch);
-		else
-			cat(buf, len, off, "\\x%02x", ch);
-	}
-	cat(buf, len, off, "\"%s", pk->paylen > max ? "..." : "");
-}
-
-/* "SYN,ACK": the flags in the order people say them. */
-static void
-cat_flags(char *buf, size_t len, size_t *off, uint8_t f)
-{
-	static const struct { uint8_t bit; const char *name; } names[] = {
-		{ DECODE_SYN, "SYN" }, { DECODE_FIN, "FIN" },
-		{ DECODE_RST, "RST" }, { DECODE_PSH, "PSH" },
-		{ DECODE_ACK, "ACK" }, { DECODE_URG, "URG" },
-		{ DECODE_ECE, "ECE" }, { DECODE_CWR, "CWR" },
-	};
-	size_t	 i;
-	int	 first = 1;
-
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (!(f & names[i].bit))
-			continue;
-		cat(buf, len, off, "%s%s", first ? "" : ",", names[i].name);
-		first = 0;
-	}
-	if (first)
-		cat(buf, len, off, "none");
-}
-
-/*
- * Whether c's windows are shown unscaled because the scale is not known:
- * no SYN seen (or its options cut), and no window scale from both ends.
- */
-static int
-scale_unknown(const struct track_conv *c)
-{
-	return c->scale_unknown && !(c->end[0].has_ws && c->end[1].has_ws);
-}
-
-/* The options of an arrow label; SACK blocks relative like ack=. */
-static void
-label_tcp_options(const struct decode_tcpopt *op, const struct track_event *ev,
-    char *buf, size_t len, size_t *off)
-{
-	int	 i;
-
-	if (op->has_mss)
-		cat(buf, len, off, " mss=%u", op->mss);
-	if (op->has_ws)
-		cat(buf, len, off, " ws=%u", op->ws);
-	if (op->sack_ok)
-		cat(buf, len, off, " sack");
-	if (op->has_ts && (ev->pkt->flags & DECODE_SYN))
-		cat(buf, len, off, " ts");
-	for (i = 0; i < op->nsack && i < TRACK_MAX_SACK; i++)
-		cat(buf, len, off, "%s%u:%u", i ? "," : " sack=", ev->sack[i][0],
-		    ev->sack[i][1]);
-	if (op->has_tfo && op->tfo_len == 0)
-		cat(buf, len, off, " tfo-cookie-request");
-	else if (op->has_tfo) {
-		cat(buf, len, off, " tfo-cookie=");
-		for (i = 0; i < op->tfo_len; i++)
-			cat(buf, len, off, "%02x", op->tfo_cookie[i]);
-	}
-	if (op->cut)
-		cat(buf, len, off, " [|tcp]");
-}
-
-/* The TCP part of an arrow label: flags, numbers, window, options. */
-static void
-label_tcp(int preview, const struct track_event *ev, char *buf, size_t len,
-    size_t *off)
-{
-	const struct decode_pkt	*pk = ev->pkt;
-	const struct decode_tcpopt *op = &pk->opt;
-
-	cat_flags(buf, len, off, pk->flags);
-	if (pk->paylen > 0 && (pk->flags & DECODE_SYN))	/* TFO */
-		cat(buf, len, off, " seq=%u data=%u:%u len=%u", ev->rseq,
-		    ev->rseq + 1, ev->rseq + 1 + pk->paylen, pk->paylen);
-	else if (pk->paylen > 0)
-		cat(buf, len, off, " seq=%u:%u len=%u", ev->rseq,
-		    ev->rseq + pk->paylen, pk->paylen);
-	else if (ev->seglen > 0 || (pk->flags & DECODE_RST) || ev->probe)
-		cat(buf, len, off, " seq=%u", ev->rseq);
-	if (pk->flags & DECODE_ACK)
-		cat(buf, len, off, " ack=%u", ev->rack);
-	if (ev->show_isn)
-		cat(buf, len, off, " (ISN %u)", pk->seq);
-	cat(buf, len, off, " win=%" PRIu64 "%s", ev->win,
-	    scale_unknown(ev->conv) && !(pk->flags & DECODE_SYN) ?
-	    " (scale unknown)" : "");
-	label_tcp_options(op, ev, buf, len, off);
-	if (pk->paycap > 0 && preview > 0)
-		cat_preview(buf, len, off, pk, preview);
-}
-
-void
-ladder_label(const struct track_event *ev, int preview, char *buf,
-    size_t len)
-{
-	const struct decode_pkt	*pk = ev->pkt;
-	const char		*name;
-	size_t			 off = 0;
-
-	buf[0] = '\0';
-	if (pk->proto == IPPROTO_TCP) {
-		label_tcp(preview, ev, buf, len, &off);
-		return;
-	}
-	if (pk->proto == IPPROTO_UDP) {
-		cat(buf, len, &off, "UDP len=%u", pk->paylen);
-		if (pk->paycap > 0 && preview > 0)
-			cat_preview(buf, len, &off, pk, preview);
-		return;
-	}
-	name = track_icmp_name(pk->proto == IPPROTO_ICMPV6, pk->icmp_type,
-	    pk->icmp_code);
-	cat(buf, len, &off, "ICMP%s %s", pk->proto == IPPROTO_ICMPV6 ? "v6" :
-	    "", name ? name : "message");
-	if (name == NULL)
-		cat(buf, len, &off, " type=%u code=%u", pk->icmp_type,
-		    pk->icmp_code);
-	if (pk->icmp_echo)
-		cat(buf, len, &off, " id=%u seq=%u len=%u", pk->sport, pk->seq,
-		    pk->paylen);
-}
-
 /* The arrow: "── label ───▶" or "◀── label ───", ARROW_W columns. */
 static void
 arrow(const struct ladder *l, int dir, const char *text, char *buf,
@@ -364,15 +155,15 @@ arrow(const struct ladder *l, int dir, const char *text, char *buf,
 
 	fill = w < ARROW_W ? ARROW_W - w : 0;
 	if (dir == 0) {
-		cat(buf, len, &off, "%s%s %s ", l->dash, l->dash, text);
+		words_cat(buf, len, &off, "%s%s %s ", l->dash, l->dash, text);
 		for (i = 0; i < fill + 1; i++)
-			cat(buf, len, &off, "%s", l->dash);
-		cat(buf, len, &off, "%s", l->head_r);
+			words_cat(buf, len, &off, "%s", l->dash);
+		words_cat(buf, len, &off, "%s", l->head_r);
 	} else {
-		cat(buf, len, &off, "%s%s%s %s ", l->head_l, l->dash, l->dash,
-		    text);
+		words_cat(buf, len, &off, "%s%s%s %s ", l->head_l, l->dash,
+		    l->dash, text);
 		for (i = 0; i < fill; i++)
-			cat(buf, len, &off, "%s", l->dash);
+			words_cat(buf, len, &off, "%s", l->dash);
 	}
 }
 
@@ -428,11 +219,11 @@ cat_path(const struct track_event *ev, int e, char *text, size_t len,
 {
 	int	 i;
 
-	cat(text, len, off, "%10s  %-12s %s:", "", "", e ? "B" : "A");
+	words_cat(text, len, off, "%10s  %-12s %s:", "", "", e ? "B" : "A");
 	for (i = 0; i < ev->npath[e]; i++)
-		cat(text, len, off, "%s%s", i ? " -> " : " ",
+		words_cat(text, len, off, "%s%s", i ? " -> " : " ",
 		    track_state_name(ev->path[e][i]));
-	cat(text, len, off, "\n");
+	words_cat(text, len, off, "\n");
 }
 
 /* The packet line and its notes into text (several lines). */
@@ -445,9 +236,9 @@ packet_text(struct ladder *l, const struct track_event *ev, char *text,
 	size_t	 off = 0;
 	int	 warn = ev->retrans || ev->dupack || ev->ooo;
 
-	ladder_label(ev, l->o.preview, lab, sizeof lab);
+	words_label(ev, l->o.preview, lab, sizeof lab);
 	arrow(l, ev->dir, lab, arr, sizeof arr);
-	cat(text, len, &off, "%10.3f  %-12s %s%s%s %s\n",
+	words_cat(text, len, &off, "%10.3f  %-12s %s%s%s %s\n",
 	    rel_ms(l, ev->ts), lane_state(ev, 0, tcp),
 	    l->o.color ? (warn ? C_WARN : ev->dir ? C_DIR1 : C_DIR0) : "",
 	    arr, l->o.color ? C_OFF : "", lane_state(ev, 1, tcp));
@@ -455,7 +246,7 @@ packet_text(struct ladder *l, const struct track_event *ev, char *text,
 		if (ev->npath[i] > 2)
 			cat_path(ev, i, text, len, &off);
 	for (i = 0; i < ev->nnotes; i++)
-		cat(text, len, &off, "%10s  %-12s %s%s%s%s\n", "", "",
+		words_cat(text, len, &off, "%10s  %-12s %s%s%s%s\n", "", "",
 		    l->o.color && ev->notes[i].warn ? C_WARN : "",
 		    ev->notes[i].warn ? "! " : "", ev->notes[i].text,
 		    l->o.color && ev->notes[i].warn ? C_OFF : "");
@@ -604,49 +395,7 @@ static void
 verdict_how(struct ladder *l, const struct track_conv *c, char *buf,
     size_t len)
 {
-	ladder_how(c, c->closer >= 0 && is_local(l, c, c->closer), buf, len);
-}
-
-void
-ladder_how(const struct track_conv *c, int closer_local, char *buf,
-    size_t len)
-{
-	const char	*who = c->closer == 1 ? "B" : "A";
-	const char	*here = closer_local ? " (this host)" : "";
-
-	if (c->proto != IPPROTO_TCP)
-		snprintf(buf, len, "%s", c->end[1].pkts > c->end[1].icmp_errs ?
-		    "both sides sent" : c->end[1].icmp_errs > 0 ?
-		    "answered by ICMP errors only" : "no reply seen");
-	else if (c->how == TRACK_REFUSED)
-		snprintf(buf, len, "refused by %s%s (%s)", who, here,
-		    c->end[c->closer].rst ? "RST answering the SYN" :
-		    "ICMP unreachable");
-	else if (c->how == TRACK_UNREACH)
-		snprintf(buf, len, "unreachable: ICMP %s", track_icmp_name(
-		    c->end[0].addr.family == AF_INET6, c->icmp_type,
-		    c->icmp_code) ? track_icmp_name(c->end[0].addr.family ==
-		    AF_INET6, c->icmp_type, c->icmp_code) : "error");
-	else if (c->how == TRACK_RST)
-		snprintf(buf, len, "aborted by %s%s (RST)", who, here);
-	else if (c->how == TRACK_FIN && c->close_done)
-		snprintf(buf, len, "closed by %s%s (FIN first), %s", who, here,
-		    c->simultaneous ? "simultaneous close" : c->piggyback ?
-		    "3-segment close" : "4-segment close");
-	else if (c->how == TRACK_FIN && c->end[0].fin && c->end[1].fin)
-		snprintf(buf, len, "closed by %s%s (FIN first), final ACK not "
-		    "observed", who, here);
-	else if (c->how == TRACK_FIN && c->end[c->closer].called_close)
-		snprintf(buf, len, "closed by %s%s (close(), FIN), no FIN back "
-		    "observed", who, here);
-	else if (c->how == TRACK_FIN)
-		snprintf(buf, len, "half-closed by %s%s (FIN), no FIN back "
-		    "observed", who, here);
-	else if (c->end[0].syn && !c->end[1].synack)
-		snprintf(buf, len, "no answer: %u SYN%s, timed out or dropped",
-		    c->end[0].syns, c->end[0].syns == 1 ? "" : "s");
-	else
-		snprintf(buf, len, "still open at the end of the capture");
+	words_how(c, c->closer >= 0 && is_local(l, c, c->closer), buf, len);
 }
 
 /* The closing verdict of c in the ladder. */
@@ -690,27 +439,42 @@ proto_name(uint8_t proto)
 	    proto == IPPROTO_ICMP ? "icmp" : "icmp6";
 }
 
+/* What a summary line and a JSON end both say of a conversation. */
+struct end_words {
+	struct lconv	*lc;		/* the renderer's state of it */
+	const char	*st, *why;	/* its Zeek-like state, and why */
+	char		 how[160];	/* how it ended */
+};
+
+/* Fill w for c; returns 0, or -1 when out of memory. */
+static int
+end_words(struct ladder *l, struct track_conv *c, struct end_words *w)
+{
+	if ((w->lc = lconv_get(c)) == NULL)
+		return -1;
+	w->st = track_conn_state(c, &w->why);
+	verdict_how(l, c, w->how, sizeof w->how);
+	return 0;
+}
+
 /* One summary line for c. */
 static void
 summary(struct ladder *l, struct track_conv *c)
 {
-	struct lconv	*lc = lconv_get(c);
-	const char	*why, *st = track_conn_state(c, &why);
-	char		 how[160];
+	struct end_words	 w;
 
-	if (lc == NULL)
+	if (end_words(l, c, &w) == -1)
 		return;
-	verdict_how(l, c, how, sizeof how);
 	fprintf(l->fp, "%" PRIu64 " %s %s > %s %s %" PRIu64 " pkts %" PRIu64
-	    "/%" PRIu64 " bytes", c->id, proto_name(c->proto), lc->ep[0],
-	    lc->ep[1], st, c->end[0].pkts + c->end[1].pkts, c->end[0].bytes,
-	    c->end[1].bytes);
+	    "/%" PRIu64 " bytes", c->id, proto_name(c->proto), w.lc->ep[0],
+	    w.lc->ep[1], w.st, c->end[0].pkts + c->end[1].pkts,
+	    c->end[0].bytes, c->end[1].bytes);
 	if (c->proto == IPPROTO_TCP)
 		fprintf(l->fp, " on the wire, %" PRIu64 "/%" PRIu64
 		    " delivered", track_delivered(c, 0), track_delivered(c, 1));
 	fprintf(l->fp, " %.3f ms: %s%s%s\n", (c->last_ts - c->first_ts) / 1e6,
-	    why, c->proto == IPPROTO_TCP ? "; " : "",
-	    c->proto == IPPROTO_TCP ? how : "");
+	    w.why, c->proto == IPPROTO_TCP ? "; " : "",
+	    c->proto == IPPROTO_TCP ? w.how : "");
 }
 
 void
@@ -772,7 +536,7 @@ json_tcp_extra(struct ladder *l, const struct track_event *ev)
 		fputs(",\"options_cut\":true", l->fp);
 	if (ev->probe)
 		fputs(",\"probe\":true", l->fp);
-	if (scale_unknown(ev->conv))
+	if (words_scale_unknown(ev->conv))
 		fputs(",\"win_scale_unknown\":true", l->fp);
 }
 
@@ -786,7 +550,7 @@ json_tcp(struct ladder *l, const struct track_event *ev)
 	size_t			 off = 0;
 	int			 i, k;
 
-	cat_flags(fl, sizeof fl, &off, pk->flags);
+	words_flags(fl, sizeof fl, &off, pk->flags);
 	fprintf(l->fp, ",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u", fl, ev->rseq,
 	    ev->rack);
 	if (pk->paylen > 0)
@@ -829,8 +593,8 @@ json_packet(struct ladder *l, const struct track_event *ev)
 	int			 i, d = ev->dir;
 
 	if (ev->icmp_back) {		/* the router's address, no ports */
-		fmt_addr(&pk->src, src, sizeof src);
-		fmt_addr(&pk->dst, dst, sizeof dst);
+		words_addr(&pk->src, src, sizeof src);
+		words_addr(&pk->dst, dst, sizeof dst);
 	}
 	json_head(l, "packet", ev->frame, ev->ts);
 	fprintf(l->fp, ",\"conv\":%" PRIu64 ",\"proto\":\"%s\",\"src\":\"%s\","
@@ -872,20 +636,17 @@ json_packet(struct ladder *l, const struct track_event *ev)
 static void
 json_end(struct ladder *l, struct track_conv *c)
 {
-	struct lconv	*lc = lconv_get(c);
-	const char	*why, *st = track_conn_state(c, &why);
-	char		 how[160];
+	struct end_words	 w;
 
-	if (lc == NULL)
+	if (end_words(l, c, &w) == -1)
 		return;
-	verdict_how(l, c, how, sizeof how);
 	json_head(l, "end", 0, c->last_ts);
 	fprintf(l->fp, ",\"conv\":%" PRIu64 ",\"proto\":\"%s\",\"a\":\"%s\","
 	    "\"a_port\":%u,\"b\":\"%s\",\"b_port\":%u,\"conn_state\":\"%s\","
 	    "\"why\":\"%s\",\"verdict\":", c->id, proto_name(c->proto),
-	    lc->addr[0],
-	    c->end[0].port, lc->addr[1], c->end[1].port, st, why);
-	ladder_json_string(l->fp, (const uint8_t *)how, strlen(how));
+	    w.lc->addr[0], c->end[0].port, w.lc->addr[1], c->end[1].port,
+	    w.st, w.why);
+	ladder_json_string(l->fp, (const uint8_t *)w.how, strlen(w.how));
 	fprintf(l->fp, ",\"pkts_a\":%" PRIu64 ",\"pkts_b\":%" PRIu64
 	    ",\"bytes_a\":%" PRIu64 ",\"bytes_b\":%" PRIu64 ",\"retrans_a\":%"
 	    PRIu64 ",\"retrans_b\":%" PRIu64 ",\"duration_ms\":%.3f",

@@ -12,6 +12,7 @@
 
 #include "decode.h"
 #include "track.h"
+#include "words.h"
 
 enum ladder_mode {
 	LADDER_DRAW,		/* the ladder */
@@ -27,9 +28,7 @@ struct ladder_opts {
 	int		 ascii;		/* no box-drawing characters */
 	int		 preview;	/* payload bytes shown, 0: none */
 	uint64_t	 only_conv;	/* --conv N, 0: all */
-	int		 has_local;	/* mark this host's endpoint */
-	struct decode_addr local;
-	uint16_t	 local_port;
+	struct words_here here;		/* this host's endpoint, marked */
 };
 
 struct ladder;
@@ -55,19 +54,6 @@ void	ladder_set_drops(struct ladder *, uint64_t, int);
 
 /* The last words (packets not drawn) and free the renderer. */
 void	ladder_free(struct ladder *);
-
-/*
- * The pieces other renderers (svg.c) share with the ladder: the label of
- * ev's arrow with at most preview payload bytes; the lane name of end e
- * ("127.0.0.1:80", "[::1]:80"); how c ended in words, closer_local saying
- * that the end which closed first is this host; whether end e is the
- * local endpoint o names.
- */
-void	ladder_label(const struct track_event *, int, char *, size_t);
-void	ladder_endpoint(const struct track_conv *, int, char *, size_t);
-void	ladder_how(const struct track_conv *, int, char *, size_t);
-int	ladder_end_is_local(const struct ladder_opts *,
-	    const struct track_end *);
 
 /* Write s as a JSON string (quotes included) with every escape needed. */
 void	ladder_json_string(FILE *, const uint8_t *, size_t);

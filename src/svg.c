@@ -10,9 +10,10 @@
  * relies on colour alone: RSTs, retransmissions and ICMP errors have their
  * own dash patterns, and every label says what the packet was.
  *
- * For the HTML page a text ladder of the same events is kept too.  The
- * ladder keeps its state in conv->user, so around each of its events this
- * module swaps its own saved pointer in and out.
+ * For the HTML page a text ladder of the same events is kept too, drawn
+ * by the text renderer the caller hands in (svg_opts.text).  That
+ * renderer keeps its state in conv->user, so around each of its events
+ * this module swaps its own saved pointer in and out.
  *
  * The budget (svg.h) bounds memory whatever the input: past max_convs
  * conversations or max_items rows nothing more is kept, only counted, and
@@ -39,9 +40,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ladder.h"
 #include "svg.h"
 #include "util.h"
+#include "words.h"
 
 #define EP_MAX		64
 #define LABEL_MAX	72	/* characters on an arrow; all in its title */
@@ -116,7 +117,7 @@ struct sslot {
 struct svg {
 	struct svg_opts	 o;
 	char		 title[256];	/* o.title points here */
-	struct ladder_opts lo;		/* the local endpoint */
+	struct words_here here;		/* the local endpoint */
 	struct sslot	*slot;
 	size_t		 nslot, capslot, ndead;
 	struct sitem	*calls;
@@ -130,7 +131,7 @@ struct svg {
 	double		 scale;		/* pixels per nanosecond */
 	double		 height;
 	struct sconv	*callconv;	/* calls without packets */
-	struct ladder	*tl;		/* the transcript */
+	void		*tl;		/* the transcript's renderer */
 	FILE		*tfp;		/* the ladder's: transcript_write() */
 	FILE		*tstore;	/* the unlinked temporary file */
 	uint64_t	 tbytes;	/* in tstore */
@@ -182,19 +183,17 @@ static int
 transcript_open(struct svg *s)
 {
 	static const cookie_io_functions_t io = { .write = transcript_write };
-	struct ladder_opts	 lo;
-
-	memset(&lo, 0, sizeof lo);
-	lo.mode = LADDER_DRAW;
-	lo.full = s->o.full;
-	lo.preview = s->o.preview;
-	lo.only_conv = s->o.only_conv;
+	if (s->o.text == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	if ((s->tstore = transcript_store()) == NULL ||
 	    (s->tfp = fopencookie(s, "w", io)) == NULL)
 		return -1;
 	/* Room for any one event's lines, so each flush is one write. */
 	if (setvbuf(s->tfp, NULL, _IOFBF, 1 << 16) != 0 ||
-	    (s->tl = ladder_new(s->tfp, &lo)) == NULL) {
+	    (s->tl = s->o.text->open(s->tfp, s->o.preview, s->o.full,
+	    s->o.only_conv)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
@@ -229,11 +228,11 @@ svg_new(const struct svg_opts *o)
 void
 svg_set_local(struct svg *s, const struct decode_addr *a, uint16_t port)
 {
-	s->lo.has_local = 1;
-	s->lo.local = *a;
-	s->lo.local_port = port;
+	s->here.known = 1;
+	s->here.addr = *a;
+	s->here.port = port;
 	if (s->tl != NULL)
-		ladder_set_local(s->tl, a, port);
+		s->o.text->here(s->tl, a, port);
 }
 
 void
@@ -242,7 +241,7 @@ svg_set_drops(struct svg *s, uint64_t drops, int known)
 	s->drops = drops;
 	s->drops_known = known;
 	if (s->tl != NULL)
-		ladder_set_drops(s->tl, drops, known);
+		s->o.text->drops(s->tl, drops, known);
 }
 
 /*
@@ -324,11 +323,11 @@ transcript_event(struct svg *s, struct sslot *sl, const struct track_event *ev)
 		return;
 	}
 	if (ev->conv == NULL)
-		ladder_event(s->tl, ev);
+		s->o.text->event(s->tl, ev);
 	else if (sl != NULL) {
 		mine = ev->conv->user;
 		ev->conv->user = sl->tuser;
-		ladder_event(s->tl, ev);
+		s->o.text->event(s->tl, ev);
 		sl->tuser = ev->conv->user;
 		ev->conv->user = mine;
 	}
@@ -348,7 +347,7 @@ sconv_new(const struct track_conv *c, const struct track_event *ev)
 	sc->id = c->id;
 	sc->proto = c->proto;
 	for (i = 0; i < 2; i++) {
-		ladder_endpoint(c, i, sc->ep[i], EP_MAX);
+		words_endpoint(c, i, sc->ep[i], EP_MAX);
 		sc->end[i] = c->end[i];
 	}
 	sc->syn_first = c->proto == IPPROTO_TCP && ev->pkt != NULL &&
@@ -430,7 +429,7 @@ packet_add(struct svg *s, struct sconv *sc, const struct track_event *ev)
 		s->out_pkts++;
 		return;
 	}
-	ladder_label(ev, s->o.preview, lab, sizeof lab);
+	words_label(ev, s->o.preview, lab, sizeof lab);
 	if ((it = item_add(&sc->it, &sc->n, &sc->cap)) == NULL) {
 		s->nomem = 1;
 		return;
@@ -465,12 +464,12 @@ sconv_end(struct svg *s, struct sconv *sc, const struct track_conv *c)
 {
 	const struct track_end *e = c->end;
 	int	 local = c->closer >= 0 &&
-		    ladder_end_is_local(&s->lo, &c->end[c->closer]), n;
+		    words_is_here(&s->here, &c->end[c->closer]), n;
 
 	sc->ended = 1;
 	sc->end[0] = c->end[0];
 	sc->end[1] = c->end[1];
-	ladder_how(c, local, sc->how, sizeof sc->how);
+	words_how(c, local, sc->how, sizeof sc->how);
 	n = snprintf(sc->stats, sizeof sc->stats, "%" PRIu64 " packet%s (A %"
 	    PRIu64 ", B %" PRIu64 "), A->B %" PRIu64 " byte%s, B->A %" PRIu64
 	    " byte%s, %" PRIu64 " retransmission%s", e[0].pkts + e[1].pkts,
@@ -539,7 +538,7 @@ svg_call(struct svg *s, int64_t ts, const char *what, int err)
 	struct sitem	*it;
 
 	if (s->tl != NULL && !s->tfull) {
-		ladder_call(s->tl, ts, what, err);
+		s->o.text->call(s->tl, ts, what, err);
 		fflush(s->tfp);
 	}
 	if (s->laid_out)
@@ -912,7 +911,7 @@ text_at(FILE *fp, double x, double y, const char *anchor, const char *cls,
 static int
 sc_local(const struct svg *s, const struct sconv *sc, int e)
 {
-	return sc->proto != 0 && ladder_end_is_local(&s->lo, &sc->end[e]);
+	return sc->proto != 0 && words_is_here(&s->here, &sc->end[e]);
 }
 
 /* The title line, the lane boxes, the first states, the lanes. */
@@ -1180,7 +1179,7 @@ transcript_close(struct svg *s)
 {
 	if (s->tfp == NULL)
 		return;
-	ladder_free(s->tl);	/* past the budget its words are lost */
+	s->o.text->close(s->tl);	/* past the budget, its words are lost */
 	s->tl = NULL;
 	fclose(s->tfp);
 	s->tfp = NULL;
@@ -1327,25 +1326,4 @@ svg_free(struct svg *s)
 	items_free(s->calls, s->ncalls);
 	free(s->slot);
 	free(s);
-}
-
-int
-svg_save(struct svg *s, const char *path, int html, char *err,
-    size_t errlen)
-{
-	FILE	*fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-	int	 rc;
-
-	if (fp == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	errno = 0;
-	rc = html ? svg_html(s, fp) : svg_write(s, fp);
-	if (fp != stdout && fclose(fp) == EOF)
-		rc = -1;
-	if (rc == -1)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno :
-		    EIO));
-	return rc;
 }

@@ -20,10 +20,28 @@
 #include "decode.h"
 #include "track.h"
 
+/*
+ * The text renderer that draws the HTML page's transcript (the ladder:
+ * render.h's render_transcript), handed in so that this module keeps the
+ * transcript's stream, budget and state without knowing how it is drawn:
+ * open(fp, preview, full, only_conv) makes one writing to fp (NULL: out
+ * of memory); the others are its track_cb, its socket calls, this host's
+ * endpoint, the capture's drops, and its last words and free.
+ */
+struct svg_text {
+	void	*(*open)(FILE *, int, int, uint64_t);
+	void	 (*event)(void *, const struct track_event *);
+	void	 (*call)(void *, int64_t, const char *, int);
+	void	 (*here)(void *, const struct decode_addr *, uint16_t);
+	void	 (*drops)(void *, uint64_t, int);
+	void	 (*close)(void *);
+};
+
 struct svg_opts {
 	int		 preview;	/* payload bytes in the labels, 0: none */
 	uint64_t	 only_conv;	/* draw conversation N only, 0: all */
 	int		 transcript;	/* keep the text ladder for svg_html() */
+	const struct svg_text *text;	/* which draws it (transcript only) */
 	int		 full;		/* the transcript folds nothing */
 	const char	*title;		/* what the picture shows */
 	size_t		 max_convs;	/* conversations drawn, 0: the default */
@@ -63,12 +81,6 @@ void	svg_set_drops(struct svg *, uint64_t, int);
  */
 int	svg_write(struct svg *, FILE *);
 int	svg_html(struct svg *, FILE *);
-
-/*
- * Write the picture to path ("-": stdout) as SVG, or as HTML when html.
- * Returns 0, or -1 with "PATH: reason" in err.
- */
-int	svg_save(struct svg *, const char *, int, char *, size_t);
 
 /*
  * What the budget left out of the picture (and with html, of its

@@ -98,12 +98,10 @@ bg "$SOCKKIT" udp --write "$TMP/fl.pcap" 127.0.0.1 "$(cat "$TMP/fl/port")" \
     <"$TMP/fin" >/dev/null 2>"$TMP/fl.err" 7>&-
 cpid=$!
 echo hello >&7
-_i=0
-while [ ! -e "$TMP/fl/peer" ] && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+wait_until 10 test -e "$TMP/fl/peer"
 kill -STOP $cpid
 touch "$TMP/fl/go"
-_i=0
-while [ ! -e "$TMP/fl/done" ] && [ $_i -lt 400 ]; do sleep 0.05; _i=$((_i + 1)); done
+wait_until 20 test -e "$TMP/fl/done"
 kill -CONT $cpid
 exec 7>&-
 wait_pid $cpid 20

@@ -21,10 +21,7 @@ bg "$SOCKKIT" listen -k --mode discard 127.0.0.1 0 2>"$TMP/d.err"
 port=$(listen_port "$TMP/d.err")
 bg "$SOCKKIT" connect 127.0.0.1 "$port" </dev/zero 2>/dev/null
 other=$!
-for _ in $(seq 100); do
-	ss -Htn state established "dport = :$port" | grep -q . && break
-	sleep 0.05
-done
+wait_established "$port" 1 5
 printf 'mine\n' | "$SOCKKIT" connect -v --write "$TMP/c.pcap" \
     127.0.0.1 "$port" 2>"$TMP/c.err"
 is $? 0 "connect --write beside another stream: exit 0"

@@ -24,7 +24,7 @@ zcomp() {
 mapfile -t cmds < <("$SOCKKIT" --help | awk '/Commands:$/ { on = 1; next }
     on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }')
 mapfile -t scen < <("$SOCKKIT" demo --list | awk '{ print $1 }')
-plan $(( ${#cmds[@]} + ${#scen[@]} + 16 ))
+plan $(( ${#cmds[@]} + ${#scen[@]} + 18 ))
 
 zsh -n "$dir/_sockkit"
 ok $? "zsh -n: the file parses"
@@ -52,6 +52,8 @@ like "$(zcomp sockkit connect --)" '--svg:draw the packets' \
 like "$(zcomp sockkit listen --mode e)" '^relay
 echo' "--mode <TAB> offers the modes"
 like "$(zcomp sockkit view --svg x)" '^<files>$' "--svg <TAB> completes files"
+like "$(zcomp sockkit probe -oX x)" '^<files>$' "probe -oX <TAB> completes files"
+like "$(zcomp sockkit probe -)" "^-oA:all three" "probe -<TAB> offers -oA, described"
 like "$(zcomp sockkit demo --color a)" 'always' "--color <TAB>: the words"
 offered=$(zcomp sockkit demo "")
 for s in "${scen[@]}"; do

@@ -17,7 +17,7 @@ complete_words() {
 
 mapfile -t cmds < <("$SOCKKIT" --help | awk '/Commands:$/ { on = 1; next }
     on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }')
-plan $(( ${#cmds[@]} + 15 ))
+plan $(( ${#cmds[@]} + 17 ))
 offered=$(complete_words sockkit "")
 for c in "${cmds[@]}"; do
 	printf '%s\n' "$offered" | grep -qx "$c"
@@ -40,6 +40,9 @@ like "$(complete_words sockkit view --color al)" '^always$' "view --color al<TAB
 like "$(complete_words sockkit connect --color=n)" '^--color=never$' "connect --color=n<TAB> is --color=never"
 like "$(complete_words sockkit udp --type r)" '^rdm$' "udp --type r<TAB> is rdm"
 like "$(complete_words sockkit raw icmp --user nob)" '^nobody$' "--user nob<TAB> is nobody"
+like "$(complete_words sockkit probe -o)" '-oX' "probe -o<TAB> offers -oX"
+like "$(cd "$srcdir/golden" && complete_words sockkit probe -oX refu)" \
+    '^refused\.(pcap|summary)' "probe -oX <TAB> offers files"
 like "$(cd "$srcdir/golden" && complete_words sockkit view refu)" '^refused\.(pcap|summary)' \
     "view <TAB> offers files"
 done_testing

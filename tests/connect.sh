@@ -5,15 +5,6 @@
 . "$srcdir/lib.sh"
 need_cmd python3 socat
 
-# serve NAME CMD...: start a listener that prints "Listening on A PORT",
-# its stdout in $TMP/NAME.out and stderr in $TMP/NAME.err; sets $port.
-serve() {
-	_name=$1; shift
-	bg "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err"
-	pid=$!
-	port=$(listen_port "$TMP/$_name.err")
-}
-
 # Half-close: a server that answers only after EOF gets its answer.
 serve eof $PEER eofreply
 got=$(printf x | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port")
@@ -164,17 +155,13 @@ is "$(cat "$TMP/app.err")" "" "stdout opened with >>: no error"
 
 # stdin or stdout closed: the socket must not take fd 0 or 1 (it would
 # then send the peer's data back to it).
-bg "$SOCKKIT" listen 127.0.0.1 0 < <(printf 'from server\n') >"$TMP/cl.out" 2>"$TMP/cl.err"
-pid=$!
-port=$(listen_port "$TMP/cl.err")
+serve cl "$SOCKKIT" listen 127.0.0.1 0 < <(printf 'from server\n')
 timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" <&- >"$TMP/cl.got" 2>&1
 is "$?" 0 "stdin closed: exit 0"
 wait_pid "$pid" 10
 is "$(cat "$TMP/cl.out")" "" "stdin closed: nothing sent to the peer"
 is "$(cat "$TMP/cl.got")" "from server" "stdin closed: the peer's data on stdout"
-bg "$SOCKKIT" listen 127.0.0.1 0 <"$TMP/1m" >"$TMP/cl.out" 2>"$TMP/cl.err"
-pid=$!
-port=$(listen_port "$TMP/cl.err")
+serve cl "$SOCKKIT" listen 127.0.0.1 0 <"$TMP/1m"
 timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" </dev/null >&- 2>"$TMP/cl.got"
 is "$?" 1 "stdout closed, data to write: exit 1, the data not lost silently"
 is "$(cat "$TMP/cl.got")" "sockkit: write to stdout: Bad file descriptor" \

@@ -122,10 +122,7 @@ if "${unpriv[@]}" unshare --user --map-root-user --net ip link set lo up \
 	ok $((!$?)) "the drop rule stayed in its namespace"
 	"${unpriv[@]}" "$SOCKKIT" demo --ascii dropped >"$TMP/drop" 2>&1 </dev/null &
 	pid=$!
-	for _ in $(seq 100); do
-		grep -q 'SYN retransmission #1' "$TMP/drop" && break
-		sleep 0.1
-	done
+	wait_for_line "$TMP/drop" 'SYN retransmission #1' 10
 	st=$(cat "/proc/$pid/status" 2>/dev/null)
 	like "$st" "^CapEff:[[:space:]]+0+$" "dropped: the demo keeps no capability"
 	like "$st" "^NoNewPrivs:[[:space:]]+1$" "and no_new_privs is set"

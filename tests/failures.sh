@@ -6,13 +6,6 @@
 . "$srcdir/lib.sh"
 need_cmd python3
 
-# serve NAME ARGS...: start sockkit listen ARGS; sets $port and $pid.
-serve() {
-	_name=$1; shift
-	bg "$SOCKKIT" listen "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err"
-	pid=$!
-	port=$(listen_port "$TMP/$_name.err")
-}
 # run ARGS...: sockkit ARGS with stdin /dev/null; sets $rc, $out and $err.
 run() {
 	timeout 20 "$SOCKKIT" "$@" >"$TMP/out" 2>"$TMP/err"
@@ -44,7 +37,7 @@ is "$rc" 2 "listen bad port: exit 2"
 like "$err" "^sockkit: listen: bad port '65536': out of range 0-65535$" "listen bad port: named"
 
 # Port in use.
-serve busy 127.0.0.1 0
+serve busy "$SOCKKIT" listen 127.0.0.1 0
 run listen 127.0.0.1 "$port"
 is "$rc" 1 "port in use: exit 1"
 like "$err" "^sockkit: listen 127\.0\.0\.1 port $port: Address already in use" "port in use: address, port and reason"
@@ -65,7 +58,7 @@ fi
 
 # --deny: the client is closed at once; the server says so and waits for
 # the next client (without -k) or serves others (with -k).
-serve deny -v --deny 127.0.0.0/8 0
+serve deny "$SOCKKIT" listen -v --deny 127.0.0.0/8 0
 run connect 127.0.0.1 "$port"
 is "$rc" 0 "--deny: the client sees a plain close (exit 0)"
 is "$out" "" "--deny: the client gets no data"
@@ -75,13 +68,13 @@ like "$(cat "$TMP/deny.err")" "^sockkit: listen: connection from 127\.0\.0\.1 po
 got=$(printf six | timeout 10 "$SOCKKIT" connect ::1 "$port")
 wait_pid "$pid" 10
 is "$(cat "$TMP/deny.out")" "six" "--deny: the next allowed client (::1) is served"
-serve denyk -k --mode echo --deny ::1 --allow 127.0.0.1 0
+serve denyk "$SOCKKIT" listen -k --mode echo --deny ::1 --allow 127.0.0.1 0
 got=$(printf four | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port")
 is "$got" "four" "-k --allow 127.0.0.1: that client is served"
 got=$(printf six | timeout 10 "$SOCKKIT" connect ::1 "$port" 2>/dev/null)
 is "$got" "" "-k --deny ::1: that client gets nothing"
 like "$(cat "$TMP/denyk.err")" "connection from ::1 port [0-9]+ denied \(--deny ::1\)$" "-k --deny: the server says denied"
-serve allow -k --mode echo --allow 10.0.0.0/8 127.0.0.1 0
+serve allow "$SOCKKIT" listen -k --mode echo --allow 10.0.0.0/8 127.0.0.1 0
 got=$(printf x | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" 2>/dev/null)
 is "$got" "" "--allow elsewhere: the client gets nothing"
 wait_for_line "$TMP/allow.err" denied 5
@@ -95,7 +88,7 @@ got=$(printf 'hi\n' | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" 2>"$TMP/er
 is "$?" 1 "connect, peer resets: exit 1"
 is "$(cat "$TMP/err")" "sockkit: recv from 127.0.0.1 port $port: Connection reset by peer" "connect, peer resets: message"
 is "$got" "hello" "connect, peer resets: what came before the reset is kept"
-serve lrst 127.0.0.1 0
+serve lrst "$SOCKKIT" listen 127.0.0.1 0
 timeout 10 $PEER rst-client "$port"
 wait_pid "$pid" 10
 is "$?" 1 "listen, client resets: exit 1"
@@ -120,24 +113,29 @@ wait_pid "$pid" 10
 is "$?" 1 "listen, stdout closed early: exit 1, not killed by SIGPIPE"
 like "$(cat "$TMP/p1.err")" "^sockkit: write to stdout: Broken pipe$" "listen, stdout closed early: says so"
 
-# Signals end sockkit even while it is busy moving data.
+# Signals end sockkit even while it is busy moving data.  Each is sent
+# once the connection is up: a background job of a script starts with
+# SIGINT ignored, and one sent before sockkit's main() has set its
+# handler would be lost.
 lost=0
 for i in 1 2 3; do
-	bg "$SOCKKIT" listen 127.0.0.1 0 </dev/zero >/dev/null 2>"$TMP/z.err"
+	bg "$SOCKKIT" listen -v 127.0.0.1 0 </dev/zero >/dev/null \
+	    2>"$TMP/z.err"
 	port=$(listen_port "$TMP/z.err")
 	bg "$SOCKKIT" connect 127.0.0.1 "$port" </dev/zero >/dev/null 2>&1
 	cp=$!
-	sleep 0.2
+	wait_for_line "$TMP/z.err" "connection from" 10
 	kill -INT "$cp"
 	wait_pid "$cp" 5
 	[ $? = 124 ] && lost=$((lost + 1))
 done
 is "$lost" 0 "SIGINT ends a busy sockkit connect"
-bg "$SOCKKIT" listen -k --mode discard 127.0.0.1 0 >/dev/null 2>"$TMP/z.err"
+bg "$SOCKKIT" listen -v -k --mode discard 127.0.0.1 0 >/dev/null \
+    2>"$TMP/z.err"
 sp=$!
 port=$(listen_port "$TMP/z.err")
 bg "$SOCKKIT" connect 127.0.0.1 "$port" </dev/zero >/dev/null 2>&1
-sleep 0.2
+wait_for_line "$TMP/z.err" "connection from" 10
 kill "$sp"
 wait_pid "$sp" 5
 is "$?" 143 "SIGTERM ends a busy listen -k (and sockkit dies by it)"

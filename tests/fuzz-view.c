@@ -21,6 +21,7 @@
 #include "decode.h"
 #include "fuzz.h"
 #include "ladder.h"
+#include "render.h"
 #include "svg.h"
 #include "track.h"
 
@@ -97,6 +98,7 @@ fuzz_svg(const uint8_t *data, size_t size, FILE *out)
 	memset(&so, 0, sizeof so);
 	so.preview = 16;
 	so.transcript = 1;
+	so.text = &render_transcript;
 	so.full = size & 1;
 	so.title = "fuzz";
 	if ((sv = svg_new(&so)) == NULL)

@@ -8,8 +8,7 @@ need_cmd tshark
 need_cmd python3
 
 dir="$srcdir/golden"
-mapfile -t pcaps < <(grep -v -e '^#' -e '^[[:space:]]*$' "$dir/TESTLIST" |
-    awk '{print $2}' | sort -u)
+mapfile -t pcaps < <(golden_pcaps)
 plan ${#pcaps[@]}
 for pcap in "${pcaps[@]}"; do
 	"$SOCKKIT" view --json --data-preview 0 "$dir/$pcap" >"$TMP/json" 2>/dev/null

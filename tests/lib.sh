@@ -14,13 +14,7 @@ _netns=
 cleanup() {
 	for p in $_pids; do kill "$p" 2>/dev/null; done
 	# Bounded: whatever ignores SIGTERM for 5 s gets SIGKILL.
-	_i=0
-	while [ $_i -lt 100 ]; do
-		_alive=
-		for p in $_pids; do kill -0 "$p" 2>/dev/null && _alive=1; done
-		[ -z "$_alive" ] && break
-		sleep 0.05; _i=$((_i + 1))
-	done
+	wait_until 5 _ended $_pids
 	for p in $_pids; do kill -9 "$p" 2>/dev/null; done
 	for p in $_pids; do wait "$p" 2>/dev/null; done
 	for ns in $_netns; do
@@ -76,15 +70,49 @@ skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $1"; }
 bg() { "$@" <&0 & _pids="$_pids $!"; }
 exec </dev/null
 
-# wait_for_line FILE REGEX [SECONDS]: until FILE holds a matching line.
-wait_for_line() {
-	_i=0; _max=$(( ${3:-5} * 20 ))
-	while [ $_i -lt $_max ]; do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05; _i=$((_i + 1))
+# wait_until SECONDS CMD...: run CMD every 0.05 s until it succeeds, for
+# at most SECONDS (a whole number); returns 0 when it did, 1 when it still
+# failed at the end.  The one poll loop of the tests: each wait_* below is
+# a condition for it.
+wait_until() {
+	_wu_n=$(( $1 * 20 )); shift
+	until "$@"; do
+		[ "$_wu_n" -gt 0 ] || return 1
+		sleep 0.05; _wu_n=$((_wu_n - 1))
 	done
-	return 1
+	return 0
 }
+
+# _ended PID...: whether none of the PIDs runs any more.
+_ended() {
+	for _e_p in "$@"; do kill -0 "$_e_p" 2>/dev/null && return 1; done
+	return 0
+}
+
+# wait_for_line FILE REGEX [SECONDS]: until FILE holds a matching line
+# (5 s unless told).
+wait_for_line() { wait_until "${3:-5}" grep -Eq -- "$2" "$1" 2>/dev/null; }
+
+# _has_lines FILE REGEX N: whether FILE holds N or more matching lines.
+_has_lines() {
+	_hl_n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
+	[ "${_hl_n:-0}" -ge "$3" ]
+}
+
+# wait_count FILE REGEX N [SECONDS]: until FILE holds N lines matching
+# REGEX (10 s unless told).
+wait_count() { wait_until "${4:-10}" _has_lines "$1" "$2" "$3"; }
+
+# _established PORT N: whether N or more TCP connections to PORT are
+# established (counted on the clients' side, dport).
+_established() {
+	[ "$(ss -Htn state established "dport = :$1" 2>/dev/null | wc -l)" \
+	    -ge "$2" ]
+}
+
+# wait_established PORT N [SECONDS]: until N clients are connected to
+# PORT (10 s unless told).
+wait_established() { wait_until "${3:-10}" _established "$1" "$2"; }
 
 # listen_port ERRFILE: the port from "Listening on ADDR PORT" in ERRFILE.
 listen_port() {
@@ -92,25 +120,50 @@ listen_port() {
 	sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1
 }
 
+# serve NAME CMD...: start CMD, a server that says "Listening on ADDR PORT"
+# on stderr, in the background (bg: its stdin is serve's own), stdout in
+# $TMP/NAME.out and stderr in $TMP/NAME.err; sets $pid to its process and
+# $port to the port it says (empty when it says none within 5 s).  Returns
+# listen_port's status.
+serve() {
+	_sv_name=$1; shift
+	bg "$@" >"$TMP/$_sv_name.out" 2>"$TMP/$_sv_name.err"
+	pid=$!
+	port=$(listen_port "$TMP/$_sv_name.err")
+}
+
 # wait_pid PID [SECONDS]: wait for PID to end, kill it after SECONDS
 # (SIGTERM, then SIGKILL 2 s later); returns its exit status, or 124 when
 # it had to be killed.
 wait_pid() {
-	_i=0; _max=$(( ${2:-10} * 20 ))
-	while kill -0 "$1" 2>/dev/null && [ $_i -lt $_max ]; do
-		sleep 0.05; _i=$((_i + 1))
-	done
-	if kill -0 "$1" 2>/dev/null; then
+	if ! wait_until "${2:-10}" _ended "$1"; then
 		kill "$1" 2>/dev/null
-		_i=0
-		while kill -0 "$1" 2>/dev/null && [ $_i -lt 40 ]; do
-			sleep 0.05; _i=$((_i + 1))
-		done
+		wait_until 2 _ended "$1"
 		kill -9 "$1" 2>/dev/null
 		wait "$1" 2>/dev/null
 		return 124
 	fi
 	wait "$1"
+}
+
+# status_field PID NAME: a field of /proc/PID/status, tabs as spaces
+# ("0 0 0 0" for Uid); empty when PID has ended.
+status_field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null |
+	    tr -s '\t' ' '
+}
+
+# _uid_or_ended PID UID: whether PID's real uid is UID, or PID has ended.
+_uid_or_ended() {
+	[ "$(status_field "$1" Uid | cut -d' ' -f1)" = "$2" ] || _ended "$1"
+}
+
+# wait_uid PID UID [SECONDS]: until PID's real uid is UID (10 s unless
+# told), as when it drops root; returns 1 when it is not by then or PID
+# ended first.
+wait_uid() {
+	wait_until "${3:-10}" _uid_or_ended "$1" "$2" &&
+	    [ "$(status_field "$1" Uid | cut -d' ' -f1)" = "$2" ]
 }
 
 # free_port: a TCP port that nothing listens on right now.
@@ -183,14 +236,28 @@ socat_port() {
 # digest FILE: the SHA-256 of FILE (or stdin).
 digest() { sha256sum "$@" | cut -c1-64; }
 
-# wait_listening PORT: until something accepts on 127.0.0.1 PORT (ncat
-# cannot report a port-0 listener's port, so tests give it a free one).
+# _listening PORT t|u [NETNS]: whether a TCP socket listens on PORT (t),
+# or a UDP socket is bound to it (u), here or in network namespace NETNS.
+_listening() {
+	if [ -n "${3:-}" ]; then
+		ip netns exec "$3" ss -Hln"$2" "sport = :$1"
+	else
+		ss -Hln"$2" "sport = :$1"
+	fi 2>/dev/null | grep -q .
+}
+
+# wait_listening PORT [tcp|udp [NETNS]]: until something accepts on TCP
+# PORT, or is bound to UDP PORT, here or in NETNS (at most 5 s); for
+# servers that cannot report a port-0 listener's port (ncat, nc -u, a
+# Python peer), so tests give them a known one.
 wait_listening() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-		sleep 0.05; _i=$((_i + 1))
-	done
-	return 1
+	_wl_proto=t
+	[ "${2:-}" = udp ] && _wl_proto=u
+	wait_until 5 _listening "$1" "$_wl_proto" "${3:-}"
+}
+
+# golden_pcaps: the pcaps that tests/golden/TESTLIST names, each once.
+golden_pcaps() {
+	awk '!/^#/ && NF >= 3 { print $2 }' "$srcdir/golden/TESTLIST" | sort -u
 }
 

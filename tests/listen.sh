@@ -5,17 +5,8 @@
 . "$srcdir/lib.sh"
 need_cmd python3 socat
 
-# serve NAME ARGS...: start sockkit listen ARGS with stdin from /dev/null;
-# stdout in $TMP/NAME.out, stderr in $TMP/NAME.err; sets $port and $pid.
-serve() {
-	_name=$1; shift
-	bg "$SOCKKIT" listen "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err"
-	pid=$!
-	port=$(listen_port "$TMP/$_name.err")
-}
-
 # The ready line: port 0 becomes the real port; the address is shown.
-serve l 127.0.0.1 0
+serve l "$SOCKKIT" listen 127.0.0.1 0
 like "$port" '^[1-9][0-9]*$' "port 0: Listening on shows the real port"
 like "$(head -n 1 "$TMP/l.err")" "^Listening on 127\.0\.0\.1 $port$" "Listening on 127.0.0.1 PORT"
 printf 'from client\n' | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" >"$TMP/c.out"
@@ -25,24 +16,24 @@ is "$?" 0 "listen without -k: exits 0 after its client"
 is "$(cat "$TMP/l.out")" "from client" "listen: client data on stdout"
 
 # No ADDRESS: dual stack, one socket for IPv4 and IPv6.
-serve d 0
+serve d "$SOCKKIT" listen 0
 like "$(head -n 1 "$TMP/d.err")" "^Listening on :: $port$" "no ADDRESS: Listening on ::"
 printf v4 | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port"
 wait_pid "$pid" 10
 is "$(cat "$TMP/d.out")" "v4" "dual stack: IPv4 client served"
-serve d 0
+serve d "$SOCKKIT" listen 0
 printf v6 | timeout 10 "$SOCKKIT" connect ::1 "$port"
 wait_pid "$pid" 10
 is "$(cat "$TMP/d.out")" "v6" "dual stack: IPv6 client served"
 
 # -4 and -6 restrict.
-serve four -4 0
+serve four "$SOCKKIT" listen -4 0
 like "$(head -n 1 "$TMP/four.err")" "^Listening on 0\.0\.0\.0 $port$" "-4: Listening on 0.0.0.0"
 "$SOCKKIT" connect -z ::1 "$port" 2>/dev/null
 is "$?" 1 "-4: an IPv6 client is refused"
 "$SOCKKIT" connect -z 127.0.0.1 "$port"
 is "$?" 0 "-4: an IPv4 client is accepted"
-serve six -6 0
+serve six "$SOCKKIT" listen -6 0
 like "$(head -n 1 "$TMP/six.err")" "^Listening on :: $port$" "-6: Listening on ::"
 "$SOCKKIT" connect -z 127.0.0.1 "$port" 2>/dev/null
 is "$?" 1 "-6: an IPv4 client is refused"
@@ -50,7 +41,7 @@ is "$?" 1 "-6: an IPv4 client is refused"
 is "$?" 0 "-6: an IPv6 client is accepted"
 
 # ADDRESS in brackets.
-serve br --mode echo '[::1]' 0
+serve br "$SOCKKIT" listen --mode echo '[::1]' 0
 like "$(head -n 1 "$TMP/br.err")" "^Listening on ::1 $port$" "listen [::1]: Listening on ::1"
 is "$(printf br | timeout 10 "$SOCKKIT" connect ::1 "$port")" "br" "listen [::1]: serves"
 
@@ -88,7 +79,7 @@ timeout 20 $PEER halfclose "$port" >"$TMP/h.got"
 is "$(digest "$TMP/h.got")" "$(digest "$TMP/8m")" "stdin from a pipe: the whole file arrived"
 
 # -w: a client idle for SECS is dropped.
-serve w -w 0.5 127.0.0.1 0
+serve w "$SOCKKIT" listen -w 0.5 127.0.0.1 0
 # A FIFO opened for reading and writing: stdin that never ends.
 mkfifo "$TMP/fifo"
 exec 3<>"$TMP/fifo"
@@ -99,7 +90,7 @@ like "$(cat "$TMP/w.err")" "^sockkit: 127\.0\.0\.1 port [0-9]+: timed out: idle 
     "-w: says timed out, naming the client"
 
 # -w with -k: the idle client is closed with a message, the server stays.
-serve wk -k -w 0.5 --mode echo 127.0.0.1 0
+serve wk "$SOCKKIT" listen -k -w 0.5 --mode echo 127.0.0.1 0
 # (socat -u: a client that only reads and ends at the server's close.)
 timeout 10 socat -u TCP:127.0.0.1:"$port" STDOUT >/dev/null 2>&1
 is "$?" 0 "-k -w: the idle client sees the server close"

@@ -65,11 +65,8 @@ ssent=$(printf '%s\n' "$summary" | sed -n 's/.*stalled [0-9]* (sent \([0-9]*\),.
 ok $([ -n "$ssent" ] && [ "$ssent" -lt $((STALLED * 256 * 1048576)) ]
     echo $?) "they got stuck: the server stopped reading them ($ssent bytes)"
 # The stuck clients' RSTs come as load-client exits: wait for them.
-for _ in $(seq 100); do
-	[ "$(grep -c 'Connection reset by peer' "$TMP/server.err")" -ge \
-	    $((STALLED + KILLED)) ] && break
-	sleep 0.05
-done
+wait_count "$TMP/server.err" 'Connection reset by peer' \
+    $((STALLED + KILLED)) 5
 is "$(grep -c 'Connection reset by peer' "$TMP/server.err")" \
     $((STALLED + KILLED)) \
     "the server saw the RSTs (killed, then the stuck ones at the end)"

@@ -4,21 +4,13 @@
 . "$srcdir/lib.sh"
 need_cmd python3
 
-# serve NAME ARGS...: start sockkit listen ARGS; sets $port and $pid.
-serve() {
-	_name=$1; shift
-	bg "$SOCKKIT" listen "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err"
-	pid=$!
-	port=$(listen_port "$TMP/$_name.err")
-}
-
 python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 64)' >"$TMP/bytes"
 head -c 4194304 /dev/urandom >"$TMP/4m"
 
 # echo: every byte back, all 256 values, and 4 MiB (more than the
 # server buffers before it stops reading).
 for k in "(no -k)" -k; do
-	serve echo ${k#(no -k)} --mode echo 127.0.0.1 0
+	serve echo "$SOCKKIT" listen ${k#(no -k)} --mode echo 127.0.0.1 0
 	timeout 20 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/bytes" >"$TMP/got"
 	is "$?" 0 "echo $k: client exit 0"
 	cmp -s "$TMP/got" "$TMP/bytes"
@@ -27,7 +19,7 @@ for k in "(no -k)" -k; do
 	rc=$?
 	if [ "$k" != -k ]; then
 		is "$rc" 1 "echo: a second client is refused (no -k)"
-		serve echo --mode echo 127.0.0.1 0
+		serve echo "$SOCKKIT" listen --mode echo 127.0.0.1 0
 		timeout 20 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/4m" >"$TMP/got"
 	fi
 	is "$(digest "$TMP/got")" "$(digest "$TMP/4m")" "echo $k: 4 MiB back, byte-exact"
@@ -76,7 +68,7 @@ run_checks() {
 	done
 }
 for k in "(no -k)" -k; do
-	serve time ${k#(no -k)} --mode time 127.0.0.1 0
+	serve time "$SOCKKIT" listen ${k#(no -k)} --mode time 127.0.0.1 0
 	timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/lines" >"$TMP/got"
 	is "$?" 0 "time $k: client exit 0"
 	run_checks < <(check_time "$TMP/got" "$TMP/lines" "time $k")
@@ -100,18 +92,18 @@ ok $? "time: the stamp follows TZ (UTC+14 '$a' vs UTC '$b')"
 
 # A line that arrives in pieces gets one stamp; a line longer than 64 KiB
 # is answered in pieces, nothing lost.
-serve time --mode time 127.0.0.1 0
+serve time "$SOCKKIT" listen --mode time 127.0.0.1 0
 { printf 'par'; sleep 0.3; printf 'tial\n'; } | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" >"$TMP/got"
 like "$(cat "$TMP/got")" '^\[[^]]+\] partial$' "time: a line in two reads gets one stamp"
 python3 -c 'import sys; sys.stdout.write("y" * 100000 + "\nshort\n")' >"$TMP/long"
-serve time --mode time 127.0.0.1 0
+serve time "$SOCKKIT" listen --mode time 127.0.0.1 0
 timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/long" >"$TMP/got"
 run_checks < <(check_time "$TMP/got" "$TMP/long" "time, 100000-byte line")
 is "$(tcount "$TMP/got")" 3 "time: the long line in two pieces, then the short one"
 
 # discard: nothing comes back; -v counts what was dropped.
 for k in "(no -k)" -k; do
-	serve disc ${k#(no -k)} -v --mode discard 127.0.0.1 0
+	serve disc "$SOCKKIT" listen ${k#(no -k)} -v --mode discard 127.0.0.1 0
 	timeout 20 "$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/4m" >"$TMP/got"
 	is "$?" 0 "discard $k: client exit 0"
 	is "$(wc -c <"$TMP/got")" 0 "discard $k: nothing comes back"

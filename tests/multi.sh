@@ -7,14 +7,6 @@ need_cmd python3
 
 N=50
 
-# serve NAME ARGS...: start sockkit listen ARGS; sets $port and $pid.
-serve() {
-	_name=$1; shift
-	bg "$SOCKKIT" listen "$@" >"$TMP/$_name.out" 2>"$TMP/$_name.err"
-	pid=$!
-	port=$(listen_port "$TMP/$_name.err")
-}
-
 # wait_all PIDS...: wait for each (bounded); sets $failed to how many
 # failed.  (Not in $(...): a subshell cannot wait for our children.)
 wait_all() {
@@ -25,7 +17,7 @@ wait_all() {
 # Echo: 50 clients, 256 KiB of distinct random data each, at once.
 head -c $((N * 262144)) /dev/urandom >"$TMP/all"
 split -b 262144 -d -a 2 "$TMP/all" "$TMP/in."
-serve echo -k --mode echo 127.0.0.1 0
+serve echo "$SOCKKIT" listen -k --mode echo 127.0.0.1 0
 pids=
 for i in $(seq -w 0 $((N - 1))); do
 	"$SOCKKIT" connect 127.0.0.1 "$port" <"$TMP/in.$i" >"$TMP/out.$i" 2>"$TMP/err.$i" &
@@ -44,7 +36,7 @@ is "$(cat "$TMP"/err.*)" "" "echo -k: no client said anything on stderr"
 # Relay: client i sends 20000 copies of its own letter and one line of
 # its own; stdout must hold every byte of each.
 letters=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
-serve relay -k 127.0.0.1 0
+serve relay "$SOCKKIT" listen -k 127.0.0.1 0
 pids=
 for i in $(seq 0 $((N - 1))); do
 	c=${letters:$i:1}
@@ -56,10 +48,9 @@ wait_all $pids
 is "$failed" 0 "relay -k: all $N clients exit 0"
 want=0
 for i in $(seq 0 $((N - 1))); do want=$((want + $(wc -c <"$TMP/r.$i"))); done
-_i=0
-while [ "$(wc -c <"$TMP/relay.out")" -lt "$want" ] && [ $_i -lt 200 ]; do
-	sleep 0.05; _i=$((_i + 1))
-done
+# relayed: whether stdout holds $want bytes yet.
+relayed() { [ "$(wc -c <"$TMP/relay.out")" -ge "$want" ]; }
+wait_until 10 relayed
 kill "$pid" 2>/dev/null
 is "$(wc -c <"$TMP/relay.out")" "$want" "relay -k: stdout holds every byte ($want)"
 lines=0
@@ -85,10 +76,7 @@ port=$(listen_port "$TMP/b.err")
 for i in 1 2 3; do
 	bg "$SOCKKIT" connect 127.0.0.1 "$port" <&4 >"$TMP/b.$i" 2>/dev/null
 done
-_i=0
-while [ "$(grep -c 'connection from' "$TMP/b.err")" -lt 3 ] && [ $_i -lt 100 ]; do
-	sleep 0.05; _i=$((_i + 1))
-done
+wait_count "$TMP/b.err" 'connection from' 3 5
 printf 'to everyone\n' >&3
 got=0
 for i in 1 2 3; do
@@ -98,14 +86,11 @@ is "$got" 3 "relay -k: a line on stdin reaches all 3 clients"
 
 # --max-conns: the third client waits in the backlog, not refused, and is
 # served once one of the first two leaves.
-serve max -k --max-conns 2 --mode echo 127.0.0.1 0
+serve max "$SOCKKIT" listen -k --max-conns 2 --mode echo 127.0.0.1 0
 bg "$SOCKKIT" connect 127.0.0.1 "$port" <&4 >/dev/null 2>&1
 first=$!
 bg "$SOCKKIT" connect 127.0.0.1 "$port" <&4 >/dev/null 2>&1
-_i=0
-while [ "$(ss -Htn state established "dport = :$port" | wc -l)" -lt 2 ] && [ $_i -lt 100 ]; do
-	sleep 0.05; _i=$((_i + 1))
-done
+wait_established "$port" 2 5
 bg sh -c 'printf "third\n" | timeout 20 "$0" connect 127.0.0.1 "$1"' \
     "$SOCKKIT" "$port" >"$TMP/third.out" 2>/dev/null
 third=$!

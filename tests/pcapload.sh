@@ -15,16 +15,6 @@ pcap=$srcdir/golden/ping.pcap
 # the maps name the file, libpcap.so.1.10.3 for libpcap.so.0.8).
 mapped() { grep -q "/${soname%%.so*}\.so" "/proc/$1/maps"; }
 
-# wait_mapped PID: until PID maps libpcap (bounded: 5 s).
-wait_mapped() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		mapped "$1" && return 0
-		sleep 0.05; _i=$((_i + 1))
-	done
-	return 1
-}
-
 readelf -d "$SOCKKIT" | grep NEEDED >"$TMP/needed"
 ! grep -q 'libpcap' "$TMP/needed"
 ok $? "sockkit does not link libpcap (its NEEDED: $(sed 's/.*\[\(.*\)\]/\1/' "$TMP/needed" | tr '\n' ' '))"
@@ -55,7 +45,7 @@ mkfifo "$TMP/pcap"
 exec 4<>"$TMP/pcap"
 bg "$SOCKKIT" view - <&4 >/dev/null 2>&1
 vpid=$!
-wait_mapped "$vpid"
+wait_until 5 mapped "$vpid"
 ok $? "view - maps $soname"
 kill "$vpid"
 exec 4>&-

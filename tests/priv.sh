@@ -13,26 +13,10 @@ plan 73
 nobody_uid=$(id -u nobody)
 nobody_gid=$(id -g nobody)
 
-# status_field PID NAME: a field of /proc/PID/status, tabs as spaces.
-status_field() {
-	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null |
-	    tr -s '\t' ' '
-}
-
-# wait_uid PID UID: until PID's real uid is UID (bounded, 10 s); the
-# drop comes after the capture opens, which a loaded machine may delay.
-wait_uid() {
-	for _ in $(seq 200); do
-		[ "$(status_field "$1" Uid | cut -d' ' -f1)" = "$2" ] &&
-		    return 0
-		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
 # check_dropped PID WHAT: the five checks of a process that gave up root.
 check_dropped() {
+	# The drop comes after the capture opens, which a loaded machine
+	# may delay.
 	wait_uid "$1" "$nobody_uid"
 	is "$(status_field "$1" Uid)" \
 	    "$nobody_uid $nobody_uid $nobody_uid $nobody_uid" \

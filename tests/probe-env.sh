@@ -25,6 +25,15 @@ probe_pair() {
 	    net.ipv4.icmp_msgs_per_sec=100000 net.ipv6.icmp.ratelimit=0
 }
 
+# rules_ns NS: a namespace NS with loopback up (deleted at exit) and the
+# nftables ruleset on stdin; skips the whole test when it cannot be made.
+rules_ns() {
+	can_netns || skip_all "$netns_why"
+	make_netns "$1" || skip_all "cannot make a network namespace"
+	ip netns exec "$1" nft -f - ||
+	    skip_all "nftables does not work in a namespace"
+}
+
 # listen_in NS ADDR PORT: a sockkit listener (discard, -k); waits until ready.
 listen_in() {
 	_f="$TMP/listen.$1.$2.$3"

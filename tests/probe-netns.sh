@@ -117,10 +117,7 @@ while True:
     s.sendto(b"pong", a)
 '
 # Wait until it is bound: under load Python takes a while to start.
-for _ in $(seq 100); do
-	ip netns exec "$T" ss -Hlun 'sport = :5000' | grep -q . && break
-	sleep 0.05
-done
+wait_listening 5000 udp "$T"
 out=$(probe_in "$C" -u -a --json -p 5000-5003 $T4 | verdicts)
 is "$out" "$(printf '%s\n' '5000 open udp-response' \
     '5001 closed icmp port-unreach' '5002 open|filtered no-response' \

@@ -75,7 +75,7 @@ if [ "$named" = 1 ]; then
 else
 	skip "$named"
 fi
-out=$($SOCKKIT probe --json -a -p $P,$Q 127.0.0.1 | python3 -c '
+out=$($SOCKKIT probe --json --sorted -a -p $P,$Q 127.0.0.1 | python3 -c '
 import json, sys
 for l in sys.stdin:
     o = json.loads(l)

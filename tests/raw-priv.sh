@@ -10,8 +10,9 @@ need_cmd ip setpriv ping tcpdump
 probe_pair || skip_all "cannot create network namespaces"
 plan 29
 
-# status_of PID FIELD: a field of /proc/PID/status ("Uid", "CapEff").
-status_of() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+# status_of PID FIELD: the first word of a field of /proc/PID/status
+# ("Uid": the real uid; "CapEff").
+status_of() { status_field "$1" "$2" | cut -d' ' -f1; }
 
 bg ip netns exec "$T" "$SOCKKIT" raw listen --proto icmp >/dev/null \
     2>"$TMP/drop.err"
@@ -44,11 +45,7 @@ kill $pid
 for sub in "tcp $T4 1001" "udp $T4 5000" "ip --proto 253 $T4"; do
 	bg ip netns exec "$C" "$SOCKKIT" raw $sub -c 2 -i 5 >/dev/null 2>&1
 	pid=$!
-	i=0
-	while [ "$(status_of $pid Uid)" != "$(id -u nobody)" ] &&
-	    [ $i -lt 100 ]; do
-		sleep 0.05; i=$((i + 1))
-	done
+	wait_uid $pid "$(id -u nobody)" 5
 	is "$(status_of $pid Uid) $(status_of $pid CapEff) $(status_of $pid CapPrm) $(status_of $pid NoNewPrivs)" \
 	    "$(id -u nobody) 0000000000000000 0000000000000000 1" \
 	    "raw ${sub%% *}: nobody, no capability, no_new_privs"

@@ -63,23 +63,6 @@ elif mode == "hold":
 EOF
 clients() { timeout 40 "$PYTHON" "$TMP/clients.py" "$@"; }
 
-# wait_count FILE REGEX N: until FILE holds N lines matching (10 s).
-wait_count() {
-	_i=0
-	while [ "$(grep -Ec -- "$2" "$1")" -lt "$3" ] && [ $_i -lt 200 ]; do
-		sleep 0.05; _i=$((_i + 1))
-	done
-}
-
-# wait_established N: until N clients are connected to $port (10 s).
-wait_established() {
-	_i=0
-	while [ "$(ss -Htn state established "dport = :$port" | wc -l)" -lt "$1" ] &&
-	    [ $_i -lt 200 ]; do
-		sleep 0.05; _i=$((_i + 1))
-	done
-}
-
 # A sequential client, 2000 connections as fast as it can, against
 # --max-conns 4 and the default 100: every connection is served and every
 # line reaches stdout (they used to be refused once the accept loop had
@@ -106,7 +89,7 @@ pid=$!
 port=$(listen_port "$TMP/tr.err")
 clients trickle "$port" 3 "$TMP/stop" >"$TMP/tr.n" &
 trpid=$!
-wait_established 3
+wait_established "$port" 3
 bg sh -c 'printf hi | timeout 30 "$0" connect 127.0.0.1 "$1"' "$SOCKKIT" \
     "$port" >"$TMP/fourth.out" 2>/dev/null
 fourth=$!
@@ -131,7 +114,7 @@ pid=$!
 port=$(listen_port "$TMP/mr.err")
 clients trickle "$port" 3 "$TMP/stop" >"$TMP/mr.n" &
 trpid=$!
-wait_established 3
+wait_established "$port" 3
 got=$(printf hi | timeout 20 "$SOCKKIT" connect 127.0.0.1 "$port" 2>/dev/null)
 is "$got" hi "--min-rate 100/1: a client behind 3 tricklers is served"
 wait "$trpid"
@@ -156,10 +139,7 @@ fanout() {
 	_name=$1; shift
 	rm -f "$TMP/flow" "$TMP/go"
 	bg "$SOCKKIT" listen -k -v "$@" 127.0.0.1 0 >/dev/null \
-	    2>"$TMP/$_name.err" < <(_i=0
-	    while [ ! -e "$TMP/flow" ] && [ $_i -lt 600 ]; do
-		sleep 0.05; _i=$((_i + 1))
-	    done
+	    2>"$TMP/$_name.err" < <(wait_until 30 test -e "$TMP/flow"
 	    exec head -c $SIZE /dev/zero)
 	pid=$!
 	port=$(listen_port "$TMP/$_name.err")

@@ -8,8 +8,7 @@ need_cmd xmllint python3
 H="python3 $srcdir/svg-helper.py"
 g="$srcdir/golden"
 
-mapfile -t pcaps < <(awk '!/^#/ && NF >= 3 { print $2 }' "$g/TESTLIST" |
-    sort -u)
+mapfile -t pcaps < <(golden_pcaps)
 plan $(( ${#pcaps[@]} * 2 + 25 ))
 
 for p in "${pcaps[@]}"; do

@@ -21,18 +21,46 @@ tap_ok(int cond, const char *what)
 	printf("%sok %d - %s\n", cond ? "" : "not ", tap_n, what);
 }
 
+/*
+ * One diagnostic line "#   LABEL'S'", control bytes as C escapes: a
+ * newline in S must not end the TAP comment.
+ */
+static inline void
+tap_diag_str(const char *label, const char *s)
+{
+	const unsigned char	*p;
+
+	if (s == NULL) {
+		printf("#   %s(null)\n", label);
+		return;
+	}
+	printf("#   %s'", label);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+	fputs("'\n", stdout);
+}
+
+/* Whether got is want (both NULL counts); got and want when not. */
 static inline void
 tap_is_str(const char *got, const char *want, const char *what)
 {
-	int	 same = got != NULL && want != NULL && strcmp(got, want) == 0;
+	int	 same = (got == NULL && want == NULL) || (got != NULL &&
+		    want != NULL && strcmp(got, want) == 0);
 
-	tap_ok(same || (got == NULL && want == NULL), what);
-	if (!same && !(got == NULL && want == NULL)) {
-		printf("#   got:  '%s'\n", got ? got : "(null)");
-		printf("#   want: '%s'\n", want ? want : "(null)");
+	tap_ok(same, what);
+	if (!same) {
+		tap_diag_str("got:  ", got);
+		tap_diag_str("want: ", want);
 	}
 }
 
+/* Whether got == want; both numbers when not. */
 static inline void
 tap_is_ll(long long got, long long want, const char *what)
 {
@@ -61,6 +89,7 @@ tap_no_services(void)
 	return NULL;
 }
 
+/* Prints the plan "1..N"; returns the exit status: 0 when every check passed. */
 static inline int
 tap_done(void)
 {

@@ -41,10 +41,7 @@ $N tcpdump --immediate-mode -U -i lo -s 128 -w "$TMP/truth.pcap" \
     "tcp port $port" 2>/dev/null &
 td=$!
 _pids="$_pids $td"
-for _ in $(seq 100); do	# until tcpdump writes its file header
-	[ "$(stat -c %s "$TMP/truth.pcap" 2>/dev/null || echo 0)" -gt 0 ] && break
-	sleep 0.05
-done
+wait_until 5 test -s "$TMP/truth.pcap"	# tcpdump's file header
 sleep 0.5
 
 (sleep 1; $N nft delete table inet sklg) &

@@ -10,7 +10,7 @@ for fam in 4 6; do
 	host=127.0.0.1; [ $fam = 6 ] && host=::1
 	p=$(udp_free_port $fam)
 	bg nc -$fam -u -l "$host" "$p" >"$TMP/nc$fam.out"; ncpid=$!
-	wait_udp "$p"
+	wait_listening "$p" udp
 	printf 'one\ntwo\n' | "$SOCKKIT" udp -w 0.5 "$host" "$p"
 	is "$?" 0 "IPv$fam: exit 0 after -w with no reply"
 	wait_for_line "$TMP/nc$fam.out" '^two$' 3
@@ -27,7 +27,7 @@ for fam in 4 6; do
 	: >"$TMP/sizes$fam"
 	bg socat -u -b 70000 UDP$([ $fam = 6 ] && echo 6)-RECVFROM:"$p",bind="$host",fork \
 	    SYSTEM:"wc -c >> $TMP/sizes$fam"
-	wait_udp "$p"
+	wait_listening "$p" udp
 	{ printf 'a\n'; repeat b 1471; echo; repeat c $((max - 1)); echo; } |
 	    "$SOCKKIT" udp -w 0.3 "$host" "$p"
 	printf x | "$SOCKKIT" udp -w 0.3 "$host" "$p"
@@ -47,7 +47,7 @@ for fam in 4 6; do
 	p=$(udp_free_port $fam)
 	bg socat -t 3 UDP$([ $fam = 6 ] && echo 6)-RECVFROM:"$p",bind="$b" \
 	    SYSTEM:'read l; sleep 1; echo "late $l"'
-	wait_udp "$p"
+	wait_listening "$p" udp
 	out=$(printf 'q\n' | "$SOCKKIT" udp "$host" "$p")
 	rc=$?
 	is "$out" "late q" "IPv$fam: a reply 1 s after EOF is printed"
@@ -73,7 +73,7 @@ is "$out" "udp 127.0.0.1 port $p: closed: port unreachable (ICMP type 3 code 3 f
     "-z closed port: says closed and why"
 p=$(udp_free_port 4)
 bg socat -t 2 UDP-RECVFROM:"$p",bind=127.0.0.1 SYSTEM:'cat >/dev/null; echo pong'
-wait_udp "$p"
+wait_listening "$p" udp
 out=$("$SOCKKIT" udp -z --data ping 127.0.0.1 "$p")
 is "$?" 0 "-z answered port: exit 0"
 like "$out" "^udp 127\.0\.0\.1 port $p: open: a reply of 5 bytes from 127\.0\.0\.1 port $p\$" \
@@ -82,7 +82,7 @@ like "$out" "^udp 127\.0\.0\.1 port $p: open: a reply of 5 bytes from 127\.0\.0\
 # --unconnected hears the reply and -v names its sender.
 p=$(udp_free_port 4)
 bg socat -t 2 UDP-RECVFROM:"$p",bind=127.0.0.1 SYSTEM:'read l; echo "re $l"'
-wait_udp "$p"
+wait_listening "$p" udp
 out=$(printf 'u\n' | "$SOCKKIT" udp -v --unconnected -w 1 127.0.0.1 "$p" 2>"$TMP/unc.err")
 is "$out" "re u" "--unconnected: the reply is printed"
 like "$(cat "$TMP/unc.err")" "^sockkit: 5 bytes from 127\.0\.0\.1 port $p\$" \
@@ -115,7 +115,7 @@ kill "$spid"
 # -q bounds the wait even when -w would go on.
 p=$(udp_free_port 4)
 bg socat -t 5 UDP-RECVFROM:"$p",bind=127.0.0.1 SYSTEM:'while echo tick 2>/dev/null; do sleep 0.1; done'
-wait_udp "$p"
+wait_listening "$p" udp
 printf 'go\n' | "$SOCKKIT" udp -q 1 -w 10 127.0.0.1 "$p" >"$TMP/q.out"
 is "$?" 0 "-q ends a client that still gets replies, exit 0"
 

@@ -14,16 +14,6 @@ print(s.getsockname()[1])
 EOF
 }
 
-# wait_udp PORT [SECONDS]: until something is bound to UDP port PORT.
-wait_udp() {
-	_i=0; _max=$(( ${2:-5} * 20 ))
-	while [ $_i -lt $_max ]; do
-		[ -n "$(ss -Hunl "sport = :$1" 2>/dev/null)" ] && return 0
-		sleep 0.05; _i=$((_i + 1))
-	done
-	return 1
-}
-
 # udp_server NAME ARGS...: start "sockkit udp -l ARGS" in the background
 # with stdout in $TMP/NAME.out and stderr in $TMP/NAME.err; sets $port
 # from its "Listening on" line and $spid.

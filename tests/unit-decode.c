@@ -12,16 +12,7 @@
 #include <string.h>
 
 #include "decode.h"
-
-static int	 n, failed;
-
-static void
-ok(int cond, const char *what)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, what);
-	if (!cond)
-		failed++;
-}
+#include "tap.h"
 
 /* An Ethernet + IPv4 + TCP frame with MSS, SACK-permitted, WS, TS; "hello". */
 static size_t
@@ -53,23 +44,23 @@ test_tcp4(void)
 	size_t			 len = make_tcp4(f), cut;
 	int			 all = 1;
 
-	ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) == DECODE_OK,
+	tap_is_ll(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk), DECODE_OK,
 	    "ethernet ipv4 tcp decodes");
-	ok(pk.sport == 40000 && pk.dport == 80 && pk.seq == 1000 &&
+	tap_ok(pk.sport == 40000 && pk.dport == 80 && pk.seq == 1000 &&
 	    pk.flags == DECODE_SYN && pk.win == 65535, "tcp fields");
-	ok(pk.opt.has_mss && pk.opt.mss == 1460 && pk.opt.sack_ok &&
+	tap_ok(pk.opt.has_mss && pk.opt.mss == 1460 && pk.opt.sack_ok &&
 	    pk.opt.has_ws && pk.opt.ws == 7 && pk.opt.has_ts &&
 	    pk.opt.tsval == 7, "tcp options mss, sack, ws, ts");
-	ok(pk.paylen == 5 && pk.paycap == 5 && memcmp(pk.payload, "hello",
-	    5) == 0, "payload");
-	ok(pk.src.family == AF_INET && pk.src.addr[3] == 1 &&
+	tap_ok(pk.paylen == 5 && pk.paycap == 5 &&
+	    memcmp(pk.payload, "hello", 5) == 0, "payload");
+	tap_ok(pk.src.family == AF_INET && pk.src.addr[3] == 1 &&
 	    pk.dst.addr[3] == 2, "addresses");
 	/* Cut inside every fixed header byte: always truncated. */
 	for (cut = 0; cut < 14 + 20 + 20; cut++)
 		if (decode_packet(DECODE_DLT_EN10MB, f, (uint32_t)cut,
 		    (uint32_t)len, &pk) != DECODE_TRUNCATED)
 			all = 0;
-	ok(all, "every cut inside the fixed headers is truncated");
+	tap_ok(all, "every cut inside the fixed headers is truncated");
 	/* Cut inside the options (snaplen): drawn, options marked cut. */
 	for (all = 1; cut < len - 5; cut++)
 		if (decode_packet(DECODE_DLT_EN10MB, f, (uint32_t)cut,
@@ -77,14 +68,15 @@ test_tcp4(void)
 		    pk.seq != 1000 || pk.flags != DECODE_SYN || pk.paylen != 5 ||
 		    pk.paycap != 0)
 			all = 0;
-	ok(all, "a cut inside the options keeps the header, options cut");
+	tap_ok(all,
+	    "a cut inside the options keeps the header, options cut");
 	decode_packet(DECODE_DLT_EN10MB, f, 14 + 20 + 20 + 4, (uint32_t)len,
 	    &pk);
-	ok(pk.opt.has_mss && pk.opt.mss == 1460 && !pk.opt.sack_ok,
+	tap_ok(pk.opt.has_mss && pk.opt.mss == 1460 && !pk.opt.sack_ok,
 	    "options before the cut are read");
 	decode_packet(DECODE_DLT_EN10MB, f, (uint32_t)len - 2, (uint32_t)len,
 	    &pk);
-	ok(pk.result == DECODE_OK && pk.paylen == 5 && pk.paycap == 3,
+	tap_ok(pk.result == DECODE_OK && pk.paylen == 5 && pk.paycap == 3,
 	    "a cut in the payload keeps the headers");
 }
 
@@ -116,20 +108,20 @@ test_sack_tfo(void)
 	size_t			 len;
 
 	len = make_tcp4_opt(f, sack, sizeof sack);
-	ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) == DECODE_OK &&
-	    pk.opt.nsack == 2 && pk.opt.sack[0][0] == 10 &&
+	tap_ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) ==
+	    DECODE_OK && pk.opt.nsack == 2 && pk.opt.sack[0][0] == 10 &&
 	    pk.opt.sack[0][1] == 20 && pk.opt.sack[1][1] == 40,
 	    "sack blocks");
 	len = make_tcp4_opt(f, tfo, sizeof tfo);
-	ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) == DECODE_OK &&
-	    pk.opt.has_tfo && pk.opt.tfo_len == 8 && pk.opt.tfo_cookie[7] == 8,
-	    "tfo cookie, kind 34");
+	tap_ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) ==
+	    DECODE_OK && pk.opt.has_tfo && pk.opt.tfo_len == 8 &&
+	    pk.opt.tfo_cookie[7] == 8, "tfo cookie, kind 34");
 	len = make_tcp4_opt(f, tfo_exp, sizeof tfo_exp);
-	ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) == DECODE_OK &&
-	    pk.opt.has_tfo && pk.opt.tfo_len == 4 && pk.opt.tfo_cookie[0] == 9,
-	    "tfo cookie, experimental kind 254");
+	tap_ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) ==
+	    DECODE_OK && pk.opt.has_tfo && pk.opt.tfo_len == 4 &&
+	    pk.opt.tfo_cookie[0] == 9, "tfo cookie, experimental kind 254");
 	len = make_tcp4_opt(f, tfo_bad, sizeof tfo_bad);
-	ok(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk) ==
+	tap_is_ll(decode_packet(DECODE_DLT_EN10MB, f, len, len, &pk),
 	    DECODE_INVALID, "a 3-byte tfo cookie is invalid");
 }
 
@@ -142,34 +134,34 @@ test_invalid(void)
 
 	len = make_tcp4(f);
 	f[14] = 0x44;
-	ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID &&
+	tap_ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID &&
 	    strcmp(pk.reason, "bad ip header length") == 0, "ihl 4 invalid");
 	len = make_tcp4(f);
 	f[16] = 0x10;
-	ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID,
+	tap_is_ll(decode_packet(1, f, len, len, &pk), DECODE_INVALID,
 	    "ip total length beyond the frame is invalid");
 	len = make_tcp4(f);
 	f[34 + 12] = 0x40;
-	ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID &&
+	tap_ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID &&
 	    strcmp(pk.layer, "tcp") == 0, "tcp data offset 4 invalid");
 	len = make_tcp4(f);
 	f[34 + 21] = 0;
-	ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID &&
+	tap_ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID &&
 	    strstr(pk.reason, "below 2") != NULL, "tcp option length 0");
 	len = make_tcp4(f);
 	f[34 + 21] = 60;
-	ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID,
+	tap_is_ll(decode_packet(1, f, len, len, &pk), DECODE_INVALID,
 	    "tcp option longer than the header");
 	len = make_tcp4(f);
 	f[34 + 21] = 5;
-	ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID &&
+	tap_ok(decode_packet(1, f, len, len, &pk) == DECODE_INVALID &&
 	    strstr(pk.reason, "mss") != NULL, "mss option of length 5");
 	len = make_tcp4(f);
 	f[12] = 0x08;
 	f[13] = 0x06;
-	ok(decode_packet(1, f, len, len, &pk) == DECODE_UNSUPPORTED,
+	tap_is_ll(decode_packet(1, f, len, len, &pk), DECODE_UNSUPPORTED,
 	    "arp is unsupported");
-	ok(decode_packet(147, f, len, len, &pk) == DECODE_UNSUPPORTED &&
+	tap_ok(decode_packet(147, f, len, len, &pk) == DECODE_UNSUPPORTED &&
 	    !decode_dlt_supported(147), "unknown link type");
 }
 
@@ -181,20 +173,20 @@ test_lengths(void)
 	size_t			 len = make_tcp4(f);
 
 	memset(f + len, 0, 10);		/* Ethernet padding */
-	ok(decode_packet(1, f, len + 10, len + 10, &pk) == DECODE_OK &&
+	tap_ok(decode_packet(1, f, len + 10, len + 10, &pk) == DECODE_OK &&
 	    pk.paylen == 5 && pk.paycap == 5, "padding is not payload");
 	f[16] = f[17] = 0;		/* ip_len 0 from offload */
-	ok(decode_packet(1, f, len, len, &pk) == DECODE_OK && pk.paylen == 5,
-	    "ip total length 0 takes the frame length");
+	tap_ok(decode_packet(1, f, len, len, &pk) == DECODE_OK &&
+	    pk.paylen == 5, "ip total length 0 takes the frame length");
 	big = calloc(1, 70000);
 	if (big != NULL) {
 		memcpy(big, f, len);
-		ok(decode_packet(1, big, 70000, 70000, &pk) == DECODE_OK &&
+		tap_ok(decode_packet(1, big, 70000, 70000, &pk) == DECODE_OK &&
 		    pk.paylen == 70000 - 14 - 60, "ip total length 0 on a "
 		    "segment larger than 64 KiB");
 		free(big);
 	} else
-		ok(0, "calloc");
+		tap_ok(0, "calloc");
 }
 
 /* Raw IPv6 with hop-by-hop and destination options, then UDP. */
@@ -218,19 +210,19 @@ test_ipv6(void)
 	f[56] = 0x13; f[57] = 0x88; f[58] = 0; f[59] = 53;
 	f[61] = 11;
 	memcpy(f + 64, "abc", 3);
-	ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
+	tap_ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
 	    pk.proto == IPPROTO_UDP && pk.sport == 5000 && pk.dport == 53 &&
 	    pk.paylen == 3, "ipv6 extension headers skipped to udp");
 	for (cut = 0; cut < 64; cut++)
 		if (decode_packet(DECODE_DLT_RAW, f, (uint32_t)cut,
 		    (uint32_t)len, &pk) != DECODE_TRUNCATED)
 			all = 0;
-	ok(all, "every cut inside the ipv6 headers is truncated");
+	tap_ok(all, "every cut inside the ipv6 headers is truncated");
 	f[48] = 44;			/* a fragment header, offset 8 */
 	f[56] = 17;
 	f[58] = 0;
 	f[59] = 8;
-	ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) ==
+	tap_is_ll(decode_packet(DECODE_DLT_RAW, f, len, len, &pk),
 	    DECODE_UNSUPPORTED, "later ipv6 fragment unsupported");
 }
 
@@ -249,24 +241,24 @@ test_icmp(void)
 	f[28] = 0x45; f[31] = 28; f[37] = 17;
 	f[40] = 10; f[43] = 1; f[44] = 10; f[47] = 2;
 	f[48] = 0x9c; f[49] = 0x40; f[50] = 0; f[51] = 53;
-	ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
+	tap_ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
 	    pk.icmp_error && pk.quote.valid && pk.quote.has_ports &&
 	    pk.quote.sport == 40000 && pk.quote.dport == 53 &&
 	    pk.quote.src.addr[3] == 1, "icmp error quotes its datagram");
-	ok(decode_packet(DECODE_DLT_RAW, f, 24, (uint32_t)len, &pk) ==
+	tap_is_ll(decode_packet(DECODE_DLT_RAW, f, 24, (uint32_t)len, &pk),
 	    DECODE_TRUNCATED, "icmp header cut");
 	/* Time exceeded quoting an echo request (a traceroute's probe). */
 	f[20] = 11; f[21] = 0;
 	f[37] = 1;
 	f[48] = 8; f[49] = 0; f[52] = 0x12; f[53] = 0x34;
-	ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
+	tap_ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
 	    pk.quote.valid && pk.quote.has_ports && pk.quote.sport == 0x1234 &&
 	    pk.quote.dport == 0x1234, "a quoted echo keys on its identifier");
 	f[48] = 0;			/* an echo reply is never quoted */
-	ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
+	tap_ok(decode_packet(DECODE_DLT_RAW, f, len, len, &pk) == DECODE_OK &&
 	    pk.quote.valid && !pk.quote.has_ports, "a quoted reply: no id");
 	f[48] = 8;
-	ok(decode_packet(DECODE_DLT_RAW, f, 52, (uint32_t)len, &pk) ==
+	tap_ok(decode_packet(DECODE_DLT_RAW, f, 52, (uint32_t)len, &pk) ==
 	    DECODE_OK && pk.quote.valid && !pk.quote.has_ports,
 	    "a quoted echo cut before its id: addresses only");
 }
@@ -282,23 +274,23 @@ test_links(void)
 	memset(f, 0, sizeof f);
 	f[0] = 0x08;
 	memcpy(f + 20, ip + 14, len);
-	ok(decode_packet(DECODE_DLT_LINUX_SLL2, f, len + 20, len + 20, &pk) ==
-	    DECODE_OK && pk.dport == 80, "linux cooked v2");
+	tap_ok(decode_packet(DECODE_DLT_LINUX_SLL2, f, len + 20, len + 20,
+	    &pk) == DECODE_OK && pk.dport == 80, "linux cooked v2");
 	memset(f, 0, sizeof f);
 	f[14] = 0x08;
 	memcpy(f + 16, ip + 14, len);
-	ok(decode_packet(DECODE_DLT_LINUX_SLL, f, len + 16, len + 16, &pk) ==
-	    DECODE_OK && pk.dport == 80, "linux cooked v1");
+	tap_ok(decode_packet(DECODE_DLT_LINUX_SLL, f, len + 16, len + 16,
+	    &pk) == DECODE_OK && pk.dport == 80, "linux cooked v1");
 	memset(f, 0, 4);
 	f[0] = 2;
 	memcpy(f + 4, ip + 14, len);
-	ok(decode_packet(DECODE_DLT_NULL, f, len + 4, len + 4, &pk) ==
+	tap_is_ll(decode_packet(DECODE_DLT_NULL, f, len + 4, len + 4, &pk),
 	    DECODE_OK, "bsd null (host order)");
 	f[0] = 0;
 	f[3] = 2;
-	ok(decode_packet(DECODE_DLT_LOOP, f, len + 4, len + 4, &pk) ==
+	tap_is_ll(decode_packet(DECODE_DLT_LOOP, f, len + 4, len + 4, &pk),
 	    DECODE_OK, "bsd loop (network order)");
-	ok(decode_packet(DECODE_DLT_LINUX_SLL2, f, 19, 60, &pk) ==
+	tap_is_ll(decode_packet(DECODE_DLT_LINUX_SLL2, f, 19, 60, &pk),
 	    DECODE_TRUNCATED, "cooked v2 header cut");
 }
 
@@ -312,6 +304,5 @@ main(void)
 	test_ipv6();
 	test_icmp();
 	test_links();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

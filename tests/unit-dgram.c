@@ -16,16 +16,7 @@
 #include <unistd.h>
 
 #include "dgram.h"
-
-static int	 n_test, n_failed;
-
-static void
-ok(int cond, const char *what)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n_test, what);
-	if (!cond)
-		n_failed++;
-}
+#include "tap.h"
 
 /* A pipe holding data, closed for writing: a stdin that ends. */
 static int
@@ -39,8 +30,12 @@ feed(const char *data, size_t len)
 	return p[0];
 }
 
-/* Read all of fd through in; return the datagrams joined by '|'. */
-static int
+/*
+ * Returns out, holding the datagrams that dgram_in cuts data into (at most
+ * max bytes, chunk as --chunk), each followed by '|', and "(error)" after
+ * them when it refused one; "(no pipe)" when the test could not start.
+ */
+static const char *
 cut(const char *data, size_t max, int chunk, char *out, size_t outlen)
 {
 	struct dgram_in	 in;
@@ -49,7 +44,7 @@ cut(const char *data, size_t max, int chunk, char *out, size_t outlen)
 	int		 fd = feed(data, strlen(data)), rc;
 
 	if (fd == -1 || dgram_in_init(&in, max, chunk) == -1)
-		return -2;
+		return "(no pipe)";
 	out[0] = '\0';
 	for (;;) {
 		while ((rc = dgram_in_next(&in, &p, &n)) == 1) {
@@ -62,9 +57,11 @@ cut(const char *data, size_t max, int chunk, char *out, size_t outlen)
 		if (dgram_in_read(&in, fd) == -1)
 			break;
 	}
+	if (rc == -1)
+		snprintf(out + o, outlen - o, "(error)");
 	dgram_in_free(&in);
 	close(fd);
-	return rc;
+	return out;
 }
 
 static void
@@ -75,24 +72,25 @@ test_cut(void)
 	size_t		 n;
 	char		 out[256];
 
-	ok(cut("a\nbb\n\nccc", 16, 0, out, sizeof out) == 0 &&
-	    strcmp(out, "a\n|bb\n|\n|ccc|") == 0,
+	tap_is_str(cut("a\nbb\n\nccc", 16, 0, out, sizeof out),
+	    "a\n|bb\n|\n|ccc|",
 	    "lines, an empty line, a last line without newline");
-	ok(cut("abcd\n", 5, 0, out, sizeof out) == 0 &&
-	    strcmp(out, "abcd\n|") == 0, "a line of exactly max bytes");
-	ok(cut("ab\nabcdef\nx\n", 5, 0, out, sizeof out) == -1 &&
-	    strcmp(out, "ab\n|") == 0, "a line longer than max is an error");
-	ok(cut("abcdef", 5, 0, out, sizeof out) == -1,
+	tap_is_str(cut("abcd\n", 5, 0, out, sizeof out), "abcd\n|",
+	    "a line of exactly max bytes");
+	tap_is_str(cut("ab\nabcdef\nx\n", 5, 0, out, sizeof out),
+	    "ab\n|(error)", "a line longer than max is an error");
+	tap_is_str(cut("abcdef", 5, 0, out, sizeof out), "(error)",
 	    "a last line longer than max is an error too");
-	ok(cut("abcdefg", 4, 1, out, sizeof out) == 0 &&
-	    strcmp(out, "abcd|efg|") == 0, "--chunk: reads of at most max");
+	tap_is_str(cut("abcdefg", 4, 1, out, sizeof out), "abcd|efg|",
+	    "--chunk: reads of at most max");
 	dgram_in_init(&in, 8, 0);
-	ok(dgram_in_set(&in, "", 0) == 0 && dgram_in_next(&in, &p, &n) == 1 &&
-	    n == 0, "--data '': one empty datagram");
+	tap_ok(dgram_in_set(&in, "", 0) == 0 &&
+	    dgram_in_next(&in, &p, &n) == 1 && n == 0,
+	    "--data '': one empty datagram");
 	dgram_in_consume(&in, n);
-	ok(dgram_in_next(&in, &p, &n) == 0 && !dgram_in_wants_read(&in),
+	tap_ok(dgram_in_next(&in, &p, &n) == 0 && !dgram_in_wants_read(&in),
 	    "--data: nothing after it");
-	ok(dgram_in_set(&in, "123456789", 9) == -1 && errno == EMSGSIZE,
+	tap_ok(dgram_in_set(&in, "123456789", 9) == -1 && errno == EMSGSIZE,
 	    "--data larger than max: EMSGSIZE");
 	dgram_in_free(&in);
 }
@@ -111,36 +109,40 @@ test_err(void)
 	e.code = 3;
 	s4->sin_family = AF_INET;
 	inet_pton(AF_INET, "192.0.2.1", &s4->sin_addr);
-	ok(strcmp(dgram_err_str(&e, buf, sizeof buf), "port unreachable "
-	    "(ICMP type 3 code 3 from 192.0.2.1)") == 0 &&
-	    dgram_err_port_unreachable(&e), "ICMP port unreachable");
+	tap_is_str(dgram_err_str(&e, buf, sizeof buf), "port unreachable "
+	    "(ICMP type 3 code 3 from 192.0.2.1)", "ICMP port unreachable");
+	tap_ok(dgram_err_port_unreachable(&e),
+	    "ICMP port unreachable: dgram_err_port_unreachable");
 	e.code = 13;
-	ok(strcmp(dgram_err_str(&e, buf, sizeof buf), "communication "
+	tap_is_str(dgram_err_str(&e, buf, sizeof buf), "communication "
 	    "administratively prohibited (ICMP type 3 code 13 from "
-	    "192.0.2.1)") == 0 && !dgram_err_port_unreachable(&e),
-	    "ICMP administratively prohibited");
+	    "192.0.2.1)", "ICMP administratively prohibited");
+	tap_ok(!dgram_err_port_unreachable(&e),
+	    "ICMP administratively prohibited: not port unreachable");
 	memset(&e, 0, sizeof e);
 	e.origin = SO_EE_ORIGIN_ICMP6;
 	e.type = 1;
 	e.code = 4;
 	s6->sin6_family = AF_INET6;
 	inet_pton(AF_INET6, "2001:db8::1", &s6->sin6_addr);
-	ok(strcmp(dgram_err_str(&e, buf, sizeof buf), "port unreachable "
-	    "(ICMPv6 type 1 code 4 from 2001:db8::1)") == 0 &&
-	    dgram_err_port_unreachable(&e), "ICMPv6 port unreachable");
+	tap_is_str(dgram_err_str(&e, buf, sizeof buf), "port unreachable "
+	    "(ICMPv6 type 1 code 4 from 2001:db8::1)",
+	    "ICMPv6 port unreachable");
+	tap_ok(dgram_err_port_unreachable(&e),
+	    "ICMPv6 port unreachable: dgram_err_port_unreachable");
 	e.type = 200;
 	e.errnum = EHOSTUNREACH;
-	ok(strstr(dgram_err_str(&e, buf, sizeof buf), "ICMPv6 type 200 code 4")
-	    != NULL, "an unknown type: its numbers and errno's text");
-	ok(dgram_max_payload(AF_INET) == 65507 &&
+	tap_ok(strstr(dgram_err_str(&e, buf, sizeof buf),
+	    "ICMPv6 type 200 code 4") != NULL,
+	    "an unknown type: its numbers and errno's text");
+	tap_ok(dgram_max_payload(AF_INET) == 65507 &&
 	    dgram_max_payload(AF_INET6) == 65527, "the IPv4 and IPv6 limits");
 }
 
 int
 main(void)
 {
-	printf("1..13\n");
 	test_cut();
 	test_err();
-	return n_failed == 0 ? 0 : 1;
+	return tap_done();
 }

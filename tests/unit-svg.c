@@ -18,6 +18,7 @@
 
 #include "decode.h"
 #include "ladder.h"
+#include "render.h"
 #include "svg.h"
 #include "tap.h"
 #include "track.h"
@@ -65,6 +66,7 @@ empty_doc(int html)
 
 	memset(&o, 0, sizeof o);
 	o.transcript = html;
+	o.text = &render_transcript;
 	o.title = "a <title> & \"quotes\"";
 	if ((s = svg_new(&o)) == NULL ||
 	    (fp = open_memstream(&buf, &size)) == NULL)
@@ -95,6 +97,7 @@ budget_doc(char *left, size_t len)
 
 	memset(&o, 0, sizeof o);
 	o.transcript = 1;
+	o.text = &render_transcript;
 	o.max_items = 3;
 	o.max_transcript = 400;
 	if ((s = svg_new(&o)) == NULL ||

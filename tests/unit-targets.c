@@ -15,8 +15,6 @@
 #include "targets.h"
 #include "tap.h"
 
-#define ok	tap_ok
-
 /* Parse spec; returns the port count, or -1 with the error in err. */
 static long
 ports(const char *spec, struct tgt_ports *p, char *err, size_t len)
@@ -32,41 +30,45 @@ test_ports(void)
 	struct tgt_ports	 p;
 	char			 err[256];
 
-	ok(ports("22", &p, err, sizeof err) == 1 && p.port[0] == 22, "22");
+	tap_ok(ports("22", &p, err, sizeof err) == 1 && p.port[0] == 22, "22");
 	tgt_ports_free(&p);
-	ok(ports("443,22,80,22", &p, err, sizeof err) == 3 && p.port[0] == 22 &&
-	    p.port[2] == 443, "list sorted, duplicates merged");
+	tap_ok(ports("443,22,80,22", &p, err, sizeof err) == 3 &&
+	    p.port[0] == 22 && p.port[2] == 443,
+	    "list sorted, duplicates merged");
 	tgt_ports_free(&p);
-	ok(ports("8000-8100", &p, err, sizeof err) == 101, "range");
+	tap_is_ll(ports("8000-8100", &p, err, sizeof err), 101, "range");
 	tgt_ports_free(&p);
-	ok(ports("-", &p, err, sizeof err) == 65535 && p.port[0] == 1 &&
+	tap_ok(ports("-", &p, err, sizeof err) == 65535 && p.port[0] == 1 &&
 	    p.port[65534] == 65535, "- is 1-65535");
 	tgt_ports_free(&p);
-	ok(ports("65000-", &p, err, sizeof err) == 536, "open-ended range");
+	tap_is_ll(ports("65000-", &p, err, sizeof err), 536,
+	    "open-ended range");
 	tgt_ports_free(&p);
-	ok(ports("-10", &p, err, sizeof err) == 10, "range from 1");
+	tap_is_ll(ports("-10", &p, err, sizeof err), 10, "range from 1");
 	tgt_ports_free(&p);
 	if (tap_no_services() != NULL)
 		tap_skip(tap_no_services());
 	else
-		ok(ports("http,ssh,1-3", &p, err, sizeof err) == 5 &&
+		tap_ok(ports("http,ssh,1-3", &p, err, sizeof err) == 5 &&
 		    p.port[3] == 22 && p.port[4] == 80,
 		    "service names mixed with numbers");
 	tgt_ports_free(&p);
-	ok(ports("0", &p, err, sizeof err) == -1, "0 rejected");
+	tap_is_ll(ports("0", &p, err, sizeof err), -1, "0 rejected");
 	tap_is_str(err, "bad port '0': out of range 1-65535", "0 named");
-	ok(ports("22,70000", &p, err, sizeof err) == -1 &&
+	tap_ok(ports("22,70000", &p, err, sizeof err) == -1 &&
 	    strstr(err, "'70000'") != NULL, "70000 rejected, named");
-	ok(ports("5-3", &p, err, sizeof err) == -1, "backwards range rejected");
+	tap_is_ll(ports("5-3", &p, err, sizeof err), -1,
+	    "backwards range rejected");
 	tap_is_str(err, "bad port range '5-3': 5 is greater than 3",
 	    "backwards range named");
-	ok(ports("abc", &p, err, sizeof err) == -1 && strstr(err, "'abc'") !=
-	    NULL, "unknown name rejected, named");
-	ok(ports("1-x", &p, err, sizeof err) == -1 && strstr(err, "'x'") !=
-	    NULL, "bad range end named");
-	ok(ports("22,,80", &p, err, sizeof err) == -1, "empty item rejected");
-	ok(ports("", &p, err, sizeof err) == -1, "empty spec rejected");
-	ok(ports("+5", &p, err, sizeof err) == -1, "sign rejected");
+	tap_ok(ports("abc", &p, err, sizeof err) == -1 &&
+	    strstr(err, "'abc'") != NULL, "unknown name rejected, named");
+	tap_ok(ports("1-x", &p, err, sizeof err) == -1 &&
+	    strstr(err, "'x'") != NULL, "bad range end named");
+	tap_is_ll(ports("22,,80", &p, err, sizeof err), -1,
+	    "empty item rejected");
+	tap_is_ll(ports("", &p, err, sizeof err), -1, "empty spec rejected");
+	tap_is_ll(ports("+5", &p, err, sizeof err), -1, "sign rejected");
 }
 
 static void
@@ -75,40 +77,40 @@ test_specs(void)
 	struct tgt_spec	 sp;
 	char		 err[256];
 
-	ok(tgt_spec_parse("127.0.0.1", "tcp", &sp, err, sizeof err) == 0 &&
+	tap_ok(tgt_spec_parse("127.0.0.1", "tcp", &sp, err, sizeof err) == 0 &&
 	    sp.numeric && sp.family == AF_INET && sp.prefix == 32 &&
 	    !sp.has_port, "IPv4 address");
-	ok(tgt_spec_parse("10.1.2.3/28", "tcp", &sp, err, sizeof err) == 0 &&
-	    sp.prefix == 28 && sp.addr[3] == 0 && tgt_spec_size(&sp) == 16,
+	tap_ok(tgt_spec_parse("10.1.2.3/28", "tcp", &sp, err, sizeof err) ==
+	    0 && sp.prefix == 28 && sp.addr[3] == 0 && tgt_spec_size(&sp) == 16,
 	    "IPv4 block masked, 16 addresses");
-	ok(tgt_spec_parse("::1", "tcp", &sp, err, sizeof err) == 0 &&
+	tap_ok(tgt_spec_parse("::1", "tcp", &sp, err, sizeof err) == 0 &&
 	    sp.family == AF_INET6 && sp.addr[15] == 1 && !sp.has_port, "::1");
-	ok(tgt_spec_parse("[::1]:22", "tcp", &sp, err, sizeof err) == 0 &&
+	tap_ok(tgt_spec_parse("[::1]:22", "tcp", &sp, err, sizeof err) == 0 &&
 	    sp.family == AF_INET6 && sp.has_port && sp.port == 22,
 	    "[::1]:22");
-	ok(tgt_spec_parse("fd00::/120", "tcp", &sp, err, sizeof err) == 0 &&
+	tap_ok(tgt_spec_parse("fd00::/120", "tcp", &sp, err, sizeof err) == 0 &&
 	    tgt_spec_size(&sp) == 256, "IPv6 block");
 	if (tap_no_services() != NULL)
 		tap_skip(tap_no_services());
 	else
-		ok(tgt_spec_parse("localhost:http", "tcp", &sp, err,
+		tap_ok(tgt_spec_parse("localhost:http", "tcp", &sp, err,
 		    sizeof err) == 0 && !sp.numeric && sp.port == 80 &&
 		    strcmp(sp.host, "localhost") == 0, "name:service");
-	ok(tgt_spec_parse("10.0.0.0/8", "tcp", &sp, err, sizeof err) == 0 &&
+	tap_ok(tgt_spec_parse("10.0.0.0/8", "tcp", &sp, err, sizeof err) == 0 &&
 	    tgt_spec_size(&sp) == 16777216, "/8 size");
-	ok(tgt_spec_parse("::/0", "tcp", &sp, err, sizeof err) == 0 &&
+	tap_ok(tgt_spec_parse("::/0", "tcp", &sp, err, sizeof err) == 0 &&
 	    tgt_spec_size(&sp) == UINT64_MAX, "::/0 size saturates");
-	ok(tgt_spec_parse("1.2.3.4:0", "tcp", &sp, err, sizeof err) == -1,
+	tap_is_ll(tgt_spec_parse("1.2.3.4:0", "tcp", &sp, err, sizeof err), -1,
 	    "port 0 rejected");
-	ok(tgt_spec_parse("1.2.3.4/33", "tcp", &sp, err, sizeof err) == -1,
+	tap_is_ll(tgt_spec_parse("1.2.3.4/33", "tcp", &sp, err, sizeof err), -1,
 	    "prefix 33 rejected");
-	ok(tgt_spec_parse("host:", "tcp", &sp, err, sizeof err) == -1,
+	tap_is_ll(tgt_spec_parse("host:", "tcp", &sp, err, sizeof err), -1,
 	    "empty port rejected");
-	ok(tgt_spec_parse("[::1", "tcp", &sp, err, sizeof err) == -1,
+	tap_is_ll(tgt_spec_parse("[::1", "tcp", &sp, err, sizeof err), -1,
 	    "unclosed bracket rejected");
-	ok(tgt_spec_parse("a b", "tcp", &sp, err, sizeof err) == -1 &&
+	tap_ok(tgt_spec_parse("a b", "tcp", &sp, err, sizeof err) == -1 &&
 	    strstr(err, "'a b'") != NULL, "bad name rejected, named");
-	ok(tgt_spec_parse("", "tcp", &sp, err, sizeof err) == -1,
+	tap_is_ll(tgt_spec_parse("", "tcp", &sp, err, sizeof err), -1,
 	    "empty target rejected");
 }
 
@@ -143,18 +145,18 @@ test_set(void)
 	uint32_t	 h;
 	uint16_t	 port;
 
-	ok(make_set(&set) == 0, "set built");
+	tap_is_ll(make_set(&set), 0, "set built");
 	tap_is_ll((long long)set.nhost, 12, "16 hosts minus 4 excluded");
 	tap_is_ll((long long)set.total, 12 * 10 + 1,
 	    "repeated host gets the union of ports");
 	tgt_set_job(&set, 0, &h, &port);
-	ok(h == 0 && port == 1 && set.host[0].addr[3] == 0, "first job");
+	tap_ok(h == 0 && port == 1 && set.host[0].addr[3] == 0, "first job");
 	tgt_set_job(&set, 10, &h, &port);
-	ok(h == 1 && port == 1, "job 10 is host 1");
+	tap_ok(h == 1 && port == 1, "job 10 is host 1");
 	tgt_set_job(&set, 20, &h, &port);
-	ok(h == 1 && port == 9999, "host 1 has port 9999 too");
+	tap_ok(h == 1 && port == 9999, "host 1 has port 9999 too");
 	tgt_set_job(&set, set.total - 1, &h, &port);
-	ok(h == 11 && port == 10 && set.host[11].addr[3] == 15, "last job");
+	tap_ok(h == 11 && port == 10 && set.host[11].addr[3] == 15, "last job");
 	tgt_set_free(&set);
 }
 
@@ -195,19 +197,20 @@ test_perm(void)
 		snprintf(what, sizeof what, "permutation of %llu is a "
 		    "bijection",
 		    (unsigned long long)n[i]);
-		ok(good && (n[i] < 100 || moved > (int)n[i] / 2), what);
+		tap_ok(good && (n[i] < 100 || moved > (int)n[i] / 2), what);
 	}
 	tgt_perm_init(&a, 65535, 7, 1);
 	tgt_perm_init(&b, 65535, 7, 1);
 	for (i = 0; i < 1000; i++)
 		same &= tgt_perm_at(&a, i) == tgt_perm_at(&b, i);
-	ok(same, "same seed, same order");
+	tap_ok(same, "same seed, same order");
 	tgt_perm_init(&b, 65535, 8, 1);
 	for (i = 0, same = 1; i < 1000; i++)
 		same &= tgt_perm_at(&a, i) == tgt_perm_at(&b, i);
-	ok(!same, "other seed, other order");
+	tap_ok(!same, "other seed, other order");
 	tgt_perm_init(&a, 65535, 7, 0);
-	ok(tgt_perm_at(&a, 1234) == 1234, "sequential order is the identity");
+	tap_is_ll((long long)tgt_perm_at(&a, 1234), 1234,
+	    "sequential order is the identity");
 }
 
 /* Shards of the set: each job exactly once over all N shards. */
@@ -222,9 +225,9 @@ test_shards(void)
 	int		 good = 1, count = 0;
 	char		 err[128];
 
-	ok(tgt_shard_parse("2/4", &idx, &cnt, err, sizeof err) == 0 &&
+	tap_ok(tgt_shard_parse("2/4", &idx, &cnt, err, sizeof err) == 0 &&
 	    idx == 2 && cnt == 4, "2/4 parsed");
-	ok(tgt_shard_parse("5/4", &idx, &cnt, err, sizeof err) == -1 &&
+	tap_ok(tgt_shard_parse("5/4", &idx, &cnt, err, sizeof err) == -1 &&
 	    tgt_shard_parse("0/4", &idx, &cnt, err, sizeof err) == -1 &&
 	    tgt_shard_parse("4", &idx, &cnt, err, sizeof err) == -1,
 	    "bad shards rejected");
@@ -241,7 +244,7 @@ test_shards(void)
 			count++;
 		}
 	}
-	ok(good && (uint64_t)count == set.total, "5 shards cover every job "
+	tap_ok(good && (uint64_t)count == set.total, "5 shards cover every job "
 	    "exactly once");
 	tgt_set_free(&set);
 }
@@ -293,21 +296,21 @@ test_bpf(void)
 	const char	*many[] = { "10.0.0.0/24" };
 	char		 f[8192];
 
-	ok(bpf_of("22,80-90", one, 1, f, sizeof f) == 0 && strcmp(f,
+	tap_ok(bpf_of("22,80-90", one, 1, f, sizeof f) == 0 && strcmp(f,
 	    "((tcp or udp) and portrange 32768-60999 and (port 22 or "
 	    "portrange 80-90) and (host 127.0.0.1)) or (icmp and (icmp[0] = "
 	    "3 or icmp[0] = 11) and (icmp[24:4] = 0x7f000001))") == 0,
 	    "bpf: our ports, the probed ports, the host, errors quoting it");
-	ok(bpf_of("1-65535", two, 2, f, sizeof f) == 0 &&
+	tap_ok(bpf_of("1-65535", two, 2, f, sizeof f) == 0 &&
 	    strstr(f, "portrange 1-65535") != NULL &&
 	    strstr(f, "ip6[84:4] = 0x00000001") != NULL &&
 	    strstr(f, "icmp[24:4] = 0x0a000001") != NULL,
 	    "bpf: IPv4 and IPv6 targets, each family's errors; it compiles");
-	ok(bpf_of("1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,39,41,"
-	    "43,45,47,49,51,53,55,57,59,61,63,65", one, 1, f, sizeof f) == 0 &&
-	    strstr(f, "port 1 ") == NULL,
+	tap_ok(bpf_of("1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,39,"
+	    "41,43,45,47,49,51,53,55,57,59,61,63,65", one, 1, f,
+	    sizeof f) == 0 && strstr(f, "port 1 ") == NULL,
 	    "bpf: past 32 runs of ports, any port");
-	ok(bpf_of("80", many, 1, f, sizeof f) == 0 && strstr(f, "host") ==
+	tap_ok(bpf_of("80", many, 1, f, sizeof f) == 0 && strstr(f, "host") ==
 	    NULL && strstr(f, "icmp[24:4]") == NULL && strstr(f, "port 80") !=
 	    NULL, "bpf: past 64 targets, any target");
 }

@@ -10,19 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tap.h"
 #include "track.h"
 
-static int	 n, failed;
 static uint64_t	 last_id, ends, end_ids[8];
 static int	 last_dir;
-
-static void
-ok(int cond, const char *what)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, what);
-	if (!cond)
-		failed++;
-}
 
 /* The last TCP packet event, for the evidence tests. */
 static struct track_event last;
@@ -95,29 +87,32 @@ test_evidence(void)
 
 	track_set_lookahead(tr, 1);
 	feed(tr, 0, DECODE_SYN, 100, 0);
-	ok(last.state[0] == TRACK_SYN_SENT && last.state[1] == TRACK_UNKNOWN,
+	tap_ok(last.state[0] == TRACK_SYN_SENT &&
+	    last.state[1] == TRACK_UNKNOWN,
 	    "a SYN alone: A SYN_SENT, B ? (not LISTEN)");
 	feed(tr, 1, DECODE_SYN | DECODE_ACK, 500, 101);
-	ok(last.state[1] == TRACK_SYN_RECEIVED && last.changed[1],
+	tap_ok(last.state[1] == TRACK_SYN_RECEIVED && last.changed[1],
 	    "the SYN,ACK shows B SYN_RECEIVED");
 	nlast = 0;
 	feed(tr, 0, DECODE_ACK, 101, 501);
-	ok(nlast == 0, "the handshake ACK waits for the next packet");
+	tap_is_ll(nlast, 0, "the handshake ACK waits for the next packet");
 	feed(tr, 0, DECODE_FIN | DECODE_ACK, 101, 501);
-	ok(nlast == 2 && last.state[0] == TRACK_FIN_WAIT_1 && last.state[1] ==
-	    TRACK_ESTABLISHED, "A's FIN: A FIN_WAIT_1, B not CLOSE_WAIT");
+	tap_ok(nlast == 2 && last.state[0] == TRACK_FIN_WAIT_1 &&
+	    last.state[1] == TRACK_ESTABLISHED,
+	    "A's FIN: A FIN_WAIT_1, B not CLOSE_WAIT");
 	feed(tr, 1, DECODE_FIN | DECODE_ACK, 501, 101);
 	feed(tr, 0, DECODE_ACK, 102, 502);
-	ok(last.state[1] == TRACK_FIN_WAIT_1, "B's FIN with ack=1 (not "
-	    "covering A's FIN): B ESTABLISHED -> FIN_WAIT_1");
+	tap_is_str(track_state_name(last.state[1]), "FIN_WAIT_1", "B's FIN "
+	    "with ack=1 (not covering A's FIN): B ESTABLISHED -> FIN_WAIT_1");
 	feed(tr, 1, DECODE_ACK, 502, 102);
-	ok(last.state[0] == TRACK_CLOSING, "A acknowledges B's FIN while its "
-	    "own is unacknowledged: CLOSING");
+	tap_is_str(track_state_name(last.state[0]), "CLOSING", "A acknowledges "
+	    "B's FIN while its own is unacknowledged: CLOSING");
 	track_finish(tr, on_event, NULL);
-	ok(last.state[1] == TRACK_TIME_WAIT && last.npath[1] == 3 &&
+	tap_ok(last.state[1] == TRACK_TIME_WAIT && last.npath[1] == 3 &&
 	    last.path[1][1] == TRACK_CLOSING, "B: FIN_WAIT_1 -> CLOSING -> "
 	    "TIME_WAIT on its ACK");
-	ok(last.state[0] == TRACK_TIME_WAIT, "A's ACK, presumed, moves A on");
+	tap_is_str(track_state_name(last.state[0]), "TIME_WAIT",
+	    "A's ACK, presumed, moves A on");
 }
 
 /* A lost final ACK: undone when the FIN comes again, with and without
@@ -136,17 +131,17 @@ test_lost_ack(int lookahead)
 	nlast = 0;
 	feed(tr, 1, DECODE_FIN | DECODE_ACK, 501, 102);	/* again */
 	if (lookahead) {
-		ok(nlast == 2 && last.state[1] == TRACK_LAST_ACK &&
+		tap_ok(nlast == 2 && last.state[1] == TRACK_LAST_ACK &&
 		    !last.changed[1], "lookahead: B stays LAST_ACK while it "
 		    "resends its FIN");
 	} else {
-		ok(last.state[1] == TRACK_LAST_ACK && last.changed[1] &&
+		tap_ok(last.state[1] == TRACK_LAST_ACK && last.changed[1] &&
 		    last.path[1][0] == TRACK_CLOSED, "live: the resent FIN "
 		    "draws B back to LAST_ACK");
 	}
 	feed(tr, 0, DECODE_ACK, 102, 502);
 	track_finish(tr, on_event, NULL);
-	ok(last.state[1] == TRACK_CLOSED && last.changed[1],
+	tap_ok(last.state[1] == TRACK_CLOSED && last.changed[1],
 	    "the ACK that is not contradicted closes B");
 }
 
@@ -160,7 +155,7 @@ test_refused(void)
 	feed(tr, 0, DECODE_SYN, 100, 0);
 	feed(tr, 1, DECODE_RST | DECODE_ACK, 0, 101);
 	track_finish(tr, on_event, NULL);
-	ok(last.state[1] == TRACK_NO_LISTENER && strcmp(track_state_name(
+	tap_ok(last.state[1] == TRACK_NO_LISTENER && strcmp(track_state_name(
 	    last.state[1]), "no listener") == 0 && last.state[0] ==
 	    TRACK_CLOSED, "refused: B no listener, A CLOSED");
 }
@@ -173,29 +168,31 @@ main(void)
 
 	seg(&pk, AF_INET, 9, 5000, 1, 80, DECODE_SYN);
 	track_packet(tr, 1, &pk, on_event, NULL);
-	ok(last_id == 1 && last_dir == 0, "first packet opens conversation 1");
+	tap_ok(last_id == 1 && last_dir == 0,
+	    "first packet opens conversation 1");
 	seg(&pk, AF_INET, 1, 80, 9, 5000, DECODE_SYN | DECODE_ACK);
 	track_packet(tr, 2, &pk, on_event, NULL);
-	ok(last_id == 1 && last_dir == 1, "the reply finds it, reversed");
+	tap_ok(last_id == 1 && last_dir == 1, "the reply finds it, reversed");
 	seg(&pk, AF_INET, 1, 5000, 1, 5001, DECODE_SYN);
 	track_packet(tr, 3, &pk, on_event, NULL);
-	ok(last_id == 2, "one address on two ports is another conversation");
+	tap_is_ll((long long)last_id, 2,
+	    "one address on two ports is another conversation");
 	seg(&pk, AF_INET, 1, 5001, 1, 5000, DECODE_ACK);
 	track_packet(tr, 4, &pk, on_event, NULL);
-	ok(last_id == 2 && last_dir == 1, "and its reverse direction");
+	tap_ok(last_id == 2 && last_dir == 1, "and its reverse direction");
 	seg(&pk, AF_INET6, 9, 5000, 1, 80, DECODE_SYN);
 	track_packet(tr, 5, &pk, on_event, NULL);
-	ok(last_id == 3, "the same numbers over IPv6 are a new conversation");
-	ok(ends == 1 && end_ids[0] == 1, "a full table ends the oldest");
+	tap_is_ll((long long)last_id, 3,
+	    "the same numbers over IPv6 are a new conversation");
+	tap_ok(ends == 1 && end_ids[0] == 1, "a full table ends the oldest");
 	track_finish(tr, on_event, NULL);
-	ok(ends == 3 && end_ids[1] == 2 && end_ids[2] == 3,
+	tap_ok(ends == 3 && end_ids[1] == 2 && end_ids[2] == 3,
 	    "finish ends the rest in id order");
-	ok(strcmp(track_state_name(TRACK_TIME_WAIT), "TIME_WAIT") == 0,
+	tap_is_str(track_state_name(TRACK_TIME_WAIT), "TIME_WAIT",
 	    "state names");
 	test_evidence();
 	test_lost_ack(1);
 	test_lost_ack(0);
 	test_refused();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -1,0 +1,303 @@
+/*
+ * render.c: the render sink (render.h): one ladder, one picture
+ * collector, their files.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ladder.h"
+#include "render.h"
+#include "svg.h"
+#include "util.h"
+
+/* A picture's file: made at render_open(), written at render_close(). */
+struct picture {
+	const char	*opt;		/* "--svg", "--html" */
+	const char	*path;
+	FILE		*fp;		/* stdout for "-"; NULL: none */
+	int		 made;		/* created by us: removed on failure */
+};
+
+struct render {
+	struct render_opts o;
+	struct ladder	*ld;		/* NULL: no ladder */
+	struct svg	*svg;		/* NULL: no picture */
+	struct picture	 pic[2];	/* --svg, --html */
+};
+
+/* The transcript's ladder, for svg.c (render_transcript). */
+static void *
+transcript_open(FILE *fp, int preview, int full, uint64_t only_conv)
+{
+	const struct ladder_opts lo = { .mode = LADDER_DRAW, .full = full,
+	    .preview = preview, .only_conv = only_conv };
+
+	return ladder_new(fp, &lo);
+}
+
+/* The ladder's other calls in the shapes struct svg_text asks for. */
+static void
+transcript_call(void *l, int64_t ts, const char *what, int err)
+{
+	ladder_call(l, ts, what, err);
+}
+
+static void
+transcript_here(void *l, const struct decode_addr *a, uint16_t port)
+{
+	ladder_set_local(l, a, port);
+}
+
+static void
+transcript_drops(void *l, uint64_t drops, int known)
+{
+	ladder_set_drops(l, drops, known);
+}
+
+static void
+transcript_close(void *l)
+{
+	ladder_free(l);
+}
+
+const struct svg_text render_transcript = {
+	.open = transcript_open,
+	.event = ladder_event,
+	.call = transcript_call,
+	.here = transcript_here,
+	.drops = transcript_drops,
+	.close = transcript_close,
+};
+
+/* Whether path names stdout. */
+static int
+is_stdout(const char *path)
+{
+	return path != NULL && strcmp(path, "-") == 0;
+}
+
+/*
+ * Make a picture's file now rather than find it unwritable at the end.
+ * Returns 0 or -1 with "OPT PATH: reason" in err.
+ */
+static int
+picture_open(struct picture *pc, const char *opt, const char *path,
+    char *err, size_t errlen)
+{
+	pc->opt = opt;
+	pc->path = path;
+	if (path == NULL)
+		return 0;
+	if (is_stdout(path)) {
+		pc->fp = stdout;
+		return 0;
+	}
+	if ((pc->fp = fopen(path, "w")) == NULL) {
+		snprintf(err, errlen, "%s %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
+	pc->made = 1;
+	return 0;
+}
+
+/*
+ * Close a picture's file (stdout is flushed, not closed); with unmade,
+ * remove a file it made.  Returns 0 or -1 with errno.
+ */
+static int
+picture_close(struct picture *pc, int unmade)
+{
+	int	 rc;
+
+	if (pc->fp == NULL)
+		return 0;
+	rc = (pc->fp == stdout ? fflush(pc->fp) : fclose(pc->fp)) == EOF ?
+	    -1 : 0;
+	if (unmade && pc->made)
+		unlink(pc->path);
+	pc->fp = NULL;
+	return rc;
+}
+
+/* Undo render_open()'s work so far; NULL. */
+static struct render *
+render_abandon(struct render *r)
+{
+	int	 e = errno;
+
+	picture_close(&r->pic[0], 1);
+	picture_close(&r->pic[1], 1);
+	svg_free(r->svg);
+	ladder_free(r->ld);
+	free(r);
+	errno = e;
+	return NULL;
+}
+
+/* The picture collector, with a transcript for --html; 0 or -1 with err. */
+static int
+render_svg_new(struct render *r, char *err, size_t errlen)
+{
+	struct svg_opts	 so;
+
+	memset(&so, 0, sizeof so);
+	so.preview = r->o.lo.preview;
+	so.only_conv = r->o.lo.only_conv;
+	so.full = r->o.lo.full;
+	so.transcript = r->o.html_path != NULL;
+	so.text = &render_transcript;
+	so.title = r->o.title;
+	if ((r->svg = svg_new(&so)) != NULL)
+		return 0;
+	if (so.transcript && errno != ENOMEM)
+		snprintf(err, errlen, "--html %s: no temporary file for the "
+		    "transcript in %s (TMPDIR): %s", r->o.html_path,
+		    sk_tmpdir(), strerror(errno));
+	else
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+	return -1;
+}
+
+/*
+ * The ladder, unless there is no stream for it or a picture takes stdout
+ * which it would share; coloured as --color says, "auto" on a terminal
+ * when NO_COLOR is not set.  Returns 0 or -1 with err.
+ */
+static int
+render_ladder_new(struct render *r, char *err, size_t errlen)
+{
+	struct ladder_opts	 lo = r->o.lo;
+	FILE			*fp = r->o.text;
+
+	if (fp == NULL || (fp == stdout && (is_stdout(r->o.svg_path) ||
+	    is_stdout(r->o.html_path))))
+		return 0;
+	lo.color = ladder_color_when(r->o.color, isatty(fileno(fp)) &&
+	    getenv("NO_COLOR") == NULL);
+	if (lo.color == -1)
+		lo.color = 0;
+	if ((r->ld = ladder_new(fp, &lo)) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	return 0;
+}
+
+struct render *
+render_open(const struct render_opts *o, char *err, size_t errlen)
+{
+	struct render	*r;
+
+	if ((r = calloc(1, sizeof *r)) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	r->o = *o;
+	if (picture_open(&r->pic[0], "--svg", o->svg_path, err, errlen) == -1 ||
+	    picture_open(&r->pic[1], "--html", o->html_path, err,
+	    errlen) == -1)
+		return render_abandon(r);
+	if ((o->svg_path != NULL || o->html_path != NULL) &&
+	    render_svg_new(r, err, errlen) == -1)
+		return render_abandon(r);
+	if (render_ladder_new(r, err, errlen) == -1)
+		return render_abandon(r);
+	return r;
+}
+
+void
+render_event(void *arg, const struct track_event *ev)
+{
+	struct render	*r = arg;
+
+	if (r->ld != NULL)
+		ladder_event(r->ld, ev);
+	if (r->svg != NULL)
+		svg_event(r->svg, ev);
+}
+
+void
+render_call(struct render *r, int64_t ts, const char *what, int err)
+{
+	if (r->ld != NULL)
+		ladder_call(r->ld, ts, what, err);
+	if (r->svg != NULL)
+		svg_call(r->svg, ts, what, err);
+}
+
+void
+render_set_local(struct render *r, const struct decode_addr *a,
+    uint16_t port)
+{
+	if (r->ld != NULL)
+		ladder_set_local(r->ld, a, port);
+	if (r->svg != NULL)
+		svg_set_local(r->svg, a, port);
+}
+
+void
+render_set_drops(struct render *r, uint64_t drops, int known)
+{
+	if (r->ld != NULL)
+		ladder_set_drops(r->ld, drops, known);
+	if (r->svg != NULL)
+		svg_set_drops(r->svg, drops, known);
+}
+
+int
+render_has_text(const struct render *r)
+{
+	return r->ld != NULL;
+}
+
+/*
+ * Write picture i (1: the HTML page, else the SVG) into its file and
+ * close it; say what its budget left out.  Returns 0, or -1 with err
+ * when err is still empty (the first failure is the one told).
+ */
+static int
+render_picture(struct render *r, int i, char *err, size_t errlen)
+{
+	struct picture	*pc = &r->pic[i];
+	char		 left[512], msg[700];
+	int		 rc;
+
+	if (pc->fp == NULL)
+		return 0;
+	errno = 0;
+	rc = i ? svg_html(r->svg, pc->fp) : svg_write(r->svg, pc->fp);
+	if (picture_close(pc, 0) == -1)
+		rc = -1;
+	if (rc == -1 && err[0] == '\0')
+		snprintf(err, errlen, "%s %s: %s", pc->opt, pc->path,
+		    strerror(errno != 0 ? errno : EIO));
+	else if (rc == 0 && r->o.warn != NULL && svg_left_out(r->svg, i, left,
+	    sizeof left)) {
+		snprintf(msg, sizeof msg, "%s %s: %s", pc->opt, pc->path, left);
+		r->o.warn(msg);
+	}
+	return rc;
+}
+
+int
+render_close(struct render *r, char *err, size_t errlen)
+{
+	int	 rc = 0;
+
+	if (r == NULL)
+		return 0;
+	ladder_free(r->ld);	/* not flushed: the caller's stream */
+	err[0] = '\0';
+	if (render_picture(r, 0, err, errlen) == -1)
+		rc = -1;
+	if (render_picture(r, 1, err, errlen) == -1)
+		rc = -1;
+	svg_free(r->svg);
+	free(r);
+	return rc;
+}
