@@ -999,6 +999,21 @@ demo_dropped_explain(struct demo *d, int linear)
 }
 
 /*
+ * A connect() whose SYNs are dropped: it must fail after the retries
+ * (linear or doubling, see demo_linear_syns()), which are explained.
+ * Returns 0, or -1 when it connected after all.
+ */
+static int
+demo_connect_dropped(struct demo *d, int linear)
+{
+	if (demo_connect(d, demo_drop_ms(linear)) == 0)
+		return -1;
+	demo_dropped_explain(d, linear);
+	demo_close(d, "client", &d->cfd);
+	return 0;
+}
+
+/*
  * dropped without a namespace of our own (no firewall rule on the host):
  * a listener whose accept queue is full, which makes Linux drop the next
  * SYN just as silently.  Returns 0 or -1.
@@ -1019,11 +1034,7 @@ demo_dropped_queue(struct demo *d, int linear)
 	d->sfd = d->cfd;		/* the queued one, closed at the end */
 	demo_say(d, 0, "client: a second connect(): the kernel drops its "
 	    "SYN while the queue is full");
-	if (demo_connect(d, demo_drop_ms(linear)) == 0)
-		return -1;
-	demo_dropped_explain(d, linear);
-	demo_close(d, "client", &d->cfd);
-	return 0;
+	return demo_connect_dropped(d, linear);
 }
 
 /*
@@ -1042,11 +1053,7 @@ demo_dropped(struct demo *d)
 	if (demo_nft(d, DEMO_NFT_DROP_PORT, d->port, 0) == -1)
 		return -1;
 	demo_say(d, 0, "nft: every packet to port %d is dropped", d->port);
-	if (demo_connect(d, demo_drop_ms(linear)) == 0)
-		return -1;
-	demo_dropped_explain(d, linear);
-	demo_close(d, "client", &d->cfd);
-	return 0;
+	return demo_connect_dropped(d, linear);
 }
 
 /* A UDP socket connect()ed to 127.0.0.1 port; returns 0 or -1 (said). */
