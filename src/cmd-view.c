@@ -45,6 +45,10 @@ const struct cmd_entry cmd_view_entry = {
 	    "      --svg FILE      also draw them as an SVG sequence diagram "
 	    "(- for stdout)\n"
 	    "      --html FILE     the diagram and the ladder in one HTML page\n"
+	    "      --graph FILE    time-sequence graph (SVG) of the first TCP "
+	    "conversation\n"
+	    "                      with data (or --conv N), its busier "
+	    "direction\n"
 	    "  -h, --help          show this help\n",
 	.exec = cmd_view_exec,
 };
@@ -54,7 +58,7 @@ struct view_opts {
 	int		 summary, json;
 	long		 max_convs;
 	const char	*color;
-	const char	*svg_path, *html_path;	/* pictures, "-": stdout */
+	const char	*svg_path, *html_path, *graph_path;	/* "-": stdout */
 };
 
 /* What view_run() feeds every tracker event to: counts, then the sink. */
@@ -66,7 +70,7 @@ struct view_out {
 #define EXIT_UNDRAWN	3	/* drawn, but some packets could not be */
 
 enum { OPT_SUMMARY = 256, OPT_CONV, OPT_JSON, OPT_FULL, OPT_PREVIEW,
-	OPT_COLOR, OPT_ASCII, OPT_MAXCONVS, OPT_SVG, OPT_HTML };
+	OPT_COLOR, OPT_ASCII, OPT_MAXCONVS, OPT_SVG, OPT_HTML, OPT_GRAPH };
 
 static const struct option view_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -81,6 +85,7 @@ static const struct option view_longopts[] = {
 	{ "max-convs", required_argument, NULL, OPT_MAXCONVS },
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "html", required_argument, NULL, OPT_HTML },
+	{ "graph", required_argument, NULL, OPT_GRAPH },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -116,6 +121,7 @@ view_parse(int argc, char **argv, struct view_opts *o)
 		case OPT_COLOR: o->color = optarg; break;
 		case OPT_SVG: o->svg_path = optarg; break;
 		case OPT_HTML: o->html_path = optarg; break;
+		case OPT_GRAPH: o->graph_path = optarg; break;
 		case OPT_CONV:
 			if ((rc = view_number("--conv", 1, 1L << 40, &v)) == -1)
 				o->lo.only_conv = (uint64_t)v;
@@ -213,7 +219,8 @@ view_out_open(const struct view_opts *o, const char *file,
 	char			 title[512], err[PATH_MAX + 512];
 	const struct render_opts ro = { .text = stdout, .lo = o->lo,
 	    .color = o->color, .svg_path = o->svg_path,
-	    .html_path = o->html_path, .title = title, .warn = view_warn };
+	    .html_path = o->html_path, .graph_path = o->graph_path,
+	    .title = title, .warn = view_warn };
 
 	memset(out, 0, sizeof *out);
 	snprintf(title, sizeof title, "sockkit view %s", file);
