@@ -768,9 +768,10 @@ tsg_write(struct tsg *g, FILE *fp)
 	tsg_scale(g, d, &sc);
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%d\" viewBox=\"0 0 %d %d\" class=\"tsg\">\n"
+	    "height=\"%d\" viewBox=\"0 0 %d %d\" class=\"tsg\" "
+	    "data-conv=\"%" PRIu64 "\" data-from=\"%s\" data-to=\"%s\">\n"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n%s",
-	    W, H, W, H, style);
+	    W, H, W, H, g->id, g->ep[dn], g->ep[!dn], style);
 	draw_head(g, fp, dn, left);
 	draw_axes(fp, &sc);
 	fprintf(fp, "<clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" "
