@@ -500,8 +500,6 @@ tsg_scale(const struct tsg *g, const struct tdir *d, struct tscale *sc)
 
 	sc->tmax = g->tmax > 0 ? g->tmax : 1000000;
 	sc->width = g->width;
-	if (sc->width != 0 && sc->tmax < TSG_COLUMNS * sc->width)
-		sc->tmax = TSG_COLUMNS * sc->width;
 	sc->ymin = 0;
 	sc->ymax = 1;
 	for (k = 0; k < TS_N; k++)
