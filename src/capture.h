@@ -31,6 +31,7 @@ struct capture_opts {
 	const char	*color;		/* --color=WHEN */
 	const char	*svg_path;	/* --svg FILE: the picture */
 	const char	*html_path;	/* --html FILE: picture and ladder */
+	const char	*graph_path;	/* --graph FILE: time-sequence graph */
 	const char	*title;		/* of the pictures, NULL: a default */
 };
 
@@ -39,7 +40,7 @@ enum {
 	CAPTURE_OPT_TRACE = 512, CAPTURE_OPT_WRITE, CAPTURE_OPT_JSON,
 	CAPTURE_OPT_LINGER, CAPTURE_OPT_PREVIEW, CAPTURE_OPT_FULL,
 	CAPTURE_OPT_COLOR, CAPTURE_OPT_ASCII, CAPTURE_OPT_SVG,
-	CAPTURE_OPT_HTML,
+	CAPTURE_OPT_HTML, CAPTURE_OPT_GRAPH,
 	CAPTURE_OPT_END		/* one past the last */
 };
 
@@ -57,7 +58,8 @@ enum {
 	{ "color", required_argument, NULL, CAPTURE_OPT_COLOR }, \
 	{ "ascii", no_argument, NULL, CAPTURE_OPT_ASCII }, \
 	{ "svg", required_argument, NULL, CAPTURE_OPT_SVG }, \
-	{ "html", required_argument, NULL, CAPTURE_OPT_HTML }
+	{ "html", required_argument, NULL, CAPTURE_OPT_HTML }, \
+	{ "graph", required_argument, NULL, CAPTURE_OPT_GRAPH }
 
 /* The option lines for a command's usage text. */
 #define CAPTURE_USAGE \
@@ -71,7 +73,8 @@ enum {
 	"      --full        draw every segment; --ascii: no box drawing\n" \
 	"      --color=WHEN  auto, always or never (auto)\n" \
 	"      --svg FILE    draw the packets as an SVG sequence diagram\n" \
-	"      --html FILE   the diagram and the ladder in one HTML page\n"
+	"      --html FILE   the diagram and the ladder in one HTML page\n" \
+	"      --graph FILE  time-sequence graph (SVG) of the TCP data\n"
 
 void	capture_opts_init(struct capture_opts *);
 
