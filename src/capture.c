@@ -160,6 +160,7 @@ capture_parse(struct capture_opts *o, int ch, const char *arg, char *err,
 	case CAPTURE_OPT_WRITE: o->write_path = arg; return 0;
 	case CAPTURE_OPT_SVG: o->svg_path = arg; return 0;
 	case CAPTURE_OPT_HTML: o->html_path = arg; return 0;
+	case CAPTURE_OPT_GRAPH: o->graph_path = arg; return 0;
 	case CAPTURE_OPT_COLOR:
 		if (ladder_color_when(arg, 0) == -1) {
 			snprintf(err, errlen, "--color '%s': expected auto, "
@@ -186,7 +187,8 @@ int
 capture_wanted(const struct capture_opts *o)
 {
 	return o->trace || o->json || o->write_path != NULL ||
-	    o->svg_path != NULL || o->html_path != NULL;
+	    o->svg_path != NULL || o->html_path != NULL ||
+	    o->graph_path != NULL;
 }
 
 /* The message for a capture that could not start, into err. */
@@ -383,6 +385,7 @@ capture_outputs(struct capture *c, char *err, size_t errlen)
 	ro.color = c->o.color;
 	ro.svg_path = c->o.svg_path;
 	ro.html_path = c->o.html_path;
+	ro.graph_path = c->o.graph_path;
 	ro.title = c->o.title != NULL ? c->o.title : "sockkit: packets "
 	    "captured live";
 	ro.warn = capture_warn;

@@ -32,6 +32,7 @@ struct capture_opts {
 	const char	*color;		/* --color=WHEN */
 	const char	*svg_path;	/* --svg FILE: the picture */
 	const char	*html_path;	/* --html FILE: picture and ladder */
+	const char	*graph_path;	/* --graph FILE: time-sequence graph */
 	const char	*title;		/* of the pictures, NULL: a default */
 };
 
@@ -47,7 +48,8 @@ struct capture_opts {
 	"      --full        draw every segment; --ascii: no box drawing\n" \
 	"      --color=WHEN  auto, always or never (auto)\n" \
 	"      --svg FILE    draw the packets as an SVG sequence diagram\n" \
-	"      --html FILE   the diagram and the ladder in one HTML page\n"
+	"      --html FILE   the diagram and the ladder in one HTML page\n" \
+	"      --graph FILE  time-sequence graph (SVG) of the TCP data\n"
 
 void	capture_opts_init(struct capture_opts *);
 

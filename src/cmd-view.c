@@ -25,7 +25,7 @@ struct view_opts {
 	int		 summary, json;
 	long		 max_convs;
 	const char	*color;
-	const char	*svg_path, *html_path;	/* pictures, "-": stdout */
+	const char	*svg_path, *html_path, *graph_path;	/* "-": stdout */
 };
 
 /* What view_run() feeds every tracker event to: counts, then the sink. */
@@ -77,6 +77,7 @@ view_check(struct cmd_ctx *c, void *arg)
 	o->color = c->cap.color;
 	o->svg_path = c->cap.svg_path;
 	o->html_path = c->cap.html_path;
+	o->graph_path = c->cap.graph_path;
 	if (c->argc < 1)
 		return cmd_usage_error(c->cmd, "expected a capture FILE");
 	if (ladder_color_when(o->color, 0) == -1)
@@ -162,7 +163,8 @@ view_out_open(const struct view_opts *o, const char *file,
 	char			 title[512], err[PATH_MAX + 512];
 	const struct render_opts ro = { .text = stdout, .lo = o->lo,
 	    .color = o->color, .svg_path = o->svg_path,
-	    .html_path = o->html_path, .title = title, .warn = view_warn };
+	    .html_path = o->html_path, .graph_path = o->graph_path,
+	    .title = title, .warn = view_warn };
 
 	memset(out, 0, sizeof *out);
 	snprintf(title, sizeof title, "sockkit view %s", file);
@@ -278,8 +280,12 @@ const struct cmd_entry cmd_view_entry = {
 	    "      --svg FILE      also draw them as an SVG sequence diagram "
 	    "(- for stdout)\n"
 	    "      --html FILE     the diagram and the ladder in one HTML page\n"
+	    "      --graph FILE    time-sequence graph (SVG) of the first TCP "
+	    "conversation\n"
+	    "                      with data (or --conv N), its busier "
+	    "direction\n"
 	    "  -h, --help          show this help\n",
-	.flags = CMD_LADDER | CMD_LOOK | CMD_PICTURE,
+	.flags = CMD_LADDER | CMD_LOOK | CMD_PICTURE | CMD_GRAPH,
 	.longs = "summary conv colour max-convs",
 	.size = sizeof(struct view_opts), .option = view_option,
 	.check = view_check, .run = view_start,

@@ -34,6 +34,7 @@ static const struct {
 	{ { "ascii", no_argument, NULL, CAPTURE_OPT_ASCII }, CMD_LOOK },
 	{ { "svg", required_argument, NULL, CAPTURE_OPT_SVG }, CMD_PICTURE },
 	{ { "html", required_argument, NULL, CAPTURE_OPT_HTML }, CMD_PICTURE },
+	{ { "graph", required_argument, NULL, CAPTURE_OPT_GRAPH }, CMD_GRAPH },
 	{ { "linger-capture", required_argument, NULL, CAPTURE_OPT_LINGER },
 	    CMD_LINGER },
 	{ { "user", required_argument, NULL, PRIV_OPT_USER }, CMD_PRIV },

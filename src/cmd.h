@@ -26,7 +26,8 @@
 #define CMD_LOOK	0x04	/* --color, --ascii */
 #define CMD_PICTURE	0x08	/* --svg, --html */
 #define CMD_LINGER	0x10	/* --linger-capture */
-#define CMD_CAPTURE	0x1f	/* all of them: a live capture */
+#define CMD_GRAPH	0x80	/* --graph */
+#define CMD_CAPTURE	0x9f	/* all of them: a live capture */
 #define CMD_PRIV	0x20	/* --user, --no-drop */
 #define CMD_STREAM	0x40	/* -U, --seqpacket, -w, -q, -C, -x,
 				   --no-shutdown (streamopt.h) */

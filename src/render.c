@@ -13,11 +13,12 @@
 #include "ladder.h"
 #include "render.h"
 #include "svg.h"
+#include "tsg.h"
 #include "util.h"
 
 /* A picture's file: made at render_open(), written at render_close(). */
 struct picture {
-	const char	*opt;		/* "--svg", "--html" */
+	const char	*opt;		/* "--svg", "--html", "--graph" */
 	const char	*path;
 	FILE		*fp;		/* stdout for "-"; NULL: none */
 	int		 made;		/* created by us: removed on failure */
@@ -27,7 +28,8 @@ struct render {
 	struct render_opts o;
 	struct ladder	*ld;		/* NULL: no ladder */
 	struct svg	*svg;		/* NULL: no picture */
-	struct picture	 pic[2];	/* --svg, --html */
+	struct tsg	*tsg;		/* NULL: no graph */
+	struct picture	 pic[3];	/* --svg, --html, --graph */
 };
 
 /* The transcript's ladder, for svg.c (render_transcript). */
@@ -132,7 +134,9 @@ render_abandon(struct render *r)
 
 	picture_close(&r->pic[0], 1);
 	picture_close(&r->pic[1], 1);
+	picture_close(&r->pic[2], 1);
 	svg_free(r->svg);
+	tsg_free(r->tsg);
 	ladder_free(r->ld);
 	free(r);
 	errno = e;
@@ -163,6 +167,19 @@ render_svg_new(struct render *r, char *err, size_t errlen)
 	return -1;
 }
 
+/* The time-sequence graph's collector; 0 or -1 with err. */
+static int
+render_tsg_new(struct render *r, char *err, size_t errlen)
+{
+	const struct tsg_opts	 to = { .only_conv = r->o.lo.only_conv,
+	    .dir = -1, .title = r->o.title };
+
+	if ((r->tsg = tsg_new(&to)) != NULL)
+		return 0;
+	snprintf(err, errlen, "%s", strerror(ENOMEM));
+	return -1;
+}
+
 /*
  * The ladder, unless there is no stream for it or a picture takes stdout
  * which it would share; coloured as --color says, "auto" on a terminal
@@ -175,7 +192,7 @@ render_ladder_new(struct render *r, char *err, size_t errlen)
 	FILE			*fp = r->o.text;
 
 	if (fp == NULL || (fp == stdout && (is_stdout(r->o.svg_path) ||
-	    is_stdout(r->o.html_path))))
+	    is_stdout(r->o.html_path) || is_stdout(r->o.graph_path))))
 		return 0;
 	lo.color = ladder_color_when(r->o.color, isatty(fileno(fp)) &&
 	    getenv("NO_COLOR") == NULL);
@@ -200,7 +217,10 @@ render_open(const struct render_opts *o, char *err, size_t errlen)
 	r->o = *o;
 	if (picture_open(&r->pic[0], "--svg", o->svg_path, err, errlen) == -1 ||
 	    picture_open(&r->pic[1], "--html", o->html_path, err,
-	    errlen) == -1)
+	    errlen) == -1 || picture_open(&r->pic[2], "--graph",
+	    o->graph_path, err, errlen) == -1)
+		return render_abandon(r);
+	if (o->graph_path != NULL && render_tsg_new(r, err, errlen) == -1)
 		return render_abandon(r);
 	if ((o->svg_path != NULL || o->html_path != NULL) &&
 	    render_svg_new(r, err, errlen) == -1)
@@ -219,6 +239,8 @@ render_event(void *arg, const struct track_event *ev)
 		ladder_event(r->ld, ev);
 	if (r->svg != NULL)
 		svg_event(r->svg, ev);
+	if (r->tsg != NULL)
+		tsg_event(r->tsg, ev);
 }
 
 void
@@ -255,9 +277,27 @@ render_has_text(const struct render *r)
 	return r->ld != NULL;
 }
 
+/* Write picture i into fp: 0, or -1 with errno. */
+static int
+render_write(struct render *r, int i, FILE *fp)
+{
+	if (i == 2)
+		return tsg_write(r->tsg, fp);
+	return i ? svg_html(r->svg, fp) : svg_write(r->svg, fp);
+}
+
+/* What picture i left out into buf: 1, or 0 when nothing. */
+static int
+render_left(const struct render *r, int i, char *buf, size_t len)
+{
+	if (i == 2)
+		return tsg_left_out(r->tsg, buf, len);
+	return svg_left_out(r->svg, i, buf, len);
+}
+
 /*
- * Write picture i (1: the HTML page, else the SVG) into its file and
- * close it; say what its budget left out.  Returns 0, or -1 with err
+ * Write picture i (2: the graph, 1: the HTML page, else the SVG) into
+ * its file and close it; say what its budget left out.  Returns 0, or -1 with err
  * when err is still empty (the first failure is the one told).
  */
 static int
@@ -270,13 +310,13 @@ render_picture(struct render *r, int i, char *err, size_t errlen)
 	if (pc->fp == NULL)
 		return 0;
 	errno = 0;
-	rc = i ? svg_html(r->svg, pc->fp) : svg_write(r->svg, pc->fp);
+	rc = render_write(r, i, pc->fp);
 	if (picture_close(pc, 0) == -1)
 		rc = -1;
 	if (rc == -1 && err[0] == '\0')
 		snprintf(err, errlen, "%s %s: %s", pc->opt, pc->path,
 		    strerror(errno != 0 ? errno : EIO));
-	else if (rc == 0 && r->o.warn != NULL && svg_left_out(r->svg, i, left,
+	else if (rc == 0 && r->o.warn != NULL && render_left(r, i, left,
 	    sizeof left)) {
 		snprintf(msg, sizeof msg, "%s %s: %s", pc->opt, pc->path, left);
 		r->o.warn(msg);
@@ -297,7 +337,10 @@ render_close(struct render *r, char *err, size_t errlen)
 		rc = -1;
 	if (render_picture(r, 1, err, errlen) == -1)
 		rc = -1;
+	if (render_picture(r, 2, err, errlen) == -1)
+		rc = -1;
 	svg_free(r->svg);
+	tsg_free(r->tsg);
 	free(r);
 	return rc;
 }

@@ -10,7 +10,8 @@
  * stdout for a picture (and that the ladder then stays off stdout), when
  * the picture files are made (at render_open(), while the command may
  * still be root, so that a bad path stops it before it starts), and how a
- * file error is said: "--svg PATH: reason".  It prints nothing itself:
+ * file error is said: "--svg PATH: reason".  The --graph picture (tsg.h)
+ * is made the same way.  It prints nothing itself:
  * errors come back in the caller's buffer, and what a picture's budget
  * left out goes to the caller's warn function.
  */
@@ -32,6 +33,10 @@ struct render_opts {
 	const char	*color;		/* --color=WHEN, NULL: auto */
 	const char	*svg_path;	/* --svg FILE ("-": stdout) */
 	const char	*html_path;	/* --html FILE ("-": stdout) */
+	const char	*graph_path;	/* --graph FILE ("-": stdout): the
+					   time-sequence graph (tsg.h) of
+					   conversation lo.only_conv, else
+					   the first TCP one with data */
 	const char	*title;		/* of the pictures */
 	void		(*warn)(const char *);	/* says what a budget left
 						   out, "--svg PATH: ..." */
