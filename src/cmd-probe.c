@@ -186,6 +186,8 @@ static int	probe_target(struct probe_cmd *, const char *);
 static int	probe_targets(struct probe_cmd *, int, char **);
 static int	probe_captures(const struct probe_cmd *);
 static int	probe_draws(const struct probe_cmd *);
+static int	probe_plainly_closed(const struct probe_cmd *,
+		    const struct probe_result *);
 static void	probe_on_result(const struct probe_result *, void *);
 static void	probe_on_progress(const struct probe_stats *, void *);
 static const char *probe_service(struct probe_cmd *, uint16_t);
@@ -544,6 +546,17 @@ probe_push(struct probe_result **v, size_t *n, size_t *cap,
 	return 0;
 }
 
+/*
+ * Whether a port is plainly closed, its packets not worth drawing: a TCP
+ * RST, or for UDP the ICMP port unreachable that closed means.  A TCP
+ * port closed by an ICMP error is drawn, as the filtered ones are.
+ */
+static int
+probe_plainly_closed(const struct probe_cmd *c, const struct probe_result *r)
+{
+	return r->state == PROBE_CLOSED && (c->eo.udp || r->why != WHY_ICMP);
+}
+
 /* Keep the verdicts that will be listed; count all of them per host. */
 static void
 probe_on_result(const struct probe_result *r, void *arg)
@@ -551,7 +564,7 @@ probe_on_result(const struct probe_result *r, void *arg)
 	struct probe_cmd	*c = arg;
 
 	c->hc[r->host].n[r->state]++;
-	if (probe_draws(c) && r->state != PROBE_CLOSED &&
+	if (probe_draws(c) && !probe_plainly_closed(c, r) &&
 	    probe_push(&c->ev, &c->nev, &c->evcap, r) == -1)
 		c->oom = 1;
 	if (!c->list_all && r->state != PROBE_OPEN) {
@@ -989,7 +1002,7 @@ probe_evidence_so_far(struct probe_cmd *c)
 static int
 probe_evidence(struct probe_cmd *c)
 {
-	char			*expr = NULL, a[NET_ADDRSTRLEN];
+	char			*expr = NULL;
 	size_t			 i, len = 0;
 	FILE			*fp;
 	int			 rc;
@@ -1005,10 +1018,8 @@ probe_evidence(struct probe_cmd *c)
 		return EXIT_RUNTIME;
 	fprintf(fp, "%s", c->nev == 0 ? "less 0" : "");	/* none */
 	for (i = 0; i < c->nev; i++) {
-		inet_ntop(c->set.host[c->ev[i].host].family,
-		    c->set.host[c->ev[i].host].addr, a, sizeof a);
-		fprintf(fp, "%s(host %s and port %u)", i ? " or " : "", a,
-		    c->ev[i].port);
+		fprintf(fp, "%s", i ? " or " : "");
+		tgt_bpf_port(&c->set.host[c->ev[i].host], c->ev[i].port, fp);
 	}
 	fclose(fp);
 	if (c->trace && c->nev > 0)

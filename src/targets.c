@@ -794,6 +794,17 @@ bpf_quoted(const struct tgt_host *h, FILE *fp)
 	fprintf(fp, ")");
 }
 
+/*
+ * The ICMP errors of family (unreachable, time exceeded; ICMPv6 right
+ * after the IPv6 header), an open parenthesis the caller closes.
+ */
+static void
+bpf_errors(int family, FILE *fp)
+{
+	fprintf(fp, family == AF_INET ? "(icmp and (icmp[0] = 3 or icmp[0] = "
+	    "11)" : "(icmp6 and ip6[6] = 58 and (ip6[40] = 1 or ip6[40] = 3)");
+}
+
 /* The ICMP errors (unreachable, time exceeded) about family's targets. */
 static void
 bpf_icmp(const struct tgt_set *set, int family, FILE *fp)
@@ -801,8 +812,7 @@ bpf_icmp(const struct tgt_set *set, int family, FILE *fp)
 	size_t	 i;
 	int	 n = 0;
 
-	fprintf(fp, family == AF_INET ? "(icmp and (icmp[0] = 3 or icmp[0] = "
-	    "11)" : "(icmp6 and ip6[6] = 58 and (ip6[40] = 1 or ip6[40] = 3)");
+	bpf_errors(family, fp);
 	for (i = 0; i < set->nhost && set->nhost <= TGT_BPF_HOSTS; i++) {
 		if (set->host[i].family != family)
 			continue;
@@ -838,4 +848,20 @@ tgt_set_bpf(const struct tgt_set *set, unsigned lo, unsigned hi, FILE *fp)
 		fprintf(fp, " or ");
 		bpf_icmp(set, AF_INET6, fp);
 	}
+}
+
+void
+tgt_bpf_port(const struct tgt_host *h, uint16_t port, FILE *fp)
+{
+	char	 a[INET6_ADDRSTRLEN];
+
+	inet_ntop(h->family, h->addr, a, sizeof a);
+	fprintf(fp, "(host %s and port %u) or ", a, port);
+	bpf_errors(h->family, fp);
+	fprintf(fp, " and ");
+	bpf_quoted(h, fp);
+	/* The quoted header's destination port: after 20 bytes of IPv4
+	 * (a probe sends no options) or 40 of IPv6. */
+	fprintf(fp, " and %s = %u)", h->family == AF_INET ? "icmp[30:2]" :
+	    "ip6[90:2]", port);
 }

@@ -136,6 +136,14 @@ uint64_t tgt_perm_at(const struct tgt_perm *, uint64_t);
 #define TGT_BPF_RANGES	32
 void	tgt_set_bpf(const struct tgt_set *, unsigned, unsigned, FILE *);
 
+/*
+ * The packets of one probed port as a capture filter, to read its
+ * evidence back: its TCP or UDP segments, and the ICMP errors that quote
+ * a packet sent to it, whoever sent them (the target, a router, our own
+ * stack).  Writes it to fp; pure.
+ */
+void	tgt_bpf_port(const struct tgt_host *, uint16_t, FILE *);
+
 /* Parse "I/N" (1 <= I <= N).  Returns 0 or -1 with err. */
 int	tgt_shard_parse(const char *, uint64_t *, uint64_t *, char *,
 	    size_t);

@@ -249,6 +249,24 @@ test_shards(void)
 	tgt_set_free(&set);
 }
 
+/* Whether expr compiles as a capture filter; 0, or -1 saying why. */
+static int
+bpf_compiles(const char *expr)
+{
+	struct bpf_program	 prog;
+	pcap_t			*pc;
+	int			 rc;
+
+	pc = pcap_open_dead(DLT_LINUX_SLL2, 65535);
+	rc = pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+	if (rc == 0)
+		pcap_freecode(&prog);
+	else
+		printf("# %s: %s\n", expr, pcap_geterr(pc));
+	pcap_close(pc);
+	return rc;
+}
+
 /* bpf_of SPEC... -p PORTS: the probe's capture filter, compiled too. */
 static int
 bpf_of(const char *ports, const char **specs, int n, char *out, size_t len)
@@ -256,10 +274,8 @@ bpf_of(const char *ports, const char **specs, int n, char *out, size_t len)
 	struct tgt_set		 set;
 	struct tgt_ports	 p;
 	struct tgt_spec		 sp;
-	struct bpf_program	 prog;
 	char			 err[256], *buf = NULL;
 	size_t			 blen = 0;
-	pcap_t			*pc;
 	FILE			*fp;
 	int			 i, rc;
 
@@ -277,13 +293,7 @@ bpf_of(const char *ports, const char **specs, int n, char *out, size_t len)
 	tgt_set_bpf(&set, 32768, 60999, fp);
 	fclose(fp);
 	snprintf(out, len, "%s", buf);
-	pc = pcap_open_dead(DLT_LINUX_SLL2, 65535);
-	rc = pcap_compile(pc, &prog, buf, 1, PCAP_NETMASK_UNKNOWN);
-	if (rc == 0)
-		pcap_freecode(&prog);
-	else
-		printf("# %s: %s\n", buf, pcap_geterr(pc));
-	pcap_close(pc);
+	rc = bpf_compiles(buf);
 	free(buf);
 	tgt_set_free(&set);
 	return rc;
@@ -315,6 +325,44 @@ test_bpf(void)
 	    NULL, "bpf: past 64 targets, any target");
 }
 
+/* bpf_port SPEC PORT: one port's evidence filter; 0 if it compiles. */
+static int
+bpf_port(const char *spec, uint16_t port, char *out, size_t len)
+{
+	struct tgt_spec		 sp;
+	struct tgt_host		 h;
+	char			 err[256];
+	FILE			*fp;
+
+	if (tgt_spec_parse(spec, "tcp", &sp, err, sizeof err) == -1 ||
+	    (fp = fmemopen(out, len, "w")) == NULL)
+		return -1;
+	memset(&h, 0, sizeof h);
+	h.family = sp.family;
+	memcpy(h.addr, sp.addr, sizeof h.addr);
+	h.scope = sp.scope;
+	tgt_bpf_port(&h, port, fp);
+	fclose(fp);
+	return bpf_compiles(out);
+}
+
+static void
+test_bpf_port(void)
+{
+	char	 f[1024];
+
+	tap_ok(bpf_port("10.0.0.1", 8080, f, sizeof f) == 0 && strcmp(f,
+	    "(host 10.0.0.1 and port 8080) or (icmp and (icmp[0] = 3 or "
+	    "icmp[0] = 11) and icmp[24:4] = 0x0a000001 and icmp[30:2] = "
+	    "8080)") == 0, "bpf port: its segments, the ICMP errors quoting "
+	    "it; it compiles");
+	tap_ok(bpf_port("fe80::1%lo", 22, f, sizeof f) == 0 &&
+	    strstr(f, "(host fe80::1 and port 22) or (icmp6 ") == f &&
+	    strstr(f, "ip6[72:4] = 0xfe800000") != NULL &&
+	    strstr(f, "ip6[84:4] = 0x00000001) and ip6[90:2] = 22)") != NULL,
+	    "bpf port: IPv6 (zoned), the quoted destination and port");
+}
+
 int
 main(void)
 {
@@ -324,5 +372,6 @@ main(void)
 	test_perm();
 	test_shards();
 	test_bpf();
+	test_bpf_port();
 	return tap_done();
 }
