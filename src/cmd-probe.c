@@ -43,16 +43,21 @@ const struct cmd_entry cmd_probe_entry = {
 	.usage =
 	    "probe [options] TARGET...\n"
 	    "\n"
-	    "TARGET is a host name, an IPv4 or IPv6 address (fe80::1%eth0 "
-	    "with a zone),\n"
-	    "a block (192.0.2.0/24, 2001:db8::/120) or HOST:PORT "
-	    "([v6]:PORT).  Blocks\n"
-	    "larger than /16 (IPv4) or /112 (IPv6) need --force.\n"
+	    "TARGET is a host name (each address it resolves to a host of its "
+	    "own), an\n"
+	    "IPv4 or IPv6 address (fe80::1%eth0 with a zone), a block "
+	    "(192.0.2.0/24,\n"
+	    "2001:db8::/120) or HOST:PORT ([v6]:PORT).  Blocks larger than /16 "
+	    "(IPv4)\n"
+	    "or /112 (IPv6) need --force.\n"
 	    "\n"
 	    "  -p PORTS            ports: 22,80,8000-8100, service names, - "
 	    "for 1-65535\n"
 	    "                      (default 1-1024)\n"
 	    "  -4, -6              use IPv4 or IPv6 addresses only\n"
+	    "      --resolve-all   probe every address of a name, A and AAAA "
+	    "(the default,\n"
+	    "                      nmap's option; -4 or -6 narrows it)\n"
 	    "  -u, --udp           probe UDP: open (reply), closed (ICMP "
 	    "port unreachable),\n"
 	    "                      open|filtered (silence)\n"
@@ -144,7 +149,7 @@ enum {
 	OPT_EXCLUDE = 256, OPT_FORCE, OPT_OPEN, OPT_JSON, OPT_GREPABLE,
 	OPT_ALL_OPEN, OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_RETRIES, OPT_RATE,
 	OPT_DELAY, OPT_GRACEFUL, OPT_NO_RANDOMIZE, OPT_SEED, OPT_SHARD,
-	OPT_TRACE, OPT_SVG, OPT_HTML, OPT_WRITE, OPT_SORTED
+	OPT_TRACE, OPT_SVG, OPT_HTML, OPT_WRITE, OPT_SORTED, OPT_RESOLVE_ALL
 };
 
 static const struct option probe_longopts[] = {
@@ -162,6 +167,7 @@ static const struct option probe_longopts[] = {
 	{ "no-randomize", no_argument, NULL, OPT_NO_RANDOMIZE },
 	{ "open", no_argument, NULL, OPT_OPEN },
 	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "resolve-all", no_argument, NULL, OPT_RESOLVE_ALL },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
@@ -182,6 +188,8 @@ static int	probe_secs(const char *, const char *, long, long *);
 static int	probe_check(int, const struct probe_cmd *);
 static const uint8_t *probe_ai_addr(const struct addrinfo *);
 static int	probe_exclude(struct probe_cmd *, const char *);
+static int	probe_add_name(struct probe_cmd *, struct tgt_spec *, char *,
+		    size_t);
 static int	probe_target(struct probe_cmd *, const char *);
 static int	probe_targets(struct probe_cmd *, int, char **);
 static int	probe_captures(const struct probe_cmd *);
@@ -192,6 +200,7 @@ static void	probe_on_result(const struct probe_result *, void *);
 static void	probe_on_progress(const struct probe_stats *, void *);
 static const char *probe_service(struct probe_cmd *, uint16_t);
 static void	probe_json_str(const char *);
+static void	probe_json_host(const struct probe_cmd *, uint32_t);
 static void	probe_print_port(struct probe_cmd *,
 		    const struct probe_result *);
 static void	probe_print_host(struct probe_cmd *, uint32_t, size_t,
@@ -336,6 +345,7 @@ probe_parse(int argc, char **argv, struct probe_cmd *c)
 		case OPT_NO_RANDOMIZE: c->no_randomize = 1; break;
 		case OPT_OPEN: c->open_only = 1; break;
 		case OPT_SORTED: c->sorted = 1; break;
+		case OPT_RESOLVE_ALL: break;	/* the default */
 		case OPT_TRACE: c->trace = 1; break;
 		case OPT_SVG: c->svg_path = optarg; break;
 		case OPT_HTML: c->html_path = optarg; break;
@@ -451,17 +461,42 @@ probe_exclude(struct probe_cmd *c, const char *arg)
 }
 
 /*
- * Add one TARGET: check it and its size, resolve a name to its first
- * address of the wanted family.  Returns -1 or the exit status.
+ * Add every address a name resolves to (A and AAAA, or the family of
+ * -4/-6), each a host of its own, as nmap's --resolve-all does: a name
+ * with two addresses is two machines to a scanner.  A zoned address keeps
+ * its zone.  Returns 0 or -1 with err.
+ */
+static int
+probe_add_name(struct probe_cmd *c, struct tgt_spec *sp, char *err,
+    size_t errlen)
+{
+	struct addrinfo	*res, *ai;
+	int		 rc = 0;
+
+	if (net_resolve(sp->host, 0, c->family, SOCK_STREAM, 0, &res, err,
+	    errlen) == -1)
+		return -1;
+	for (ai = res; ai != NULL && rc == 0; ai = ai->ai_next) {
+		sp->scope = ai->ai_family != AF_INET6 ? 0 :
+		    ((const struct sockaddr_in6 *)(const void *)ai->ai_addr)->
+		    sin6_scope_id;
+		rc = tgt_set_add(&c->set, sp, ai->ai_family, probe_ai_addr(ai),
+		    err, errlen);
+	}
+	freeaddrinfo(res);
+	return rc;
+}
+
+/*
+ * Add one TARGET: check it and its size, resolve a name to its
+ * addresses of the wanted family.  Returns -1 or the exit status.
  */
 static int
 probe_target(struct probe_cmd *c, const char *arg)
 {
-	struct addrinfo	*res = NULL;
 	struct tgt_spec	 sp;
-	const uint8_t	*a = NULL;
 	char		 err[512], n[32];
-	int		 rc, fam = 0;
+	int		 rc;
 
 	if (tgt_spec_parse(arg, c->eo.udp ? "udp" : "tcp", &sp, err,
 	    sizeof err) == -1)
@@ -477,18 +512,10 @@ probe_target(struct probe_cmd *c, const char *arg)
 		    tgt_spec_size(&sp) == UINT64_MAX ? "2^64 or more" :
 		    fmt_count(tgt_spec_size(&sp), n, sizeof n),
 		    sp.family == AF_INET ? 16 : 112);
-	if (!sp.numeric) {
-		if (net_resolve(sp.host, 0, c->family, SOCK_STREAM, 0, &res,
-		    err, sizeof err) == -1) {
-			sk_warnx("probe: %s", err);
-			return EXIT_RUNTIME;
-		}
-		fam = res->ai_family;
-		a = probe_ai_addr(res);
-	}
-	rc = tgt_set_add(&c->set, &sp, fam, a, err, sizeof err);
-	if (res != NULL)
-		freeaddrinfo(res);
+	if (sp.numeric)
+		rc = tgt_set_add(&c->set, &sp, 0, NULL, err, sizeof err);
+	else
+		rc = probe_add_name(c, &sp, err, sizeof err);
 	if (rc == -1) {
 		sk_warnx("probe: %s", err);
 		return EXIT_RUNTIME;
@@ -632,13 +659,29 @@ probe_json_str(const char *s)
 	putchar('"');
 }
 
+/*
+ * The "host" (the address, with its zone) and "name" (as given, or null)
+ * members of a --json object about host.
+ */
+static void
+probe_json_host(const struct probe_cmd *c, uint32_t host)
+{
+	char	 a[NET_ADDRSTRLEN + 300];
+
+	printf("\"host\":\"%s\",\"name\":", report_host(&c->set, host, 0,
+	    a, sizeof a));
+	if (c->set.host[host].name != NULL)
+		probe_json_str(c->set.host[host].name);
+	else
+		printf("null");
+}
+
 /* One port, --grepable or --json. */
 static void
 probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 {
-	const struct tgt_host	*h = &c->set.host[r->host];
 	const char		*proto = c->eo.udp ? "udp" : "tcp";
-	char			 why[64], a[NET_ADDRSTRLEN];
+	char			 why[64];
 
 	if (c->grepable) {
 		printf("%u/%s/%s/%s/%s", r->port, probe_state_name(r->state),
@@ -646,12 +689,8 @@ probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 		    sizeof why));
 		return;
 	}
-	printf("{\"type\":\"port\",\"host\":\"%s\",\"name\":", inet_ntop(
-	    h->family, h->addr, a, sizeof a));
-	if (h->name != NULL)
-		probe_json_str(h->name);
-	else
-		printf("null");
+	printf("{\"type\":\"port\",");
+	probe_json_host(c, r->host);
 	printf(",\"port\":%u,\"proto\":\"%s\",\"state\":\"%s\",\"service\":",
 	    r->port, proto, probe_state_name(r->state));
 	probe_json_str(probe_service(c, r->port));
@@ -676,7 +715,6 @@ probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
 	    "Open|Filtered" };
 	const uint32_t		*n = c->hc[host].n;
 	char			 hs[NET_ADDRSTRLEN + 300];
-	char			 a[NET_ADDRSTRLEN];
 	size_t			 i;
 	int			 s;
 
@@ -694,13 +732,8 @@ probe_print_host(struct probe_cmd *c, uint32_t host, size_t first,
 				printf("\t%s: %u", gnames[s], n[s]);
 		printf("\n");
 	} else if (c->json && !c->open_only) {
-		printf("{\"type\":\"host\",\"host\":\"%s\",\"name\":",
-		    inet_ntop(c->set.host[host].family, c->set.host[host].addr,
-		    a, sizeof a));
-		if (c->set.host[host].name != NULL)
-			probe_json_str(c->set.host[host].name);
-		else
-			printf("null");
+		printf("{\"type\":\"host\",");
+		probe_json_host(c, host);
 		printf(",\"proto\":\"%s\",\"ports\":%u,\"open\":%u,\"closed\":"
 		    "%u,\"filtered\":%u,\"open_filtered\":%u}\n", c->eo.udp ?
 		    "udp" : "tcp", n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2],
