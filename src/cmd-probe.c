@@ -1035,10 +1035,11 @@ probe_evidence_so_far(struct probe_cmd *c)
 static int
 probe_evidence(struct probe_cmd *c)
 {
+	struct tgt_hp		*hp;
 	char			*expr = NULL;
 	size_t			 i, len = 0;
 	FILE			*fp;
-	int			 rc;
+	int			 rc, exact = 1;
 
 	if (sk_interrupted)
 		return probe_evidence_so_far(c);
@@ -1047,17 +1048,25 @@ probe_evidence(struct probe_cmd *c)
 		    "plainly closed\n" : "");
 	if (c->nev == 0 && c->svg_path == NULL && c->html_path == NULL)
 		return EXIT_OK;
-	if ((fp = open_memstream(&expr, &len)) == NULL)
+	if ((hp = calloc(c->nev + 1, sizeof *hp)) == NULL ||
+	    (fp = open_memstream(&expr, &len)) == NULL) {
+		free(hp);
 		return EXIT_RUNTIME;
-	fprintf(fp, "%s", c->nev == 0 ? "less 0" : "");	/* none */
-	for (i = 0; i < c->nev; i++) {
-		fprintf(fp, "%s", i ? " or " : "");
-		tgt_bpf_port(&c->set.host[c->ev[i].host], c->ev[i].port, fp);
 	}
+	for (i = 0; i < c->nev; i++) {
+		hp[i].host = c->ev[i].host;
+		hp[i].port = c->ev[i].port;
+	}
+	if (c->nev == 0)
+		fprintf(fp, "less 0");	/* none */
+	else
+		exact = tgt_bpf_evidence(&c->set, hp, c->nev, fp);
 	fclose(fp);
+	free(hp);
 	if (c->trace && c->nev > 0)
 		printf("evidence: the packets of the %zu port%s not plainly "
-		    "closed\n", c->nev, c->nev == 1 ? "" : "s");
+		    "closed%s\n", c->nev, c->nev == 1 ? "" : "s", exact ? "" :
+		    " (too scattered to pick out: every packet of their hosts)");
 	fflush(stdout);
 	rc = probe_draw(c, expr);
 	free(expr);

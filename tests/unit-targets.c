@@ -331,6 +331,8 @@ bpf_port(const char *spec, uint16_t port, char *out, size_t len)
 {
 	struct tgt_spec		 sp;
 	struct tgt_host		 h;
+	struct tgt_set		 set = { .host = &h, .nhost = 1 };
+	struct tgt_hp		 hp = { 0, port };
 	char			 err[256];
 	FILE			*fp;
 
@@ -341,7 +343,7 @@ bpf_port(const char *spec, uint16_t port, char *out, size_t len)
 	h.family = sp.family;
 	memcpy(h.addr, sp.addr, sizeof h.addr);
 	h.scope = sp.scope;
-	tgt_bpf_port(&h, port, fp);
+	tgt_bpf_evidence(&set, &hp, 1, fp);
 	fclose(fp);
 	return bpf_compiles(out);
 }
@@ -363,6 +365,65 @@ test_bpf_port(void)
 	    "bpf port: IPv6 (zoned), the quoted destination and port");
 }
 
+/* The evidence filter of pairs of hosts (of "10.0.0.1", "::1"), ports. */
+static int
+bpf_evidence(struct tgt_hp *hp, size_t n, char **out)
+{
+	const char		*specs[] = { "10.0.0.1", "::1" };
+	struct tgt_set		 set;
+	struct tgt_ports	 p;
+	struct tgt_spec		 sp;
+	char			 err[256];
+	size_t			 len = 0;
+	FILE			*fp;
+	int			 i, exact;
+
+	if (tgt_ports_parse("1-65535", "tcp", &p, err, sizeof err) == -1)
+		return -1;
+	tgt_set_init(&set, &p);
+	for (i = 0; i < 2; i++)
+		if (tgt_spec_parse(specs[i], "tcp", &sp, err, sizeof err) ==
+		    -1 || tgt_set_add(&set, &sp, 0, NULL, err, sizeof err) ==
+		    -1)
+			return -1;
+	if ((fp = open_memstream(out, &len)) == NULL)
+		return -1;
+	exact = tgt_bpf_evidence(&set, hp, n, fp);
+	fclose(fp);
+	tgt_set_free(&set);
+	return bpf_compiles(*out) == 0 ? exact : -1;
+}
+
+static void
+test_bpf_evidence(void)
+{
+	struct tgt_hp	 hp[200] = { { 1, 25 }, { 0, 81 }, { 0, 80 },
+	    { 0, 82 }, { 0, 90 } };
+	char		*f = NULL;
+	size_t		 i;
+
+	tap_ok(bpf_evidence(hp, 5, &f) == 1 && strcmp(f,
+	    "(host 10.0.0.1 and portrange 80-82) or (icmp and (icmp[0] = 3 or "
+	    "icmp[0] = 11) and icmp[24:4] = 0x0a000001 and icmp[30:2] >= 80 "
+	    "and icmp[30:2] <= 82) or (host 10.0.0.1 and port 90) or (icmp "
+	    "and (icmp[0] = 3 or icmp[0] = 11) and icmp[24:4] = 0x0a000001 "
+	    "and icmp[30:2] = 90) or (host ::1 and port 25) or (icmp6 and "
+	    "ip6[6] = 58 and (ip6[40] = 1 or ip6[40] = 3) and (ip6[72:4] = "
+	    "0x00000000 and ip6[76:4] = 0x00000000 and ip6[80:4] = 0x00000000 "
+	    "and ip6[84:4] = 0x00000001) and ip6[90:2] = 25)") == 0,
+	    "bpf evidence: by host, runs of ports as ranges; it compiles");
+	free(f);
+	f = NULL;
+	for (i = 0; i < 200; i++) {
+		hp[i].host = i % 2;
+		hp[i].port = (uint16_t)(1000 + 2 * i);
+	}
+	tap_ok(bpf_evidence(hp, 200, &f) == 0 && strstr(f, "port 1000") ==
+	    NULL && strstr(f, "portrange 1-65535") != NULL,
+	    "bpf evidence: too scattered, every port of their hosts");
+	free(f);
+}
+
 int
 main(void)
 {
@@ -373,5 +434,6 @@ main(void)
 	test_shards();
 	test_bpf();
 	test_bpf_port();
+	test_bpf_evidence();
 	return tap_done();
 }
