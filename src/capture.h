@@ -32,6 +32,8 @@ struct capture_opts {
 	const char	*svg_path;	/* --svg FILE: the picture */
 	const char	*html_path;	/* --html FILE: picture and ladder */
 	const char	*title;		/* of the pictures, NULL: a default */
+	int		 snaplen;	/* bytes kept of a packet for the file;
+					   0: all of the largest */
 };
 
 /* getopt_long() values of the capture options; commands add these. */

@@ -914,6 +914,14 @@ probe_capture_file(struct probe_cmd *c)
 	return -1;
 }
 
+/*
+ * The bytes the capture keeps of a packet: a probe's are headers (and
+ * maybe a service's first words), and the kernel's ring holds one frame of
+ * this size per packet: 64 KiB frames gave 256 in 32 MiB, and a burst of
+ * 200 ICMP-rejected ports lost 289 of its 400 packets.
+ */
+#define PROBE_SNAPLEN	2048
+
 /* The ports our sockets take (ip_local_port_range), or all of them. */
 static void
 probe_local_ports(unsigned *lo, unsigned *hi)
@@ -957,6 +965,7 @@ probe_capture_open(struct probe_cmd *c)
 	co.write_fd = c->cap_fd;
 	co.write_path = c->write_path != NULL ? c->write_path :
 	    "(the probe's temporary capture)";
+	co.snaplen = PROBE_SNAPLEN;
 	if ((c->cap = capture_open(&co, err, sizeof err)) == NULL) {
 		sk_warnx("probe: %s", err);
 		if (c->write_made)	/* as connect, which makes it later */
