@@ -5,8 +5,9 @@
 # can send for TCP), each port's conversation in the ladder holds the
 # ICMP message, named as the table's REASON names it; a TCP port closed by
 # ICMP port unreachable is drawn too, a UDP one (plainly closed) is not;
-# and an ICMP error from our own stack (no neighbour), not the target,
-# is drawn under its port.
+# a burst of 300 rejected ports loses none of its errors; and an ICMP
+# error from our own stack (no neighbour), not the target, is drawn under
+# its port.
 . "${srcdir:-tests}/lib.sh"
 . "$srcdir/probe-env.sh"
 need_root
@@ -31,6 +32,7 @@ table inet t {
 		meta nfproto ipv6 tcp dport 7014 reject with icmpv6 type policy-fail
 		meta nfproto ipv6 tcp dport 7015 reject with icmpv6 type reject-route
 		meta nfproto ipv4 udp dport 7020 reject with icmp type admin-prohibited
+		meta nfproto ipv4 tcp dport 7100-7399 reject with icmp type admin-prohibited
 	}
 }
 NFT
@@ -75,7 +77,7 @@ check() {
 	done
 }
 
-plan 31
+plan 34
 check 127.0.0.1 "7010=icmp net-unreach" "7011=icmp host-unreach" \
     "7012=icmp proto-unreach" "7013=icmp port-unreach" \
     "7014=icmp net-prohibited" "7015=icmp host-prohibited" \
@@ -93,6 +95,20 @@ is "$(icmp_of 7020 udp.out)" "ICMP administratively prohibited" \
     "UDP 7020: the ladder draws the ICMP"
 like "$(cat udp.out)" "evidence: the packets of the 1 port not plainly closed" \
     "UDP 7021 (port unreachable) is plainly closed: not drawn"
+
+# Many at once: a burst of 300 rejected ports, every error in the capture
+# and drawn; 70 scattered ones (70 runs) drawn from all of their host's
+# packets, as the evidence line says.
+probe_in $ns --trace -w 1 --retries 0 -p 7100-7399 127.0.0.1 >many.out \
+    2>many.err
+is "$(grep -c '◀── ICMP administratively prohibited' many.out)/$(grep -c dropped many.err)" \
+    300/0 "300 rejected ports: 300 ICMP errors drawn, none dropped"
+probe_in $ns --trace -w 1 --retries 0 -p "$(seq -s, 7100 2 7238)" \
+    127.0.0.1 >sc.out 2>&1
+like "$(cat sc.out)" "evidence: the packets of the 70 ports not plainly closed \(too scattered to pick out: every packet of their hosts\)" \
+    "70 scattered ports: every packet of the host, said"
+is "$(grep -c '◀── ICMP administratively prohibited' sc.out)" 70 \
+    "70 scattered ports: their 70 ICMP errors drawn"
 
 # An error from our own stack (no neighbour answers ARP), not from the
 # target: it quotes the probe, and is drawn under its port.
