@@ -469,8 +469,8 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 	 * packet: tcpdump's 262144 gave 16 frames in 8 MiB, and a burst of
 	 * 17 packets lost one.  This gives 256 in 32 MiB.
 	 */
-	pcap_set_snaplen(c->p, o->write_path != NULL ? CAPTURE_SNAP_FILE :
-	    256 + o->preview);
+	pcap_set_snaplen(c->p, o->write_path == NULL ? 256 + o->preview :
+	    o->snaplen > 0 ? o->snaplen : CAPTURE_SNAP_FILE);
 	pcap_set_immediate_mode(c->p, 1);
 	pcap_set_buffer_size(c->p, o->write_path != NULL ? 32 << 20 : 8 << 20);
 	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);

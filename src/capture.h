@@ -34,6 +34,8 @@ struct capture_opts {
 	const char	*html_path;	/* --html FILE: picture and ladder */
 	const char	*graph_path;	/* --graph FILE: time-sequence graph */
 	const char	*title;		/* of the pictures, NULL: a default */
+	int		 snaplen;	/* bytes kept of a packet for the file;
+					   0: all of the largest */
 };
 
 /* The option lines for a command's usage text. */

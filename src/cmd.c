@@ -86,6 +86,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "open", no_argument, NULL, OPT_OPEN },
 	{ "proto", required_argument, NULL, OPT_PROTO },
 	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "resolve-all", no_argument, NULL, OPT_RESOLVE_ALL },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "seq", required_argument, NULL, OPT_SEQ },

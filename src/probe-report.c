@@ -428,10 +428,14 @@ xml_host(FILE *fp, const struct report_run *run, uint32_t h, size_t first,
 	char			 a[NET_ADDRSTRLEN];
 	size_t			 i;
 
-	inet_ntop(th->family, th->addr, a, sizeof a);
+	/* The zone too (fe80::1%eth0): the same address on two links is
+	 * two hosts. */
+	report_host(run->set, h, 0, a, sizeof a);
 	fprintf(fp, "<host><status state=\"up\" reason=\"%s\" "
-	    "reason_ttl=\"0\"/>\n<address addr=\"%s\" addrtype=\"%s\"/>\n"
-	    "<hostnames>\n", host_reason(run, first, end), a,
+	    "reason_ttl=\"0\"/>\n<address addr=\"", host_reason(run, first,
+	    end));
+	report_xml_str(fp, a);
+	fprintf(fp, "\" addrtype=\"%s\"/>\n<hostnames>\n",
 	    th->family == AF_INET6 ? "ipv6" : "ipv4");
 	if (th->name != NULL && strcmp(th->name, a) != 0) {
 		fprintf(fp, "<hostname name=\"");

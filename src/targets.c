@@ -794,6 +794,17 @@ bpf_quoted(const struct tgt_host *h, FILE *fp)
 	fprintf(fp, ")");
 }
 
+/*
+ * The ICMP errors of family (unreachable, time exceeded; ICMPv6 right
+ * after the IPv6 header), an open parenthesis the caller closes.
+ */
+static void
+bpf_errors(int family, FILE *fp)
+{
+	fprintf(fp, family == AF_INET ? "(icmp and (icmp[0] = 3 or icmp[0] = "
+	    "11)" : "(icmp6 and ip6[6] = 58 and (ip6[40] = 1 or ip6[40] = 3)");
+}
+
 /* The ICMP errors (unreachable, time exceeded) about family's targets. */
 static void
 bpf_icmp(const struct tgt_set *set, int family, FILE *fp)
@@ -801,8 +812,7 @@ bpf_icmp(const struct tgt_set *set, int family, FILE *fp)
 	size_t	 i;
 	int	 n = 0;
 
-	fprintf(fp, family == AF_INET ? "(icmp and (icmp[0] = 3 or icmp[0] = "
-	    "11)" : "(icmp6 and ip6[6] = 58 and (ip6[40] = 1 or ip6[40] = 3)");
+	bpf_errors(family, fp);
 	for (i = 0; i < set->nhost && set->nhost <= TGT_BPF_HOSTS; i++) {
 		if (set->host[i].family != family)
 			continue;
@@ -838,4 +848,81 @@ tgt_set_bpf(const struct tgt_set *set, unsigned lo, unsigned hi, FILE *fp)
 		fprintf(fp, " or ");
 		bpf_icmp(set, AF_INET6, fp);
 	}
+}
+
+/*
+ * The packets of ports lo-hi of host h: their TCP or UDP segments, and the
+ * ICMP errors that quote a packet sent to one of them.
+ */
+static void
+bpf_run(const struct tgt_host *h, uint16_t lo, uint16_t hi, FILE *fp)
+{
+	const char	*qp = h->family == AF_INET ? "icmp[30:2]" : "ip6[90:2]";
+	char		 a[INET6_ADDRSTRLEN];
+
+	inet_ntop(h->family, h->addr, a, sizeof a);
+	if (lo == hi)
+		fprintf(fp, "(host %s and port %u) or ", a, lo);
+	else
+		fprintf(fp, "(host %s and portrange %u-%u) or ", a, lo, hi);
+	bpf_errors(h->family, fp);
+	fprintf(fp, " and ");
+	bpf_quoted(h, fp);
+	/* The quoted header's destination port: after 20 bytes of IPv4
+	 * (a probe sends no options) or 40 of IPv6. */
+	if (lo == hi)
+		fprintf(fp, " and %s = %u)", qp, lo);
+	else
+		fprintf(fp, " and %s >= %u and %s <= %u)", qp, lo, qp, hi);
+}
+
+/* Order (host, port) pairs by host, then port. */
+static int
+hp_cmp(const void *va, const void *vb)
+{
+	const struct tgt_hp	*a = va, *b = vb;
+
+	if (a->host != b->host)
+		return a->host < b->host ? -1 : 1;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+/* The end of the run of one host's consecutive ports in hp from i. */
+static size_t
+hp_run_end(const struct tgt_hp *hp, size_t n, size_t i)
+{
+	size_t	 j;
+
+	for (j = i + 1; j < n && hp[j].host == hp[i].host &&
+	    hp[j].port == hp[j - 1].port + 1; j++)
+		;
+	return j;
+}
+
+int
+tgt_bpf_evidence(const struct tgt_set *set, struct tgt_hp *hp, size_t n,
+    FILE *fp)
+{
+	size_t	 i, j, runs = 0, hosts = 0;
+
+	qsort(hp, n, sizeof *hp, hp_cmp);
+	for (i = 0; i < n; i = hp_run_end(hp, n, i))
+		runs++;
+	for (i = 0; i < n; i++)
+		hosts += i == 0 || hp[i].host != hp[i - 1].host;
+	if (runs <= TGT_BPF_EVIDENCE) {
+		for (i = 0; i < n; i = j) {
+			j = hp_run_end(hp, n, i);
+			fprintf(fp, "%s", i > 0 ? " or " : "");
+			bpf_run(&set->host[hp[i].host], hp[i].port,
+			    hp[j - 1].port, fp);
+		}
+		return 1;
+	}
+	for (i = 0; i < n && hosts <= TGT_BPF_EVIDENCE; i++)
+		if (i == 0 || hp[i].host != hp[i - 1].host) {
+			fprintf(fp, "%s", i > 0 ? " or " : "");
+			bpf_run(&set->host[hp[i].host], 1, 65535, fp);
+		}
+	return 0;
 }

@@ -136,6 +136,25 @@ uint64_t tgt_perm_at(const struct tgt_perm *, uint64_t);
 #define TGT_BPF_RANGES	32
 void	tgt_set_bpf(const struct tgt_set *, unsigned, unsigned, FILE *);
 
+/*
+ * The packets of probed ports as a capture filter, to read their evidence
+ * back: their TCP or UDP segments, and the ICMP errors that quote a packet
+ * sent to one of them, whoever sent them (the target, a router, our own
+ * stack).  The ports are set's hosts' hp[0, n) (sorted here), written as
+ * runs of consecutive ports: past TGT_BPF_EVIDENCE runs (a filter of
+ * thousands of terms takes libpcap's optimizer minutes and gigabytes),
+ * every port of their hosts; past that many hosts, nothing, which takes
+ * every packet.  Writes it to fp; returns 1 when it took exactly those
+ * ports, 0 when it had to take more.
+ */
+struct tgt_hp {
+	uint32_t	 host;		/* index into set->host */
+	uint16_t	 port;
+};
+#define TGT_BPF_EVIDENCE	64
+int	tgt_bpf_evidence(const struct tgt_set *, struct tgt_hp *, size_t,
+	    FILE *);
+
 /* Parse "I/N" (1 <= I <= N).  Returns 0 or -1 with err. */
 int	tgt_shard_parse(const char *, uint64_t *, uint64_t *, char *,
 	    size_t);

@@ -249,6 +249,24 @@ test_shards(void)
 	tgt_set_free(&set);
 }
 
+/* Whether expr compiles as a capture filter; 0, or -1 saying why. */
+static int
+bpf_compiles(const char *expr)
+{
+	struct bpf_program	 prog;
+	pcap_t			*pc;
+	int			 rc;
+
+	pc = pcap_open_dead(DLT_LINUX_SLL2, 65535);
+	rc = pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+	if (rc == 0)
+		pcap_freecode(&prog);
+	else
+		printf("# %s: %s\n", expr, pcap_geterr(pc));
+	pcap_close(pc);
+	return rc;
+}
+
 /* bpf_of SPEC... -p PORTS: the probe's capture filter, compiled too. */
 static int
 bpf_of(const char *ports, const char **specs, int n, char *out, size_t len)
@@ -256,10 +274,8 @@ bpf_of(const char *ports, const char **specs, int n, char *out, size_t len)
 	struct tgt_set		 set;
 	struct tgt_ports	 p;
 	struct tgt_spec		 sp;
-	struct bpf_program	 prog;
 	char			 err[256], *buf = NULL;
 	size_t			 blen = 0;
-	pcap_t			*pc;
 	FILE			*fp;
 	int			 i, rc;
 
@@ -277,13 +293,7 @@ bpf_of(const char *ports, const char **specs, int n, char *out, size_t len)
 	tgt_set_bpf(&set, 32768, 60999, fp);
 	fclose(fp);
 	snprintf(out, len, "%s", buf);
-	pc = pcap_open_dead(DLT_LINUX_SLL2, 65535);
-	rc = pcap_compile(pc, &prog, buf, 1, PCAP_NETMASK_UNKNOWN);
-	if (rc == 0)
-		pcap_freecode(&prog);
-	else
-		printf("# %s: %s\n", buf, pcap_geterr(pc));
-	pcap_close(pc);
+	rc = bpf_compiles(buf);
 	free(buf);
 	tgt_set_free(&set);
 	return rc;
@@ -315,6 +325,105 @@ test_bpf(void)
 	    NULL, "bpf: past 64 targets, any target");
 }
 
+/* bpf_port SPEC PORT: one port's evidence filter; 0 if it compiles. */
+static int
+bpf_port(const char *spec, uint16_t port, char *out, size_t len)
+{
+	struct tgt_spec		 sp;
+	struct tgt_host		 h;
+	struct tgt_set		 set = { .host = &h, .nhost = 1 };
+	struct tgt_hp		 hp = { 0, port };
+	char			 err[256];
+	FILE			*fp;
+
+	if (tgt_spec_parse(spec, "tcp", &sp, err, sizeof err) == -1 ||
+	    (fp = fmemopen(out, len, "w")) == NULL)
+		return -1;
+	memset(&h, 0, sizeof h);
+	h.family = sp.family;
+	memcpy(h.addr, sp.addr, sizeof h.addr);
+	h.scope = sp.scope;
+	tgt_bpf_evidence(&set, &hp, 1, fp);
+	fclose(fp);
+	return bpf_compiles(out);
+}
+
+static void
+test_bpf_port(void)
+{
+	char	 f[1024];
+
+	tap_ok(bpf_port("10.0.0.1", 8080, f, sizeof f) == 0 && strcmp(f,
+	    "(host 10.0.0.1 and port 8080) or (icmp and (icmp[0] = 3 or "
+	    "icmp[0] = 11) and icmp[24:4] = 0x0a000001 and icmp[30:2] = "
+	    "8080)") == 0, "bpf port: its segments, the ICMP errors quoting "
+	    "it; it compiles");
+	tap_ok(bpf_port("fe80::1%lo", 22, f, sizeof f) == 0 &&
+	    strstr(f, "(host fe80::1 and port 22) or (icmp6 ") == f &&
+	    strstr(f, "ip6[72:4] = 0xfe800000") != NULL &&
+	    strstr(f, "ip6[84:4] = 0x00000001) and ip6[90:2] = 22)") != NULL,
+	    "bpf port: IPv6 (zoned), the quoted destination and port");
+}
+
+/* The evidence filter of pairs of hosts (of "10.0.0.1", "::1"), ports. */
+static int
+bpf_evidence(struct tgt_hp *hp, size_t n, char **out)
+{
+	const char		*specs[] = { "10.0.0.1", "::1" };
+	struct tgt_set		 set;
+	struct tgt_ports	 p;
+	struct tgt_spec		 sp;
+	char			 err[256];
+	size_t			 len = 0;
+	FILE			*fp;
+	int			 i, exact;
+
+	if (tgt_ports_parse("1-65535", "tcp", &p, err, sizeof err) == -1)
+		return -1;
+	tgt_set_init(&set, &p);
+	for (i = 0; i < 2; i++)
+		if (tgt_spec_parse(specs[i], "tcp", &sp, err, sizeof err) ==
+		    -1 || tgt_set_add(&set, &sp, 0, NULL, err, sizeof err) ==
+		    -1)
+			return -1;
+	if ((fp = open_memstream(out, &len)) == NULL)
+		return -1;
+	exact = tgt_bpf_evidence(&set, hp, n, fp);
+	fclose(fp);
+	tgt_set_free(&set);
+	return bpf_compiles(*out) == 0 ? exact : -1;
+}
+
+static void
+test_bpf_evidence(void)
+{
+	struct tgt_hp	 hp[200] = { { 1, 25 }, { 0, 81 }, { 0, 80 },
+	    { 0, 82 }, { 0, 90 } };
+	char		*f = NULL;
+	size_t		 i;
+
+	tap_ok(bpf_evidence(hp, 5, &f) == 1 && strcmp(f,
+	    "(host 10.0.0.1 and portrange 80-82) or (icmp and (icmp[0] = 3 or "
+	    "icmp[0] = 11) and icmp[24:4] = 0x0a000001 and icmp[30:2] >= 80 "
+	    "and icmp[30:2] <= 82) or (host 10.0.0.1 and port 90) or (icmp "
+	    "and (icmp[0] = 3 or icmp[0] = 11) and icmp[24:4] = 0x0a000001 "
+	    "and icmp[30:2] = 90) or (host ::1 and port 25) or (icmp6 and "
+	    "ip6[6] = 58 and (ip6[40] = 1 or ip6[40] = 3) and (ip6[72:4] = "
+	    "0x00000000 and ip6[76:4] = 0x00000000 and ip6[80:4] = 0x00000000 "
+	    "and ip6[84:4] = 0x00000001) and ip6[90:2] = 25)") == 0,
+	    "bpf evidence: by host, runs of ports as ranges; it compiles");
+	free(f);
+	f = NULL;
+	for (i = 0; i < 200; i++) {
+		hp[i].host = i % 2;
+		hp[i].port = (uint16_t)(1000 + 2 * i);
+	}
+	tap_ok(bpf_evidence(hp, 200, &f) == 0 && strstr(f, "port 1000") ==
+	    NULL && strstr(f, "portrange 1-65535") != NULL,
+	    "bpf evidence: too scattered, every port of their hosts");
+	free(f);
+}
+
 int
 main(void)
 {
@@ -324,5 +433,7 @@ main(void)
 	test_perm();
 	test_shards();
 	test_bpf();
+	test_bpf_port();
+	test_bpf_evidence();
 	return tap_done();
 }
