@@ -153,6 +153,28 @@ raw_icmp_set_local(struct capture *c, const struct sockaddr_storage *dst,
 		close(fd);
 }
 
+/*
+ * An ICMP socket (raw, or ping's datagram socket as icmpsock chooses)
+ * connected to dst, so that the kernel hands it only that host's
+ * answers.  Returns 0, or EXIT_RUNTIME (reported, naming dststr).
+ */
+int
+raw_icmp_connect(struct icmpsock *s, const struct sockaddr_storage *dst,
+    socklen_t dstlen, const char *dststr)
+{
+	char	 err[512];
+
+	if (icmpsock_open(s, dst->ss_family, err, sizeof err) == -1) {
+		sk_warnx("raw: icmp: %s", err);
+		return EXIT_RUNTIME;
+	}
+	if (connect(s->fd, (const struct sockaddr *)dst, dstlen) == -1) {
+		sk_warn("raw: icmp: %s", dststr);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
 int
 raw_icmp_capture(struct cmd_ctx *c, const char *expr,
     const struct sockaddr_storage *dst, socklen_t dstlen)
@@ -264,7 +286,7 @@ ping_alloc(struct ping *p)
 static int
 ping_setup(struct ping *p, const struct ping_opts *o)
 {
-	char	 err[512], expr[160];
+	char	 expr[160];
 	int	 rc;
 
 	p->o = o;
@@ -272,12 +294,10 @@ ping_setup(struct ping *p, const struct ping_opts *o)
 	if ((rc = raw_icmp_resolve(o->host, o->c->family, &p->dst,
 	    &p->dstlen, p->dststr, sizeof p->dststr)) != 0)
 		return rc;
-	if (icmpsock_open(&p->s, p->dst.ss_family, err, sizeof err) == -1) {
-		sk_warnx("raw: icmp: %s", err);
-		return EXIT_RUNTIME;
-	}
-	if (connect(p->s.fd, (struct sockaddr *)&p->dst, p->dstlen) == -1 ||
-	    (o->ttl > 0 && icmpsock_set_ttl(p->s.fd, p->s.family,
+	if ((rc = raw_icmp_connect(&p->s, &p->dst, p->dstlen,
+	    p->dststr)) != 0)
+		return rc;
+	if ((o->ttl > 0 && icmpsock_set_ttl(p->s.fd, p->s.family,
 	    (int)o->ttl) == -1) ||
 	    (o->interval_ms == 0 && icmpsock_lean(&p->s) == -1)) {
 		sk_warn("raw: icmp: %s", p->dststr);

@@ -9,6 +9,8 @@
 
 #include "cmd.h"
 
+struct icmpsock;
+
 /* Spliced into "sockkit raw --help" (cmd-raw.c). */
 #define RAW_ICMP_USAGE \
 	"\n" \
@@ -70,6 +72,13 @@ struct capture;
  * open, lingers for the last answers and ends.  Returns the exit status.
  */
 int	raw_icmp_end(struct cmd_ctx *, int);
+
+/*
+ * An ICMP socket connected to the destination.  Returns 0, or the exit
+ * status (reported).
+ */
+int	raw_icmp_connect(struct icmpsock *, const struct sockaddr_storage *,
+	    socklen_t, const char *);
 
 /*
  * The capture the options ask for (none: nothing), of what the BPF

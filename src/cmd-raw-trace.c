@@ -181,7 +181,7 @@ trace_filter(const struct trace *t, char *expr, size_t len)
 static int
 trace_setup(struct trace *t, const struct trace_opts *o)
 {
-	char	 err[512], expr[512];
+	char	 expr[512];
 	size_t	 i;
 	int	 rc;
 
@@ -190,18 +190,9 @@ trace_setup(struct trace *t, const struct trace_opts *o)
 	if ((rc = raw_icmp_resolve(o->host, o->c->family, &t->dst,
 	    &t->dstlen, t->dststr, sizeof t->dststr)) != 0)
 		return rc;
-	if (o->proto == IPPROTO_ICMP) {
-		if (icmpsock_open(&t->s, t->dst.ss_family, err,
-		    sizeof err) == -1) {
-			sk_warnx("raw: icmp: %s", err);
-			return EXIT_RUNTIME;
-		}
-		if (connect(t->s.fd, (struct sockaddr *)&t->dst,
-		    t->dstlen) == -1) {
-			sk_warn("raw: icmp: %s", t->dststr);
-			return EXIT_RUNTIME;
-		}
-	}
+	if (o->proto == IPPROTO_ICMP && (rc = raw_icmp_connect(&t->s,
+	    &t->dst, t->dstlen, t->dststr)) != 0)
+		return rc;
 	trace_filter(t, expr, sizeof expr);
 	if ((rc = raw_icmp_capture(o->c, expr, &t->dst, t->dstlen)) != -1)
 		return rc;

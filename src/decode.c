@@ -418,20 +418,27 @@ static int
 tcp_option(const struct dbuf *o, unsigned kind, unsigned len,
     struct decode_pkt *pk)
 {
+	/* The options whose length is fixed, and the word for a wrong one. */
+	static const struct {
+		uint8_t		 kind, len;
+		const char	*bad;
+	} fixed[] = {
+		{ 2, 4, "bad mss length" },
+		{ 3, 3, "bad window scale length" },
+		{ 8, 10, "bad timestamp length" },
+	};
 	struct decode_tcpopt	*op = &pk->opt;
 	unsigned		 i;
 
+	for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (kind == fixed[i].kind && len != fixed[i].len)
+			return stop(pk, DECODE_INVALID, "tcp", fixed[i].bad);
 	switch (kind) {
 	case 2:
-		if (len != 4)
-			return stop(pk, DECODE_INVALID, "tcp", "bad mss length");
 		op->has_mss = 1;
 		db_u16(o, 2, &op->mss);
 		break;
 	case 3:
-		if (len != 3)
-			return stop(pk, DECODE_INVALID, "tcp", "bad window "
-			    "scale length");
 		op->has_ws = 1;
 		db_u8(o, 2, &op->ws);
 		break;
@@ -451,9 +458,6 @@ tcp_option(const struct dbuf *o, unsigned kind, unsigned len,
 	case 254:
 		return tcp_option_tfo(o, kind, len, pk);
 	case 8:
-		if (len != 10)
-			return stop(pk, DECODE_INVALID, "tcp", "bad timestamp "
-			    "length");
 		op->has_ts = 1;
 		db_u32(o, 2, &op->tsval);
 		db_u32(o, 6, &op->tsecr);

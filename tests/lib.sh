@@ -54,14 +54,18 @@ ok() {	# ok COND-STATUS DESCRIPTION
 		_failed=$((_failed + 1))
 	fi
 }
+# is and like return 1 when the check failed, for "is ... || diag ...".
 is() {	# is GOT WANT DESCRIPTION
 	if [ "$1" = "$2" ]; then ok 0 "$3"; else
-		ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
+		ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"
+		return 1; fi
 }
 like() {	# like TEXT EXTENDED-REGEX DESCRIPTION
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
-		ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want /$2/"; fi
+		ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want /$2/"
+		return 1; fi
 }
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }	# diag TEXT: a TAP comment
 skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $1"; }
 
 # bg CMD...: run in the background, remember it for cleanup; sets $!.

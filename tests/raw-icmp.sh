@@ -109,9 +109,10 @@ like "$(cat "$TMP/run.out")" "^[0-9]+ packets transmitted, [0-9]+ received, 0% p
     "-c 0: the summary after SIGINT"
 
 # --write and --trace: the exchange captured and drawn.
-"$SOCKKIT" raw icmp -c 2 -i 0.2 --write "$TMP/e.pcap" 127.0.0.1 >/dev/null 2>&1
-is "$(tshark -r "$TMP/e.pcap" -Y icmp -T fields -e icmp.type 2>/dev/null | sort | uniq -c | awk '{print $1 "x" $2}' | tr '\n' ' ')" \
-    "2x0 2x8 " "--write: two requests and two replies"
+"$SOCKKIT" raw icmp -c 2 -i 0.2 --write "$TMP/e.pcap" 127.0.0.1 >"$TMP/e.out" 2>&1
+is "$(tshark -r "$TMP/e.pcap" -Y icmp -T fields -e icmp.type 2>"$TMP/e.tshark" | sort | uniq -c | awk '{print $1 "x" $2}' | tr '\n' ' ')" \
+    "2x0 2x8 " "--write: two requests and two replies" ||
+    diag "sockkit said: $(cat "$TMP/e.out"); tshark said: $(cat "$TMP/e.tshark")"
 err=$("$SOCKKIT" raw icmp -c 1 --trace --color=never 127.0.0.1 2>&1 >/dev/null)
 like "$err" "echo request" "--trace: the request drawn"
 like "$err" "echo reply" "--trace: the reply drawn"
