@@ -108,7 +108,11 @@ client_error(struct client *c, int e, size_t len)
 	}
 	if (e == EMSGSIZE)
 		return too_large(c->p, len, 1, c->err, c->errlen);
-	snprintf(c->err, c->errlen, "%s", strerror(e));
+	snprintf(c->err, c->errlen, "%s%s", strerror(e), e == EACCES &&
+	    !c->o->ms.broadcast ? UDP_BROADCAST_HINT : e == ENETUNREACH &&
+	    c->o->ms.ifindex == 0 && mcast_is_group((const struct sockaddr *)
+	    &c->p->sa) ? " (no route to the group: name the interface with "
+	    "--iface)" : "");
 	return -1;
 }
 
@@ -374,7 +378,8 @@ udp_zero_run(const struct udp_peer *p, const struct udp_opts *o,
 			zero_error(p->fd, errno, res, why, len);
 			return 0;
 		}
-		snprintf(why, len, "%s", strerror(errno));
+		snprintf(why, len, "%s%s", strerror(errno), errno == EACCES &&
+		    !o->ms.broadcast ? UDP_BROADCAST_HINT : "");
 		return -1;
 	}
 	return zero_wait(p, o->wait_ms, res, why, len);
