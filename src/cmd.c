@@ -43,6 +43,17 @@ static const struct {
 	    CMD_STREAM },
 	{ { "seqpacket", no_argument, NULL, STREAM_OPT_SEQPACKET },
 	    CMD_STREAM },
+	{ { "send-only", no_argument, NULL, STREAM_OPT_SEND_ONLY },
+	    CMD_STREAM },
+	{ { "recv-only", no_argument, NULL, STREAM_OPT_RECV_ONLY },
+	    CMD_STREAM },
+	{ { "output", required_argument, NULL, 'o' }, CMD_STREAM },
+	{ { "append-output", no_argument, NULL, STREAM_OPT_APPEND_OUTPUT },
+	    CMD_STREAM },
+	{ { "hex-dump", required_argument, NULL, STREAM_OPT_HEX_DUMP },
+	    CMD_STREAM },
+	{ { "delay", required_argument, NULL, 'd' }, CMD_STREAM },
+	{ { "idle-timeout", required_argument, NULL, 'i' }, CMD_STREAM },
 	{ { "help", no_argument, NULL, 'h' }, ~0 },
 };
 
@@ -132,6 +143,23 @@ cmd_main(const struct cmd_entry *cmd, int argc, char **argv)
 	return cmd_end(&c, cmd_run(&c, cmd, argc, argv));
 }
 
+/*
+ * Open the stream options' files (-o, --hex-dump) before the command
+ * runs: a file that cannot be written stops it before any connection.
+ * Returns -1, or EXIT_RUNTIME after saying why.
+ */
+static int
+cmd_stream_open(struct cmd_ctx *c)
+{
+	char	 err[512];
+
+	if (!(c->flags & CMD_STREAM) || stream_open(&c->stream, err,
+	    sizeof err) == 0)
+		return -1;
+	sk_warnx("%s: %s", c->where, err);
+	return EXIT_RUNTIME;
+}
+
 int
 cmd_run(struct cmd_ctx *c, const struct cmd_entry *e, int argc, char **argv)
 {
@@ -153,6 +181,8 @@ cmd_run(struct cmd_ctx *c, const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (rc == -1 && e->check != NULL)
 		rc = e->check(c, o);
+	if (rc == -1)
+		rc = cmd_stream_open(c);
 	if (rc == -1)
 		rc = e->run(c, o);
 	if (e->fini != NULL)
@@ -275,7 +305,7 @@ cmd_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
     const char *longs, cmd_option_fn one, void *arg)
 {
 	struct option	 all[CMD_MAXOPTS];
-	char		 letters[CMD_MAXSHORTS];
+	char		 letters[CMD_MAXSHORTS], err[512];
 	int		 ch, rc;
 
 	if (cmd_longopts(c, longs, all) == -1) {
@@ -290,6 +320,9 @@ cmd_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
 	while ((ch = getopt_long(argc, argv, letters, all, NULL)) != -1)
 		if ((rc = cmd_option(c, ch, argv, one, arg)) != -1)
 			return rc;
+	if ((c->flags & CMD_STREAM) && stream_check(&c->stream, err,
+	    sizeof err) == -1)
+		return cmd_usage_error(c->cmd, "%s", err);
 	return -1;
 }
 
@@ -319,6 +352,11 @@ cmd_end(struct cmd_ctx *c, int rc)
 {
 	char	 err[512];
 
+	if (stream_close(&c->stream, err, sizeof err) == -1) {
+		sk_warnx("%s: %s", c->where, err);
+		if (rc == EXIT_OK)
+			rc = EXIT_RUNTIME;
+	}
 	if (c->capture == NULL)
 		return rc;
 	if (capture_end(c->capture, err, sizeof err) == -1) {

@@ -22,6 +22,8 @@ enum opt_id {
 
 	/* The stream commands' relay: stream_parse(). */
 	STREAM_OPT_NO_SHUTDOWN, STREAM_OPT_SEQPACKET,
+	STREAM_OPT_SEND_ONLY, STREAM_OPT_RECV_ONLY, STREAM_OPT_HEX_DUMP,
+	STREAM_OPT_APPEND_OUTPUT,
 
 	/* The commands' own; one name may serve several commands. */
 	OPT_ALLOW, OPT_DENY, OPT_MODE, OPT_UNLINK, OPT_DATA, OPT_JSON,

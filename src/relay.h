@@ -6,6 +6,7 @@
 #define RELAY_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* What the relay did, for --trace and -v: see relay_opts.on_event. */
@@ -39,6 +40,10 @@ struct relay_opts {
 	void		*arg;
 	int		 extra_fd;	/* also polled (a capture); -1: none */
 	void		(*on_extra)(void *);	/* extra_fd is readable */
+	int		 send_only;	/* drop what comes; end at input EOF */
+	long		 delay_ms;	/* -d: between lines sent; 0: none */
+	FILE		*log;		/* -o: both directions' bytes */
+	FILE		*hexlog;	/* --hex-dump: both, ncat's dump */
 };
 
 struct relay_stats {
