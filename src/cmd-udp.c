@@ -270,6 +270,26 @@ udp_check_mcast(const struct cmd_ctx *c, const struct udp_opts *o)
 	return -1;
 }
 
+/* -o, --hex-dump and -d in their place; returns -1 or EXIT_USAGE. */
+static int
+udp_check_session(const struct cmd_ctx *c, const struct udp_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_udp_entry;
+	const struct stream_opts *so = &c->stream;
+
+	if (o->listen && so->delay_ms > 0)
+		return cmd_usage_error(e, "-d paces the client's datagrams: it "
+		    "cannot go with -l");
+	if ((o->zero || o->data != NULL) && so->delay_ms > 0)
+		return cmd_usage_error(e, "-d paces datagrams: -z and --data "
+		    "send one");
+	if (o->listen && o->mode != UDP_RELAY && (so->log_path != NULL ||
+	    so->hexlog_path != NULL))
+		return cmd_usage_error(e, "-o and --hex-dump work in relay "
+		    "mode only, not --mode %s", udp_mode_names[o->mode]);
+	return -1;
+}
+
 /*
  * udp's operands and options together: -U or HOST PORT, the client's and
  * the server's options in their place.  Returns -1 or EXIT_USAGE.
@@ -305,7 +325,8 @@ udp_check(struct cmd_ctx *c, void *arg)
 		if (o->unlink_existing)
 			return cmd_usage_error(e, "--unlink needs -U PATH");
 	}
-	if (udp_check_roles(o) != -1 || udp_check_mcast(c, o) != -1)
+	if (udp_check_roles(o) != -1 || udp_check_mcast(c, o) != -1 ||
+	    udp_check_session(c, o) != -1)
 		return EXIT_USAGE;
 	if (o->unix_path == NULL && net_parse_port(c->argv[c->argc - 1], "udp",
 	    o->listen, &(uint16_t){ 0 }, why, sizeof why) == -1)
@@ -735,12 +756,20 @@ const struct cmd_entry cmd_udp_entry = {
 	    "      --hops N      the same as --ttl\n"
 	    "      --multicast-loop client: this host's members of the group "
 	    "hear it too\n"
+	    "  -o, --output FILE write a copy of the datagrams (both ways) "
+	    "to FILE\n"
+	    "      --hex-dump FILE  write them to FILE as a hex dump (ncat's)\n"
+	    "      --append-output  -o and --hex-dump append instead of "
+	    "replacing\n"
+	    "  -d, --delay SECS  client: wait SECS between the datagrams "
+	    "sent\n"
 	    "  -v                report datagrams, senders and drops on "
 	    "stderr\n"
 	    "  -h, --help        show this help\n"
 	    CAPTURE_USAGE
 	    PRIV_USAGE,
-	.flags = CMD_CAPTURE | CMD_PRIV, .shorts = "46U:lp:q:s:vw:z",
+	.flags = CMD_CAPTURE | CMD_PRIV | CMD_SESSION,
+	.shorts = "46U:d:lo:p:q:s:vw:z",
 	.longs = "data chunk unconnected mode to-all allow deny unlink type "
 	    "broadcast join source iface ttl hops multicast-loop",
 	.size = sizeof(struct udp_opts), .init = udp_init, .option = udp_option,

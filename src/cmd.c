@@ -47,12 +47,14 @@ static const struct {
 	    CMD_STREAM },
 	{ { "recv-only", no_argument, NULL, STREAM_OPT_RECV_ONLY },
 	    CMD_STREAM },
-	{ { "output", required_argument, NULL, 'o' }, CMD_STREAM },
+	{ { "output", required_argument, NULL, 'o' },
+	    CMD_STREAM | CMD_SESSION },
 	{ { "append-output", no_argument, NULL, STREAM_OPT_APPEND_OUTPUT },
-	    CMD_STREAM },
+	    CMD_STREAM | CMD_SESSION },
 	{ { "hex-dump", required_argument, NULL, STREAM_OPT_HEX_DUMP },
-	    CMD_STREAM },
-	{ { "delay", required_argument, NULL, 'd' }, CMD_STREAM },
+	    CMD_STREAM | CMD_SESSION },
+	{ { "delay", required_argument, NULL, 'd' },
+	    CMD_STREAM | CMD_SESSION },
 	{ { "idle-timeout", required_argument, NULL, 'i' }, CMD_STREAM },
 	{ { "help", no_argument, NULL, 'h' }, ~0 },
 };
@@ -153,8 +155,8 @@ cmd_stream_open(struct cmd_ctx *c)
 {
 	char	 err[512];
 
-	if (!(c->flags & CMD_STREAM) || stream_open(&c->stream, err,
-	    sizeof err) == 0)
+	if (!(c->flags & (CMD_STREAM | CMD_SESSION)) || stream_open(
+	    &c->stream, err, sizeof err) == 0)
 		return -1;
 	sk_warnx("%s: %s", c->where, err);
 	return EXIT_RUNTIME;
@@ -264,7 +266,8 @@ cmd_shared_option(struct cmd_ctx *c, int ch, const char *arg, char *err,
 		return capture_parse(&c->cap, ch, arg, err, errlen);
 	if (ch == PRIV_OPT_USER || ch == PRIV_OPT_NO_DROP)
 		return priv_parse(&c->priv, ch, arg, err, errlen);
-	if ((c->flags & CMD_STREAM) && stream_is_option(ch))
+	if (((c->flags & CMD_STREAM) && stream_is_option(ch)) ||
+	    ((c->flags & CMD_SESSION) && stream_is_session(ch)))
 		return stream_parse(&c->stream, ch, arg, err, errlen);
 	return 1;
 }
@@ -320,8 +323,8 @@ cmd_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
 	while ((ch = getopt_long(argc, argv, letters, all, NULL)) != -1)
 		if ((rc = cmd_option(c, ch, argv, one, arg)) != -1)
 			return rc;
-	if ((c->flags & CMD_STREAM) && stream_check(&c->stream, err,
-	    sizeof err) == -1)
+	if ((c->flags & (CMD_STREAM | CMD_SESSION)) && stream_check(
+	    &c->stream, err, sizeof err) == -1)
 		return cmd_usage_error(c->cmd, "%s", err);
 	return -1;
 }

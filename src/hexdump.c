@@ -70,3 +70,16 @@ hexdump_ncat(FILE *fp, const void *buf, size_t len)
 		fprintf(fp, "%s\n", line);
 	}
 }
+
+void
+hexdump_log(FILE *copy, FILE *hex, const void *buf, size_t len)
+{
+	if (copy != NULL) {
+		fwrite(buf, 1, len, copy);
+		fflush(copy);
+	}
+	if (hex != NULL) {
+		hexdump_ncat(hex, buf, len);
+		fflush(hex);
+	}
+}

@@ -21,4 +21,10 @@ void	hexdump_chunk(FILE *, int, uint64_t, const void *, size_t);
  */
 void	hexdump_ncat(FILE *, const void *, size_t);
 
+/*
+ * One chunk of a session into its copy (-o: the bytes) and its dump
+ * (--hex-dump: hexdump_ncat()), each flushed; either may be NULL.
+ */
+void	hexdump_log(FILE *, FILE *, const void *, size_t);
+
 #endif

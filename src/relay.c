@@ -179,14 +179,7 @@ pump_log(struct pump *p)
 		p->len = 0;
 		return;
 	}
-	if (p->log != NULL) {
-		fwrite(p->buf, 1, p->len, p->log);
-		fflush(p->log);
-	}
-	if (p->hexlog != NULL) {
-		hexdump_ncat(p->hexlog, p->buf, p->len);
-		fflush(p->hexlog);
-	}
+	hexdump_log(p->log, p->hexlog, p->buf, p->len);
 }
 
 /*

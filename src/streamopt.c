@@ -31,6 +31,13 @@ stream_is_option(int ch)
 	    ch == STREAM_OPT_HEX_DUMP || ch == STREAM_OPT_APPEND_OUTPUT;
 }
 
+int
+stream_is_session(int ch)
+{
+	return ch == 'o' || ch == 'd' || ch == STREAM_OPT_HEX_DUMP ||
+	    ch == STREAM_OPT_APPEND_OUTPUT;
+}
+
 /*
  * -q, -w, -i or -d: seconds, up to a day; -w and -i must be more than 0
  * (a connection idle for no time at all).  Returns 0, or -1 with err.

@@ -50,6 +50,9 @@ void	stream_opts_init(struct stream_opts *);
 /* Whether getopt_long()'s ch is one of the stream options. */
 int	stream_is_option(int);
 
+/* Whether ch is one of the session log's: -o, --hex-dump, -d, ... */
+int	stream_is_session(int);
+
 /*
  * Take option ch with its argument.  Returns 0, or -1 with the reason in
  * err (a usage error).

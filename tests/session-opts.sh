@@ -5,7 +5,7 @@
 # -d between lines, -i on listen; relayed bytes still exact with -o.
 . "$srcdir/lib.sh"
 need_cmd ncat python3
-plan 16
+plan 19
 
 # An echo peer for every client: each chunk comes back as it went.
 serve echo "$SOCKKIT" listen -k --mode echo 127.0.0.1 0
@@ -76,6 +76,34 @@ is "$(cat "$TMP/ro.out")" "ignored" "--recv-only: what the client sent arrives"
 printf 'a\nb\nc\n' | timeout 10 "$SOCKKIT" connect -d 0.2 \
     --hex-dump "$TMP/d.hex" 127.0.0.1 "$eport" >/dev/null
 is "$(grep -c '^0000 ' "$TMP/d.hex")" 4 "-d: three lines echoed as three chunks"
+
+# udp: -d sends each line after the wait; -o and --hex-dump log each
+# datagram as a chunk, the client's both ways, the server's as ncat -u -l.
+serve uecho "$SOCKKIT" udp -l --mode echo 127.0.0.1 0
+printf 'one\ntwo\n' | timeout 10 "$SOCKKIT" udp -d 0.2 -o "$TMP/u.o" \
+    --hex-dump "$TMP/u.hex" -w 0.5 127.0.0.1 "$port" >/dev/null
+is "$(cat "$TMP/u.o")" "$(printf 'one\none\ntwo\ntwo')" \
+    "udp -d -o: each datagram sent, then its echo"
+is "$(grep -c '^0000 ' "$TMP/u.hex")" 4 "udp --hex-dump: one chunk per datagram"
+for t in sk nc; do
+	port=$(free_port)
+	if [ $t = sk ]; then
+		bg "$SOCKKIT" udp -l -o "$TMP/ul$t.o" --hex-dump "$TMP/ul$t.hex" \
+		    127.0.0.1 "$port" >/dev/null 2>&1
+	else
+		bg ncat -u -l -o "$TMP/ul$t.o" --hex-dump "$TMP/ul$t.hex" \
+		    127.0.0.1 "$port" >/dev/null 2>&1
+	fi
+	lpid=$!
+	wait_listening "$port" udp
+	printf 'first\nsecond datagram, longer than sixteen bytes\n' |
+	    timeout 10 "$SOCKKIT" udp -d 0.1 -w 0.3 127.0.0.1 "$port"
+	wait_until 5 test -s "$TMP/ul$t.hex"
+	wait_until 5 grep -q second "$TMP/ul$t.o"
+	kill "$lpid"
+done
+cmp -s "$TMP/ulsk.hex" "$TMP/ulnc.hex" && cmp -s "$TMP/ulsk.o" "$TMP/ulnc.o"
+ok $? "udp -l -o --hex-dump: the same files as ncat -u -l's"
 
 # -i on listen: a client idle that long is dropped, as with -w.
 serve idle "$SOCKKIT" listen -i 0.5 127.0.0.1 0
