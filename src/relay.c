@@ -505,8 +505,9 @@ relay_wait(const struct relay_opts *o, struct pollfd *pfd, int64_t last,
 		return -1;
 	}
 	if (n <= 0 && o->idle_ms >= 0 && now_ms() - last >= o->idle_ms) {
-		snprintf(err, errlen, "%s: timed out: idle for %.3g s (-w)",
-		    o->peer, o->idle_ms / 1000.0);
+		snprintf(err, errlen, "%s: timed out: idle for %.3g s (-%c)",
+		    o->peer, o->idle_ms / 1000.0, o->idle_opt == 'i' ? 'i' :
+		    'w');
 		return -1;
 	}
 	return n < 0 ? 0 : n;

@@ -35,6 +35,7 @@ struct relay_opts {
 	int		 messages;	/* SOCK_SEQPACKET: one read, one send */
 	long		 quit_ms;	/* -q: quit this long after EOF; -1 */
 	long		 idle_ms;	/* -w: give up when idle; -1 */
+	int		 idle_opt;	/* 'i' when -i set it, else -w */
 	void		(*on_event)(void *, const struct relay_call *);
 	int64_t		(*now)(void);	/* the clock of on_event's times */
 	void		*arg;

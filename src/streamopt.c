@@ -216,6 +216,7 @@ stream_relay_opts(const struct stream_opts *o, int fd, const char *peer,
 	r->messages = o->seqpacket;
 	r->quit_ms = o->quit_ms;
 	r->idle_ms = stream_idle_ms(o);
+	r->idle_opt = o->idle_ms >= 0 ? 'i' : 'w';
 	r->send_only = o->send_only;
 	if (o->recv_only)
 		r->in_fd = -1;

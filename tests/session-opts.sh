@@ -111,6 +111,6 @@ lpid=$pid
 sleep 3 | timeout 10 "$SOCKKIT" connect 127.0.0.1 "$port" >/dev/null 2>&1 &
 _pids="$_pids $!"
 wait_pid "$lpid" 10; rc=$?
-like "$rc $(tail -n 1 "$TMP/idle.err")" "^1 .*timed out: idle for 0\.5 s" \
+like "$rc $(tail -n 1 "$TMP/idle.err")" "^1 .*timed out: idle for 0\.5 s \(-i\)$" \
     "listen -i 0.5: the idle client is dropped"
 done_testing

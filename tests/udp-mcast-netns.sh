@@ -7,7 +7,7 @@
 need_root
 need_cmd ip python3
 can_netns || skip_all "$netns_why"
-plan 24
+plan 26
 
 p=mc$$
 BR=${p}br; A=${p}a; B=${p}b; C=${p}c; D=${p}d
@@ -69,6 +69,16 @@ got b5 "from a"; ok $? "--source of the sender: the datagram comes"
 marker c5 "$C" 10.77.0.3 5301
 grep -q "from a" "$TMP/c5.out"
 ok $((!$?)) "--source of another host: the sender's datagram is filtered"
+
+# IPv6 source-specific: the right source and a wrong one.
+recv b10 "$B" --join ff3e::8000:1 --source fd77::1 --iface eth0 5310
+recv c10 "$C" --join ff3e::8000:1 --source fd77::99 --iface eth0 5310
+printf 'ssm6\n' | run "$A" udp --iface eth0 -w 0.2 ff3e::8000:1 5310 \
+    >/dev/null 2>&1
+got b10 ssm6; ok $? "IPv6 --source of the sender: the datagram comes"
+marker c10 "$C" fd77::3 5310
+grep -q ssm6 "$TMP/c10.out"
+ok $((!$?)) "IPv6 --source of another host: filtered"
 
 # Broadcast: refused without --broadcast, with the option to use.
 out=$(printf 'all\n' | run "$A" udp -w 0.2 10.77.0.255 5302 2>&1); rc=$?
