@@ -88,6 +88,9 @@ connect_check(struct cmd_ctx *c, void *arg)
 	if (o->zero && stream_relay_only(so))
 		return cmd_usage_error(e, "-z sends no data: it cannot go with "
 		    "-q, -C, -x or --no-shutdown");
+	if (o->zero && stream_session_only(so) != NULL)
+		return cmd_usage_error(e, "-z sends no data: it cannot go with "
+		    "%s", stream_session_only(so));
 	if (so->unix_path == NULL && net_parse_port(c->argv[1], "tcp", 0,
 	    &(uint16_t){ 0 }, why, sizeof why) == -1)
 		return cmd_usage_error(e, "%s", why);
@@ -318,6 +321,7 @@ const struct cmd_entry cmd_connect_entry = {
 	    "  -z                only check that the port accepts a connection\n"
 	    "  -C                send line endings as CRLF\n"
 	    "  -x                hex dump both directions to stderr\n"
+	    STREAM_USAGE
 	    "  -v                report connection events on stderr\n"
 	    CAPTURE_USAGE
 	    PRIV_USAGE

@@ -206,6 +206,27 @@ listen_check_unix(int nargs, const struct listen_opts *o)
 	return cmd_check_unix(o->c, o->acl.n, "listener", "TCP");
 }
 
+/*
+ * The session options (--send-only, -o, -d, ...) and -i: one client in
+ * relay mode.  Returns -1 or EXIT_USAGE.
+ */
+static int
+listen_check_session(const struct listen_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_listen_entry;
+	const char		*name = stream_session_only(o->so);
+
+	if (o->so->idle_ms >= 0 && o->so->wait_ms >= 0)
+		return cmd_usage_error(e, "-i is -w on listen: give one");
+	if (name != NULL && o->mode != SERVE_RELAY)
+		return cmd_usage_error(e, "%s works in relay mode only, not "
+		    "--mode %s", name, mode_names[o->mode]);
+	if (name != NULL && o->keep)
+		return cmd_usage_error(e, "%s serves one client: it cannot go "
+		    "with -k", name);
+	return -1;
+}
+
 /* Reject what cannot go together; returns -1 or EXIT_USAGE. */
 static int
 listen_check(struct cmd_ctx *c, void *arg)
@@ -236,6 +257,8 @@ listen_check(struct cmd_ctx *c, void *arg)
 	if (relay_only && o->keep)
 		return cmd_usage_error(e, "-q, -C, -x and --no-shutdown serve "
 		    "one client: they cannot go with -k");
+	if (listen_check_session(o) != -1)
+		return EXIT_USAGE;
 	if (o->max_conns > 0 && !o->keep)
 		return cmd_usage_error(e, "--max-conns needs -k");
 	if (listen_check_keep(o) != -1)
@@ -390,7 +413,7 @@ listen_once(int lfd, const struct listen_opts *o)
 	so.mode = o->mode;
 	so.max_conns = 1;
 	so.messages = o->so->seqpacket;
-	so.idle_ms = o->so->wait_ms;
+	so.idle_ms = stream_idle_ms(o->so);
 	so.in_fd = so.out_fd = -1;
 	listen_serve_capture(&so, o, 0);
 	if (serve_run(&so, err, sizeof err) == -1) {
@@ -415,7 +438,7 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.keep = 1;
 	so.messages = o->so->seqpacket;
 	so.max_conns = o->max_conns > 0 ? (int)o->max_conns : 100;
-	so.idle_ms = o->so->wait_ms;
+	so.idle_ms = stream_idle_ms(o->so);
 	so.min_bytes = o->min_bytes;
 	so.min_window_ms = o->min_window_ms;
 	so.max_queue = o->max_queue >= 0 ? o->max_queue : 1024 * 1024;
@@ -491,6 +514,7 @@ const struct cmd_entry cmd_listen_entry = {
 	    "      --no-shutdown relay: do not send FIN at EOF on stdin\n"
 	    "  -C                relay: send line endings as CRLF\n"
 	    "  -x                relay: hex dump both directions to stderr\n"
+	    STREAM_USAGE
 	    "  -v                report connections on stderr\n"
 	    CAPTURE_USAGE
 	    PRIV_USAGE

@@ -20,6 +20,7 @@
 
 #include "cmd-udp.h"
 #include "dgram.h"
+#include "hexdump.h"
 #include "util.h"
 
 #define RECV_BUFSIZE	(256 * 1024)	/* larger than any datagram we take */
@@ -35,6 +36,7 @@ struct client {
 	int64_t			 eof_at;	/* input done and sent; -1 */
 	int			 blocked;	/* a send would block */
 	int			 more;		/* whole datagrams still wait */
+	int64_t			 next_at;	/* -d: no send before this */
 	uint64_t		 nsent, nrecv;
 	char			*err;
 	size_t			 errlen;
@@ -108,7 +110,11 @@ client_error(struct client *c, int e, size_t len)
 	}
 	if (e == EMSGSIZE)
 		return too_large(c->p, len, 1, c->err, c->errlen);
-	snprintf(c->err, c->errlen, "%s", strerror(e));
+	snprintf(c->err, c->errlen, "%s%s", strerror(e), e == EACCES &&
+	    !c->o->ms.broadcast ? UDP_BROADCAST_HINT : e == ENETUNREACH &&
+	    c->o->ms.ifindex == 0 && mcast_is_group((const struct sockaddr *)
+	    &c->p->sa) ? " (no route to the group: name the interface with "
+	    "--iface)" : "");
 	return -1;
 }
 
@@ -120,6 +126,7 @@ client_error(struct client *c, int e, size_t len)
 static int
 client_send(struct client *c)
 {
+	const struct stream_opts *so = &c->o->c->stream;
 	const char	*p;
 	size_t		 n;
 	ssize_t		 r;
@@ -128,7 +135,8 @@ client_send(struct client *c)
 
 	c->blocked = c->more = 0;
 	while ((rc = dgram_in_next(&c->in, &p, &n)) == 1) {
-		if (sent++ == SEND_ROUNDS) {
+		if (sent++ == SEND_ROUNDS || (so->delay_ms > 0 &&
+		    now_ms() < c->next_at)) {
 			c->more = 1;
 			return 0;
 		}
@@ -142,8 +150,11 @@ client_send(struct client *c)
 		}
 		if (r == -1)
 			return client_error(c, errno, n);
+		hexdump_log(so->log, so->hexlog, p, n);
 		dgram_in_consume(&c->in, n);
 		udp_capture_call(c->o->c->capture, t, "send", r);
+		if (so->delay_ms > 0)
+			c->next_at = now_ms() + so->delay_ms;
 		c->nsent++;
 		c->last = now_ms();
 	}
@@ -174,6 +185,8 @@ client_recv(struct client *c)
 			return client_error(c, errno, 0);
 		c->last = now_ms();
 		c->nrecv++;
+		hexdump_log(c->o->c->stream.log, c->o->c->stream.hexlog,
+		    c->rbuf, (size_t)n);
 		udp_capture_call(c->o->c->capture, t, "recv", n);
 		if (c->o->unconnected)
 			sk_verbose("%zd bytes from %s", n, dgram_addr_name(
@@ -199,6 +212,8 @@ client_timeout(const struct client *c)
 {
 	int64_t	 now = now_ms(), t = -1, d;
 
+	if (c->more && c->o->c->stream.delay_ms > 0)	/* -d: the next one */
+		return c->next_at > now ? (int)(c->next_at - now) : 1;
 	if (c->eof_at < 0)
 		return -1;
 	if (c->o->wait_ms >= 0)
@@ -225,7 +240,8 @@ client_step(struct client *c, int timeout)
 	    STDIN_FILENO : -1;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = c->p->fd;
-	pfd[1].events = POLLIN | (c->blocked || c->more ? POLLOUT : 0);
+	pfd[1].events = POLLIN | (c->blocked || (c->more &&
+	    c->o->c->stream.delay_ms == 0) ? POLLOUT : 0);
 	pfd[2].fd = c->o->c->capture != NULL ? capture_fd(c->o->c->capture) :
 	    -1;
 	pfd[2].events = POLLIN;
@@ -374,7 +390,8 @@ udp_zero_run(const struct udp_peer *p, const struct udp_opts *o,
 			zero_error(p->fd, errno, res, why, len);
 			return 0;
 		}
-		snprintf(why, len, "%s", strerror(errno));
+		snprintf(why, len, "%s%s", strerror(errno), errno == EACCES &&
+		    !o->ms.broadcast ? UDP_BROADCAST_HINT : "");
 		return -1;
 	}
 	return zero_wait(p, o->wait_ms, res, why, len);

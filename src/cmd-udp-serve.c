@@ -25,6 +25,7 @@
 
 #include "cmd-udp.h"
 #include "dgram.h"
+#include "hexdump.h"
 #include "serve.h"
 #include "util.h"
 
@@ -304,6 +305,8 @@ userver_take(struct userver *s, int i, int *nout)
 	size_t		 len = s->in[i].msg_len, k = 0;
 
 	if (s->o->mode == UDP_RELAY) {
+		hexdump_log(s->o->c->stream.log, s->o->c->stream.hexlog,
+		    h->msg_iov->iov_base, len);
 		if (len > 0 && write_all(STDOUT_FILENO, h->msg_iov->iov_base,
 		    len) == -1) {
 			snprintf(s->err, s->errlen, "write to stdout: %s",
@@ -428,6 +431,7 @@ userver_stdin(struct userver *s)
 				    s->peers[i].seen <= s->o->wait_ms)
 					userver_send_peer(s, &s->peers[i], p,
 					    n);
+		hexdump_log(s->o->c->stream.log, s->o->c->stream.hexlog, p, n);
 		dgram_in_consume(&s->stdin_in, n);
 	}
 	if (rc == -1) {

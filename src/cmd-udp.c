@@ -80,6 +80,39 @@ udp_parse_value(int ch, const char *arg, struct udp_opts *o, char *err,
 	return udp_parse_word(ch, arg, o, err, errlen);
 }
 
+/*
+ * The broadcast and multicast options; 0, or -1 with err (a bad group or
+ * source, an unknown interface, a TTL out of range).
+ */
+static int
+udp_parse_mcast(int ch, const char *arg, struct udp_opts *o, char *err,
+    size_t errlen)
+{
+	char	 why[160];
+	long	 v;
+
+	switch (ch) {
+	case OPT_JOIN:
+		o->join = arg;
+		return mcast_parse_addr(arg, 1, "--join", &o->group, err,
+		    errlen);
+	case OPT_SOURCE:
+		o->source = arg;
+		return mcast_parse_addr(arg, 0, "--source", &o->srcaddr, err,
+		    errlen);
+	case OPT_IFACE:
+		o->iface = arg;
+		return mcast_iface(arg, &o->ms.ifindex, err, errlen);
+	}
+	if (parse_long(arg, 0, 255, &v, why, sizeof why) == -1) {
+		snprintf(err, errlen, "%s '%s': %s", ch == OPT_TTL ? "--ttl" :
+		    "--hops", arg, why);
+		return -1;
+	}
+	o->ms.ttl = (int)v;
+	return 0;
+}
+
 /* udp's defaults, and where its options find the shared ones. */
 static void
 udp_init(struct cmd_ctx *c, void *arg)
@@ -89,6 +122,7 @@ udp_init(struct cmd_ctx *c, void *arg)
 	o->c = c;
 	o->socktype = SOCK_DGRAM;
 	o->wait_ms = o->quit_ms = -1;
+	o->ms.ttl = -1;
 }
 
 /* What udp's options hold: the --allow and --deny lists. */
@@ -116,6 +150,14 @@ udp_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 	case OPT_TO_ALL: o->to_all = 1; return 0;
 	case OPT_UNLINK: o->unlink_existing = 1; return 0;
 	case OPT_DATA: o->data = arg; return 0;
+	case OPT_BROADCAST: o->ms.broadcast = 1; return 0;
+	case OPT_MCAST_LOOP: o->ms.loop = 1; return 0;
+	case OPT_JOIN:
+	case OPT_SOURCE:
+	case OPT_IFACE:
+	case OPT_TTL:
+	case OPT_HOPS:
+		return udp_parse_mcast(ch, arg, o, err, errlen);
 	}
 	return udp_parse_value(ch, arg, o, err, errlen);
 }
@@ -159,6 +201,95 @@ udp_check_roles(const struct udp_opts *o)
 	return -1;
 }
 
+/* "IPv4" or "IPv6" for ss's family. */
+static const char *
+udp_fam(const struct sockaddr_storage *ss)
+{
+	return dgram_family_name(ss->ss_family);
+}
+
+/* --join with its ADDRESS and -4/-6; returns -1 or EXIT_USAGE. */
+static int
+udp_check_join(const struct cmd_ctx *c, const struct udp_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_udp_entry;
+	struct sockaddr_storage	 ss;
+	int			 fam = o->group.ss_family;
+
+	if (o->source != NULL && o->srcaddr.ss_family != fam)
+		return cmd_usage_error(e, "--source '%s' is %s but --join "
+		    "'%s' is %s: give both of one family", o->source,
+		    udp_fam(&o->srcaddr), o->join, udp_fam(&o->group));
+	if (c->family != AF_UNSPEC && c->family != fam)
+		return cmd_usage_error(e, "--join '%s' is %s: it cannot go "
+		    "with -%c", o->join, udp_fam(&o->group),
+		    c->family == AF_INET ? '4' : '6');
+	if (c->argc == 2 && mcast_numeric(c->argv[0], &ss) == 0 &&
+	    ss.ss_family != fam)
+		return cmd_usage_error(e, "ADDRESS '%s' is %s but --join '%s' "
+		    "is %s: listen on the group's family", c->argv[0],
+		    udp_fam(&ss), o->join, udp_fam(&o->group));
+	return -1;
+}
+
+/*
+ * Broadcast and multicast options in their place: the server joins, the
+ * client sends.  Returns -1 or EXIT_USAGE.
+ */
+static int
+udp_check_mcast(const struct cmd_ctx *c, const struct udp_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_udp_entry;
+	struct sockaddr_storage	 ss;
+
+	if (o->unix_path != NULL && (o->join || o->iface || o->ms.broadcast ||
+	    o->ms.ttl >= 0 || o->ms.loop))
+		return cmd_usage_error(e, "--broadcast, --join, --iface, "
+		    "--ttl, --hops and --multicast-loop are for IP: they "
+		    "cannot go with -U");
+	if (o->listen && (o->ms.broadcast || o->ms.loop))
+		return cmd_usage_error(e, "--broadcast and --multicast-loop "
+		    "are for the client's sends: they cannot go with -l");
+	if (!o->listen && (o->join || o->source))
+		return cmd_usage_error(e, "--join and --source are for the "
+		    "server: they need -l");
+	if (o->source != NULL && o->join == NULL)
+		return cmd_usage_error(e, "--source needs --join GROUP: it "
+		    "names the one sender of the group to hear");
+	if (o->listen && o->iface != NULL && o->join == NULL)
+		return cmd_usage_error(e, "--iface on the server needs --join "
+		    "GROUP: it names the interface to join on");
+	if (o->join != NULL)
+		return udp_check_join(c, o);
+	if (!o->listen && (o->iface || o->ms.loop) && c->argc == 2 &&
+	    mcast_numeric(c->argv[0], &ss) == 0 &&
+	    !mcast_is_group((struct sockaddr *)&ss))
+		return cmd_usage_error(e, "--iface and --multicast-loop are "
+		    "for sends to a multicast group: '%s' is not one",
+		    c->argv[0]);
+	return -1;
+}
+
+/* -o, --hex-dump and -d in their place; returns -1 or EXIT_USAGE. */
+static int
+udp_check_session(const struct cmd_ctx *c, const struct udp_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_udp_entry;
+	const struct stream_opts *so = &c->stream;
+
+	if (o->listen && so->delay_ms > 0)
+		return cmd_usage_error(e, "-d paces the client's datagrams: it "
+		    "cannot go with -l");
+	if ((o->zero || o->data != NULL) && so->delay_ms > 0)
+		return cmd_usage_error(e, "-d paces datagrams: -z and --data "
+		    "send one");
+	if (o->listen && o->mode != UDP_RELAY && (so->log_path != NULL ||
+	    so->hexlog_path != NULL))
+		return cmd_usage_error(e, "-o and --hex-dump work in relay "
+		    "mode only, not --mode %s", udp_mode_names[o->mode]);
+	return -1;
+}
+
 /*
  * udp's operands and options together: -U or HOST PORT, the client's and
  * the server's options in their place.  Returns -1 or EXIT_USAGE.
@@ -194,7 +325,8 @@ udp_check(struct cmd_ctx *c, void *arg)
 		if (o->unlink_existing)
 			return cmd_usage_error(e, "--unlink needs -U PATH");
 	}
-	if (udp_check_roles(o) != -1)
+	if (udp_check_roles(o) != -1 || udp_check_mcast(c, o) != -1 ||
+	    udp_check_session(c, o) != -1)
 		return EXIT_USAGE;
 	if (o->unix_path == NULL && net_parse_port(c->argv[c->argc - 1], "udp",
 	    o->listen, &(uint16_t){ 0 }, why, sizeof why) == -1)
@@ -214,6 +346,27 @@ udp_socket_why(int socktype, int e, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", strerror(e));
 	return buf;
+}
+
+/*
+ * How the client's socket fd sends to ai: broadcast, TTL, multicast loop
+ * and interface.  Returns 0, or -1 with err (--iface for no group).
+ */
+static int
+udp_send_setup(int fd, const struct addrinfo *ai, const struct udp_opts *o,
+    char *err, size_t errlen)
+{
+	int	 group = mcast_is_group(ai->ai_addr);
+
+	if (o->iface != NULL && !group) {
+		snprintf(err, errlen, "--iface '%s': not a multicast group, "
+		    "and --iface picks the interface of multicast sends only",
+		    o->iface);
+		return -1;
+	}
+	if (!group && !o->ms.broadcast && o->ms.ttl < 0)
+		return 0;
+	return mcast_send_opts(fd, ai->ai_family, &o->ms, err, errlen);
 }
 
 /*
@@ -241,11 +394,14 @@ udp_open_ip(const struct addrinfo *ai, const struct udp_opts *o,
 	if (net_bind_source(fd, ai->ai_family, o->socktype, &o->src, err,
 	    errlen) == -1)
 		goto fail;
+	if (udp_send_setup(fd, ai, o, err, errlen) == -1)
+		goto fail;
 	dgram_recverr(fd, ai->ai_family);
 	/* Room for replies that come while we send (the kernel caps it). */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 	if (!o->unconnected && connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		snprintf(err, errlen, "%s", strerror(errno));
+		snprintf(err, errlen, "%s%s", strerror(errno), errno ==
+		    EACCES && !o->ms.broadcast ? UDP_BROADCAST_HINT : "");
 		goto fail;
 	}
 	p->fd = fd;
@@ -422,6 +578,18 @@ udp_client(char **argv, const struct udp_opts *o)
 	return rc;
 }
 
+/* The address family fd is bound in; AF_UNSPEC when unknown. */
+static int
+udp_sock_family(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return AF_UNSPEC;
+	return ss.ss_family;
+}
+
 /* Open the server socket; returns it or -1 (reported). */
 static int
 udp_open_server(const struct udp_opts *o)
@@ -440,6 +608,15 @@ udp_open_server(const struct udp_opts *o)
 	}
 	/* Bursts from many senders wait here (the kernel caps it). */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if ((o->join != NULL && mcast_join(fd, &o->group, o->source != NULL ?
+	    &o->srcaddr : NULL, o->ms.ifindex, why, sizeof why) == -1) ||
+	    (o->ms.ttl >= 0 && mcast_send_opts(fd, o->group.ss_family != 0 ?
+	    o->group.ss_family : udp_sock_family(fd), &o->ms, why,
+	    sizeof why) == -1)) {
+		sk_warnx("udp: %s", why);
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -500,9 +677,20 @@ udp_server(const struct udp_opts *o)
 static int
 udp_start(struct cmd_ctx *c, void *arg)
 {
-	struct udp_opts	*o = arg;
-	int		 rc;
+	struct udp_opts		*o = arg;
+	struct sockaddr_storage	 ss;
+	int			 rc;
 
+	/*
+	 * The server listens on the group's family; the client hears the
+	 * replies to a broadcast or a (numeric) group from every receiver.
+	 */
+	if (o->join != NULL)
+		c->family = o->group.ss_family;
+	if (!o->listen && o->unix_path == NULL && (o->ms.broadcast ||
+	    (mcast_numeric(c->argv[0], &ss) == 0 &&
+	    mcast_is_group((struct sockaddr *)&ss))))
+		o->unconnected = 1;
 	/* Without -w the client waits 2 s for late replies, unless -q. */
 	if (!o->listen && o->wait_ms < 0 && (o->quit_ms < 0 || o->zero))
 		o->wait_ms = 2000;
@@ -554,13 +742,36 @@ const struct cmd_entry cmd_udp_entry = {
 	    "file\n"
 	    "      --type TYPE   socket type: dgram (default) or rdm "
 	    "(SOCK_RDM)\n"
+	    "      --broadcast   client: allow sending to a broadcast address "
+	    "(SO_BROADCAST)\n"
+	    "      --join GROUP  server: join the IPv4 or IPv6 multicast "
+	    "group GROUP\n"
+	    "      --source ADDR server with --join: hear the group from "
+	    "ADDR only (SSM)\n"
+	    "      --iface IF    the interface --join joins on, or that "
+	    "multicast sends\n"
+	    "                    leave by\n"
+	    "      --ttl N       TTL (IPv4) or hop limit (IPv6) of sent "
+	    "datagrams, 0-255\n"
+	    "      --hops N      the same as --ttl\n"
+	    "      --multicast-loop client: this host's members of the group "
+	    "hear it too\n"
+	    "  -o, --output FILE write a copy of the datagrams (both ways) "
+	    "to FILE\n"
+	    "      --hex-dump FILE  write them to FILE as a hex dump (ncat's)\n"
+	    "      --append-output  -o and --hex-dump append instead of "
+	    "replacing\n"
+	    "  -d, --delay SECS  client: wait SECS between the datagrams "
+	    "sent\n"
 	    "  -v                report datagrams, senders and drops on "
 	    "stderr\n"
 	    "  -h, --help        show this help\n"
 	    CAPTURE_USAGE
 	    PRIV_USAGE,
-	.flags = CMD_CAPTURE | CMD_PRIV, .shorts = "46U:lp:q:s:vw:z",
-	.longs = "data chunk unconnected mode to-all allow deny unlink type",
+	.flags = CMD_CAPTURE | CMD_PRIV | CMD_SESSION,
+	.shorts = "46U:d:lo:p:q:s:vw:z",
+	.longs = "data chunk unconnected mode to-all allow deny unlink type "
+	    "broadcast join source iface ttl hops multicast-loop",
 	.size = sizeof(struct udp_opts), .init = udp_init, .option = udp_option,
 	.check = udp_check, .run = udp_start, .fini = udp_fini,
 };

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "cmd.h"
+#include "mcast.h"
 #include "net.h"
 
 enum udp_mode {
@@ -34,7 +35,18 @@ struct udp_opts {
 	int			 to_all;	/* --to-all */
 	struct net_acl		 acl;		/* --allow, --deny */
 	int			 unlink_existing; /* --unlink */
+	const char		*join;		/* --join GROUP */
+	struct sockaddr_storage	 group;		/* its address */
+	const char		*source;	/* --source ADDR */
+	struct sockaddr_storage	 srcaddr;	/* its address */
+	const char		*iface;		/* --iface IF */
+	struct mcast_send	 ms;		/* --broadcast, --ttl, --iface,
+						   --multicast-loop */
 };
+
+/* After "Permission denied" from a send or connect without --broadcast. */
+#define UDP_BROADCAST_HINT	" (sending to a broadcast address needs " \
+	"--broadcast)"
 
 /* The client's socket and whom it talks to. */
 struct udp_peer {

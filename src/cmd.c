@@ -43,6 +43,19 @@ static const struct {
 	    CMD_STREAM },
 	{ { "seqpacket", no_argument, NULL, STREAM_OPT_SEQPACKET },
 	    CMD_STREAM },
+	{ { "send-only", no_argument, NULL, STREAM_OPT_SEND_ONLY },
+	    CMD_STREAM },
+	{ { "recv-only", no_argument, NULL, STREAM_OPT_RECV_ONLY },
+	    CMD_STREAM },
+	{ { "output", required_argument, NULL, 'o' },
+	    CMD_STREAM | CMD_SESSION },
+	{ { "append-output", no_argument, NULL, STREAM_OPT_APPEND_OUTPUT },
+	    CMD_STREAM | CMD_SESSION },
+	{ { "hex-dump", required_argument, NULL, STREAM_OPT_HEX_DUMP },
+	    CMD_STREAM | CMD_SESSION },
+	{ { "delay", required_argument, NULL, 'd' },
+	    CMD_STREAM | CMD_SESSION },
+	{ { "idle-timeout", required_argument, NULL, 'i' }, CMD_STREAM },
 	{ { "help", no_argument, NULL, 'h' }, ~0 },
 };
 
@@ -56,6 +69,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "allow", required_argument, NULL, OPT_ALLOW },
 	{ "ack", required_argument, NULL, OPT_ACK },
 	{ "badsum", no_argument, NULL, OPT_BADSUM },
+	{ "broadcast", no_argument, NULL, OPT_BROADCAST },
 	{ "chunk", no_argument, NULL, OPT_CHUNK },
 	{ "colour", required_argument, NULL, CAPTURE_OPT_COLOR },
 	{ "conv", required_argument, NULL, OPT_CONV },
@@ -70,7 +84,10 @@ static const struct option cmd_own_longopts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "graceful", no_argument, NULL, OPT_GRACEFUL },
 	{ "grepable", no_argument, NULL, OPT_GREPABLE },
+	{ "hops", required_argument, NULL, OPT_HOPS },
 	{ "id", required_argument, NULL, OPT_ID },
+	{ "iface", required_argument, NULL, OPT_IFACE },
+	{ "join", required_argument, NULL, OPT_JOIN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "lossy", no_argument, NULL, OPT_LOSSY },
@@ -82,6 +99,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "min-rate", required_argument, NULL, OPT_MIN_RATE },
 	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
 	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "multicast-loop", no_argument, NULL, OPT_MCAST_LOOP },
 	{ "no-randomize", no_argument, NULL, OPT_NO_RANDOMIZE },
 	{ "open", no_argument, NULL, OPT_OPEN },
 	{ "proto", required_argument, NULL, OPT_PROTO },
@@ -92,6 +110,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "seq", required_argument, NULL, OPT_SEQ },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "sorted", no_argument, NULL, OPT_SORTED },
+	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "sport", required_argument, NULL, OPT_SPORT },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "to-all", no_argument, NULL, OPT_TO_ALL },
@@ -126,6 +145,23 @@ cmd_main(const struct cmd_entry *cmd, int argc, char **argv)
 	return cmd_end(&c, cmd_run(&c, cmd, argc, argv));
 }
 
+/*
+ * Open the stream options' files (-o, --hex-dump) before the command
+ * runs: a file that cannot be written stops it before any connection.
+ * Returns -1, or EXIT_RUNTIME after saying why.
+ */
+static int
+cmd_stream_open(struct cmd_ctx *c)
+{
+	char	 err[512];
+
+	if (!(c->flags & (CMD_STREAM | CMD_SESSION)) || stream_open(
+	    &c->stream, err, sizeof err) == 0)
+		return -1;
+	sk_warnx("%s: %s", c->where, err);
+	return EXIT_RUNTIME;
+}
+
 int
 cmd_run(struct cmd_ctx *c, const struct cmd_entry *e, int argc, char **argv)
 {
@@ -147,6 +183,8 @@ cmd_run(struct cmd_ctx *c, const struct cmd_entry *e, int argc, char **argv)
 	}
 	if (rc == -1 && e->check != NULL)
 		rc = e->check(c, o);
+	if (rc == -1)
+		rc = cmd_stream_open(c);
 	if (rc == -1)
 		rc = e->run(c, o);
 	if (e->fini != NULL)
@@ -228,7 +266,8 @@ cmd_shared_option(struct cmd_ctx *c, int ch, const char *arg, char *err,
 		return capture_parse(&c->cap, ch, arg, err, errlen);
 	if (ch == PRIV_OPT_USER || ch == PRIV_OPT_NO_DROP)
 		return priv_parse(&c->priv, ch, arg, err, errlen);
-	if ((c->flags & CMD_STREAM) && stream_is_option(ch))
+	if (((c->flags & CMD_STREAM) && stream_is_option(ch)) ||
+	    ((c->flags & CMD_SESSION) && stream_is_session(ch)))
 		return stream_parse(&c->stream, ch, arg, err, errlen);
 	return 1;
 }
@@ -269,7 +308,7 @@ cmd_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
     const char *longs, cmd_option_fn one, void *arg)
 {
 	struct option	 all[CMD_MAXOPTS];
-	char		 letters[CMD_MAXSHORTS];
+	char		 letters[CMD_MAXSHORTS], err[512];
 	int		 ch, rc;
 
 	if (cmd_longopts(c, longs, all) == -1) {
@@ -284,6 +323,9 @@ cmd_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
 	while ((ch = getopt_long(argc, argv, letters, all, NULL)) != -1)
 		if ((rc = cmd_option(c, ch, argv, one, arg)) != -1)
 			return rc;
+	if ((c->flags & (CMD_STREAM | CMD_SESSION)) && stream_check(
+	    &c->stream, err, sizeof err) == -1)
+		return cmd_usage_error(c->cmd, "%s", err);
 	return -1;
 }
 
@@ -313,6 +355,11 @@ cmd_end(struct cmd_ctx *c, int rc)
 {
 	char	 err[512];
 
+	if (stream_close(&c->stream, err, sizeof err) == -1) {
+		sk_warnx("%s: %s", c->where, err);
+		if (rc == EXIT_OK)
+			rc = EXIT_RUNTIME;
+	}
 	if (c->capture == NULL)
 		return rc;
 	if (capture_end(c->capture, err, sizeof err) == -1) {

@@ -31,6 +31,8 @@
 #define CMD_PRIV	0x20	/* --user, --no-drop */
 #define CMD_STREAM	0x40	/* -U, --seqpacket, -w, -q, -C, -x,
 				   --no-shutdown (streamopt.h) */
+#define CMD_SESSION	0x100	/* -o, --hex-dump, --append-output, -d
+				   alone (streamopt.h), for udp */
 
 struct cmd_ctx;
 

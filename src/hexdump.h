@@ -1,5 +1,5 @@
 /*
- * hexdump.h: the -x dump of relayed data.
+ * hexdump.h: the -x dump of relayed data, and --hex-dump's.
  */
 #ifndef HEXDUMP_H
 #define HEXDUMP_H
@@ -13,5 +13,18 @@
  * 16 bytes a line with offsets counted from the start of the stream.
  */
 void	hexdump_chunk(FILE *, int, uint64_t, const void *, size_t);
+
+/*
+ * Dump one chunk to fp as ncat's --hex-dump does: 16 bytes a line, the
+ * offset counted from the chunk's start, the printable bytes (a space
+ * is not one) beside them.
+ */
+void	hexdump_ncat(FILE *, const void *, size_t);
+
+/*
+ * One chunk of a session into its copy (-o: the bytes) and its dump
+ * (--hex-dump: hexdump_ncat()), each flushed; either may be NULL.
+ */
+void	hexdump_log(FILE *, FILE *, const void *, size_t);
 
 #endif

@@ -46,6 +46,9 @@ struct pump {
 	uint64_t	 bytes;		/* read from src so far */
 	uint64_t	 dumped;	/* bytes shown by -x so far */
 	const char	*src_name, *dst_name;
+	FILE		*log, *hexlog;	/* -o, --hex-dump */
+	long		 delay_ms;	/* -d: one line, then wait */
+	int64_t		 next_at;	/* -d: no send before this time */
 };
 
 static int	pump_init(struct pump *, int, int, int);
@@ -165,6 +168,21 @@ seqpacket_eof(int fd)
 }
 
 /*
+ * The bytes just read, buf[0..len), into the -o and --hex-dump files,
+ * each chunk as it came, as ncat writes them; with no destination
+ * (--send-only's received bytes) they are dropped instead.
+ */
+static void
+pump_log(struct pump *p)
+{
+	if (p->dst == -1) {
+		p->len = 0;
+		return;
+	}
+	hexdump_log(p->log, p->hexlog, p->buf, p->len);
+}
+
+/*
  * Read what the source has.  Returns the bytes that came, 0 when none did
  * (EAGAIN) or at EOF (p->eof set), -1 on error with a message in err.
  */
@@ -214,10 +232,21 @@ pump_fill(struct pump *p, char *err, size_t errlen)
 		hexdump_chunk(stderr, p->dump, p->dumped, p->buf, p->len);
 		p->dumped += p->len;
 	}
+	pump_log(p);
 	return n;
 fail:
 	snprintf(err, errlen, "%s: %s", p->src_name, strerror(errno));
 	return -1;
+}
+
+/* -d: the bytes up to the end of the next line waiting (or all). */
+static size_t
+pump_line(const struct pump *p)
+{
+	const char	*nl = memchr(p->buf + p->off, '\n', p->len - p->off);
+
+	return nl != NULL ? (size_t)(nl - (p->buf + p->off)) + 1 :
+	    p->len - p->off;
 }
 
 /*
@@ -245,16 +274,18 @@ static int
 pump_flush(struct pump *p, char *err, size_t errlen)
 {
 	ssize_t	 n;
+	size_t	 want;
 
-	if (!pump_pending(p))
+	if (!pump_pending(p) || (p->delay_ms > 0 && now_ms() < p->next_at))
 		return 0;
+	want = p->delay_ms > 0 ? pump_line(p) : p->len - p->off;
 	if (p->splice)
 		n = splice(p->pipefd[0], NULL, p->dst, NULL, p->inpipe,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	else if (p->messages)
-		n = send(p->dst, p->buf + p->off, p->len - p->off, MSG_NOSIGNAL);
+		n = send(p->dst, p->buf + p->off, want, MSG_NOSIGNAL);
 	else
-		n = write(p->dst, p->buf + p->off, p->len - p->off);
+		n = write(p->dst, p->buf + p->off, want);
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EINTR)
 			return 0;
@@ -267,19 +298,30 @@ pump_flush(struct pump *p, char *err, size_t errlen)
 		p->inpipe -= (size_t)n;
 	else
 		p->off += (size_t)n;
+	if (p->delay_ms > 0 && (size_t)n == want)
+		p->next_at = now_ms() + p->delay_ms;
 	return (int)(n > 0 ? n : 0);
 }
 
-/* The poll() timeout until the nearest of the -w and -q deadlines. */
+/*
+ * The poll() timeout until the nearest of the -w and -q deadlines and the
+ * time -d lets the next line go (wake_at; -1: none).
+ */
 static int
 next_timeout(const struct relay_opts *o, int64_t last_activity,
-    int64_t eof_at)
+    int64_t eof_at, int64_t wake_at)
 {
 	int64_t	 now = now_ms(), t = -1, d;
 
+	if (wake_at >= 0)
+		t = wake_at > now ? wake_at - now : 0;
+
 	if (o->idle_ms >= 0) {
 		d = last_activity + o->idle_ms - now;
-		t = d < 0 ? 0 : d;
+		if (d < 0)
+			d = 0;
+		if (t < 0 || d < t)
+			t = d;
 	}
 	if (o->quit_ms >= 0 && eof_at >= 0) {
 		d = eof_at + o->quit_ms - now;
@@ -377,7 +419,7 @@ relay_poll_set(const struct pump *in, const struct pump *out,
 		pfd[0].fd = in->src;
 		pfd[0].events = POLLIN;
 	}
-	if (pump_pending(in))
+	if (pump_pending(in) && (in->delay_ms == 0 || now_ms() >= in->next_at))
 		pfd[1].events |= POLLOUT;
 	if (!out->eof && !pump_pending(out))
 		pfd[1].events |= POLLIN;
@@ -394,11 +436,14 @@ relay_poll_set(const struct pump *in, const struct pump *out,
  * sockkit connect" does); an interactive input stops with the peer.
  */
 static int
-relay_over(const struct pump *in, const struct pump *out, int in_tty)
+relay_over(const struct pump *in, const struct pump *out, int in_tty,
+    int send_only)
 {
 	int	 in_done = in->src == -1 || (in->eof && !pump_pending(in));
 	int	 out_done = out->eof && !pump_pending(out);
 
+	if (send_only && in_done)
+		return 1;
 	if (out_done && (in_done || in_tty))
 		return 1;
 	return 0;
@@ -409,12 +454,16 @@ static int
 relay_pumps(const struct relay_opts *o, struct pump *in, struct pump *out,
     const char *to, const char *from)
 {
-	int	 copy = o->hexdump || o->messages;
+	int	 copy = o->hexdump || o->messages || o->log || o->hexlog;
 
 	if (pump_init(in, o->in_fd, o->net_fd, copy || o->crlf ||
-	    o->in_fd == -1) == -1 || pump_init(out, o->net_fd, o->out_fd,
-	    copy) == -1)
+	    o->delay_ms > 0 || o->in_fd == -1) == -1 || pump_init(out,
+	    o->net_fd, o->send_only ? -1 : o->out_fd, copy ||
+	    o->send_only) == -1)
 		return -1;
+	in->log = out->log = o->log;
+	in->hexlog = out->hexlog = o->hexlog;
+	in->delay_ms = o->delay_ms;
 	in->src_name = "read from stdin";
 	in->dst_name = to;
 	in->crlf = o->crlf;
@@ -435,14 +484,14 @@ relay_pumps(const struct relay_opts *o, struct pump *in, struct pump *out,
  */
 static int
 relay_wait(const struct relay_opts *o, struct pollfd *pfd, int64_t last,
-    int64_t eof_at, char *err, size_t errlen)
+    int64_t eof_at, int64_t wake_at, char *err, size_t errlen)
 {
 	int	 n;
 
 	pfd[3].fd = o->on_extra != NULL ? o->extra_fd : -1;
 	pfd[3].events = POLLIN;
 	pfd[3].revents = 0;
-	n = sk_poll(pfd, 4, next_timeout(o, last, eof_at));
+	n = sk_poll(pfd, 4, next_timeout(o, last, eof_at, wake_at));
 	if (n > 0 && pfd[3].revents != 0) {
 		o->on_extra(o->arg);
 		n--;
@@ -456,8 +505,9 @@ relay_wait(const struct relay_opts *o, struct pollfd *pfd, int64_t last,
 		return -1;
 	}
 	if (n <= 0 && o->idle_ms >= 0 && now_ms() - last >= o->idle_ms) {
-		snprintf(err, errlen, "%s: timed out: idle for %.3g s (-w)",
-		    o->peer, o->idle_ms / 1000.0);
+		snprintf(err, errlen, "%s: timed out: idle for %.3g s (-%c)",
+		    o->peer, o->idle_ms / 1000.0, o->idle_opt == 'i' ? 'i' :
+		    'w');
 		return -1;
 	}
 	return n < 0 ? 0 : n;
@@ -493,13 +543,15 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 				emit(o, RELAY_SHUTDOWN, 0, t);
 			}
 		}
-		if (relay_over(&in, &out, in_tty) || (o->quit_ms >= 0 &&
+		if (relay_over(&in, &out, in_tty, o->send_only) ||
+		    (o->quit_ms >= 0 &&
 		    eof_at >= 0 && now_ms() - eof_at >= o->quit_ms)) {
 			rc = 0;
 			break;
 		}
 		relay_poll_set(&in, &out, pfd);
-		if ((n = relay_wait(o, pfd, last, eof_at, err, errlen)) == -1)
+		if ((n = relay_wait(o, pfd, last, eof_at, in.delay_ms > 0 &&
+		    pump_pending(&in) ? in.next_at : -1, err, errlen)) == -1)
 			break;
 		if (n == 0)
 			continue;

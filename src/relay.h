@@ -6,6 +6,7 @@
 #define RELAY_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* What the relay did, for --trace and -v: see relay_opts.on_event. */
@@ -34,11 +35,16 @@ struct relay_opts {
 	int		 messages;	/* SOCK_SEQPACKET: one read, one send */
 	long		 quit_ms;	/* -q: quit this long after EOF; -1 */
 	long		 idle_ms;	/* -w: give up when idle; -1 */
+	int		 idle_opt;	/* 'i' when -i set it, else -w */
 	void		(*on_event)(void *, const struct relay_call *);
 	int64_t		(*now)(void);	/* the clock of on_event's times */
 	void		*arg;
 	int		 extra_fd;	/* also polled (a capture); -1: none */
 	void		(*on_extra)(void *);	/* extra_fd is readable */
+	int		 send_only;	/* drop what comes; end at input EOF */
+	long		 delay_ms;	/* -d: between lines sent; 0: none */
+	FILE		*log;		/* -o: both directions' bytes */
+	FILE		*hexlog;	/* --hex-dump: both, ncat's dump */
 };
 
 struct relay_stats {
