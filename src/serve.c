@@ -694,7 +694,8 @@ static int
 stdin_wanted(struct server *s)
 {
 	if (s->in_eof) {
-		s->nfull = 0;
+		if (!s->o->broker)	/* else broker_watch() counts */
+			s->nfull = 0;
 		return 0;
 	}
 	return queue_scan(s) && s->nfull == 0;
