@@ -95,6 +95,42 @@ exec_split(struct exec_spec *spec, const char *cmd, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Whether sh -c cmd would do no more than split cmd at blanks and run
+ * the program its first word names: no character of the shell's syntax
+ * (quotes, $, globs, redirections, ~, =, \\), and a first word that is
+ * a program, not a builtin or reserved word.  Then --sh-exec runs it
+ * without the shell, as bash -c does: one exec a client, not two.
+ */
+static int
+exec_plain(const char *cmd)
+{
+	static const char *shell_words[] = { "!", ".", ":", "[", "alias",
+	    "bg", "break", "case", "cd", "command", "continue", "do", "done",
+	    "echo", "elif", "else", "esac", "eval", "exec", "exit", "export",
+	    "false", "fg", "fi", "for", "getopts", "hash", "if", "in",
+	    "jobs", "kill", "local", "printf", "pwd", "read", "readonly",
+	    "return", "set", "shift", "test", "then", "times", "trap",
+	    "true", "type", "ulimit", "umask", "unalias", "unset", "until",
+	    "wait", "while", "{", "}" };
+	char	 first[256];
+	size_t	 i, n;
+
+	if (cmd[strspn(cmd, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_./:,+@%- \t")] != '\0')
+		return 0;
+	cmd += strspn(cmd, " \t");
+	if ((n = strcspn(cmd, " \t")) >= sizeof first)
+		return 0;
+	memcpy(first, cmd, n);
+	first[n] = '\0';
+	for (i = 0; i < sizeof shell_words / sizeof shell_words[0]; i++)
+		if (strcmp(first, shell_words[i]) == 0)
+			return 0;
+	return strchr(first, '/') ? access(first, X_OK) == 0 :
+	    exec_on_path(first);
+}
+
 int
 exec_parse(struct exec_spec *spec, const char *cmd, int shell, char *err,
     size_t errlen)
@@ -104,12 +140,16 @@ exec_parse(struct exec_spec *spec, const char *cmd, int shell, char *err,
 	exec_free(spec);
 	spec->cmd = cmd;
 	spec->shell = shell;
+	if (shell && snprintf(spec->name, sizeof spec->name, "sh -c '%s'",
+	    cmd) >= (int)sizeof spec->name)
+		memcpy(spec->name + sizeof spec->name - 5, "...'", 5);
+	if (shell && cmd[strspn(cmd, " \t\n")] == '\0') {
+		snprintf(err, errlen, "--sh-exec '%s': no command given", cmd);
+		return -1;
+	}
+	if (shell && exec_plain(cmd))
+		return exec_split(spec, cmd, err, errlen);
 	if (shell) {
-		if (cmd[strspn(cmd, " \t\n")] == '\0') {
-			snprintf(err, errlen, "--sh-exec '%s': no command "
-			    "given", cmd);
-			return -1;
-		}
 		if ((spec->argv = calloc(4, sizeof *spec->argv)) == NULL) {
 			snprintf(err, errlen, "%s", strerror(errno));
 			return -1;
@@ -117,9 +157,6 @@ exec_parse(struct exec_spec *spec, const char *cmd, int shell, char *err,
 		spec->argv[0] = "/bin/sh";
 		spec->argv[1] = "-c";
 		spec->argv[2] = (char *)cmd;
-		if (snprintf(spec->name, sizeof spec->name, "sh -c '%s'",
-		    cmd) >= (int)sizeof spec->name)
-			memcpy(spec->name + sizeof spec->name - 5, "...'", 5);
 		return 0;
 	}
 	if (exec_split(spec, cmd, err, errlen) == -1)

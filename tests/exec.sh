@@ -107,6 +107,11 @@ third=$!
 sleep 0.5
 is "$(children "$pid" | cut -d' ' -f1)" 2 \
     "--max-conns 2: a third client gets no child while two run"
+comms=$(for s in /proc/[0-9]*/stat; do
+	{ read -r p c st pp rest <"$s"; } 2>/dev/null || continue
+	[ "$pp" = "$pid" ] && echo "$c"
+done | sort -u)
+is "$comms" "(cat)" "--sh-exec 'cat', a plain command line, runs cat without a shell"
 touch "$TMP/go1"
 wait_pid "$third" 10 >/dev/null
 is "$(cat "$TMP/third.out")" third "once a child exits, the waiting client is served"
