@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "cmd.h"
+#include "exec.h"
 #include "net.h"
 
 enum udp_mode {
@@ -34,6 +35,7 @@ struct udp_opts {
 	int			 to_all;	/* --to-all */
 	struct net_acl		 acl;		/* --allow, --deny */
 	int			 unlink_existing; /* --unlink */
+	struct exec_spec	 exec;		/* -l --exec, --sh-exec */
 };
 
 /* The client's socket and whom it talks to. */

@@ -518,9 +518,12 @@ eserve_accept(struct eserver *s)
 
 /*
  * A datagram from a sender: as ncat does, connect the listening socket
- * to it (the datagram, only peeked, stays queued for the child), give
- * it to the child and, with -k, open a new one for the next sender.
- * Returns 0, or -1 when nothing came or the socket could not be replaced.
+ * to it (the datagram, only peeked, stays queued for the child) and give
+ * it to the child.  With -k a new socket is bound first: the kernel gives
+ * the newest of equal sockets what comes, so the next sender's datagram
+ * never finds the port closed, and after connect() this sender's go to
+ * its child.  Returns 0, or -1 when nothing came or no new socket could
+ * be made.
  */
 static int
 eserve_datagram(struct eserver *s)
@@ -528,6 +531,7 @@ eserve_datagram(struct eserver *s)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof ss;
 	char			 peer[NET_ADDRSTRLEN + 16], err[300], b;
+	int			 next = -1;
 
 	if (recvfrom(s->lfd, &b, 1, MSG_PEEK | MSG_DONTWAIT,
 	    (struct sockaddr *)&ss, &len) == -1)
@@ -536,20 +540,20 @@ eserve_datagram(struct eserver *s)
 		recv(s->lfd, &b, 1, MSG_DONTWAIT);	/* drop it */
 		return 0;
 	}
-	if (connect(s->lfd, (struct sockaddr *)&ss, len) == -1) {
-		sk_warn("listen: connect to %s", peer);
-		return 0;
-	}
-	eserve_spawn(s, s->lfd, peer);
-	close(s->lfd);
-	s->lfd = -1;
-	if (!s->accepting)
-		return 0;
-	if ((s->lfd = s->o->reopen(s->o->reopen_arg, err, sizeof err)) == -1) {
+	if (s->o->keep &&
+	    (next = s->o->reopen(s->o->reopen_arg, err, sizeof err)) == -1) {
 		sk_warnx("%s", err);
 		s->accepting = 0;
 		return -1;
 	}
+	if (connect(s->lfd, (struct sockaddr *)&ss, len) == -1)
+		sk_warn("listen: connect to %s", peer);
+	else
+		eserve_spawn(s, s->lfd, peer);
+	close(s->lfd);
+	s->lfd = next;
+	if (next == -1)
+		s->accepting = 0;
 	return 0;
 }
 

@@ -163,7 +163,32 @@ is "$(cat "$TMP/peer.out")" "peer $cport tcp" \
     </dev/null >/dev/null 2>&1
 is "$?" 1 "connect refused: exit 1 (nothing run)"
 
-# 8: --trace: the child's start and end on the ladder's call axis
+# 8: udp -l --exec: a child for each sender, its environment
+serve udp "$SOCKKIT" udp -l $priv -v \
+    --sh-exec 'echo $SOCKKIT_PROTO $SOCKKIT_REMOTE_PORT; exec cat' \
+    127.0.0.1 0 </dev/null
+like "$(sed -n 2p "$TMP/udp.err")" "^Running sh -c '.*' for every sender$" \
+    "udp -l --exec: Running PROG for every sender"
+python3 - "$port" >"$TMP/udp.out" 2>&1 <<'PY'
+import socket, sys
+p = int(sys.argv[1])
+for i in range(3):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    s.connect(("127.0.0.1", p))
+    s.send(b"hello %d" % i)
+    first = s.recv(100)
+    s.send(b"again %d" % i)
+    got = [first, s.recv(100), s.recv(100)]
+    me = s.getsockname()[1]
+    ok = got == [b"udp %d\n" % me, b"hello %d" % i, b"again %d" % i]
+    print("OK" if ok else "BAD %r" % got)
+PY
+is "$(grep -c '^OK' "$TMP/udp.out")" 3 \
+    "three senders: each its own child, its port in SOCKKIT_REMOTE_PORT, its datagrams"
+is "$(grep -c 'running sh -c' "$TMP/udp.err")" 3 "one child per sender"
+
+# 9: --trace: the child's start and end on the ladder's call axis
 if [ "$(id -u)" = 0 ]; then
 	serve tr "$SOCKKIT" listen --trace --linger-capture 200 $priv \
 	    --sh-exec 'echo hi; exit 3' 127.0.0.1 0 </dev/null
