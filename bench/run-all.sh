@@ -26,6 +26,7 @@ if [ "${1:-}" = quick ]; then
 	"view|$here/view.sh 65000"
 	"probe|$here/probe.sh 3"
 	"raw|$here/raw.sh"
+	"exec|$here/exec.sh 30 2 50"
 	)
 else
 	runs=(
@@ -37,6 +38,7 @@ else
 	"view|$here/view.sh"
 	"probe|$here/probe.sh 3"
 	"raw|$here/raw.sh"
+	"exec|$here/exec.sh 100 3"
 	)
 fi
 

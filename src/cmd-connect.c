@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exec.h"
 #include "net.h"
 #include "relay.h"
 #include "util.h"
@@ -26,6 +27,7 @@ struct connect_opts {
 	int		 zero;
 	struct cmd_ctx	*c;
 	const struct stream_opts *so;	/* &c->stream */
+	struct exec_spec exec;		/* --exec, --sh-exec */
 };
 
 /* Where connect's options find the shared ones. */
@@ -36,6 +38,15 @@ connect_init(struct cmd_ctx *c, void *arg)
 
 	o->c = c;
 	o->so = &c->stream;
+}
+
+/* What connect's options hold: the --exec program. */
+static void
+connect_fini(void *arg)
+{
+	struct connect_opts	*o = arg;
+
+	exec_free(&o->exec);
 }
 
 /* connect's own options (cmd_option_fn); 0 or -1 with err. */
@@ -49,6 +60,9 @@ connect_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 		return cmd_port_option(val, "tcp", &o->src.port, err, errlen);
 	case 's': o->src.host = val; return 0;
 	case 'z': o->zero = 1; return 0;
+	case OPT_EXEC:
+	case OPT_SH_EXEC:
+		return exec_option(&o->exec, ch, val, err, errlen);
 	}
 	snprintf(err, errlen, "unexpected option");
 	return -1;
@@ -91,6 +105,16 @@ connect_check(struct cmd_ctx *c, void *arg)
 	if (o->zero && stream_session_only(so) != NULL)
 		return cmd_usage_error(e, "-z sends no data: it cannot go with "
 		    "%s", stream_session_only(so));
+	if (o->exec.cmd != NULL && (o->zero || stream_relay_only(so)))
+		return cmd_usage_error(e, "--%s gives the connection to the "
+		    "program: it cannot go with -z, -q, -C, -x or "
+		    "--no-shutdown", o->exec.shell ? "sh-exec" : "exec");
+	if (o->exec.cmd != NULL && stream_session_only(so) != NULL)
+		return cmd_usage_error(e, "--%s gives the connection to the "
+		    "program: it cannot go with %s", o->exec.shell ?
+		    "sh-exec" : "exec", stream_session_only(so));
+	if (exec_check(o->c, &o->exec) != -1)
+		return EXIT_USAGE;
 	if (so->unix_path == NULL && net_parse_port(c->argv[1], "tcp", 0,
 	    &(uint16_t){ 0 }, why, sizeof why) == -1)
 		return cmd_usage_error(e, "%s", why);
@@ -296,6 +320,12 @@ connect_run(struct cmd_ctx *c, void *arg)
 		return EXIT_OK;
 	}
 	connect_report(fd, peer);
+	if (o->exec.cmd != NULL) {	/* the child's status is ours */
+		rc = exec_connected(&o->exec, fd, o->so->unix_path != NULL ?
+		    "unix" : "tcp", o->c->capture);
+		cmd_linger(o->c);
+		return rc;
+	}
 	rc = connect_relay(fd, peer, o);
 	connect_close(fd, o);
 	return rc;
@@ -319,6 +349,10 @@ const struct cmd_entry cmd_connect_entry = {
 	    "  -q SECS           quit SECS seconds after EOF on stdin\n"
 	    "      --no-shutdown do not send FIN at EOF on stdin\n"
 	    "  -z                only check that the port accepts a connection\n"
+	    "      --exec 'PROG ARGS' run PROG, its stdin/stdout the "
+	    "connection; exit\n"
+	    "                    with its status (words split at blanks)\n"
+	    "      --sh-exec CMD the same with /bin/sh -c CMD\n"
 	    "  -C                send line endings as CRLF\n"
 	    "  -x                hex dump both directions to stderr\n"
 	    STREAM_USAGE
@@ -327,6 +361,8 @@ const struct cmd_entry cmd_connect_entry = {
 	    PRIV_USAGE
 	    "  -h, --help        show this help\n",
 	.flags = CMD_CAPTURE | CMD_PRIV | CMD_STREAM, .shorts = "46p:s:vz",
+	.longs = "exec sh-exec",
 	.size = sizeof(struct connect_opts), .init = connect_init,
 	.option = connect_option, .check = connect_check, .run = connect_run,
+	.fini = connect_fini,
 };

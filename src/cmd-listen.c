@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exec.h"
 #include "net.h"
 #include "relay.h"
 #include "serve.h"
@@ -33,6 +34,8 @@ struct listen_opts {
 	long long	 max_queue;	/* -1: not given */
 	long		 queue_ms;	/* how long a client may stay full */
 	int		 lossy;
+	int		 broker;	/* --broker, or 2: --chat */
+	struct exec_spec exec;		/* --exec, --sh-exec */
 	struct net_acl	 acl;
 };
 
@@ -133,6 +136,7 @@ listen_fini(void *arg)
 	struct listen_opts	*o = arg;
 
 	net_acl_free(&o->acl);
+	exec_free(&o->exec);
 }
 
 /* listen's own options (cmd_option_fn); 0 or -1 with err. */
@@ -147,6 +151,11 @@ listen_option(void *arg_o, int ch, const char *arg, char *err,
 	case 'k': o->keep = 1; return 0;
 	case OPT_UNLINK: o->unlink_existing = 1; return 0;
 	case OPT_LOSSY: o->lossy = 1; return 0;
+	case OPT_BROKER: o->broker |= 1; o->keep = 1; return 0;
+	case OPT_CHAT: o->broker |= 2; o->keep = 1; return 0;
+	case OPT_EXEC:
+	case OPT_SH_EXEC:
+		return exec_option(&o->exec, ch, arg, err, errlen);
 	case 'b':
 		if (parse_long(arg, 1, 1 << 30, &o->backlog, why,
 		    sizeof why) == -1)
@@ -191,6 +200,40 @@ listen_check_keep(const struct listen_opts *o)
 		return cmd_usage_error(e, "--max-queue and --lossy work in "
 		    "relay mode only, not --mode %s", mode_names[o->mode]);
 	return -1;
+}
+
+/*
+ * --exec and --broker: what they cannot go with; returns -1 or
+ * EXIT_USAGE.  The program owns its connection, so nothing that reads
+ * or times it applies.
+ */
+static int
+listen_check_hand(const struct listen_opts *o)
+{
+	const struct cmd_entry	*e = &cmd_listen_entry;
+
+	if (o->broker && o->mode != SERVE_RELAY)
+		return cmd_usage_error(e, "--broker and --chat relay between "
+		    "clients: they cannot go with --mode %s",
+		    mode_names[o->mode]);
+	if (o->exec.cmd == NULL)
+		return -1;
+	if (o->broker)
+		return cmd_usage_error(e, "--%s runs a program for each "
+		    "client: it cannot go with --broker or --chat",
+		    o->exec.shell ? "sh-exec" : "exec");
+	if (stream_session_only(o->so) != NULL)
+		return cmd_usage_error(e, "--%s gives the connection to the "
+		    "program: it cannot go with %s", o->exec.shell ?
+		    "sh-exec" : "exec", stream_session_only(o->so));
+	if (o->mode != SERVE_RELAY || stream_relay_only(o->so) ||
+	    o->so->wait_ms >= 0 || o->so->idle_ms >= 0 || o->min_bytes > 0 ||
+	    o->max_queue >= 0 || o->lossy)
+		return cmd_usage_error(e, "--%s gives the connection to the "
+		    "program: it cannot go with --mode, -w, -q, -C, -x, "
+		    "--no-shutdown, --min-rate, --max-queue or --lossy",
+		    o->exec.shell ? "sh-exec" : "exec");
+	return exec_check(o->c, &o->exec);
 }
 
 /* -U and what it cannot go with; returns -1 or EXIT_USAGE. */
@@ -261,7 +304,7 @@ listen_check(struct cmd_ctx *c, void *arg)
 		return EXIT_USAGE;
 	if (o->max_conns > 0 && !o->keep)
 		return cmd_usage_error(e, "--max-conns needs -k");
-	if (listen_check_keep(o) != -1)
+	if (listen_check_keep(o) != -1 || listen_check_hand(o) != -1)
 		return EXIT_USAGE;
 	if (o->so->unix_path == NULL && net_parse_port(c->argv[c->argc - 1],
 	    "tcp", 1, &(uint16_t){ 0 }, why, sizeof why) == -1)
@@ -312,6 +355,9 @@ listen_open(const struct listen_opts *o)
 		fprintf(stderr, "Listening on %s %d\n",
 		    net_addr_str((struct sockaddr *)&ss, addr, sizeof addr),
 		    net_addr_port((struct sockaddr *)&ss));
+	if (o->exec.cmd != NULL)
+		fprintf(stderr, "Running %s for every client\n",
+		    o->exec.name);
 	fflush(stderr);
 	return fd;
 }
@@ -444,6 +490,8 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.max_queue = o->max_queue >= 0 ? o->max_queue : 1024 * 1024;
 	so.queue_ms = o->queue_ms;
 	so.lossy = o->lossy;
+	so.broker = o->broker != 0;
+	so.chat = (o->broker & 2) != 0;
 	so.acl = &o->acl;
 	so.in_fd = STDIN_FILENO;
 	so.out_fd = STDOUT_FILENO;
@@ -452,6 +500,32 @@ listen_keep(int lfd, const struct listen_opts *o)
 		sk_warnx("%s", err);
 		rc = EXIT_RUNTIME;
 	}
+	close(lfd);
+	if (o->so->unix_path != NULL)
+		unlink(o->so->unix_path);
+	return rc;
+}
+
+/*
+ * --exec: a child for each client the lists allow (for the first only,
+ * without -k).  Returns the exit status: the child's without -k.
+ */
+static int
+listen_exec(int lfd, const struct listen_opts *o)
+{
+	struct exec_serve	 es;
+	int			 rc;
+
+	memset(&es, 0, sizeof es);
+	es.listen_fd = lfd;
+	es.keep = o->keep;
+	es.max_conns = !o->keep ? 1 : o->max_conns > 0 ? (int)o->max_conns :
+	    100;
+	es.acl = &o->acl;
+	es.spec = &o->exec;
+	es.proto = o->so->unix_path != NULL ? "unix" : "tcp";
+	es.capture = o->c->capture;
+	rc = exec_serve_run(&es);
 	close(lfd);
 	if (o->so->unix_path != NULL)
 		unlink(o->so->unix_path);
@@ -469,6 +543,8 @@ listen_start(struct cmd_ctx *c, void *arg)
 		return rc;
 	if ((fd = listen_open(o)) < 0)
 		rc = EXIT_RUNTIME;
+	else if (o->exec.cmd != NULL)
+		rc = listen_exec(fd, o);
 	else if (o->keep)
 		rc = listen_keep(fd, o);
 	else
@@ -506,6 +582,15 @@ const struct cmd_entry cmd_listen_entry = {
 	    "                    stdin queue stays full for SECS (1M/2)\n"
 	    "      --lossy       relay -k: such a client misses data "
 	    "instead\n"
+	    "      --broker      -k: what a client sends goes to every other "
+	    "client\n"
+	    "      --chat        --broker line by line, <userN> before each "
+	    "line\n"
+	    "      --exec 'PROG ARGS' run PROG for each client, its "
+	    "stdin/stdout the\n"
+	    "                    connection (words split at blanks; "
+	    "SOCKKIT_* env)\n"
+	    "      --sh-exec CMD the same with /bin/sh -c CMD\n"
 	    "      --allow CIDR  accept clients from this block only "
 	    "(repeatable)\n"
 	    "      --deny CIDR   refuse clients from this block (repeatable)\n"
@@ -520,7 +605,8 @@ const struct cmd_entry cmd_listen_entry = {
 	    PRIV_USAGE
 	    "  -h, --help        show this help\n",
 	.flags = CMD_CAPTURE | CMD_PRIV | CMD_STREAM, .shorts = "46b:kv",
-	.longs = "unlink mode max-conns allow deny min-rate max-queue lossy",
+	.longs = "unlink mode max-conns allow deny min-rate max-queue lossy "
+	    "broker chat exec sh-exec",
 	.size = sizeof(struct listen_opts), .init = listen_init,
 	.option = listen_option, .check = listen_check, .run = listen_start,
 	.fini = listen_fini,

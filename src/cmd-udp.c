@@ -132,6 +132,7 @@ udp_fini(void *arg)
 	struct udp_opts	*o = arg;
 
 	net_acl_free(&o->acl);
+	exec_free(&o->exec);
 }
 
 /* udp's own options (cmd_option_fn); 0 or -1 with err. */
@@ -158,6 +159,9 @@ udp_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 	case OPT_TTL:
 	case OPT_HOPS:
 		return udp_parse_mcast(ch, arg, o, err, errlen);
+	case OPT_EXEC:
+	case OPT_SH_EXEC:
+		return exec_option(&o->exec, ch, arg, err, errlen);
 	}
 	return udp_parse_value(ch, arg, o, err, errlen);
 }
@@ -168,6 +172,16 @@ udp_check_roles(const struct udp_opts *o)
 {
 	const struct cmd_entry	*e = &cmd_udp_entry;
 
+	if (o->exec.cmd != NULL && (!o->listen || o->unix_path != NULL ||
+	    o->socktype != SOCK_DGRAM))
+		return cmd_usage_error(e, "--%s runs a program for each sender: "
+		    "it needs -l, over IP (not -U or --type)",
+		    o->exec.shell ? "sh-exec" : "exec");
+	if (o->exec.cmd != NULL && (o->mode != UDP_RELAY || o->to_all ||
+	    o->quit_ms >= 0 || o->chunk || o->wait_ms >= 0))
+		return cmd_usage_error(e, "--%s gives each sender to the "
+		    "program: it cannot go with --mode, --to-all, -q, -w or "
+		    "--chunk", o->exec.shell ? "sh-exec" : "exec");
 	if (o->listen) {
 		if (o->zero || o->data || o->unconnected || o->src.host ||
 		    o->src.port)
@@ -287,6 +301,10 @@ udp_check_session(const struct cmd_ctx *c, const struct udp_opts *o)
 	    so->hexlog_path != NULL))
 		return cmd_usage_error(e, "-o and --hex-dump work in relay "
 		    "mode only, not --mode %s", udp_mode_names[o->mode]);
+	if (o->exec.cmd != NULL && stream_session_only(so) != NULL)
+		return cmd_usage_error(e, "--%s gives the datagrams to the "
+		    "program: it cannot go with %s", o->exec.shell ?
+		    "sh-exec" : "exec", stream_session_only(so));
 	return -1;
 }
 
@@ -326,7 +344,7 @@ udp_check(struct cmd_ctx *c, void *arg)
 			return cmd_usage_error(e, "--unlink needs -U PATH");
 	}
 	if (udp_check_roles(o) != -1 || udp_check_mcast(c, o) != -1 ||
-	    udp_check_session(c, o) != -1)
+	    udp_check_session(c, o) != -1 || exec_check(c, &o->exec) != -1)
 		return EXIT_USAGE;
 	if (o->unix_path == NULL && net_parse_port(c->argv[c->argc - 1], "udp",
 	    o->listen, &(uint16_t){ 0 }, why, sizeof why) == -1)
@@ -637,6 +655,75 @@ udp_say_listening(int fd, const struct udp_opts *o)
 	fflush(stderr);
 }
 
+/*
+ * --exec: a socket for the next sender, bound where fd (given to the
+ * last one) was, both with SO_REUSEADDR: the kernel gives a connected
+ * socket its sender's datagrams, this one the rest.  Returns it, or -1
+ * with err.
+ */
+struct udp_where {
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	int			 v6only;
+};
+
+static int
+udp_exec_reopen(void *arg, char *err, size_t errlen)
+{
+	const struct udp_where	*w = arg;
+	int			 fd, on = 1;
+
+	fd = socket(w->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof on) == -1 || (w->ss.ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &w->v6only,
+	    sizeof w->v6only) == -1) || bind(fd,
+	    (const struct sockaddr *)&w->ss, w->len) == -1) {
+		snprintf(err, errlen, "udp: a socket for the next sender: %s "
+		    "(is the port below 1024, and root given up?)",
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * udp -l --exec: a child for each new sender, as ncat does (see
+ * exec_serve_run()).  Takes fd.  Returns the exit status.
+ */
+static int
+udp_exec(int fd, const struct udp_opts *o)
+{
+	struct udp_where	 where;
+	struct exec_serve	 es;
+	socklen_t		 ilen = sizeof where.v6only;
+	int			 on = 1;
+
+	memset(&where, 0, sizeof where);
+	where.len = sizeof where.ss;
+	getsockname(fd, (struct sockaddr *)&where.ss, &where.len);
+	if (where.ss.ss_family == AF_INET6)
+		getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &where.v6only,
+		    &ilen);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	set_nonblock(fd, 0);
+	fprintf(stderr, "Running %s for every sender\n", o->exec.name);
+	fflush(stderr);
+	memset(&es, 0, sizeof es);
+	es.listen_fd = fd;
+	es.keep = 1;
+	es.max_conns = 100;
+	es.acl = &o->acl;
+	es.spec = &o->exec;
+	es.proto = "udp";
+	es.capture = o->c->capture;
+	es.reopen = udp_exec_reopen;
+	es.reopen_arg = &where;
+	return exec_serve_run(&es);
+}
+
 /* The server: returns the exit status. */
 static int
 udp_server(const struct udp_opts *o)
@@ -663,6 +750,8 @@ udp_server(const struct udp_opts *o)
 		return EXIT_RUNTIME;
 	}
 	udp_say_listening(fd, o);
+	if (o->exec.cmd != NULL)
+		return udp_exec(fd, o);
 	if (udp_serve_run(fd, ss.ss_family, o, err, sizeof err) == -1) {
 		sk_warnx("udp: %s", err);
 		rc = EXIT_RUNTIME;
@@ -734,6 +823,10 @@ const struct cmd_entry cmd_udp_entry = {
 	    "or time\n"
 	    "      --to-all      server relay: stdin to every recent sender, "
 	    "not the last\n"
+	    "      --exec 'PROG ARGS' server: run PROG for each new sender, "
+	    "its\n"
+	    "                    stdin/stdout a socket connected to it\n"
+	    "      --sh-exec CMD server: the same with /bin/sh -c CMD\n"
 	    "      --allow CIDR  server: take datagrams from this block only "
 	    "(repeatable)\n"
 	    "      --deny CIDR   server: drop datagrams from this block "
@@ -771,7 +864,7 @@ const struct cmd_entry cmd_udp_entry = {
 	.flags = CMD_CAPTURE | CMD_PRIV | CMD_SESSION,
 	.shorts = "46U:d:lo:p:q:s:vw:z",
 	.longs = "data chunk unconnected mode to-all allow deny unlink type "
-	    "broadcast join source iface ttl hops multicast-loop",
+	    "broadcast join source iface ttl hops multicast-loop exec sh-exec",
 	.size = sizeof(struct udp_opts), .init = udp_init, .option = udp_option,
 	.check = udp_check, .run = udp_start, .fini = udp_fini,
 };

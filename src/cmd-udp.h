@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "mcast.h"
+#include "exec.h"
 #include "net.h"
 
 enum udp_mode {
@@ -42,6 +43,7 @@ struct udp_opts {
 	const char		*iface;		/* --iface IF */
 	struct mcast_send	 ms;		/* --broadcast, --ttl, --iface,
 						   --multicast-loop */
+	struct exec_spec	 exec;		/* -l --exec, --sh-exec */
 };
 
 /* After "Permission denied" from a send or connect without --broadcast. */

@@ -14,7 +14,10 @@
  * and closed.  In relay mode standard input is read as fast as the
  * fastest client takes it; a client more than --max-queue behind is
  * closed (or, with --lossy, misses what does not fit), so one client that
- * does not read never stalls the others.
+ * does not read never stalls the others.  --broker passes what each
+ * client sends to the others under the same rule: no client is read
+ * while another has no room for what it would send, and one that stays
+ * so for --max-queue's SECS is closed (or skipped, --lossy).
  */
 #include "config.h"
 
@@ -24,6 +27,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -59,6 +63,7 @@ struct conn {
 	uint64_t	 skipped;	/* --lossy: stdin bytes it missed */
 	int64_t		 full_since;	/* relay: cannot take stdin since; 0 */
 	int		 lagging;	/* --lossy: skipped until caught up */
+	int		 user;		/* --chat: <userN> */
 	struct conn	*prev, *next;
 };
 
@@ -74,6 +79,12 @@ struct server {
 	int			 in_watched;	/* stdin is in the epoll set */
 	int			 in_eof;
 	int			 nfull;		/* clients stdin waits for */
+	int			 broker_ok;	/* --broker: every client has room */
+	int			 broker_watched; /* what epoll was told of it */
+	int			 next_user;	/* --chat */
+	char			*chatbuf;	/* --chat: one line, prefixed */
+	char			*leaves;	/* --chat: said at the round's end */
+	size_t			 leaveslen;
 	int			 failed;	/* stop: err says why */
 	int64_t			 paused_until;	/* accept after EMFILE */
 	int64_t			 emfile_said;	/* when that was last said */
@@ -85,11 +96,19 @@ struct server {
 
 static char listen_tag, stdin_tag, extra_tag;	/* epoll data of non-clients */
 
+#define CHAT_PREFIX_MAX	24		/* "<user2147483647> " */
+#define CHAT_LINE_OUT	(CHAT_PREFIX_MAX + 4 * LINE_MAX_LEN + 2)
+
 static void	conn_close(struct server *, struct conn *, const char *);
 static void	conn_reap(struct server *);
 static int	conn_flush(struct server *, struct conn *);
 static void	conn_update(struct server *, struct conn *);
 static void	conn_read(struct server *, struct conn *);
+static size_t	stdin_chunk(const struct server *);
+static int	broker_data(struct server *, struct conn *, const char *,
+		    size_t);
+static void	chat_leave(struct server *, struct conn *);
+static int	chat_join(struct server *, struct conn *);
 
 size_t
 serve_time_prefix(char *buf, size_t len)
@@ -170,6 +189,8 @@ conn_can_read(const struct server *s, const struct conn *c)
 {
 	if (s->o->messages)
 		return c->off == c->len;
+	if (s->o->broker)	/* what c holds is the others' */
+		return s->broker_ok;
 	return c->len - c->off < OUT_HIGH;
 }
 
@@ -186,6 +207,8 @@ conn_room(const struct server *s, const struct conn *c)
 {
 	size_t	 room;
 
+	if (s->o->broker)	/* what every other client has room for */
+		return stdin_chunk(s) / (s->o->chat ? CHAT_PREFIX_MAX : 1);
 	if (s->o->messages || (s->o->mode != SERVE_ECHO &&
 	    s->o->mode != SERVE_TIME))
 		return SCRATCH;
@@ -310,8 +333,9 @@ conn_close(struct server *s, struct conn *c, const char *why)
 		sk_warnx("listen: connection from %s: %s", who, why);
 	if (c->skipped > 0)
 		sk_warnx("listen: connection from %s: missed %s bytes of "
-		    "standard input (--lossy)", who, fmt_count(c->skipped, in,
-		    sizeof in));
+		    "%s (--lossy)", who, fmt_count(c->skipped, in, sizeof in),
+		    s->o->broker ? "the other clients' data" :
+		    "standard input");
 	if (sk_verbosity == 0)
 		;
 	else if (s->o->mode == SERVE_DISCARD)
@@ -329,6 +353,8 @@ conn_close(struct server *s, struct conn *c, const char *why)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	s->nconns--;
+	if (s->o->chat)
+		chat_leave(s, c);
 	c->closed = 1;
 	c->next = s->dead;
 	s->dead = c;
@@ -424,6 +450,8 @@ mode_data(struct server *s, struct conn *c, const char *data, size_t len)
 			return time_message(s, c, data, len);
 		return time_data(s, c, data, len);
 	case SERVE_RELAY:
+		if (s->o->broker)
+			return broker_data(s, c, data, len);
 		if (len > 0 && write_all(s->o->out_fd, data, len) == -1) {
 			snprintf(s->err, s->errlen, "write to stdout: %s",
 			    strerror(errno));
@@ -445,7 +473,7 @@ static int
 conn_done(const struct server *s, const struct conn *c)
 {
 	return c->eof && c->off == c->len &&
-	    (s->o->mode != SERVE_RELAY || s->in_eof);
+	    (s->o->mode != SERVE_RELAY || s->in_eof || s->o->broker);
 }
 
 /*
@@ -534,8 +562,10 @@ conn_new(struct server *s, int fd, const struct sockaddr *sa,
 	}
 	if (s->o->on_accept != NULL)
 		s->o->on_accept(s->o->accept_arg, fd, sa);
-	if (s->o->mode == SERVE_RELAY && s->in_eof)
+	if (s->o->mode == SERVE_RELAY && s->in_eof && !s->o->broker)
 		shutdown(fd, SHUT_WR);
+	if (s->o->chat && chat_join(s, c) == -1)
+		return;
 	conn_read(s, c);	/* the data is often there already */
 }
 
@@ -627,22 +657,22 @@ conn_has_room(const struct server *s, const struct conn *c)
 }
 
 /*
- * Relay mode: whether to read stdin now.  Not before the first client
- * (nothing read would reach anyone), only once some client has taken all
- * it was given (stdin goes at the pace of the fastest client), and not
- * while a client has no room for the next chunk: a reader that is merely
- * slow, or not scheduled for a moment, loses nothing.  Each such client
- * is stamped with the time it filled up, for stall_scan().
+ * Count in nfull the clients with no room for the next chunk, each
+ * stamped with the time it filled up, for stall_scan(); returns whether
+ * some client has taken all it was given.  Relay mode reads stdin
+ * (stdin_wanted()) not before the first client (nothing read would reach
+ * anyone), only once some client has taken all it was given (stdin goes
+ * at the pace of the fastest client), and not while a client has no
+ * room for the next chunk: a reader that is merely slow, or not
+ * scheduled for a moment, loses nothing.
  */
 static int
-stdin_wanted(struct server *s)
+queue_scan(struct server *s)
 {
 	struct conn	*c;
 	int		 drained = 0;
 
 	s->nfull = 0;
-	if (s->in_eof)
-		return 0;
 	for (c = s->conns; c != NULL; c = c->next) {
 		if (c->off == c->len) {
 			drained = 1;
@@ -656,7 +686,39 @@ stdin_wanted(struct server *s)
 			s->nfull++;
 		}
 	}
-	return drained && s->nfull == 0;
+	return drained;
+}
+
+/* Relay mode: whether to read stdin now (see queue_scan). */
+static int
+stdin_wanted(struct server *s)
+{
+	if (s->in_eof) {
+		if (!s->o->broker)	/* else broker_watch() counts */
+			s->nfull = 0;
+		return 0;
+	}
+	return queue_scan(s) && s->nfull == 0;
+}
+
+/*
+ * --broker: read the clients only while every one has room for what one
+ * of them may send (queue_scan); tell epoll when that changes.
+ */
+static void
+broker_watch(struct server *s)
+{
+	struct conn	*c;
+
+	if (!s->o->broker)
+		return;
+	queue_scan(s);
+	s->broker_ok = s->nfull == 0;
+	if (s->broker_ok == s->broker_watched)
+		return;
+	s->broker_watched = s->broker_ok;
+	for (c = s->conns; c != NULL; c = c->next)
+		conn_update(s, c);
 }
 
 /*
@@ -679,17 +741,19 @@ stall_scan(struct server *s)
 		c->full_since = 0;
 		if (!s->o->lossy) {
 			snprintf(why, sizeof why, "not reading: %s bytes of "
-			    "standard input waiting for it for %.3g s "
-			    "(--max-queue): closed", fmt_count(c->len - c->off,
-			    n, sizeof n), s->o->queue_ms / 1000.0);
+			    "%s waiting for it for %.3g s (--max-queue): "
+			    "closed", fmt_count(c->len - c->off, n, sizeof n),
+			    s->o->broker ? "the other clients' data" :
+			    "standard input", s->o->queue_ms / 1000.0);
 			conn_close(s, c, why);
 			continue;
 		}
 		if (c->skipped == 0) {
 			peer_name((struct sockaddr *)&c->sa, why, sizeof why);
 			sk_warnx("listen: connection from %s: not reading: "
-			    "standard input that does not fit in --max-queue "
-			    "is skipped for it (--lossy)", why);
+			    "%s that does not fit in --max-queue is skipped "
+			    "for it (--lossy)", why, s->o->broker ?
+			    "the other clients' data" : "standard input");
 		}
 		c->lagging = 1;
 	}
@@ -731,6 +795,8 @@ stdin_eof(struct server *s)
 	struct conn	*c, *next;
 
 	s->in_eof = 1;
+	if (s->o->broker)	/* the clients still talk to each other */
+		return;
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
 		shutdown(c->fd, SHUT_WR);
@@ -762,6 +828,194 @@ stdin_ready(struct server *s)
 		if (stdin_give(s, c, s->scratch, (size_t)n) == 0)
 			conn_update(s, c);
 	}
+}
+
+/*
+ * --broker: give what from sent to every other client, as stdin is given
+ * (a lagging --lossy client misses it).  A client left with no room for
+ * more stops the reading of every client until the next round looks
+ * again (broker_watch()).  Returns 0.
+ */
+static int
+broker_give(struct server *s, const struct conn *from, const char *data,
+    size_t len)
+{
+	struct conn	*c, *next;
+
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c == from || stdin_give(s, c, data, len) == -1)
+			continue;
+		if (!c->lagging && !conn_has_room(s, c))
+			s->broker_ok = 0;
+		conn_update(s, c);
+	}
+	return 0;
+}
+
+/*
+ * --chat: one line of c's (nl: it ended with a newline, else one is
+ * added) to the others, "<userN> " before it and control characters but
+ * tab, CR and LF written \ooo, as ncat does.
+ */
+static void
+chat_say(struct server *s, const struct conn *c, const char *line,
+    size_t len, int nl)
+{
+	unsigned char	 ch;
+	size_t		 i, n;
+
+	n = (size_t)snprintf(s->chatbuf, CHAT_PREFIX_MAX, "<user%d> ",
+	    c->user);
+	for (i = 0; i < len; i++) {
+		ch = (unsigned char)line[i];
+		if (isprint(ch) || ch == '\t' || ch == '\r' || ch == '\n')
+			s->chatbuf[n++] = (char)ch;
+		else
+			n += (size_t)snprintf(s->chatbuf + n, 5, "\\%03o", ch);
+	}
+	if (!nl)
+		s->chatbuf[n++] = '\n';
+	broker_give(s, c, s->chatbuf, n);
+}
+
+/*
+ * --chat: c's bytes, said line by line; a line longer than LINE_MAX_LEN
+ * is said in pieces, each ended with a newline.  Returns 0.
+ */
+static int
+chat_data(struct server *s, struct conn *c, const char *data, size_t len)
+{
+	size_t	 i = 0, take;
+	int	 nl;
+
+	if (c->line == NULL && len > 0 &&
+	    (c->line = malloc(LINE_MAX_LEN)) == NULL) {
+		conn_close(s, c, strerror(errno));
+		return -1;
+	}
+	while (i < len) {
+		take = 0;
+		while (i + take < len && data[i + take] != '\n' &&
+		    c->linelen + take < LINE_MAX_LEN)
+			take++;
+		nl = i + take < len && data[i + take] == '\n';
+		memcpy(c->line + c->linelen, data + i, take);
+		c->linelen += take;
+		i += take + (size_t)nl;
+		if (nl || c->linelen == LINE_MAX_LEN) {
+			if (nl)
+				c->line[c->linelen++] = '\n';
+			chat_say(s, c, c->line, c->linelen, nl);
+			c->linelen = 0;
+		}
+	}
+	return 0;
+}
+
+/* --broker's data from c: said as chat, or passed on as it is. */
+static int
+broker_data(struct server *s, struct conn *c, const char *data, size_t len)
+{
+	if (s->o->chat)
+		return chat_data(s, c, data, len);
+	return broker_give(s, c, data, len);
+}
+
+/* Add text to what the round's end tells every client (chat_flush). */
+static void
+chat_later(struct server *s, const char *text, size_t len)
+{
+	char	*p;
+
+	if ((p = realloc(s->leaves, s->leaveslen + len)) == NULL)
+		return;
+	memcpy(p + s->leaveslen, text, len);
+	s->leaves = p;
+	s->leaveslen += len;
+}
+
+/*
+ * --chat: c has left (conn_close()): its unfinished line, then the
+ * announcement, are said to everyone at the round's end, not now: this
+ * may be inside a walk of the list, which a failed send would change.
+ */
+static void
+chat_leave(struct server *s, struct conn *c)
+{
+	char	 msg[128];
+	int	 n;
+
+	if (c->linelen > 0) {
+		n = snprintf(msg, sizeof msg, "<user%d> ", c->user);
+		chat_later(s, msg, (size_t)n);
+		chat_later(s, c->line, c->linelen);
+		chat_later(s, "\n", 1);
+		c->linelen = 0;
+	}
+	n = snprintf(msg, sizeof msg, "<announce> <user%d> is disconnected.\n",
+	    c->user);
+	chat_later(s, msg, (size_t)n);
+}
+
+/* Say what chat_leave() kept to every client still here. */
+static void
+chat_flush(struct server *s)
+{
+	char	*text;
+	size_t	 len;
+
+	while (s->leaveslen > 0) {	/* a failed send adds a leave */
+		text = s->leaves;
+		len = s->leaveslen;
+		s->leaves = NULL;
+		s->leaveslen = 0;
+		broker_give(s, NULL, text, len);
+		free(text);
+	}
+}
+
+/* The address of c, as ncat names a chat client, into buf. */
+static const char *
+chat_addr(const struct conn *c, char *buf, size_t len)
+{
+	if (c->sa.ss_family == AF_UNIX)
+		snprintf(buf, len, "a local client");
+	else
+		net_addr_str((const struct sockaddr *)&c->sa, buf, len);
+	return buf;
+}
+
+/*
+ * --chat: c has come: tell everyone, c too, who it is and who was here
+ * before, oldest first.  Returns 0, or -1 when c was closed.
+ */
+static int
+chat_join(struct server *s, struct conn *c)
+{
+	struct conn	*o, *tail;
+	char		 addr[NET_ADDRSTRLEN], *msg = NULL;
+	size_t		 len = 0;
+	int		 n = 0;
+	FILE		*f;
+
+	c->user = ++s->next_user;
+	if ((f = open_memstream(&msg, &len)) == NULL)
+		return 0;
+	fprintf(f, "<announce> %s is connected as <user%d>.\n"
+	    "<announce> already connected: ", chat_addr(c, addr, sizeof addr),
+	    c->user);
+	for (tail = s->conns; tail->next != NULL; tail = tail->next)
+		;
+	for (o = tail; o != NULL; o = o->prev)
+		if (o != c)
+			fprintf(f, "%s%s as <user%d>", n++ > 0 ? ", " : "",
+			    chat_addr(o, addr, sizeof addr), o->user);
+	fprintf(f, "%s.\n", n == 0 ? "nobody" : "");
+	if (fclose(f) == 0)
+		broker_give(s, NULL, msg, len);
+	free(msg);
+	return c->closed ? -1 : 0;
 }
 
 /* Close the connections idle for longer than -w. */
@@ -860,8 +1114,10 @@ serve_setup(struct server *s)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if ((s->ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
-	    (s->scratch = malloc(SCRATCH)) == NULL)
+	    (s->scratch = malloc(SCRATCH)) == NULL ||
+	    (s->o->chat && (s->chatbuf = malloc(CHAT_LINE_OUT)) == NULL))
 		return -1;
+	s->broker_ok = s->broker_watched = 1;
 	ev.events = EPOLLIN;
 	ev.data.ptr = &listen_tag;
 	if (s->o->listen_fd != -1 &&
@@ -964,6 +1220,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 			break;
 		}
 		stdin_watch(&s);
+		broker_watch(&s);
 		listen_watch(&s);
 		n = sk_epoll_wait(s.ep, evs, EVENTS, serve_timeout(&s));
 		if (n == -1 && errno != EINTR) {
@@ -979,6 +1236,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 		if (!s.in_pollable)
 			stdin_ready(&s);
 		serve_timers(&s, &next_scan);
+		chat_flush(&s);
 		conn_reap(&s);
 	}
 done:
@@ -988,5 +1246,7 @@ done:
 	if (s.ep > 0)
 		close(s.ep);
 	free(s.scratch);
+	free(s.chatbuf);
+	free(s.leaves);
 	return rc;
 }

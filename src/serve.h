@@ -37,6 +37,14 @@ struct serve_opts {
 	int			 lossy;		/* then skip, not close */
 	const struct net_acl	*acl;
 	int			 in_fd, out_fd;	/* relay mode */
+	/*
+	 * relay -k --broker: what a client sends goes to every other
+	 * client (not to stdout), held as stdin is (max_queue, lossy);
+	 * --chat: line by line, "<userN> " before each, joins and leaves
+	 * announced, as ncat's --chat.
+	 */
+	int			 broker;
+	int			 chat;
 	/* --trace: the capture's fd, read when ready; each accepted client. */
 	int			 extra_fd;	/* -1: none */
 	void			(*on_extra)(void *);
