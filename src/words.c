@@ -185,7 +185,8 @@ label_tcp(int preview, const struct track_event *ev, char *buf, size_t len,
 	    words_scale_unknown(ev->conv) && !(pk->flags & DECODE_SYN) ?
 	    " (scale unknown)" : "");
 	label_tcp_options(op, ev, buf, len, off);
-	if (pk->paycap > 0 && preview > 0)
+	/* TLS bytes are said by their records (track_event.tls). */
+	if (pk->paycap > 0 && preview > 0 && ev->tls == NULL)
 		cat_preview(buf, len, off, pk, preview);
 }
 
