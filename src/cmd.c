@@ -72,6 +72,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "grepable", no_argument, NULL, OPT_GREPABLE },
 	{ "id", required_argument, NULL, OPT_ID },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "lossy", no_argument, NULL, OPT_LOSSY },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },

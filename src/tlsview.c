@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tlscrypt.h"
 #include "tlsview.h"
 #include "words.h"
 
@@ -25,6 +26,7 @@ enum tv_state { TV_UNDECIDED, TV_TLS, TV_NOT };
 struct tvconv {
 	enum tv_state	 state;
 	struct tls	*t;
+	struct tlscrypt	*cr;		/* with a key log */
 	int		 enc_alert;	/* direction + 1 of the first
 					   encrypted alert, 0: none */
 };
@@ -89,7 +91,8 @@ tls_port(const struct track_conv *c)
  * out of memory: the conversation is then drawn without TLS).
  */
 static enum tv_state
-tv_decide(struct tvconv *vc, const struct track_event *ev)
+tv_decide(const struct tlsview *tv, struct tvconv *vc,
+    const struct track_event *ev)
 {
 	const struct track_conv	*c = ev->conv;
 	const struct decode_pkt	*pk = ev->pkt;
@@ -102,6 +105,9 @@ tv_decide(struct tvconv *vc, const struct track_event *ev)
 		    TV_UNDECIDED : TV_NOT;
 	if ((vc->t = tls_new(0)) == NULL)
 		return TV_NOT;
+	if (tv->o.keylog != NULL && tlscrypt_available() &&
+	    (vc->cr = tlscrypt_new(tv->o.keylog)) != NULL)
+		tls_set_decrypt(vc->t, tlscrypt_decrypt, vc->cr);
 	for (d = 0; d < 2; d++)
 		if (c->end[d].isn_known)
 			tls_start(vc->t, d, 1);
@@ -117,6 +123,20 @@ tv_conv(struct track_conv *c)
 	return c->tls;
 }
 
+/* The plaintext of decrypted application data k, as --data-preview asks. */
+static void
+tv_preview(const struct tlsview *tv, struct tls_event *k)
+{
+	const uint8_t	*p;
+	size_t		 n, off = strlen(k->detail);
+
+	if (tv->cur->cr == NULL)
+		return;
+	p = tlscrypt_last(tv->cur->cr, &n);
+	words_quote(k->detail, sizeof k->detail, &off, p, n,
+	    (size_t)tv->o.preview);
+}
+
 /* The decoder's callback: keep one event for the segment's arrow. */
 static void
 tv_collect(const struct tls_event *e, void *arg)
@@ -127,6 +147,8 @@ tv_collect(const struct tls_event *e, void *arg)
 	if (e->kind == TLS_EV_RECORD && e->encrypted &&
 	    e->rtype == TLS_CT_ALERT && tv->cur->enc_alert == 0)
 		tv->cur->enc_alert = e->dir + 1;
+	if (tv->cur->cr != NULL)
+		tlscrypt_saw(tv->cur->cr, e);
 	if (tv->n == TLSVIEW_KEEP) {
 		tv->more++;
 		return;
@@ -136,6 +158,9 @@ tv_collect(const struct tls_event *e, void *arg)
 	k->body = NULL;		/* valid only during the callback */
 	k->body_len = 0;
 	k->hello = NULL;
+	if (k->kind == TLS_EV_RECORD && k->decrypted &&
+	    k->inner == TLS_CT_APPDATA && tv->o.preview > 0)
+		tv_preview(tv, k);
 }
 
 /* "A" or "B" for direction d. */
@@ -230,7 +255,7 @@ tlsview_event(struct tlsview *tv, struct track_event *ev)
 		ev->tls_info = &tv->info;
 	} else if (ev->pkt->paycap > 0 && !ev->icmp_back) {
 		if (vc->state == TV_UNDECIDED)
-			vc->state = tv_decide(vc, ev);
+			vc->state = tv_decide(tv, vc, ev);
 		if (vc->state != TV_TLS)
 			return;
 		tv_segment(tv, vc, ev);
@@ -249,6 +274,7 @@ tlsview_forget(struct tlsview *tv, struct track_conv *c)
 	if (vc == NULL)
 		return;
 	tls_free(vc->t);
+	tlscrypt_free(vc->cr);
 	free(vc);
 	c->tls = NULL;
 }
