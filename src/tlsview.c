@@ -299,7 +299,8 @@ tlsview_words(const struct tls_event *e, char *buf, size_t len)
 	buf[0] = '\0';
 	words_cat(buf, len, &off, "%s", e->name ? e->name : "record");
 	if (e->detail[0] != '\0')
-		words_cat(buf, len, &off, " %s", e->detail);
+		words_cat(buf, len, &off, "%s%s", e->kind == TLS_EV_STOP ?
+		    ": " : " ", e->detail);
 	if (e->result != DECODE_OK)
 		words_cat(buf, len, &off, " [%s]", decode_result_name(
 		    e->result));
