@@ -197,7 +197,8 @@ keylog_add_line(struct keylog *kl, const char *line, size_t n, char *err,
 		return 0;	/* RSA, a label of a later draft: not used */
 	if (k != 3) {
 		snprintf(err, errlen, "%s: expected 3 fields (LABEL "
-		    "CLIENT_RANDOM SECRET), not %d", label_names[label], k);
+		    "CLIENT_RANDOM SECRET), not %s%d", label_names[label],
+		    k > 4 ? "more than " : "", k > 4 ? 4 : k);
 		return -1;
 	}
 	if (flen[1] != 64 || unhex(f[1], 64, random, 32) != 32) {
