@@ -27,6 +27,7 @@ struct tvconv {
 	enum tv_state	 state;
 	struct tls	*t;
 	struct tlscrypt	*cr;		/* with a key log */
+	int		 snapped[2];	/* a segment cut by the snap length */
 	int		 enc_alert;	/* direction + 1 of the first
 					   encrypted alert, 0: none */
 };
@@ -34,6 +35,7 @@ struct tvconv {
 struct tlsview {
 	struct tlsview_opts o;
 	struct tvconv	*cur;		/* of the segment being fed */
+	int		 finishing;	/* tls_finish() is calling back */
 	struct tls_event ev[TLSVIEW_KEEP];
 	int		 n;
 	uint32_t	 more;
@@ -144,6 +146,8 @@ tv_collect(const struct tls_event *e, void *arg)
 	struct tlsview	*tv = arg;
 	struct tls_event *k;
 
+	if (tv->finishing && tv->cur->snapped[e->dir])
+		return;		/* cut short by the capture: said already */
 	if (e->kind == TLS_EV_RECORD && e->encrypted &&
 	    e->rtype == TLS_CT_ALERT && tv->cur->enc_alert == 0)
 		tv->cur->enc_alert = e->dir + 1;
@@ -222,15 +226,38 @@ tv_verdict(struct tlsview *tv, const struct tvconv *vc)
 	tv_close_words(vc, in, buf, len, &off);
 }
 
-/* Feed ev's segment to vc's decoder, its events collected in tv. */
+/*
+ * Feed ev's segment to vc's decoder, its events collected in tv.  A
+ * segment the capture cut short (its snap length: a live ladder keeps
+ * only headers and a preview) ends the direction, said once, rather
+ * than as a gap at its next segment.
+ */
 static void
 tv_segment(struct tlsview *tv, struct tvconv *vc, struct track_event *ev)
 {
 	const struct decode_pkt	*pk = ev->pkt;
 	uint32_t		 seq = ev->rseq + !!(pk->flags & DECODE_SYN);
+	struct tls_event	 e;
 
+	if (vc->snapped[ev->dir])
+		return;
 	tls_segment(vc->t, ev->dir, seq, pk->payload, pk->paycap, tv_collect,
 	    tv);
+	if (pk->paycap >= pk->paylen)
+		return;
+	vc->snapped[ev->dir] = 1;
+	memset(&e, 0, sizeof e);
+	e.kind = TLS_EV_STOP;
+	e.dir = ev->dir;
+	e.from_client = -1;
+	e.seq = seq;
+	e.end = seq + pk->paylen;
+	e.result = DECODE_TRUNCATED;
+	e.name = "cannot follow";
+	snprintf(e.detail, sizeof e.detail, "the capture kept %u of the "
+	    "segment's %u bytes (a bigger snap length keeps them)",
+	    pk->paycap, pk->paylen);
+	tv_collect(&e, tv);
 }
 
 void
@@ -249,7 +276,9 @@ tlsview_event(struct tlsview *tv, struct track_event *ev)
 	if (ev->kind == TRACK_EV_END) {
 		if (vc->state != TV_TLS)
 			return;
+		tv->finishing = 1;
 		tls_finish(vc->t, tv_collect, tv);
+		tv->finishing = 0;
 		tv_verdict(tv, vc);
 		ev->tls_verdict = tv->verdict;
 		ev->tls_info = &tv->info;

@@ -12,6 +12,7 @@ client's FIN and the server's FIN,ACK:
   big        a 16 KiB ClientHello over two records, 1448-byte segments
   oversize   a record header saying 20000 bytes (past 2^14+2048)
   gap        a ClientHello in 4 segments, the third lost
+  snap       a ClientHello whose segment the capture kept 100 bytes of
 """
 import os
 import struct
@@ -67,7 +68,7 @@ def cut(data, n):
     return [data[i:i + n] for i in range(0, len(data), n)]
 
 
-def write(path, segments, lost=()):
+def write(path, segments, lost=(), snap=0):
     a, b = bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2])
     isn_a, isn_b = 1000, 5000
     pkts = [packet(a, b, 40000, 443, isn_a, 0, 0x02),
@@ -84,8 +85,9 @@ def write(path, segments, lost=()):
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         for i, p in enumerate(pkts):
-            f.write(struct.pack("<IIII", 1700000000, i * 1000, len(p), len(p)))
-            f.write(p)
+            keep = len(p) if not snap else min(len(p), snap)
+            f.write(struct.pack("<IIII", 1700000000, i * 1000, keep, len(p)))
+            f.write(p[:keep])
 
 
 def main():
@@ -103,6 +105,9 @@ def main():
           [b"\x16\x03\x01" + struct.pack("!H", 20000) + b"\x01" * 100])
     write(os.path.join(out, "gap.pcap"),
           cut(records(client_hello("gap.example")), 40), lost=(2,))
+    write(os.path.join(out, "snap.pcap"),
+          [records(client_hello("snap.example")), b"\x17\x03\x03\x00\x01x"],
+          snap=14 + 20 + 20 + 100)
 
 
 main()

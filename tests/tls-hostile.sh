@@ -4,7 +4,8 @@
 # tests/tls-hostile.py writes: a record cut into 3-byte segments, a
 # length past what was sent, garbage after the ClientHello, a 16 KiB
 # ClientHello over two records, a record longer than TLS allows, a lost
-# segment.  Each is said once, on the right arrow, and the rest is drawn.
+# segment, a segment cut by the snap length.  Each is said once, on the
+# right arrow, and the rest is drawn.
 . "$srcdir/lib.sh"
 need_cmd python3
 export TZ=UTC LC_ALL=C
@@ -58,7 +59,12 @@ like "$out" 'TLS cannot follow: 40 bytes missing \(a gap, or out of order\)' \
     "gap: a lost segment stops the direction, said"
 is "$(grep -c 'cannot follow' <<<"$out")" 1 "gap: said once"
 
-for f in split big past garbage oversize gap; do
+out=$("$SOCKKIT" view "$TMP/snap.pcap")
+like "$out" "TLS cannot follow: the capture kept 100 of the segment's 156 bytes" \
+    "snap: a segment the snap length cut: said"
+is "$(grep -c 'TLS ' <<<"$out")" 1 "snap: said once, nothing more of that direction"
+
+for f in split big past garbage oversize gap snap; do
 	"$SOCKKIT" view --json "$TMP/$f.pcap" | python3 -c '
 import json, sys
 for line in sys.stdin:
