@@ -173,22 +173,6 @@ dir_logged(struct tlscrypt *tc, int d, enum keylog_label client)
 	    (int)client + 1) + 1;
 }
 
-/* Key d as dir_logged() asked, if the log has its secret now. */
-static void
-dir_lookup(struct tlscrypt *tc, int d)
-{
-	const uint8_t	*secret = NULL;
-	size_t		 slen = 0;
-
-	if (tc->have_random && tc->kl != NULL)
-		secret = keylog_find(tc->kl, tc->random,
-		    (enum keylog_label)(tc->d[d].want - 1), &slen);
-	if (secret == NULL)
-		return;
-	tc->d[d].want = 0;
-	dir_key(tc, d, secret, slen);
-}
-
 /* KeyUpdate from d: its next traffic secret (RFC 8446 7.2). */
 static void
 dir_update(struct tlscrypt *tc, int d)
@@ -238,6 +222,22 @@ tlscrypt_saw(struct tlscrypt *tc, const struct tls_event *ev)
 }
 
 #ifdef HAVE_LIBCRYPTO
+/* Key d as dir_logged() asked, if the log has its secret now. */
+static void
+dir_lookup(struct tlscrypt *tc, int d)
+{
+	const uint8_t	*secret = NULL;
+	size_t		 slen = 0;
+
+	if (tc->have_random && tc->kl != NULL)
+		secret = keylog_find(tc->kl, tc->random,
+		    (enum keylog_label)(tc->d[d].want - 1), &slen);
+	if (secret == NULL)
+		return;
+	tc->d[d].want = 0;
+	dir_key(tc, d, secret, slen);
+}
+
 /* The AEAD of the chosen suite. */
 static const EVP_CIPHER *
 suite_aead(uint16_t id)
