@@ -178,8 +178,10 @@ capture_parse(struct capture_opts *o, int ch, const char *arg, char *err,
 	}
 	if (ch == CAPTURE_OPT_LINGER)
 		o->linger_ms = v;
-	else
+	else {
 		o->preview = (int)v;
+		o->preview_set = 1;
+	}
 	return 0;
 }
 
@@ -382,6 +384,8 @@ capture_outputs(struct capture *c, char *err, size_t errlen)
 	ro.lo.full = c->o.full;
 	ro.lo.ascii = c->o.ascii;
 	ro.lo.preview = c->o.preview;
+	ro.tls.keylog = c->o.keylog;
+	ro.tls.preview = c->o.preview_set ? c->o.preview : 0;
 	ro.color = c->o.color;
 	ro.svg_path = c->o.svg_path;
 	ro.html_path = c->o.html_path;

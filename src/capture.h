@@ -17,6 +17,8 @@
 #include "relay.h"
 #include "track.h"
 
+struct keylog;
+
 struct capture_opts {
 	int		 trace;		/* --trace: draw the ladder on stderr */
 	int		 json;		/* --json: JSON lines on stderr instead */
@@ -27,6 +29,9 @@ struct capture_opts {
 					   messages); fds 0-2 are never it */
 	long		 linger_ms;	/* --linger-capture MS (250) */
 	int		 preview;	/* --data-preview N (16) */
+	int		 preview_set;	/* --data-preview was given */
+	const struct keylog *keylog;	/* secrets of sockkit's own TLS
+					   connections, to decrypt with */
 	int		 full;		/* --full */
 	int		 ascii;		/* --ascii */
 	const char	*color;		/* --color=WHEN */

@@ -14,9 +14,11 @@
 
 #include "cmd.h"
 #include "decode.h"
+#include "keylog.h"
 #include "ladder.h"
 #include "render.h"
 #include "replay.h"
+#include "tlscrypt.h"
 #include "track.h"
 #include "util.h"
 
@@ -26,6 +28,9 @@ struct view_opts {
 	long		 max_convs;
 	const char	*color;
 	const char	*svg_path, *html_path, *graph_path;	/* "-": stdout */
+	const char	*keylog_path;	/* --keylog FILE */
+	struct keylog	*kl;		/* its secrets */
+	int		 preview_set;	/* --data-preview given */
 };
 
 /* What view_run() feeds every tracker event to: counts, then the sink. */
@@ -46,6 +51,10 @@ view_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 
 	if (ch == OPT_SUMMARY) {
 		o->summary = 1;
+		return 0;
+	}
+	if (ch == OPT_KEYLOG) {
+		o->keylog_path = arg;
 		return 0;
 	}
 	if (ch == OPT_CONV && parse_long(arg, 1, 1L << 40, &v, why,
@@ -78,8 +87,13 @@ view_check(struct cmd_ctx *c, void *arg)
 	o->svg_path = c->cap.svg_path;
 	o->html_path = c->cap.html_path;
 	o->graph_path = c->cap.graph_path;
+	o->preview_set = c->cap.preview_set;
 	if (c->argc < 1)
 		return cmd_usage_error(c->cmd, "expected a capture FILE");
+	if (o->keylog_path != NULL && !tlscrypt_available())
+		return cmd_usage_error(c->cmd, "--keylog: this sockkit was "
+		    "built without libcrypto (OpenSSL 3), so it cannot decrypt; "
+		    "rebuild it with libssl-dev installed");
 	if (ladder_color_when(o->color, 0) == -1)
 		return cmd_usage_error(c->cmd, "--color '%s': expected auto, "
 		    "always or never", o->color);
@@ -164,7 +178,8 @@ view_out_open(const struct view_opts *o, const char *file,
 	const struct render_opts ro = { .text = stdout, .lo = o->lo,
 	    .color = o->color, .svg_path = o->svg_path,
 	    .html_path = o->html_path, .graph_path = o->graph_path,
-	    .title = title, .warn = view_warn };
+	    .title = title, .warn = view_warn, .tls = { .keylog = o->kl,
+	    .preview = o->preview_set ? o->lo.preview : 0 } };
 
 	memset(out, 0, sizeof *out);
 	snprintf(title, sizeof title, "sockkit view %s", file);
@@ -222,6 +237,45 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o,
 	return rc != EXIT_OK ? rc : view_verdict(file, o, out);
 }
 
+/*
+ * The secrets of --keylog FILE into o->kl.  Returns 0, or EXIT_RUNTIME
+ * after saying why ("view: --keylog FILE: line 3: ...").
+ */
+static int
+view_keylog(struct view_opts *o)
+{
+	char	 err[256];
+	FILE	*fp;
+	long	 n = -1;
+
+	if (o->keylog_path == NULL)
+		return 0;
+	if ((fp = fopen(o->keylog_path, "r")) == NULL) {
+		sk_warnx("view: --keylog %s: %s", o->keylog_path,
+		    strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	if ((o->kl = keylog_new()) == NULL)
+		snprintf(err, sizeof err, "%s", strerror(ENOMEM));
+	else
+		n = keylog_read(o->kl, fp, err, sizeof err);
+	fclose(fp);
+	if (n == -1) {
+		sk_warnx("view: --keylog %s: %s", o->keylog_path, err);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+/* Free what the options hold (the key log's secrets). */
+static void
+view_fini(void *arg)
+{
+	struct view_opts	*o = arg;
+
+	keylog_free(o->kl);
+}
+
 /* Open FILE, apply the filter, draw; the exit status. */
 static int
 view_start(struct cmd_ctx *c, void *arg)
@@ -231,6 +285,9 @@ view_start(struct cmd_ctx *c, void *arg)
 	char			 errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t			*p;
 	int			 rc, dlt;
+
+	if ((rc = view_keylog(o)) != 0)
+		return rc;
 
 	p = pcap_open_offline_with_tstamp_precision(c->argv[0],
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -284,9 +341,11 @@ const struct cmd_entry cmd_view_entry = {
 	    "conversation\n"
 	    "                      with data (or --conv N), its busier "
 	    "direction\n"
+	    "      --keylog FILE   decrypt TLS 1.3 with this NSS key log "
+	    "(SSLKEYLOGFILE)\n"
 	    "  -h, --help          show this help\n",
 	.flags = CMD_LADDER | CMD_LOOK | CMD_PICTURE | CMD_GRAPH,
-	.longs = "summary conv colour max-convs",
+	.longs = "summary conv colour max-convs keylog",
 	.size = sizeof(struct view_opts), .option = view_option,
-	.check = view_check, .run = view_start,
+	.check = view_check, .run = view_start, .fini = view_fini,
 };

@@ -92,6 +92,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "iface", required_argument, NULL, OPT_IFACE },
 	{ "join", required_argument, NULL, OPT_JOIN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "lossy", no_argument, NULL, OPT_LOSSY },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },

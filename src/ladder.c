@@ -22,10 +22,13 @@
 #include <string.h>
 
 #include "ladder.h"
+#include "tlsdecode.h"
+#include "tlsview.h"
 #include "util.h"
 #include "words.h"
 
 #define FOLD_SHOW	10	/* a data phase longer than this folds */
+#define TLS_TEXT	(TLSVIEW_KEEP * (TLS_DETAIL_MAX + 48) + 128)
 #define ARROW_W		64	/* display columns of the arrow and label */
 #define LINE_MAX	1024
 #define EP_MAX		64	/* "[ffff:...:ffff]:65535" */
@@ -226,6 +229,44 @@ cat_path(const struct track_event *ev, int e, char *text, size_t len,
 	words_cat(text, len, off, "\n");
 }
 
+/* The TLS records and messages ev's segment completed, a line each. */
+static void
+cat_tls(const struct track_event *ev, char *text, size_t len, size_t *off)
+{
+	char	 w[TLS_DETAIL_MAX + 64];
+	int	 i;
+
+	for (i = 0; i < ev->ntls; i++) {
+		if (tlsview_hidden(ev, i))
+			continue;
+		tlsview_words(&ev->tls[i], w, sizeof w);
+		words_cat(text, len, off, "%10s  %-12s TLS %s\n", "", "", w);
+	}
+	if (ev->tls_more > 0)
+		words_cat(text, len, off, "%10s  %-12s TLS and %u more records "
+		    "or messages\n", "", "", ev->tls_more);
+}
+
+/*
+ * Whether ev's TLS events are only application data (or none): what a
+ * data phase may fold; a handshake message or an alert is always shown.
+ */
+static int
+tls_routine(const struct track_event *ev)
+{
+	int	 i;
+
+	for (i = 0; i < ev->ntls; i++)
+		if (ev->tls[i].kind != TLS_EV_RECORD ||
+		    ev->tls[i].result != DECODE_OK ||
+		    (ev->tls[i].decrypted ? ev->tls[i].inner :
+		    ev->tls[i].rtype) != TLS_CT_APPDATA ||
+		    (ev->tls[i].encrypted && ev->tls[i].guess &&
+		    strcmp(ev->tls[i].name, "application data") != 0))
+			return 0;
+	return ev->tls_more == 0;
+}
+
 /* The packet line and its notes into text (several lines). */
 static void
 packet_text(struct ladder *l, const struct track_event *ev, char *text,
@@ -245,6 +286,7 @@ packet_text(struct ladder *l, const struct track_event *ev, char *text,
 	for (i = 0; tcp && i < 2; i++)
 		if (ev->npath[i] > 2)
 			cat_path(ev, i, text, len, &off);
+	cat_tls(ev, text, len, &off);
 	for (i = 0; i < ev->nnotes; i++)
 		words_cat(text, len, &off, "%10s  %-12s %s%s%s%s\n", "", "",
 		    l->o.color && ev->notes[i].warn ? C_WARN : "",
@@ -261,7 +303,7 @@ foldable(const struct track_event *ev)
 	return !(ev->pkt->flags & (DECODE_SYN | DECODE_FIN | DECODE_RST) &&
 	    ev->pkt->proto == IPPROTO_TCP) && !ev->changed[0] &&
 	    !ev->changed[1] && !ev->icmp_back && !ev->pkt->icmp_error &&
-	    ev->nnotes <= counted;
+	    ev->nnotes <= counted && tls_routine(ev);
 }
 
 /* Add a data-phase line to the run of c, holding it while it is short. */
@@ -398,18 +440,26 @@ verdict_how(struct ladder *l, const struct track_conv *c, char *buf,
 	words_how(c, c->closer >= 0 && is_local(l, c, c->closer), buf, len);
 }
 
-/* The closing verdict of c in the ladder. */
+/*
+ * The closing verdict of c in the ladder, after what TLS left unfinished;
+ * tls: what its TLS agreed and how it closed, NULL when not TLS.
+ */
 static void
-verdict(struct ladder *l, struct track_conv *c)
+verdict(struct ladder *l, struct track_conv *c, const struct track_event *ev)
 {
-	char		 how[160], a[64], b[64];
+	char		 how[160], a[64], b[64], t[TLS_TEXT];
 	const struct track_end *e = c->end;
+	size_t		 off = 0;
 
+	t[0] = '\0';
+	cat_tls(ev, t, sizeof t, &off);
+	fputs(t, l->fp);
 	verdict_how(l, c, how, sizeof how);
 	put(l, c->how == TRACK_RST || c->how == TRACK_REFUSED ||
 	    c->how == TRACK_UNREACH ? C_WARN : NULL,
-	    "%10s  verdict: %s; %" PRIu64 " packet%s (A %" PRIu64 ", B %"
-	    PRIu64 ")", "", how, e[0].pkts + e[1].pkts,
+	    "%10s  verdict: %s%s%s; %" PRIu64 " packet%s (A %" PRIu64 ", B %"
+	    PRIu64 ")", "", ev->tls_verdict ? ev->tls_verdict : "",
+	    ev->tls_verdict ? "; " : "", how, e[0].pkts + e[1].pkts,
 	    e[0].pkts + e[1].pkts == 1 ? "" : "s", e[0].pkts, e[1].pkts);
 	if (c->proto != IPPROTO_TCP)
 		fprintf(l->fp, ", A->B %s, B->A %s", fmt_bytes(e[0].bytes, a,
@@ -632,9 +682,68 @@ json_packet(struct ladder *l, const struct track_event *ev)
 	fputs("}\n", l->fp);
 }
 
+/* The TLS of a conversation's JSON end: what it agreed, how it closed. */
+static void
+json_tls_end(struct ladder *l, const struct track_event *ev)
+{
+	const struct tls_info	*in = ev->tls_info;
+	const char		*v = tls_version_name(in->version),
+				*cs = tls_cipher_name(in->cipher);
+
+	fputs(",\"tls\":{\"verdict\":", l->fp);
+	ladder_json_string(l->fp, (const uint8_t *)ev->tls_verdict,
+	    strlen(ev->tls_verdict));
+	fprintf(l->fp, ",\"version\":\"%s\",\"cipher\":\"%s\",\"sni\":",
+	    in->version && v ? v : "", in->version && cs ? cs : "");
+	ladder_json_string(l->fp, (const uint8_t *)in->sni, strlen(in->sni));
+	fputs(",\"alpn\":", l->fp);
+	ladder_json_string(l->fp, (const uint8_t *)in->alpn,
+	    strlen(in->alpn));
+	fprintf(l->fp, ",\"hrr\":%s,\"resumed\":%s,\"close_notify\":%s%s%s"
+	    ",\"records_a\":%" PRIu64 ",\"records_b\":%" PRIu64
+	    ",\"appdata_a\":%" PRIu64 ",\"appdata_b\":%" PRIu64 "}",
+	    in->hrr ? "true" : "false", in->resumed ? "true" : "false",
+	    in->close_notify_dir < 0 ? "null" : "\"",
+	    in->close_notify_dir < 0 ? "" : in->close_notify_dir ? "B" : "A",
+	    in->close_notify_dir < 0 ? "" : "\"", in->records[0],
+	    in->records[1], in->appdata[0], in->appdata[1]);
+}
+
+/* Each TLS record and message ev's segment completed, a JSON object. */
+static void
+json_tls(struct ladder *l, const struct track_event *ev)
+{
+	const struct tls_event	*t;
+	const char		*ct;
+	int			 i;
+
+	for (i = 0; i < ev->ntls; i++) {
+		t = &ev->tls[i];
+		json_head(l, "tls", ev->frame, ev->ts);
+		fprintf(l->fp, ",\"conv\":%" PRIu64 ",\"dir\":\"%s\",\"event\":"
+		    "\"%s\",\"name\":", ev->conv->id, t->dir ? "B>A" : "A>B",
+		    t->kind == TLS_EV_RECORD ? "record" :
+		    t->kind == TLS_EV_MESSAGE ? "message" : "stop");
+		ladder_json_string(l->fp, (const uint8_t *)t->name,
+		    strlen(t->name));
+		fputs(",\"detail\":", l->fp);
+		ladder_json_string(l->fp, (const uint8_t *)t->detail,
+		    strlen(t->detail));
+		ct = tls_content_name(t->rtype);
+		fprintf(l->fp, ",\"content\":\"%s\",\"len\":%u,\"seq\":%u,"
+		    "\"seq_end\":%u", ct ? ct : "", t->len, t->seq, t->end);
+		if (t->kind == TLS_EV_MESSAGE)
+			fprintf(l->fp, ",\"hs_type\":%u", t->hs_type);
+		fprintf(l->fp, ",\"encrypted\":%s,\"decrypted\":%s,"
+		    "\"result\":\"%s\"}\n", t->encrypted ? "true" : "false",
+		    t->decrypted ? "true" : "false",
+		    decode_result_name(t->result));
+	}
+}
+
 /* The end of a conversation as a JSON object. */
 static void
-json_end(struct ladder *l, struct track_conv *c)
+json_end(struct ladder *l, struct track_conv *c, const struct track_event *ev)
 {
 	struct end_words	 w;
 
@@ -658,6 +767,8 @@ json_end(struct ladder *l, struct track_conv *c)
 		    PRIu64, track_delivered(c, 0), track_delivered(c, 1));
 	if (l->drops_known)
 		fprintf(l->fp, ",\"capture_drops\":%" PRIu64, l->drops);
+	if (ev->tls_verdict != NULL)
+		json_tls_end(l, ev);
 	fputs("}\n", l->fp);
 }
 
@@ -695,7 +806,7 @@ draw_packet(struct ladder *l, struct track_conv *c,
     const struct track_event *ev)
 {
 	struct lconv	*lc = c->user;
-	char		 text[LINE_MAX * 2];
+	char		 text[LINE_MAX * 2 + TLS_TEXT];
 
 	if (l->holder != NULL && l->holder != c)
 		run_flush(l, l->holder);
@@ -721,7 +832,7 @@ draw_packet(struct ladder *l, struct track_conv *c,
 
 /* A conversation's end: flush, verdict or summary, forget it. */
 static void
-end_conv(struct ladder *l, struct track_conv *c)
+end_conv(struct ladder *l, struct track_conv *c, const struct track_event *ev)
 {
 	struct lconv	*lc;
 	int		 i;
@@ -733,11 +844,14 @@ end_conv(struct ladder *l, struct track_conv *c)
 			run_flush(l, c);
 			if (l->last_conv != c->id)
 				header(l, c, NULL, 0);
-			verdict(l, c);
+			verdict(l, c, ev);
 		} else if (l->o.mode == LADDER_SUMMARY)
 			summary(l, c);
-		else if (l->o.mode != LADDER_DRAW)
-			json_end(l, c);
+		else if (l->o.mode != LADDER_DRAW) {
+			if (l->o.mode == LADDER_JSON)
+				json_tls(l, ev);
+			json_end(l, c, ev);
+		}
 	}
 	if ((lc = c->user) != NULL) {
 		for (i = 0; i < lc->nheld; i++)
@@ -758,7 +872,7 @@ ladder_event(void *arg, const struct track_event *ev)
 		return;
 	}
 	if (ev->kind == TRACK_EV_END) {
-		end_conv(l, c);
+		end_conv(l, c, ev);
 		return;
 	}
 	if (!l->have_t0)
@@ -768,9 +882,10 @@ ladder_event(void *arg, const struct track_event *ev)
 		return;
 	if (lconv_get(c) == NULL)
 		return;
-	if (l->o.mode == LADDER_JSON)
+	if (l->o.mode == LADDER_JSON) {
 		json_packet(l, ev);
-	else
+		json_tls(l, ev);
+	} else
 		draw_packet(l, c, ev);
 }
 

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "ladder.h"
 #include "render.h"
 #include "svg.h"
+#include "tlsview.h"
 #include "tsg.h"
 #include "util.h"
 
@@ -29,6 +32,7 @@ struct render {
 	struct ladder	*ld;		/* NULL: no ladder */
 	struct svg	*svg;		/* NULL: no picture */
 	struct tsg	*tsg;		/* NULL: no graph */
+	struct tlsview	*tv;		/* the TLS layer; NULL: none */
 	struct picture	 pic[3];	/* --svg, --html, --graph */
 };
 
@@ -138,6 +142,7 @@ render_abandon(struct render *r)
 	svg_free(r->svg);
 	tsg_free(r->tsg);
 	ladder_free(r->ld);
+	tlsview_free(r->tv);
 	free(r);
 	errno = e;
 	return NULL;
@@ -227,20 +232,37 @@ render_open(const struct render_opts *o, char *err, size_t errlen)
 		return render_abandon(r);
 	if (render_ladder_new(r, err, errlen) == -1)
 		return render_abandon(r);
+	if ((r->tv = tlsview_new(&o->tls)) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return render_abandon(r);
+	}
 	return r;
 }
 
+/*
+ * The tracker's event to every output, with the TLS records and messages
+ * its segment completed hung on it (tlsview.h): on a copy, since the
+ * tracker's is its own.
+ */
 void
 render_event(void *arg, const struct track_event *ev)
 {
-	struct render	*r = arg;
+	struct render		*r = arg;
+	struct track_event	 e;
 
+	if (ev->conv != NULL && ev->conv->proto == IPPROTO_TCP) {
+		e = *ev;
+		tlsview_event(r->tv, &e);
+		ev = &e;
+	}
 	if (r->ld != NULL)
 		ladder_event(r->ld, ev);
 	if (r->svg != NULL)
 		svg_event(r->svg, ev);
 	if (r->tsg != NULL)
 		tsg_event(r->tsg, ev);
+	if (ev->kind == TRACK_EV_END)
+		tlsview_forget(r->tv, ev->conv);
 }
 
 void
@@ -341,6 +363,7 @@ render_close(struct render *r, char *err, size_t errlen)
 		rc = -1;
 	svg_free(r->svg);
 	tsg_free(r->tsg);
+	tlsview_free(r->tv);
 	free(r);
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include "decode.h"
 #include "ladder.h"
 #include "svg.h"
+#include "tlsview.h"
 #include "track.h"
 
 struct render_opts {
@@ -38,6 +39,7 @@ struct render_opts {
 					   conversation lo.only_conv, else
 					   the first TCP one with data */
 	const char	*title;		/* of the pictures */
+	struct tlsview_opts tls;	/* the TLS layer's key log, preview */
 	void		(*warn)(const char *);	/* says what a budget left
 						   out, "--svg PATH: ..." */
 };

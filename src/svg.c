@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "svg.h"
+#include "tlsview.h"
 #include "util.h"
 #include "words.h"
 
@@ -97,6 +98,7 @@ struct sconv {
 	int		 syn_first, ended;
 	const char	*shown[2];	/* the state last written on a lane */
 	char		 how[200], stats[240];
+	char		 tls[TLSVIEW_VERDICT];	/* what its TLS agreed */
 	struct sitem	*it;
 	size_t		 n, cap;
 	double		 y0, h;
@@ -399,21 +401,33 @@ packet_class(const struct track_event *ev)
 	return cls;
 }
 
-/* The notes of ev, one per line; NULL when there are none. */
+/*
+ * The TLS records and messages of ev, then its notes, one per line; NULL
+ * when there are none.
+ */
 static char *
 packet_notes(const struct track_event *ev)
 {
-	char	*buf;
-	size_t	 len = (size_t)ev->nnotes * (TRACK_NOTE_LEN + 3) + 1, off = 0;
+	char	*buf, w[TLS_DETAIL_MAX + 64];
+	size_t	 len = (size_t)ev->nnotes * (TRACK_NOTE_LEN + 3) + 1 +
+		    (size_t)(ev->ntls + 1) * sizeof w, off = 0;
 	int	 i;
 
-	if (ev->nnotes == 0 || (buf = malloc(len)) == NULL)
+	if (ev->nnotes + ev->ntls == 0 || (buf = malloc(len)) == NULL)
 		return NULL;
 	buf[0] = '\0';
+	for (i = 0; i < ev->ntls; i++) {
+		if (tlsview_hidden(ev, i))
+			continue;
+		tlsview_words(&ev->tls[i], w, sizeof w);
+		words_cat(buf, len, &off, "%sTLS %s", off > 0 ? "\n" : "", w);
+	}
+	if (ev->tls_more > 0)
+		words_cat(buf, len, &off, "\nTLS and %u more records or "
+		    "messages", ev->tls_more);
 	for (i = 0; i < ev->nnotes; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s%s",
-		    i > 0 ? "\n" : "", ev->notes[i].warn ? "! " : "",
-		    ev->notes[i].text);
+		words_cat(buf, len, &off, "%s%s%s", off > 0 ? "\n" : "",
+		    ev->notes[i].warn ? "! " : "", ev->notes[i].text);
 	return buf;
 }
 
@@ -454,14 +468,15 @@ packet_add(struct svg *s, struct sconv *sc, const struct track_event *ev)
 		it->state[e] = sc->shown[e] = track_state_name(ev->state[e]);
 	}
 	it->nnotes = ev->nnotes;
-	if ((it->notes = packet_notes(ev)) == NULL && ev->nnotes > 0)
+	if ((it->notes = packet_notes(ev)) == NULL && ev->nnotes + ev->ntls > 0)
 		s->nomem = 1;
 }
 
 /* The end of sc's conversation c: its verdict and its counts. */
 static void
-sconv_end(struct svg *s, struct sconv *sc, const struct track_conv *c)
+sconv_end(struct svg *s, struct sconv *sc, const struct track_event *ev)
 {
+	const struct track_conv *c = ev->conv;
 	const struct track_end *e = c->end;
 	int	 local = c->closer >= 0 &&
 		    words_is_here(&s->here, &c->end[c->closer]), n;
@@ -470,6 +485,8 @@ sconv_end(struct svg *s, struct sconv *sc, const struct track_conv *c)
 	sc->end[0] = c->end[0];
 	sc->end[1] = c->end[1];
 	words_how(c, local, sc->how, sizeof sc->how);
+	snprintf(sc->tls, sizeof sc->tls, "%s", ev->tls_verdict ?
+	    ev->tls_verdict : "");
 	n = snprintf(sc->stats, sizeof sc->stats, "%" PRIu64 " packet%s (A %"
 	    PRIu64 ", B %" PRIu64 "), A->B %" PRIu64 " byte%s, B->A %" PRIu64
 	    " byte%s, %" PRIu64 " retransmission%s", e[0].pkts + e[1].pkts,
@@ -524,7 +541,7 @@ svg_event(void *arg, const struct track_event *ev)
 	if ((s->o.only_conv == 0 || s->o.only_conv == ev->conv->id) &&
 	    !s->laid_out && (sc = slot_draw(s, sl, ev)) != NULL) {
 		if (ev->kind == TRACK_EV_END)
-			sconv_end(s, sc, ev->conv);
+			sconv_end(s, sc, ev);
 		else
 			packet_add(s, sc, ev);
 	}
@@ -1105,6 +1122,10 @@ conv_write(struct svg *s, FILE *fp, const struct sconv *sc)
 	fprintf(fp, "%.1f\" class=\"%s\">verdict: ", y, sc->proto ==
 	    IPPROTO_TCP && strncmp(sc->how, "closed", 6) != 0 &&
 	    strncmp(sc->how, "still", 5) != 0 ? "warn" : "head");
+	if (sc->tls[0] != '\0') {
+		xs(fp, sc->tls);
+		fputs("; ", fp);
+	}
 	xs(fp, sc->how);
 	fputs("</text>\n", fp);
 	text_at(fp, 10, y + 16, NULL, NULL, sc->stats, strlen(sc->stats));

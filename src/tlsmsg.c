@@ -457,14 +457,17 @@ read_hello(uint8_t ty, struct tcur *c, struct tls_event *ev,
 	return DECODE_OK;
 }
 
-/* "2 certificates: 1302, 880 bytes"; TLS 1.3 entries carry extensions. */
+/*
+ * "2 certificates: 1302, 880 bytes; subject CN=a, issuer CN=b" (the
+ * first one's names); TLS 1.3 entries carry extensions.
+ */
 static enum decode_result
 read_certificate(struct tcur *c, uint16_t version, struct ttext *t)
 {
-	struct tcur	 ctx, list, cert, exts;
+	struct tcur	 ctx, list, cert, exts, first = { NULL, 0, 0 };
 	unsigned	 n = 0;
-	struct ttext	 lens;
-	char		 buf[96];
+	struct ttext	 lens, names;
+	char		 buf[96], nbuf[TLS_DETAIL_MAX];
 
 	tt_init(&lens, buf, sizeof buf);
 	if ((version == TLS_V13 && tc_vec(c, 1, &ctx) == -1) ||
@@ -478,12 +481,17 @@ read_certificate(struct tcur *c, uint16_t version, struct ttext *t)
 			tt_add(t, "certificate longer than the list");
 			return DECODE_INVALID;
 		}
+		if (n == 0)
+			first = cert;
 		tt_add(&lens, "%s%zu", n++ > 0 ? ", " : "", cert.len);
 	}
 	tt_add(t, "%u certificate%s%s%s", n, n == 1 ? "" : "s",
 	    n > 0 ? ": " : "", buf);
 	if (n > 0)
 		tt_add(t, " bytes");
+	tt_init(&names, nbuf, sizeof nbuf);
+	if (n > 0 && tls_cert_names(first, &names) == 0)
+		tt_add(t, "; %s", nbuf);
 	return DECODE_OK;
 }
 

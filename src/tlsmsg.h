@@ -46,6 +46,13 @@ void	tt_wire(struct ttext *, const uint8_t *, size_t);
 void	tt_name(struct ttext *, const char *, uint16_t);
 
 /*
+ * "subject CN=..., issuer CN=..." (or "subject CN=... (self-signed)") of
+ * the DER certificate at cert into t (tlscert.c).  Returns 0, or -1
+ * with nothing added when it does not parse as X.509.
+ */
+int	tls_cert_names(struct tcur, struct ttext *);
+
+/*
  * Read handshake message body of type ty (version: the one agreed, 0 if
  * not known yet) into ev (name, detail, result) and, for the hellos, h.
  */

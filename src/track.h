@@ -11,6 +11,9 @@
 
 #include "decode.h"
 
+struct tls_event;
+struct tls_info;
+
 /* The TCP states of RFC 9293 3.3.2, as seen from the wire. */
 enum track_state {
 	TRACK_UNKNOWN,		/* mid-stream: not known yet */
@@ -87,6 +90,8 @@ struct track_conv {
 			 final_ack_pure:1,
 			 scale_unknown:1;	/* no SYN seen, or its options cut */
 	void		*user;		/* for the renderer; NULL at first */
+	void		*tls;		/* for the render sink's TLS layer
+					   (tlsview.h); NULL at first */
 	/* Table linkage, private to track.c. */
 	struct track_conv *hnext, *older, *newer;
 	uint32_t	 hash;
@@ -129,6 +134,18 @@ struct track_event {
 	unsigned	 retrans:1, ooo:1, dupack:1, zerowin:1, probe:1;
 	int		 nnotes;
 	struct track_note notes[TRACK_MAX_NOTES];
+	/*
+	 * Filled by the render sink's TLS layer (tlsview.h), else empty: the
+	 * TLS records and messages this segment completed (at the end, those
+	 * left unfinished), how many more it completed than are kept, and at
+	 * the end of a TLS conversation what it agreed and how it closed.
+	 * tls is not NULL on every segment of a TLS conversation.
+	 */
+	const struct tls_event *tls;
+	int		 ntls;
+	uint32_t	 tls_more;
+	const struct tls_info *tls_info;
+	const char	*tls_verdict;
 };
 
 typedef void	(*track_cb)(void *, const struct track_event *);

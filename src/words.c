@@ -74,18 +74,16 @@ words_cat(char *buf, size_t len, size_t *off, const char *fmt, ...)
 		*off += (size_t)n < len - *off ? (size_t)n : len - *off - 1;
 }
 
-/* The payload preview: at most n captured bytes, C-escaped, quoted. */
-static void
-cat_preview(char *buf, size_t len, size_t *off, const struct decode_pkt *pk,
-    int n)
+void
+words_quote(char *buf, size_t len, size_t *off, const uint8_t *p, size_t n,
+    size_t max)
 {
-	uint32_t	 i, max = pk->paycap < (uint32_t)n ? pk->paycap :
-			    (uint32_t)n;
-	uint8_t		 ch;
+	size_t	 i, m = n < max ? n : max;
+	uint8_t	 ch;
 
 	words_cat(buf, len, off, " \"");
-	for (i = 0; i < max; i++) {
-		ch = pk->payload[i];
+	for (i = 0; i < m; i++) {
+		ch = p[i];
 		if (ch == '\n')
 			words_cat(buf, len, off, "\\n");
 		else if (ch == '\r')
@@ -99,7 +97,16 @@ cat_preview(char *buf, size_t len, size_t *off, const struct decode_pkt *pk,
 		else
 			words_cat(buf, len, off, "\\x%02x", ch);
 	}
-	words_cat(buf, len, off, "\"%s", pk->paylen > max ? "..." : "");
+	words_cat(buf, len, off, "\"%s", n > m ? "..." : "");
+}
+
+/* The payload preview: at most n captured bytes, C-escaped, quoted. */
+static void
+cat_preview(char *buf, size_t len, size_t *off, const struct decode_pkt *pk,
+    int n)
+{
+	words_quote(buf, len, off, pk->payload, pk->paylen, pk->paycap <
+	    (uint32_t)n ? pk->paycap : (size_t)n);
 }
 
 void
@@ -185,7 +192,8 @@ label_tcp(int preview, const struct track_event *ev, char *buf, size_t len,
 	    words_scale_unknown(ev->conv) && !(pk->flags & DECODE_SYN) ?
 	    " (scale unknown)" : "");
 	label_tcp_options(op, ev, buf, len, off);
-	if (pk->paycap > 0 && preview > 0)
+	/* TLS bytes are said by their records (track_event.tls). */
+	if (pk->paycap > 0 && preview > 0 && ev->tls == NULL)
 		cat_preview(buf, len, off, pk, preview);
 }
 

@@ -28,6 +28,13 @@ struct words_here {
 void	words_cat(char *, size_t, size_t *, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
 
+/*
+ * At *off: " \"...\"" with at most max of the n bytes at p, C-escaped,
+ * and "..." after when some were left out: a payload preview.
+ */
+void	words_quote(char *, size_t, size_t *, const uint8_t *, size_t,
+	    size_t);
+
 /* TCP flags in the order people say them ("SYN,ACK"), at *off. */
 void	words_flags(char *, size_t, size_t *, uint8_t);
 

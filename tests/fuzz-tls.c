@@ -9,6 +9,12 @@
  * buffers (ASan; every event body is read whole), never more buffered
  * per direction than tls_bound(), every name and detail printable and
  * within its array, nothing more said of a direction once it stopped.
+ * With TLSVEC_OPT_KEYLOG the decrypting layer is the real one
+ * (src/tlscrypt.c) with the key log of tests/tls/tls13-keylog.pcap, so
+ * mutations of that capture's seed reach AEAD opening, key changes at
+ * Finished and KeyUpdate, and the messages of what opened; with
+ * TLSVEC_OPT_RAW too, the input is also read as a key log, line by line
+ * (keylog_add_line: kept, skipped or refused with a printable reason).
  * Seeds: tests/fuzz/tls (the loopback captures of tests/tls and hostile
  * streams).  Without libFuzzer, tests/fuzz-main.c replays them.
  */
@@ -20,14 +26,25 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "keylog.h"
 #include "tls-vec.h"
+#include "tlscrypt.h"
 #include "tlsdecode.h"
 
 const char *const fuzz_seed_dirs[] = { "fuzz/tls", "fuzz/regress/tls",
     NULL };
 
+/* The secrets of tests/tls/tls13-keylog.pcap. */
+static const char *const keys[] = {
+	"SERVER_HANDSHAKE_TRAFFIC_SECRET c26bd0e71489eea3bddd05e16b1af51ad0e030e7cd98401097e7643ff5669f12 af10ddd3764cc60fb7842bfabd46f2e980c9f258fe39b70d112cf884fee4efa3693b55bdae1f1fcac92f9fa3c0a1fdb8",
+	"SERVER_TRAFFIC_SECRET_0 c26bd0e71489eea3bddd05e16b1af51ad0e030e7cd98401097e7643ff5669f12 dd5771c64c2de62c528440b55b7cca277f5135c03fbb66e3698b1f3681ba29306fa8837c7dbe6c513fc95650a6f4345a",
+	"CLIENT_HANDSHAKE_TRAFFIC_SECRET c26bd0e71489eea3bddd05e16b1af51ad0e030e7cd98401097e7643ff5669f12 279db66a2b5260a0c79ad174efd71c77f29b6141953e5532b1d054d919e1a69929d178996836567d0f5bcd81cdee1c5e",
+	"CLIENT_TRAFFIC_SECRET_0 c26bd0e71489eea3bddd05e16b1af51ad0e030e7cd98401097e7643ff5669f12 bc7dcf286602c89479ec7e166f8c29e0afe5814280f922a4c15138aad4f967c2f67ea6f3fba48bb2412fbc090af8f7ef",
+};
+
 struct state {
 	struct tls	*t;
+	struct tlscrypt	*cr;
 	int		 stopped[2];
 	unsigned	 sum;
 };
@@ -68,6 +85,53 @@ check_event(const struct tls_event *ev, void *arg)
 	FUZZ_ASSERT(tls_buffered(st->t, ev->dir) <= tls_bound(st->t));
 	if (ev->kind == TLS_EV_STOP)
 		st->stopped[ev->dir] = 1;
+	if (st->cr != NULL)
+		tlscrypt_saw(st->cr, ev);
+}
+
+/*
+ * The input as a key log too: each line kept, skipped, or refused with
+ * a printable reason; what is kept is found again.
+ */
+static void
+check_keylog_text(struct keylog *kl, const uint8_t *p, size_t n)
+{
+	const uint8_t	*nl;
+	char		 err[256];
+	size_t		 len;
+	int		 rc;
+
+	while (n > 0) {
+		nl = memchr(p, '\n', n);
+		len = nl != NULL ? (size_t)(nl - p) + 1 : n;
+		err[0] = '\0';
+		rc = keylog_add_line(kl, (const char *)p, len, err, sizeof err);
+		FUZZ_ASSERT(rc >= -1 && rc <= 1);
+		if (rc == -1)
+			check_text(err, sizeof err);
+		p += len;
+		n -= len;
+	}
+}
+
+/* The real decrypting layer with the key log of tests/tls. */
+static struct keylog *
+keylog_setup(struct state *st, int raw, const uint8_t *p, size_t n)
+{
+	struct keylog	*kl;
+	char		 err[256];
+	size_t		 i;
+
+	if ((kl = keylog_new()) == NULL)
+		return NULL;
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		FUZZ_ASSERT(keylog_add_line(kl, keys[i], strlen(keys[i]), err,
+		    sizeof err) == 1);
+	if (raw)
+		check_keylog_text(kl, p, n);
+	if ((st->cr = tlscrypt_new(kl)) != NULL)
+		tls_set_decrypt(st->t, tlscrypt_decrypt, st->cr);
+	return kl;
 }
 
 /* One segment, whole or a byte at a time. */
@@ -91,6 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t keep[] = { 0, 256, 1024, 4096 };
 	const struct tls_info *in;
+	struct keylog	*kl = NULL;
 	struct tlsvec	 v;
 	struct state	 st;
 	const uint8_t	*p;
@@ -103,7 +168,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt = tlsvec_open(&v, data, size);
 	if ((st.t = tls_new(keep[opt & TLSVEC_OPT_KEEP])) == NULL)
 		return 0;
-	if (opt & TLSVEC_OPT_DECRYPT)
+	if (opt & TLSVEC_OPT_KEYLOG)
+		kl = keylog_setup(&st, opt & TLSVEC_OPT_RAW, data + v.off,
+		    size - v.off);
+	else if (opt & TLSVEC_OPT_DECRYPT)
 		tls_set_decrypt(st.t, tlsvec_identity_decrypt, NULL);
 	if (opt & TLSVEC_OPT_START) {
 		tls_start(st.t, 0, 0);
@@ -120,5 +188,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_text(in->alpn, sizeof in->alpn);
 	FUZZ_ASSERT(in->client_dir >= -1 && in->client_dir <= 1);
 	tls_free(st.t);
+	tlscrypt_free(st.cr);
+	keylog_free(kl);
 	return 0;
 }

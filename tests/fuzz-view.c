@@ -1,12 +1,13 @@
 /*
- * fuzz-view.c: a libFuzzer target for the decoder, tracker and renderer.
+ * fuzz-view.c: a libFuzzer target for the decoder, tracker, the TLS layer
+ * (tlsview.c) and renderer.
  *
  * An input that starts like a pcap file is read through libpcap, as
  * "sockkit view" reads it, and drawn in every mode and as SVG and HTML
  * pictures; anything else is one frame, decoded under the link type its
  * first byte picks.  The JSON drawing must be one valid JSON object per
- * line (tests/fuzz-jsoncheck.c).  Seeds: the golden pcaps in tests/golden
- * and tests/fuzz/view.  A crash becomes a golden test.  Without libFuzzer, tests/fuzz-main.c replays the seeds in
+ * line (tests/fuzz-jsoncheck.c).  Seeds: the golden pcaps in tests/golden,
+ * the TLS captures of tests/tls and tests/fuzz/view.  A crash becomes a golden test.  Without libFuzzer, tests/fuzz-main.c replays the seeds in
  * "make check".
  */
 #include "config.h"
@@ -23,10 +24,31 @@
 #include "ladder.h"
 #include "render.h"
 #include "svg.h"
+#include "tlsview.h"
 #include "track.h"
 
-const char *const fuzz_seed_dirs[] = { "golden", "fuzz/view",
+const char *const fuzz_seed_dirs[] = { "golden", "tls", "fuzz/view",
     "fuzz/regress/view", NULL };
+
+/* The render sink's TLS layer between the tracker and a renderer. */
+struct hop {
+	struct tlsview	*tv;
+	track_cb	 cb;
+	void		*arg;
+};
+
+/* As render_event() does: the event's TLS hung on a copy of it. */
+static void
+tls_hop(void *arg, const struct track_event *ev)
+{
+	struct hop		*h = arg;
+	struct track_event	 e = *ev;
+
+	tlsview_event(h->tv, &e);
+	h->cb(h->arg, &e);
+	if (ev->kind == TRACK_EV_END)
+		tlsview_forget(h->tv, ev->conv);
+}
 
 static const int dlts[] = {
 	DECODE_DLT_NULL, DECODE_DLT_EN10MB, DECODE_DLT_RAW, DECODE_DLT_LOOP,
@@ -49,6 +71,8 @@ fuzz_pcap(const uint8_t *data, size_t size, track_cb cb, void *arg)
 	FILE			*in;
 	pcap_t			*p;
 	int			 dlt;
+	const struct tlsview_opts to = { .keylog = NULL, .preview = 16 };
+	struct hop		 hop = { NULL, cb, arg };
 
 	if ((in = fmemopen((void *)(uintptr_t)data, size, "r")) == NULL)
 		return -1;
@@ -58,14 +82,17 @@ fuzz_pcap(const uint8_t *data, size_t size, track_cb cb, void *arg)
 		return -1;
 	}
 	tr = track_new(4);		/* small: eviction gets exercised */
+	hop.tv = tlsview_new(&to);
 	dlt = pcap_datalink(p);
-	while (tr != NULL && pcap_next_ex(p, &h, &b) == 1) {
+	while (tr != NULL && hop.tv != NULL && pcap_next_ex(p, &h, &b) == 1) {
 		decode_packet(dlt, b, h->caplen, h->len, &pk);
 		track_packet(tr, (int64_t)h->ts.tv_sec * 1000000000 +
-		    h->ts.tv_usec, &pk, cb, arg);
+		    h->ts.tv_usec, &pk, tls_hop, &hop);
 	}
 	if (tr != NULL)
-		track_finish(tr, cb, arg);	/* frees tr */
+		track_finish(tr, hop.tv != NULL ? tls_hop : cb, hop.tv !=
+		    NULL ? (void *)&hop : arg);	/* frees tr */
+	tlsview_free(hop.tv);
 	pcap_close(p);			/* closes in */
 	return 0;
 }

@@ -26,6 +26,9 @@
 #define TLSVEC_OPT_DECRYPT 0x04	/* an identity "decryption" (fuzz) */
 #define TLSVEC_OPT_START 0x08	/* tls_start(dir, 0) for both */
 #define TLSVEC_OPT_RAW	0x10	/* no chunks: one stream, direction 0 */
+#define TLSVEC_OPT_KEYLOG 0x20	/* the real decrypter (tlscrypt.c) with
+				   tests/tls/tls13-keylog.keys; with RAW,
+				   the input is a key log's text too */
 
 struct tlsvec {
 	const uint8_t	*p;

@@ -42,8 +42,8 @@ like "$out" '^6 < HelloRetryRequest TLS1.3 TLS_AES_256_GCM_SHA384 group=x25519$'
 out=$("$DUMP" "$srcdir/tls/tls12.pcap")
 like "$out" '^8 < ServerKeyExchange ECDHE x25519, public key 32 bytes$' \
     "tls12: ServerKeyExchange, its record split over two segments, in the frame that ends it"
-like "$out" '^6 < Certificate 1 certificate: 1297 bytes$' \
-    "tls12: Certificate: count and lengths"
+like "$out" '^6 < Certificate 1 certificate: 1297 bytes; subject CN=example\.com \(self-signed\)$' \
+    "tls12: Certificate: count, lengths, the first one's names"
 like "$out" '^10 > encrypted handshake 40 bytes \(Finished\)$' \
     "tls12: Finished after ChangeCipherSpec is encrypted"
 out=$("$DUMP" "$srcdir/tls/tls13-resume.pcap")

@@ -222,8 +222,8 @@ test_tls12(void)
 	want_line(&lg, "ServerHello TLS1.2 "
 	    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 ALPN=http/1.1",
 	    "tls12: ServerHello with ALPN");
-	want_line(&lg, "Certificate 1 certificate: 1297 bytes",
-	    "tls12: Certificate");
+	want_line(&lg, "Certificate 1 certificate: 1297 bytes; subject "
+	    "CN=example.com (self-signed)", "tls12: Certificate");
 	want_line(&lg, "ServerKeyExchange ECDHE x25519, public key 32 bytes",
 	    "tls12: ServerKeyExchange");
 	want_line(&lg, "ServerHelloDone", "tls12: ServerHelloDone");

@@ -2,14 +2,20 @@
 # tests/tls/capture.sh: how the TLS captures beside this script were made
 # (run by hand, not by make check; needs root, openssl, tcpdump).
 #
-#   tests/tls/capture.sh OUTDIR
+#   tests/tls/capture.sh OUTDIR [NAME...]
+#
+# With NAMEs, only those captures are made.  The *-keylog ones also keep
+# the client's NSS key log beside them (NAME.keys), for view --keylog and
+# tshark -o tls.keylog_file:, and end with a KeyUpdate ("K" to s_client).
 #
 # Each capture is one openssl s_client talking to openssl s_server -rev
 # over the loopback interface of a network namespace made for it (MTU
 # 1500, so the server's flight spans segments), then closing.  The
 # certificate is a throwaway self-signed RSA 4096 one made here.
 set -eu
-out=${1:?usage: capture.sh OUTDIR}
+out=${1:?usage: capture.sh OUTDIR [NAME...]}
+shift
+only="$*"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 tmp=$(mktemp -d)
@@ -36,29 +42,37 @@ until_ok() {
 
 listening() { [ -n "$(ip netns exec "$ns" ss -Hltn 'sport = :4433')" ]; }
 
-# client 'CLIENT OPTIONS': one s_client run, two lines sent, then EOF.
+# client 'CLIENT OPTIONS' [K]: one s_client run, two lines sent (and
+# with K a KeyUpdate asked for and a third line), then EOF.
 client() {
-	{ echo "hello, server"; sleep 0.5; echo "second line"; sleep 0.5; } |
+	{ echo "hello, server"; sleep 0.5; echo "second line"; sleep 0.5
+	  if [ -n "${2:-}" ]; then echo K; sleep 0.5; echo "after the update"
+	  sleep 0.5; fi; } |
 	    timeout 10 ip netns exec "$ns" openssl s_client -quiet -no_ign_eof \
 	    -connect 127.0.0.1:4433 $1 >/dev/null 2>&1 || true
 }
 
-# capture NAME 'SERVER OPTIONS' 'CLIENT OPTIONS' [resume]: with resume,
-# two connections, the second resuming the first one's session.
+# capture NAME 'SERVER OPTIONS' 'CLIENT OPTIONS' [resume|keylog]: with
+# resume, two connections, the second resuming the first one's session;
+# with keylog, the key log kept and a KeyUpdate.
 capture() {
+	[ -z "$only" ] || [[ " $only " == *" $1 "* ]] || return 0
 	ip netns exec "$ns" tcpdump -i lo -U -s 0 -w "$out/$1.pcap" \
 	    tcp port 4433 2>"$tmp/dump.err" &
 	dump=$!
 	until_ok grep -q "listening on" "$tmp/dump.err"
 	ip netns exec "$ns" openssl s_server -accept 127.0.0.1:4433 \
-	    -naccept "$([ -n "${4:-}" ] && echo 2 || echo 1)" \
+	    -naccept "$([ "${4:-}" = resume ] && echo 2 || echo 1)" \
 	    -rev -quiet -cert "$tmp/cert.pem" -key "$tmp/key.pem" $2 \
 	    >/dev/null 2>&1 &
 	srv=$!
 	until_ok listening
-	if [ -n "${4:-}" ]; then
+	if [ "${4:-}" = resume ]; then
 		client "$3 -sess_out $tmp/sess"
 		client "$3 -sess_in $tmp/sess"
+	elif [ "${4:-}" = keylog ]; then
+		rm -f "$out/$1.keys"
+		client "$3 -keylogfile $out/$1.keys" K
 	else
 		client "$3"
 	fi
@@ -80,3 +94,9 @@ capture tls12-rsa '-tls1_2 -cipher AES256-SHA256' \
     '-tls1_2 -noservername -cipher AES256-SHA256:AES128-SHA'
 capture tls13-resume '-tls1_3' '-tls1_3 -servername example.com' resume
 capture tls12-resume '-tls1_2 -no_ticket' '-tls1_2 -servername example.com' resume
+capture tls13-keylog '-tls1_3 -alpn h2,http/1.1' \
+    '-tls1_3 -servername example.com -alpn h2,http/1.1' keylog
+capture tls13-chacha-keylog '-tls1_3 -groups X25519 -ciphersuites TLS_CHACHA20_POLY1305_SHA256' \
+    '-tls1_3 -servername hrr.example -groups P-256:X25519 -ciphersuites TLS_CHACHA20_POLY1305_SHA256' keylog
+capture tls13-aes128-keylog '-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256' \
+    '-tls1_3 -servername example.com -ciphersuites TLS_AES_128_GCM_SHA256' keylog

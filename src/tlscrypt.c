@@ -1,0 +1,324 @@
+/*
+ * tlscrypt.c: TLS 1.3 record decryption with a key log (tlscrypt.h).
+ *
+ * libcrypto is linked directly for now; the TLS transport's loader of
+ * OpenSSL (dlopen on first use) is to take these calls over: HMAC,
+ * EVP_sha256, EVP_sha384, EVP_aes_128_gcm, EVP_aes_256_gcm,
+ * EVP_chacha20_poly1305, EVP_CIPHER_CTX_new, EVP_CIPHER_CTX_free,
+ * EVP_CIPHER_CTX_ctrl, EVP_DecryptInit_ex, EVP_DecryptUpdate,
+ * EVP_DecryptFinal_ex.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef HAVE_LIBCRYPTO
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#endif
+
+#include "tlscrypt.h"
+
+#define TAG_LEN		16
+#define IV_LEN		12
+
+/* What a direction opens its records with. */
+struct tc_dir {
+	int		 want;		/* the label to key with + 1, 0: none */
+	int		 keyed;
+	uint8_t		 secret[KEYLOG_SECRET_MAX];
+	size_t		 slen;
+	uint8_t		 key[32], iv[IV_LEN];
+	uint64_t	 seq;		/* records opened with this key */
+};
+
+struct tlscrypt {
+	const struct keylog *kl;
+	uint8_t		 random[32];
+	int		 have_random;
+	int		 client_dir;	/* -1: no ClientHello yet */
+	uint16_t	 cipher;
+	struct tc_dir	 d[2];
+	uint8_t		*last;		/* the last record opened */
+	size_t		 last_len;
+};
+
+/* A TLS 1.3 cipher suite: its hash and AEAD (RFC 8446 B.4). */
+struct tc_suite {
+	uint16_t	 id;
+	int		 sha384;
+	size_t		 key_len;
+};
+
+static const struct tc_suite suites[] = {
+	{ 0x1301, 0, 16 },	/* TLS_AES_128_GCM_SHA256 */
+	{ 0x1302, 1, 32 },	/* TLS_AES_256_GCM_SHA384 */
+	{ 0x1303, 0, 32 },	/* TLS_CHACHA20_POLY1305_SHA256 */
+};
+
+/* The suite of id, or NULL for one not opened here (CCM, unknown). */
+static const struct tc_suite *
+suite_of(uint16_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		if (suites[i].id == id)
+			return &suites[i];
+	return NULL;
+}
+
+int
+tlscrypt_available(void)
+{
+#ifdef HAVE_LIBCRYPTO
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+int
+tlscrypt_expand_label(int sha384, const uint8_t *secret, size_t slen,
+    const char *label, uint8_t *out, size_t outlen)
+{
+#ifdef HAVE_LIBCRYPTO
+	uint8_t		 info[2 + 1 + 255 + 1 + 1], md[64];
+	size_t		 llen = strlen(label), n = 0;
+	unsigned int	 mdlen = 0;
+
+	if (outlen > (sha384 ? 48u : 32u) || 6 + llen > 255)
+		return -1;
+	/* struct HkdfLabel, then HKDF-Expand's counter 1 (RFC 5869 2.3). */
+	info[n++] = (uint8_t)(outlen >> 8);
+	info[n++] = (uint8_t)outlen;
+	info[n++] = (uint8_t)(6 + llen);
+	memcpy(info + n, "tls13 ", 6);
+	memcpy(info + n + 6, label, llen);
+	n += 6 + llen;
+	info[n++] = 0;		/* the empty context */
+	info[n++] = 1;
+	if (HMAC(sha384 ? EVP_sha384() : EVP_sha256(), secret, (int)slen,
+	    info, n, md, &mdlen) == NULL || mdlen < outlen)
+		return -1;
+	memcpy(out, md, outlen);
+	return 0;
+#else
+	(void)sha384; (void)secret; (void)slen; (void)label; (void)out;
+	(void)outlen;
+	return -1;
+#endif
+}
+
+struct tlscrypt *
+tlscrypt_new(const struct keylog *kl)
+{
+	struct tlscrypt	*tc;
+
+	if ((tc = calloc(1, sizeof *tc)) == NULL)
+		return NULL;
+	if ((tc->last = malloc(TLS_REC_MAX)) == NULL) {
+		free(tc);
+		return NULL;
+	}
+	tc->kl = kl;
+	tc->client_dir = -1;
+	return tc;
+}
+
+void
+tlscrypt_free(struct tlscrypt *tc)
+{
+	if (tc == NULL)
+		return;
+	free(tc->last);
+	free(tc);
+}
+
+/*
+ * Key direction d with secret (slen bytes) of the chosen suite: its key
+ * and IV, its sequence number back to 0.  Without a suite or with a
+ * secret of the wrong length, d is left unkeyed.
+ */
+static void
+dir_key(struct tlscrypt *tc, int d, const uint8_t *secret, size_t slen)
+{
+	const struct tc_suite	*s = suite_of(tc->cipher);
+	struct tc_dir		*td = &tc->d[d];
+
+	td->keyed = 0;
+	td->seq = 0;
+	if (s == NULL || secret == NULL || slen != (s->sha384 ? 48u : 32u))
+		return;
+	memmove(td->secret, secret, slen);
+	td->slen = slen;
+	if (tlscrypt_expand_label(s->sha384, td->secret, slen, "key", td->key,
+	    s->key_len) == 0 && tlscrypt_expand_label(s->sha384, td->secret,
+	    slen, "iv", td->iv, IV_LEN) == 0)
+		td->keyed = 1;
+}
+
+/*
+ * Direction d is to be keyed with the logged secret of its side (client
+ * is the client's label, the server's the next one), looked up at its
+ * next record: a live connection's secrets may be logged a little after
+ * the packet that calls for them was captured.
+ */
+static void
+dir_logged(struct tlscrypt *tc, int d, enum keylog_label client)
+{
+	tc->d[d].keyed = 0;
+	tc->d[d].want = (d == tc->client_dir ? (int)client :
+	    (int)client + 1) + 1;
+}
+
+/* KeyUpdate from d: its next traffic secret (RFC 8446 7.2). */
+static void
+dir_update(struct tlscrypt *tc, int d)
+{
+	const struct tc_suite	*s = suite_of(tc->cipher);
+	struct tc_dir		*td = &tc->d[d];
+	uint8_t			 next[KEYLOG_SECRET_MAX];
+
+	if (s == NULL || !td->keyed || tlscrypt_expand_label(s->sha384,
+	    td->secret, td->slen, "traffic upd", next, td->slen) == -1) {
+		td->keyed = 0;
+		return;
+	}
+	dir_key(tc, d, next, td->slen);
+}
+
+void
+tlscrypt_saw(struct tlscrypt *tc, const struct tls_event *ev)
+{
+	if (ev->kind != TLS_EV_MESSAGE || ev->result != DECODE_OK)
+		return;
+	switch (ev->hs_type) {
+	case TLS_HS_CLIENT_HELLO:
+		if (ev->hello == NULL || tc->client_dir >= 0)
+			break;
+		memcpy(tc->random, ev->hello->random, 32);
+		tc->have_random = 1;
+		tc->client_dir = ev->dir;
+		break;
+	case TLS_HS_SERVER_HELLO:
+		if (ev->hello == NULL || ev->hello->hrr || tc->client_dir < 0 ||
+		    ev->hello->version != TLS_V13)
+			break;
+		tc->cipher = ev->hello->cipher;
+		dir_logged(tc, 0, KEYLOG_CLIENT_HS);
+		dir_logged(tc, 1, KEYLOG_CLIENT_HS);
+		break;
+	case TLS_HS_FINISHED:
+		if (ev->decrypted && tc->client_dir >= 0)
+			dir_logged(tc, ev->dir, KEYLOG_CLIENT_AP);
+		break;
+	case TLS_HS_KEY_UPDATE:
+		if (ev->decrypted)
+			dir_update(tc, ev->dir);
+		break;
+	}
+}
+
+#ifdef HAVE_LIBCRYPTO
+/* Key d as dir_logged() asked, if the log has its secret now. */
+static void
+dir_lookup(struct tlscrypt *tc, int d)
+{
+	const uint8_t	*secret = NULL;
+	size_t		 slen = 0;
+
+	if (tc->have_random && tc->kl != NULL)
+		secret = keylog_find(tc->kl, tc->random,
+		    (enum keylog_label)(tc->d[d].want - 1), &slen);
+	if (secret == NULL)
+		return;
+	tc->d[d].want = 0;
+	dir_key(tc, d, secret, slen);
+}
+
+/* The AEAD of the chosen suite. */
+static const EVP_CIPHER *
+suite_aead(uint16_t id)
+{
+	return id == 0x1301 ? EVP_aes_128_gcm() : id == 0x1302 ?
+	    EVP_aes_256_gcm() : EVP_chacha20_poly1305();
+}
+
+/*
+ * Open n bytes of ciphertext c (tag last) with td's key and the nonce of
+ * its sequence number, the record header aad authenticated; into pt.
+ * Returns the plaintext's length, or -1 when it does not authenticate.
+ */
+static long
+aead_open(const struct tc_dir *td, uint16_t cipher, const uint8_t *aad,
+    const uint8_t *c, size_t n, uint8_t *pt)
+{
+	EVP_CIPHER_CTX	*ctx;
+	uint8_t		 nonce[IV_LEN];
+	int		 outl = 0, fin = 0, ok, i;
+
+	if (n < TAG_LEN + 1 || (ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	memcpy(nonce, td->iv, IV_LEN);
+	for (i = 0; i < 8; i++)
+		nonce[IV_LEN - 1 - i] ^= (uint8_t)(td->seq >> (8 * i));
+	ok = EVP_DecryptInit_ex(ctx, suite_aead(cipher), NULL, NULL, NULL) &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, IV_LEN, NULL) &&
+	    EVP_DecryptInit_ex(ctx, NULL, NULL, td->key, nonce) &&
+	    EVP_DecryptUpdate(ctx, NULL, &outl, aad, 5) &&
+	    EVP_DecryptUpdate(ctx, pt, &outl, c, (int)(n - TAG_LEN)) &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG_LEN,
+	    (void *)(c + n - TAG_LEN)) &&
+	    EVP_DecryptFinal_ex(ctx, pt + outl, &fin) > 0;
+	EVP_CIPHER_CTX_free(ctx);
+	return ok ? (long)outl + fin : -1;
+}
+#endif
+
+int
+tlscrypt_decrypt(void *arg, const struct tls_event *rec, uint8_t *pt,
+    size_t *ptlen, uint8_t *inner)
+{
+#ifdef HAVE_LIBCRYPTO
+	struct tlscrypt	*tc = arg;
+	struct tc_dir	*td = &tc->d[rec->dir & 1];
+	uint8_t		 aad[5];
+	long		 n;
+
+	if (!td->keyed && td->want)
+		dir_lookup(tc, rec->dir & 1);
+	if (!td->keyed || rec->rtype != TLS_CT_APPDATA || rec->body == NULL)
+		return -1;
+	aad[0] = rec->rtype;
+	aad[1] = (uint8_t)(rec->rversion >> 8);
+	aad[2] = (uint8_t)rec->rversion;
+	aad[3] = (uint8_t)(rec->len >> 8);
+	aad[4] = (uint8_t)rec->len;
+	if ((n = aead_open(td, tc->cipher, aad, rec->body, rec->len,
+	    pt)) < 0)
+		return -1;
+	td->seq++;
+	/* TLSInnerPlaintext: content, type, zeros (RFC 8446 5.2). */
+	while (n > 0 && pt[n - 1] == 0)
+		n--;
+	if (n == 0)
+		return -1;
+	*inner = pt[--n];
+	*ptlen = (size_t)n;
+	memcpy(tc->last, pt, (size_t)n);
+	tc->last_len = (size_t)n;
+	return 0;
+#else
+	(void)arg; (void)rec; (void)pt; (void)ptlen; (void)inner;
+	return -1;
+#endif
+}
+
+const uint8_t *
+tlscrypt_last(const struct tlscrypt *tc, size_t *len)
+{
+	*len = tc->last_len;
+	return tc->last;
+}
