@@ -246,7 +246,8 @@ words_how(const struct track_conv *c, int closer_local, char *buf,
 	else if (c->how == TRACK_FIN && c->close_done)
 		snprintf(buf, len, "closed by %s%s (FIN first), %s", who, here,
 		    c->simultaneous ? "simultaneous close" : c->piggyback ?
-		    "3-segment close" : "4-segment close");
+		    "3-segment close" : c->final_ack_pure ? "4-segment close" :
+		    "both FINs acknowledged");
 	else if (c->how == TRACK_FIN && c->end[0].fin && c->end[1].fin)
 		snprintf(buf, len, "closed by %s%s (FIN first), final ACK not "
 		    "observed", who, here);
