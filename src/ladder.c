@@ -179,24 +179,6 @@ lane_state(const struct track_event *ev, int e, int tcp)
 	return track_state_name(ev->state[e]);
 }
 
-/* A byte count for people: "5 bytes", "12.3 KiB", "512.0 MiB". */
-static const char *
-fmt_bytes(uint64_t n, char *buf, size_t len)
-{
-	if (n < 1024)
-		snprintf(buf, len, "%" PRIu64 " byte%s", n, n == 1 ? "" : "s");
-	else if (n < 1024 * 1024)
-		snprintf(buf, len, "%.1f KiB (%" PRIu64 " bytes)", n / 1024.0,
-		    n);
-	else if (n < 1024ULL * 1024 * 1024)
-		snprintf(buf, len, "%.1f MiB (%" PRIu64 " bytes)",
-		    n / 1048576.0, n);
-	else
-		snprintf(buf, len, "%.2f GiB (%" PRIu64 " bytes)",
-		    n / 1073741824.0, n);
-	return buf;
-}
-
 /* Write one held or direct line, coloured by c when colours are on. */
 static void
 put(struct ladder *l, const char *color, const char *fmt, ...)
@@ -355,7 +337,7 @@ run_line(struct ladder *l, struct track_conv *c, int d)
 	put(l, d ? C_DIR1 : C_DIR0, "%10.3f  %-12s %s %s %s segments, %s%s",
 	    rel_ms(l, lc->run_t0), "", d ? l->head_l : l->dash,
 	    d ? "B->A" : "A->B", fmt_count(lc->run_pkts[d], n, sizeof n),
-	    fmt_bytes(lc->run_bytes[d], b, sizeof b), c->proto ==
+	    words_bytes(lc->run_bytes[d], b, sizeof b), c->proto ==
 	    IPPROTO_TCP ? " on the wire" : "");
 	if (lc->run_bytes[d] > 0 && c->proto == IPPROTO_TCP)
 		fprintf(l->fp, " (seq %u:%u)", lc->run_lo[d], lc->run_hi[d]);
@@ -447,34 +429,20 @@ verdict_how(struct ladder *l, const struct track_conv *c, char *buf,
 static void
 verdict(struct ladder *l, struct track_conv *c, const struct track_event *ev)
 {
-	char		 how[160], a[64], b[64], t[TLS_TEXT];
-	const struct track_end *e = c->end;
-	size_t		 off = 0;
+	char		 how[160], counts[320], t[TLS_TEXT];
+	size_t		 n, off = 0;
 
 	t[0] = '\0';
 	cat_tls(ev, t, sizeof t, &off);
 	fputs(t, l->fp);
 	verdict_how(l, c, how, sizeof how);
+	n = words_counts(c, counts, sizeof counts);
 	put(l, c->how == TRACK_RST || c->how == TRACK_REFUSED ||
 	    c->how == TRACK_UNREACH ? C_WARN : NULL,
-	    "%10s  verdict: %s%s%s; %" PRIu64 " packet%s (A %" PRIu64 ", B %"
-	    PRIu64 ")", "", ev->tls_verdict ? ev->tls_verdict : "",
-	    ev->tls_verdict ? "; " : "", how, e[0].pkts + e[1].pkts,
-	    e[0].pkts + e[1].pkts == 1 ? "" : "s", e[0].pkts, e[1].pkts);
-	if (c->proto != IPPROTO_TCP)
-		fprintf(l->fp, ", A->B %s, B->A %s", fmt_bytes(e[0].bytes, a,
-		    sizeof a), fmt_bytes(e[1].bytes, b, sizeof b));
-	else {
-		fprintf(l->fp, ", A->B delivered %s", fmt_bytes(
-		    track_delivered(c, 0), a, sizeof a));
-		fprintf(l->fp, ", on the wire %s; B->A delivered %s",
-		    fmt_bytes(e[0].bytes, b, sizeof b), fmt_bytes(
-		    track_delivered(c, 1), a, sizeof a));
-		fprintf(l->fp, ", on the wire %s; %" PRIu64
-		    " retransmission%s", fmt_bytes(e[1].bytes, b, sizeof b),
-		    e[0].retrans + e[1].retrans, e[0].retrans + e[1].retrans ==
-		    1 ? "" : "s");
-	}
+	    "%10s  verdict: %s%s%s; %.*s", "", ev->tls_verdict ?
+	    ev->tls_verdict : "", ev->tls_verdict ? "; " : "", how, (int)n,
+	    counts);
+	fputs(counts + n, l->fp);
 	if (l->drops_known)
 		fprintf(l->fp, ", %" PRIu64 " dropped by the capture",
 		    l->drops);

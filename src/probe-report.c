@@ -185,8 +185,14 @@ report_services(const char *proto)
 	setservent(1);
 	while ((se = getservent()) != NULL) {
 		p = ntohs((uint16_t)se->s_port);
-		if (strcmp(se->s_proto, proto) == 0 && svc[p] == NULL)
-			svc[p] = strdup(se->s_name);
+		if (strcmp(se->s_proto, proto) != 0 || svc[p] != NULL)
+			continue;
+		if ((svc[p] = strdup(se->s_name)) == NULL) {
+			endservent();
+			report_services_free(svc);
+			errno = ENOMEM;
+			return NULL;
+		}
 	}
 	endservent();
 	return svc;

@@ -97,7 +97,7 @@ struct sconv {
 	struct track_end end[2];	/* addresses and ports, for is-local */
 	int		 syn_first, ended;
 	const char	*shown[2];	/* the state last written on a lane */
-	char		 how[200], stats[240];
+	char		 how[200], stats[320];
 	char		 tls[TLSVIEW_VERDICT];	/* what its TLS agreed */
 	struct sitem	*it;
 	size_t		 n, cap;
@@ -477,9 +477,9 @@ static void
 sconv_end(struct svg *s, struct sconv *sc, const struct track_event *ev)
 {
 	const struct track_conv *c = ev->conv;
-	const struct track_end *e = c->end;
 	int	 local = c->closer >= 0 &&
-		    words_is_here(&s->here, &c->end[c->closer]), n;
+		    words_is_here(&s->here, &c->end[c->closer]);
+	size_t	 n;
 
 	sc->ended = 1;
 	sc->end[0] = c->end[0];
@@ -487,16 +487,10 @@ sconv_end(struct svg *s, struct sconv *sc, const struct track_event *ev)
 	words_how(c, local, sc->how, sizeof sc->how);
 	snprintf(sc->tls, sizeof sc->tls, "%s", ev->tls_verdict ?
 	    ev->tls_verdict : "");
-	n = snprintf(sc->stats, sizeof sc->stats, "%" PRIu64 " packet%s (A %"
-	    PRIu64 ", B %" PRIu64 "), A->B %" PRIu64 " byte%s, B->A %" PRIu64
-	    " byte%s, %" PRIu64 " retransmission%s", e[0].pkts + e[1].pkts,
-	    e[0].pkts + e[1].pkts == 1 ? "" : "s", e[0].pkts, e[1].pkts,
-	    e[0].bytes, e[0].bytes == 1 ? "" : "s", e[1].bytes,
-	    e[1].bytes == 1 ? "" : "s",
-	    e[0].retrans + e[1].retrans,
-	    e[0].retrans + e[1].retrans == 1 ? "" : "s");
-	if (s->drops_known && n > 0 && (size_t)n < sizeof sc->stats)
-		snprintf(sc->stats + n, sizeof sc->stats - (size_t)n, ", %"
+	words_counts(c, sc->stats, sizeof sc->stats);
+	n = strlen(sc->stats);
+	if (s->drops_known && n < sizeof sc->stats)
+		snprintf(sc->stats + n, sizeof sc->stats - n, ", %"
 		    PRIu64 " dropped by the capture", s->drops);
 }
 

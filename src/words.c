@@ -254,7 +254,8 @@ words_how(const struct track_conv *c, int closer_local, char *buf,
 	else if (c->how == TRACK_FIN && c->close_done)
 		snprintf(buf, len, "closed by %s%s (FIN first), %s", who, here,
 		    c->simultaneous ? "simultaneous close" : c->piggyback ?
-		    "3-segment close" : "4-segment close");
+		    "3-segment close" : c->final_ack_pure ? "4-segment close" :
+		    "both FINs acknowledged");
 	else if (c->how == TRACK_FIN && c->end[0].fin && c->end[1].fin)
 		snprintf(buf, len, "closed by %s%s (FIN first), final ACK not "
 		    "observed", who, here);
@@ -269,4 +270,55 @@ words_how(const struct track_conv *c, int closer_local, char *buf,
 		    c->end[0].syns, c->end[0].syns == 1 ? "" : "s");
 	else
 		snprintf(buf, len, "still open at the end of the capture");
+}
+
+const char *
+words_bytes(uint64_t n, char *buf, size_t len)
+{
+	if (n < 1024)
+		snprintf(buf, len, "%" PRIu64 " byte%s", n, n == 1 ? "" : "s");
+	else if (n < 1024 * 1024)
+		snprintf(buf, len, "%.1f KiB (%" PRIu64 " bytes)", n / 1024.0,
+		    n);
+	else if (n < 1024ULL * 1024 * 1024)
+		snprintf(buf, len, "%.1f MiB (%" PRIu64 " bytes)",
+		    n / 1048576.0, n);
+	else
+		snprintf(buf, len, "%.2f GiB (%" PRIu64 " bytes)",
+		    n / 1073741824.0, n);
+	return buf;
+}
+
+/*
+ * UDP and ICMP have no sequence numbers: neither delivered bytes nor
+ * retransmissions can be told, so their counts say neither.
+ */
+size_t
+words_counts(const struct track_conv *c, char *buf, size_t len)
+{
+	const struct track_end	*e = c->end;
+	char			 a[64], b[64];
+	size_t			 off = 0, head;
+	uint64_t		 re = e[0].retrans + e[1].retrans;
+
+	buf[0] = '\0';
+	words_cat(buf, len, &off, "%" PRIu64 " packet%s (A %" PRIu64 ", B %"
+	    PRIu64 ")", e[0].pkts + e[1].pkts, e[0].pkts + e[1].pkts == 1 ?
+	    "" : "s", e[0].pkts, e[1].pkts);
+	head = off;
+	if (c->proto != IPPROTO_TCP) {
+		words_cat(buf, len, &off, ", A->B %s, B->A %s", words_bytes(
+		    e[0].bytes, a, sizeof a), words_bytes(e[1].bytes, b,
+		    sizeof b));
+		return head;
+	}
+	words_cat(buf, len, &off, ", A->B delivered %s, on the wire %s",
+	    words_bytes(track_delivered(c, 0), a, sizeof a),
+	    words_bytes(e[0].bytes, b, sizeof b));
+	words_cat(buf, len, &off, "; B->A delivered %s, on the wire %s",
+	    words_bytes(track_delivered(c, 1), a, sizeof a),
+	    words_bytes(e[1].bytes, b, sizeof b));
+	words_cat(buf, len, &off, "; %" PRIu64 " retransmission%s", re,
+	    re == 1 ? "" : "s");
+	return head;
 }

@@ -53,6 +53,16 @@ void	words_label(const struct track_event *, int, char *, size_t);
  */
 void	words_how(const struct track_conv *, int, char *, size_t);
 
+/* A byte count for people: "5 bytes", "12.3 KiB (12595 bytes)"; buf. */
+const char *words_bytes(uint64_t, char *, size_t);
+
+/*
+ * The counts of c's verdict into buf: packets of each end, then the bytes
+ * each way (for TCP delivered and on the wire, and the retransmissions).
+ * Returns the length of the packets part, which the ladder colours.
+ */
+size_t	words_counts(const struct track_conv *, char *, size_t);
+
 /*
  * Whether c's windows are shown unscaled because the scale is not known:
  * no SYN seen (or its options cut), and no window scale from both ends.

@@ -1,5 +1,5 @@
 """tests/golden-tshark.py JSON TSHARK: compare sockkit view --json with
-tshark's fields (frame, sport, dport, flags, seq, ack, len), one TCP frame
+tshark's fields (frame, sport, dport, flags, seq, ack, len, window), one TCP frame
 a line.  A frame sockkit shows as truncated or invalid (tshark reads what
 it can of a broken header) counts as accounted for, not as drawn.  Prints what differs (nothing when all agree) and exits 1 on a
 difference.  Used by tests/golden-tshark.sh."""
@@ -29,9 +29,9 @@ def main():
     seen = 0
     for line in open(sys.argv[2]):
         f = line.split()
-        if len(f) < 7:
+        if len(f) < 8:
             continue        # tshark could not read the TCP header
-        frame, sport, dport, fl, seq, ack, length = f[:7]
+        frame, sport, dport, fl, seq, ack, length, win = f[:8]
         frame = int(frame)
         seen += 1
         ev = drawn.pop(frame, None)
@@ -51,6 +51,11 @@ def main():
             bad.append("frame %d: seq %d, tshark %s" % (frame, ev["seq"], seq))
         if "ACK" in want and ev["ack"] != int(ack):
             bad.append("frame %d: ack %d, tshark %s" % (frame, ev["ack"], ack))
+        # The window as tshark reads it: scaled once both SYNs said so,
+        # else the field as sent ("scale unknown" mid-stream).
+        if ev.get("win") != int(win):
+            bad.append("frame %d: win %s, tshark %s" % (frame, ev.get("win"),
+                                                        win))
         if ev["len"] != int(length):
             bad.append("frame %d: len %d, tshark %s" % (frame, ev["len"],
                                                         length))

@@ -9,7 +9,7 @@ H="python3 $srcdir/svg-helper.py"
 g="$srcdir/golden"
 
 mapfile -t pcaps < <(golden_pcaps)
-plan $(( ${#pcaps[@]} * 2 + 25 ))
+plan $(( ${#pcaps[@]} * 2 + 27 ))
 
 for p in "${pcaps[@]}"; do
 	"$SOCKKIT" view --svg "$TMP/out.svg" "$g/$p" >/dev/null 2>&1
@@ -35,6 +35,16 @@ ok $(( ! $? )) "a file's picture marks no end as this host"
 "$SOCKKIT" view --svg "$TMP/lone.svg" "$g/lone-udp.pcap" >/dev/null
 grep -q '1 packet (A 1, B 0), A-&gt;B 1 byte, B-&gt;A 0 bytes' "$TMP/lone.svg"
 ok $? "lone-udp: one packet and one byte said in the singular"
+
+# The picture's counts are the ladder's: UDP has no retransmissions to
+# count; TCP's bytes are delivered and on the wire, each labelled.
+"$SOCKKIT" view --svg "$TMP/udp.svg" "$g/udp-icmp.pcap" >/dev/null
+grep -c 'retransmission' "$TMP/udp.svg" >"$TMP/n"
+is "$(cat "$TMP/n")" 0 "udp-icmp: the picture's UDP verdicts name no retransmissions"
+"$SOCKKIT" view --svg "$TMP/bulk.svg" "$g/bulk.pcap" |
+    sed -n 's/.*verdict: [^;]*; //p' >"$TMP/counts"
+grep -qF "$(sed 's/->/-\&gt;/g' "$TMP/counts")" "$TMP/bulk.svg"
+ok $? "bulk: the picture's counts are the ladder's ($(cat "$TMP/counts"))"
 
 # --conv N: that conversation alone; "-": the picture on stdout alone.
 "$SOCKKIT" view --conv 2 --svg - "$g/udp-icmp.pcap" >"$TMP/conv.svg"

@@ -13,7 +13,10 @@ of what each end has shown:
     SYN,ACK, FIN or RST the end sent, or a FIN of the other end that
     this end's own ACK number covers (a captured FIN is not a received
     one), or an ACK of the end's own SYN or FIN sent by the other end;
-  - an end drawn closed does not send afterwards (except RST).
+  - an end drawn closed does not send afterwards (except RST);
+  - state for state: the model derives each end's states from the same
+    evidence on its own (derive() below) and the states drawn for that
+    end, in order, are the model's (when on the same packet or not).
 This is deliberately not the tracker's code: a table of allowed moves and
 a few counters, written from the RFC.
 
@@ -131,6 +134,7 @@ def check_move(prev, new):
 def check(lines):
     """The violations in a JSON ladder given as lines."""
     convs = {}
+    pkts = {}
     bad = []
     for line in lines:
         try:
@@ -139,6 +143,7 @@ def check(lines):
             continue
         if ev.get("type") != "packet" or ev.get("proto") != "tcp":
             continue
+        pkts.setdefault(ev["conv"], []).append(ev)
         a, b = convs.setdefault(ev["conv"], (End(), End()))
         s, r = (a, b) if ev["dir"] == "A>B" else (b, a)
         where = "conv %s frame %s" % (ev["conv"], ev.get("frame", "?"))
@@ -160,6 +165,175 @@ def check(lines):
                     bad.append("%s: %s %s: %s" % (where, name.upper(), nxt,
                                                    why))
             e.state = new
+    return bad + state_for_state(pkts)
+
+
+class Proof:
+    """What one end is known to have sent and received, for derive()."""
+
+    def __init__(self):
+        self.syn = self.synack = self.got_syn = self.syn_acked = False
+        self.fin = None             # relative sequence number of its FIN
+        self.active = self.got_fin = self.fin_acked = False
+        self.rst = self.refused = False
+        self.states = []            # the states it passed, in order
+
+
+def state_of(e):
+    """The RFC 9293 state an end with this proof is in (3.3.2)."""
+    if e.refused:
+        return "no listener"
+    if e.rst:
+        return e.rst
+    if e.fin is not None:
+        if e.got_fin:
+            if e.fin_acked:
+                return "TIME_WAIT" if e.active else "CLOSED"
+            return "CLOSING" if e.active else "LAST_ACK"
+        return "FIN_WAIT_2" if e.fin_acked else "FIN_WAIT_1"
+    if e.got_fin:
+        return "CLOSE_WAIT"
+    if (e.syn or e.synack) and e.got_syn and e.syn_acked:
+        return "ESTABLISHED"
+    if e.synack:
+        return "SYN_RECEIVED"
+    if e.syn:
+        return "SYN_SENT"
+    return "?"
+
+
+def note(e):
+    """Record e's state when it changed."""
+    st = state_of(e)
+    if st != "?" and (not e.states or e.states[-1] != st):
+        e.states.append(st)
+
+
+def learn(e, o, ack):
+    """End e learns the ACK field ack of end o (3.10.7.4: the ACK field)."""
+    if (e.syn or e.synack) and ack >= 1:
+        e.syn_acked = True
+        note(e)
+    if e.fin is not None and ack > e.fin:
+        e.fin_acked = True
+        note(e)
+
+
+def resent_later(pkts, i, sender, ack):
+    """Whether sender later sends again a SYN or FIN that ack covers: the
+    ACK pkts[i] carried did not arrive (3.10.7.4: a resent FIN)."""
+    for p in pkts[i + 1:]:
+        fl = p["flags"].split(",")
+        if p["dir"] == sender and ("SYN" in fl or "FIN" in fl) and \
+                p["seq"] < ack:
+            return True
+    return False
+
+
+def acked_later(pkts, i, end):
+    """Whether the copy of the segment ending at end that pkts[i]'s sender
+    sent before pkts[i] is the one its receiver acknowledges later: no
+    copy sent again before that ACK."""
+    for p in pkts[i + 1:]:
+        fl = p["flags"].split(",")
+        used = p["len"] + ("SYN" in fl) + ("FIN" in fl)
+        if p["dir"] == pkts[i]["dir"] and used and p["seq"] + used == end:
+            return False
+        if p["dir"] != pkts[i]["dir"] and "ACK" in fl and \
+                "RST" not in fl and p["ack"] >= end:
+            return True
+    return False
+
+
+def deliver(e, o, seg, waiting):
+    """End e receives o's segment seg (its end, its ACK field, FIN)."""
+    waiting.remove(seg)
+    learn(e, o, seg[1])
+    if seg[2] and not e.got_fin:
+        e.got_fin = True
+        note(e)
+
+
+def derive(pkts):
+    """The states each end of one conversation passed, (A's, B's), from
+    evidence alone: a segment that uses sequence space is received when
+    the receiver's ACK covers it (its own ACK field with it); a bare ACK
+    or a RST is presumed received unless the receiver later resends what
+    the ACK covers."""
+    a, b = Proof(), Proof()
+    waiting = ([], [])      # (end of segment, its ACK field) sent by A, B
+    for i, p in enumerate(pkts):
+        d = 0 if p["dir"] == "A>B" else 1
+        s, r = (a, b) if d == 0 else (b, a)
+        fl = set(p["flags"].split(","))
+        if s.rst or s.refused:
+            continue
+        if "ACK" in fl and "RST" not in fl:
+            ack = p["ack"]
+            if r.syn or r.synack:
+                s.got_syn = s.got_syn or ack >= 1
+                note(s)
+            for seg in [w for w in waiting[1 - d] if w[0] <= ack]:
+                deliver(s, r, seg, waiting[1 - d])
+            if r.fin is not None and ack > r.fin and not s.got_fin:
+                s.got_fin = True
+                note(s)
+        if "RST" in fl:
+            if "SYN" in r.states[-1:] or (r.syn and not s.synack and
+                                          not s.got_syn and r.states ==
+                                          ["SYN_SENT"]):
+                s.refused = True
+            else:
+                s.rst = "CLOSED"
+            note(s)
+            r.rst = "LISTEN" if r.states[-1:] == ["SYN_RECEIVED"] and \
+                not r.syn else "CLOSED"
+            note(r)
+            continue
+        if "SYN" in fl:
+            if "ACK" in fl:
+                s.synack = True
+            else:
+                s.syn = True
+            note(s)
+        if "FIN" in fl and s.fin is None:
+            s.fin = p["seq"] + p["len"] + (1 if "SYN" in fl else 0)
+            s.active = not s.got_fin
+            note(s)
+        used = p["len"] + ("SYN" in fl) + ("FIN" in fl)
+        if "ACK" in fl and used:
+            waiting[d].append((p["seq"] + used, p["ack"], "FIN" in fl))
+        elif "ACK" in fl and not resent_later(pkts, i, p["dir"][::-1],
+                                              p["ack"]):
+            # One path, in order: what s sent before this ACK and r
+            # acknowledges later arrived before it.
+            for seg in [w for w in waiting[d] if acked_later(pkts, i,
+                                                             w[0])]:
+                deliver(r, s, seg, waiting[d])
+            learn(r, s, p["ack"])
+    return a.states, b.states
+
+
+def drawn(pkts, name):
+    """The states drawn for end name ("a", "b"), in order, once each."""
+    out = []
+    for p in pkts:
+        for st in p.get("path_" + name, [p.get("state_" + name, "?")]):
+            if st != "?" and (not out or out[-1] != st):
+                out.append(st)
+    return out
+
+
+def state_for_state(convs):
+    """The conversations whose drawn states are not the model's."""
+    bad = []
+    for conv, pkts in sorted(convs.items()):
+        for name, want in zip(("a", "b"), derive(pkts)):
+            got = drawn(pkts, name)
+            if got != want:
+                bad.append("conv %s %s: drawn %s, the model %s" % (
+                    conv, name.upper(), " -> ".join(got) or "?",
+                    " -> ".join(want) or "?"))
     return bad
 
 

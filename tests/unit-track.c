@@ -12,6 +12,7 @@
 
 #include "tap.h"
 #include "track.h"
+#include "words.h"
 
 static uint64_t	 last_id, ends, end_ids[8];
 static int	 last_dir;
@@ -19,6 +20,9 @@ static int	 last_dir;
 /* The last TCP packet event, for the evidence tests. */
 static struct track_event last;
 static int	 nlast;
+
+/* The close notes seen and the verdict of the last conversation ended. */
+static char	 close_note[TRACK_NOTE_LEN], how[200];
 
 static void
 on_event(void *arg, const struct track_event *ev)
@@ -28,7 +32,12 @@ on_event(void *arg, const struct track_event *ev)
 		last = *ev;
 		nlast++;
 	}
+	for (int i = 0; i < ev->nnotes; i++)
+		if (strstr(ev->notes[i].text, "close") != NULL)
+			snprintf(close_note, sizeof close_note, "%s",
+			    ev->notes[i].text);
 	if (ev->kind == TRACK_EV_END) {
+		words_how(ev->conv, 0, how, sizeof how);
 		if (ends < 8)
 			end_ids[ends] = ev->conv->id;
 		ends++;
@@ -160,6 +169,47 @@ test_refused(void)
 	    TRACK_CLOSED, "refused: B no listener, A CLOSED");
 }
 
+/*
+ * The close's name says which segments it saw: FIN, ACK (here on data),
+ * FIN, ACK is a 4-segment close in the note and the verdict; when the
+ * last FIN is acknowledged by a segment that resends the first FIN (its
+ * ACK was lost after the capture), neither calls it a 4-segment close.
+ */
+static void
+test_close_words(int resent)
+{
+	struct track		*tr = track_new(0);
+	struct decode_pkt	 pk;
+	static int64_t		 ts = 1000000;
+
+	track_set_lookahead(tr, 1);
+	close_note[0] = how[0] = '\0';
+	open_conv(tr);
+	feed(tr, 0, DECODE_FIN | DECODE_ACK, 101, 501);
+	seg(&pk, AF_INET, 2, 80, 1, 1000, DECODE_PSH | DECODE_ACK);
+	pk.seq = 501;
+	pk.ack = 102;
+	pk.paylen = 5;
+	track_packet(tr, ts += 1000, &pk, on_event, NULL);
+	feed(tr, 1, DECODE_FIN | DECODE_ACK, 506, 102);
+	feed(tr, 0, DECODE_ACK | (resent ? DECODE_FIN : 0), resent ? 101 :
+	    102, 507);
+	track_finish(tr, on_event, NULL);
+	if (resent) {
+		tap_ok(strstr(close_note, "4-segment") == NULL,
+		    "FIN, ACK, FIN, FIN+ACK: the note is no 4-segment close");
+		tap_ok(strstr(how, "4-segment") == NULL && strstr(how,
+		    "closed by A") != NULL, "FIN, ACK, FIN, FIN+ACK: nor is "
+		    "the verdict");
+		tap_diag_str("verdict: ", how);
+	} else {
+		tap_is_str(close_note, "4-segment close: FIN, ACK, FIN, ACK",
+		    "FIN, ACK on data, FIN, ACK: a 4-segment close");
+		tap_is_str(how, "closed by A (FIN first), 4-segment close",
+		    "FIN, ACK on data, FIN, ACK: the verdict says so");
+	}
+}
+
 int
 main(void)
 {
@@ -194,5 +244,7 @@ main(void)
 	test_lost_ack(1);
 	test_lost_ack(0);
 	test_refused();
+	test_close_words(0);
+	test_close_words(1);
 	return tap_done();
 }
