@@ -249,7 +249,8 @@ nc_common(const struct nc_args *a, struct nc_argv *av)
 	nc_push_opt(av, "--delay", a->delay);
 	if (a->bcast)
 		nc_push(av, "--broadcast");
-	if (!a->udp && !a->nshut && !a->zero && !a->exec && !a->shexec)
+	if (!a->udp && !a->nshut && !a->zero && !a->exec && !a->shexec &&
+	    !a->keep)		/* listen -k serves many: no FIN to hold */
 		nc_push(av, "--no-shutdown");	/* nc sends no FIN at EOF */
 }
 
@@ -340,6 +341,8 @@ nc_translate(const struct nc_args *a, int argc, char **argv,
 	if (a->keep && !a->udp)
 		nc_push(av, "-k");
 	nc_common(a, av);
+	if (a->udp && !a->listen && !a->zero)
+		nc_push(av, "--chunk");	/* nc sends each read as it came */
 	if (!a->listen)
 		return nc_client_operands(a, argc, argv, av);
 	if (!a->udp)
