@@ -24,7 +24,8 @@ head -c 102400 /dev/urandom >"$TMP/in.big"
 # peer NAME ADDRESS: a socat server on a port of its own ($NAME).
 peer() {
 	_p=$(free_port)
-	bg socat TCP-LISTEN:"$_p",bind=127.0.0.1,fork,reuseaddr "$2"
+	bg socat TCP-LISTEN:"$_p",bind=127.0.0.1,fork,reuseaddr "$2" \
+	    >/dev/null 2>&1
 	wait_listening "$_p"
 	eval "$1=$_p"
 }
@@ -33,12 +34,16 @@ peer WC SYSTEM:'wc -c'
 peer ECHO EXEC:cat
 peer HEAD SYSTEM:'head -n 1'
 B6=$(free_port)
-bg socat TCP6-LISTEN:"$B6",bind='[::1]',fork,reuseaddr SYSTEM:'echo hello6'
+bg socat TCP6-LISTEN:"$B6",bind='[::1]',fork,reuseaddr SYSTEM:'echo hello6' \
+    >/dev/null 2>&1
 wait_listening "$B6"
-bg socat UNIX-LISTEN:"$TMP/banner.sock",fork SYSTEM:'echo unix'
-bg socat UNIX-LISTEN:"$TMP/wc.sock",fork SYSTEM:'wc -c'
+bg socat UNIX-LISTEN:"$TMP/banner.sock",fork SYSTEM:'echo unix' >/dev/null 2>&1
+bg socat UNIX-LISTEN:"$TMP/wc.sock",fork SYSTEM:'wc -c' >/dev/null 2>&1
 U=$(free_port)
-bg socat UDP-LISTEN:"$U",bind=127.0.0.1,fork,reuseaddr EXEC:cat
+# -T 3: a child per sender, which UDP never closes, ends when idle (else
+# it would hold the test's stdout open after the test).
+bg socat -T 3 UDP-LISTEN:"$U",bind=127.0.0.1,fork,reuseaddr EXEC:cat \
+    >/dev/null 2>&1
 wait_listening "$U" udp
 wait_until 5 test -S "$TMP/wc.sock"
 CLOSED=$(free_port)

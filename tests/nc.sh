@@ -21,7 +21,7 @@ done
 
 # -z over a range: one open port among closed ones.
 bg socat -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr SYSTEM:'echo x' \
-    2>"$TMP/open.err"
+    2>"$TMP/open.err" >/dev/null
 open=$(socat_port "$TMP/open.err")
 lo=$((open - 1)) hi=$((open + 1))
 "$SOCKKIT" nc -vz 127.0.0.1 "$lo-$hi" 2>"$TMP/z.err"

@@ -11,10 +11,11 @@ need_cmd socat python3
 # The destination: one line back, then it closes (an HTTP proxy drops the
 # tunnel at the client's FIN, so the clients send none: --no-shutdown).
 bg socat -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr \
-    SYSTEM:'head -n 1' 2>"$TMP/dest.err"
+    SYSTEM:'head -n 1' 2>"$TMP/dest.err" >/dev/null
 dest=$(socat_port "$TMP/dest.err")
 blocked=$(free_port)
-bg socat TCP-LISTEN:"$blocked",bind=127.0.0.1,fork,reuseaddr SYSTEM:'head -n 1'
+bg socat TCP-LISTEN:"$blocked",bind=127.0.0.1,fork,reuseaddr SYSTEM:'head -n 1' \
+    >/dev/null 2>&1
 wait_listening "$blocked"
 
 # via TAG ARGS...: a line through the proxy; its output in $got, the exit
@@ -140,7 +141,8 @@ via down --proxy 127.0.0.1:"$down" 127.0.0.1 "$dest"
 like "$rc $(cat "$TMP/down.err")" "^1 .*connect proxy 127.0.0.1 port $down: Connection refused" \
     "the proxy is down: exit 1, the proxy named"
 mute=$(free_port)
-bg socat TCP-LISTEN:"$mute",bind=127.0.0.1,reuseaddr SYSTEM:'sleep 30'
+bg socat TCP-LISTEN:"$mute",bind=127.0.0.1,reuseaddr SYSTEM:'sleep 30' \
+    >/dev/null 2>&1
 wait_listening "$mute"
 via mute -w 1 --proxy 127.0.0.1:"$mute" 127.0.0.1 "$dest"
 like "$rc $(cat "$TMP/mute.err")" "^1 .*no answer from the proxy in 1 s \(-w\)" \
