@@ -20,6 +20,7 @@ if [ "${1:-}" = quick ]; then
 	runs=(
 	"startup|$here/startup.sh 400 4"
 	"throughput|$here/throughput.sh 1024 3"
+	"proxy|$here/proxy.sh 512 3"
 	"accept|$here/accept.sh 1000 3"
 	"udp|$here/udp.sh 2 3"
 	"memory|$here/memory.sh 512"
@@ -32,6 +33,7 @@ else
 	runs=(
 	"startup|$here/startup.sh 1000 10"
 	"throughput|$here/throughput.sh 4096 3"
+	"proxy|$here/proxy.sh 2048 3"
 	"accept|$here/accept.sh 2000 5"
 	"udp|$here/udp.sh 3 5"
 	"memory|$here/memory.sh 1024"

@@ -17,14 +17,18 @@
 
 #include "cmd.h"
 #include "exec.h"
+#include "cmd-connect.h"
 #include "net.h"
 #include "relay.h"
+#include "targets.h"
 #include "util.h"
 
-/* connect's own options, -s, -p and -z; the shared ones are in c. */
+/* connect's own options, -s, -p, -z, --proxy; the shared ones are in c. */
 struct connect_opts {
 	struct net_source src;
 	int		 zero;
+	int		 ports;		/* -z with a list or range of ports */
+	struct connect_proxy proxy;
 	struct cmd_ctx	*c;
 	const struct stream_opts *so;	/* &c->stream */
 	struct exec_spec exec;		/* --exec, --sh-exec */
@@ -38,7 +42,10 @@ connect_init(struct cmd_ctx *c, void *arg)
 
 	o->c = c;
 	o->so = &c->stream;
+	o->proxy.type = PROXY_SOCKS5;
 }
+
+static void	connect_close(int, const struct connect_opts *);
 
 /* What connect's options hold: the --exec program. */
 static void
@@ -63,8 +70,47 @@ connect_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 	case OPT_EXEC:
 	case OPT_SH_EXEC:
 		return exec_option(&o->exec, ch, val, err, errlen);
+	case OPT_PROXY:
+	case OPT_PROXY_TYPE:
+	case OPT_PROXY_AUTH:
+	case OPT_PROXY_DNS:
+		return connect_proxy_option(&o->proxy, ch, val, err, errlen);
 	}
 	snprintf(err, errlen, "unexpected option");
+	return -1;
+}
+
+/*
+ * connect's PORT: one port, or with -z a list or range of them (which
+ * probe's engine checks: no source, no capture, no proxy).  Returns -1
+ * or EXIT_USAGE.
+ */
+static int
+connect_check_port(struct cmd_ctx *c, struct connect_opts *o)
+{
+	const struct cmd_entry	*e = c->cmd;
+	struct tgt_ports	 ports;
+	char			 why[300], why2[300];
+	int			 one;
+
+	one = net_parse_port(c->argv[1], "tcp", 0, &(uint16_t){ 0 }, why,
+	    sizeof why) == 0;
+	if ((one && !(o->zero && connect_nc_style())) || o->proxy.spec != NULL)
+		return one ? -1 : cmd_usage_error(e, "%s%s", why,
+		    o->zero ? ": --proxy checks one port" : "");
+	if (tgt_ports_parse(c->argv[1], "tcp", &ports, why2,
+	    sizeof why2) == -1)
+		return cmd_usage_error(e, "%s", one ? why2 : why);
+	tgt_ports_free(&ports);
+	if (!o->zero)
+		return cmd_usage_error(e, "PORT '%s' is a list or range of "
+		    "ports: only -z takes one", c->argv[1]);
+	if (o->src.host != NULL || o->src.port != 0 ||
+	    capture_wanted(&o->c->cap) || o->c->priv.user != NULL)
+		return cmd_usage_error(e, "a list of ports cannot go with -s, "
+		    "-p, --user or a capture (sockkit probe --trace draws "
+		    "them)");
+	o->ports = 1;
 	return -1;
 }
 
@@ -73,8 +119,9 @@ static int
 connect_check(struct cmd_ctx *c, void *arg)
 {
 	const struct cmd_entry	*e = c->cmd;
-	const struct connect_opts *o = arg;
+	struct connect_opts	*o = arg;
 	const struct stream_opts *so = o->so;
+	const char		*bad;
 	char			 why[300];
 
 	if (cmd_check_addrs(e, so->unix_path == NULL && c->argc == 2 ?
@@ -115,9 +162,15 @@ connect_check(struct cmd_ctx *c, void *arg)
 		    "sh-exec" : "exec", stream_session_only(so));
 	if (exec_check(o->c, &o->exec) != -1)
 		return EXIT_USAGE;
-	if (so->unix_path == NULL && net_parse_port(c->argv[1], "tcp", 0,
-	    &(uint16_t){ 0 }, why, sizeof why) == -1)
-		return cmd_usage_error(e, "%s", why);
+	if (o->exec.cmd != NULL && o->proxy.spec != NULL)
+		return cmd_usage_error(e, "--%s cannot go with --proxy",
+		    o->exec.shell ? "sh-exec" : "exec");
+	if (so->unix_path != NULL && o->proxy.spec != NULL)
+		return cmd_usage_error(e, "--proxy cannot go with -U");
+	if ((bad = connect_proxy_check(&o->proxy, why, sizeof why)) != NULL)
+		return cmd_usage_error(e, "%s", bad);
+	if (so->unix_path == NULL)
+		return connect_check_port(c, o);
 	return -1;
 }
 
@@ -222,7 +275,8 @@ connect_tcp(const char *host, uint16_t port, const struct connect_opts *o,
 	}
 	for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next) {
 		net_addr_scoped(ai->ai_addr, addr, sizeof addr);
-		snprintf(peer, peerlen, "%s port %u", addr, port);
+		snprintf(peer, peerlen, "%s%s port %u", o->proxy.spec ?
+		    "proxy " : "", addr, port);
 		sk_verbose("connecting to %s%s%s", peer, strcmp(host, addr) ?
 		    " for " : "", strcmp(host, addr) ? host : "");
 		seen = 0;
@@ -241,6 +295,34 @@ connect_tcp(const char *host, uint16_t port, const struct connect_opts *o,
 			sk_warnx("connect %s: %s", peer, strerror(e));
 	}
 	freeaddrinfo(res);
+	return fd;
+}
+
+/*
+ * Connect to the proxy, then ask it for host port.  Returns the fd of the
+ * tunnel with its name in peer, or -1 after saying why.
+ */
+static int
+connect_via_proxy(struct connect_opts *o, const char *host,
+    const char *portstr, char *peer, size_t peerlen)
+{
+	struct connect_proxy	*p = &o->proxy;
+	uint16_t		 port = 0;
+	char			 err[400], via[NET_ADDRSTRLEN + 32];
+	int			 fd;
+
+	if (net_parse_port(portstr, "tcp", 0, &port, err, sizeof err) == -1 ||
+	    (fd = connect_tcp(p->host, p->port, o, via, sizeof via)) == -1)
+		return -1;
+	sk_verbose("connected to %s (%s): asking for %s port %u", via,
+	    proxy_type_name(p->type), host, port);
+	if (connect_proxy_run(p, fd, host, port, o->c->family,
+	    o->so->wait_ms, o->c->capture, err, sizeof err) == -1) {
+		sk_warnx("connect: %s: %s", via, err);
+		connect_close(fd, o);
+		return -1;
+	}
+	snprintf(peer, peerlen, "%s port %u through %s", host, port, via);
 	return fd;
 }
 
@@ -301,6 +383,11 @@ connect_run(struct cmd_ctx *c, void *arg)
 		    SOCK_SEQPACKET : SOCK_STREAM, why, sizeof why);
 		if (fd == -1)
 			sk_warnx("%s", why);
+	} else if (o->ports) {
+		return connect_scan(argv[0], argv[1], c->family,
+		    o->so->wait_ms);
+	} else if (o->proxy.spec != NULL) {
+		fd = connect_via_proxy(o, argv[0], argv[1], peer, sizeof peer);
 	} else {
 		if (net_parse_port(argv[1], "tcp", 0, &port, why,
 		    sizeof why) == -1)
@@ -348,7 +435,14 @@ const struct cmd_entry cmd_connect_entry = {
 	    "  -w SECS           give up connecting, or when idle, after SECS\n"
 	    "  -q SECS           quit SECS seconds after EOF on stdin\n"
 	    "      --no-shutdown do not send FIN at EOF on stdin\n"
-	    "  -z                only check that the port accepts a connection\n"
+	    "  -z                only check that the port accepts a connection;"
+	    "\n"
+	    "                    PORT may then be a list or range (22,80 20-30)\n"
+	    "      --proxy HOST[:PORT]  connect through this proxy\n"
+	    "      --proxy-type socks4|socks4a|socks5|http  its protocol "
+	    "(socks5)\n"
+	    "      --proxy-auth USER:PASS  its credentials (SOCKS4: USER)\n"
+	    "      --proxy-dns local|remote  who resolves HOST (remote)\n"
 	    "      --exec 'PROG ARGS' run PROG, its stdin/stdout the "
 	    "connection; exit\n"
 	    "                    with its status (words split at blanks)\n"
@@ -361,7 +455,7 @@ const struct cmd_entry cmd_connect_entry = {
 	    PRIV_USAGE
 	    "  -h, --help        show this help\n",
 	.flags = CMD_CAPTURE | CMD_PRIV | CMD_STREAM, .shorts = "46p:s:vz",
-	.longs = "exec sh-exec",
+	.longs = "exec sh-exec proxy proxy-auth proxy-dns proxy-type",
 	.size = sizeof(struct connect_opts), .init = connect_init,
 	.option = connect_option, .check = connect_check, .run = connect_run,
 	.fini = connect_fini,

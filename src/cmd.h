@@ -89,6 +89,7 @@ struct cmd_ctx {
 extern const struct cmd_entry cmd_connect_entry;
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_listen_entry;
+extern const struct cmd_entry cmd_nc_entry;
 extern const struct cmd_entry cmd_udp_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_raw_entry;

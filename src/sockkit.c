@@ -25,6 +25,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_raw_entry,
 	&cmd_view_entry,
 	&cmd_demo_entry,
+	&cmd_nc_entry,
 	NULL
 };
 
@@ -199,6 +200,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	test_eintr_setup();
 
+	if (strcmp(strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 :
+	    argv[0], "nc") == 0)	/* installed, or linked, as nc */
+		return finish(cmd_main(&cmd_nc_entry, argc, argv));
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

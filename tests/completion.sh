@@ -17,7 +17,7 @@ complete_words() {
 
 mapfile -t cmds < <("$SOCKKIT" --help | awk '/Commands:$/ { on = 1; next }
     on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }')
-plan $(( ${#cmds[@]} + 17 ))
+plan $(( ${#cmds[@]} + 19 ))
 offered=$(complete_words sockkit "")
 for c in "${cmds[@]}"; do
 	printf '%s\n' "$offered" | grep -qx "$c"
@@ -39,6 +39,10 @@ like "$(complete_words sockkit raw icmp --trac)" '^--traceroute$' "raw icmp --tr
 like "$(complete_words sockkit view --color al)" '^always$' "view --color al<TAB> is always"
 like "$(complete_words sockkit connect --color=n)" '^--color=never$' "connect --color=n<TAB> is --color=never"
 like "$(complete_words sockkit udp --type r)" '^rdm$' "udp --type r<TAB> is rdm"
+like "$(complete_words sockkit connect --proxy-type socks4)" 'socks4a' \
+    "connect --proxy-type socks4<TAB> offers socks4 and socks4a"
+like "$(complete_words sockkit connect --proxy-d)" '^--proxy-dns$' \
+    "connect --proxy-d<TAB> is --proxy-dns"
 like "$(complete_words sockkit raw icmp --user nob)" '^nobody$' "--user nob<TAB> is nobody"
 like "$(complete_words sockkit probe -o)" '-oX' "probe -o<TAB> offers -oX"
 like "$(cd "$srcdir/golden" && complete_words sockkit probe -oX refu)" \
