@@ -63,6 +63,12 @@ struct probe_cmd {
 	char			*args;		/* the command line, for -oX */
 	struct report_outs	 outs;		/* -oX, -oG, -oN, -oA */
 	struct report_tally	 tally;		/* their unlisted ports */
+	int			 stream;	/* the table on stdout, each
+						   host as it is done */
+	uint8_t			*shown;		/* per host: its table out */
+	size_t			 nshown;	/* hosts printed so far */
+	uint32_t		 next_host;	/* --sorted: the next to print */
+	uint32_t		 open_host;	/* --open: the last printed */
 };
 
 static int	probe_option(void *, int, const char *, char *, size_t);
@@ -90,6 +96,12 @@ static void	probe_print_port(struct probe_cmd *,
 static void	probe_print_host(struct probe_cmd *, uint32_t, size_t,
 		    size_t);
 static int	probe_cmp(const void *, const void *);
+static void	probe_run_desc(struct probe_cmd *, struct report_run *);
+static int	probe_host_done(const struct probe_cmd *, uint32_t);
+static void	probe_stream_host(struct probe_cmd *, uint32_t);
+static void	probe_stream_open(struct probe_cmd *,
+		    const struct probe_result *);
+static void	probe_stream(struct probe_cmd *, const struct probe_result *);
 static void	probe_output(struct probe_cmd *, const struct report_run *);
 static int	probe_outs_open(struct probe_cmd *);
 static int	probe_report(struct probe_cmd *, const struct probe_stats *,
@@ -288,9 +300,9 @@ probe_check_options(int nargs, struct probe_cmd *c)
 	if (c->json + c->grepable > 1)
 		return cmd_usage_error(e, "--json and --grepable cannot go "
 		    "together");
-	if (c->sorted && !c->json)
-		return cmd_usage_error(e, "--sorted orders --json's ports: it "
-		    "needs --json");
+	if (c->sorted && c->grepable)
+		return cmd_usage_error(e, "--sorted orders the table and "
+		    "--json: --grepable is in order already");
 	if (c->trace && (c->json || c->grepable))
 		return cmd_usage_error(e, "--trace draws ladders: it cannot go "
 		    "with --json or --grepable");
@@ -510,10 +522,16 @@ probe_on_result(const struct probe_result *r, void *arg)
 		if (c->tally.head != NULL &&
 		    report_tally_add(&c->tally, r) == -1)
 			c->oom = 1;
+		if (c->stream)
+			probe_stream(c, r);
 		return;
 	}
 	if (probe_push(&c->res, &c->nres, &c->rescap, r) == -1)
 		c->oom = 1;
+	if (c->stream) {
+		probe_stream(c, r);
+		return;
+	}
 	/* Streamed as it is settled: an open port at once, the others
 	 * (many with -a) with the progress tick, a write each 250 ms. */
 	if (c->json && !c->sorted) {
@@ -664,16 +682,10 @@ probe_cmp(const void *va, const void *vb)
 	return (a->port > b->port) - (a->port < b->port);
 }
 
-/*
- * Sort the listed ports and describe the run for the report writers (the
- * table and the -o files).
- */
+/* What every report of this run shares: targets, counts, services. */
 static void
-probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
-    time_t start, struct report_run *run)
+probe_run_desc(struct probe_cmd *c, struct report_run *run)
 {
-	if (c->nres > 1)
-		qsort(c->res, c->nres, sizeof *c->res, probe_cmp);
 	probe_service(c, 0);		/* loads c->svc */
 	memset(run, 0, sizeof *run);
 	run->set = &c->set;
@@ -686,10 +698,108 @@ probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
 	run->open_only = c->open_only;
 	run->verbose = sk_verbosity;
 	run->args = c->args;
+}
+
+/*
+ * Sort the listed ports and describe the run for the report writers (the
+ * table and the -o files).
+ */
+static void
+probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
+    time_t start, struct report_run *run)
+{
+	if (c->nres > 1)
+		qsort(c->res, c->nres, sizeof *c->res, probe_cmp);
+	probe_run_desc(c, run);
 	run->start = start;
 	run->end = time(NULL);
 	run->elapsed = st->elapsed_us / 1e6;
 	run->interrupted = sk_interrupted ? "interrupted" : NULL;
+}
+
+/*
+ * Whether every port of host h has its verdict.  A shard probes an
+ * unknown part of a host's ports: its hosts are done at the end only.
+ */
+static int
+probe_host_done(const struct probe_cmd *c, uint32_t h)
+{
+	const uint32_t	*n = c->hc[h].n;
+
+	return c->shard_n == 1 && n[0] + n[1] + n[2] + n[3] ==
+	    c->set.plist[c->set.host[h].plist].n;
+}
+
+/*
+ * Print host h's table now, by port, as report_table() would in its
+ * place (a blank line between hosts), and mark it shown.  Its listed
+ * ports are picked out of the results so far.
+ */
+static void
+probe_stream_host(struct probe_cmd *c, uint32_t h)
+{
+	struct probe_result	*mine;
+	struct report_run	 run;
+	size_t			 i, n = 0;
+
+	c->shown[h] = 1;
+	if ((mine = malloc((c->nres ? c->nres : 1) * sizeof *mine)) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	for (i = 0; i < c->nres; i++)
+		if (c->res[i].host == h)
+			mine[n++] = c->res[i];
+	if (n > 1)
+		qsort(mine, n, sizeof *mine, probe_cmp);
+	if (n > 0 || !c->open_only) {
+		probe_run_desc(c, &run);
+		run.res = mine;
+		run.nres = n;
+		if (c->nshown++ > 0)
+			putchar('\n');
+		report_table_host(stdout, &run, h, 0, n);
+	}
+	free(mine);
+}
+
+/* --open without --sorted: an open port printed as it is settled. */
+static void
+probe_stream_open(struct probe_cmd *c, const struct probe_result *r)
+{
+	struct report_run	 run;
+
+	probe_run_desc(c, &run);
+	if (r->host != c->open_host) {
+		if (c->nshown++ > 0)
+			putchar('\n');
+		report_table_head(stdout, &run, r->host);
+		c->open_host = r->host;
+	}
+	c->shown[r->host] = 1;
+	report_table_port(stdout, &run, r);
+}
+
+/*
+ * The table as results come: with --open (and no --sorted) each open
+ * port at once; else each host's table when its last port is settled,
+ * with --sorted in the order the hosts were given (each once it and
+ * those before it are done).  The rest is printed at the end.
+ */
+static void
+probe_stream(struct probe_cmd *c, const struct probe_result *r)
+{
+	if (c->open_only && !c->sorted) {
+		if (r->state == PROBE_OPEN)
+			probe_stream_open(c, r);
+	} else if (!c->sorted) {
+		if (probe_host_done(c, r->host))
+			probe_stream_host(c, r->host);
+	} else
+		while (c->next_host < c->set.nhost &&
+		    probe_host_done(c, c->next_host))
+			probe_stream_host(c, c->next_host++);
+	fflush(stdout);
 }
 
 /* Every host that was probed, in the order given, on stdout. */
@@ -699,11 +809,15 @@ probe_output(struct probe_cmd *c, const struct report_run *run)
 	size_t		 i = 0, first, end;
 	uint32_t	 h = UINT32_MAX;
 
-	if (!c->json && !c->grepable) {
-		if (!report_outs_stdout(&c->outs))
-			report_table(stdout, run);
+	if (c->stream) {
+		for (h = 0; h < c->set.nhost; h++)
+			if (!c->shown[h] && (c->hc[h].n[0] + c->hc[h].n[1] +
+			    c->hc[h].n[2] + c->hc[h].n[3]) > 0)
+				probe_stream_host(c, h);
 		return;
 	}
+	if (!c->json && !c->grepable)
+		return;		/* -oX - and the like hold stdout */
 	while (report_next_host(run, &h, &i, &first, &end))
 		probe_print_host(c, h, first, end);
 }
@@ -771,6 +885,7 @@ probe_fini(void *arg)
 	free(c->res);
 	free(c->ev);
 	free(c->hc);
+	free(c->shown);
 	free(c->excl);
 	tgt_set_free(&c->set);
 }
@@ -1055,6 +1170,12 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 	tgt_iter_init(&it, &c->set, c->seed, !c->no_randomize, c->shard_i,
 	    c->shard_n);
 	c->progress = isatty(STDERR_FILENO) && !c->json;
+	c->stream = !c->json && !c->grepable && !report_outs_stdout(&c->outs);
+	c->open_host = UINT32_MAX;
+	if (c->stream && (c->shown = calloc(c->set.nhost, 1)) == NULL) {
+		sk_warnx("probe: out of memory");
+		return EXIT_RUNTIME;
+	}
 	c->eo.on_result = probe_on_result;
 	c->eo.on_progress = probe_on_progress;
 	c->eo.arg = c;
@@ -1123,11 +1244,14 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --exclude TARGET  leave out these hosts (repeatable)\n"
 	    "      --force         allow blocks larger than /16 or /112\n"
 	    "  -a, --all           list every port, not only open ones\n"
-	    "      --open          list only open ports, without summaries\n"
+	    "      --open          list only open ports, without summaries, "
+	    "each as it is\n"
+	    "                      settled\n"
 	    "      --json          one JSON object per port, as each is "
 	    "settled, and per host\n"
 	    "      --sorted        --json: the ports by host and port at the "
-	    "end\n"
+	    "end; the table:\n"
+	    "                      hosts in the order given\n"
 	    "      --grepable      one line per host (sockkit's own; -oG is "
 	    "nmap's)\n"
 	    "  -oX FILE            also write nmap's XML to FILE (- for "

@@ -594,33 +594,44 @@ table_rtt(int64_t us, char *buf, size_t len)
 }
 
 void
+report_table_head(FILE *fp, const struct report_run *run, uint32_t h)
+{
+	char	 hs[NET_ADDRSTRLEN + 300];
+
+	fprintf(fp, "%s\n%-9s %-13s %-15s %-25s %s\n", report_host(run->set, h,
+	    1, hs, sizeof hs), "PORT", "STATE", "SERVICE", "REASON", "RTT");
+}
+
+void
+report_table_port(FILE *fp, const struct report_run *run,
+    const struct probe_result *r)
+{
+	const char	*svc = service(run, r->port);
+	char		 pp[16], why[64], rtt[32];
+
+	snprintf(pp, sizeof pp, "%u/%s", r->port, run->udp ? "udp" : "tcp");
+	fprintf(fp, "%-9s %-13s %-15s %-25s %s\n", pp,
+	    probe_state_name(r->state), svc != NULL ? svc : "-",
+	    probe_reason(r, why, sizeof why), table_rtt(r->rtt_us, rtt,
+	    sizeof rtt));
+}
+
+void
 report_table_host(FILE *fp, const struct report_run *run, uint32_t h,
     size_t first, size_t end)
 {
-	const struct probe_result	*r;
-	const uint32_t			*n = run->hc[h].n;
-	const char			*svc;
-	char				 hs[NET_ADDRSTRLEN + 300], pp[16];
-	char				 why[64], rtt[32];
-	size_t				 i;
-	int				 s;
+	const uint32_t	*n = run->hc[h].n;
+	char		 hs[NET_ADDRSTRLEN + 300];
+	size_t		 i;
+	int		 s;
 
-	report_host(run->set, h, 1, hs, sizeof hs);
 	if (first < end)
-		fprintf(fp, "%s\n%-9s %-13s %-15s %-25s %s\n", hs, "PORT",
-		    "STATE", "SERVICE", "REASON", "RTT");
-	for (i = first; i < end; i++) {
-		r = &run->res[i];
-		svc = service(run, r->port);
-		snprintf(pp, sizeof pp, "%u/%s", r->port, run->udp ? "udp" :
-		    "tcp");
-		fprintf(fp, "%-9s %-13s %-15s %-25s %s\n", pp,
-		    probe_state_name(r->state), svc != NULL ? svc : "-",
-		    probe_reason(r, why, sizeof why), table_rtt(r->rtt_us, rtt,
-		    sizeof rtt));
-	}
+		report_table_head(fp, run, h);
+	for (i = first; i < end; i++)
+		report_table_port(fp, run, &run->res[i]);
 	if (run->open_only)
 		return;
+	report_host(run->set, h, 1, hs, sizeof hs);
 	fprintf(fp, "%s: %u port%s: %u open", hs, n[0] + n[1] + n[2] + n[3],
 	    n[0] + n[1] + n[2] + n[3] == 1 ? "" : "s", n[PROBE_OPEN]);
 	for (s = 1; s < PROBE_NSTATES; s++)

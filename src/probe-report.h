@@ -97,6 +97,11 @@ size_t	report_port_ranges(FILE *, const struct tgt_set *);
 void	report_grepable_ports(FILE *, const struct report_run *, uint32_t,
 	    size_t, size_t);
 
+/* The table's head for host h: its address, then the column names. */
+void	report_table_head(FILE *, const struct report_run *, uint32_t);
+/* One row of the table: port, state, service, reason, RTT. */
+void	report_table_port(FILE *, const struct report_run *,
+	    const struct probe_result *);
 /* The table stdout shows, for one host: res[first, end) and a summary. */
 void	report_table_host(FILE *, const struct report_run *, uint32_t,
 	    size_t, size_t);
