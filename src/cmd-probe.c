@@ -84,6 +84,9 @@ static int	probe_target(struct probe_cmd *, const char *);
 static int	probe_targets(struct probe_cmd *, int, char **);
 static int	probe_captures(const struct probe_cmd *);
 static int	probe_draws(const struct probe_cmd *);
+static int	probe_banner_option(struct probe_cmd *, const char *, char *,
+		    size_t);
+static int	probe_keep(struct probe_cmd *, const struct probe_result *);
 static int	probe_plainly_closed(const struct probe_cmd *,
 		    const struct probe_result *);
 static void	probe_on_result(const struct probe_result *, void *);
@@ -175,6 +178,23 @@ probe_add_exclude(struct probe_cmd *c, const char *arg, char *err,
 	return 0;
 }
 
+/* --banner[=MS]: how long to wait for a banner; 0 or -1 with err. */
+static int
+probe_banner_option(struct probe_cmd *c, const char *arg, char *err,
+    size_t errlen)
+{
+	char	 why[128];
+
+	if (arg == NULL) {
+		c->eo.banner_ms = 500;
+		return 0;
+	}
+	if (parse_long(arg, 1, 60000, &c->eo.banner_ms, why, sizeof why) == -1)
+		return snprintf(err, errlen, "--banner=%s: %s (milliseconds)",
+		    arg, why), -1;
+	return 0;
+}
+
 /* An option with a value (cmd_option_fn's part); 0 or -1 with err. */
 static int
 probe_value(struct probe_cmd *c, int ch, const char *arg, char *err,
@@ -198,6 +218,8 @@ probe_value(struct probe_cmd *c, int ch, const char *arg, char *err,
 		    errlen);
 	case OPT_EXCLUDE:
 		return probe_add_exclude(c, arg, err, errlen);
+	case OPT_BANNER:
+		return probe_banner_option(c, arg, err, errlen);
 	case OPT_SHARD:
 		if (tgt_shard_parse(arg, &c->shard_i, &c->shard_n, why,
 		    sizeof why) == -1)
@@ -313,6 +335,9 @@ probe_check_options(int nargs, struct probe_cmd *c)
 		return cmd_usage_error(e, "-o%c - writes to stdout: it cannot "
 		    "go with --json, --grepable, --trace or a picture on "
 		    "stdout", ch);
+	if (c->eo.udp && c->eo.banner_ms > 0)
+		return cmd_usage_error(e, "--banner reads what a TCP service "
+		    "sends first: it cannot go with -u");
 	if (c->eo.udp && c->eo.graceful)
 		return cmd_usage_error(e, "--graceful closes open TCP ports "
 		    "with FIN: it cannot go with -u");
@@ -498,6 +523,25 @@ probe_push(struct probe_result **v, size_t *n, size_t *cap,
 }
 
 /*
+ * Keep a listed verdict in c->res, its banner (if any) as the escaped
+ * text the reports print.  Returns 0 or -1 (out of memory: not kept).
+ */
+static int
+probe_keep(struct probe_cmd *c, const struct probe_result *r)
+{
+	struct probe_result	 k = *r;
+
+	if (r->banner != NULL && r->banner_len >= 0 &&
+	    (k.banner = (const uint8_t *)report_banner(r->banner,
+	    (size_t)r->banner_len)) == NULL)
+		return -1;
+	if (probe_push(&c->res, &c->nres, &c->rescap, &k) == 0)
+		return 0;
+	free((void *)(uintptr_t)k.banner);
+	return -1;
+}
+
+/*
  * Whether a port is plainly closed, its packets not worth drawing: a TCP
  * RST, or for UDP the ICMP port unreachable that closed means.  A TCP
  * port closed by an ICMP error is drawn, as the filtered ones are.
@@ -526,8 +570,11 @@ probe_on_result(const struct probe_result *r, void *arg)
 			probe_stream(c, r);
 		return;
 	}
-	if (probe_push(&c->res, &c->nres, &c->rescap, r) == -1)
+	if (probe_keep(c, r) == -1) {
 		c->oom = 1;
+		return;
+	}
+	r = &c->res[c->nres - 1];	/* the banner as text */
 	if (c->stream) {
 		probe_stream(c, r);
 		return;
@@ -630,7 +677,15 @@ probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 		printf("%.3f", r->rtt_us / 1000.0);
 	else
 		printf("null");
-	printf(",\"tries\":%u}\n", r->tries);
+	printf(",\"tries\":%u", r->tries);
+	if (c->eo.banner_ms > 0 && r->state == PROBE_OPEN) {
+		printf(",\"banner\":");
+		if (r->banner != NULL)
+			probe_json_str((const char *)r->banner);
+		else
+			printf("null");
+	}
+	printf("}\n");
 }
 
 /*
@@ -877,10 +932,13 @@ static void
 probe_fini(void *arg)
 {
 	struct probe_cmd	*c = arg;
+	size_t			 i;
 
 	report_services_free(c->svc);
 	report_outs_free(&c->outs);
 	report_tally_free(&c->tally);
+	for (i = 0; i < c->nres; i++)
+		free((void *)(uintptr_t)c->res[i].banner);
 	free(c->args);
 	free(c->res);
 	free(c->ev);
@@ -1273,6 +1331,9 @@ const struct cmd_entry cmd_probe_entry = {
 	    "paced for the\n"
 	    "                      ICMP rate limit unless given)\n"
 	    "      --graceful      close open ports with FIN, not RST\n"
+	    "      --banner[=MS]   the first bytes each open port sends within "
+	    "MS ms\n"
+	    "                      (default 500), escaped, in every output\n"
 	    "      --trace         after the table, the packets behind each "
 	    "port not plainly\n"
 	    "                      closed (needs CAP_NET_RAW)\n"
@@ -1293,7 +1354,7 @@ const struct cmd_entry cmd_probe_entry = {
 	    "all are),\n"
 	    "1 if not, 2 usage error.\n",
 	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV, .shorts = "46ac:o:p:uvw:",
-	.longs = "all all-open delay exclude force graceful grepable json "
+	.longs = "all all-open banner delay exclude force graceful grepable json "
 	    "max-timeout min-timeout no-randomize open rate resolve-all retries "
 	    "seed shard sorted udp",
 	.size = sizeof(struct probe_cmd), .init = probe_init,

@@ -121,6 +121,28 @@ reason_code(const struct probe_result *r)
 	return R_UNKNOWN;
 }
 
+char *
+report_banner(const uint8_t *b, size_t len)
+{
+	char	*s, *p;
+	size_t	 i;
+
+	if ((s = p = malloc(len * 4 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (b[i] == '\\' || b[i] == '\r' || b[i] == '\n' || b[i] == '\t') {
+			*p++ = '\\';
+			*p++ = b[i] == '\\' ? '\\' : b[i] == '\r' ? 'r' :
+			    b[i] == '\n' ? 'n' : 't';
+		} else if (b[i] >= 0x20 && b[i] < 0x7f)
+			*p++ = (char)b[i];
+		else
+			p += sprintf(p, "\\x%02x", b[i]);
+	}
+	*p = '\0';
+	return s;
+}
+
 const char *
 report_reason(const struct probe_result *r)
 {
@@ -416,6 +438,13 @@ xml_port(FILE *fp, const struct report_run *run, const struct probe_result *r)
 		report_xml_str(fp, svc);
 		fprintf(fp, "\" method=\"table\" conf=\"3\"/>");
 	}
+	if (r->banner != NULL && r->banner_len > 0) {
+		/* nmap's banner script, where nmap -sV --script banner
+		 * puts it */
+		fprintf(fp, "<script id=\"banner\" output=\"");
+		report_xml_str(fp, (const char *)r->banner);
+		fprintf(fp, "\"/>");
+	}
 	fprintf(fp, "</port>\n");
 }
 
@@ -614,6 +643,8 @@ report_table_port(FILE *fp, const struct report_run *run,
 	    probe_state_name(r->state), svc != NULL ? svc : "-",
 	    probe_reason(r, why, sizeof why), table_rtt(r->rtt_us, rtt,
 	    sizeof rtt));
+	if (r->banner != NULL && r->banner_len > 0)
+		fprintf(fp, "|_banner: %s\n", (const char *)r->banner);
 }
 
 void

@@ -47,7 +47,9 @@ void	report_tally_free(struct report_tally *);
 /* What a report describes: one finished (or interrupted) run. */
 struct report_run {
 	const struct tgt_set	*set;
-	const struct probe_result *res;	/* listed ports, by host, then port */
+	const struct probe_result *res;	/* listed ports, by host, then port;
+					   a banner is report_banner()'s
+					   text here */
 	size_t			 nres;
 	const struct probe_hcount *hc;	/* per host */
 	const struct report_tally *tally;	/* the ports not listed */
@@ -67,6 +69,12 @@ struct report_run {
  */
 int	report_next_host(const struct report_run *, uint32_t *, size_t *,
 	    size_t *, size_t *);
+
+/*
+ * The bytes a service sent, as text on one line: printable ASCII as it
+ * is, \\ \r \n \t, other bytes \xNN.  NULL when out of memory.
+ */
+char	*report_banner(const uint8_t *, size_t);
 
 /* The nmap word for why a port got its state: "syn-ack", "conn-refused". */
 const char *report_reason(const struct probe_result *);

@@ -40,7 +40,13 @@ struct probe_result {
 	uint8_t		 tries;		/* attempts made */
 	int		 err;		/* errno for WHY_ERRNO */
 	int64_t		 rtt_us;	/* -1 when nothing answered */
+	const uint8_t	*banner;	/* --banner: what the service sent,
+					   valid during on_result only */
+	int		 banner_len;	/* -1: not read, 0: nothing sent */
 };
+
+/* The most bytes of a banner kept. */
+#define PROBE_BANNER_MAX	256
 
 /* Progress so far, for the progress line. */
 struct probe_stats {
@@ -64,6 +70,9 @@ struct probe_opts {
 	long		 min_timeout_ms, max_timeout_ms;
 	long		 delay_ms;	/* per host; -1: UDP pacing */
 	double		 rate;		/* attempts/s, 0: no limit */
+	long		 banner_ms;	/* --banner: wait this long on an
+					   open port for its first bytes; 0:
+					   off */
 	void		(*on_result)(const struct probe_result *, void *);
 	void		(*on_progress)(const struct probe_stats *, void *);
 	void		*arg;
