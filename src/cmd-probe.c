@@ -91,6 +91,7 @@ static int	probe_plainly_closed(const struct probe_cmd *,
 		    const struct probe_result *);
 static void	probe_on_result(const struct probe_result *, void *);
 static void	probe_on_progress(const struct probe_stats *, void *);
+static void	probe_on_poll(void *);
 static const char *probe_service(struct probe_cmd *, uint16_t);
 static void	probe_json_str(const char *);
 static void	probe_json_host(const struct probe_cmd *, uint32_t);
@@ -296,6 +297,7 @@ probe_init(struct cmd_ctx *ctx, void *arg)
 	c->eo.min_timeout_ms = 100;
 	c->eo.max_timeout_ms = 10000;
 	c->eo.delay_ms = -1;
+	c->eo.poll_fd = -1;
 }
 
 /*
@@ -586,6 +588,15 @@ probe_on_result(const struct probe_result *r, void *arg)
 		if (r->state == PROBE_OPEN)
 			fflush(stdout);
 	}
+}
+
+/* The capture is readable: take its packets now. */
+static void
+probe_on_poll(void *arg)
+{
+	struct probe_cmd	*c = arg;
+
+	capture_poll(c->cap);
 }
 
 /* The progress line, on a terminal only, once a run passes a second. */
@@ -1244,6 +1255,8 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	if (c->cap != NULL && (c->eo.poll_fd = capture_fd(c->cap)) >= 0)
+		c->eo.on_poll = probe_on_poll;
 	start = time(NULL);
 	rc = probe_run(&c->eo, &c->set, &it, &st, err, sizeof err);
 	if (c->progress_shown)

@@ -44,6 +44,7 @@
 #define ENG_POOL	16	/* refused sockets kept for reuse */
 #define ENG_MAX_BANNER	256	/* --banner reads at once before starts
 				   pause */
+#define ENG_POLL_ID	UINT32_MAX	/* the epoll data of poll_fd */
 #define JOB_BIND	0x01	/* choose the source port first */
 #define FD_LOOSE	0	/* socket state unknown: close it */
 #define FD_RESET	1	/* connect() returned its error */
@@ -271,6 +272,7 @@ eng_loopback(const struct tgt_host *h)
 static int
 eng_setup(struct eng *e, char *err, size_t errlen)
 {
+	struct epoll_event	 ev;
 	struct rlimit	 rl;
 	long		 fds = 1024;
 	int		 i;
@@ -309,6 +311,17 @@ eng_setup(struct eng *e, char *err, size_t errlen)
 	if ((e->ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "epoll: %s", strerror(errno));
 		return -1;
+	}
+	if (e->o->poll_fd >= 0 && e->o->on_poll != NULL) {
+		/* Drained as packets come, not at the tick: a ring that
+		 * waits 250 ms overflows at full speed. */
+		memset(&ev, 0, sizeof ev);
+		ev.events = EPOLLIN;
+		ev.data.u32 = ENG_POLL_ID;
+		if (epoll_ctl(e->ep, EPOLL_CTL_ADD, e->o->poll_fd, &ev) == -1) {
+			snprintf(err, errlen, "epoll: %s", strerror(errno));
+			return -1;
+		}
 	}
 	e->cwnd = e->cap < ENG_CWND_START ? e->cap : ENG_CWND_START;
 	e->ssthresh = e->cap;
@@ -392,7 +405,10 @@ eng_step(struct eng *e)
 		return -1;
 	now = now_us();
 	for (i = 0; i < n; i++)
-		eng_event(e, (int)ev[i].data.u32, ev[i].events, now);
+		if (ev[i].data.u32 == ENG_POLL_ID)
+			e->o->on_poll(e->o->arg);
+		else
+			eng_event(e, (int)ev[i].data.u32, ev[i].events, now);
 	if (now >= e->next_deadline)
 		eng_timeouts(e, now);
 	if (e->o->on_progress != NULL && now - e->last_progress >= 250000) {

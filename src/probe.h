@@ -75,6 +75,9 @@ struct probe_opts {
 					   off */
 	void		(*on_result)(const struct probe_result *, void *);
 	void		(*on_progress)(const struct probe_stats *, void *);
+	int		 poll_fd;	/* -1, or an fd (the capture's) to
+					   watch: on_poll when readable */
+	void		(*on_poll)(void *);
 	void		*arg;
 };
 
