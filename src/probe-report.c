@@ -424,15 +424,23 @@ xml_extraports(FILE *fp, const struct report_run *run, uint32_t h)
 	}
 }
 
-/* One <port>: state, reason (no TTL is known: 0, as nmap -sT), service. */
+/*
+ * One <port>: state, reason (no TTL is known: 0, as nmap -sT; the sender
+ * of an ICMP error as reason_ip), service.
+ */
 static void
 xml_port(FILE *fp, const struct report_run *run, const struct probe_result *r)
 {
 	const char	*svc = service(run, r->port);
+	char		 ip[INET6_ADDRSTRLEN];
 
 	fprintf(fp, "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
-	    "reason=\"%s\" reason_ttl=\"0\"/>", run->udp ? "udp" : "tcp",
+	    "reason=\"%s\" reason_ttl=\"0\"", run->udp ? "udp" : "tcp",
 	    r->port, probe_state_name(r->state), report_reason(r));
+	if (r->why == WHY_ICMP && r->from_family != 0 &&
+	    inet_ntop(r->from_family, r->from, ip, sizeof ip) != NULL)
+		fprintf(fp, " reason_ip=\"%s\"", ip);	/* who sent it */
+	fprintf(fp, "/>");
 	if (svc != NULL) {
 		fprintf(fp, "<service name=\"");
 		report_xml_str(fp, svc);

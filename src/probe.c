@@ -121,6 +121,8 @@ static void	eng_tcp_done(struct eng *, int, const struct job *, int64_t,
 static void	eng_spent(struct eng *, int, int, int);
 static void	eng_udp_done(struct eng *, struct slot *, uint32_t, int64_t);
 static int	eng_icmp(int, struct probe_result *);
+static void	eng_offender(const struct sock_extended_err *,
+		    const struct cmsghdr *, struct probe_result *);
 static int	eng_self(int, const struct tgt_host *, uint16_t);
 static void	eng_close(int, int);
 static void	eng_release(struct eng *, struct slot *);
@@ -789,6 +791,31 @@ eng_self(int fd, const struct tgt_host *h, uint16_t port)
 }
 
 /*
+ * The address that sent the ICMP message (SO_EE_OFFENDER, the sockaddr
+ * after the error in the same control message), into r->from, when the
+ * message holds one.
+ */
+static void
+eng_offender(const struct sock_extended_err *ee, const struct cmsghdr *cm,
+    struct probe_result *r)
+{
+	const struct sockaddr	*sa = SO_EE_OFFENDER(ee);
+	size_t			 room;
+
+	room = cm->cmsg_len - CMSG_LEN(0) - sizeof *ee;
+	if (room >= sizeof(struct sockaddr_in) && sa->sa_family == AF_INET) {
+		r->from_family = AF_INET;
+		memcpy(r->from, &((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr, 4);
+	} else if (room >= sizeof(struct sockaddr_in6) &&
+	    sa->sa_family == AF_INET6) {
+		r->from_family = AF_INET6;
+		memcpy(r->from, &((const struct sockaddr_in6 *)(const void *)
+		    sa)->sin6_addr, 16);
+	}
+}
+
+/*
  * Read one ICMP message from fd's error queue into r.  Returns 1 when
  * there was one (r->icmp6, icmp_type, icmp_code set), else 0.
  */
@@ -822,6 +849,8 @@ eng_icmp(int fd, struct probe_result *r)
 		r->icmp6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
 		r->icmp_type = ee.ee_type;
 		r->icmp_code = ee.ee_code;
+		eng_offender((const struct sock_extended_err *)(const void *)
+		    CMSG_DATA(cm), cm, r);
 		return 1;
 	}
 	return 0;

@@ -39,6 +39,9 @@ struct probe_result {
 	uint8_t		 icmp_type, icmp_code;
 	uint8_t		 tries;		/* attempts made */
 	int		 err;		/* errno for WHY_ERRNO */
+	int		 from_family;	/* WHY_ICMP: who sent the message
+					   (AF_INET, AF_INET6), or 0 */
+	uint8_t		 from[16];
 	int64_t		 rtt_us;	/* -1 when nothing answered */
 	const uint8_t	*banner;	/* --banner: what the service sent,
 					   valid during on_result only */
