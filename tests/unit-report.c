@@ -343,6 +343,25 @@ test_args(void)
 	free(s);
 }
 
+/* report_banner: text stays, \\ \r \n \t and other bytes escaped. */
+static void
+test_banner(void)
+{
+	static const uint8_t	 greet[] = "SSH-2.0-x\r\n";
+	static const uint8_t	 bin[] = { 0, 1, 0xff, '\\', '\t', 'a' };
+	char			*s;
+
+	s = report_banner(greet, sizeof greet - 1);
+	is(s, "SSH-2.0-x\\r\\n", "banner: a greeting line");
+	free(s);
+	s = report_banner(bin, sizeof bin);
+	is(s, "\\x00\\x01\\xff\\\\\\ta", "banner: binary bytes, \\, tab");
+	free(s);
+	s = report_banner(bin, 0);
+	is(s, "", "banner: nothing sent");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -356,5 +375,6 @@ main(void)
 	test_xml();
 	test_outs();
 	test_args();
+	test_banner();
 	return tap_done();
 }
