@@ -4,7 +4,11 @@
 # medians and ratios.
 #
 #   1. all 65535 ports of 127.0.0.1 in a namespace with 5 listeners, against
-#      nmap -sT -p- -n -Pn --min-rate 50000 and nmap's default timing;
+#      nmap -sT -p- -n -Pn --min-rate 50000 and nmap's default timing, and
+#      against the limit: bench/connect-loop.c, a minimal two-thread
+#      non-blocking connect loop (pinned as sockkit is); and sockkit's --open
+#      table streamed (each open port as it is settled) against the same
+#      table printed at the end (--open --sorted: one host, done at the end);
 #   2. ports 1-5000 over a 20 ms RTT link (a TUN delay line, bench/delayline.c,
 #      since this kernel has no netem) where 1,000 ports are dropped, against
 #      nmap -sT -T4, with the classifications compared port by port;
@@ -48,6 +52,8 @@ for c in ip nft nmap taskset cc python3; do
 done
 [ -x "$SOCKKIT" ] || die "no sockkit at $SOCKKIT (set SOCKKIT=)"
 cc -O2 -o "$TMP/delayline" "$HERE/delayline.c" || die "cannot build delayline"
+cc -O2 -pthread -o "$TMP/connect-loop" "$HERE/connect-loop.c" ||
+    die "cannot build connect-loop"
 
 # listen NS CPU ADDR PORTS...: sockkit listeners pinned to CPU.
 listen() {
@@ -124,8 +130,16 @@ openset() { states "$1" "$2" | awk '$2 == "open" { printf "%s ", $1 }' |
 case1() {
 	ip netns add "${NS}l" && ip -n "${NS}l" link set lo up
 	listen "${NS}l" "$1" 127.0.0.1 $OPEN1
-	s= n= d= z= exact=0 nexact=0 zexact=0
+	s= n= d= z= lim= st= en= exact=0 nexact=0 zexact=0 lexact=0
 	for i in $(seq 1 "$RUNS"); do
+		lim="$lim $(timed "$TMP/l1" ip netns exec "${NS}l" taskset -c 0 \
+		    "$TMP/connect-loop")"
+		[ "$(tr '\n' ' ' <"$TMP/l1" | sed 's/ $//')" = "$OPEN1" ] &&
+		    lexact=$((lexact + 1))
+		st="$st $(timed "$TMP/o1" ip netns exec "${NS}l" taskset -c 0 \
+		    "$SOCKKIT" probe -p - --open 127.0.0.1)"
+		en="$en $(timed "$TMP/o2" ip netns exec "${NS}l" taskset -c 0 \
+		    "$SOCKKIT" probe -p - --open --sorted 127.0.0.1)"
 		s="$s $(timed "$TMP/s1" ip netns exec "${NS}l" taskset -c 0 \
 		    "$SOCKKIT" probe -p - --json 127.0.0.1)"
 		[ "$(openset "$TMP/s1" 65535)" = "$OPEN1" ] && exact=$((exact + 1))
@@ -141,7 +155,8 @@ case1() {
 		    zexact=$((zexact + 1))
 	done
 	s=$(echo $s | median) n=$(echo $n | median) d=$(echo $d | median)
-	z=$(echo $z | median)
+	z=$(echo $z | median) lim=$(echo $lim | median)
+	st=$(echo $st | median) en=$(echo $en | median)
 	printf '  1. 65535 ports of 127.0.0.1: sockkit %ss, nmap --min-rate 50000 %ss (%sx), nmap default %ss (%sx), nc -z %ss (%sx); exact runs: sockkit %d/%d, nmap %d/%d, nc -z %d/%d\n' \
 	    "$s" "$n" "$(ratio "$n" "$s")" "$d" "$(ratio "$d" "$s")" \
 	    "$z" "$(ratio "$z" "$s")" $exact "$RUNS" $nexact "$RUNS" \
@@ -150,6 +165,13 @@ case1() {
 	    "$PLACE" "$(ratio "$n" "$s")" 2
 	record "probe 65535 ports: nc -z time / sockkit" "$PLACE" \
 	    "$(ratio "$z" "$s")" ""
+	printf '     the limit, connect-loop (2 threads): %ss, sockkit / limit %sx (target <= 1.3), exact %d/%d; --open streamed %ss vs at the end %ss (%sx, target within 5%%)\n' \
+	    "$lim" "$(ratio "$s" "$lim")" $lexact "$RUNS" "$st" "$en" \
+	    "$(ratio "$st" "$en")"
+	record "probe 65535 ports: sockkit time / connect-loop" "$PLACE" \
+	    "$(ratio "$s" "$lim")" ""
+	record "probe 65535 ports: --open streamed / at the end" "$PLACE" \
+	    "$(ratio "$st" "$en")" ""
 	stop
 	ip netns del "${NS}l"
 }

@@ -63,6 +63,12 @@ struct probe_cmd {
 	char			*args;		/* the command line, for -oX */
 	struct report_outs	 outs;		/* -oX, -oG, -oN, -oA */
 	struct report_tally	 tally;		/* their unlisted ports */
+	int			 stream;	/* the table on stdout, each
+						   host as it is done */
+	uint8_t			*shown;		/* per host: its table out */
+	size_t			 nshown;	/* hosts printed so far */
+	uint32_t		 next_host;	/* --sorted: the next to print */
+	uint32_t		 open_host;	/* --open: the last printed */
 };
 
 static int	probe_option(void *, int, const char *, char *, size_t);
@@ -78,10 +84,14 @@ static int	probe_target(struct probe_cmd *, const char *);
 static int	probe_targets(struct probe_cmd *, int, char **);
 static int	probe_captures(const struct probe_cmd *);
 static int	probe_draws(const struct probe_cmd *);
+static int	probe_banner_option(struct probe_cmd *, const char *, char *,
+		    size_t);
+static int	probe_keep(struct probe_cmd *, const struct probe_result *);
 static int	probe_plainly_closed(const struct probe_cmd *,
 		    const struct probe_result *);
 static void	probe_on_result(const struct probe_result *, void *);
 static void	probe_on_progress(const struct probe_stats *, void *);
+static void	probe_on_poll(void *);
 static const char *probe_service(struct probe_cmd *, uint16_t);
 static void	probe_json_str(const char *);
 static void	probe_json_host(const struct probe_cmd *, uint32_t);
@@ -90,6 +100,12 @@ static void	probe_print_port(struct probe_cmd *,
 static void	probe_print_host(struct probe_cmd *, uint32_t, size_t,
 		    size_t);
 static int	probe_cmp(const void *, const void *);
+static void	probe_run_desc(struct probe_cmd *, struct report_run *);
+static int	probe_host_done(const struct probe_cmd *, uint32_t);
+static void	probe_stream_host(struct probe_cmd *, uint32_t);
+static void	probe_stream_open(struct probe_cmd *,
+		    const struct probe_result *);
+static void	probe_stream(struct probe_cmd *, const struct probe_result *);
 static void	probe_output(struct probe_cmd *, const struct report_run *);
 static int	probe_outs_open(struct probe_cmd *);
 static int	probe_report(struct probe_cmd *, const struct probe_stats *,
@@ -163,6 +179,23 @@ probe_add_exclude(struct probe_cmd *c, const char *arg, char *err,
 	return 0;
 }
 
+/* --banner[=MS]: how long to wait for a banner; 0 or -1 with err. */
+static int
+probe_banner_option(struct probe_cmd *c, const char *arg, char *err,
+    size_t errlen)
+{
+	char	 why[128];
+
+	if (arg == NULL) {
+		c->eo.banner_ms = 500;
+		return 0;
+	}
+	if (parse_long(arg, 1, 60000, &c->eo.banner_ms, why, sizeof why) == -1)
+		return snprintf(err, errlen, "--banner=%s: %s (milliseconds)",
+		    arg, why), -1;
+	return 0;
+}
+
 /* An option with a value (cmd_option_fn's part); 0 or -1 with err. */
 static int
 probe_value(struct probe_cmd *c, int ch, const char *arg, char *err,
@@ -186,6 +219,8 @@ probe_value(struct probe_cmd *c, int ch, const char *arg, char *err,
 		    errlen);
 	case OPT_EXCLUDE:
 		return probe_add_exclude(c, arg, err, errlen);
+	case OPT_BANNER:
+		return probe_banner_option(c, arg, err, errlen);
 	case OPT_SHARD:
 		if (tgt_shard_parse(arg, &c->shard_i, &c->shard_n, why,
 		    sizeof why) == -1)
@@ -262,6 +297,7 @@ probe_init(struct cmd_ctx *ctx, void *arg)
 	c->eo.min_timeout_ms = 100;
 	c->eo.max_timeout_ms = 10000;
 	c->eo.delay_ms = -1;
+	c->eo.poll_fd = -1;
 }
 
 /*
@@ -288,9 +324,9 @@ probe_check_options(int nargs, struct probe_cmd *c)
 	if (c->json + c->grepable > 1)
 		return cmd_usage_error(e, "--json and --grepable cannot go "
 		    "together");
-	if (c->sorted && !c->json)
-		return cmd_usage_error(e, "--sorted orders --json's ports: it "
-		    "needs --json");
+	if (c->sorted && c->grepable)
+		return cmd_usage_error(e, "--sorted orders the table and "
+		    "--json: --grepable is in order already");
 	if (c->trace && (c->json || c->grepable))
 		return cmd_usage_error(e, "--trace draws ladders: it cannot go "
 		    "with --json or --grepable");
@@ -301,6 +337,9 @@ probe_check_options(int nargs, struct probe_cmd *c)
 		return cmd_usage_error(e, "-o%c - writes to stdout: it cannot "
 		    "go with --json, --grepable, --trace or a picture on "
 		    "stdout", ch);
+	if (c->eo.udp && c->eo.banner_ms > 0)
+		return cmd_usage_error(e, "--banner reads what a TCP service "
+		    "sends first: it cannot go with -u");
 	if (c->eo.udp && c->eo.graceful)
 		return cmd_usage_error(e, "--graceful closes open TCP ports "
 		    "with FIN: it cannot go with -u");
@@ -486,6 +525,25 @@ probe_push(struct probe_result **v, size_t *n, size_t *cap,
 }
 
 /*
+ * Keep a listed verdict in c->res, its banner (if any) as the escaped
+ * text the reports print.  Returns 0 or -1 (out of memory: not kept).
+ */
+static int
+probe_keep(struct probe_cmd *c, const struct probe_result *r)
+{
+	struct probe_result	 k = *r;
+
+	if (r->banner != NULL && r->banner_len >= 0 &&
+	    (k.banner = (const uint8_t *)report_banner(r->banner,
+	    (size_t)r->banner_len)) == NULL)
+		return -1;
+	if (probe_push(&c->res, &c->nres, &c->rescap, &k) == 0)
+		return 0;
+	free((void *)(uintptr_t)k.banner);
+	return -1;
+}
+
+/*
  * Whether a port is plainly closed, its packets not worth drawing: a TCP
  * RST, or for UDP the ICMP port unreachable that closed means.  A TCP
  * port closed by an ICMP error is drawn, as the filtered ones are.
@@ -510,10 +568,19 @@ probe_on_result(const struct probe_result *r, void *arg)
 		if (c->tally.head != NULL &&
 		    report_tally_add(&c->tally, r) == -1)
 			c->oom = 1;
+		if (c->stream)
+			probe_stream(c, r);
 		return;
 	}
-	if (probe_push(&c->res, &c->nres, &c->rescap, r) == -1)
+	if (probe_keep(c, r) == -1) {
 		c->oom = 1;
+		return;
+	}
+	r = &c->res[c->nres - 1];	/* the banner as text */
+	if (c->stream) {
+		probe_stream(c, r);
+		return;
+	}
 	/* Streamed as it is settled: an open port at once, the others
 	 * (many with -a) with the progress tick, a write each 250 ms. */
 	if (c->json && !c->sorted) {
@@ -521,6 +588,15 @@ probe_on_result(const struct probe_result *r, void *arg)
 		if (r->state == PROBE_OPEN)
 			fflush(stdout);
 	}
+}
+
+/* The capture is readable: take its packets now. */
+static void
+probe_on_poll(void *arg)
+{
+	struct probe_cmd	*c = arg;
+
+	capture_poll(c->cap);
 }
 
 /* The progress line, on a terminal only, once a run passes a second. */
@@ -612,7 +688,15 @@ probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 		printf("%.3f", r->rtt_us / 1000.0);
 	else
 		printf("null");
-	printf(",\"tries\":%u}\n", r->tries);
+	printf(",\"tries\":%u", r->tries);
+	if (c->eo.banner_ms > 0 && r->state == PROBE_OPEN) {
+		printf(",\"banner\":");
+		if (r->banner != NULL)
+			probe_json_str((const char *)r->banner);
+		else
+			printf("null");
+	}
+	printf("}\n");
 }
 
 /*
@@ -664,16 +748,10 @@ probe_cmp(const void *va, const void *vb)
 	return (a->port > b->port) - (a->port < b->port);
 }
 
-/*
- * Sort the listed ports and describe the run for the report writers (the
- * table and the -o files).
- */
+/* What every report of this run shares: targets, counts, services. */
 static void
-probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
-    time_t start, struct report_run *run)
+probe_run_desc(struct probe_cmd *c, struct report_run *run)
 {
-	if (c->nres > 1)
-		qsort(c->res, c->nres, sizeof *c->res, probe_cmp);
 	probe_service(c, 0);		/* loads c->svc */
 	memset(run, 0, sizeof *run);
 	run->set = &c->set;
@@ -686,10 +764,108 @@ probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
 	run->open_only = c->open_only;
 	run->verbose = sk_verbosity;
 	run->args = c->args;
+}
+
+/*
+ * Sort the listed ports and describe the run for the report writers (the
+ * table and the -o files).
+ */
+static void
+probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
+    time_t start, struct report_run *run)
+{
+	if (c->nres > 1)
+		qsort(c->res, c->nres, sizeof *c->res, probe_cmp);
+	probe_run_desc(c, run);
 	run->start = start;
 	run->end = time(NULL);
 	run->elapsed = st->elapsed_us / 1e6;
 	run->interrupted = sk_interrupted ? "interrupted" : NULL;
+}
+
+/*
+ * Whether every port of host h has its verdict.  A shard probes an
+ * unknown part of a host's ports: its hosts are done at the end only.
+ */
+static int
+probe_host_done(const struct probe_cmd *c, uint32_t h)
+{
+	const uint32_t	*n = c->hc[h].n;
+
+	return c->shard_n == 1 && n[0] + n[1] + n[2] + n[3] ==
+	    c->set.plist[c->set.host[h].plist].n;
+}
+
+/*
+ * Print host h's table now, by port, as report_table() would in its
+ * place (a blank line between hosts), and mark it shown.  Its listed
+ * ports are picked out of the results so far.
+ */
+static void
+probe_stream_host(struct probe_cmd *c, uint32_t h)
+{
+	struct probe_result	*mine;
+	struct report_run	 run;
+	size_t			 i, n = 0;
+
+	c->shown[h] = 1;
+	if ((mine = malloc((c->nres ? c->nres : 1) * sizeof *mine)) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	for (i = 0; i < c->nres; i++)
+		if (c->res[i].host == h)
+			mine[n++] = c->res[i];
+	if (n > 1)
+		qsort(mine, n, sizeof *mine, probe_cmp);
+	if (n > 0 || !c->open_only) {
+		probe_run_desc(c, &run);
+		run.res = mine;
+		run.nres = n;
+		if (c->nshown++ > 0)
+			putchar('\n');
+		report_table_host(stdout, &run, h, 0, n);
+	}
+	free(mine);
+}
+
+/* --open without --sorted: an open port printed as it is settled. */
+static void
+probe_stream_open(struct probe_cmd *c, const struct probe_result *r)
+{
+	struct report_run	 run;
+
+	probe_run_desc(c, &run);
+	if (r->host != c->open_host) {
+		if (c->nshown++ > 0)
+			putchar('\n');
+		report_table_head(stdout, &run, r->host);
+		c->open_host = r->host;
+	}
+	c->shown[r->host] = 1;
+	report_table_port(stdout, &run, r);
+}
+
+/*
+ * The table as results come: with --open (and no --sorted) each open
+ * port at once; else each host's table when its last port is settled,
+ * with --sorted in the order the hosts were given (each once it and
+ * those before it are done).  The rest is printed at the end.
+ */
+static void
+probe_stream(struct probe_cmd *c, const struct probe_result *r)
+{
+	if (c->open_only && !c->sorted) {
+		if (r->state == PROBE_OPEN)
+			probe_stream_open(c, r);
+	} else if (!c->sorted) {
+		if (probe_host_done(c, r->host))
+			probe_stream_host(c, r->host);
+	} else
+		while (c->next_host < c->set.nhost &&
+		    probe_host_done(c, c->next_host))
+			probe_stream_host(c, c->next_host++);
+	fflush(stdout);
 }
 
 /* Every host that was probed, in the order given, on stdout. */
@@ -699,11 +875,15 @@ probe_output(struct probe_cmd *c, const struct report_run *run)
 	size_t		 i = 0, first, end;
 	uint32_t	 h = UINT32_MAX;
 
-	if (!c->json && !c->grepable) {
-		if (!report_outs_stdout(&c->outs))
-			report_table(stdout, run);
+	if (c->stream) {
+		for (h = 0; h < c->set.nhost; h++)
+			if (!c->shown[h] && (c->hc[h].n[0] + c->hc[h].n[1] +
+			    c->hc[h].n[2] + c->hc[h].n[3]) > 0)
+				probe_stream_host(c, h);
 		return;
 	}
+	if (!c->json && !c->grepable)
+		return;		/* -oX - and the like hold stdout */
 	while (report_next_host(run, &h, &i, &first, &end))
 		probe_print_host(c, h, first, end);
 }
@@ -763,14 +943,18 @@ static void
 probe_fini(void *arg)
 {
 	struct probe_cmd	*c = arg;
+	size_t			 i;
 
 	report_services_free(c->svc);
 	report_outs_free(&c->outs);
 	report_tally_free(&c->tally);
+	for (i = 0; i < c->nres; i++)
+		free((void *)(uintptr_t)c->res[i].banner);
 	free(c->args);
 	free(c->res);
 	free(c->ev);
 	free(c->hc);
+	free(c->shown);
 	free(c->excl);
 	tgt_set_free(&c->set);
 }
@@ -1055,6 +1239,12 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 	tgt_iter_init(&it, &c->set, c->seed, !c->no_randomize, c->shard_i,
 	    c->shard_n);
 	c->progress = isatty(STDERR_FILENO) && !c->json;
+	c->stream = !c->json && !c->grepable && !report_outs_stdout(&c->outs);
+	c->open_host = UINT32_MAX;
+	if (c->stream && (c->shown = calloc(c->set.nhost, 1)) == NULL) {
+		sk_warnx("probe: out of memory");
+		return EXIT_RUNTIME;
+	}
 	c->eo.on_result = probe_on_result;
 	c->eo.on_progress = probe_on_progress;
 	c->eo.arg = c;
@@ -1065,6 +1255,8 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	if (c->cap != NULL && (c->eo.poll_fd = capture_fd(c->cap)) >= 0)
+		c->eo.on_poll = probe_on_poll;
 	start = time(NULL);
 	rc = probe_run(&c->eo, &c->set, &it, &st, err, sizeof err);
 	if (c->progress_shown)
@@ -1123,11 +1315,14 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --exclude TARGET  leave out these hosts (repeatable)\n"
 	    "      --force         allow blocks larger than /16 or /112\n"
 	    "  -a, --all           list every port, not only open ones\n"
-	    "      --open          list only open ports, without summaries\n"
+	    "      --open          list only open ports, without summaries, "
+	    "each as it is\n"
+	    "                      settled\n"
 	    "      --json          one JSON object per port, as each is "
 	    "settled, and per host\n"
 	    "      --sorted        --json: the ports by host and port at the "
-	    "end\n"
+	    "end; the table:\n"
+	    "                      hosts in the order given\n"
 	    "      --grepable      one line per host (sockkit's own; -oG is "
 	    "nmap's)\n"
 	    "  -oX FILE            also write nmap's XML to FILE (- for "
@@ -1149,6 +1344,9 @@ const struct cmd_entry cmd_probe_entry = {
 	    "paced for the\n"
 	    "                      ICMP rate limit unless given)\n"
 	    "      --graceful      close open ports with FIN, not RST\n"
+	    "      --banner[=MS]   the first bytes each open port sends within "
+	    "MS ms\n"
+	    "                      (default 500), escaped, in every output\n"
 	    "      --trace         after the table, the packets behind each "
 	    "port not plainly\n"
 	    "                      closed (needs CAP_NET_RAW)\n"
@@ -1169,7 +1367,7 @@ const struct cmd_entry cmd_probe_entry = {
 	    "all are),\n"
 	    "1 if not, 2 usage error.\n",
 	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV, .shorts = "46ac:o:p:uvw:",
-	.longs = "all all-open delay exclude force graceful grepable json "
+	.longs = "all all-open banner delay exclude force graceful grepable json "
 	    "max-timeout min-timeout no-randomize open rate resolve-all retries "
 	    "seed shard sorted udp",
 	.size = sizeof(struct probe_cmd), .init = probe_init,

@@ -98,6 +98,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "max-convs", required_argument, NULL, OPT_MAXCONVS },
 	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
+	{ "banner", optional_argument, NULL, OPT_BANNER },
 	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
 	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
 	{ "min-rate", required_argument, NULL, OPT_MIN_RATE },

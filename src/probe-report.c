@@ -121,6 +121,28 @@ reason_code(const struct probe_result *r)
 	return R_UNKNOWN;
 }
 
+char *
+report_banner(const uint8_t *b, size_t len)
+{
+	char	*s, *p;
+	size_t	 i;
+
+	if ((s = p = malloc(len * 4 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (b[i] == '\\' || b[i] == '\r' || b[i] == '\n' || b[i] == '\t') {
+			*p++ = '\\';
+			*p++ = b[i] == '\\' ? '\\' : b[i] == '\r' ? 'r' :
+			    b[i] == '\n' ? 'n' : 't';
+		} else if (b[i] >= 0x20 && b[i] < 0x7f)
+			*p++ = (char)b[i];
+		else
+			p += sprintf(p, "\\x%02x", b[i]);
+	}
+	*p = '\0';
+	return s;
+}
+
 const char *
 report_reason(const struct probe_result *r)
 {
@@ -408,19 +430,34 @@ xml_extraports(FILE *fp, const struct report_run *run, uint32_t h)
 	}
 }
 
-/* One <port>: state, reason (no TTL is known: 0, as nmap -sT), service. */
+/*
+ * One <port>: state, reason (no TTL is known: 0, as nmap -sT; the sender
+ * of an ICMP error as reason_ip), service.
+ */
 static void
 xml_port(FILE *fp, const struct report_run *run, const struct probe_result *r)
 {
 	const char	*svc = service(run, r->port);
+	char		 ip[INET6_ADDRSTRLEN];
 
 	fprintf(fp, "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
-	    "reason=\"%s\" reason_ttl=\"0\"/>", run->udp ? "udp" : "tcp",
+	    "reason=\"%s\" reason_ttl=\"0\"", run->udp ? "udp" : "tcp",
 	    r->port, probe_state_name(r->state), report_reason(r));
+	if (r->why == WHY_ICMP && r->from_family != 0 &&
+	    inet_ntop(r->from_family, r->from, ip, sizeof ip) != NULL)
+		fprintf(fp, " reason_ip=\"%s\"", ip);	/* who sent it */
+	fprintf(fp, "/>");
 	if (svc != NULL) {
 		fprintf(fp, "<service name=\"");
 		report_xml_str(fp, svc);
 		fprintf(fp, "\" method=\"table\" conf=\"3\"/>");
+	}
+	if (r->banner != NULL && r->banner_len > 0) {
+		/* nmap's banner script, where nmap -sV --script banner
+		 * puts it */
+		fprintf(fp, "<script id=\"banner\" output=\"");
+		report_xml_str(fp, (const char *)r->banner);
+		fprintf(fp, "\"/>");
 	}
 	fprintf(fp, "</port>\n");
 }
@@ -600,33 +637,46 @@ table_rtt(int64_t us, char *buf, size_t len)
 }
 
 void
+report_table_head(FILE *fp, const struct report_run *run, uint32_t h)
+{
+	char	 hs[NET_ADDRSTRLEN + 300];
+
+	fprintf(fp, "%s\n%-9s %-13s %-15s %-25s %s\n", report_host(run->set, h,
+	    1, hs, sizeof hs), "PORT", "STATE", "SERVICE", "REASON", "RTT");
+}
+
+void
+report_table_port(FILE *fp, const struct report_run *run,
+    const struct probe_result *r)
+{
+	const char	*svc = service(run, r->port);
+	char		 pp[16], why[64], rtt[32];
+
+	snprintf(pp, sizeof pp, "%u/%s", r->port, run->udp ? "udp" : "tcp");
+	fprintf(fp, "%-9s %-13s %-15s %-25s %s\n", pp,
+	    probe_state_name(r->state), svc != NULL ? svc : "-",
+	    probe_reason(r, why, sizeof why), table_rtt(r->rtt_us, rtt,
+	    sizeof rtt));
+	if (r->banner != NULL && r->banner_len > 0)
+		fprintf(fp, "|_banner: %s\n", (const char *)r->banner);
+}
+
+void
 report_table_host(FILE *fp, const struct report_run *run, uint32_t h,
     size_t first, size_t end)
 {
-	const struct probe_result	*r;
-	const uint32_t			*n = run->hc[h].n;
-	const char			*svc;
-	char				 hs[NET_ADDRSTRLEN + 300], pp[16];
-	char				 why[64], rtt[32];
-	size_t				 i;
-	int				 s;
+	const uint32_t	*n = run->hc[h].n;
+	char		 hs[NET_ADDRSTRLEN + 300];
+	size_t		 i;
+	int		 s;
 
-	report_host(run->set, h, 1, hs, sizeof hs);
 	if (first < end)
-		fprintf(fp, "%s\n%-9s %-13s %-15s %-25s %s\n", hs, "PORT",
-		    "STATE", "SERVICE", "REASON", "RTT");
-	for (i = first; i < end; i++) {
-		r = &run->res[i];
-		svc = service(run, r->port);
-		snprintf(pp, sizeof pp, "%u/%s", r->port, run->udp ? "udp" :
-		    "tcp");
-		fprintf(fp, "%-9s %-13s %-15s %-25s %s\n", pp,
-		    probe_state_name(r->state), svc != NULL ? svc : "-",
-		    probe_reason(r, why, sizeof why), table_rtt(r->rtt_us, rtt,
-		    sizeof rtt));
-	}
+		report_table_head(fp, run, h);
+	for (i = first; i < end; i++)
+		report_table_port(fp, run, &run->res[i]);
 	if (run->open_only)
 		return;
+	report_host(run->set, h, 1, hs, sizeof hs);
 	fprintf(fp, "%s: %u port%s: %u open", hs, n[0] + n[1] + n[2] + n[3],
 	    n[0] + n[1] + n[2] + n[3] == 1 ? "" : "s", n[PROBE_OPEN]);
 	for (s = 1; s < PROBE_NSTATES; s++)

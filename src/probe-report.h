@@ -47,7 +47,9 @@ void	report_tally_free(struct report_tally *);
 /* What a report describes: one finished (or interrupted) run. */
 struct report_run {
 	const struct tgt_set	*set;
-	const struct probe_result *res;	/* listed ports, by host, then port */
+	const struct probe_result *res;	/* listed ports, by host, then port;
+					   a banner is report_banner()'s
+					   text here */
 	size_t			 nres;
 	const struct probe_hcount *hc;	/* per host */
 	const struct report_tally *tally;	/* the ports not listed */
@@ -67,6 +69,12 @@ struct report_run {
  */
 int	report_next_host(const struct report_run *, uint32_t *, size_t *,
 	    size_t *, size_t *);
+
+/*
+ * The bytes a service sent, as text on one line: printable ASCII as it
+ * is, \\ \r \n \t, other bytes \xNN.  NULL when out of memory.
+ */
+char	*report_banner(const uint8_t *, size_t);
 
 /* The nmap word for why a port got its state: "syn-ack", "conn-refused". */
 const char *report_reason(const struct probe_result *);
@@ -97,6 +105,11 @@ size_t	report_port_ranges(FILE *, const struct tgt_set *);
 void	report_grepable_ports(FILE *, const struct report_run *, uint32_t,
 	    size_t, size_t);
 
+/* The table's head for host h: its address, then the column names. */
+void	report_table_head(FILE *, const struct report_run *, uint32_t);
+/* One row of the table: port, state, service, reason, RTT. */
+void	report_table_port(FILE *, const struct report_run *,
+	    const struct probe_result *);
 /* The table stdout shows, for one host: res[first, end) and a summary. */
 void	report_table_host(FILE *, const struct report_run *, uint32_t,
 	    size_t, size_t);

@@ -42,6 +42,9 @@
 #define ENG_MAX_LOCALERR 200	/* in a row, with nothing in flight */
 #define ENG_EXTRA_TRIES	2	/* after loss is seen on a host */
 #define ENG_POOL	16	/* refused sockets kept for reuse */
+#define ENG_MAX_BANNER	256	/* --banner reads at once before starts
+				   pause */
+#define ENG_POLL_ID	UINT32_MAX	/* the epoll data of poll_fd */
 #define JOB_BIND	0x01	/* choose the source port first */
 #define FD_LOOSE	0	/* socket state unknown: close it */
 #define FD_RESET	1	/* connect() returned its error */
@@ -57,6 +60,9 @@ struct slot {
 	int		 fd;		/* -1: free */
 	struct job	 job;
 	int64_t		 start, deadline;
+	int64_t		 rtt;		/* --banner: the connect's */
+	int		 banner;	/* waiting for a banner, not a
+					   connect */
 };
 
 struct hstate {
@@ -80,6 +86,7 @@ struct eng {
 	int			 ep;
 	struct slot		*slot;
 	int			*freel, nfree, nslot, active;
+	int			 nbanner, maxbanner;	/* --banner */
 	struct hstate		*hs;
 	struct went		*wait;		/* min-heap on at */
 	size_t			 nwait, waitcap;
@@ -114,6 +121,8 @@ static void	eng_tcp_done(struct eng *, int, const struct job *, int64_t,
 static void	eng_spent(struct eng *, int, int, int);
 static void	eng_udp_done(struct eng *, struct slot *, uint32_t, int64_t);
 static int	eng_icmp(int, struct probe_result *);
+static void	eng_offender(const struct sock_extended_err *,
+		    const struct cmsghdr *, struct probe_result *);
 static int	eng_self(int, const struct tgt_host *, uint16_t);
 static void	eng_close(int, int);
 static void	eng_release(struct eng *, struct slot *);
@@ -131,6 +140,9 @@ static void	eng_pop(struct eng *);
 static int	eng_sockaddr(const struct tgt_host *, uint16_t,
 		    struct sockaddr_storage *, socklen_t *);
 static int	eng_loopback(const struct tgt_host *);
+static void	eng_banner_wait(struct eng *, int, const struct job *, int64_t,
+		    int64_t);
+static void	eng_banner_done(struct eng *, struct slot *, int);
 
 /* ICMP destination-unreachable codes by name, IPv4 (RFC 792, 1812). */
 static const char *icmp4_unreach[] = {
@@ -262,6 +274,7 @@ eng_loopback(const struct tgt_host *h)
 static int
 eng_setup(struct eng *e, char *err, size_t errlen)
 {
+	struct epoll_event	 ev;
 	struct rlimit	 rl;
 	long		 fds = 1024;
 	int		 i;
@@ -276,24 +289,41 @@ eng_setup(struct eng *e, char *err, size_t errlen)
 		    1000000 : (long)rl.rlim_cur;
 	}
 	fds -= ENG_FD_RESERVE;
+	if (e->o->banner_ms > 0) {	/* banner reads hold fds too */
+		e->maxbanner = fds / 4 < ENG_MAX_BANNER ? (int)(fds / 4) :
+		    ENG_MAX_BANNER;
+		fds -= e->maxbanner;
+	}
 	e->cap = (int)(e->o->cap < fds ? e->o->cap : fds);
 	if (e->cap < 1)
 		e->cap = 1;
 	e->st->cap = e->cap;
-	e->slot = calloc((size_t)e->cap, sizeof *e->slot);
-	e->freel = calloc((size_t)e->cap, sizeof *e->freel);
+	e->nslot = e->cap + e->maxbanner;
+	e->slot = calloc((size_t)e->nslot, sizeof *e->slot);
+	e->freel = calloc((size_t)e->nslot, sizeof *e->freel);
 	e->hs = calloc(e->set->nhost ? e->set->nhost : 1, sizeof *e->hs);
 	if (e->slot == NULL || e->freel == NULL || e->hs == NULL) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -1;
 	}
-	for (i = 0; i < e->cap; i++) {
+	for (i = 0; i < e->nslot; i++) {
 		e->slot[i].fd = -1;
-		e->freel[e->nfree++] = e->cap - 1 - i;
+		e->freel[e->nfree++] = e->nslot - 1 - i;
 	}
 	if ((e->ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "epoll: %s", strerror(errno));
 		return -1;
+	}
+	if (e->o->poll_fd >= 0 && e->o->on_poll != NULL) {
+		/* Drained as packets come, not at the tick: a ring that
+		 * waits 250 ms overflows at full speed. */
+		memset(&ev, 0, sizeof ev);
+		ev.events = EPOLLIN;
+		ev.data.u32 = ENG_POLL_ID;
+		if (epoll_ctl(e->ep, EPOLL_CTL_ADD, e->o->poll_fd, &ev) == -1) {
+			snprintf(err, errlen, "epoll: %s", strerror(errno));
+			return -1;
+		}
 	}
 	e->cwnd = e->cap < ENG_CWND_START ? e->cap : ENG_CWND_START;
 	e->ssthresh = e->cap;
@@ -325,14 +355,14 @@ probe_run(const struct probe_opts *o, const struct tgt_set *set,
 	if (eng_setup(&e, err, errlen) == -1)
 		rc = -1;
 	while (rc == 0 && !sk_interrupted && (!e.iter_done || e.nwait > 0 ||
-	    e.active > 0)) {
+	    e.active > 0 || e.nbanner > 0)) {
 		rc = eng_step(&e);
 		st->elapsed_us = now_us() - start;
 	}
 	if (rc == -1 && err[0] == '\0')
 		snprintf(err, errlen, "cannot open sockets: %s",
 		    strerror(errno));
-	for (i = 0; e.slot != NULL && i < e.cap; i++)
+	for (i = 0; e.slot != NULL && i < e.nslot; i++)
 		if (e.slot[i].fd != -1)
 			close(e.slot[i].fd);
 	for (i = 0; i < e.npool[0] + e.npool[1]; i++)
@@ -369,14 +399,18 @@ eng_step(struct eng *e)
 		    (int)((wake - now + 999) / 1000);
 	if (ms > 250)
 		ms = 250;
-	if (e->active == 0 && e->nwait == 0 && e->iter_done)
+	if (e->active == 0 && e->nwait == 0 && e->iter_done &&
+	    e->nbanner == 0)
 		return 0;
 	n = epoll_wait(e->ep, ev, 256, ms);
 	if (n == -1 && errno != EINTR)
 		return -1;
 	now = now_us();
 	for (i = 0; i < n; i++)
-		eng_event(e, (int)ev[i].data.u32, ev[i].events, now);
+		if (ev[i].data.u32 == ENG_POLL_ID)
+			e->o->on_poll(e->o->arg);
+		else
+			eng_event(e, (int)ev[i].data.u32, ev[i].events, now);
 	if (now >= e->next_deadline)
 		eng_timeouts(e, now);
 	if (e->o->on_progress != NULL && now - e->last_progress >= 250000) {
@@ -400,7 +434,10 @@ eng_fill(struct eng *e, int64_t now, int64_t *wake)
 	int		 starts = 0;
 
 	/* Bounded, so that events and deadlines are seen between batches. */
+	/* Each start keeps a slot free for its banner read (nslot is cap
+	 * plus maxbanner), and too many reads at once pause starts. */
 	while (e->active < (int)e->cwnd && e->active < e->cap && !e->fatal &&
+	    (e->maxbanner == 0 || e->nbanner < e->maxbanner) &&
 	    starts++ < ENG_MAX_BATCH) {
 		if (now < e->pause_until) {
 			*wake = e->pause_until;
@@ -710,8 +747,12 @@ eng_event(struct eng *e, int idx, uint32_t events, int64_t now)
 	int64_t		 start;
 	int		 fd, soerr = 0;
 
-	if (idx < 0 || idx >= e->cap || (s = &e->slot[idx])->fd == -1)
+	if (idx < 0 || idx >= e->nslot || (s = &e->slot[idx])->fd == -1)
 		return;
+	if (s->banner) {
+		eng_banner_done(e, s, 0);
+		return;
+	}
 	if (e->o->udp) {
 		eng_udp_done(e, s, events, now);
 		return;
@@ -750,6 +791,31 @@ eng_self(int fd, const struct tgt_host *h, uint16_t port)
 }
 
 /*
+ * The address that sent the ICMP message (SO_EE_OFFENDER, the sockaddr
+ * after the error in the same control message), into r->from, when the
+ * message holds one.
+ */
+static void
+eng_offender(const struct sock_extended_err *ee, const struct cmsghdr *cm,
+    struct probe_result *r)
+{
+	const struct sockaddr	*sa = SO_EE_OFFENDER(ee);
+	size_t			 room;
+
+	room = cm->cmsg_len - CMSG_LEN(0) - sizeof *ee;
+	if (room >= sizeof(struct sockaddr_in) && sa->sa_family == AF_INET) {
+		r->from_family = AF_INET;
+		memcpy(r->from, &((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr, 4);
+	} else if (room >= sizeof(struct sockaddr_in6) &&
+	    sa->sa_family == AF_INET6) {
+		r->from_family = AF_INET6;
+		memcpy(r->from, &((const struct sockaddr_in6 *)(const void *)
+		    sa)->sin6_addr, 16);
+	}
+}
+
+/*
  * Read one ICMP message from fd's error queue into r.  Returns 1 when
  * there was one (r->icmp6, icmp_type, icmp_code set), else 0.
  */
@@ -783,6 +849,8 @@ eng_icmp(int fd, struct probe_result *r)
 		r->icmp6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
 		r->icmp_type = ee.ee_type;
 		r->icmp_code = ee.ee_code;
+		eng_offender((const struct sock_extended_err *)(const void *)
+		    CMSG_DATA(cm), cm, r);
 		return 1;
 	}
 	return 0;
@@ -828,6 +896,11 @@ eng_tcp_done(struct eng *e, int fd, const struct job *job, int64_t start,
 		again = *job;
 		again.flags |= JOB_BIND;
 		eng_push(e, now, again);
+		return;
+	}
+	if (soerr == 0 && e->o->banner_ms > 0) {
+		eng_answer(e, job, now - start);
+		eng_banner_wait(e, fd, job, now - start, now);
 		return;
 	}
 	if (soerr == 0) {
@@ -898,6 +971,76 @@ eng_udp_done(struct eng *e, struct slot *s, uint32_t events, int64_t now)
 	    rtt, &r);
 }
 
+/*
+ * --banner: an open port's connected fd waits in a slot of its own (not
+ * counted in the window) for the first bytes the service sends, at most
+ * banner_ms.  With no slot or no epoll it is reported without one.
+ */
+static void
+eng_banner_wait(struct eng *e, int fd, const struct job *job, int64_t rtt,
+    int64_t now)
+{
+	struct probe_result	 r;
+	struct epoll_event	 ev;
+	struct slot		*s;
+	int			 idx;
+
+	memset(&ev, 0, sizeof ev);
+	if (e->nfree > 0) {
+		idx = e->freel[--e->nfree];
+		ev.events = EPOLLIN | EPOLLRDHUP;
+		ev.data.u32 = (uint32_t)idx;
+		if (epoll_ctl(e->ep, EPOLL_CTL_MOD, fd, &ev) == 0 ||
+		    (errno == ENOENT && epoll_ctl(e->ep, EPOLL_CTL_ADD, fd,
+		    &ev) == 0)) {
+			s = &e->slot[idx];
+			s->fd = fd;
+			s->job = *job;
+			s->start = now;
+			s->rtt = rtt;
+			s->banner = 1;
+			s->deadline = now + e->o->banner_ms * 1000;
+			if (s->deadline < e->next_deadline)
+				e->next_deadline = s->deadline;
+			e->nbanner++;
+			return;
+		}
+		e->freel[e->nfree++] = idx;
+	}
+	eng_close(fd, !e->o->graceful);
+	memset(&r, 0, sizeof r);
+	r.banner_len = -1;
+	eng_report(e, job, PROBE_OPEN, WHY_SYN_ACK, rtt, &r);
+}
+
+/*
+ * The banner read of slot s: readable, closed by the service, or (late)
+ * its time is up.  What one read takes is the banner (nothing when the
+ * service sent nothing in time or closed); the port is reported open.
+ */
+static void
+eng_banner_done(struct eng *e, struct slot *s, int late)
+{
+	struct probe_result	 r;
+	struct job		 job = s->job;
+	uint8_t			 buf[PROBE_BANNER_MAX];
+	ssize_t			 n;
+	int			 fd = s->fd;
+
+	n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR) && !late)
+		return;		/* not yet: keep waiting */
+	memset(&r, 0, sizeof r);
+	r.banner = buf;
+	r.banner_len = n > 0 ? (int)n : 0;
+	s->fd = -1;
+	s->banner = 0;
+	e->freel[e->nfree++] = (int)(s - e->slot);
+	e->nbanner--;
+	eng_close(fd, !e->o->graceful);
+	eng_report(e, &job, PROBE_OPEN, WHY_SYN_ACK, s->rtt, &r);
+}
+
 /* Count a verdict and hand it to the caller. */
 static void
 eng_report(struct eng *e, const struct job *job, int state, int why,
@@ -908,6 +1051,8 @@ eng_report(struct eng *e, const struct job *job, int state, int why,
 	memset(&r, 0, sizeof r);
 	if (extra != NULL)
 		r = *extra;
+	if (r.banner == NULL)
+		r.banner_len = -1;
 	r.host = job->host;
 	r.port = job->port;
 	r.state = (uint8_t)state;
@@ -1042,10 +1187,17 @@ eng_timeouts(struct eng *e, int64_t now)
 	int64_t		 next = INT64_MAX, dl;
 	int		 i;
 
-	for (i = 0; i < e->cap; i++) {
+	for (i = 0; i < e->nslot; i++) {
 		s = &e->slot[i];
 		if (s->fd == -1)
 			continue;
+		if (s->banner) {
+			if (s->deadline <= now)
+				eng_banner_done(e, s, 1);
+			else if (s->deadline < next)
+				next = s->deadline;
+			continue;
+		}
 		dl = s->start + eng_timeout_ms(e, &s->job) * 1000;
 		if (dl < s->deadline)	/* the host's RTT is known now */
 			s->deadline = dl;

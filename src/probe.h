@@ -39,8 +39,17 @@ struct probe_result {
 	uint8_t		 icmp_type, icmp_code;
 	uint8_t		 tries;		/* attempts made */
 	int		 err;		/* errno for WHY_ERRNO */
+	int		 from_family;	/* WHY_ICMP: who sent the message
+					   (AF_INET, AF_INET6), or 0 */
+	uint8_t		 from[16];
 	int64_t		 rtt_us;	/* -1 when nothing answered */
+	const uint8_t	*banner;	/* --banner: what the service sent,
+					   valid during on_result only */
+	int		 banner_len;	/* -1: not read, 0: nothing sent */
 };
+
+/* The most bytes of a banner kept. */
+#define PROBE_BANNER_MAX	256
 
 /* Progress so far, for the progress line. */
 struct probe_stats {
@@ -64,8 +73,14 @@ struct probe_opts {
 	long		 min_timeout_ms, max_timeout_ms;
 	long		 delay_ms;	/* per host; -1: UDP pacing */
 	double		 rate;		/* attempts/s, 0: no limit */
+	long		 banner_ms;	/* --banner: wait this long on an
+					   open port for its first bytes; 0:
+					   off */
 	void		(*on_result)(const struct probe_result *, void *);
 	void		(*on_progress)(const struct probe_stats *, void *);
+	int		 poll_fd;	/* -1, or an fd (the capture's) to
+					   watch: on_poll when readable */
+	void		(*on_poll)(void *);
 	void		*arg;
 };
 

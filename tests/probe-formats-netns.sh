@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/probe-formats-netns.sh: in a network namespace whose nftables
 # rules say what each port is, -oX gives every port nmap's reason for it
-# (syn-ack, conn-refused, no-response, admin-prohibited, host-unreach),
+# (syn-ack, conn-refused, no-response, admin-prohibited, host-unreach,
+# with reason_ip the sender of the ICMP error),
 # valid against nmap's DTD; and --json streams each port as it is settled:
 # the open port is out while a dropped one still waits for its timeout,
 # and --sorted holds them all, by port, until the end.
@@ -28,15 +29,16 @@ cd "$TMP" || exit 1
 probe_in $ns -a -w 1 --retries 0 -p 7001-7005 \
     -oX r.xml 127.0.0.1 >/dev/null
 x=$(cat r.xml)
-# reason PORT STATE REASON: the <port> of PORT says so.
+# reason PORT STATE REASON [IP]: the <port> of PORT says so (and that
+# IP sent the ICMP error).
 reason() {
-	like "$x" "portid=\"$1\"><state state=\"$2\" reason=\"$3\" reason_ttl=\"0\"/>" \
-	    "$1: $2, $3"
+	like "$x" "portid=\"$1\"><state state=\"$2\" reason=\"$3\" reason_ttl=\"0\"${4:+ reason_ip=\"$4\"}/>" \
+	    "$1: $2, $3${4:+, from $4}"
 }
 reason 7001 open syn-ack
 reason 7002 filtered no-response
-reason 7003 filtered admin-prohibited
-reason 7004 filtered host-unreach
+reason 7003 filtered admin-prohibited 127.0.0.1
+reason 7004 filtered host-unreach 127.0.0.1
 reason 7005 closed conn-refused
 if command -v xmllint >/dev/null && [ -r /usr/share/nmap/nmap.dtd ]; then
 	xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd r.xml

@@ -389,6 +389,25 @@ test_services_nomem(void)
 	report_services_free(svc);
 }
 
+/* report_banner: text stays, \\ \r \n \t and other bytes escaped. */
+static void
+test_banner(void)
+{
+	static const uint8_t	 greet[] = "SSH-2.0-x\r\n";
+	static const uint8_t	 bin[] = { 0, 1, 0xff, '\\', '\t', 'a' };
+	char			*s;
+
+	s = report_banner(greet, sizeof greet - 1);
+	is(s, "SSH-2.0-x\\r\\n", "banner: a greeting line");
+	free(s);
+	s = report_banner(bin, sizeof bin);
+	is(s, "\\x00\\x01\\xff\\\\\\ta", "banner: binary bytes, \\, tab");
+	free(s);
+	s = report_banner(bin, 0);
+	is(s, "", "banner: nothing sent");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -403,5 +422,6 @@ main(void)
 	test_outs();
 	test_args();
 	test_services_nomem();
+	test_banner();
 	return tap_done();
 }
