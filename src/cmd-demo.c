@@ -1297,6 +1297,8 @@ demo_move(struct demo *d, const char *who, int fd, size_t len, int sending)
 	ssize_t		 n;
 	int		 calls = 0;
 
+	if (sending)
+		demo_begin(d);
 	while (done < len && calls < 4096 && !sk_interrupted) {
 		want = len - done < sizeof buf ? len - done : sizeof buf;
 		n = sending ? send(fd, buf, want, MSG_NOSIGNAL | MSG_DONTWAIT) :
