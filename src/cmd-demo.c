@@ -167,6 +167,22 @@ demo_say(struct demo *d, int err, const char *fmt, ...)
 }
 
 /*
+ * A TCP_INFO sample of the client's and the server's connected sockets
+ * for the --graph picture's second panel (the capture takes none without
+ * --graph, nor of a UDP socket).
+ */
+static void
+demo_sample(struct demo *d)
+{
+	int64_t	 now = capture_now();
+
+	if (d->cfd != -1)
+		capture_tcp_info(d->cap, d->cfd, now, NULL);
+	if (d->sfd != -1)
+		capture_tcp_info(d->cap, d->sfd, now, NULL);
+}
+
+/*
  * Wait up to ms for events on fd (fd -1: just wait), drawing packets as
  * they arrive.  Returns 1 when fd is ready, 0 on timeout or interrupt.
  */
@@ -195,8 +211,10 @@ demo_wait(struct demo *d, int fd, short events, int ms)
 			return 0;
 		if (rc <= 0)
 			continue;
-		if (d->cap != NULL && pfd[n - 1].revents != 0)
+		if (d->cap != NULL && pfd[n - 1].revents != 0) {
 			capture_poll(d->cap);
+			demo_sample(d);
+		}
 		if (fd >= 0 && pfd[0].revents != 0)
 			return 1;
 	}
@@ -217,8 +235,9 @@ demo_state_name(int st)
 }
 
 /*
- * fd's TCP_INFO into ti; 0, or -1 after saying that who's getsockopt()
- * failed.
+ * fd's TCP_INFO into ti, also a sample for the graph at the time the
+ * line that says it will carry; 0, or -1 after saying that who's
+ * getsockopt() failed.
  */
 static int
 demo_tcp_info(struct demo *d, const char *who, int fd, struct tcp_info *ti)
@@ -230,6 +249,8 @@ demo_tcp_info(struct demo *d, const char *who, int fd, struct tcp_info *ti)
 		demo_say(d, errno, "%s: getsockopt(TCP_INFO)", who);
 		return -1;
 	}
+	d->call_ts = capture_now();	/* the line and the graph's sample */
+	capture_tcp_info(d->cap, fd, d->call_ts, ti);
 	return 0;
 }
 
@@ -1914,16 +1935,17 @@ demo_run(const struct demo_scenario *s, struct cmd_ctx *c)
 static int
 demo_pictures_check(const struct capture_opts *co)
 {
-	const char	*path[2] = { co->svg_path, co->html_path };
+	static const char *const opt[3] = { "svg", "html", "graph" };
+	const char	*path[3] = { co->svg_path, co->html_path,
+			    co->graph_path };
 	int		 i, fd;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		if (path[i] == NULL || strcmp(path[i], "-") == 0)
 			continue;
 		if ((fd = open(path[i], O_WRONLY | O_CREAT | O_CLOEXEC,
 		    0666)) == -1) {
-			sk_warn("demo: --%s %s", i == 0 ? "svg" : "html",
-			    path[i]);
+			sk_warn("demo: --%s %s", opt[i], path[i]);
 			return EXIT_RUNTIME;
 		}
 		close(fd);
@@ -1976,13 +1998,16 @@ const struct cmd_entry cmd_demo_entry = {
 	    PRIV_USAGE
 	    "      --svg FILE    also draw it as an SVG sequence diagram\n"
 	    "      --html FILE   the diagram and the ladder in one HTML page\n"
+	    "      --graph FILE  time-sequence graph (SVG) of the TCP data, "
+	    "with TCP_INFO\n"
 	    "  -h, --help        show this help\n"
 	    "\n"
 	    "It runs in a private network namespace: as root, or inside a user "
 	    "namespace of\nits own where the kernel allows one.  Without "
 	    "either, and without CAP_NET_RAW,\nit shows the socket calls and "
 	    "TCP_INFO only.\n",
-	.flags = CMD_LOOK | CMD_PICTURE | CMD_PRIV, .longs = "list colour",
+	.flags = CMD_LOOK | CMD_PICTURE | CMD_GRAPH | CMD_PRIV,
+	.longs = "list colour",
 	.size = sizeof(struct demo_opts), .init = demo_init,
 	.option = demo_option, .check = demo_check, .run = demo_start,
 };

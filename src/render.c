@@ -244,6 +244,13 @@ render_event(void *arg, const struct track_event *ev)
 }
 
 void
+render_sample(struct render *r, const struct tsg_sample *s)
+{
+	if (r != NULL && r->tsg != NULL)
+		tsg_sample(r->tsg, s);
+}
+
+void
 render_call(struct render *r, int64_t ts, const char *what, int err)
 {
 	if (r->ld != NULL)
