@@ -1210,7 +1210,7 @@ capture_tcp_info(struct capture *c, int fd, int64_t ts,
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof ti, slen = sizeof ss;
 
-	if (c == NULL || c->o.graph_path == NULL)
+	if (c == NULL || (c->o.graph_path == NULL && c->o.html_path == NULL))
 		return;
 	if (given == NULL) {
 		memset(&ti, 0, sizeof ti);

@@ -134,7 +134,8 @@ struct tcp_info;
 /*
  * What TCP_INFO says of socket fd at ts (capture_now()), from given or,
  * when NULL, asked now: a sample for the --graph picture's second panel
- * (cwnd, ssthresh, srtt, rto).  Nothing without --graph.  The relay
+ * (cwnd, ssthresh, srtt, rto), also the --html page's.  Nothing
+ * without --graph or --html.  The relay
  * hook (capture_hook_relay) takes one after each send and recv.
  */
 void	capture_tcp_info(struct capture *, int, int64_t,

@@ -948,8 +948,12 @@ draw_panel(FILE *fp, const struct tsg *g, int dn, const struct tscale *sc,
 	fputs("</g>\n", fp);
 }
 
-int
-tsg_write(struct tsg *g, FILE *fp)
+/*
+ * The SVG document, with its XML declaration when prolog (a file), else
+ * as an element of an HTML page; 0 or -1 with errno.
+ */
+static int
+tsg_doc(struct tsg *g, FILE *fp, int prolog)
 {
 	struct tscale	 sc;
 	struct tdir	*d;
@@ -965,18 +969,18 @@ tsg_write(struct tsg *g, FILE *fp)
 	tsg_left_out(g, left, sizeof left);
 	tsg_scale(g, d, &sc);
 	nsmp = panel_samples(g, dn, NULL, NULL);
-	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	fprintf(fp, "%s<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" class=\"tsg\" "
 	    "data-conv=\"%" PRIu64 "\" data-from=\"%s\" data-to=\"%s\">\n"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n%s",
+	    prolog ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : "",
 	    W, H + (nsmp ? PANEL_H : 0), W, H + (nsmp ? PANEL_H : 0), g->id,
 	    g->ep[dn], g->ep[!dn], style);
 	draw_head(g, fp, dn, left);
 	draw_axes(fp, &sc);
-	fprintf(fp, "<clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" "
+	fprintf(fp, "<clipPath id=\"tsgplot\"><rect x=\"%d\" y=\"%d\" "
 	    "width=\"%d\" height=\"%d\"/></clipPath>\n<g class=\"plot\" "
-	    "clip-path=\"url(#plot)\">\n", PX0 - 5, PY0, PX1 - PX0 + 10,
+	    "clip-path=\"url(#tsgplot)\">\n", PX0 - 5, PY0, PX1 - PX0 + 10,
 	    PY1 - PY0);
 	draw_steps(fp, &sc, &d->s[TS_ACK], 1, d->last_edge);
 	draw_steps(fp, &sc, &d->s[TS_ACK], 0, d->last_ack);
@@ -994,4 +998,16 @@ tsg_write(struct tsg *g, FILE *fp)
 		draw_panel(fp, g, dn, &sc, nsmp);
 	fputs("</svg>\n", fp);
 	return ferror(fp) ? -1 : 0;
+}
+
+int
+tsg_write(struct tsg *g, FILE *fp)
+{
+	return tsg_doc(g, fp, 1);
+}
+
+int
+tsg_write_inline(struct tsg *g, FILE *fp)
+{
+	return tsg_doc(g, fp, 0);
 }

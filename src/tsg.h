@@ -95,6 +95,9 @@ int	tsg_info(const struct tsg *, int, struct tsg_info *);
  */
 int	tsg_write(struct tsg *, FILE *);
 
+/* The same SVG as an element of an HTML page (no XML declaration). */
+int	tsg_write_inline(struct tsg *, FILE *);
+
 /*
  * What the graph left out or could not draw, as one sentence in buf
  * without "sockkit: ".  Returns 0 when nothing, else 1.
