@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "step.h"
 #include "util.h"
 
 #define DEMO_WAIT_MS	1000	/* longest wait for a step on loopback */
@@ -1813,6 +1814,7 @@ demo_lookup(const char *name)
 struct demo_opts {
 	int				 list;	/* --list */
 	const struct demo_scenario	*s;	/* SCENARIO */
+	struct step_opts		 step;	/* --step, --speed */
 };
 
 /* demo's defaults: a ladder, lingering a little longer. */
@@ -1826,18 +1828,30 @@ demo_init(struct cmd_ctx *c, void *arg)
 	c->cap.linger_ms = 300;
 }
 
-/* demo's own option, --list (cmd_option_fn); 0. */
+/* demo's own options, --list, --step, --speed X (cmd_option_fn). */
 static int
 demo_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 {
 	struct demo_opts	*o = arg;
+	char			*end;
 
-	(void)ch;
-	(void)val;
-	(void)err;
-	(void)errlen;
-	o->list = 1;
-	return 0;
+	switch (ch) {
+	case OPT_STEP:
+		o->step.step = 1;
+		return 0;
+	case OPT_SPEED:
+		o->step.speed = strtod(val, &end);
+		if (end == val || *end != '\0' || !(o->step.speed >= 0.01 &&
+		    o->step.speed <= 1000)) {
+			snprintf(err, errlen, "--speed '%s': expected a factor "
+			    "from 0.01 to 1000", val);
+			return -1;
+		}
+		return 0;
+	default:
+		o->list = 1;
+		return 0;
+	}
 }
 
 /*
@@ -1967,7 +1981,54 @@ demo_check(struct cmd_ctx *c, void *arg)
 		    "too", c->argv[1]);
 	if (c->argc == 1 && (o->s = demo_lookup(c->argv[0])) == NULL)
 		return EXIT_USAGE;
+	if (o->step.step && o->step.speed > 0)
+		return cmd_usage_error(c->cmd, "--step and --speed: choose one "
+		    "(Enter, or the scenario's own pace)");
+	if ((o->step.step || o->step.speed > 0) && (o->list ||
+	    strcmp(c->cap.svg_path ? c->cap.svg_path : "", "-") == 0 ||
+	    strcmp(c->cap.html_path ? c->cap.html_path : "", "-") == 0 ||
+	    strcmp(c->cap.graph_path ? c->cap.graph_path : "", "-") == 0))
+		return cmd_usage_error(c->cmd, "--%s replays the ladder on "
+		    "stdout: not with --list nor a picture on stdout",
+		    o->step.step ? "step" : "speed");
 	return -1;
+}
+
+/*
+ * Run s with everything it writes (the ladder, the calls, the verdicts)
+ * kept in a temporary file, then replay that step by step (step.h) from
+ * the start, Enter read from stdin.  Returns the scenario's exit status.
+ */
+static int
+demo_run_stepped(struct demo_opts *o, struct cmd_ctx *c)
+{
+	int	 fd, out, errfd, rc;
+	FILE	*in;
+
+	fflush(NULL);
+	if ((fd = sk_tmpfile()) == -1 || (out = dup(1)) == -1 ||
+	    (errfd = dup(2)) == -1) {
+		sk_warn("demo: a temporary file for --step");
+		return EXIT_RUNTIME;
+	}
+	dup2(fd, 1);
+	dup2(fd, 2);
+	rc = demo_run(o->s, c);
+	fflush(NULL);
+	dup2(out, 1);
+	dup2(errfd, 2);
+	close(out);
+	close(errfd);
+	if (lseek(fd, 0, SEEK_SET) == -1 || (in = fdopen(fd, "r")) == NULL) {
+		sk_warn("demo: --step");
+		close(fd);
+		return EXIT_RUNTIME;
+	}
+	o->step.ctl_fd = 0;
+	if (step_replay(in, stdout, &o->step) == -1)
+		rc = EXIT_RUNTIME;
+	fclose(in);
+	return rc;
 }
 
 /* List the scenarios, or run one; the exit status. */
@@ -1981,6 +2042,8 @@ demo_start(struct cmd_ctx *c, void *arg)
 		return demo_list();
 	if ((rc = demo_pictures_check(&c->cap)) != -1)
 		return rc;
+	if (o->step.step || o->step.speed > 0)
+		return demo_run_stepped(o, c);
 	return demo_run(o->s, c);
 }
 
@@ -1993,6 +2056,9 @@ const struct cmd_entry cmd_demo_entry = {
 	    "\n"
 	    "  SCENARIO          what to show (handshake); --list names them\n"
 	    "      --list        list the scenarios, one line each\n"
+	    "      --step        then replay it one packet or call at a time, "
+	    "on Enter\n"
+	    "      --speed X     then replay it at X times its own pace\n"
 	    "      --ascii       draw without box-drawing characters\n"
 	    "      --color=WHEN  auto, always or never (auto)\n"
 	    PRIV_USAGE
@@ -2007,7 +2073,7 @@ const struct cmd_entry cmd_demo_entry = {
 	    "either, and without CAP_NET_RAW,\nit shows the socket calls and "
 	    "TCP_INFO only.\n",
 	.flags = CMD_LOOK | CMD_PICTURE | CMD_GRAPH | CMD_PRIV,
-	.longs = "list colour",
+	.longs = "list colour step speed",
 	.size = sizeof(struct demo_opts), .init = demo_init,
 	.option = demo_option, .check = demo_check, .run = demo_start,
 };

@@ -25,7 +25,7 @@ enum opt_id {
 
 	/* The commands' own; one name may serve several commands. */
 	OPT_ALLOW, OPT_DENY, OPT_MODE, OPT_UNLINK, OPT_DATA, OPT_JSON,
-	OPT_LIST,					/* demo */
+	OPT_LIST, OPT_STEP, OPT_SPEED,			/* demo */
 	OPT_MAX_CONNS, OPT_MIN_RATE, OPT_MAX_QUEUE, OPT_LOSSY,	/* listen */
 	OPT_CHUNK, OPT_UNCONNECTED, OPT_TO_ALL, OPT_TYPE,	/* udp */
 	OPT_EXCLUDE, OPT_FORCE, OPT_OPEN, OPT_GREPABLE,		/* probe */
