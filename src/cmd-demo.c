@@ -1833,21 +1833,11 @@ static int
 demo_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 {
 	struct demo_opts	*o = arg;
-	char			*end;
 
 	switch (ch) {
 	case OPT_STEP:
-		o->step.step = 1;
-		return 0;
 	case OPT_SPEED:
-		o->step.speed = strtod(val, &end);
-		if (end == val || *end != '\0' || !(o->step.speed >= 0.01 &&
-		    o->step.speed <= 1000)) {
-			snprintf(err, errlen, "--speed '%s': expected a factor "
-			    "from 0.01 to 1000", val);
-			return -1;
-		}
-		return 0;
+		return step_parse(&o->step, ch, val, err, errlen);
 	default:
 		o->list = 1;
 		return 0;

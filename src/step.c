@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "optid.h"
 #include "step.h"
 #include "util.h"
 
@@ -159,6 +160,26 @@ step_wait(struct stepper *s, FILE *out, const struct step_opts *o,
 		ms = STEP_MAX_WAIT_MS;
 	if (ms > 0)
 		poll(NULL, 0, (int)ms);
+	return 0;
+}
+
+int
+step_parse(struct step_opts *o, int ch, const char *val, char *err,
+    size_t errlen)
+{
+	char	*end;
+
+	if (ch == OPT_STEP) {
+		o->step = 1;
+		return 0;
+	}
+	o->speed = strtod(val, &end);
+	if (end == val || *end != '\0' || !(o->speed >= 0.01 &&
+	    o->speed <= 1000)) {
+		snprintf(err, errlen, "--speed '%s': expected a factor from "
+		    "0.01 to 1000", val);
+		return -1;
+	}
 	return 0;
 }
 

@@ -21,6 +21,12 @@ struct step_opts {
 #define STEP_MAX_WAIT_MS	3000
 
 /*
+ * Take option ch, OPT_STEP or OPT_SPEED (its value val: a factor from
+ * 0.01 to 1000), into o.  Returns 0, or -1 with the reason in err.
+ */
+int	step_parse(struct step_opts *, int, const char *, char *, size_t);
+
+/*
  * Replay the ladder text of in onto out.  Returns 0 at the end, 1 when
  * the reader quit (q, or the end of the control input), -1 with errno
  * when reading or writing failed.

@@ -3,15 +3,32 @@
 # packet or call at a time, each Enter on stdin (a pipe here) showing the
 # next, with both ends' states after each step; it stops at "q" and at
 # the end of its input; "--speed X" replays without waiting for Enter.
+# view --step does the same over a capture file, its ladder unchanged.
 . "$srcdir/lib.sh"
-need_root
 
 # steps FILE: the numbers of its step lines, one a line.
 steps() { sed -n 's/^-- step \([0-9]*\) .*/\1/p' "$1"; }
 # timed FILE: how many lines carry a time (packets and calls).
 timed() { grep -cE '^ *[0-9]+\.[0-9]{3}  ' "$1"; }
 
-plan 13
+plan 18
+
+# view --step: the same ladder as view prints, step lines between.
+pcap=$srcdir/golden/close-client.pcap
+"$SOCKKIT" view --ascii "$pcap" >"$TMP/plain"
+yes '' | head -n 1000 | "$SOCKKIT" view --ascii --step "$pcap" >"$TMP/vstep"
+is $? 0 "view --step: exit 0"
+grep -v '^-- step' "$TMP/vstep" >"$TMP/vlines"
+cmp -s "$TMP/plain" "$TMP/vlines"
+ok $? "view --step: the ladder is view's, in its order"
+is "$(steps "$TMP/vstep" | tail -n 1)" "$(timed "$TMP/plain")" \
+    "view --step: one step per packet"
+printf '\n\n' | "$SOCKKIT" view --ascii --step "$pcap" >"$TMP/vtwo"
+is "$(timed "$TMP/vtwo")" 3 \
+    "view --step: two Enters, then the end of input: three packets"
+like "$(tail -n 1 "$TMP/vtwo")" "^-- stopped --$" "and it stops there"
+
+[ "$(id -u)" = 0 ] || { skip_n 13 "demo needs root"; done_testing; exit; }
 
 # Three Enters, the input kept open: the replay shows four steps and
 # waits at the fourth.
