@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <ifaddrs.h>
@@ -42,6 +43,7 @@
 #include "pcapload.h"
 #include "svg.h"
 #include "track.h"
+#include "tsg.h"
 #include "util.h"
 
 #define CAPTURE_SNAP_FILE (65536 + 128)	/* --write: see capture_open() */
@@ -111,6 +113,7 @@ struct capture {
 	enum capture_done done;
 	int64_t		 quiet_ms;	/* DONE_QUIET: since when (now_ms()) */
 	int		 has_local;	/* capture_set_local() was called */
+	int		 info_fd;	/* the relay's socket + 1, 0: none */
 	struct decode_addr local;
 	uint16_t	 local_port;
 	uint64_t	 packets;
@@ -1198,6 +1201,40 @@ capture_relay_event(void *arg, const struct relay_call *rc)
 	}
 	snprintf(what, sizeof what, "%s %zd", verb, rc->n);
 	queue_call(c, rc->start, verb, (uint64_t)rc->n, what, 0, NULL);
+	if (c->info_fd > 0)
+		capture_tcp_info(c, c->info_fd - 1, rc->end, NULL);
+}
+
+void
+capture_tcp_info(struct capture *c, int fd, int64_t ts,
+    const struct tcp_info *given)
+{
+	struct tsg_sample	 s;
+	struct tcp_info		 ti;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ti, slen = sizeof ss;
+
+	if (c == NULL || (c->o.graph_path == NULL && c->o.html_path == NULL))
+		return;
+	if (given == NULL) {
+		memset(&ti, 0, sizeof ti);
+		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+			return;
+		given = &ti;
+	}
+	if (getsockname(fd, (struct sockaddr *)&ss, &slen) == -1 ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+		return;
+	memset(&s, 0, sizeof s);
+	s.ts = ts;
+	s.port = ntohs(ss.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	s.cwnd = given->tcpi_snd_cwnd;
+	s.ssthresh = given->tcpi_snd_ssthresh;
+	s.srtt_us = given->tcpi_rtt;
+	s.rto_us = given->tcpi_rto;
+	render_sample(c->r, &s);
 }
 
 /*
@@ -1284,4 +1321,5 @@ capture_hook_relay(struct capture *c, struct relay_opts *r)
 	r->arg = c;
 	r->extra_fd = capture_fd(c);
 	r->on_extra = capture_poll;
+	c->info_fd = r->net_fd >= 0 ? r->net_fd + 1 : 0;
 }

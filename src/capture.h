@@ -134,6 +134,18 @@ void	capture_state_call(struct capture *, int64_t, const struct sockaddr *,
 int	capture_close_fd(struct capture *, int, const char *);
 int64_t	capture_now(void);
 
+struct tcp_info;
+
+/*
+ * What TCP_INFO says of socket fd at ts (capture_now()), from given or,
+ * when NULL, asked now: a sample for the --graph picture's second panel
+ * (cwnd, ssthresh, srtt, rto), also the --html page's.  Nothing
+ * without --graph or --html.  The relay
+ * hook (capture_hook_relay) takes one after each send and recv.
+ */
+void	capture_tcp_info(struct capture *, int, int64_t,
+	    const struct tcp_info *);
+
 /* The relay's on_event hook: send/recv/shutdown as socket calls. */
 void	capture_relay_event(void *, const struct relay_call *);
 

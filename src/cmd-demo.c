@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <net/if.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -34,6 +36,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "step.h"
 #include "util.h"
 
 #define DEMO_WAIT_MS	1000	/* longest wait for a step on loopback */
@@ -41,6 +44,10 @@
 #define DEMO_ACK_MS	100	/* longer than a delayed ACK waits */
 #define DEMO_DROP_MS	3500	/* dropped: SYNs at 0, 1 and 3 s */
 #define DEMO_DROP_MAX_MS 9000	/* dropped: whatever the settings */
+#define DEMO_PROBE_MS	1000	/* zero-window: two probes (0.2, 0.6 s) */
+#define DEMO_SEG	988	/* loss: payload of a 1000-byte MSS */
+#define DEMO_TAIL	100	/* loss: the last segment of a burst */
+#define DEMO_CLAMP	536	/* mss: the MSS of a 576-byte path */
 
 struct demo {
 	struct capture	*cap;		/* NULL: no capture privileges */
@@ -52,6 +59,9 @@ struct demo {
 	int		 port;		/* the server's port */
 	int		 lingered;	/* the end of the capture was awaited */
 	int		 rcvbuf;	/* the listener's SO_RCVBUF, 0: default */
+	int		 backlog;	/* listen()'s, 0: 4 */
+	int		 cmss;		/* the client's TCP_MAXSEG, 0: none */
+	int		 reuse;		/* the client sets SO_REUSEADDR */
 	int		 nft_fd;	/* to the root helper that runs nft */
 	pid_t		 nft_pid;	/* the helper, or 0 */
 };
@@ -61,6 +71,7 @@ struct demo_scenario {
 	const char	*summary;
 	int		(*run)(struct demo *);
 	int		 nft;		/* runs nft (in the namespace only) */
+	int		 segs;		/* one packet per segment: no TSO on lo */
 };
 
 static int	demo_handshake(struct demo *);
@@ -74,27 +85,50 @@ static int	demo_reset(struct demo *);
 static int	demo_simultaneous(struct demo *);
 static int	demo_dropped(struct demo *);
 static int	demo_udp(struct demo *);
+static int	demo_zero_window(struct demo *);
+static int	demo_nagle(struct demo *);
+static int	demo_loss(struct demo *);
+static int	demo_backlog(struct demo *);
+static int	demo_keepalive(struct demo *);
+static int	demo_time_wait(struct demo *);
+static int	demo_mss(struct demo *);
 
 static const struct demo_scenario demo_scenarios[] = {
 	{ "handshake", "open, one line each way, the client closes "
-	    "(FIN both ways, TIME_WAIT)", demo_handshake, 0 },
+	    "(FIN both ways, TIME_WAIT)", demo_handshake, 0, 0 },
 	{ "server-close", "the same, but the server closes first",
-	    demo_server_close, 0 },
+	    demo_server_close, 0, 0 },
 	{ "half-close", "the client shuts down writing; the server still "
-	    "answers", demo_half_close, 0 },
+	    "answers", demo_half_close, 0, 0 },
 	{ "held-fin", "the server reads nothing: the client's FIN waits "
-	    "behind its data, FIN_WAIT_1 from shutdown()", demo_held_fin, 0 },
+	    "behind its data, FIN_WAIT_1 from shutdown()", demo_held_fin,
+	    0, 0 },
 	{ "simultaneous-close", "both ends send their FIN before they see "
-	    "the other's (CLOSING)", demo_simultaneous, 1 },
+	    "the other's (CLOSING)", demo_simultaneous, 1, 0 },
 	{ "refused", "nothing listens: the SYN is answered by a RST",
-	    demo_refused, 0 },
+	    demo_refused, 0, 0 },
 	{ "reset", "the client aborts mid-stream (SO_LINGER 0): RST",
-	    demo_reset, 0 },
+	    demo_reset, 0, 0 },
 	{ "dropped", "a firewall drops the SYN: the kernel's retries and "
-	    "back-off (under 10 s)", demo_dropped, 1 },
+	    "back-off (under 10 s)", demo_dropped, 1, 0 },
 	{ "udp", "a datagram, its reply, then one to a closed port: ICMP "
-	    "port unreachable", demo_udp, 0 },
-	{ NULL, NULL, NULL, 0 }
+	    "port unreachable", demo_udp, 0, 0 },
+	{ "zero-window", "a reader that stops: the window falls to 0, "
+	    "zero-window probes, the window update", demo_zero_window, 0, 0 },
+	{ "nagle", "two small writes against delayed ACKs, without and with "
+	    "TCP_NODELAY (the 40 ms stall)", demo_nagle, 0, 0 },
+	{ "loss", "a lost segment: duplicate ACKs with SACK, fast "
+	    "retransmit; a lost tail: TLP or RTO", demo_loss, 1, 1 },
+	{ "backlog", "a listener with backlog 1 that does not accept: the "
+	    "third SYN is dropped and retried", demo_backlog, 0, 0 },
+	{ "keepalive", "keepalive probes on an idle connection, then the peer "
+	    "gone: unanswered, RST", demo_keepalive, 1, 0 },
+	{ "time-wait", "a second connection from a port in TIME_WAIT: "
+	    "EADDRINUSE, then reused (or EADDRNOTAVAIL)", demo_time_wait,
+	    0, 0 },
+	{ "mss", "a path with a 576-byte MTU: the SYN's MSS clamped to 536, "
+	    "segments that fit", demo_mss, 1, 1 },
+	{ NULL, NULL, NULL, 0, 0 }
 };
 
 /* Mark the start of a socket call: demo_say() stamps it with this time. */
@@ -134,6 +168,22 @@ demo_say(struct demo *d, int err, const char *fmt, ...)
 }
 
 /*
+ * A TCP_INFO sample of the client's and the server's connected sockets
+ * for the --graph picture's second panel (the capture takes none without
+ * --graph, nor of a UDP socket).
+ */
+static void
+demo_sample(struct demo *d)
+{
+	int64_t	 now = capture_now();
+
+	if (d->cfd != -1)
+		capture_tcp_info(d->cap, d->cfd, now, NULL);
+	if (d->sfd != -1)
+		capture_tcp_info(d->cap, d->sfd, now, NULL);
+}
+
+/*
  * Wait up to ms for events on fd (fd -1: just wait), drawing packets as
  * they arrive.  Returns 1 when fd is ready, 0 on timeout or interrupt.
  */
@@ -162,8 +212,10 @@ demo_wait(struct demo *d, int fd, short events, int ms)
 			return 0;
 		if (rc <= 0)
 			continue;
-		if (d->cap != NULL && pfd[n - 1].revents != 0)
+		if (d->cap != NULL && pfd[n - 1].revents != 0) {
 			capture_poll(d->cap);
+			demo_sample(d);
+		}
 		if (fd >= 0 && pfd[0].revents != 0)
 			return 1;
 	}
@@ -183,18 +235,34 @@ demo_state_name(int st)
 	return names[st];
 }
 
+/*
+ * fd's TCP_INFO into ti, also a sample for the graph at the time the
+ * line that says it will carry; 0, or -1 after saying that who's
+ * getsockopt() failed.
+ */
+static int
+demo_tcp_info(struct demo *d, const char *who, int fd, struct tcp_info *ti)
+{
+	socklen_t	 len = sizeof *ti;
+
+	memset(ti, 0, sizeof *ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len) == -1) {
+		demo_say(d, errno, "%s: getsockopt(TCP_INFO)", who);
+		return -1;
+	}
+	d->call_ts = capture_now();	/* the line and the graph's sample */
+	capture_tcp_info(d->cap, fd, d->call_ts, ti);
+	return 0;
+}
+
 /* What the kernel says about fd's connection (TCP_INFO), as one line. */
 static void
 demo_info(struct demo *d, const char *who, int fd)
 {
 	struct tcp_info	 ti;
-	socklen_t	 len = sizeof ti;
 
-	memset(&ti, 0, sizeof ti);
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1) {
-		demo_say(d, errno, "%s: getsockopt(TCP_INFO)", who);
+	if (demo_tcp_info(d, who, fd, &ti) == -1)
 		return;
-	}
 	demo_say(d, 0, "%s: TCP_INFO says %s, rtt %.3f ms, %u retransmit%s, "
 	    "rto %u ms", who, demo_state_name(ti.tcpi_state),
 	    ti.tcpi_rtt / 1000.0, ti.tcpi_total_retrans,
@@ -267,6 +335,12 @@ demo_socket(struct demo *d, const char *who, int type)
 		demo_say(d, errno, "%s: socket()", who);
 		return -1;
 	}
+	if (d->reuse && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &d->reuse,
+	    sizeof d->reuse) == -1) {
+		demo_say(d, errno, "%s: setsockopt(SO_REUSEADDR)", who);
+		close(fd);
+		return -1;
+	}
 	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
 		demo_say(d, errno, "%s: bind()", who);
 		close(fd);
@@ -310,27 +384,47 @@ demo_listen(struct demo *d)
 		demo_say(d, errno, "server: setsockopt(SO_RCVBUF)");
 		return -1;
 	}
-	if (listen(d->lfd, 4) == -1) {
+	if (listen(d->lfd, d->backlog > 0 ? d->backlog : 4) == -1) {
 		demo_say(d, errno, "server: listen()");
 		return -1;
 	}
-	demo_say(d, 0, "server: listen() on 127.0.0.1 port %d", d->port);
+	demo_say(d, 0, "server: listen(%s) on 127.0.0.1 port %d", d->backlog >
+	    0 ? "backlog 1" : "", d->port);
 	return 0;
 }
 
 /*
- * The client's connect() to the server's port, waiting up to ms for its
- * outcome.  Returns 0 when connected, -1 otherwise (said).
+ * The client's socket before its connect(): TCP_MAXSEG when d->cmss asks
+ * for one.  Returns 0 or -1 (said).
  */
 static int
-demo_connect(struct demo *d, int ms)
+demo_client_socket(struct demo *d)
+{
+	if ((d->cfd = demo_socket(d, "client", SOCK_STREAM)) == -1)
+		return -1;
+	if (d->cmss > 0 && setsockopt(d->cfd, IPPROTO_TCP, TCP_MAXSEG,
+	    &d->cmss, sizeof d->cmss) == -1) {
+		demo_say(d, errno, "client: setsockopt(TCP_MAXSEG)");
+		return -1;
+	}
+	if (d->cmss > 0)
+		demo_say(d, 0, "client: setsockopt(TCP_MAXSEG, %d): segments "
+		    "of %d bytes at most", d->cmss, d->cmss);
+	return 0;
+}
+
+/*
+ * connect() of the client's socket d->cfd to the server's port, waiting
+ * up to ms for its outcome.  Returns 0 when connected, -1 otherwise
+ * (said, but for a connect() still pending).
+ */
+static int
+demo_connect_fd(struct demo *d, int ms)
 {
 	struct sockaddr_in	 sin;
 	socklen_t		 len = sizeof(int);
 	int			 e = 0;
 
-	if ((d->cfd = demo_socket(d, "client", SOCK_STREAM)) == -1)
-		return -1;
 	demo_addr(&sin, d->port);
 	demo_begin(d);
 	demo_say(d, 0, "client: connect() to 127.0.0.1 port %d from port %d",
@@ -344,10 +438,20 @@ demo_connect(struct demo *d, int ms)
 		e = errno;
 	if (e != 0) {
 		demo_say(d, e, "client: connect()");
+		errno = e;
 		return -1;
 	}
 	demo_say(d, 0, "client: connect() returned: connected");
 	return 0;
+}
+
+/* A new client socket's connect(), as demo_connect_fd(). */
+static int
+demo_connect(struct demo *d, int ms)
+{
+	if (demo_client_socket(d) == -1)
+		return -1;
+	return demo_connect_fd(d, ms);
 }
 
 /* The server's accept(); returns 0 or -1 (said). */
@@ -512,32 +616,45 @@ demo_after(struct demo *d, const char *who, int lport, int rport)
 }
 
 /*
+ * Both ends close: the side named first (the client when client_first),
+ * then the other once it has read EOF, after saying what TCP_INFO says
+ * when info.  Then where the client's port is left (tw_client), or the
+ * server's.  Returns 0 or -1.
+ */
+static int
+demo_close_pair(struct demo *d, int client_first, int info, int tw_client)
+{
+	const char	*first = client_first ? "client" : "server";
+	const char	*second = client_first ? "server" : "client";
+	int		*ffd = client_first ? &d->cfd : &d->sfd;
+	int		*sfd = client_first ? &d->sfd : &d->cfd;
+	int		 cport = demo_port(d->cfd);
+
+	demo_close(d, first, ffd);
+	if (demo_recv(d, second, *sfd) != 0)
+		return -1;
+	if (info) {
+		demo_info(d, second, *sfd);
+		demo_wait(d, -1, 0, DEMO_ACK_MS);
+	}
+	demo_close(d, second, sfd);
+	if (tw_client)
+		demo_after(d, "client", cport, d->port);
+	else
+		demo_after(d, "server", d->port, cport);
+	return 0;
+}
+
+/*
  * Open, talk, and close: the side named first closes first and is the one
  * left in TIME_WAIT.  Returns 0 or -1.
  */
 static int
 demo_close_by(struct demo *d, int client_first)
 {
-	const char	*first = client_first ? "client" : "server";
-	const char	*second = client_first ? "server" : "client";
-	int		*ffd = client_first ? &d->cfd : &d->sfd;
-	int		*sfd = client_first ? &d->sfd : &d->cfd;
-	int		 cport;
-
 	if (demo_open_talk(d) == -1)
 		return -1;
-	cport = demo_port(d->cfd);
-	demo_close(d, first, ffd);
-	if (demo_recv(d, second, *sfd) != 0)
-		return -1;
-	demo_info(d, second, *sfd);
-	demo_wait(d, -1, 0, DEMO_ACK_MS);
-	demo_close(d, second, sfd);
-	if (client_first)
-		demo_after(d, first, cport, d->port);
-	else
-		demo_after(d, first, d->port, cport);
-	return 0;
+	return demo_close_pair(d, client_first, 1, client_first);
 }
 
 /* The default: the client closes first. */
@@ -628,6 +745,24 @@ demo_pump(struct demo *d, const char *who, int fd, int ahead)
 }
 
 /*
+ * The client, its send buffer full, shuts down writing: its FIN waits
+ * behind the data until the server reads to EOF; then both close, the
+ * server first.  Returns 0 or -1.
+ */
+static int
+demo_fin_behind(struct demo *d)
+{
+	demo_shutdown(d, d->cfd, "client: shutdown(SHUT_WR): the FIN waits "
+	    "behind the data");
+	demo_info(d, "client", d->cfd);
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	if (demo_pump(d, "server", d->sfd, 0) == -1)
+		return -1;
+	demo_info(d, "server", d->sfd);
+	return demo_close_pair(d, 0, 0, 1);
+}
+
+/*
  * The server reads nothing, so its window closes with the client's data
  * queued behind it; the client shuts down writing.  Its FIN cannot leave
  * yet, but the client is in FIN_WAIT_1 from the call on (RFC 9293 3.10.4;
@@ -636,13 +771,12 @@ demo_pump(struct demo *d, const char *who, int fd, int ahead)
 static int
 demo_held_fin(struct demo *d)
 {
-	int	 cport, small = 4096;
+	int	 small = 4096;
 
 	d->rcvbuf = small;
 	if (demo_listen(d) == -1 || demo_connect(d, DEMO_WAIT_MS) == -1 ||
 	    demo_accept(d) == -1)
 		return -1;
-	cport = demo_port(d->cfd);
 	if (setsockopt(d->cfd, SOL_SOCKET, SO_SNDBUF, &small,
 	    sizeof small) == -1) {
 		demo_say(d, errno, "client: setsockopt(SO_SNDBUF)");
@@ -651,19 +785,7 @@ demo_held_fin(struct demo *d)
 	if (demo_pump(d, "client", d->cfd, 1) == -1)
 		return -1;
 	demo_wait(d, -1, 0, DEMO_ACK_MS);
-	demo_shutdown(d, d->cfd, "client: shutdown(SHUT_WR): the FIN waits "
-	    "behind the data");
-	demo_info(d, "client", d->cfd);
-	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
-	if (demo_pump(d, "server", d->sfd, 0) == -1)
-		return -1;
-	demo_info(d, "server", d->sfd);
-	demo_close(d, "server", &d->sfd);
-	if (demo_recv(d, "client", d->cfd) != 0)
-		return -1;
-	demo_close(d, "client", &d->cfd);
-	demo_after(d, "client", cport, d->port);
-	return 0;
+	return demo_fin_behind(d);
 }
 
 /* A port nothing listens on: bound for a moment, then let go. */
@@ -732,6 +854,10 @@ demo_reset(struct demo *d)
 enum demo_nft_op {
 	DEMO_NFT_DROP_PORT,	/* every packet to port */
 	DEMO_NFT_DROP_FINS,	/* FINs to port and to cport */
+	DEMO_NFT_LOSS,		/* the 5th full segment to port, and the
+				   first of cport bytes (IP length) */
+	DEMO_NFT_CLAMP,		/* the MSS of SYNs to and from port to
+				   cport */
 	DEMO_NFT_DELETE		/* the demo's table */
 };
 
@@ -745,7 +871,7 @@ static int
 demo_nft_line(const struct demo_nft_req *req, char *buf, size_t len)
 {
 	if (req->op != DEMO_NFT_DELETE && (req->port < 1 ||
-	    req->port > 65535 || (req->op == DEMO_NFT_DROP_FINS &&
+	    req->port > 65535 || (req->op != DEMO_NFT_DROP_PORT &&
 	    (req->cport < 1 || req->cport > 65535))))
 		return -1;
 	switch (req->op) {
@@ -758,6 +884,21 @@ demo_nft_line(const struct demo_nft_req *req, char *buf, size_t len)
 		snprintf(buf, len, "table inet sockkit_demo { chain in { "
 		    "type filter hook input priority 0; tcp flags & fin == "
 		    "fin tcp dport { %d, %d } drop; }; }", req->port,
+		    req->cport);
+		return 0;
+	case DEMO_NFT_LOSS:
+		snprintf(buf, len, "table inet sockkit_demo { chain in { "
+		    "type filter hook input priority 0; tcp dport %d meta "
+		    "length > 900 numgen inc mod 100000 4 drop; tcp dport %d "
+		    "meta length %d numgen inc mod 100000 0 drop; }; }",
+		    req->port, req->port, req->cport);
+		return 0;
+	case DEMO_NFT_CLAMP:
+		snprintf(buf, len, "table inet sockkit_demo { chain out { "
+		    "type filter hook output priority 0; tcp flags & syn == "
+		    "syn tcp dport %d tcp option maxseg size set %d; tcp "
+		    "flags & syn == syn tcp sport %d tcp option maxseg size "
+		    "set %d; }; }", req->port, req->cport, req->port,
 		    req->cport);
 		return 0;
 	case DEMO_NFT_DELETE:
@@ -1131,6 +1272,382 @@ demo_udp(struct demo *d)
 	return 0;
 }
 
+/* setsockopt(fd, level, opt, val) said as who's call name; 0 or -1. */
+static int
+demo_setint(struct demo *d, const char *who, int fd, int level, int opt,
+    const char *name, int val)
+{
+	demo_begin(d);
+	if (setsockopt(fd, level, opt, &val, sizeof val) == -1) {
+		demo_say(d, errno, "%s: setsockopt(%s)", who, name);
+		return -1;
+	}
+	demo_say(d, 0, "%s: setsockopt(%s, %d)", who, name, val);
+	return 0;
+}
+
+/*
+ * What TCP_INFO says of fd's flow: the state (as demo_info() words it,
+ * for the checks that compare it with the ladder), the MSS, the
+ * congestion window and the retransmissions so far.
+ */
+static void
+demo_info_flow(struct demo *d, const char *who, int fd)
+{
+	struct tcp_info	 ti;
+
+	if (demo_tcp_info(d, who, fd, &ti) == -1)
+		return;
+	demo_say(d, 0, "%s: TCP_INFO says %s, mss %u, cwnd %u, %u "
+	    "retransmit%s, %u probe%s, rto %u ms", who,
+	    demo_state_name(ti.tcpi_state), ti.tcpi_snd_mss, ti.tcpi_snd_cwnd,
+	    ti.tcpi_total_retrans, ti.tcpi_total_retrans == 1 ? "" : "s",
+	    ti.tcpi_probes, ti.tcpi_probes == 1 ? "" : "s", ti.tcpi_rto / 1000);
+}
+
+/*
+ * who sends (sending) or reads len bytes on fd, in as few calls as the
+ * socket allows, waiting for room or data; says how many bytes in how
+ * many calls.  Returns 0, or -1 (said).
+ */
+static int
+demo_move(struct demo *d, const char *who, int fd, size_t len, int sending)
+{
+	static char	 buf[65536];
+	const char	*call = sending ? "send" : "recv";
+	size_t		 done = 0, want;
+	ssize_t		 n;
+	int		 calls = 0;
+
+	if (sending)
+		demo_begin(d);
+	while (done < len && calls < 4096 && !sk_interrupted) {
+		want = len - done < sizeof buf ? len - done : sizeof buf;
+		n = sending ? send(fd, buf, want, MSG_NOSIGNAL | MSG_DONTWAIT) :
+		    recv(fd, buf, want, MSG_DONTWAIT);
+		if (n == -1 && errno == EAGAIN && demo_wait(d, fd, sending ?
+		    POLLOUT : POLLIN, DEMO_WAIT_MS))
+			continue;
+		if (n <= 0) {
+			demo_say(d, n == 0 ? EPIPE : errno == EAGAIN ?
+			    ETIMEDOUT : errno, "%s: %s()", who, call);
+			return -1;
+		}
+		done += (size_t)n;
+		calls++;
+	}
+	demo_say(d, 0, "%s: %s %zu bytes in %d call%s", who, call, done, calls,
+	    calls == 1 ? "" : "s");
+	return done == len ? 0 : -1;
+}
+
+/* Listen, connect and accept; 0 or -1 (said). */
+static int
+demo_open(struct demo *d)
+{
+	if (demo_listen(d) == -1)
+		return -1;
+	if (demo_connect(d, DEMO_WAIT_MS) == -1) {
+		demo_say(d, ETIMEDOUT, "client: connect()");
+		return -1;
+	}
+	return demo_accept(d);
+}
+
+/*
+ * A reader that stops: the server's small buffer fills and its window
+ * falls to 0; the client's kernel probes it (RFC 9293 3.8.6.1) with the
+ * back-off of its retransmission timer until the server reads and the
+ * window update lets the rest go.
+ */
+static int
+demo_zero_window(struct demo *d)
+{
+	d->rcvbuf = 4096;
+	if (demo_open(d) == -1)
+		return -1;
+	demo_say(d, 0, "server: SO_RCVBUF 4096 and no recv() for now");
+	if (demo_setint(d, "client", d->cfd, SOL_SOCKET, SO_SNDBUF,
+	    "SO_SNDBUF", 8192) == -1 || demo_pump(d, "client", d->cfd, 1) == -1)
+		return -1;
+	demo_wait(d, -1, 0, DEMO_PROBE_MS);
+	demo_info_flow(d, "client", d->cfd);
+	return demo_fin_behind(d);
+}
+
+/*
+ * One round of nagle: the server delays its ACKs (TCP_QUICKACK 0, as an
+ * interactive server does), the client writes two small pieces at once;
+ * the server reads both.  Returns 0 or -1.
+ */
+static int
+demo_nagle_round(struct demo *d, int nodelay)
+{
+	const char	*a = nodelay ? "PUT " : "GET ", *b = "/x\n";
+
+	if (demo_setint(d, "server", d->sfd, IPPROTO_TCP, TCP_QUICKACK,
+	    "TCP_QUICKACK", 0) == -1)
+		return -1;
+	if (nodelay && demo_setint(d, "client", d->cfd, IPPROTO_TCP,
+	    TCP_NODELAY, "TCP_NODELAY", 1) == -1)
+		return -1;
+	demo_begin(d);
+	if (send(d->cfd, a, strlen(a), MSG_NOSIGNAL) == -1 ||
+	    send(d->cfd, b, strlen(b), MSG_NOSIGNAL) == -1) {
+		demo_say(d, errno, "client: send()");
+		return -1;
+	}
+	demo_say(d, 0, "client: send \"%s\" and send \"/x\" at once%s", a,
+	    nodelay ? ": both leave now" : ": Nagle holds the second until "
+	    "the first is acknowledged");
+	if (demo_move(d, "server", d->sfd, strlen(a) + strlen(b), 0) == -1)
+		return -1;
+	demo_wait(d, -1, 0, DEMO_ACK_MS);
+	return 0;
+}
+
+/*
+ * Nagle's algorithm (RFC 896, RFC 1122 4.2.3.4) against a receiver that
+ * delays its ACKs (RFC 1122 4.2.3.2): the second small write waits for
+ * the first one's ACK, some 40 ms; with TCP_NODELAY it does not.
+ */
+static int
+demo_nagle(struct demo *d)
+{
+	if (demo_open(d) == -1 || demo_nagle_round(d, 0) == -1)
+		return -1;
+	demo_info(d, "client", d->cfd);
+	if (demo_nagle_round(d, 1) == -1)
+		return -1;
+	return demo_close_pair(d, 1, 0, 1);
+}
+
+/*
+ * One segment of a burst lost (nft drops the fifth full one): the
+ * server's duplicate ACKs carry SACK blocks, and the client retransmits
+ * the hole at once (fast retransmit, RFC 5681 3.2, RFC 6675); then the
+ * last segment of a burst lost, which no duplicate ACK can reveal: the
+ * tail loss probe (RFC 8985 7) or the RTO (RFC 6298) resends it.
+ */
+static int
+demo_loss(struct demo *d)
+{
+	size_t	 burst = 20 * DEMO_SEG, tail = 4 * DEMO_SEG + DEMO_TAIL;
+
+	if (!d->netns)
+		return demo_no_netns("loss");
+	d->cmss = DEMO_SEG + 12;		/* and 12 bytes of timestamps */
+	d->rcvbuf = 1 << 18;		/* fixed: the window stays put */
+	if (demo_open(d) == -1)
+		return -1;
+	if (demo_nft(d, DEMO_NFT_LOSS, d->port, 20 + 32 + DEMO_TAIL) == -1)
+		return -1;
+	demo_say(d, 0, "nft: the 5th full segment to port %d is dropped, once, "
+	    "and the first of %d bytes", d->port, DEMO_TAIL);
+	if (demo_move(d, "client", d->cfd, burst, 1) == -1 ||
+	    demo_move(d, "server", d->sfd, burst, 0) == -1)
+		return -1;
+	demo_wait(d, -1, 0, DEMO_ACK_MS);
+	demo_info_flow(d, "client", d->cfd);
+	if (demo_move(d, "client", d->cfd, tail, 1) == -1 ||
+	    demo_move(d, "server", d->sfd, tail, 0) == -1)
+		return -1;
+	demo_wait(d, -1, 0, DEMO_ACK_MS);
+	demo_info_flow(d, "client", d->cfd);
+	return demo_close_pair(d, 1, 0, 1);
+}
+
+/*
+ * A listener with backlog 1 that does not accept: two connections fill
+ * its accept queue (Linux holds backlog + 1), the kernel drops the third
+ * SYN, SYN cookies or not (they help a full SYN queue, not a full accept
+ * queue), and the client retries; one accept() makes room, and the next
+ * retry connects.
+ */
+static int
+demo_backlog(struct demo *d)
+{
+	int	 q[2], i, linear = demo_linear_syns();
+
+	d->backlog = 1;
+	if (demo_listen(d) == -1)
+		return -1;
+	demo_say(d, 0, "server: no accept() for now");
+	for (i = 0; i < 2; i++) {
+		if (demo_connect(d, DEMO_WAIT_MS) == -1)
+			return -1;
+		q[i] = d->cfd;
+		demo_say(d, 0, "client: connection %d waits in the accept queue",
+		    i + 1);
+	}
+	if (demo_connect(d, linear > 0 ? 1500 : 2000) != -1)
+		return -1;
+	demo_info(d, "client", d->cfd);
+	demo_say(d, 0, "client: the third SYN was dropped: the accept queue "
+	    "is full");
+	d->sfd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	demo_say(d, d->sfd == -1 ? errno : 0, "server: accept(): one "
+	    "connection leaves the queue");
+	if (!demo_wait(d, d->cfd, POLLOUT, linear > 0 ? 1500 : 3500)) {
+		demo_say(d, ETIMEDOUT, "client: connect()");
+		return -1;
+	}
+	demo_say(d, 0, "client: connect() returned: connected at the next "
+	    "SYN retry");
+	demo_info(d, "client", d->cfd);
+	for (i = 0; i < 2; i++)
+		demo_close(d, "client", &q[i]);
+	demo_close(d, "client", &d->cfd);
+	if (d->cap != NULL)
+		capture_linger(d->cap);
+	return 0;
+}
+
+/*
+ * Keepalive (RFC 1122 4.2.3.6): after a second of silence the client's
+ * kernel sends a probe one byte below what it sent, the server answers;
+ * then nft drops everything to the server, as if its host were gone: the
+ * probes go unanswered and after TCP_KEEPCNT of them the client resets
+ * and its next recv() says ETIMEDOUT.
+ */
+static int
+demo_keepalive(struct demo *d)
+{
+	if (!d->netns)
+		return demo_no_netns("keepalive");
+	if (demo_open_talk(d) == -1 ||
+	    demo_setint(d, "client", d->cfd, IPPROTO_TCP, TCP_KEEPIDLE,
+	    "TCP_KEEPIDLE", 1) == -1 ||
+	    demo_setint(d, "client", d->cfd, IPPROTO_TCP, TCP_KEEPINTVL,
+	    "TCP_KEEPINTVL", 1) == -1 ||
+	    demo_setint(d, "client", d->cfd, IPPROTO_TCP, TCP_KEEPCNT,
+	    "TCP_KEEPCNT", 2) == -1 ||
+	    demo_setint(d, "client", d->cfd, SOL_SOCKET, SO_KEEPALIVE,
+	    "SO_KEEPALIVE", 1) == -1)
+		return -1;
+	demo_wait(d, -1, 0, 1400);
+	if (demo_nft(d, DEMO_NFT_DROP_PORT, d->port, 0) == -1)
+		return -1;
+	demo_say(d, 0, "nft: every packet to port %d is dropped: the server "
+	    "is gone", d->port);
+	if (!demo_wait(d, d->cfd, POLLIN, 4000)) {
+		demo_say(d, ETIMEDOUT, "client: waiting for the keepalive");
+		return -1;
+	}
+	if (demo_recv(d, "client", d->cfd) != -1 || errno != ETIMEDOUT)
+		return -1;
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);	/* the capture sees the RST */
+	demo_info_flow(d, "client", d->cfd);
+	demo_close(d, "client", &d->cfd);
+	demo_close_fd(d, &d->sfd, "server: close()");
+	if (d->cap != NULL)
+		capture_linger(d->cap);
+	return 0;
+}
+
+/*
+ * A new client socket bound to 127.0.0.1 port, with SO_REUSEADDR when
+ * reuse: 0, or -1 with errno (said).
+ */
+static int
+demo_bind_port(struct demo *d, int port, int reuse)
+{
+	struct sockaddr_in	 sin;
+	int			 e;
+
+	if ((d->cfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1 || (reuse && setsockopt(d->cfd,
+	    SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse) == -1)) {
+		demo_say(d, errno, "client: socket()");
+		return -1;
+	}
+	demo_addr(&sin, port);
+	demo_begin(d);
+	if (bind(d->cfd, (struct sockaddr *)&sin, sizeof sin) == 0) {
+		demo_say(d, 0, "client: bind() to port %d%s", port, reuse ?
+		    " with SO_REUSEADDR" : "");
+		return 0;
+	}
+	e = errno;
+	demo_say(d, e, "client: bind() to port %d%s", port, reuse ?
+	    " with SO_REUSEADDR" : "");
+	close(d->cfd);
+	d->cfd = -1;
+	errno = e;
+	return -1;
+}
+
+/*
+ * A second connection from the port the first left in TIME_WAIT (RFC
+ * 9293 3.6.1): bind() refuses without SO_REUSEADDR; with it, connect()
+ * to the same server refuses (EADDRNOTAVAIL) while the old connection's
+ * last timestamp is too recent (tcp_tw_reuse_delay), and is retried a
+ * second later; then Linux reuses the pair on loopback (tcp_tw_reuse 2),
+ * its ISN past the old connection's (RFC 6191).
+ */
+static int
+demo_time_wait(struct demo *d)
+{
+	int	 cport;
+
+	d->reuse = 1;
+	if (demo_open_talk(d) == -1)
+		return -1;
+	cport = demo_port(d->cfd);
+	d->reuse = 0;
+	if (demo_close_pair(d, 1, 0, 1) == -1)
+		return -1;
+	if (demo_bind_port(d, cport, 0) != -1 || errno != EADDRINUSE)
+		return -1;
+	if (demo_bind_port(d, cport, 1) == -1)
+		return -1;
+	if (demo_connect_fd(d, DEMO_WAIT_MS) == -1) {
+		if (errno != EADDRNOTAVAIL)
+			return -1;
+		demo_say(d, 0, "client: EADDRNOTAVAIL: the pair is in "
+		    "TIME_WAIT and its last timestamp is too recent to reuse "
+		    "(tcp_tw_reuse_delay)");
+		close(d->cfd);
+		d->cfd = -1;
+		demo_wait(d, -1, 0, 1100);
+		if (demo_bind_port(d, cport, 1) == -1 ||
+		    demo_connect_fd(d, DEMO_WAIT_MS) == -1)
+			return -1;
+	}
+	if (demo_accept(d) == -1)
+		return -1;
+	demo_info(d, "client", d->cfd);
+	demo_say(d, 0, "client: the kernel took the pair out of TIME_WAIT for "
+	    "a new connection (tcp_tw_reuse: loopback), its ISN past the old "
+	    "one's");
+	return demo_close_pair(d, 1, 0, 1);
+}
+
+/*
+ * A path with a 576-byte MTU: a router on it rewrites the MSS option of
+ * each SYN to what fits (536; nft here, as iptables' TCPMSS target), and
+ * both ends send segments of at most 536 bytes less their options.
+ */
+static int
+demo_mss(struct demo *d)
+{
+	if (!d->netns)
+		return demo_no_netns("mss");
+	if (demo_listen(d) == -1 ||
+	    demo_nft(d, DEMO_NFT_CLAMP, d->port, DEMO_CLAMP) == -1)
+		return -1;
+	demo_say(d, 0, "nft: the MSS of SYNs on port %d is clamped to %d, as a "
+	    "router on a 576-byte path does", d->port, DEMO_CLAMP);
+	if (demo_connect(d, DEMO_WAIT_MS) == -1 || demo_accept(d) == -1)
+		return -1;
+	demo_info_flow(d, "client", d->cfd);
+	if (demo_move(d, "client", d->cfd, 3000, 1) == -1 ||
+	    demo_move(d, "server", d->sfd, 3000, 0) == -1)
+		return -1;
+	demo_info_flow(d, "server", d->sfd);
+	return demo_close_pair(d, 1, 0, 1);
+}
+
 /* Bring lo up in a fresh namespace; returns 0 or -1 with errno. */
 static int
 demo_lo_up(void)
@@ -1146,6 +1663,30 @@ demo_lo_up(void)
 		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
 		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
 	}
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+/*
+ * One packet on lo per TCP segment: TSO off (the kernel then cuts its
+ * large packets into segments before the capture and the firewall see
+ * them).  Returns 0 or -1 with errno.
+ */
+static int
+demo_lo_segments(void)
+{
+	struct ethtool_value	 ev = { ETHTOOL_STSO, 0 };
+	struct ifreq		 ifr;
+	int			 fd, rc, e;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	ifr.ifr_data = (void *)&ev;
+	rc = ioctl(fd, SIOCETHTOOL, &ifr);
 	e = errno;
 	close(fd);
 	errno = e;
@@ -1273,6 +1814,7 @@ demo_lookup(const char *name)
 struct demo_opts {
 	int				 list;	/* --list */
 	const struct demo_scenario	*s;	/* SCENARIO */
+	struct step_opts		 step;	/* --step, --speed */
 };
 
 /* demo's defaults: a ladder, lingering a little longer. */
@@ -1286,18 +1828,20 @@ demo_init(struct cmd_ctx *c, void *arg)
 	c->cap.linger_ms = 300;
 }
 
-/* demo's own option, --list (cmd_option_fn); 0. */
+/* demo's own options, --list, --step, --speed X (cmd_option_fn). */
 static int
 demo_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 {
 	struct demo_opts	*o = arg;
 
-	(void)ch;
-	(void)val;
-	(void)err;
-	(void)errlen;
-	o->list = 1;
-	return 0;
+	switch (ch) {
+	case OPT_STEP:
+	case OPT_SPEED:
+		return step_parse(&o->step, ch, val, err, errlen);
+	default:
+		o->list = 1;
+		return 0;
+	}
 }
 
 /*
@@ -1351,9 +1895,14 @@ demo_run(const struct demo_scenario *s, struct cmd_ctx *c)
 	snprintf(title, sizeof title, "sockkit demo %s: %s", s->name,
 	    s->summary);
 	o.title = title;
+	o.full |= s->segs;		/* the lesson is in the segments */
 	d.lfd = d.cfd = d.sfd = d.nft_fd = -1;
 	if ((d.netns = demo_netns(&d)) == -1)
 		return EXIT_RUNTIME;
+	if (d.netns && s->segs && demo_lo_segments() == -1) {
+		sk_warn("demo: turn TSO off on lo in the private namespace");
+		return EXIT_RUNTIME;
+	}
 	printf("sockkit demo %s: %s%s\n", s->name, s->summary, !d.netns ?
 	    " (on this host's loopback)" : d.userns ? " (in a private network "
 	    "namespace, inside a user namespace of its own)" : " (in a private "
@@ -1390,16 +1939,17 @@ demo_run(const struct demo_scenario *s, struct cmd_ctx *c)
 static int
 demo_pictures_check(const struct capture_opts *co)
 {
-	const char	*path[2] = { co->svg_path, co->html_path };
+	static const char *const opt[3] = { "svg", "html", "graph" };
+	const char	*path[3] = { co->svg_path, co->html_path,
+			    co->graph_path };
 	int		 i, fd;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		if (path[i] == NULL || strcmp(path[i], "-") == 0)
 			continue;
 		if ((fd = open(path[i], O_WRONLY | O_CREAT | O_CLOEXEC,
 		    0666)) == -1) {
-			sk_warn("demo: --%s %s", i == 0 ? "svg" : "html",
-			    path[i]);
+			sk_warn("demo: --%s %s", opt[i], path[i]);
 			return EXIT_RUNTIME;
 		}
 		close(fd);
@@ -1421,7 +1971,54 @@ demo_check(struct cmd_ctx *c, void *arg)
 		    "too", c->argv[1]);
 	if (c->argc == 1 && (o->s = demo_lookup(c->argv[0])) == NULL)
 		return EXIT_USAGE;
+	if (o->step.step && o->step.speed > 0)
+		return cmd_usage_error(c->cmd, "--step and --speed: choose one "
+		    "(Enter, or the scenario's own pace)");
+	if ((o->step.step || o->step.speed > 0) && (o->list ||
+	    strcmp(c->cap.svg_path ? c->cap.svg_path : "", "-") == 0 ||
+	    strcmp(c->cap.html_path ? c->cap.html_path : "", "-") == 0 ||
+	    strcmp(c->cap.graph_path ? c->cap.graph_path : "", "-") == 0))
+		return cmd_usage_error(c->cmd, "--%s replays the ladder on "
+		    "stdout: not with --list nor a picture on stdout",
+		    o->step.step ? "step" : "speed");
 	return -1;
+}
+
+/*
+ * Run s with everything it writes (the ladder, the calls, the verdicts)
+ * kept in a temporary file, then replay that step by step (step.h) from
+ * the start, Enter read from stdin.  Returns the scenario's exit status.
+ */
+static int
+demo_run_stepped(struct demo_opts *o, struct cmd_ctx *c)
+{
+	int	 fd, out, errfd, rc;
+	FILE	*in;
+
+	fflush(NULL);
+	if ((fd = sk_tmpfile()) == -1 || (out = dup(1)) == -1 ||
+	    (errfd = dup(2)) == -1) {
+		sk_warn("demo: a temporary file for --step");
+		return EXIT_RUNTIME;
+	}
+	dup2(fd, 1);
+	dup2(fd, 2);
+	rc = demo_run(o->s, c);
+	fflush(NULL);
+	dup2(out, 1);
+	dup2(errfd, 2);
+	close(out);
+	close(errfd);
+	if (lseek(fd, 0, SEEK_SET) == -1 || (in = fdopen(fd, "r")) == NULL) {
+		sk_warn("demo: --step");
+		close(fd);
+		return EXIT_RUNTIME;
+	}
+	o->step.ctl_fd = 0;
+	if (step_replay(in, stdout, &o->step) == -1)
+		rc = EXIT_RUNTIME;
+	fclose(in);
+	return rc;
 }
 
 /* List the scenarios, or run one; the exit status. */
@@ -1435,6 +2032,8 @@ demo_start(struct cmd_ctx *c, void *arg)
 		return demo_list();
 	if ((rc = demo_pictures_check(&c->cap)) != -1)
 		return rc;
+	if (o->step.step || o->step.speed > 0)
+		return demo_run_stepped(o, c);
 	return demo_run(o->s, c);
 }
 
@@ -1447,18 +2046,24 @@ const struct cmd_entry cmd_demo_entry = {
 	    "\n"
 	    "  SCENARIO          what to show (handshake); --list names them\n"
 	    "      --list        list the scenarios, one line each\n"
+	    "      --step        then replay it one packet or call at a time, "
+	    "on Enter\n"
+	    "      --speed X     then replay it at X times its own pace\n"
 	    "      --ascii       draw without box-drawing characters\n"
 	    "      --color=WHEN  auto, always or never (auto)\n"
 	    PRIV_USAGE
 	    "      --svg FILE    also draw it as an SVG sequence diagram\n"
 	    "      --html FILE   the diagram and the ladder in one HTML page\n"
+	    "      --graph FILE  time-sequence graph (SVG) of the TCP data, "
+	    "with TCP_INFO\n"
 	    "  -h, --help        show this help\n"
 	    "\n"
 	    "It runs in a private network namespace: as root, or inside a user "
 	    "namespace of\nits own where the kernel allows one.  Without "
 	    "either, and without CAP_NET_RAW,\nit shows the socket calls and "
 	    "TCP_INFO only.\n",
-	.flags = CMD_LOOK | CMD_PICTURE | CMD_PRIV, .longs = "list colour",
+	.flags = CMD_LOOK | CMD_PICTURE | CMD_GRAPH | CMD_PRIV,
+	.longs = "list colour step speed",
 	.size = sizeof(struct demo_opts), .init = demo_init,
 	.option = demo_option, .check = demo_check, .run = demo_start,
 };

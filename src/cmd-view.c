@@ -19,6 +19,7 @@
 #include "render.h"
 #include "replay.h"
 #include "tlscrypt.h"
+#include "step.h"
 #include "track.h"
 #include "util.h"
 
@@ -31,6 +32,8 @@ struct view_opts {
 	const char	*keylog_path;	/* --keylog FILE */
 	struct keylog	*kl;		/* its secrets */
 	int		 preview_set;	/* --data-preview given */
+	struct step_opts step;		/* --step, --speed X */
+	FILE		*text;		/* the ladder's stream */
 };
 
 /* What view_run() feeds every tracker event to: counts, then the sink. */
@@ -57,6 +60,8 @@ view_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 		o->keylog_path = arg;
 		return 0;
 	}
+	if (ch == OPT_STEP || ch == OPT_SPEED)
+		return step_parse(&o->step, ch, arg, err, errlen);
 	if (ch == OPT_CONV && parse_long(arg, 1, 1L << 40, &v, why,
 	    sizeof why) == 0) {
 		o->lo.only_conv = (uint64_t)v;
@@ -67,6 +72,35 @@ view_option(void *arg_o, int ch, const char *arg, char *err, size_t errlen)
 		return 0;
 	snprintf(err, errlen, "%s '%s': %s", ch == OPT_CONV ? "--conv" :
 	    "--max-convs", arg, why);
+	return -1;
+}
+
+/*
+ * What --step and --speed cannot go with: each other, a ladder that is
+ * not drawn (--summary, --json), a capture read from stdin (where Enter
+ * comes from), a picture on stdout.  Returns -1 or EXIT_USAGE.
+ */
+static int
+view_check_step(struct cmd_ctx *c, const struct view_opts *o)
+{
+	const char	*opt = o->step.step ? "--step" : "--speed";
+
+	if (!o->step.step && o->step.speed == 0)
+		return -1;
+	if (o->step.step && o->step.speed > 0)
+		return cmd_usage_error(c->cmd, "--step and --speed: choose one "
+		    "(Enter, or the capture's own pace)");
+	if (o->summary || o->json)
+		return cmd_usage_error(c->cmd, "%s replays the drawn ladder: "
+		    "not with --summary or --json", opt);
+	if (strcmp(c->argv[0], "-") == 0)
+		return cmd_usage_error(c->cmd, "%s reads Enter from stdin: "
+		    "the capture FILE cannot be -", opt);
+	if ((o->svg_path && strcmp(o->svg_path, "-") == 0) ||
+	    (o->html_path && strcmp(o->html_path, "-") == 0) ||
+	    (o->graph_path && strcmp(o->graph_path, "-") == 0))
+		return cmd_usage_error(c->cmd, "%s replays the ladder on "
+		    "stdout: not with a picture on stdout", opt);
 	return -1;
 }
 
@@ -99,7 +133,7 @@ view_check(struct cmd_ctx *c, void *arg)
 		    "always or never", o->color);
 	o->lo.mode = o->summary ? (o->json ? LADDER_SUMMARY_JSON :
 	    LADDER_SUMMARY) : o->json ? LADDER_JSON : LADDER_DRAW;
-	return -1;
+	return view_check_step(c, o);
 }
 
 /* Join args[0..n) with spaces, as tcpdump takes its filter. */
@@ -175,7 +209,7 @@ view_out_open(const struct view_opts *o, const char *file,
     struct view_out *out)
 {
 	char			 title[512], err[PATH_MAX + 512];
-	const struct render_opts ro = { .text = stdout, .lo = o->lo,
+	const struct render_opts ro = { .text = o->text, .lo = o->lo,
 	    .color = o->color, .svg_path = o->svg_path,
 	    .html_path = o->html_path, .graph_path = o->graph_path,
 	    .title = title, .warn = view_warn, .tls = { .keylog = o->kl,
@@ -225,7 +259,7 @@ view_run(pcap_t *p, const char *file, const struct view_opts *o,
 	char	 err[PATH_MAX + 512];
 	int	 rc = EXIT_OK;
 
-	if (replay_run(p, (size_t)o->max_convs, view_event, out, stdout, err,
+	if (replay_run(p, (size_t)o->max_convs, view_event, out, o->text, err,
 	    sizeof err) == -1) {
 		sk_warnx("view %s: %s", file, err);
 		rc = EXIT_RUNTIME;
@@ -267,6 +301,28 @@ view_keylog(struct view_opts *o)
 	return 0;
 }
 
+/*
+ * With --step or --speed the ladder goes to a temporary file first, to
+ * be replayed from it; 0, or -1 after saying why.
+ */
+static int
+view_step_open(struct view_opts *o)
+{
+	int	 fd;
+
+	if (!o->step.step && o->step.speed == 0)
+		return 0;
+	if ((fd = sk_tmpfile()) == -1 || (o->text = fdopen(fd, "w+")) ==
+	    NULL) {
+		sk_warn("view: a temporary file for the replay");
+		if (fd != -1)
+			close(fd);
+		o->text = stdout;
+		return -1;
+	}
+	return 0;
+}
+
 /* Free what the options hold (the key log's secrets). */
 static void
 view_fini(void *arg)
@@ -274,6 +330,22 @@ view_fini(void *arg)
 	struct view_opts	*o = arg;
 
 	keylog_free(o->kl);
+}
+
+/* Replay the ladder of o->text step by step; rc, or EXIT_RUNTIME. */
+static int
+view_step(struct view_opts *o, int rc)
+{
+	o->step.ctl_fd = STDIN_FILENO;
+	fflush(o->text);
+	rewind(o->text);
+	if (step_replay(o->text, stdout, &o->step) == -1) {
+		sk_warn("view: the replay");
+		rc = EXIT_RUNTIME;
+	}
+	fclose(o->text);
+	o->text = stdout;
+	return rc;
 }
 
 /* Open FILE, apply the filter, draw; the exit status. */
@@ -303,13 +375,17 @@ view_start(struct cmd_ctx *c, void *arg)
 		pcap_close(p);
 		return EXIT_RUNTIME;
 	}
+	o->text = stdout;
 	if ((rc = view_filter(p, c->argc - 1, c->argv + 1)) == 0 &&
-	    view_out_open(o, c->argv[0], &out) == -1)
+	    (view_step_open(o) == -1 ||
+	    view_out_open(o, c->argv[0], &out) == -1))
 		rc = EXIT_RUNTIME;
 	else if (rc == 0) {
 		if (!isatty(STDOUT_FILENO))
 			setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 		rc = view_run(p, c->argv[0], o, &out);	/* closes out */
+		if (o->text != stdout)
+			rc = view_step(o, rc);
 	}
 	pcap_close(p);
 	return rc;
@@ -333,6 +409,8 @@ const struct cmd_entry cmd_view_entry = {
 	    "16)\n"
 	    "      --color=WHEN    auto, always or never (auto)\n"
 	    "      --ascii         draw without box-drawing characters\n"
+	    "      --step          one packet or call at a time, on Enter\n"
+	    "      --speed X       replay at X times the capture's own pace\n"
 	    "      --max-convs N   live conversations kept (16384)\n"
 	    "      --svg FILE      also draw them as an SVG sequence diagram "
 	    "(- for stdout)\n"
@@ -345,7 +423,7 @@ const struct cmd_entry cmd_view_entry = {
 	    "(SSLKEYLOGFILE)\n"
 	    "  -h, --help          show this help\n",
 	.flags = CMD_LADDER | CMD_LOOK | CMD_PICTURE | CMD_GRAPH,
-	.longs = "summary conv colour max-convs keylog",
+	.longs = "summary conv colour max-convs keylog step speed",
 	.size = sizeof(struct view_opts), .option = view_option,
 	.check = view_check, .run = view_start, .fini = view_fini,
 };

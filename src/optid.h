@@ -27,7 +27,7 @@ enum opt_id {
 
 	/* The commands' own; one name may serve several commands. */
 	OPT_ALLOW, OPT_DENY, OPT_MODE, OPT_UNLINK, OPT_DATA, OPT_JSON,
-	OPT_LIST,					/* demo */
+	OPT_LIST, OPT_STEP, OPT_SPEED,			/* demo */
 	OPT_PROXY, OPT_PROXY_TYPE, OPT_PROXY_AUTH, OPT_PROXY_DNS, /* connect */
 	OPT_MAX_CONNS, OPT_MIN_RATE, OPT_MAX_QUEUE, OPT_LOSSY,	/* listen */
 	OPT_BROKER, OPT_CHAT, OPT_EXEC, OPT_SH_EXEC,	/* listen, connect, udp */

@@ -225,7 +225,8 @@ render_open(const struct render_opts *o, char *err, size_t errlen)
 	    errlen) == -1 || picture_open(&r->pic[2], "--graph",
 	    o->graph_path, err, errlen) == -1)
 		return render_abandon(r);
-	if (o->graph_path != NULL && render_tsg_new(r, err, errlen) == -1)
+	if ((o->graph_path != NULL || o->html_path != NULL) &&
+	    render_tsg_new(r, err, errlen) == -1)
 		return render_abandon(r);
 	if ((o->svg_path != NULL || o->html_path != NULL) &&
 	    render_svg_new(r, err, errlen) == -1)
@@ -266,6 +267,13 @@ render_event(void *arg, const struct track_event *ev)
 }
 
 void
+render_sample(struct render *r, const struct tsg_sample *s)
+{
+	if (r != NULL && r->tsg != NULL)
+		tsg_sample(r->tsg, s);
+}
+
+void
 render_call(struct render *r, int64_t ts, const char *what, int err)
 {
 	if (r->ld != NULL)
@@ -299,13 +307,29 @@ render_has_text(const struct render *r)
 	return r->ld != NULL;
 }
 
-/* Write picture i into fp: 0, or -1 with errno. */
+/* The graph inside the HTML page (svg_html_graph's callback). */
+static int
+render_graph_inline(void *arg, FILE *fp)
+{
+	return tsg_write_inline(arg, fp);
+}
+
+/*
+ * Write picture i into fp: 0, or -1 with errno.  The HTML page carries
+ * the graph under the diagram when a TCP conversation carried data.
+ */
 static int
 render_write(struct render *r, int i, FILE *fp)
 {
+	struct tsg_info	 in;
+
 	if (i == 2)
 		return tsg_write(r->tsg, fp);
-	return i ? svg_html(r->svg, fp) : svg_write(r->svg, fp);
+	if (i == 0)
+		return svg_write(r->svg, fp);
+	if (r->tsg != NULL && tsg_info(r->tsg, -1, &in) == 0 && in.segs > 0)
+		return svg_html_graph(r->svg, fp, render_graph_inline, r->tsg);
+	return svg_html(r->svg, fp);
 }
 
 /* What picture i left out into buf: 1, or 0 when nothing. */

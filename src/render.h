@@ -63,6 +63,11 @@ void	render_event(void *, const struct track_event *);
 /* A socket call sockkit made at ts nanoseconds, errno 0 if it worked. */
 void	render_call(struct render *, int64_t, const char *, int);
 
+struct tsg_sample;
+
+/* A TCP_INFO sample of one of sockkit's sockets, for the graph (tsg.h). */
+void	render_sample(struct render *, const struct tsg_sample *);
+
 /* This host's endpoint, marked "(this host)". */
 void	render_set_local(struct render *, const struct decode_addr *,
 	    uint16_t);

@@ -1240,8 +1240,41 @@ transcript_copy(struct svg *s, FILE *fp)
 	return 0;
 }
 
+/*
+ * The graph's section of the page: its zoom (radio buttons whose CSS
+ * widens the picture inside a scrolling box) and the picture graph
+ * writes.  Returns 0 or -1 with errno.
+ */
+static int
+html_graph(FILE *fp, int (*graph)(void *, FILE *), void *arg)
+{
+	static const int	 zoom[] = { 1, 2, 4, 8 };
+	size_t			 i;
+
+	fputs("<h2 id=\"graph\">Time-sequence graph</h2>\n<p>Sequence "
+	    "numbers against time; zoom in, then scroll or drag the box's "
+	    "corner.</p>\n<div class=\"graphbox\">\n", fp);
+	for (i = 0; i < sizeof zoom / sizeof zoom[0]; i++)
+		fprintf(fp, "<input type=\"radio\" name=\"zoom\" "
+		    "id=\"zoom%d\"%s/><label for=\"zoom%d\">%dx</label>\n",
+		    zoom[i], i == 0 ? " checked=\"checked\"" : "", zoom[i],
+		    zoom[i]);
+	fputs("<div class=\"graph\">\n", fp);
+	if (graph(arg, fp) == -1)
+		return -1;
+	fputs("</div>\n</div>\n", fp);
+	return 0;
+}
+
 int
 svg_html(struct svg *s, FILE *fp)
+{
+	return svg_html_graph(s, fp, NULL, NULL);
+}
+
+int
+svg_html_graph(struct svg *s, FILE *fp, int (*graph)(void *, FILE *),
+    void *arg)
 {
 	const char	*title = s->o.title;
 
@@ -1252,14 +1285,22 @@ svg_html(struct svg *s, FILE *fp)
 	fputs("</title>\n<style>\nbody{font-family:sans-serif;margin:1em;"
 	    "color:#000;background:#fff}\n.pkt{cursor:help}\n"
 	    "pre{font-family:'DejaVu Sans Mono',monospace;font-size:12px;"
-	    "border-top:1px solid #888;padding-top:1em}\n</style>\n</head>\n"
+	    "border-top:1px solid #888;padding-top:1em}\n"
+	    ".graph{overflow:auto;resize:both;border:1px solid #888;"
+	    "max-height:90vh}\n.graph svg{width:100%;height:auto}\n"
+	    "#zoom2:checked~.graph svg{width:200%}\n"
+	    "#zoom4:checked~.graph svg{width:400%}\n"
+	    "#zoom8:checked~.graph svg{width:800%}\n</style>\n</head>\n"
 	    "<body>\n<h1>", fp);
 	xs(fp, title);
 	fputs("</h1>\n<p>One arrow per packet, time flowing down; point at an "
 	    "arrow for the packet's details.  The same packets as a text "
 	    "ladder are <a href=\"#transcript\">below</a>.</p>\n<div>\n", fp);
 	doc_write(s, fp, 0);
-	fputs("</div>\n<h2 id=\"transcript\">Transcript</h2>\n"
+	fputs("</div>\n", fp);
+	if (graph != NULL && html_graph(fp, graph, arg) == -1)
+		return -1;
+	fputs("<h2 id=\"transcript\">Transcript</h2>\n"
 	    "<pre class=\"transcript\">", fp);
 	if (transcript_copy(s, fp) == -1)
 		return -1;

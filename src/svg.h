@@ -83,6 +83,13 @@ int	svg_write(struct svg *, FILE *);
 int	svg_html(struct svg *, FILE *);
 
 /*
+ * The HTML page with a second picture under the diagram: graph (when not
+ * NULL) writes it to fp as an inline SVG element, returning 0 or -1 with
+ * errno; the page lets the reader zoom it (no script).
+ */
+int	svg_html_graph(struct svg *, FILE *, int (*)(void *, FILE *), void *);
+
+/*
  * What the budget left out of the picture (and with html, of its
  * transcript: call it after svg_html()), as one sentence in buf without
  * "sockkit: ".  Returns 0 when nothing was left out, else 1.

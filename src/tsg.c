@@ -66,6 +66,11 @@ struct tsg {
 	int64_t		 width;		/* ns per column, 0: not decimated */
 	char		 ep[2][EP_LEN];
 	struct tdir	 d[2];
+	uint16_t	 port[2];	/* of A and B */
+	struct tsg_sample *smp;		/* TCP_INFO samples, in time order */
+	size_t		 nsmp;
+	uint64_t	 smp_seen;	/* offered */
+	uint64_t	 smp_every;	/* keep one in this many, 0: all */
 	int		 nomem;
 };
 
@@ -315,6 +320,8 @@ tsg_mine(struct tsg *g, const struct track_event *ev)
 		return 0;
 	g->id = c->id;
 	g->t0 = c->first_ts;
+	g->port[ev->dir] = ev->pkt->sport;
+	g->port[!ev->dir] = ev->pkt->dport;
 	words_endpoint(c, 0, g->ep[0], EP_LEN);
 	words_endpoint(c, 1, g->ep[1], EP_LEN);
 	return 1;
@@ -348,6 +355,35 @@ tsg_event(void *arg, const struct track_event *ev)
 		ack_add(g, &g->d[!ev->dir], ev, t);
 }
 
+/*
+ * Keep sample s: every one until TSG_MAX_SAMPLES, then every other one
+ * of those kept and of what comes (and so on), so that the samples stay
+ * spread evenly over the whole time.
+ */
+void
+tsg_sample(struct tsg *g, const struct tsg_sample *s)
+{
+	size_t	 i;
+
+	if (g->nomem)
+		return;
+	if (g->smp == NULL && (g->smp = calloc(TSG_MAX_SAMPLES,
+	    sizeof *g->smp)) == NULL) {
+		g->nomem = 1;
+		return;
+	}
+	if (g->smp_every > 1 && g->smp_seen++ % g->smp_every != 0)
+		return;
+	if (g->nsmp == TSG_MAX_SAMPLES) {
+		for (i = 0; i < TSG_MAX_SAMPLES / 2; i++)
+			g->smp[i] = g->smp[2 * i];
+		g->nsmp = TSG_MAX_SAMPLES / 2;
+		g->smp_every = g->smp_every ? g->smp_every * 2 : 2;
+		g->smp_seen = 1;
+	}
+	g->smp[g->nsmp++] = *s;
+}
+
 /* The direction drawn: the one asked for, else the one with more data. */
 static int
 tsg_dir(const struct tsg *g)
@@ -365,6 +401,36 @@ ser_columns(const struct tser *s)
 
 	for (j = 0; s->col != NULL && j < TSG_COLUMNS; j++)
 		n += s->col[j].n != 0;
+	return n;
+}
+
+/*
+ * How many samples the panel of direction dn draws: those of its
+ * sender's port from the conversation's start on.  With cw and ms, the
+ * greatest window (cwnd, ssthresh) and time (srtt, rto, in us) among
+ * them.
+ */
+static size_t
+panel_samples(const struct tsg *g, int dn, uint32_t *cw, uint32_t *ms)
+{
+	const struct tsg_sample	*s;
+	size_t			 i, n = 0;
+
+	for (i = 0; g->id != 0 && i < g->nsmp; i++) {
+		s = &g->smp[i];
+		if (s->port != g->port[dn] || s->ts < g->t0 ||
+		    s->ts - g->t0 > g->tmax)
+			continue;
+		n++;
+		if (cw != NULL && s->cwnd > *cw)
+			*cw = s->cwnd;
+		if (cw != NULL && s->ssthresh < 0x7fffffff && s->ssthresh > *cw)
+			*cw = s->ssthresh;
+		if (ms != NULL && s->rto_us > *ms)
+			*ms = s->rto_us;
+		if (ms != NULL && s->srtt_us > *ms)
+			*ms = s->srtt_us;
+	}
 	return n;
 }
 
@@ -388,6 +454,7 @@ tsg_info(const struct tsg *g, int dir, struct tsg_info *in)
 	in->columns = ser_columns(&d->s[TS_DATA]);
 	in->last_ack = d->last_ack;
 	in->last_edge = d->last_edge;
+	in->samples = panel_samples(g, in->dir, NULL, NULL);
 	return g->id != 0 ? 0 : -1;
 }
 
@@ -425,6 +492,7 @@ tsg_free(struct tsg *g)
 		}
 		free(g->d[d].rt);
 	}
+	free(g->smp);
 	free(g);
 }
 
@@ -545,6 +613,12 @@ static const char style[] =
     ".sack, .sack-bin { stroke: #9467bd; stroke-width: 3; opacity: 0.7; }\n"
     ".dupack { fill: #ff7f0e; }\n"
     ".fin { fill: #000; }\n"
+    ".cwnd { fill: none; stroke: #1f4e9c; stroke-width: 1.5; }\n"
+    ".ssthresh { fill: none; stroke: #d62728; stroke-width: 1.2; "
+    "stroke-dasharray: 5 3; }\n"
+    ".srtt { fill: none; stroke: #2ca02c; stroke-width: 1.2; }\n"
+    ".rto { fill: none; stroke: #9467bd; stroke-width: 1.2; "
+    "stroke-dasharray: 2 2; }\n"
     "</style>\n";
 
 /* The axes, their ticks and grid, their units. */
@@ -749,13 +823,143 @@ draw_head(const struct tsg *g, FILE *fp, int dn, const char *left)
 	fputs("</text>\n", fp);
 }
 
-int
-tsg_write(struct tsg *g, FILE *fp)
+/* The TCP_INFO panel ----------------------------------------------------- */
+
+#define PANEL_H	280		/* added below the graph */
+#define QY0	(H + 20)	/* the panel's top */
+#define QY1	(H + 210)
+
+static const char *const panel_names[4] = { "cwnd", "ssthresh", "srtt",
+    "rto" };
+
+/* Series k of sample s: segments (cwnd, ssthresh) or us; -1: none. */
+static int64_t
+panel_value(const struct tsg_sample *s, int k)
+{
+	switch (k) {
+	case 0:
+		return s->cwnd;
+	case 1:
+		return s->ssthresh >= 0x7fffffff ? -1 : (int64_t)s->ssthresh;
+	case 2:
+		return s->srtt_us;
+	default:
+		return s->rto_us;
+	}
+}
+
+/* v on the panel's scale of greatest value vmax. */
+static double
+qy(int64_t v, uint32_t vmax)
+{
+	return QY1 - (double)(QY1 - QY0) * (double)v / (double)vmax;
+}
+
+/* Whether sample s is one the panel of direction dn draws. */
+static int
+panel_has(const struct tsg *g, int dn, const struct tsg_sample *s)
+{
+	return s->port == g->port[dn] && s->ts >= g->t0 &&
+	    s->ts - g->t0 <= g->tmax;
+}
+
+/* Series k of the panel, a line through its samples; data-n counts them. */
+static void
+panel_series(FILE *fp, const struct tsg *g, int dn, const struct tscale *sc,
+    int k, uint32_t vmax)
+{
+	const struct tsg_sample	*s;
+	size_t			 i, n = 0;
+	int64_t			 v;
+
+	fprintf(fp, "<polyline class=\"%s\" points=\"", panel_names[k]);
+	for (i = 0; i < g->nsmp; i++) {
+		s = &g->smp[i];
+		if (!panel_has(g, dn, s) || (v = panel_value(s, k)) < 0)
+			continue;
+		fprintf(fp, "%s%.2f,%.2f", n++ ? " " : "", sx(sc, s->ts - g->t0),
+		    qy(v, vmax));
+	}
+	fprintf(fp, "\" data-n=\"%zu\"/>\n", n);
+}
+
+/* The samples as text, one a line: seconds, cwnd, ssthresh, srtt, rto. */
+static void
+panel_desc(FILE *fp, const struct tsg *g, int dn)
+{
+	const struct tsg_sample	*s;
+	size_t			 i;
+
+	fputs("<desc class=\"samples\">t cwnd ssthresh srtt_us rto_us\n", fp);
+	for (i = 0; i < g->nsmp; i++)
+		if (panel_has(g, dn, s = &g->smp[i]))
+			fprintf(fp, "%.6f %u %" PRId64 " %u %u\n",
+			    (double)(s->ts - g->t0) / 1e9, s->cwnd,
+			    panel_value(s, 1), s->srtt_us, s->rto_us);
+	fputs("</desc>\n", fp);
+}
+
+/* The panel's frame, its two value axes (segments left, ms right). */
+static void
+panel_axes(FILE *fp, uint32_t cw, uint32_t us)
+{
+	double	 st, v;
+
+	fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+	    "fill=\"#fff\" class=\"axis\"/>\n", PX0, QY0, PX1 - PX0,
+	    QY1 - QY0);
+	st = nice_step(cw, 5);
+	for (v = 0; st >= 1 && v <= cw; v += st)
+		fprintf(fp, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
+		    "%.0f</text>\n", PX0 - 6, qy((int64_t)v, cw) + 4, v);
+	st = nice_step(us / 1000.0, 5);
+	for (v = 0; v <= us / 1000.0; v += st)
+		fprintf(fp, "<text x=\"%d\" y=\"%.1f\">%.6g</text>\n",
+		    PX1 + 4, qy((int64_t)(v * 1000), us) + 4, v);
+	fprintf(fp, "<text transform=\"translate(18 %d) rotate(-90)\" "
+	    "text-anchor=\"middle\">segments</text>\n<text x=\"%d\" "
+	    "y=\"%d\">TCP_INFO of this host's sender: cwnd and ssthresh "
+	    "(segments, left), srtt and rto (ms, right)</text>\n",
+	    (QY0 + QY1) / 2, PX0, QY0 - 6);
+}
+
+/* The second panel: cwnd, ssthresh, srtt and rto from n samples. */
+static void
+draw_panel(FILE *fp, const struct tsg *g, int dn, const struct tscale *sc,
+    size_t n)
+{
+	uint32_t	 cw = 1, us = 1000;
+	int		 k, x = PX0;
+
+	panel_samples(g, dn, &cw, &us);
+	fprintf(fp, "<g class=\"tcpinfo\" data-samples=\"%zu\" "
+	    "data-port=\"%u\">\n", n, g->port[dn]);
+	panel_axes(fp, cw, us);
+	panel_desc(fp, g, dn);
+	for (k = 0; k < 4; k++)
+		panel_series(fp, g, dn, sc, k, k < 2 ? cw : us);
+	for (k = 0; k < 4; k++) {
+		fprintf(fp, "<line class=\"key %s\" x1=\"%d\" y1=\"%d\" "
+		    "x2=\"%d\" y2=\"%d\"/><text x=\"%d\" y=\"%d\">%s</text>"
+		    "\n", panel_names[k], x, QY1 + 36, x + 20, QY1 + 36, x + 26,
+		    QY1 + 40, panel_names[k]);
+		x += 110;
+	}
+	fputs("</g>\n", fp);
+}
+
+/*
+ * The SVG document, with its XML declaration when prolog (a file), else
+ * as an element of an HTML page; 0 or -1 with errno.
+ */
+static int
+tsg_doc(struct tsg *g, FILE *fp, int prolog)
 {
 	struct tscale	 sc;
 	struct tdir	*d;
 	char		 left[256] = "";
 	int		 dn = tsg_dir(g);
+	size_t		 nsmp;
 
 	if (g->nomem) {
 		errno = ENOMEM;
@@ -764,17 +968,19 @@ tsg_write(struct tsg *g, FILE *fp)
 	d = &g->d[dn];
 	tsg_left_out(g, left, sizeof left);
 	tsg_scale(g, d, &sc);
-	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	nsmp = panel_samples(g, dn, NULL, NULL);
+	fprintf(fp, "%s<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" class=\"tsg\" "
 	    "data-conv=\"%" PRIu64 "\" data-from=\"%s\" data-to=\"%s\">\n"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n%s",
-	    W, H, W, H, g->id, g->ep[dn], g->ep[!dn], style);
+	    prolog ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : "",
+	    W, H + (nsmp ? PANEL_H : 0), W, H + (nsmp ? PANEL_H : 0), g->id,
+	    g->ep[dn], g->ep[!dn], style);
 	draw_head(g, fp, dn, left);
 	draw_axes(fp, &sc);
-	fprintf(fp, "<clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" "
+	fprintf(fp, "<clipPath id=\"tsgplot\"><rect x=\"%d\" y=\"%d\" "
 	    "width=\"%d\" height=\"%d\"/></clipPath>\n<g class=\"plot\" "
-	    "clip-path=\"url(#plot)\">\n", PX0 - 5, PY0, PX1 - PX0 + 10,
+	    "clip-path=\"url(#tsgplot)\">\n", PX0 - 5, PY0, PX1 - PX0 + 10,
 	    PY1 - PY0);
 	draw_steps(fp, &sc, &d->s[TS_ACK], 1, d->last_edge);
 	draw_steps(fp, &sc, &d->s[TS_ACK], 0, d->last_ack);
@@ -788,6 +994,20 @@ tsg_write(struct tsg *g, FILE *fp)
 		    sy(&sc, d->fin_seq));
 	fputs("</g>\n", fp);
 	draw_legend(fp);
+	if (nsmp > 0)
+		draw_panel(fp, g, dn, &sc, nsmp);
 	fputs("</svg>\n", fp);
 	return ferror(fp) ? -1 : 0;
+}
+
+int
+tsg_write(struct tsg *g, FILE *fp)
+{
+	return tsg_doc(g, fp, 1);
+}
+
+int
+tsg_write_inline(struct tsg *g, FILE *fp)
+{
+	return tsg_doc(g, fp, 0);
 }

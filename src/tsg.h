@@ -40,6 +40,21 @@ struct tsg_opts {
 #define TSG_MAX_POINTS		20000
 #define TSG_MAX_RETRANS		10000
 #define TSG_COLUMNS		2048
+#define TSG_MAX_SAMPLES		4096	/* TCP_INFO samples kept, thinned
+					   evenly past that */
+
+/*
+ * What TCP_INFO said of one of sockkit's own sockets at ts: drawn on a
+ * second panel, on the same time axis, when that socket sends the
+ * direction the graph draws.
+ */
+struct tsg_sample {
+	int64_t		 ts;		/* ns, the packets' clock */
+	uint16_t	 port;		/* the socket's own port */
+	uint32_t	 cwnd;		/* segments */
+	uint32_t	 ssthresh;	/* segments, >= 0x7fffffff: none yet */
+	uint32_t	 srtt_us, rto_us;
+};
 
 /* What a graph holds for one direction (tsg_info). */
 struct tsg_info {
@@ -53,6 +68,7 @@ struct tsg_info {
 	size_t		 columns;	/* non-empty data columns */
 	int64_t		 last_ack;	/* relative, -1: none */
 	int64_t		 last_edge;	/* last_ack + window */
+	size_t		 samples;	/* TCP_INFO samples drawn */
 };
 
 struct tsg;
@@ -62,6 +78,9 @@ struct tsg	*tsg_new(const struct tsg_opts *);
 
 /* The track_cb: keep what one tracker event adds to the graph. */
 void	tsg_event(void *, const struct track_event *);
+
+/* Keep one TCP_INFO sample (tsg_sample). */
+void	tsg_sample(struct tsg *, const struct tsg_sample *);
 
 /*
  * What the graph holds for direction dir (-1: the one it draws).
@@ -75,6 +94,9 @@ int	tsg_info(const struct tsg *, int, struct tsg_info *);
  * (ENOMEM: the graph would be incomplete).
  */
 int	tsg_write(struct tsg *, FILE *);
+
+/* The same SVG as an element of an HTML page (no XML declaration). */
+int	tsg_write_inline(struct tsg *, FILE *);
 
 /*
  * What the graph left out or could not draw, as one sentence in buf
