@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "net.h"
 #include "relay.h"
+#include "tlsrelay.h"
 #include "util.h"
 
 /* connect's own options, -s, -p and -z; the shared ones are in c. */
@@ -82,6 +83,8 @@ connect_check(struct cmd_ctx *c, void *arg)
 	}
 	if (cmd_check_priv(o->c) != -1)
 		return EXIT_USAGE;
+	if (stream_check_tls(so, 0, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
 	if (so->unix_path != NULL && capture_wanted(&o->c->cap))
 		return cmd_usage_error(e, "--trace, --json and --write capture "
 		    "TCP: they cannot go with -U");
@@ -233,14 +236,20 @@ connect_report(int fd, const char *peer)
 	    net_addr_port((struct sockaddr *)&ss));
 }
 
-/* Relay stdin/stdout over fd; returns the exit status. */
+/*
+ * Relay stdin/stdout over fd, over TLS with tc (host the name to check);
+ * returns the exit status.
+ */
 static int
-connect_relay(int fd, const char *peer, const struct connect_opts *o)
+connect_relay(int fd, const char *peer, struct tls_ctx *tc, const char *host,
+    const struct connect_opts *o)
 {
 	struct relay_opts	 r;
 
 	stream_relay_opts(o->so, fd, peer, &r);
 	capture_hook_relay(o->c->capture, &r);
+	if (tc != NULL)
+		return tlsrelay_run(tc, fd, host, o->so->wait_ms, &r, o->zero);
 	return relay_command(&r);
 }
 
@@ -263,10 +272,14 @@ connect_run(struct cmd_ctx *c, void *arg)
 	char			**argv = c->argv;
 	uint16_t		 port = 0;
 	char			 peer[NET_ADDRSTRLEN + 300], why[300];
+	struct tls_ctx		*tc = NULL;
 	int			 rc, fd;
 
 	if ((rc = cmd_capture_open(c)) != -1)
 		return rc;
+	if (o->so->tls.on && (tc = tlsrelay_ctx(&o->so->tls, 0,
+	    "connect")) == NULL)
+		return EXIT_RUNTIME;
 
 	if (o->so->unix_path != NULL) {
 		snprintf(peer, sizeof peer, "%s", o->so->unix_path);
@@ -280,8 +293,17 @@ connect_run(struct cmd_ctx *c, void *arg)
 			return EXIT_USAGE;	/* checked before */
 		fd = connect_tcp(argv[0], port, o, peer, sizeof peer);
 	}
-	if (fd == -1)
+	if (fd == -1) {
+		tlsrelay_ctx_free(tc);
 		return EXIT_RUNTIME;
+	}
+	if (tc != NULL) {	/* -z: the handshake is the check */
+		connect_report(fd, peer);
+		rc = connect_relay(fd, peer, tc, argv[0], o);
+		tlsrelay_ctx_free(tc);
+		connect_close(fd, o);
+		return rc;
+	}
 	if (o->zero) {
 		if (o->so->unix_path != NULL)
 			sk_verbose("Connection to %s succeeded",
@@ -293,7 +315,7 @@ connect_run(struct cmd_ctx *c, void *arg)
 		return EXIT_OK;
 	}
 	connect_report(fd, peer);
-	rc = connect_relay(fd, peer, o);
+	rc = connect_relay(fd, peer, NULL, NULL, o);
 	connect_close(fd, o);
 	return rc;
 }

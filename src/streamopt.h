@@ -8,6 +8,21 @@
 
 #include <stddef.h>
 
+/* --tls and its settings (src/tls.c). */
+struct tls_opts {
+	int		 on;		/* --tls */
+	const char	*ca_file;	/* --ca-file: trust these, not the system's */
+	const char	*sni;		/* --sni: the name sent and checked */
+	int		 no_sni;	/* --no-sni */
+	const char	*alpn;		/* --alpn LIST, comma-separated */
+	int		 min_version;	/* --tls-min: 12 or 13; 0 default */
+	int		 max_version;	/* --tls-max */
+	const char	*cert, *key;	/* --cert, --key: PEM files */
+	int		 insecure;	/* --insecure: no verification */
+	const char	*keylog;	/* --keylog FILE, NSS format */
+	int		 verify_client;	/* --verify-client */
+};
+
 struct stream_opts {
 	const char	*unix_path;	/* -U PATH */
 	int		 seqpacket;	/* --seqpacket */
@@ -16,6 +31,7 @@ struct stream_opts {
 	int		 no_shutdown;	/* --no-shutdown */
 	int		 crlf;		/* -C */
 	int		 hexdump;	/* -x */
+	struct tls_opts	 tls;
 };
 
 /* The letters stream_parse() takes, for getopt. */
@@ -31,6 +47,12 @@ int	stream_is_option(int);
  * err (a usage error).
  */
 int	stream_parse(struct stream_opts *, int, const char *, char *, size_t);
+
+/*
+ * Reject the TLS options that cannot go together or with this command
+ * (server: listen).  Returns 0, or -1 with the reason in err.
+ */
+int	stream_check_tls(const struct stream_opts *, int, char *, size_t);
 
 /* Whether an option only the relay uses was given: -q -C -x --no-shutdown. */
 int	stream_relay_only(const struct stream_opts *);
