@@ -341,6 +341,11 @@ const struct cmd_entry cmd_connect_entry = {
 	    "  -C                send line endings as CRLF\n"
 	    "  -x                hex dump both directions to stderr\n"
 	    "  -v                report connection events on stderr\n"
+	    STREAM_TLS_USAGE
+	    "      --sni NAME    the server name to send and check (default "
+	    "HOST)\n"
+	    "      --no-sni      send no server name (still check HOST)\n"
+	    "      --insecure    do not check the server's certificate\n"
 	    CAPTURE_USAGE
 	    PRIV_USAGE
 	    "  -h, --help        show this help\n",

@@ -535,6 +535,11 @@ const struct cmd_entry cmd_listen_entry = {
 	    "  -C                relay: send line endings as CRLF\n"
 	    "  -x                relay: hex dump both directions to stderr\n"
 	    "  -v                report connections on stderr\n"
+	    STREAM_TLS_USAGE
+	    "                    (--tls without --cert: an ephemeral "
+	    "self-signed one)\n"
+	    "      --verify-client ask clients for a certificate signed by "
+	    "--ca-file\n"
 	    CAPTURE_USAGE
 	    PRIV_USAGE
 	    "  -h, --help        show this help\n",

@@ -34,6 +34,16 @@ struct stream_opts {
 	struct tls_opts	 tls;
 };
 
+/* The --help lines of the TLS options both stream commands take. */
+#define STREAM_TLS_USAGE \
+	"      --tls         speak TLS (OpenSSL) over the connection\n" \
+	"      --ca-file FILE trust the CAs in FILE, not the system's\n" \
+	"      --alpn LIST   offer these protocols (h2,http/1.1)\n" \
+	"      --tls-min V, --tls-max V  TLS version 1.2 or 1.3\n" \
+	"      --cert FILE, --key FILE  our certificate and key (PEM)\n" \
+	"      --keylog FILE append the session keys (SSLKEYLOGFILE " \
+	"format)\n"
+
 /* The letters stream_parse() takes, for getopt. */
 #define STREAM_SHORTOPTS	"CU:q:w:x"
 
