@@ -353,8 +353,9 @@ relay_step(const struct relay_opts *o, struct pump *in, struct pump *out,
 		if (pump_fill(in, err, errlen) == -1)
 			return -1;
 	}
+	/* TLS may need to read to write, and the other way round. */
 	if (pump_pending(in) && (pfd[1].revents & (POLLOUT | POLLERR |
-	    POLLHUP) || pfd[0].revents != 0)) {
+	    POLLHUP) || pfd[0].revents != 0 || (in->x && pfd[1].revents))) {
 		t = stamp(o);
 		if ((n = pump_flush(in, err, errlen)) == -1) {
 			emit(o, RELAY_SEND, -1, t);
@@ -365,8 +366,8 @@ relay_step(const struct relay_opts *o, struct pump *in, struct pump *out,
 			emit(o, RELAY_SEND, n, t);
 		}
 	}
-	if (pfd[1].revents & (POLLIN | POLLERR | POLLHUP) && !out->eof &&
-	    !pump_pending(out)) {
+	if ((pfd[1].revents & (POLLIN | POLLERR | POLLHUP) || (out->x &&
+	    pfd[1].revents)) && !out->eof && !pump_pending(out)) {
 		t = stamp(o);
 		if ((n = pump_fill(out, err, errlen)) == -1) {
 			emit(o, RELAY_RECV, -1, t);

@@ -391,6 +391,11 @@ conn_close(struct server *s, struct conn *c, const char *why)
 		    who, fmt_count(c->in_bytes, in, sizeof in),
 		    fmt_count(c->out_bytes, out, sizeof out));
 #ifdef HAVE_OPENSSL
+	if (c->tls != NULL && why == NULL && tls_truncated(c->tls)) {
+		peer_name((struct sockaddr *)&c->sa, who, sizeof who);
+		sk_warnx("listen: connection from %s: truncated: no "
+		    "close_notify", who);
+	}
 	if (c->tls != NULL) {
 		if (why == NULL)	/* close_notify, then the TCP close */
 			conn_half_close(c);

@@ -36,6 +36,7 @@ struct tls_conn {
 	int		 want;		/* POLLIN or POLLOUT */
 	int		 failed;	/* no close_notify after a fatal error */
 	int		 sent_close;
+	int		 truncated;	/* TCP closed without close_notify */
 	char		 host[256];	/* the name checked, for messages */
 	char		 names[512];	/* what a mismatched certificate names */
 };
@@ -436,6 +437,12 @@ tls_pending(const struct tls_conn *c)
 }
 
 int
+tls_truncated(const struct tls_conn *c)
+{
+	return c->truncated;
+}
+
+int
 tls_peer_closed(const struct tls_conn *c)
 {
 	return (SSLCALL(SSL_get_shutdown)(c->ssl) & SSL_RECEIVED_SHUTDOWN) != 0;
@@ -587,8 +594,12 @@ tls_read(struct tls_conn *c, void *buf, size_t n, char *err, size_t errlen)
 			break;		/* the rest, or the end, next time */
 		if (e == SSL_ERROR_ZERO_RETURN)
 			return 0;
-		if (tls_io_err(c, e, "recv", err, errlen) == -1)
-			return -1;
+		if (tls_io_err(c, e, "recv", err, errlen) == -1) {
+			if (errno != EPIPE)
+				return -1;
+			c->truncated = 1;	/* an end all the same */
+			return 0;
+		}
 		break;
 	}
 	if (got == 0) {

@@ -48,9 +48,9 @@ int		 tls_want(const struct tls_conn *);
 int		 tls_handshake_wait(struct tls_conn *, long, char *, size_t);
 
 /*
- * Read up to n bytes: the count, 0 at the peer's close_notify, -1 with
- * errno EAGAIN when none wait (tls_want() says for what), or -1 with
- * err ("truncated: no close_notify" when the peer closed TCP without).
+ * Read up to n bytes: the count, 0 at the peer's close_notify or TCP
+ * close (tls_truncated() tells them apart), -1 with errno EAGAIN when
+ * none wait (tls_want() says for what), or -1 with err.
  */
 ssize_t		 tls_read(struct tls_conn *, void *, size_t, char *, size_t);
 
@@ -66,6 +66,9 @@ int		 tls_pending(const struct tls_conn *);
  * when wait is set).  Returns 0, or -1 with err.
  */
 int		 tls_close_notify(struct tls_conn *, int, char *, size_t);
+
+/* Whether the peer closed TCP without close_notify: the data may be cut. */
+int		 tls_truncated(const struct tls_conn *);
 
 /* Whether the peer's close_notify came. */
 int		 tls_peer_closed(const struct tls_conn *);

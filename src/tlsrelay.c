@@ -81,6 +81,9 @@ tlsrelay_run(struct tls_ctx *tc, int fd, const char *host, long ms,
 		rc = relay_command(r);
 		r->xport = NULL;
 	}
+	if (tls_truncated(c))
+		sk_warnx("%s: truncated: no close_notify (the peer closed TCP "
+		    "without ending TLS)", r->peer);
 	if (tls_close_notify(c, 1, err, sizeof err) == -1 && rc == EXIT_OK &&
 	    !tls_peer_closed(c))
 		sk_verbose("%s: %s", r->peer, err);
