@@ -37,6 +37,7 @@ struct tls_conn {
 	int		 failed;	/* no close_notify after a fatal error */
 	int		 sent_close;
 	int		 truncated;	/* TCP closed without close_notify */
+	int		 full;		/* the last read filled its buffer */
 	char		 host[256];	/* the name checked, for messages */
 	char		 names[512];	/* what a mismatched certificate names */
 };
@@ -433,7 +434,7 @@ tls_want(const struct tls_conn *c)
 int
 tls_pending(const struct tls_conn *c)
 {
-	return SSLCALL(SSL_pending)(c->ssl) > 0;
+	return c->full || SSLCALL(SSL_pending)(c->ssl) > 0;
 }
 
 int
@@ -582,6 +583,7 @@ tls_read(struct tls_conn *c, void *buf, size_t n, char *err, size_t errlen)
 	int	 e;
 
 	c->want = POLLIN;
+	c->full = 0;
 	while (got < n) {
 		errno = 0;
 		if (SSLCALL(SSL_read_ex)(c->ssl, (char *)buf + got, n - got,
@@ -606,6 +608,7 @@ tls_read(struct tls_conn *c, void *buf, size_t n, char *err, size_t errlen)
 		errno = EAGAIN;
 		return -1;
 	}
+	c->full = got == n;	/* whole records may wait behind it */
 	return (ssize_t)got;
 }
 

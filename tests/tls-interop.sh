@@ -50,10 +50,10 @@ peer_listen() {
 }
 
 # peer_connect PEER PORT IN OUT: PEER's TLS client; its status.
-# (s_client -quiet reads on after its input ends.)
+# (feed keeps each input open until all has come.)
 peer_connect() {
 	case $1 in
-	openssl) timeout 60 openssl s_client -quiet -connect "127.0.0.1:$2" \
+	openssl) timeout 60 openssl s_client -quiet -no_ign_eof -connect "127.0.0.1:$2" \
 		    -CAfile "$PKI/ca.pem" < <(feed "$3") >"$4" \
 		    2>"$TMP/pc.err" ;;
 	ncat)	timeout 60 ncat --ssl \
