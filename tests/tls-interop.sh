@@ -25,8 +25,8 @@ CERT=$PKI/srv.pem KEY=$PKI/srv.key
 feed() {
 	cat "$1"
 	for _ in $(seq 600); do
-		[ "$(stat -c %s "$TMP/s.out" 2>/dev/null || echo 0)" -ge "$_sn" ] &&
-		    [ "$(stat -c %s "$TMP/c.out" 2>/dev/null || echo 0)" -ge "$_cn" ] &&
+		[ "$(stat -L -c %s "$TMP/s.out" 2>/dev/null || echo 0)" -ge "$_sn" ] &&
+		    [ "$(stat -L -c %s "$TMP/c.out" 2>/dev/null || echo 0)" -ge "$_cn" ] &&
 		    return
 		sleep 0.1
 	done
@@ -53,7 +53,7 @@ peer_listen() {
 # (feed keeps each input open until all has come.)
 peer_connect() {
 	case $1 in
-	openssl) timeout 60 openssl s_client -quiet -no_ign_eof -connect "127.0.0.1:$2" \
+	openssl) timeout 60 openssl s_client -quiet -connect "127.0.0.1:$2" \
 		    -CAfile "$PKI/ca.pem" < <(feed "$3") >"$4" \
 		    2>"$TMP/pc.err" ;;
 	ncat)	timeout 60 ncat --ssl \
