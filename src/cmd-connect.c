@@ -21,6 +21,7 @@
 #include "net.h"
 #include "relay.h"
 #include "targets.h"
+#include "tlsrelay.h"
 #include "util.h"
 
 /* connect's own options, -s, -p, -z, --proxy; the shared ones are in c. */
@@ -143,6 +144,8 @@ connect_check(struct cmd_ctx *c, void *arg)
 	}
 	if (cmd_check_priv(o->c) != -1)
 		return EXIT_USAGE;
+	if (stream_check_tls(so, 0, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
 	if (so->unix_path != NULL && capture_wanted(&o->c->cap))
 		return cmd_usage_error(e, "--trace, --json and --write capture "
 		    "TCP: they cannot go with -U");
@@ -342,14 +345,20 @@ connect_report(int fd, const char *peer)
 	    net_addr_port((struct sockaddr *)&ss));
 }
 
-/* Relay stdin/stdout over fd; returns the exit status. */
+/*
+ * Relay stdin/stdout over fd, over TLS with tc (host the name to check);
+ * returns the exit status.
+ */
 static int
-connect_relay(int fd, const char *peer, const struct connect_opts *o)
+connect_relay(int fd, const char *peer, struct tls_ctx *tc, const char *host,
+    const struct connect_opts *o)
 {
 	struct relay_opts	 r;
 
 	stream_relay_opts(o->so, fd, peer, &r);
 	capture_hook_relay(o->c->capture, &r);
+	if (tc != NULL)
+		return tlsrelay_run(tc, fd, host, o->so->wait_ms, &r, o->zero);
 	return relay_command(&r);
 }
 
@@ -372,10 +381,14 @@ connect_run(struct cmd_ctx *c, void *arg)
 	char			**argv = c->argv;
 	uint16_t		 port = 0;
 	char			 peer[NET_ADDRSTRLEN + 300], why[300];
+	struct tls_ctx		*tc = NULL;
 	int			 rc, fd;
 
 	if ((rc = cmd_capture_open(c)) != -1)
 		return rc;
+	if (o->so->tls.on && (tc = tlsrelay_ctx(&o->so->tls, 0,
+	    "connect")) == NULL)
+		return EXIT_RUNTIME;
 
 	if (o->so->unix_path != NULL) {
 		snprintf(peer, sizeof peer, "%s", o->so->unix_path);
@@ -394,8 +407,17 @@ connect_run(struct cmd_ctx *c, void *arg)
 			return EXIT_USAGE;	/* checked before */
 		fd = connect_tcp(argv[0], port, o, peer, sizeof peer);
 	}
-	if (fd == -1)
+	if (fd == -1) {
+		tlsrelay_ctx_free(tc);
 		return EXIT_RUNTIME;
+	}
+	if (tc != NULL) {	/* -z: the handshake is the check */
+		connect_report(fd, peer);
+		rc = connect_relay(fd, peer, tc, argv[0], o);
+		tlsrelay_ctx_free(tc);
+		connect_close(fd, o);
+		return rc;
+	}
 	if (o->zero) {
 		if (o->so->unix_path != NULL)
 			sk_verbose("Connection to %s succeeded",
@@ -413,7 +435,7 @@ connect_run(struct cmd_ctx *c, void *arg)
 		cmd_linger(o->c);
 		return rc;
 	}
-	rc = connect_relay(fd, peer, o);
+	rc = connect_relay(fd, peer, NULL, NULL, o);
 	connect_close(fd, o);
 	return rc;
 }
@@ -451,6 +473,11 @@ const struct cmd_entry cmd_connect_entry = {
 	    "  -x                hex dump both directions to stderr\n"
 	    STREAM_USAGE
 	    "  -v                report connection events on stderr\n"
+	    STREAM_TLS_USAGE
+	    "      --sni NAME    the server name to send and check (default "
+	    "HOST)\n"
+	    "      --no-sni      send no server name (still check HOST)\n"
+	    "      --insecure    do not check the server's certificate\n"
 	    CAPTURE_USAGE
 	    PRIV_USAGE
 	    "  -h, --help        show this help\n",

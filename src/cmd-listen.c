@@ -18,6 +18,8 @@
 #include "net.h"
 #include "relay.h"
 #include "serve.h"
+#include "tls.h"
+#include "tlsrelay.h"
 #include "util.h"
 
 /* listen's own options; the shared ones are in its cmd_ctx. */
@@ -37,7 +39,11 @@ struct listen_opts {
 	int		 broker;	/* --broker, or 2: --chat */
 	struct exec_spec exec;		/* --exec, --sh-exec */
 	struct net_acl	 acl;
+	struct tls_ctx	*tls;		/* --tls */
 };
+
+/* How long a client has for its TLS handshake. */
+#define LISTEN_HANDSHAKE_MS	10000
 
 static const char *mode_names[] = {
 	[SERVE_RELAY] = "relay", [SERVE_ECHO] = "echo",
@@ -137,6 +143,7 @@ listen_fini(void *arg)
 
 	net_acl_free(&o->acl);
 	exec_free(&o->exec);
+	tlsrelay_ctx_free(o->tls);
 }
 
 /* listen's own options (cmd_option_fn); 0 or -1 with err. */
@@ -304,12 +311,37 @@ listen_check(struct cmd_ctx *c, void *arg)
 		return EXIT_USAGE;
 	if (o->max_conns > 0 && !o->keep)
 		return cmd_usage_error(e, "--max-conns needs -k");
+	if (stream_check_tls(o->so, 1, why, sizeof why) == -1)
+		return cmd_usage_error(e, "%s", why);
 	if (listen_check_keep(o) != -1 || listen_check_hand(o) != -1)
 		return EXIT_USAGE;
 	if (o->so->unix_path == NULL && net_parse_port(c->argv[c->argc - 1],
 	    "tcp", 1, &(uint16_t){ 0 }, why, sizeof why) == -1)
 		return cmd_usage_error(e, "%s", why);
 	return -1;
+}
+
+/*
+ * What the Listening line says of TLS: the ephemeral certificate's
+ * fingerprint, which a client can check; "" without --tls.
+ */
+static const char *
+listen_tls_note(const struct listen_opts *o, char *buf, size_t len)
+{
+#ifdef HAVE_OPENSSL
+	if (o->tls != NULL && tls_ctx_fingerprint(o->tls)[0] != '\0') {
+		snprintf(buf, len, " (TLS, self-signed, SHA-256 %s)",
+		    tls_ctx_fingerprint(o->tls));
+		return buf;
+	}
+	if (o->tls != NULL)
+		return " (TLS)";
+#else
+	(void)o;
+	(void)buf;
+	(void)len;
+#endif
+	return "";
 }
 
 /* Open the listening socket; returns it or -1 after saying why. */
@@ -352,9 +384,10 @@ listen_open(const struct listen_opts *o)
 	if (o->so->unix_path != NULL)
 		fprintf(stderr, "Listening on %s\n", o->so->unix_path);
 	else if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-		fprintf(stderr, "Listening on %s %d\n",
+		fprintf(stderr, "Listening on %s %d%s\n",
 		    net_addr_str((struct sockaddr *)&ss, addr, sizeof addr),
-		    net_addr_port((struct sockaddr *)&ss));
+		    net_addr_port((struct sockaddr *)&ss), listen_tls_note(o,
+		    why, sizeof why));
 	if (o->exec.cmd != NULL)
 		fprintf(stderr, "Running %s for every client\n",
 		    o->exec.name);
@@ -377,6 +410,9 @@ listen_relay(int fd, const struct sockaddr *sa, const struct listen_opts *o)
 	sk_verbose("connection from %s", peer);
 	stream_relay_opts(o->so, fd, peer, &r);
 	capture_hook_relay(o->c->capture, &r);
+	if (o->tls != NULL)
+		return tlsrelay_run(o->tls, fd, NULL, LISTEN_HANDSHAKE_MS, &r,
+		    0);
 	return relay_command(&r);
 }
 
@@ -461,6 +497,8 @@ listen_once(int lfd, const struct listen_opts *o)
 	so.messages = o->so->seqpacket;
 	so.idle_ms = stream_idle_ms(o->so);
 	so.in_fd = so.out_fd = -1;
+	so.tls = o->tls;
+	so.handshake_ms = LISTEN_HANDSHAKE_MS;
 	listen_serve_capture(&so, o, 0);
 	if (serve_run(&so, err, sizeof err) == -1) {
 		sk_warnx("%s", err);
@@ -495,6 +533,8 @@ listen_keep(int lfd, const struct listen_opts *o)
 	so.acl = &o->acl;
 	so.in_fd = STDIN_FILENO;
 	so.out_fd = STDOUT_FILENO;
+	so.tls = o->tls;
+	so.handshake_ms = LISTEN_HANDSHAKE_MS;
 	listen_serve_capture(&so, o, 1);
 	if (serve_run(&so, err, sizeof err) == -1) {
 		sk_warnx("%s", err);
@@ -541,6 +581,9 @@ listen_start(struct cmd_ctx *c, void *arg)
 
 	if ((rc = cmd_capture_open(c)) != -1)
 		return rc;
+	if (o->so->tls.on && (o->tls = tlsrelay_ctx(&o->so->tls, 1,
+	    "listen")) == NULL)
+		return EXIT_RUNTIME;
 	if ((fd = listen_open(o)) < 0)
 		rc = EXIT_RUNTIME;
 	else if (o->exec.cmd != NULL)
@@ -601,6 +644,11 @@ const struct cmd_entry cmd_listen_entry = {
 	    "  -x                relay: hex dump both directions to stderr\n"
 	    STREAM_USAGE
 	    "  -v                report connections on stderr\n"
+	    STREAM_TLS_USAGE
+	    "                    (--tls without --cert: an ephemeral "
+	    "self-signed one)\n"
+	    "      --verify-client ask clients for a certificate signed by "
+	    "--ca-file\n"
 	    CAPTURE_USAGE
 	    PRIV_USAGE
 	    "  -h, --help        show this help\n",

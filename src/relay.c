@@ -49,6 +49,8 @@ struct pump {
 	FILE		*log, *hexlog;	/* -o, --hex-dump */
 	long		 delay_ms;	/* -d: one line, then wait */
 	int64_t		 next_at;	/* -d: no send before this time */
+	const struct relay_xport *x;	/* the socket's transport, or NULL */
+	int		 x_src;		/* 1: src is the socket, 0: dst */
 };
 
 static int	pump_init(struct pump *, int, int, int);
@@ -190,9 +192,16 @@ static ssize_t
 pump_fill(struct pump *p, char *err, size_t errlen)
 {
 	ssize_t	 n;
-	char	*tmp;
+	char	*tmp, why[300];
 
-	if (p->splice) {
+	if (p->x != NULL && p->x_src) {
+		n = p->x->recv(p->x->arg, p->buf, PUMP_BUFSIZE, why,
+		    sizeof why);
+		if (n == -1 && errno != EAGAIN) {
+			snprintf(err, errlen, "%s: %s", p->src_name, why);
+			return -1;
+		}
+	} else if (p->splice) {
 		n = splice(p->src, NULL, p->pipefd[1], NULL,
 		    PIPE_SIZE - p->inpipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n == -1 && errno == EINVAL && p->bytes == 0 &&
@@ -275,11 +284,19 @@ pump_flush(struct pump *p, char *err, size_t errlen)
 {
 	ssize_t	 n;
 	size_t	 want;
+	char	 why[300];
 
 	if (!pump_pending(p) || (p->delay_ms > 0 && now_ms() < p->next_at))
 		return 0;
 	want = p->delay_ms > 0 ? pump_line(p) : p->len - p->off;
-	if (p->splice)
+	if (p->x != NULL && !p->x_src) {
+		n = p->x->send(p->x->arg, p->buf + p->off, want, why,
+		    sizeof why);
+		if (n == -1 && errno != EAGAIN) {
+			snprintf(err, errlen, "%s: %s", p->dst_name, why);
+			return -1;
+		}
+	} else if (p->splice)
 		n = splice(p->pipefd[0], NULL, p->dst, NULL, p->inpipe,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	else if (p->messages)
@@ -378,8 +395,9 @@ relay_step(const struct relay_opts *o, struct pump *in, struct pump *out,
 		if (pump_fill(in, err, errlen) == -1)
 			return -1;
 	}
+	/* TLS may need to read to write, and the other way round. */
 	if (pump_pending(in) && (pfd[1].revents & (POLLOUT | POLLERR |
-	    POLLHUP) || pfd[0].revents != 0)) {
+	    POLLHUP) || pfd[0].revents != 0 || (in->x && pfd[1].revents))) {
 		t = stamp(o);
 		if ((n = pump_flush(in, err, errlen)) == -1) {
 			emit(o, RELAY_SEND, -1, t);
@@ -390,8 +408,8 @@ relay_step(const struct relay_opts *o, struct pump *in, struct pump *out,
 			emit(o, RELAY_SEND, n, t);
 		}
 	}
-	if (pfd[1].revents & (POLLIN | POLLERR | POLLHUP) && !out->eof &&
-	    !pump_pending(out)) {
+	if ((pfd[1].revents & (POLLIN | POLLERR | POLLHUP) || (out->x &&
+	    pfd[1].revents)) && !out->eof && !pump_pending(out)) {
 		t = stamp(o);
 		if ((n = pump_fill(out, err, errlen)) == -1) {
 			emit(o, RELAY_RECV, -1, t);
@@ -427,6 +445,8 @@ relay_poll_set(const struct pump *in, const struct pump *out,
 		pfd[2].fd = out->dst;
 		pfd[2].events = POLLOUT;
 	}
+	if (out->x != NULL && pfd[1].events != 0)	/* TLS may want either */
+		pfd[1].events |= (short)out->x->want(out->x->arg);
 }
 
 /*
@@ -454,7 +474,8 @@ static int
 relay_pumps(const struct relay_opts *o, struct pump *in, struct pump *out,
     const char *to, const char *from)
 {
-	int	 copy = o->hexdump || o->messages || o->log || o->hexlog;
+	int	 copy = o->hexdump || o->messages || o->log || o->hexlog ||
+	    o->xport != NULL;
 
 	if (pump_init(in, o->in_fd, o->net_fd, copy || o->crlf ||
 	    o->delay_ms > 0 || o->in_fd == -1) == -1 || pump_init(out,
@@ -473,6 +494,8 @@ relay_pumps(const struct relay_opts *o, struct pump *in, struct pump *out,
 	out->src_name = from;
 	out->dst_name = "write to stdout";
 	out->dump = o->hexdump ? '<' : 0;
+	in->x = out->x = o->xport;
+	out->x_src = 1;
 	return 0;
 }
 
@@ -486,12 +509,20 @@ static int
 relay_wait(const struct relay_opts *o, struct pollfd *pfd, int64_t last,
     int64_t eof_at, int64_t wake_at, char *err, size_t errlen)
 {
-	int	 n;
+	int	 n, held;
 
 	pfd[3].fd = o->on_extra != NULL ? o->extra_fd : -1;
 	pfd[3].events = POLLIN;
 	pfd[3].revents = 0;
-	n = sk_poll(pfd, 4, next_timeout(o, last, eof_at, wake_at));
+	/* Bytes the transport holds wake no poll: read them now. */
+	held = o->xport != NULL && (pfd[1].events & POLLIN) &&
+	    o->xport->pending(o->xport->arg);
+	n = sk_poll(pfd, 4, held ? 0 : next_timeout(o, last, eof_at,
+	    wake_at));
+	if (held && n >= 0 && !(pfd[1].revents & POLLIN)) {
+		n += pfd[1].revents == 0;
+		pfd[1].revents |= POLLIN;
+	}
 	if (n > 0 && pfd[3].revents != 0) {
 		o->on_extra(o->arg);
 		n--;
@@ -539,6 +570,9 @@ relay_run(const struct relay_opts *o, struct relay_stats *st, char *err,
 			eof_at = now_ms();
 			if (!o->no_shutdown) {
 				t = stamp(o);
+				if (o->xport != NULL && o->xport->shutdown(
+				    o->xport->arg, err, errlen) == -1)
+					break;
 				shutdown(o->net_fd, SHUT_WR);
 				emit(o, RELAY_SHUTDOWN, 0, t);
 			}

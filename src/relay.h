@@ -24,6 +24,21 @@ struct relay_call {
 	int64_t		 start, end;	/* relay_opts.now() before and after */
 };
 
+/*
+ * A transport over the socket (TLS): the relay reads and writes through
+ * it, and polls for what want() says.  recv and send return the count,
+ * 0 at recv's end, or -1: errno EAGAIN to wait, else with the reason in
+ * the buffer.  pending: bytes wait inside it.  shutdown: no more to send.
+ */
+struct relay_xport {
+	ssize_t		(*recv)(void *, void *, size_t, char *, size_t);
+	ssize_t		(*send)(void *, const void *, size_t, char *, size_t);
+	int		(*pending)(void *);
+	int		(*want)(void *);
+	int		(*shutdown)(void *, char *, size_t);
+	void		*arg;
+};
+
 struct relay_opts {
 	int		 in_fd;		/* what we send; -1: nothing */
 	int		 out_fd;	/* where received bytes go */
@@ -45,6 +60,7 @@ struct relay_opts {
 	long		 delay_ms;	/* -d: between lines sent; 0: none */
 	FILE		*log;		/* -o: both directions' bytes */
 	FILE		*hexlog;	/* --hex-dump: both, ncat's dump */
+	const struct relay_xport *xport;	/* NULL: plain read/write */
 };
 
 struct relay_stats {

@@ -37,6 +37,9 @@
 #include <unistd.h>
 
 #include "serve.h"
+#ifdef HAVE_OPENSSL
+#include "tls.h"
+#endif
 #include "util.h"
 
 #define SCRATCH		(256 * 1024)	/* one read */
@@ -62,6 +65,8 @@ struct conn {
 	uint64_t	 win_mark;	/* in + out bytes when it began */
 	uint64_t	 skipped;	/* --lossy: stdin bytes it missed */
 	int64_t		 full_since;	/* relay: cannot take stdin since; 0 */
+	struct tls_conn	*tls;		/* --tls, else NULL */
+	int		 handshaking;	/* TLS: until its handshake is done */
 	int		 lagging;	/* --lossy: skipped until caught up */
 	int		 user;		/* --chat: <userN> */
 	struct conn	*prev, *next;
@@ -180,6 +185,64 @@ serve_accept_one(int lfd, const struct net_acl *acl, struct sockaddr *sa,
 }
 
 /*
+ * Send to c, through TLS with --tls.  Returns as send(2) does, with the
+ * reason of a failure in why.
+ */
+static ssize_t
+conn_xsend(struct conn *c, const char *data, size_t len, char *why,
+    size_t whylen)
+{
+	ssize_t	 n;
+
+#ifdef HAVE_OPENSSL
+	if (c->tls != NULL)
+		return tls_write(c->tls, data, len, why, whylen);
+#endif
+	if ((n = send(c->fd, data, len, MSG_NOSIGNAL)) == -1)
+		snprintf(why, whylen, "%s", strerror(errno));
+	return n;
+}
+
+/*
+ * Read up to want bytes of c into the scratch buffer (discard: dropped),
+ * through TLS with --tls.  As recv(2), with a failure's reason in why.
+ */
+static ssize_t
+conn_xrecv(struct server *s, struct conn *c, size_t want, char *why,
+    size_t whylen)
+{
+	ssize_t	 n;
+
+#ifdef HAVE_OPENSSL
+	if (c->tls != NULL)
+		return tls_read(c->tls, s->scratch, want, why, whylen);
+#endif
+	/*
+	 * discard: MSG_TRUNC drops TCP data without copying it.  The
+	 * length must still be the buffer's: a Unix stream socket
+	 * ignores MSG_TRUNC and copies all it is asked for.
+	 */
+	n = recv(c->fd, s->scratch, want, s->o->mode == SERVE_DISCARD ?
+	    MSG_TRUNC : 0);
+	if (n == -1)
+		snprintf(why, whylen, "%s", strerror(errno));
+	return n;
+}
+
+/* Nothing more to send to c: close_notify with --tls, then FIN. */
+static void
+conn_half_close(struct conn *c)
+{
+#ifdef HAVE_OPENSSL
+	char	 why[160];
+
+	if (c->tls != NULL && !c->handshaking)
+		tls_close_notify(c->tls, 0, why, sizeof why);
+#endif
+	shutdown(c->fd, SHUT_WR);
+}
+
+/*
  * Whether to read more from c: while its backlog is small, and for
  * messages (SOCK_SEQPACKET) only once the last answer has gone, so that
  * answers never run together into one message.
@@ -229,6 +292,10 @@ conn_update(struct server *s, struct conn *c)
 		want |= EPOLLIN;
 	if (c->off < c->len)
 		want |= EPOLLOUT;
+#ifdef HAVE_OPENSSL
+	if (c->handshaking)
+		want = tls_want(c->tls) == POLLOUT ? EPOLLOUT : EPOLLIN;
+#endif
 	if (want == c->events)
 		return;
 	ev.events = want;
@@ -253,13 +320,13 @@ conn_send(struct server *s, struct conn *c, const char *data, size_t len)
 {
 	ssize_t	 n = 0;
 	size_t	 need;
-	char	*p;
+	char	*p, why[300];
 
-	if (c->off == c->len) {
+	if (c->off == c->len && !c->handshaking) {
 		c->off = c->len = 0;
-		n = send(c->fd, data, len, MSG_NOSIGNAL);
+		n = conn_xsend(c, data, len, why, sizeof why);
 		if (n == -1 && errno != EAGAIN && errno != EINTR) {
-			conn_close(s, c, strerror(errno));
+			conn_close(s, c, why);
 			return -1;
 		}
 		if (n < 0)
@@ -295,13 +362,15 @@ static int
 conn_flush(struct server *s, struct conn *c)
 {
 	ssize_t	 n;
+	char	 why[300];
 
-	while (c->off < c->len) {
-		n = send(c->fd, c->out + c->off, c->len - c->off, MSG_NOSIGNAL);
+	while (c->off < c->len && !c->handshaking) {
+		n = conn_xsend(c, c->out + c->off, c->len - c->off, why,
+		    sizeof why);
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
-			conn_close(s, c, strerror(errno));
+			conn_close(s, c, why);
 			return -1;
 		}
 		c->off += (size_t)n;
@@ -345,6 +414,19 @@ conn_close(struct server *s, struct conn *c, const char *why)
 		sk_verbose("connection from %s closed: %s bytes in, %s out",
 		    who, fmt_count(c->in_bytes, in, sizeof in),
 		    fmt_count(c->out_bytes, out, sizeof out));
+#ifdef HAVE_OPENSSL
+	if (c->tls != NULL && why == NULL && tls_truncated(c->tls)) {
+		peer_name((struct sockaddr *)&c->sa, who, sizeof who);
+		sk_warnx("listen: connection from %s: truncated: no "
+		    "close_notify", who);
+	}
+	if (c->tls != NULL) {
+		if (why == NULL)	/* close_notify, then the TCP close */
+			conn_half_close(c);
+		tls_conn_free(c->tls);
+		c->tls = NULL;
+	}
+#endif
 	close(c->fd);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -486,20 +568,15 @@ conn_read(struct server *s, struct conn *c)
 	ssize_t	 n;
 	size_t	 want;
 	int	 rounds = 0;
+	char	 why[300];
 
 	while (!c->eof && conn_can_read(s, c) && rounds++ < 16) {
 		want = conn_room(s, c);
-		/*
-		 * discard: MSG_TRUNC drops TCP data without copying it.  The
-		 * length must still be the buffer's: a Unix stream socket
-		 * ignores MSG_TRUNC and copies all it is asked for.
-		 */
-		n = recv(c->fd, s->scratch, want, s->o->mode ==
-		    SERVE_DISCARD ? MSG_TRUNC : 0);
+		n = conn_xrecv(s, c, want, why, sizeof why);
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
-			conn_close(s, c, strerror(errno));
+			conn_close(s, c, why);
 			return;
 		}
 		if (n == 0)
@@ -528,6 +605,90 @@ conn_refuse(int fd, const struct sockaddr *sa, const char *what)
 	sk_warnx("listen: connection from %s %s", who, what);
 	close(fd);
 }
+
+#ifdef HAVE_OPENSSL
+/*
+ * One step of c's TLS handshake, when its socket is ready.  Returns 1
+ * when done (c is served from now on), 0 to wait, -1 when c was closed.
+ */
+static int
+conn_handshake(struct server *s, struct conn *c)
+{
+	struct tls_peer_info	 in;
+	char		 why[512], who[NET_ADDRSTRLEN + 16];
+	int		 r;
+
+	if ((r = tls_handshake(c->tls, why, sizeof why)) == -1) {
+		conn_close(s, c, why);
+		return -1;
+	}
+	if (r == 0) {
+		conn_update(s, c);
+		return 0;
+	}
+	c->handshaking = 0;
+	c->last = now_ms();
+	if (sk_verbosity > 0) {
+		tls_conn_info(c->tls, &in);
+		peer_name((struct sockaddr *)&c->sa, who, sizeof who);
+		sk_verbose("connection from %s: %s, %s%s%s%s%s", who,
+		    in.version, in.cipher, in.alpn[0] ? ", ALPN " : "",
+		    in.alpn, in.subject[0] ? ", client " : "", in.subject);
+	}
+	if (s->o->mode == SERVE_RELAY && s->in_eof)
+		conn_half_close(c);
+	return 1;
+}
+
+/*
+ * --tls: start c's handshake (the client is served once it is done).
+ * Returns 0 to go on at once (no TLS), 1 while the handshake runs, or
+ * -1 when c was closed.
+ */
+static int
+conn_tls_start(struct server *s, struct conn *c)
+{
+	char	 why[512];
+	int	 r;
+
+	if (s->o->tls == NULL)
+		return 0;
+	if ((c->tls = tls_conn_new(s->o->tls, c->fd, NULL, why,
+	    sizeof why)) == NULL) {
+		conn_close(s, c, why);
+		return -1;
+	}
+	c->handshaking = 1;
+	if ((r = conn_handshake(s, c)) == 1)
+		conn_read(s, c);	/* the data is often there already */
+	return r == -1 ? -1 : 1;
+}
+
+/* Close the clients whose handshake has taken longer than allowed. */
+static void
+handshake_scan(struct server *s)
+{
+	struct conn	*c, *next;
+	int64_t		 now = now_ms();
+	char		 why[96];
+
+	snprintf(why, sizeof why, "TLS handshake: timed out after %.3g s",
+	    s->o->handshake_ms / 1000.0);
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->handshaking && now - c->last >= s->o->handshake_ms)
+			conn_close(s, c, why);
+	}
+}
+#else
+static int
+conn_tls_start(struct server *s, struct conn *c)
+{
+	(void)s;
+	(void)c;
+	return 0;
+}
+#endif
 
 /* Take a new client: check the list and the limit, then serve it. */
 static void
@@ -562,6 +723,8 @@ conn_new(struct server *s, int fd, const struct sockaddr *sa,
 	}
 	if (s->o->on_accept != NULL)
 		s->o->on_accept(s->o->accept_arg, fd, sa);
+	if (conn_tls_start(s, c) != 0)
+		return;	/* closed, or served once its handshake is done */
 	if (s->o->mode == SERVE_RELAY && s->in_eof && !s->o->broker)
 		shutdown(fd, SHUT_WR);
 	if (s->o->chat && chat_join(s, c) == -1)
@@ -799,7 +962,8 @@ stdin_eof(struct server *s)
 		return;
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
-		shutdown(c->fd, SHUT_WR);
+		if (!c->handshaking)	/* else once the handshake is done */
+			conn_half_close(c);
 		if (conn_done(s, c))
 			conn_close(s, c, NULL);
 	}
@@ -1067,6 +1231,18 @@ rate_scan(struct server *s)
 	}
 }
 
+/* Whether TLS holds bytes of c that epoll cannot see. */
+static int
+conn_held(const struct conn *c)
+{
+#ifdef HAVE_OPENSSL
+	return c->tls != NULL && tls_pending(c->tls);
+#else
+	(void)c;
+	return 0;
+#endif
+}
+
 /* Handle one epoll event. */
 static void
 dispatch(struct server *s, struct epoll_event *ev)
@@ -1087,12 +1263,19 @@ dispatch(struct server *s, struct epoll_event *ev)
 	}
 	if (c->closed)
 		return;
+#ifdef HAVE_OPENSSL
+	if (c->handshaking) {
+		if (conn_handshake(s, c) == 1)
+			conn_read(s, c);
+		return;
+	}
+#endif
 	if (ev->events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
 		if (conn_flush(s, c) == -1)
 			return;
 		c->last = now_ms();
 	}
-	if (ev->events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+	if (ev->events & (EPOLLIN | EPOLLERR | EPOLLHUP) || conn_held(c))
 		conn_read(s, c);
 	else if (conn_done(s, c))
 		conn_close(s, c, NULL);
@@ -1154,6 +1337,8 @@ scan_interval(const struct serve_opts *o)
 		ms = o->idle_ms;
 	if (o->min_bytes > 0 && (ms < 0 || o->min_window_ms < ms))
 		ms = o->min_window_ms;
+	if (o->tls != NULL && (ms < 0 || o->handshake_ms < ms))
+		ms = o->handshake_ms;
 	if (ms < 0)
 		return -1;
 	return ms < 1000 ? (int)(ms / 4 + 1) : 250;
@@ -1191,6 +1376,10 @@ serve_timers(struct server *s, int64_t *next_scan)
 			idle_scan(s);
 		if (o->min_bytes > 0)
 			rate_scan(s);
+#ifdef HAVE_OPENSSL
+		if (o->tls != NULL)
+			handshake_scan(s);
+#endif
 		*next_scan = now_ms() + every;
 	}
 }

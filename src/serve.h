@@ -52,6 +52,9 @@ struct serve_opts {
 	void			(*on_accept)(void *, int,
 				    const struct sockaddr *);
 	void			*accept_arg;
+	/* --tls: each client's handshake first, within handshake_ms. */
+	struct tls_ctx		*tls;		/* NULL: plain TCP */
+	long			 handshake_ms;
 };
 
 /*

@@ -28,7 +28,8 @@ stream_is_option(int ch)
 	    strchr(STREAM_SHORTOPTS, ch) != NULL && ch != ':') ||
 	    ch == STREAM_OPT_NO_SHUTDOWN || ch == STREAM_OPT_SEQPACKET ||
 	    ch == STREAM_OPT_SEND_ONLY || ch == STREAM_OPT_RECV_ONLY ||
-	    ch == STREAM_OPT_HEX_DUMP || ch == STREAM_OPT_APPEND_OUTPUT;
+	    ch == STREAM_OPT_HEX_DUMP || ch == STREAM_OPT_APPEND_OUTPUT ||
+	    (ch >= STREAM_OPT_TLS && ch < STREAM_OPT_TLS_END);
 }
 
 int
@@ -36,6 +37,62 @@ stream_is_session(int ch)
 {
 	return ch == 'o' || ch == 'd' || ch == STREAM_OPT_HEX_DUMP ||
 	    ch == STREAM_OPT_APPEND_OUTPUT;
+}
+
+/* --tls-min and --tls-max: 1.2 or 1.3 as 12 or 13; 0 or -1 with err. */
+static int
+stream_tls_version(int ch, const char *arg, int *v, char *err, size_t errlen)
+{
+	if (strcmp(arg, "1.2") == 0 || strcmp(arg, "1.3") == 0) {
+		*v = arg[2] == '2' ? 12 : 13;
+		return 0;
+	}
+	snprintf(err, errlen, "--tls-%s '%s': expected 1.2 or 1.3",
+	    ch == STREAM_OPT_TLS_MIN ? "min" : "max", arg);
+	return -1;
+}
+
+/* One TLS option into o->tls; 0, or -1 with err. */
+static int
+stream_parse_tls(struct stream_opts *o, int ch, const char *arg, char *err,
+    size_t errlen)
+{
+	struct tls_opts	*t = &o->tls;
+
+#ifndef HAVE_OPENSSL
+	(void)t;
+	(void)arg;
+	snprintf(err, errlen, "--tls and its options: this sockkit was built "
+	    "without OpenSSL (configure --without-openssl); install "
+	    "libssl-dev and rebuild");
+	return -1;
+#else
+	switch (ch) {
+	case STREAM_OPT_TLS: t->on = 1; return 0;
+	case STREAM_OPT_CA_FILE: t->ca_file = arg; return 0;
+	case STREAM_OPT_SNI: t->sni = arg; break;
+	case STREAM_OPT_NO_SNI: t->no_sni = 1; return 0;
+	case STREAM_OPT_ALPN: t->alpn = arg; break;
+	case STREAM_OPT_CERT: t->cert = arg; return 0;
+	case STREAM_OPT_KEY: t->key = arg; return 0;
+	case STREAM_OPT_INSECURE: t->insecure = 1; return 0;
+	case STREAM_OPT_KEYLOG: t->keylog = arg; return 0;
+	case STREAM_OPT_VERIFY_CLIENT: t->verify_client = 1; return 0;
+	case STREAM_OPT_TLS_MIN:
+		return stream_tls_version(ch, arg, &t->min_version, err, errlen);
+	case STREAM_OPT_TLS_MAX:
+		return stream_tls_version(ch, arg, &t->max_version, err, errlen);
+	}
+	if (arg[0] == '\0' || strlen(arg) > 255 || (ch == STREAM_OPT_ALPN &&
+	    (strstr(arg, ",,") != NULL || arg[0] == ',' ||
+	    arg[strlen(arg) - 1] == ','))) {
+		snprintf(err, errlen, "--%s '%s': expected %s", ch ==
+		    STREAM_OPT_SNI ? "sni" : "alpn", arg, ch == STREAM_OPT_SNI ?
+		    "a host name" : "names separated by commas, e.g. h2,http/1.1");
+		return -1;
+	}
+	return 0;
+#endif
 }
 
 /*
@@ -89,7 +146,55 @@ stream_parse(struct stream_opts *o, int ch, const char *arg, char *err,
 	case 'q': return stream_secs(ch, arg, &o->quit_ms, err, errlen);
 	case 'w': return stream_secs(ch, arg, &o->wait_ms, err, errlen);
 	}
+	if (ch >= STREAM_OPT_TLS && ch < STREAM_OPT_TLS_END)
+		return stream_parse_tls(o, ch, arg, err, errlen);
 	return stream_parse_session(o, ch, arg, err, errlen);
+}
+
+/* Whether a TLS option other than --tls was given. */
+static int
+stream_tls_given(const struct tls_opts *t)
+{
+	return t->ca_file || t->sni || t->no_sni || t->alpn || t->cert ||
+	    t->key || t->insecure || t->keylog || t->verify_client ||
+	    t->min_version || t->max_version;
+}
+
+int
+stream_check_tls(const struct stream_opts *o, int server, char *err,
+    size_t errlen)
+{
+	const struct tls_opts	*t = &o->tls;
+	const char		*why = NULL;
+
+	if (!t->on && stream_tls_given(t))
+		why = "--ca-file, --sni, --alpn, --cert, --key, --insecure, "
+		    "--keylog and the other TLS options need --tls";
+	else if (!t->on)
+		return 0;
+	else if (o->unix_path != NULL)
+		why = "--tls works over TCP: it cannot go with -U";
+	else if (t->min_version && t->max_version &&
+	    t->min_version > t->max_version)
+		why = "--tls-min is above --tls-max";
+	else if (t->key != NULL && t->cert == NULL)
+		why = "--key needs --cert";
+	else if (server && (t->sni || t->no_sni || t->insecure))
+		why = "--sni, --no-sni and --insecure are for connect; a "
+		    "server checks clients only with --verify-client";
+	else if (!server && t->verify_client)
+		why = "--verify-client is for listen";
+	else if (t->verify_client && t->ca_file == NULL)
+		why = "--verify-client needs --ca-file FILE (the CA that "
+		    "signs the clients)";
+	else if (t->insecure && t->ca_file != NULL)
+		why = "--insecure checks nothing: it cannot go with --ca-file";
+	else if (t->sni && t->no_sni)
+		why = "--sni NAME sends NAME: it cannot go with --no-sni";
+	if (why == NULL)
+		return 0;
+	snprintf(err, errlen, "%s", why);
+	return -1;
 }
 
 int

@@ -121,7 +121,8 @@ wait_established() { wait_until "${3:-10}" _established "$1" "$2"; }
 # listen_port ERRFILE: the port from "Listening on ADDR PORT" in ERRFILE.
 listen_port() {
 	wait_for_line "$1" '^Listening on ' 5 || return 1
-	sed -n 's/^Listening on .* \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1
+	sed -n 's/^Listening on .* \([0-9][0-9]*\)\( (.*)\)\{0,1\}$/\1/p' "$1" |
+	    head -n 1
 }
 
 # serve NAME CMD...: start CMD, a server that says "Listening on ADDR PORT"
