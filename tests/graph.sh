@@ -61,7 +61,8 @@ check() {
 }
 
 for pcap in "${pcaps[@]}"; do
-	g="$TMP/${pcap%.pcap}.svg"
+	# the TESTLIST may name pcaps beside golden/ (../tls/x.pcap)
+	g=$(basename "$pcap" .pcap) g="$TMP/$g.svg"
 	"$SOCKKIT" view --graph "$g" "$dir/$pcap" >/dev/null 2>"$TMP/err"
 	# 3: some packets could not be decoded (tshark may read them)
 	check "$pcap" "$g" "$dir/$pcap" $?
