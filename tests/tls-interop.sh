@@ -32,12 +32,18 @@ feed() {
 	done
 }
 
+# The openssl tools run with -nbio.  Blocking, s_server can hang on its
+# own (seen with strace): one select() reports stdin and the socket
+# readable, SSL_write finishes the handshake by reading the client's
+# Finished, which was all the socket held, and the SSL_read that follows
+# blocks for good.
+#
 # peer_listen PEER IN OUT: PEER's TLS server (input: feed IN, output
 # OUT); sets $port and $ppid.
 peer_listen() {
 	port=$(free_port)
 	case $1 in
-	openssl) bg openssl s_server -quiet -naccept 1 -accept "127.0.0.1:$port" \
+	openssl) bg openssl s_server -quiet -nbio -naccept 1 -accept "127.0.0.1:$port" \
 		    -cert "$CERT" -key "$KEY" < <(feed "$2") \
 		    >"$3" 2>"$TMP/pl.err" ;;
 	ncat)	bg ncat --ssl --ssl-cert "$CERT" --ssl-key "$KEY" -l 127.0.0.1 \
@@ -53,7 +59,7 @@ peer_listen() {
 # (feed keeps each input open until all has come.)
 peer_connect() {
 	case $1 in
-	openssl) timeout 60 openssl s_client -quiet -connect "127.0.0.1:$2" \
+	openssl) timeout 60 openssl s_client -quiet -nbio -connect "127.0.0.1:$2" \
 		    -CAfile "$PKI/ca.pem" < <(feed "$3") >"$4" \
 		    2>"$TMP/pc.err" ;;
 	ncat)	timeout 60 ncat --ssl \
