@@ -112,6 +112,7 @@ static int
 view_check(struct cmd_ctx *c, void *arg)
 {
 	struct view_opts	*o = arg;
+	char			 why[300];
 
 	o->json = c->cap.json;
 	o->lo.full = c->cap.full;
@@ -124,10 +125,8 @@ view_check(struct cmd_ctx *c, void *arg)
 	o->preview_set = c->cap.preview_set;
 	if (c->argc < 1)
 		return cmd_usage_error(c->cmd, "expected a capture FILE");
-	if (o->keylog_path != NULL && !tlscrypt_available())
-		return cmd_usage_error(c->cmd, "--keylog: this sockkit was "
-		    "built without libcrypto (OpenSSL 3), so it cannot decrypt; "
-		    "rebuild it with libssl-dev installed");
+	if (o->keylog_path != NULL && tlscrypt_ready(why, sizeof why) == -1)
+		return cmd_usage_error(c->cmd, "--keylog: %s", why);
 	if (ladder_color_when(o->color, 0) == -1)
 		return cmd_usage_error(c->cmd, "--color '%s': expected auto, "
 		    "always or never", o->color);

@@ -4,10 +4,11 @@
  * Linking libssl and libcrypto doubles the time sockkit takes to start
  * (a hello world: 2.8 ms, 5.7 ms with -lssl -lcrypto), which every run
  * of every command would pay.  When configure found their sonames
- * (SSL_SONAME, CRYPTO_SONAME), sockkit does not link them: tls.c calls
- * each function as SSLCALL(name)(...), through a table that sslload_ready()
- * fills with dlopen() and dlsym(); linked (--disable-openssl-dlopen),
- * SSLCALL(name) is just name.  A function tls.c starts to call is one
+ * (SSL_SONAME, CRYPTO_SONAME), sockkit does not link them: tls.c and
+ * tlscrypt.c (view --keylog) call each function as SSLCALL(name)(...),
+ * through a table that sslload_ready() fills with dlopen() and dlsym();
+ * linked (--disable-openssl-dlopen),
+ * SSLCALL(name) is just name.  A function they start to call is one
  * word in the list below: libssl's in SSLLOAD_SSL_FUNCS, libcrypto's in
  * SSLLOAD_CRYPTO_FUNCS.  Macros such as SSL_CTX_set_min_proto_version
  * expand to a real function (SSL_CTX_ctrl): call and list that one.
@@ -19,6 +20,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -62,7 +64,11 @@
 	X(GENERAL_NAMES_free) X(OPENSSL_sk_num) X(OPENSSL_sk_value)	\
 	X(EVP_sha256) X(EVP_PKEY_Q_keygen) X(EVP_PKEY_free)		\
 	X(X509_STORE_CTX_get_error) X(X509_STORE_CTX_get_ex_data)	\
-	X(X509_STORE_CTX_get_current_cert)
+	X(X509_STORE_CTX_get_current_cert)				\
+	X(HMAC) X(EVP_sha384) X(EVP_aes_128_gcm) X(EVP_aes_256_gcm)	\
+	X(EVP_chacha20_poly1305) X(EVP_CIPHER_CTX_new)			\
+	X(EVP_CIPHER_CTX_free) X(EVP_CIPHER_CTX_ctrl)			\
+	X(EVP_DecryptInit_ex) X(EVP_DecryptUpdate) X(EVP_DecryptFinal_ex)
 
 #ifdef SSL_SONAME
 #define SSLLOAD_POINTER(f)	__typeof__(f) *f;

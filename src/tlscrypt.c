@@ -1,21 +1,17 @@
 /*
  * tlscrypt.c: TLS 1.3 record decryption with a key log (tlscrypt.h).
  *
- * libcrypto is linked directly for now; the TLS transport's loader of
- * OpenSSL (dlopen on first use) is to take these calls over: HMAC,
- * EVP_sha256, EVP_sha384, EVP_aes_128_gcm, EVP_aes_256_gcm,
- * EVP_chacha20_poly1305, EVP_CIPHER_CTX_new, EVP_CIPHER_CTX_free,
- * EVP_CIPHER_CTX_ctrl, EVP_DecryptInit_ex, EVP_DecryptUpdate,
- * EVP_DecryptFinal_ex.
+ * libcrypto's HMAC and AEADs are called through sslload.h's SSLCALL, so
+ * that only a view with --keylog loads OpenSSL, never a plain start.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef HAVE_LIBCRYPTO
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#ifdef HAVE_OPENSSL
+#include "sslload.h"
 #endif
 
 #include "tlscrypt.h"
@@ -70,12 +66,15 @@ suite_of(uint16_t id)
 }
 
 int
-tlscrypt_available(void)
+tlscrypt_ready(char *err, size_t errlen)
 {
-#ifdef HAVE_LIBCRYPTO
-	return 1;
+#ifdef HAVE_OPENSSL
+	return sslload_ready(err, errlen);
 #else
-	return 0;
+	snprintf(err, errlen, "this sockkit was built without OpenSSL "
+	    "(configure --without-openssl), so it cannot decrypt; install "
+	    "libssl-dev and rebuild");
+	return -1;
 #endif
 }
 
@@ -83,7 +82,7 @@ int
 tlscrypt_expand_label(int sha384, const uint8_t *secret, size_t slen,
     const char *label, uint8_t *out, size_t outlen)
 {
-#ifdef HAVE_LIBCRYPTO
+#ifdef HAVE_OPENSSL
 	uint8_t		 info[2 + 1 + 255 + 1 + 1], md[64];
 	size_t		 llen = strlen(label), n = 0;
 	unsigned int	 mdlen = 0;
@@ -99,8 +98,9 @@ tlscrypt_expand_label(int sha384, const uint8_t *secret, size_t slen,
 	n += 6 + llen;
 	info[n++] = 0;		/* the empty context */
 	info[n++] = 1;
-	if (HMAC(sha384 ? EVP_sha384() : EVP_sha256(), secret, (int)slen,
-	    info, n, md, &mdlen) == NULL || mdlen < outlen)
+	if (SSLCALL(HMAC)(sha384 ? SSLCALL(EVP_sha384)() :
+	    SSLCALL(EVP_sha256)(), secret, (int)slen, info, n, md, &mdlen) ==
+	    NULL || mdlen < outlen)
 		return -1;
 	memcpy(out, md, outlen);
 	return 0;
@@ -221,7 +221,7 @@ tlscrypt_saw(struct tlscrypt *tc, const struct tls_event *ev)
 	}
 }
 
-#ifdef HAVE_LIBCRYPTO
+#ifdef HAVE_OPENSSL
 /* Key d as dir_logged() asked, if the log has its secret now. */
 static void
 dir_lookup(struct tlscrypt *tc, int d)
@@ -242,8 +242,8 @@ dir_lookup(struct tlscrypt *tc, int d)
 static const EVP_CIPHER *
 suite_aead(uint16_t id)
 {
-	return id == 0x1301 ? EVP_aes_128_gcm() : id == 0x1302 ?
-	    EVP_aes_256_gcm() : EVP_chacha20_poly1305();
+	return id == 0x1301 ? SSLCALL(EVP_aes_128_gcm)() : id == 0x1302 ?
+	    SSLCALL(EVP_aes_256_gcm)() : SSLCALL(EVP_chacha20_poly1305)();
 }
 
 /*
@@ -259,20 +259,23 @@ aead_open(const struct tc_dir *td, uint16_t cipher, const uint8_t *aad,
 	uint8_t		 nonce[IV_LEN];
 	int		 outl = 0, fin = 0, ok, i;
 
-	if (n < TAG_LEN + 1 || (ctx = EVP_CIPHER_CTX_new()) == NULL)
+	if (n < TAG_LEN + 1 || (ctx = SSLCALL(EVP_CIPHER_CTX_new)()) == NULL)
 		return -1;
 	memcpy(nonce, td->iv, IV_LEN);
 	for (i = 0; i < 8; i++)
 		nonce[IV_LEN - 1 - i] ^= (uint8_t)(td->seq >> (8 * i));
-	ok = EVP_DecryptInit_ex(ctx, suite_aead(cipher), NULL, NULL, NULL) &&
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, IV_LEN, NULL) &&
-	    EVP_DecryptInit_ex(ctx, NULL, NULL, td->key, nonce) &&
-	    EVP_DecryptUpdate(ctx, NULL, &outl, aad, 5) &&
-	    EVP_DecryptUpdate(ctx, pt, &outl, c, (int)(n - TAG_LEN)) &&
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG_LEN,
+	ok = SSLCALL(EVP_DecryptInit_ex)(ctx, suite_aead(cipher), NULL, NULL,
+	    NULL) &&
+	    SSLCALL(EVP_CIPHER_CTX_ctrl)(ctx, EVP_CTRL_AEAD_SET_IVLEN, IV_LEN,
+	    NULL) &&
+	    SSLCALL(EVP_DecryptInit_ex)(ctx, NULL, NULL, td->key, nonce) &&
+	    SSLCALL(EVP_DecryptUpdate)(ctx, NULL, &outl, aad, 5) &&
+	    SSLCALL(EVP_DecryptUpdate)(ctx, pt, &outl, c,
+	    (int)(n - TAG_LEN)) &&
+	    SSLCALL(EVP_CIPHER_CTX_ctrl)(ctx, EVP_CTRL_AEAD_SET_TAG, TAG_LEN,
 	    (void *)(c + n - TAG_LEN)) &&
-	    EVP_DecryptFinal_ex(ctx, pt + outl, &fin) > 0;
-	EVP_CIPHER_CTX_free(ctx);
+	    SSLCALL(EVP_DecryptFinal_ex)(ctx, pt + outl, &fin) > 0;
+	SSLCALL(EVP_CIPHER_CTX_free)(ctx);
 	return ok ? (long)outl + fin : -1;
 }
 #endif
@@ -281,7 +284,7 @@ int
 tlscrypt_decrypt(void *arg, const struct tls_event *rec, uint8_t *pt,
     size_t *ptlen, uint8_t *inner)
 {
-#ifdef HAVE_LIBCRYPTO
+#ifdef HAVE_OPENSSL
 	struct tlscrypt	*tc = arg;
 	struct tc_dir	*td = &tc->d[rec->dir & 1];
 	uint8_t		 aad[5];

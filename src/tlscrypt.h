@@ -23,8 +23,12 @@
 
 struct tlscrypt;
 
-/* Whether this build can decrypt (it was built with libcrypto). */
-int	tlscrypt_available(void);
+/*
+ * Whether records can be opened: 0 once OpenSSL's libcrypto is loaded
+ * (on the first call), or -1 with one line in err saying why not (built
+ * without OpenSSL, the library missing) and what to do.
+ */
+int	tlscrypt_ready(char *, size_t);
 
 /* A decrypter of one connection reading kl; NULL when out of memory. */
 struct tlscrypt	*tlscrypt_new(const struct keylog *);

@@ -99,6 +99,7 @@ tv_decide(const struct tlsview *tv, struct tvconv *vc,
 	const struct track_conv	*c = ev->conv;
 	const struct decode_pkt	*pk = ev->pkt;
 	int			 start, d;
+	char			 why[300];
 
 	start = !c->end[ev->dir].isn_known ||
 	    ev->rseq + !!(pk->flags & DECODE_SYN) == 1;
@@ -107,7 +108,7 @@ tv_decide(const struct tlsview *tv, struct tvconv *vc,
 		    TV_UNDECIDED : TV_NOT;
 	if ((vc->t = tls_new(0)) == NULL)
 		return TV_NOT;
-	if (tv->o.keylog != NULL && tlscrypt_available() &&
+	if (tv->o.keylog != NULL && tlscrypt_ready(why, sizeof why) == 0 &&
 	    (vc->cr = tlscrypt_new(tv->o.keylog)) != NULL)
 		tls_set_decrypt(vc->t, tlscrypt_decrypt, vc->cr);
 	for (d = 0; d < 2; d++)

@@ -97,9 +97,10 @@ test_hkdf(void)
 	static const uint8_t iv[12] = { 0x5d, 0x31, 0x3e, 0xb2, 0x67, 0x12,
 		0x76, 0xee, 0x13, 0x00, 0x0b, 0x30 };
 	uint8_t	 out[48];
+	char	 why[300];
 
-	if (!tlscrypt_available()) {
-		tap_skip("built without libcrypto");
+	if (tlscrypt_ready(why, sizeof why) == -1) {
+		tap_skip(why);
 		return;
 	}
 	tap_ok(tlscrypt_expand_label(0, secret, 32, "key", out, 16) == 0 &&
@@ -138,11 +139,11 @@ test_decrypt(size_t nkeys)
 {
 	static uint8_t	 buf[16384];
 	const char	*src = getenv("srcdir");
-	char		 path[4096], err[256], what[128];
-	struct keylog	*kl = keylog_new();
+	char		 path[4096], err[256], what[128], why[300];
+	struct keylog	*kl;
 	struct count	 c;
 	struct tlsvec	 v;
-	struct tls	*t = tls_new(0);
+	struct tls	*t;
 	const uint8_t	*p;
 	uint32_t	 seq;
 	size_t		 n, i;
@@ -152,12 +153,18 @@ test_decrypt(size_t nkeys)
 
 	snprintf(path, sizeof path, "%s/fuzz/tls/tls13-keylog-decrypt",
 	    src ? src : "tests");
-	if (!tlscrypt_available() || (fp = fopen(path, "rb")) == NULL) {
-		tap_skip("no libcrypto, or no tests/fuzz/tls/tls13-keylog-decrypt");
+	if (tlscrypt_ready(why, sizeof why) == -1) {
+		tap_skip(why);
+		return;
+	}
+	if ((fp = fopen(path, "rb")) == NULL) {
+		tap_skip("no tests/fuzz/tls/tls13-keylog-decrypt");
 		return;
 	}
 	n = fread(buf, 1, sizeof buf, fp);
 	fclose(fp);
+	kl = keylog_new();
+	t = tls_new(0);
 	for (i = 0; i < nkeys; i++)
 		keylog_add_line(kl, keys[i], strlen(keys[i]), err, sizeof err);
 	memset(&c, 0, sizeof c);
