@@ -39,6 +39,7 @@ stream_is_session(int ch)
 	    ch == STREAM_OPT_APPEND_OUTPUT;
 }
 
+#ifdef HAVE_OPENSSL
 /* --tls-min and --tls-max: 1.2 or 1.3 as 12 or 13; 0 or -1 with err. */
 static int
 stream_tls_version(int ch, const char *arg, int *v, char *err, size_t errlen)
@@ -51,6 +52,7 @@ stream_tls_version(int ch, const char *arg, int *v, char *err, size_t errlen)
 	    ch == STREAM_OPT_TLS_MIN ? "min" : "max", arg);
 	return -1;
 }
+#endif
 
 /* One TLS option into o->tls; 0, or -1 with err. */
 static int
@@ -61,6 +63,7 @@ stream_parse_tls(struct stream_opts *o, int ch, const char *arg, char *err,
 
 #ifndef HAVE_OPENSSL
 	(void)t;
+	(void)ch;
 	(void)arg;
 	snprintf(err, errlen, "--tls and its options: this sockkit was built "
 	    "without OpenSSL (configure --without-openssl); install "

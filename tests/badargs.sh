@@ -7,11 +7,18 @@
 mapfile -t lines < <(grep -v -e '^#' -e '^[[:space:]]*$' "$srcdir/badargs.txt")
 plan ${#lines[@]}
 cd "$srcdir" || exit 1
+# A build without OpenSSL refuses every TLS option before reading its value.
+notls=
+"$SOCKKIT" connect --tls --help >/dev/null 2>&1 || notls=1
+tlsopt='--(tls|tls-min|tls-max|ca-file|insecure|sni|no-sni|alpn|cert|key|keylog|verify-client)([ =]|$)'
 for line in "${lines[@]}"; do
 	args=${line%% => *}
 	re=${line#* => }
 	eval "set -- $args"
 	cmd=${1:-}
+	[ -n "$notls" ] && [[ $cmd = connect || $cmd = listen ]] &&
+	    printf '%s\n' "$args" | grep -Eq -- "$tlsopt" &&
+	    re='built without OpenSSL'
 	timeout 10 "$SOCKKIT" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
 	rc=$?
 	err=$(cat "$TMP/err")
