@@ -115,7 +115,11 @@ struct tlscrypt *
 tlscrypt_new(const struct keylog *kl)
 {
 	struct tlscrypt	*tc;
+	char		 why[256];
 
+	/* Every call below goes through the loaded table. */
+	if (tlscrypt_ready(why, sizeof why) == -1)
+		return NULL;
 	if ((tc = calloc(1, sizeof *tc)) == NULL)
 		return NULL;
 	if ((tc->last = malloc(TLS_REC_MAX)) == NULL) {

@@ -30,7 +30,10 @@ struct tlscrypt;
  */
 int	tlscrypt_ready(char *, size_t);
 
-/* A decrypter of one connection reading kl; NULL when out of memory. */
+/*
+ * A decrypter of one connection reading kl; NULL when out of memory or
+ * when libcrypto cannot be loaded (tlscrypt_ready() says why).
+ */
 struct tlscrypt	*tlscrypt_new(const struct keylog *);
 void		 tlscrypt_free(struct tlscrypt *);
 
