@@ -833,15 +833,20 @@ fold_end(struct capture *c)
 static void
 call_moves(struct capture *c, struct held *h)
 {
-	enum track_state	 from, to;
-	size_t			 n = strlen(h->what);
+	enum track_state	 path[TRACK_MAX_PATH + 1];
+	size_t			 n = strlen(h->what), np, i;
 	int			 e;
 
-	e = track_call(c->tr, &h->self, h->self_port, h->tcall, &from, &to);
-	if (e >= 0 && from != to)
-		snprintf(h->what + n, sizeof h->what - n, "; %c: %s -> %s",
-		    e == 0 ? 'A' : 'B', track_state_name(from),
-		    track_state_name(to));
+	e = track_call(c->tr, &h->self, h->self_port, h->tcall, path, &np);
+	if (e < 0 || np < 2)
+		return;
+	snprintf(h->what + n, sizeof h->what - n, "; %c: %s", e == 0 ?
+	    'A' : 'B', track_state_name(path[0]));
+	for (i = 1; i < np; i++) {
+		n = strlen(h->what);
+		snprintf(h->what + n, sizeof h->what - n, " -> %s",
+		    track_state_name(path[i]));
+	}
 }
 
 /*

@@ -1302,13 +1302,34 @@ track_conn_state(const struct track_conv *c, const char **why)
 	return cs(why, "S1", "established, not closed");
 }
 
+/*
+ * recv() returned 0 at end e: it received the other end's FIN.  When that
+ * FIN was captured, the end received everything up to it, with the FIN's
+ * ACK field (as its ACK covering the FIN would show); otherwise only that
+ * a FIN came in.
+ */
+static void
+tcp_eof(struct track_conv *c, int e, struct track_event *ev)
+{
+	struct track_end	*p = &c->end[!e];
+
+	if (p->fin && !c->end[e].got_fin) {
+		tcp_rcv_evidence(c, e, p->fin_seq + 1, ev);
+		return;
+	}
+	step(c, e, ev, IN_CALL_EOF);
+	c->end[e].got_fin = 1;
+}
+
 int
 track_call(struct track *tr, const struct decode_addr *addr, uint16_t port,
-    enum track_call what, enum track_state *from, enum track_state *to)
+    enum track_call what, enum track_state path[TRACK_MAX_PATH + 1],
+    size_t *npath)
 {
 	struct track_conv	*c;
 	struct track_event	 ev;	/* step() records the path here */
 	int			 e;
+	size_t			 i;
 
 	memset(&ev, 0, sizeof ev);
 	for (c = tr->newest; c != NULL; c = c->older) {
@@ -1319,15 +1340,17 @@ track_call(struct track *tr, const struct decode_addr *addr, uint16_t port,
 			    ep_cmp(&c->end[e].addr, c->end[e].port, addr,
 			    port) != 0)
 				continue;
-			*from = c->end[e].state;
-			step(c, e, &ev, what == TRACK_CALL_ABORT ?
-			    IN_CALL_ABORT : what == TRACK_CALL_EOF ?
-			    IN_CALL_EOF : IN_CALL_CLOSE);
-			*to = c->end[e].state;
+			path[0] = c->end[e].state;
+			if (what == TRACK_CALL_EOF)
+				tcp_eof(c, e, &ev);
+			else
+				step(c, e, &ev, what == TRACK_CALL_ABORT ?
+				    IN_CALL_ABORT : IN_CALL_CLOSE);
+			for (i = 0; i < (size_t)ev.npath[e]; i++)
+				path[i + 1] = ev.path[e][i];
+			*npath = ev.npath[e] + 1;
 			c->end[e].called_close |= what == TRACK_CALL_CLOSE ||
 			    what == TRACK_CALL_ABORT;
-			if (what == TRACK_CALL_EOF)	/* the FIN is in */
-				c->end[e].got_fin = 1;
 			return e;
 		}
 	}

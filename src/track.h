@@ -217,11 +217,13 @@ enum track_call {
  * The call what, made by the end (addr, port) of the newest TCP
  * conversation that has it, moves that end's state at the call, as RFC
  * 9293 and Linux do (the FIN may leave much later); the caller feeds
- * calls and packets in time order.  Returns the end's index with the
- * states before and after in from and to, or -1 when no conversation has
- * that end.
+ * calls and packets in time order.  Returns the end's index, with the
+ * state before the call in path[0] and each state it passed after it
+ * (*npath in all, 1 when the state did not move), or -1 when no
+ * conversation has that end.
  */
 int	track_call(struct track *, const struct decode_addr *, uint16_t,
-	    enum track_call, enum track_state *, enum track_state *);
+	    enum track_call, enum track_state path[TRACK_MAX_PATH + 1],
+	    size_t *npath);
 
 #endif

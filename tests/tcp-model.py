@@ -12,7 +12,11 @@ of what each end has shown:
   - no state is drawn without evidence at or before that packet: a SYN,
     SYN,ACK, FIN or RST the end sent, or a FIN of the other end that
     this end's own ACK number covers (a captured FIN is not a received
-    one), or an ACK of the end's own SYN or FIN sent by the other end;
+    one), or an ACK of the end's own SYN or FIN sent by the other end,
+    or a call sockkit drew for that end: close or shutdown for
+    FIN_WAIT_1 and LAST_ACK (RFC 9293 3.10.4: the CLOSE call enters the
+    state, and the FIN may leave after segments already queued), recv()
+    returning 0 for the other end's FIN and what came with it;
   - an end drawn closed does not send afterwards (except RST);
   - state for state: the model derives each end's states from the same
     evidence on its own (derive() below) and the states drawn for that
@@ -24,6 +28,7 @@ Use: tcp-model.py [FILE ...]   (none or "-": standard input)
      import: check(lines) -> list of violations (strings).
 Exit 0 when the ladder is consistent, 1 with one line per violation."""
 import json
+import re
 import sys
 
 CLOSED_LIKE = {"CLOSED", "no listener"}
@@ -57,6 +62,8 @@ class End:
         self.acked_fin = False      # it acknowledged the other's FIN
         self.fin_acked = False      # the other acknowledged its FIN
         self.syn_acked = False      # the other acknowledged its SYN
+        self.closing = False        # a call drew it closing
+        self.fin_ackno = None       # the ACK field its FIN carried
 
 
 def see(pkt, s, r):
@@ -72,6 +79,7 @@ def see(pkt, s, r):
         return
     if "FIN" in fl and s.fin is None:
         s.fin = pkt["seq"] + pkt["len"] + (1 if "SYN" in fl else 0)
+        s.fin_ackno = pkt["ack"] if "ACK" in fl else None
     if "ACK" in fl:
         ack = pkt["ack"]
         if (r.syn or r.synack) and ack >= 1:
@@ -86,7 +94,7 @@ def see(pkt, s, r):
 def evidence(state, e, o, pkt, sender):
     """None if end e (o the other end) may be drawn in state on pkt (sent
     by end sender), else why not."""
-    fl = set(pkt["flags"].split(","))
+    fl = set(pkt.get("flags", "").split(","))
     mine = sender is e
     if state == "SYN_SENT":
         return None if e.syn else "it sent no SYN"
@@ -96,7 +104,8 @@ def evidence(state, e, o, pkt, sender):
         return None if (e.acked_syn and e.syn_acked) else \
             "no SYN of each end acknowledged by the other"
     if state in ("FIN_WAIT_1", "LAST_ACK"):
-        return None if e.fin is not None else "it sent no FIN"
+        return None if e.fin is not None or e.closing else \
+            "it sent no FIN, and no call closed it"
     if state == "CLOSE_WAIT":
         return None if e.acked_fin else \
             "it has not acknowledged the other end's FIN"
@@ -120,6 +129,26 @@ def evidence(state, e, o, pkt, sender):
     return None
 
 
+def call_paths(text):
+    """The states a call line drew ("...; A: FIN_WAIT_1 -> FIN_WAIT_2
+    -> TIME_WAIT"), as [(end name, path)].  Calls name no conversation:
+    they belong to the one of the packet before (sockkit's own)."""
+    return [(who.lower(), path.split(" -> ")) for who, path in
+            re.findall(r"\b([AB]): ([A-Z_0-9]+(?: -> [A-Z_0-9]+)+)", text)]
+
+
+def called(text, new, e, o):
+    """What the call text, drawn as moving end e, shows of it."""
+    if new in ("FIN_WAIT_1", "LAST_ACK"):
+        e.closing = True
+    if text.startswith("recv() = 0"):
+        # It received o's FIN, and the ACK field that FIN carried.
+        e.acked_fin = True
+        if e.fin is not None and o.fin_ackno is not None and \
+                o.fin_ackno > e.fin:
+            e.fin_acked = True
+
+
 def check_move(prev, new):
     """None if prev -> new is a move RFC 9293 allows."""
     if prev == "?" or prev == new:
@@ -136,13 +165,26 @@ def check(lines):
     convs = {}
     pkts = {}
     bad = []
+    last = None
     for line in lines:
         try:
             ev = json.loads(line)
         except ValueError:
             continue
+        if ev.get("type") == "call" and last is not None:
+            for name, path in call_paths(ev.get("call", "")):
+                ev["path_" + name] = path
+                ev["state_" + name] = path[-1]
+                a, b = convs[last]
+                e, o = (a, b) if name == "a" else (b, a)
+                called(ev["call"], path[-1], e, o)
+                moves(ev, name, e, o, None, "conv %s call %r" % (
+                    last, ev["call"]), bad)
+            pkts[last].append(ev)
+            continue
         if ev.get("type") != "packet" or ev.get("proto") != "tcp":
             continue
+        last = ev["conv"]
         pkts.setdefault(ev["conv"], []).append(ev)
         a, b = convs.setdefault(ev["conv"], (End(), End()))
         s, r = (a, b) if ev["dir"] == "A>B" else (b, a)
@@ -155,17 +197,22 @@ def check(lines):
                 where, "A" if s is a else "B", ev["flags"], s.state))
         see(ev, s, r)
         for name, e, o in (("a", a, b), ("b", b, a)):
-            new = ev.get("state_" + name, "?")
-            if new == e.state:
-                continue
-            path = ev.get("path_" + name, [e.state, new])
-            for prev, nxt in zip(path, path[1:]):
-                why = check_move(prev, nxt) or evidence(nxt, e, o, ev, s)
-                if why:
-                    bad.append("%s: %s %s: %s" % (where, name.upper(), nxt,
-                                                   why))
-            e.state = new
+            moves(ev, name, e, o, s, where, bad)
     return bad + state_for_state(pkts)
+
+
+def moves(ev, name, e, o, sender, where, bad):
+    """Check the states ev draws for end e (named name, o the other
+    end, sender the end that sent the packet ev, None for a call)."""
+    new = ev.get("state_" + name, "?")
+    if new == e.state:
+        return
+    path = ev.get("path_" + name, [e.state, new])
+    for prev, nxt in zip(path, path[1:]):
+        why = check_move(prev, nxt) or evidence(nxt, e, o, ev, sender)
+        if why:
+            bad.append("%s: %s %s: %s" % (where, name.upper(), nxt, why))
+    e.state = new
 
 
 class Proof:
@@ -223,6 +270,8 @@ def resent_later(pkts, i, sender, ack):
     """Whether sender later sends again a SYN or FIN that ack covers: the
     ACK pkts[i] carried did not arrive (3.10.7.4: a resent FIN)."""
     for p in pkts[i + 1:]:
+        if p.get("type") == "call":
+            continue
         fl = p["flags"].split(",")
         if p["dir"] == sender and ("SYN" in fl or "FIN" in fl) and \
                 p["seq"] < ack:
@@ -235,6 +284,8 @@ def acked_later(pkts, i, end):
     sent before pkts[i] is the one its receiver acknowledges later: no
     copy sent again before that ACK."""
     for p in pkts[i + 1:]:
+        if p.get("type") == "call":
+            continue
         fl = p["flags"].split(",")
         used = p["len"] + ("SYN" in fl) + ("FIN" in fl)
         if p["dir"] == pkts[i]["dir"] and used and p["seq"] + used == end:
@@ -263,6 +314,8 @@ def derive(pkts):
     a, b = Proof(), Proof()
     waiting = ([], [])      # (end of segment, its ACK field) sent by A, B
     for i, p in enumerate(pkts):
+        if p.get("type") == "call":
+            continue
         d = 0 if p["dir"] == "A>B" else 1
         s, r = (a, b) if d == 0 else (b, a)
         fl = set(p["flags"].split(","))

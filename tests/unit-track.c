@@ -124,6 +124,48 @@ test_evidence(void)
 	    "A's ACK, presumed, moves A on");
 }
 
+/*
+ * recv() = 0 at A: with B's FIN captured, A received it and its ACK
+ * field, though A's ACK of it is not captured yet (the reader can wake
+ * before the kernel sends that ACK); without, only that a FIN came.
+ */
+static void
+test_eof_call(int fin_captured)
+{
+	struct track		*tr = track_new(0);
+	struct decode_addr	 a;
+	enum track_state	 path[TRACK_MAX_PATH + 1];
+	size_t			 np = 0;
+	int			 e;
+
+	memset(&a, 0, sizeof a);
+	a.family = AF_INET;
+	a.addr[3] = 1;
+	open_conv(tr);
+	if (fin_captured) {
+		feed(tr, 0, DECODE_FIN | DECODE_ACK, 101, 501);
+		feed(tr, 1, DECODE_FIN | DECODE_ACK, 501, 102);
+	} else
+		feed(tr, 0, DECODE_ACK, 101, 501);
+	track_flush(tr, on_event, NULL);
+	e = track_call(tr, &a, 1000, TRACK_CALL_EOF, path, &np);
+	if (fin_captured) {
+		tap_ok(e == 0 && np == 3 && path[0] == TRACK_FIN_WAIT_1 &&
+		    path[1] == TRACK_FIN_WAIT_2 && path[2] == TRACK_TIME_WAIT,
+		    "EOF after B's FIN,ACK: A FIN_WAIT_1 -> FIN_WAIT_2 -> "
+		    "TIME_WAIT at the call");
+		feed(tr, 0, DECODE_ACK, 102, 502);
+		track_flush(tr, on_event, NULL);
+		tap_ok(last.state[0] == TRACK_TIME_WAIT &&
+		    last.state[1] == TRACK_CLOSED, "A's ACK then: A stays "
+		    "TIME_WAIT, B LAST_ACK -> CLOSED");
+	} else
+		tap_ok(e == 0 && np == 2 && path[0] == TRACK_ESTABLISHED &&
+		    path[1] == TRACK_CLOSE_WAIT, "EOF with no FIN captured: "
+		    "A ESTABLISHED -> CLOSE_WAIT");
+	track_finish(tr, on_event, NULL);
+}
+
 /* A lost final ACK: undone when the FIN comes again, with and without
  * lookahead. */
 static void
@@ -241,6 +283,8 @@ main(void)
 	tap_is_str(track_state_name(TRACK_TIME_WAIT), "TIME_WAIT",
 	    "state names");
 	test_evidence();
+	test_eof_call(1);
+	test_eof_call(0);
 	test_lost_ack(1);
 	test_lost_ack(0);
 	test_refused();
