@@ -105,12 +105,9 @@ xfer() {
 for p in $peers; do
 	for d in to from; do
 		xfer "$p" "$d" "$TMP/a" "$TMP/none" "20 MB client to server"
-		# Open: ncat --ssl as the client stops taking listen --tls's
-		# bytes part way (both wait until killed); not yet understood.
-		if [ "$p$d" = ncatfrom ]; then
-			skip_n 8 "ncat --ssl receiving from listen --tls stalls (open problem)"
-			continue
-		fi
+		# From listen --tls to ncat --ssl: the last record is no more
+		# than ncat reads at once (src/tls.c), or its rest would wait
+		# in ncat's buffer for good (20 MB is not a multiple of 8 KiB).
 		xfer "$p" "$d" "$TMP/none" "$TMP/b" "20 MB server to client"
 		xfer "$p" "$d" "$TMP/a" "$TMP/b" "20 MB both ways at once"
 	done
