@@ -455,7 +455,7 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 {
 	char		 ebuf[PCAP_ERRBUF_SIZE];
 	struct capture	*c;
-	int		 rc;
+	int		 rc, whole;
 
 	if ((c = calloc(1, sizeof *c)) == NULL) {
 		snprintf(err, errlen, "capture: %s", strerror(errno));
@@ -474,12 +474,15 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 	 * cooked header).  Immediate mode, for the live ladder, makes
 	 * libpcap use TPACKET_V2, whose ring has one frame of that size per
 	 * packet: tcpdump's 262144 gave 16 frames in 8 MiB, and a burst of
-	 * 17 packets lost one.  This gives 256 in 32 MiB.
+	 * 17 packets lost one.  This gives 256 in 32 MiB.  Our own TLS
+	 * connection (a key log to open it with) needs whole segments too:
+	 * its records span them.
 	 */
-	pcap_set_snaplen(c->p, o->write_path == NULL ? 256 + o->preview :
+	whole = o->write_path != NULL || o->keylog != NULL;
+	pcap_set_snaplen(c->p, !whole ? 256 + o->preview :
 	    o->snaplen > 0 ? o->snaplen : CAPTURE_SNAP_FILE);
 	pcap_set_immediate_mode(c->p, 1);
-	pcap_set_buffer_size(c->p, o->write_path != NULL ? 32 << 20 : 8 << 20);
+	pcap_set_buffer_size(c->p, whole ? 32 << 20 : 8 << 20);
 	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
 	if ((rc = pcap_activate(c->p)) < 0)
 		capture_open_error(c->p, rc, err, errlen);
@@ -1021,7 +1024,8 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 	c->packets++;
 	if (c->dump != NULL)
 		capture_dump(c, h, b);
-	if (keep > (uint32_t)(256 + c->o.preview))
+	/* A TLS connection of ours is decoded from whole segments. */
+	if (c->o.keylog == NULL && keep > (uint32_t)(256 + c->o.preview))
 		keep = (uint32_t)(256 + c->o.preview);
 	if ((m = calloc(1, sizeof *m + keep)) == NULL)
 		return;		/* counted, not drawn: out of memory */

@@ -14,7 +14,11 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "keylog.h"
 #include "net.h"
+#ifdef HAVE_OPENSSL
+#include "tls.h"
+#endif
 
 #define CMD_MAXOPTS	64	/* a command's and the shared long options */
 #define CMD_MAXSHORTS	64
@@ -359,6 +363,51 @@ cmd_getopt(struct cmd_ctx *c, int argc, char **argv, const char *shorts,
 	return -1;
 }
 
+#ifdef HAVE_OPENSSL
+/* A line of OpenSSL's key log callback, kept for the decrypter. */
+static void
+cmd_keylog_line(const char *line, void *arg)
+{
+	char	 err[128];
+
+	/* Lines that are not secrets (none, from OpenSSL) are skipped. */
+	(void)keylog_add_line(arg, line, strlen(line), err, sizeof err);
+}
+#endif
+
+/*
+ * A TLS connection of our own that is drawn is drawn decrypted: its
+ * secrets, as OpenSSL derives them, go to a key log the picture reads.
+ * The hook is set before any TLS context is made (tls.c asks for the
+ * callback then).
+ */
+static void
+cmd_keylog_start(struct cmd_ctx *c)
+{
+#ifdef HAVE_OPENSSL
+	if (!c->stream.tls.on || (c->keylog = keylog_new()) == NULL)
+		return;
+	/* A connection's secrets are read by its first records. */
+	keylog_set_window(c->keylog, 1024);
+	c->cap.keylog = c->keylog;
+	tls_set_keylog_hook(cmd_keylog_line, c->keylog);
+#else
+	(void)c;
+#endif
+}
+
+/* After the picture's end: no more secrets are kept. */
+static void
+cmd_keylog_end(struct cmd_ctx *c)
+{
+#ifdef HAVE_OPENSSL
+	if (c->keylog != NULL)
+		tls_set_keylog_hook(NULL, NULL);
+#endif
+	keylog_free(c->keylog);
+	c->keylog = NULL;
+}
+
 int
 cmd_capture_open(struct cmd_ctx *c)
 {
@@ -366,6 +415,7 @@ cmd_capture_open(struct cmd_ctx *c)
 
 	if (!capture_wanted(&c->cap))
 		return -1;
+	cmd_keylog_start(c);
 	if ((c->capture = capture_open(&c->cap, err, sizeof err)) == NULL) {
 		sk_warnx("%s: %s", c->where, err);
 		return EXIT_RUNTIME;
@@ -390,14 +440,17 @@ cmd_end(struct cmd_ctx *c, int rc)
 		if (rc == EXIT_OK)
 			rc = EXIT_RUNTIME;
 	}
-	if (c->capture == NULL)
+	if (c->capture == NULL) {
+		cmd_keylog_end(c);
 		return rc;
+	}
 	if (capture_end(c->capture, err, sizeof err) == -1) {
 		sk_warnx("%s: %s", c->where, err);
 		if (rc == EXIT_OK)
 			rc = EXIT_RUNTIME;
 	}
 	c->capture = NULL;
+	cmd_keylog_end(c);
 	return rc;
 }
 

@@ -84,6 +84,7 @@ struct cmd_ctx {
 	struct priv_opts priv;		/* CMD_PRIV */
 	struct stream_opts stream;	/* CMD_STREAM */
 	struct capture	*capture;	/* open, when a command opened it */
+	struct keylog	*keylog;	/* our TLS secrets, for the picture */
 };
 
 extern const struct cmd_entry cmd_connect_entry;

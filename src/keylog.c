@@ -16,7 +16,8 @@
 #define NBUCKET		4096
 
 struct kl_conn {
-	struct kl_conn	*next;
+	struct kl_conn	*next;		/* in its bucket */
+	struct kl_conn	*newer;		/* in the order they came */
 	uint8_t		 random[32];
 	uint8_t		 len[KEYLOG_NLABELS];	/* 0: not logged */
 	uint8_t		 secret[KEYLOG_NLABELS][KEYLOG_SECRET_MAX];
@@ -24,7 +25,9 @@ struct kl_conn {
 
 struct keylog {
 	struct kl_conn	*bucket[NBUCKET];
+	struct kl_conn	*oldest, *newest;
 	size_t		 n;
+	size_t		 window;	/* 0, or forget past this many */
 };
 
 static const char *const label_names[KEYLOG_NLABELS] = {
@@ -60,6 +63,12 @@ keylog_free(struct keylog *kl)
 			free(c);
 		}
 	free(kl);
+}
+
+void
+keylog_set_window(struct keylog *kl, size_t n)
+{
+	kl->window = n;
 }
 
 size_t
@@ -121,6 +130,22 @@ conn_find(const struct keylog *kl, const uint8_t *random)
 	return NULL;
 }
 
+/* Forget the oldest connection. */
+static void
+conn_forget_oldest(struct keylog *kl)
+{
+	struct kl_conn	*c = kl->oldest, **pp;
+
+	for (pp = &kl->bucket[bucket_of(c->random)]; *pp != c;
+	    pp = &(*pp)->next)
+		;
+	*pp = c->next;
+	if ((kl->oldest = c->newer) == NULL)
+		kl->newest = NULL;
+	kl->n--;
+	free(c);
+}
+
 /* The connection of random, made if need be; NULL: full, or no memory. */
 static struct kl_conn *
 conn_get(struct keylog *kl, const uint8_t *random)
@@ -129,11 +154,18 @@ conn_get(struct keylog *kl, const uint8_t *random)
 
 	if ((c = conn_find(kl, random)) != NULL)
 		return c;
+	if (kl->window > 0 && kl->n >= kl->window)
+		conn_forget_oldest(kl);
 	if (kl->n >= KEYLOG_MAX || (c = calloc(1, sizeof *c)) == NULL)
 		return NULL;
 	memcpy(c->random, random, 32);
 	c->next = *head;
 	*head = c;
+	if (kl->newest != NULL)
+		kl->newest->newer = c;
+	else
+		kl->oldest = c;
+	kl->newest = c;
 	kl->n++;
 	return c;
 }

@@ -38,6 +38,13 @@ struct keylog	*keylog_new(void);
 void		 keylog_free(struct keylog *);
 
 /*
+ * Keep at most n connections, forgetting the oldest to make room (a live
+ * server's store stays bounded whoever connects); 0, the default: keep
+ * up to KEYLOG_MAX and refuse the rest.
+ */
+void		 keylog_set_window(struct keylog *, size_t);
+
+/*
  * One line of a key log (n bytes, with or without its newline).
  * Returns 1 when a secret was kept, 0 for a line that holds none (blank,
  * a # comment, a label this store does not use, such as RSA), or -1

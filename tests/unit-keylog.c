@@ -83,6 +83,40 @@ test_lines(void)
 	keylog_free(kl);
 }
 
+/*
+ * A window of 3: the 5000 connections of a busy live server, one secret
+ * each; the last 3 kept, the others forgotten (random i is i in its
+ * first two bytes, every bucket's chain exercised).
+ */
+static void
+test_window(void)
+{
+	struct keylog	*kl = keylog_new();
+	char		 line[200], err[128];
+	uint8_t		 random[32];
+	size_t		 len, i, kept = 0, right = 1;
+
+	keylog_set_window(kl, 3);
+	for (i = 0; i < 5000; i++) {
+		snprintf(line, sizeof line, "EXPORTER_SECRET %04zx%060d %064d",
+		    i, 0, 0);
+		kept += keylog_add_line(kl, line, strlen(line), err,
+		    sizeof err) == 1;
+	}
+	tap_is_ll((long long)kept, 5000, "window 3: every line taken");
+	tap_is_ll((long long)keylog_count(kl), 3, "window 3: 3 connections "
+	    "kept");
+	memset(random, 0, sizeof random);
+	for (i = 0; i < 5000; i++) {
+		random[0] = (uint8_t)(i >> 8);
+		random[1] = (uint8_t)i;
+		right &= (keylog_find(kl, random, KEYLOG_EXPORTER, &len) !=
+		    NULL) == (i >= 4997);
+	}
+	tap_ok(right, "window 3: the newest 3 found, the older forgotten");
+	keylog_free(kl);
+}
+
 /* RFC 8448 3: the server's handshake key and IV from its secret. */
 static void
 test_hkdf(void)
@@ -259,6 +293,7 @@ main(void)
 {
 	test_cert();
 	test_lines();
+	test_window();
 	test_hkdf();
 	test_decrypt(4);
 	test_decrypt(1);

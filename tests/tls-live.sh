@@ -1,0 +1,83 @@
+#!/bin/bash
+# tests/tls-live.sh: the live ladder of sockkit's own TLS connection is
+# drawn decrypted, with no key log file: the secrets come from OpenSSL's
+# key log callback.  connect --tls against openssl s_server and listen
+# --tls against s_client; what the live ladder draws is what view
+# --keylog draws from the --write capture of the same run (and
+# tests/tls-truth.sh holds view to tshark).
+. "$srcdir/lib.sh"
+need_root
+need_cmd python3
+. "$srcdir/tls-lib.sh"
+
+make_ca ca && make_cert srv ca 30 DNS:localhost IP:127.0.0.1 ||
+    skip_all "openssl cannot make a CA here"
+
+# msgs FILE: the TLS events of a JSON ladder, one a line: frame, direction,
+# event, name, whether decrypted, detail.
+msgs() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("type") == "tls":
+        print(e["frame"], e["dir"], e["event"], e["name"],
+              "decrypted" if e["decrypted"] else "-", e["detail"])' "$1"
+}
+
+# names FILE: the decrypted handshake messages and alerts, in order.
+names() {
+	msgs "$1" | awk '$5 == "decrypted" && ($3 == "message" ||
+	    $4 == "Alert") { printf "%s%s", s, $4; s = " " }'
+}
+
+# feed LINE: LINE, then input open a while (the peer answers first).
+feed() { printf '%s\n' "$1"; sleep 1; }
+
+want="EncryptedExtensions Certificate CertificateVerify Finished Finished"
+want="$want NewSessionTicket NewSessionTicket Alert Alert"
+
+plan 9
+# connect --tls, no key log file.
+s_server srv -nbio < <(feed "from the server")
+feed "from the client" | timeout 20 "$SOCKKIT" connect --tls \
+    --ca-file "$PKI/ca.pem" --json --data-preview 32 127.0.0.1 "$port" \
+    >"$TMP/c.out" 2>"$TMP/live.json"
+is "$?" 0 "connect --tls --json: exit 0"
+wait_pid "$spid" 10
+is "$(names "$TMP/live.json")" "$want" "connect --tls: the TLS 1.3 handshake, tickets and close_notify drawn decrypted"
+like "$(msgs "$TMP/live.json" | grep 'application data')" \
+    'B>A record application data decrypted 16 bytes "from the server\\n"' \
+    "--data-preview: the plaintext beside the record"
+
+# The same with --keylog FILE and --write: live equals view.
+s_server srv -nbio < <(feed "again")
+feed "again" | timeout 20 "$SOCKKIT" connect --tls --ca-file "$PKI/ca.pem" \
+    --json --keylog "$TMP/keys" --write "$TMP/cap.pcap" 127.0.0.1 "$port" \
+    >/dev/null 2>"$TMP/live2.json"
+is "$?" 0 "connect --tls --keylog --write: exit 0"
+wait_pid "$spid" 10
+"$SOCKKIT" view --json --keylog "$TMP/keys" "$TMP/cap.pcap" \
+    >"$TMP/view.json" 2>/dev/null
+msgs "$TMP/live2.json" >"$TMP/live2.msgs"
+msgs "$TMP/view.json" >"$TMP/view.msgs"
+cmp -s "$TMP/live2.msgs" "$TMP/view.msgs"
+ok $? "the live ladder's TLS events are view --keylog's on the capture"
+diff "$TMP/live2.msgs" "$TMP/view.msgs" | head -5 | sed 's/^/# /'
+[ "$(grep -c decrypted "$TMP/live2.msgs")" -ge 9 ]
+ok $? "and they are decrypted ($(grep -c decrypted "$TMP/live2.msgs") events)"
+
+# listen --tls (its ephemeral certificate) against s_client.
+serve srv2 "$SOCKKIT" listen --tls --json 127.0.0.1 0 < <(feed "to the client")
+feed "to the server" | timeout 20 openssl s_client -quiet -nbio \
+    -connect "127.0.0.1:$port" >"$TMP/sc.out" 2>"$TMP/sc.err"
+wait_pid "$pid" 10
+is "$?" 0 "listen --tls --json: exit 0"
+like "$(names "$TMP/srv2.err")" "^EncryptedExtensions Certificate CertificateVerify Finished Finished" \
+    "listen --tls: the handshake drawn decrypted"
+like "$(msgs "$TMP/srv2.err" | awk '$4 == "Finished" { print $2 }' | tr '\n' ' ')" \
+    '^B>A A>B $' "listen --tls: the server's Finished, then the client's"
+done_testing
