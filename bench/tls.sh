@@ -6,6 +6,8 @@
 #   bulk: SIZE MiB (default 200) from the client's stdin to the server,
 #         which drops it: MB/s (targets: sockkit >= 1.3x socat and ncat,
 #         >= 0.85x the limit);
+#   trace: the same bulk with connect --trace, the ladder decrypting
+#         the handshake, beside without (root only; target >= 0.8x);
 #   hs:   full handshakes per second a server takes, from one client
 #         doing them one after another (tls-min hs, no resumption):
 #         sockkit listen -k --tls --mode discard beside tls-min's server
@@ -25,11 +27,14 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     2>/dev/null || exit 1
 head -c $((SIZE * 1048576)) /dev/urandom >"$WORK/data"
 C=$WORK/cert.pem K=$WORK/key.pem
+# --trace captures: as root only.
+TRACE= BULK="sockkit socat ncat limit"
+[ "$(id -u)" = 0 ] && TRACE=1 BULK="sockkit sockkit-trace socat ncat limit"
 
 # server NAME PORT: the bulk server NAME on PORT, output dropped.
 server() {
 	case $1 in
-	sockkit) "$SOCKKIT" listen --tls --cert "$C" --key "$K" 127.0.0.1 "$2" \
+	sockkit*) "$SOCKKIT" listen --tls --cert "$C" --key "$K" 127.0.0.1 "$2" \
 		    </dev/null ;;
 	socat)	socat -u OPENSSL-LISTEN:"$2",bind=127.0.0.1,reuseaddr,cert="$C",key="$K",verify=0 \
 		    OPEN:/dev/null ;;
@@ -42,6 +47,8 @@ server() {
 client() {
 	case $1 in
 	sockkit) "$SOCKKIT" connect --tls --insecure 127.0.0.1 "$2" 2>/dev/null ;;
+	sockkit-trace) "$SOCKKIT" connect --tls --insecure --trace 127.0.0.1 \
+		    "$2" 2>/dev/null ;;
 	socat)	socat -u STDIN OPENSSL:127.0.0.1:"$2",verify=0 ;;
 	ncat)	ncat --ssl --send-only 127.0.0.1 "$2" ;;
 	limit)	"$WORK/tls-min" send "$2" ;;
@@ -89,15 +96,15 @@ hs() {
 
 for pl in $PLACEMENTS; do
 	for r in $(seq "$RUNS"); do
-		for t in sockkit socat ncat limit; do
+		for t in $BULK; do
 			echo "$(bulk $t "$pl")" >>"$WORK/bulk.$pl.$t"
 		done
 		for t in sockkit limit; do
 			echo "$(hs $t "$pl")" >>"$WORK/hs.$pl.$t"
 		done
 	done
-	for t in sockkit socat ncat limit; do
-		eval "b_$t=\$(median <\"\$WORK/bulk.$pl.$t\")"
+	for t in $BULK; do
+		eval "b_${t/-/_}=\$(median <\"\$WORK/bulk.$pl.$t\")"
 	done
 	hs_sk=$(median <"$WORK/hs.$pl.sockkit")
 	hs_lim=$(median <"$WORK/hs.$pl.limit")
@@ -105,9 +112,13 @@ for pl in $PLACEMENTS; do
 	echo "  sockkit/socat $(ratio "$b_sockkit" "$b_socat") (>= 1.3)," \
 	    "sockkit/ncat $(ratio "$b_sockkit" "$b_ncat") (>= 1.3)," \
 	    "sockkit/limit $(ratio "$b_sockkit" "$b_limit") (>= 0.85)"
+	[ -n "$TRACE" ] && echo "  --trace: sockkit $b_sockkit_trace MB/s," \
+	    "traced/untraced $(ratio "$b_sockkit_trace" "$b_sockkit") (>= 0.8)"
 	echo "  handshakes/s sockkit $hs_sk, limit $hs_lim:" \
 	    "sockkit/limit $(ratio "$hs_sk" "$hs_lim") (>= 0.9)"
 	record "tls bulk vs socat" "$pl" "$(ratio "$b_sockkit" "$b_socat")" 1.3
 	record "tls bulk vs limit" "$pl" "$(ratio "$b_sockkit" "$b_limit")" 0.85
 	record "tls handshakes vs limit" "$pl" "$(ratio "$hs_sk" "$hs_lim")" 0.9
+	[ -n "$TRACE" ] && record "tls --trace vs without" "$pl" \
+	    "$(ratio "$b_sockkit_trace" "$b_sockkit")" 0.8
 done

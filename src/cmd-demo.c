@@ -37,6 +37,9 @@
 
 #include "cmd.h"
 #include "step.h"
+#ifdef HAVE_OPENSSL
+#include "tls.h"
+#endif
 #include "util.h"
 
 #define DEMO_WAIT_MS	1000	/* longest wait for a step on loopback */
@@ -72,6 +75,7 @@ struct demo_scenario {
 	int		(*run)(struct demo *);
 	int		 nft;		/* runs nft (in the namespace only) */
 	int		 segs;		/* one packet per segment: no TSO on lo */
+	int		 tls;		/* speaks TLS: its secrets are kept */
 };
 
 static int	demo_handshake(struct demo *);
@@ -92,43 +96,47 @@ static int	demo_backlog(struct demo *);
 static int	demo_keepalive(struct demo *);
 static int	demo_time_wait(struct demo *);
 static int	demo_mss(struct demo *);
+static int	demo_tls(struct demo *);
 
 static const struct demo_scenario demo_scenarios[] = {
 	{ "handshake", "open, one line each way, the client closes "
-	    "(FIN both ways, TIME_WAIT)", demo_handshake, 0, 0 },
+	    "(FIN both ways, TIME_WAIT)", demo_handshake, 0, 0, 0 },
 	{ "server-close", "the same, but the server closes first",
-	    demo_server_close, 0, 0 },
+	    demo_server_close, 0, 0, 0 },
 	{ "half-close", "the client shuts down writing; the server still "
-	    "answers", demo_half_close, 0, 0 },
+	    "answers", demo_half_close, 0, 0, 0 },
 	{ "held-fin", "the server reads nothing: the client's FIN waits "
 	    "behind its data, FIN_WAIT_1 from shutdown()", demo_held_fin,
-	    0, 0 },
+	    0, 0, 0 },
 	{ "simultaneous-close", "both ends send their FIN before they see "
-	    "the other's (CLOSING)", demo_simultaneous, 1, 0 },
+	    "the other's (CLOSING)", demo_simultaneous, 1, 0, 0 },
 	{ "refused", "nothing listens: the SYN is answered by a RST",
-	    demo_refused, 0, 0 },
+	    demo_refused, 0, 0, 0 },
 	{ "reset", "the client aborts mid-stream (SO_LINGER 0): RST",
-	    demo_reset, 0, 0 },
+	    demo_reset, 0, 0, 0 },
 	{ "dropped", "a firewall drops the SYN: the kernel's retries and "
-	    "back-off (under 10 s)", demo_dropped, 1, 0 },
+	    "back-off (under 10 s)", demo_dropped, 1, 0, 0 },
 	{ "udp", "a datagram, its reply, then one to a closed port: ICMP "
-	    "port unreachable", demo_udp, 0, 0 },
+	    "port unreachable", demo_udp, 0, 0, 0 },
 	{ "zero-window", "a reader that stops: the window falls to 0, "
-	    "zero-window probes, the window update", demo_zero_window, 0, 0 },
+	    "zero-window probes, the window update", demo_zero_window,
+	    0, 0, 0 },
 	{ "nagle", "two small writes against delayed ACKs, without and with "
-	    "TCP_NODELAY (the 40 ms stall)", demo_nagle, 0, 0 },
+	    "TCP_NODELAY (the 40 ms stall)", demo_nagle, 0, 0, 0 },
 	{ "loss", "a lost segment: duplicate ACKs with SACK, fast "
-	    "retransmit; a lost tail: TLP or RTO", demo_loss, 1, 1 },
+	    "retransmit; a lost tail: TLP or RTO", demo_loss, 1, 1, 0 },
 	{ "backlog", "a listener with backlog 1 that does not accept: the "
-	    "third SYN is dropped and retried", demo_backlog, 0, 0 },
+	    "third SYN is dropped and retried", demo_backlog, 0, 0, 0 },
 	{ "keepalive", "keepalive probes on an idle connection, then the peer "
-	    "gone: unanswered, RST", demo_keepalive, 1, 0 },
+	    "gone: unanswered, RST", demo_keepalive, 1, 0, 0 },
 	{ "time-wait", "a second connection from a port in TIME_WAIT: "
 	    "EADDRINUSE, then reused (or EADDRNOTAVAIL)", demo_time_wait,
-	    0, 0 },
+	    0, 0, 0 },
 	{ "mss", "a path with a 576-byte MTU: the SYN's MSS clamped to 536, "
-	    "segments that fit", demo_mss, 1, 1 },
-	{ NULL, NULL, NULL, 0, 0 }
+	    "segments that fit", demo_mss, 1, 1, 0 },
+	{ "tls", "a TLS 1.3 session: the handshake drawn decrypted, a line "
+	    "each way, close_notify both ways", demo_tls, 0, 0, 1 },
+	{ NULL, NULL, NULL, 0, 0, 0 }
 };
 
 /* Mark the start of a socket call: demo_say() stamps it with this time. */
@@ -1844,6 +1852,183 @@ demo_option(void *arg, int ch, const char *val, char *err, size_t errlen)
 	}
 }
 
+#ifdef HAVE_OPENSSL
+/*
+ * Both ends' TLS handshakes, stepped in turn until both are done: one
+ * process plays both, so neither may block.  Returns 0 or -1 (said).
+ */
+static int
+demo_tls_handshake(struct demo *d, struct tls_conn *cl, struct tls_conn *sv)
+{
+	struct tls_peer_info	 in;
+	char			 err[256];
+	int			 done[2] = { 0, 0 }, r, i;
+
+	demo_begin(d);
+	demo_say(d, 0, "client: SSL_do_handshake(): ClientHello");
+	for (i = 0; i < 200 && !sk_interrupted; i++) {
+		if (!done[0] && (r = tls_handshake(cl, err, sizeof err)) != 0) {
+			if (r == -1)
+				goto fail;
+			done[0] = 1;
+			tls_conn_info(cl, &in);
+			demo_say(d, 0, "client: handshake done: %s, %s",
+			    in.version, in.cipher);
+		}
+		if (!done[1] && (r = tls_handshake(sv, err, sizeof err)) != 0) {
+			if (r == -1)
+				goto fail;
+			done[1] = 1;
+			demo_say(d, 0, "server: handshake done: the client's "
+			    "Finished checked");
+		}
+		if (done[0] && done[1])
+			return 0;
+		/* The client first: the server's flight waits for it. */
+		demo_wait(d, !done[0] ? d->cfd : d->sfd, (short)(!done[0] ?
+		    tls_want(cl) : tls_want(sv)), 10);
+	}
+	snprintf(err, sizeof err, "no end after 200 steps");
+fail:
+	demo_say(d, 0, "TLS handshake: %s", err);
+	return -1;
+}
+
+/* who writes text over TLS; returns 0 or -1 (said). */
+static int
+demo_tls_send(struct demo *d, const char *who, struct tls_conn *c,
+    const char *text)
+{
+	char	 err[256];
+	ssize_t	 n;
+
+	demo_begin(d);
+	if ((n = tls_write(c, text, strlen(text), err, sizeof err)) == -1) {
+		demo_say(d, 0, "%s: SSL_write(): %s", who, errno == EAGAIN ?
+		    "would block" : err);
+		return -1;
+	}
+	demo_say(d, 0, "%s: SSL_write %zd \"%.*s\"", who, n,
+	    (int)strcspn(text, "\n"), text);
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	return 0;
+}
+
+/*
+ * who reads over TLS on fd until a record of data or close_notify comes
+ * (records such as tickets come first).  Returns the byte count, 0 at
+ * close_notify, -1 (said) on error or timeout.
+ */
+static ssize_t
+demo_tls_recv(struct demo *d, const char *who, int fd, struct tls_conn *c)
+{
+	char	 buf[512], err[256];
+	ssize_t	 n;
+	int	 i;
+
+	for (i = 0; i < 50; i++) {
+		if (!tls_pending(c) && !demo_wait(d, fd, POLLIN, DEMO_WAIT_MS))
+			break;
+		demo_begin(d);
+		if ((n = tls_read(c, buf, sizeof buf, err, sizeof err)) > 0) {
+			demo_say(d, 0, "%s: SSL_read %zd \"%.*s\"", who, n,
+			    (int)strcspn(buf, "\n") < (int)n ?
+			    (int)strcspn(buf, "\n") : (int)n, buf);
+			return n;
+		}
+		if (n == 0) {
+			demo_say(d, 0, "%s: SSL_read() = 0: close_notify, the "
+			    "peer sends no more", who);
+			return 0;
+		}
+		if (errno != EAGAIN) {
+			demo_say(d, 0, "%s: SSL_read(): %s", who, err);
+			return -1;
+		}
+	}
+	demo_say(d, ETIMEDOUT, "%s: SSL_read()", who);
+	return -1;
+}
+
+/* who sends close_notify; returns 0 or -1 (said). */
+static int
+demo_tls_close(struct demo *d, const char *who, struct tls_conn *c)
+{
+	char	 err[256];
+
+	demo_begin(d);
+	if (tls_close_notify(c, 1, err, sizeof err) == -1) {
+		demo_say(d, 0, "%s: SSL_shutdown(): %s", who, err);
+		return -1;
+	}
+	demo_say(d, 0, "%s: SSL_shutdown(): close_notify", who);
+	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
+	return 0;
+}
+
+/* The TLS exchange over the open connection; returns 0 or -1. */
+static int
+demo_tls_talk(struct demo *d, struct tls_conn *cl, struct tls_conn *sv)
+{
+	if (demo_tls_handshake(d, cl, sv) == -1 ||
+	    demo_tls_send(d, "client", cl, "hello, server\n") == -1 ||
+	    demo_tls_recv(d, "server", d->sfd, sv) <= 0 ||
+	    demo_tls_send(d, "server", sv, "hello, client\n") == -1 ||
+	    demo_tls_recv(d, "client", d->cfd, cl) <= 0 ||
+	    demo_tls_close(d, "client", cl) == -1 ||
+	    demo_tls_recv(d, "server", d->sfd, sv) != 0 ||
+	    demo_tls_close(d, "server", sv) == -1 ||
+	    demo_tls_recv(d, "client", d->cfd, cl) != 0)
+		return -1;
+	return 0;
+}
+#endif
+
+/*
+ * TLS 1.3 between sockkit's own server (an ephemeral certificate) and
+ * client (which does not check it: nothing here could vouch for it), then
+ * TCP's close; the ladder opens the handshake with the secrets OpenSSL
+ * gave (demo_run()).  Returns 0 or -1.
+ */
+static int
+demo_tls(struct demo *d)
+{
+#ifdef HAVE_OPENSSL
+	struct tls_opts	 so = { .on = 1 }, co = { .on = 1, .insecure = 1 };
+	struct tls_ctx	*sctx = NULL, *cctx = NULL;
+	struct tls_conn	*sv = NULL, *cl = NULL;
+	char		 err[256];
+	int		 rc = -1;
+
+	if ((sctx = tls_ctx_new(&so, 1, err, sizeof err)) == NULL ||
+	    (cctx = tls_ctx_new(&co, 0, err, sizeof err)) == NULL) {
+		demo_say(d, 0, "TLS: %s", err);
+		goto out;
+	}
+	if (demo_listen(d) == -1 || demo_connect(d, DEMO_WAIT_MS) == -1 ||
+	    demo_accept(d) == -1)
+		goto out;
+	if ((cl = tls_conn_new(cctx, d->cfd, "localhost", err,
+	    sizeof err)) == NULL || (sv = tls_conn_new(sctx, d->sfd, NULL,
+	    err, sizeof err)) == NULL) {
+		demo_say(d, 0, "TLS: %s", err);
+		goto out;
+	}
+	if (demo_tls_talk(d, cl, sv) == 0)
+		rc = demo_close_pair(d, 1, 0, 1);
+out:
+	tls_conn_free(cl);
+	tls_conn_free(sv);
+	tls_ctx_free(cctx);
+	tls_ctx_free(sctx);
+	return rc;
+#else
+	demo_say(d, 0, "this sockkit was built without OpenSSL "
+	    "(configure --without-openssl): no TLS");
+	return -1;
+#endif
+}
+
 /*
  * Open the capture; without the privilege say so in one line and go on
  * with the socket calls alone.
@@ -1908,6 +2093,11 @@ demo_run(const struct demo_scenario *s, struct cmd_ctx *c)
 	    "namespace, inside a user namespace of its own)" : " (in a private "
 	    "network namespace)");
 	fflush(stdout);
+	if (s->tls) {
+		c->stream.tls.on = 1;
+		cmd_keylog_start(c);
+		o.keylog = c->cap.keylog;
+	}
 	demo_capture(&d, &o);
 	if ((rc = demo_drop(&d, s, c)) != -1) {
 		demo_nft_end(&d);

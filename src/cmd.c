@@ -381,7 +381,7 @@ cmd_keylog_line(const char *line, void *arg)
  * The hook is set before any TLS context is made (tls.c asks for the
  * callback then).
  */
-static void
+void
 cmd_keylog_start(struct cmd_ctx *c)
 {
 #ifdef HAVE_OPENSSL

@@ -129,6 +129,13 @@ int	cmd_getopt(struct cmd_ctx *, int, char **, const char *,
  */
 int	cmd_capture_open(struct cmd_ctx *);
 
+/*
+ * When c speaks TLS (c->stream.tls.on), keep the secrets OpenSSL derives
+ * in c->keylog, for the capture's picture (c->cap.keylog) to decrypt
+ * with; before any TLS context is made.  cmd_end() lets them go.
+ */
+void	cmd_keylog_start(struct cmd_ctx *);
+
 /* After the sockets are closed: let c's capture see the end (not after ^C). */
 void	cmd_linger(struct cmd_ctx *);
 

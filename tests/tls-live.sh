@@ -4,7 +4,8 @@
 # key log callback.  connect --tls against openssl s_server and listen
 # --tls against s_client; what the live ladder draws is what view
 # --keylog draws from the --write capture of the same run (and
-# tests/tls-truth.sh holds view to tshark).
+# tests/tls-truth.sh holds view to tshark).  Then "sockkit demo tls"
+# shows what its title says.
 . "$srcdir/lib.sh"
 need_root
 need_cmd python3
@@ -40,7 +41,7 @@ feed() { printf '%s\n' "$1"; sleep 1; }
 want="EncryptedExtensions Certificate CertificateVerify Finished Finished"
 want="$want NewSessionTicket NewSessionTicket Alert Alert"
 
-plan 9
+plan 15
 # connect --tls, no key log file.
 s_server srv -nbio < <(feed "from the server")
 feed "from the client" | timeout 20 "$SOCKKIT" connect --tls \
@@ -80,4 +81,25 @@ like "$(names "$TMP/srv2.err")" "^EncryptedExtensions Certificate CertificateVer
     "listen --tls: the handshake drawn decrypted"
 like "$(msgs "$TMP/srv2.err" | awk '$4 == "Finished" { print $2 }' | tr '\n' ' ')" \
     '^B>A A>B $' "listen --tls: the server's Finished, then the client's"
+
+# demo tls: sockkit's own server and client, drawn.
+"$SOCKKIT" demo --ascii --color=never tls >"$TMP/demo" 2>&1 </dev/null
+is "$?" 0 "demo tls exits 0"
+out=$(grep -Eo 'TLS [A-Za-z]+( [a-z_]+ [a-z_]+)? .*\(decrypted\)$' "$TMP/demo" |
+    sed 's/ [^ ]*$//' | awk '{ print $2 }' | tr '\n' ' ')
+like "$out" "^EncryptedExtensions Certificate CertificateVerify Finished Finished " \
+    "demo tls: the handshake decrypted"
+# The tickets and the lines may interleave.
+is "$(printf '%s\n' $out | sed 1,5d | sort | uniq -c | tr -s ' \n' ' ')" \
+    " 2 Alert 2 NewSessionTicket 2 application " \
+    "demo tls: 2 tickets, a line each way and close_notify both ways, decrypted"
+like "$(cat "$TMP/demo")" "Certificate 1 certificate: [0-9]+ bytes; subject CN=sockkit \(self-signed\)" \
+    "demo tls: the server's ephemeral certificate named"
+awk '/client: SSL_shutdown\(\): close_notify/ { c = NR }
+    c && /server: SSL_read\(\) = 0: close_notify/ { s = NR }
+    s && /client: close\(\); A: ESTABLISHED -> FIN_WAIT_1/ { ok = 1 }
+    END { exit !ok }' "$TMP/demo"
+ok $? "demo tls: close_notify both ways, then TCP's close"
+like "$(grep 'verdict:' "$TMP/demo")" "verdict: TLS 1\.3, TLS_[A-Z0-9_]+, closed with close_notify by A" \
+    "demo tls: the verdict names the version, the suite and the close"
 done_testing
