@@ -70,6 +70,25 @@ tls_keylog_cb(const SSL *ssl, const char *line)
 		keylog_hook(line, keylog_arg);
 }
 
+/* What to do about OpenSSL's error e, when sockkit knows ("": nothing). */
+static const char *
+tls_err_hint(unsigned long e)
+{
+	switch (ERR_GET_REASON(e)) {
+	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+	case SSL_R_UNSUPPORTED_PROTOCOL:
+	case SSL_R_NO_PROTOCOLS_AVAILABLE:
+		return " (no TLS version both ends accept; --tls-min and "
+		    "--tls-max choose ours)";
+	case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+	case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+		return " (the server wants a client certificate: --cert and "
+		    "--key)";
+	default:
+		return "";
+	}
+}
+
 /*
  * OpenSSL's first queued error as "what: reason" into err, the queue
  * emptied; a bare what when the queue was empty.  Returns -1.
@@ -89,7 +108,7 @@ tls_err(const char *what, char *err, size_t errlen)
 		SSLCALL(ERR_error_string_n)(e, buf, sizeof buf);
 		r = buf;
 	}
-	snprintf(err, errlen, "%s: %s", what, r);
+	snprintf(err, errlen, "%s: %s%s", what, r, tls_err_hint(e));
 	SSLCALL(ERR_clear_error)();
 	return -1;
 }

@@ -2,8 +2,8 @@
 # tests/tls-interop.sh: connect --tls and listen --tls against openssl
 # s_server and s_client, ncat --ssl and socat OPENSSL-LISTEN/OPENSSL:
 # 20 MB checked byte for byte from client to server, from server to
-# client, and both ways at once; then TLS 1.2 and 1.3 each, ALPN, and a
-# client certificate.
+# client, and both ways at once (tests/tls-peers.sh: versions, ALPN and
+# client certificates).
 . "$srcdir/lib.sh"
 . "$srcdir/tls-lib.sh"
 
