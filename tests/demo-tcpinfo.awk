@@ -37,9 +37,10 @@ header && /^ +[A-Z0-9_?]+ +[A-Z0-9_?]+ *$/ {
 	st["A"] = $1; st["B"] = $NF; header = 0; next
 }
 /^ *[0-9]+\.[0-9]+  this host: / {
-	if (match($0, /; [AB]: [A-Z0-9_?]+ -> [A-Z0-9_?]+/)) {
-		split(substr($0, RSTART + 2, RLENGTH - 2), m, " ")
-		st[substr(m[1], 1, 1)] = m[4]
+	# "; A: X -> Y -> Z": the call moved A through Y to Z.
+	if (match($0, /; [AB]: [A-Z0-9_?]+( -> [A-Z0-9_?]+)+/)) {
+		n = split(substr($0, RSTART + 2, RLENGTH - 2), m, " ")
+		st[substr(m[1], 1, 1)] = m[n]
 	}
 	if ($0 ~ /TCP_INFO says /) {
 		who = $0 ~ /this host: client:/ ? "client" : "server"
