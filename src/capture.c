@@ -82,6 +82,7 @@ struct held {
 	char		 what[CALL_LEN];	/* the call's words */
 	int		 moves;		/* the call moves its end's state: */
 	enum track_call	 tcall;		/* how */
+	uint64_t	 conv;		/* the conversation it moved, or 0 */
 	struct decode_addr self;	/* the end that made it */
 	uint16_t	 self_port;
 	char		 note[TRACK_NOTE_LEN];	/* the hook's, for a packet */
@@ -779,10 +780,11 @@ capture_event(void *arg, const struct track_event *ev)
 
 /* Draw a call line. */
 static void
-draw_call(struct capture *c, int64_t ts, const char *what, int err)
+draw_call(struct capture *c, int64_t ts, uint64_t conv, const char *what,
+    int err)
 {
 	track_flush(c->tr, capture_event, c);	/* a held packet came first */
-	render_call(c->r, ts, what, err);
+	render_call(c->r, ts, conv, what, err);
 }
 
 /* Draw a held packet through decode -> track -> renderers, and free it. */
@@ -815,12 +817,12 @@ fold_end(struct capture *c)
 	if (c->fold == NULL)
 		return;
 	if (c->fold_n == 1)
-		draw_call(c, c->fold->ts, c->fold->what, c->fold->err);
+		draw_call(c, c->fold->ts, 0, c->fold->what, c->fold->err);
 	else {
 		snprintf(what, sizeof what, "... %s more %s calls, %s bytes",
 		    fmt_count(c->fold_n, n, sizeof n), c->fold->verb,
 		    fmt_count(c->fold_bytes, b, sizeof b));
-		draw_call(c, c->fold->ts, what, 0);
+		draw_call(c, c->fold->ts, 0, what, 0);
 	}
 	free(c->fold);
 	c->fold = NULL;
@@ -840,9 +842,12 @@ call_moves(struct capture *c, struct held *h)
 	size_t			 n = strlen(h->what), np, i;
 	int			 e;
 
-	e = track_call(c->tr, &h->self, h->self_port, h->tcall, path, &np);
-	if (e < 0 || np < 2)
+	e = track_call(c->tr, &h->self, h->self_port, h->tcall, path, &np,
+	    &h->conv);
+	if (e < 0 || np < 2) {
+		h->conv = 0;
 		return;
+	}
 	snprintf(h->what + n, sizeof h->what - n, "; %c: %s", e == 0 ?
 	    'A' : 'B', track_state_name(path[0]));
 	for (i = 1; i < np; i++) {
@@ -881,7 +886,7 @@ out_call(struct capture *c, struct held *h)
 		track_flush(c->tr, capture_event, c);
 		call_moves(c, h);
 	}
-	draw_call(c, h->ts, h->what, h->err);
+	draw_call(c, h->ts, h->conv, h->what, h->err);
 	free(h);
 }
 

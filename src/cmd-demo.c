@@ -2252,7 +2252,7 @@ const struct cmd_entry cmd_demo_entry = {
 	    "namespace of\nits own where the kernel allows one.  Without "
 	    "either, and without CAP_NET_RAW,\nit shows the socket calls and "
 	    "TCP_INFO only.\n",
-	.flags = CMD_LOOK | CMD_PICTURE | CMD_GRAPH | CMD_PRIV,
+	.flags = CMD_LADDER | CMD_LOOK | CMD_PICTURE | CMD_GRAPH | CMD_PRIV,
 	.longs = "list colour step speed",
 	.size = sizeof(struct demo_opts), .init = demo_init,
 	.option = demo_option, .check = demo_check, .run = demo_start,

@@ -860,10 +860,19 @@ ladder_event(void *arg, const struct track_event *ev)
 void
 ladder_call(struct ladder *l, int64_t ts, const char *what, int err)
 {
+	ladder_call_conv(l, ts, 0, what, err);
+}
+
+void
+ladder_call_conv(struct ladder *l, int64_t ts, uint64_t conv,
+    const char *what, int err)
+{
 	const char	*name = err ? strerrorname_np(err) : NULL;
 
 	if (l->o.mode == LADDER_JSON) {
 		json_head(l, "call", 0, ts);
+		if (conv > 0)
+			fprintf(l->fp, ",\"conv\":%" PRIu64, conv);
 		fputs(",\"call\":", l->fp);
 		ladder_json_string(l->fp, (const uint8_t *)what, strlen(what));
 		if (err)

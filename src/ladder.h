@@ -45,6 +45,10 @@ void	ladder_event(void *, const struct track_event *);
  */
 void	ladder_call(struct ladder *, int64_t, const char *, int);
 
+/* The same for a call that moved conversation conv's state (JSON: "conv"). */
+void	ladder_call_conv(struct ladder *, int64_t, uint64_t, const char *,
+	    int);
+
 /* This host's endpoint, marked "(this host)" in the lanes. */
 void	ladder_set_local(struct ladder *, const struct decode_addr *,
 	    uint16_t);

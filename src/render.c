@@ -274,10 +274,11 @@ render_sample(struct render *r, const struct tsg_sample *s)
 }
 
 void
-render_call(struct render *r, int64_t ts, const char *what, int err)
+render_call(struct render *r, int64_t ts, uint64_t conv, const char *what,
+    int err)
 {
 	if (r->ld != NULL)
-		ladder_call(r->ld, ts, what, err);
+		ladder_call_conv(r->ld, ts, conv, what, err);
 	if (r->svg != NULL)
 		svg_call(r->svg, ts, what, err);
 }

@@ -60,8 +60,11 @@ struct render	*render_open(const struct render_opts *, char *, size_t);
 /* The track_cb: one tracker event to every output. */
 void	render_event(void *, const struct track_event *);
 
-/* A socket call sockkit made at ts nanoseconds, errno 0 if it worked. */
-void	render_call(struct render *, int64_t, const char *, int);
+/*
+ * A socket call sockkit made at ts nanoseconds, errno 0 if it worked;
+ * conv the conversation whose state it moved, or 0.
+ */
+void	render_call(struct render *, int64_t, uint64_t, const char *, int);
 
 struct tsg_sample;
 

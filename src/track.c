@@ -1324,7 +1324,7 @@ tcp_eof(struct track_conv *c, int e, struct track_event *ev)
 int
 track_call(struct track *tr, const struct decode_addr *addr, uint16_t port,
     enum track_call what, enum track_state path[TRACK_MAX_PATH + 1],
-    size_t *npath)
+    size_t *npath, uint64_t *conv)
 {
 	struct track_conv	*c;
 	struct track_event	 ev;	/* step() records the path here */
@@ -1349,6 +1349,7 @@ track_call(struct track *tr, const struct decode_addr *addr, uint16_t port,
 			for (i = 0; i < (size_t)ev.npath[e]; i++)
 				path[i + 1] = ev.path[e][i];
 			*npath = ev.npath[e] + 1;
+			*conv = c->id;
 			c->end[e].called_close |= what == TRACK_CALL_CLOSE ||
 			    what == TRACK_CALL_ABORT;
 			return e;

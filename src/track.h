@@ -219,11 +219,11 @@ enum track_call {
  * 9293 and Linux do (the FIN may leave much later); the caller feeds
  * calls and packets in time order.  Returns the end's index, with the
  * state before the call in path[0] and each state it passed after it
- * (*npath in all, 1 when the state did not move), or -1 when no
- * conversation has that end.
+ * (*npath in all, 1 when the state did not move) and the conversation's
+ * id in *conv, or -1 when no conversation has that end.
  */
 int	track_call(struct track *, const struct decode_addr *, uint16_t,
 	    enum track_call, enum track_state path[TRACK_MAX_PATH + 1],
-	    size_t *npath);
+	    size_t *npath, uint64_t *conv);
 
 #endif

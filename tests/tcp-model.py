@@ -16,7 +16,8 @@ of what each end has shown:
     or a call sockkit drew for that end: close or shutdown for
     FIN_WAIT_1 and LAST_ACK (RFC 9293 3.10.4: the CLOSE call enters the
     state, and the FIN may leave after segments already queued), recv()
-    returning 0 for the other end's FIN and what came with it;
+    returning 0 for the other end's FIN and what came with it, an abort
+    (close() that resets) for CLOSED;
   - an end drawn closed does not send afterwards (except RST);
   - state for state: the model derives each end's states from the same
     evidence on its own (derive() below) and the states drawn for that
@@ -131,8 +132,8 @@ def evidence(state, e, o, pkt, sender):
 
 def call_paths(text):
     """The states a call line drew ("...; A: FIN_WAIT_1 -> FIN_WAIT_2
-    -> TIME_WAIT"), as [(end name, path)].  Calls name no conversation:
-    they belong to the one of the packet before (sockkit's own)."""
+    -> TIME_WAIT"), as [(end name, path)].  The call's "conv" says which
+    conversation it moved (without one: that of the packet before)."""
     return [(who.lower(), path.split(" -> ")) for who, path in
             re.findall(r"\b([AB]): ([A-Z_0-9]+(?: -> [A-Z_0-9]+)+)", text)]
 
@@ -141,7 +142,9 @@ def called(text, new, e, o):
     """What the call text, drawn as moving end e, shows of it."""
     if new in ("FIN_WAIT_1", "LAST_ACK"):
         e.closing = True
-    if text.startswith("recv() = 0"):
+    if "abort" in text and new == "CLOSED":
+        e.rst = True                # RFC 9293 3.10.5: ABORT, a RST goes
+    if re.search(r"recv\(\) = 0|then 0: EOF", text):
         # It received o's FIN, and the ACK field that FIN carried.
         e.acked_fin = True
         if e.fin is not None and o.fin_ackno is not None and \
@@ -171,16 +174,19 @@ def check(lines):
             ev = json.loads(line)
         except ValueError:
             continue
-        if ev.get("type") == "call" and last is not None:
+        if ev.get("type") == "call":
+            conv = ev.get("conv", last)
+            if conv not in convs:
+                continue
             for name, path in call_paths(ev.get("call", "")):
                 ev["path_" + name] = path
                 ev["state_" + name] = path[-1]
-                a, b = convs[last]
+                a, b = convs[conv]
                 e, o = (a, b) if name == "a" else (b, a)
                 called(ev["call"], path[-1], e, o)
                 moves(ev, name, e, o, None, "conv %s call %r" % (
-                    last, ev["call"]), bad)
-            pkts[last].append(ev)
+                    conv, ev["call"]), bad)
+            pkts[conv].append(ev)
             continue
         if ev.get("type") != "packet" or ev.get("proto") != "tcp":
             continue

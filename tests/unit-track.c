@@ -136,6 +136,7 @@ test_eof_call(int fin_captured)
 	struct decode_addr	 a;
 	enum track_state	 path[TRACK_MAX_PATH + 1];
 	size_t			 np = 0;
+	uint64_t		 conv = 0;
 	int			 e;
 
 	memset(&a, 0, sizeof a);
@@ -148,10 +149,11 @@ test_eof_call(int fin_captured)
 	} else
 		feed(tr, 0, DECODE_ACK, 101, 501);
 	track_flush(tr, on_event, NULL);
-	e = track_call(tr, &a, 1000, TRACK_CALL_EOF, path, &np);
+	e = track_call(tr, &a, 1000, TRACK_CALL_EOF, path, &np, &conv);
 	if (fin_captured) {
 		tap_ok(e == 0 && np == 3 && path[0] == TRACK_FIN_WAIT_1 &&
-		    path[1] == TRACK_FIN_WAIT_2 && path[2] == TRACK_TIME_WAIT,
+		    path[1] == TRACK_FIN_WAIT_2 && path[2] == TRACK_TIME_WAIT &&
+		    conv == 1,
 		    "EOF after B's FIN,ACK: A FIN_WAIT_1 -> FIN_WAIT_2 -> "
 		    "TIME_WAIT at the call");
 		feed(tr, 0, DECODE_ACK, 102, 502);
