@@ -57,6 +57,7 @@ struct track {
 	int		 lookahead;	/* hold events for the next packet */
 	int		 undo;		/* end + 1 whose presumed state was undone */
 	enum track_state undo_from;	/* the state it was drawn in */
+	int		 undo_rst;	/* what it had not got: a RST, an ACK */
 	struct track_conv **bucket;
 	size_t		 nbucket, n, max;
 	struct track_conv *oldest, *newest;
@@ -1069,9 +1070,10 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 }
 
 /*
- * Without lookahead: the presumed state drawn on the packet before was
- * wrong (its receiver now sends again what it acknowledged).  Draw the
- * way back on this packet, which shows it, and say why.
+ * Without lookahead: the presumed state drawn on an earlier packet was
+ * wrong (its receiver now sends again what it acknowledged, or sends at
+ * all after a RST).  Draw the way back on this packet, which shows it,
+ * and say why.
  */
 static void
 undo_note(struct track *tr, struct track_event *ev)
@@ -1081,8 +1083,8 @@ undo_note(struct track *tr, struct track_event *ev)
 	tr->undo = 0;
 	ev->path[r][0] = tr->undo_from;
 	ev->changed[r] = tr->undo_from != ev->state[r];
-	note(ev, 1, "%s had not got the packet before: still %s",
-	    r ? "B" : "A", track_state_name(ev->state[r]));
+	note(ev, 1, "%s had not got that %s: it sends again", r ? "B" : "A",
+	    tr->undo_rst ? "RST" : "ACK");
 }
 
 void
@@ -1158,10 +1160,13 @@ hold_release(struct track *tr, const struct decode_pkt *pk, track_cb cb,
 	if (h->valid == HOLD_NONE)
 		return;
 	if (h->valid == HOLD_DRAWN) {
+		if (pk == NULL)
+			return;		/* a call: the next packet still tells */
 		h->valid = HOLD_NONE;
-		if (pk != NULL && hold_contradicted(h, pk)) {
+		if (hold_contradicted(h, pk)) {
 			tr->undo = h->r + 1;
 			tr->undo_from = h->ev.state[h->r];
+			tr->undo_rst = h->rst;
 			hold_undo(h);
 		}
 		return;

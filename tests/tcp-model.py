@@ -17,7 +17,7 @@ of what each end has shown:
     FIN_WAIT_1 and LAST_ACK (RFC 9293 3.10.4: the CLOSE call enters the
     state, and the FIN may leave after segments already queued), recv()
     returning 0 for the other end's FIN and what came with it, an abort
-    (close() that resets) for CLOSED;
+    (a close() that resets) or a close() in SYN_SENT for CLOSED;
   - an end drawn closed does not send afterwards (except RST);
   - state for state: the model derives each end's states from the same
     evidence on its own (derive() below) and the states drawn for that
@@ -64,6 +64,7 @@ class End:
         self.fin_acked = False      # the other acknowledged its FIN
         self.syn_acked = False      # the other acknowledged its SYN
         self.closing = False        # a call drew it closing
+        self.before_rst = None      # its state before a RST presumed got
         self.fin_ackno = None       # the ACK field its FIN carried
 
 
@@ -130,6 +131,14 @@ def evidence(state, e, o, pkt, sender):
     return None
 
 
+def retracted(ev, name):
+    """Whether ev says the tracker's presumption about end name was
+    wrong (it had not got a RST or an ACK: it sends again), drawing the
+    way back from that state."""
+    return any(n.startswith("%s had not got that " % name.upper())
+               for n in ev.get("notes", []))
+
+
 def call_paths(text):
     """The states a call line drew ("...; A: FIN_WAIT_1 -> FIN_WAIT_2
     -> TIME_WAIT"), as [(end name, path)].  The call's "conv" says which
@@ -142,8 +151,8 @@ def called(text, new, e, o):
     """What the call text, drawn as moving end e, shows of it."""
     if new in ("FIN_WAIT_1", "LAST_ACK"):
         e.closing = True
-    if "abort" in text and new == "CLOSED":
-        e.rst = True                # RFC 9293 3.10.5: ABORT, a RST goes
+    if new == "CLOSED":
+        e.rst = True                # 3.10.5 ABORT, or 3.10.4 in SYN_SENT
     if re.search(r"recv\(\) = 0|then 0: EOF", text):
         # It received o's FIN, and the ACK field that FIN carried.
         e.acked_fin = True
@@ -195,12 +204,17 @@ def check(lines):
         a, b = convs.setdefault(ev["conv"], (End(), End()))
         s, r = (a, b) if ev["dir"] == "A>B" else (b, a)
         where = "conv %s frame %s" % (ev["conv"], ev.get("frame", "?"))
+        for name, e in (("a", a), ("b", b)):
+            if retracted(ev, name) and e.before_rst is not None:
+                e.state, e.before_rst = e.before_rst, None
         if s.state in CLOSED_LIKE | {"TIME_WAIT"} and \
                 "RST" not in ev["flags"] and \
                 not (s.state == "TIME_WAIT" and ev["flags"] == "ACK") and \
                 not ("SYN" in ev["flags"] and "ACK" not in ev["flags"]):
             bad.append("%s: %s sends %s while drawn %s" % (
                 where, "A" if s is a else "B", ev["flags"], s.state))
+        if "RST" in ev["flags"] and r.state not in CLOSED_LIKE:
+            r.before_rst = r.state  # presumed received: until r sends
         see(ev, s, r)
         for name, e, o in (("a", a, b), ("b", b, a)):
             moves(ev, name, e, o, s, where, bad)
@@ -214,6 +228,8 @@ def moves(ev, name, e, o, sender, where, bad):
     if new == e.state:
         return
     path = ev.get("path_" + name, [e.state, new])
+    if retracted(ev, name):
+        path = [e.state] + path[1:]
     for prev, nxt in zip(path, path[1:]):
         why = check_move(prev, nxt) or evidence(nxt, e, o, ev, sender)
         if why:
@@ -229,6 +245,8 @@ class Proof:
         self.fin = None             # relative sequence number of its FIN
         self.active = self.got_fin = self.fin_acked = False
         self.rst = self.refused = False
+        self.closing = False        # its close() or shutdown() was drawn
+        self.fin_ackno = None       # the ACK field its FIN carried
         self.states = []            # the states it passed, in order
 
 
@@ -238,7 +256,7 @@ def state_of(e):
         return "no listener"
     if e.rst:
         return e.rst
-    if e.fin is not None:
+    if e.fin is not None or e.closing:
         if e.got_fin:
             if e.fin_acked:
                 return "TIME_WAIT" if e.active else "CLOSED"
@@ -285,6 +303,13 @@ def resent_later(pkts, i, sender, ack):
     return False
 
 
+def sends_later(pkts, i, sender):
+    """Whether sender sends anything but a RST after pkts[i]: a RST
+    pkts[i] carried to it did not arrive (it would have closed)."""
+    return any(p.get("dir") == sender and "RST" not in p["flags"]
+               for p in pkts[i + 1:] if p.get("type") != "call")
+
+
 def acked_later(pkts, i, end):
     """Whether the copy of the segment ending at end that pkts[i]'s sender
     sent before pkts[i] is the one its receiver acknowledges later: no
@@ -311,6 +336,27 @@ def deliver(e, o, seg, waiting):
         note(e)
 
 
+def by_call(e, o, text, new, theirs):
+    """End e (o the other) made the call text, drawn as entering new;
+    theirs: o's segments waiting for e.  What the call proves: close() or
+    shutdown() enters FIN_WAIT_1 or LAST_ACK (3.10.4); close() in
+    SYN_SENT, or one that aborts, CLOSED (3.10.4, 3.10.5); recv() = 0
+    that o's FIN and all before it arrived."""
+    if new == "CLOSED":
+        e.rst = "CLOSED"
+    elif new in ("FIN_WAIT_1", "LAST_ACK") and not e.closing:
+        e.closing = True
+        e.active = not e.got_fin
+    elif re.search(r"recv\(\) = 0|then 0: EOF", text) and o.fin is not None:
+        for seg in [w for w in theirs if w[0] <= o.fin + 1]:
+            deliver(e, o, seg, theirs)
+        if e.fin is not None and o.fin_ackno is not None and \
+                o.fin_ackno > e.fin:
+            e.fin_acked = True
+        e.got_fin = True
+    note(e)
+
+
 def derive(pkts):
     """The states each end of one conversation passed, (A's, B's), from
     evidence alone: a segment that uses sequence space is received when
@@ -321,12 +367,16 @@ def derive(pkts):
     waiting = ([], [])      # (end of segment, its ACK field) sent by A, B
     for i, p in enumerate(pkts):
         if p.get("type") == "call":
+            for d, name in ((0, "a"), (1, "b")):
+                if p.get("path_" + name):
+                    by_call(*((a, b) if d == 0 else (b, a)), p["call"],
+                            p["path_" + name][-1], waiting[1 - d])
             continue
         d = 0 if p["dir"] == "A>B" else 1
         s, r = (a, b) if d == 0 else (b, a)
         fl = set(p["flags"].split(","))
-        if s.rst or s.refused:
-            continue
+        if (s.rst or s.refused) and "RST" not in fl:
+            continue                # (a RST is what an abort sends)
         if "ACK" in fl and "RST" not in fl:
             ack = p["ack"]
             if r.syn or r.synack:
@@ -345,9 +395,10 @@ def derive(pkts):
             else:
                 s.rst = "CLOSED"
             note(s)
-            r.rst = "LISTEN" if r.states[-1:] == ["SYN_RECEIVED"] and \
-                not r.syn else "CLOSED"
-            note(r)
+            if not sends_later(pkts, i, p["dir"][::-1]):
+                r.rst = "LISTEN" if r.states[-1:] == ["SYN_RECEIVED"] \
+                    and not r.syn else "CLOSED"
+                note(r)
             continue
         if "SYN" in fl:
             if "ACK" in fl:
@@ -357,7 +408,9 @@ def derive(pkts):
             note(s)
         if "FIN" in fl and s.fin is None:
             s.fin = p["seq"] + p["len"] + (1 if "SYN" in fl else 0)
-            s.active = not s.got_fin
+            s.fin_ackno = p["ack"] if "ACK" in fl else None
+            if not s.closing:
+                s.active = not s.got_fin
             note(s)
         used = p["len"] + ("SYN" in fl) + ("FIN" in fl)
         if "ACK" in fl and used:
@@ -377,7 +430,11 @@ def drawn(pkts, name):
     """The states drawn for end name ("a", "b"), in order, once each."""
     out = []
     for p in pkts:
-        for st in p.get("path_" + name, [p.get("state_" + name, "?")]):
+        path = p.get("path_" + name, [p.get("state_" + name, "?")])
+        if retracted(p, name) and out:
+            out.pop()               # drawn on a presumption, taken back
+            path = path[1:]
+        for st in path:
             if st != "?" and (not out or out[-1] != st):
                 out.append(st)
     return out
