@@ -708,7 +708,10 @@ tcp_rst(struct track_conv *c, int d, struct track_event *ev)
 		step(c, d, ev, IN_SEND_RST);
 		return;
 	}
-	if (!was_closed) {
+	if (!was_closed && track_end_closed(c, d)) {
+		note(ev, 1, "RST from %s, which has closed: %s's connection is "
+		    "reset", d ? "B" : "A", d ? "A" : "B");
+	} else if (!was_closed) {
 		if (s->state == TRACK_SYN_RECEIVED ||
 		    r->state == TRACK_SYN_RECEIVED)
 			note(ev, 1, "aborted: RST before the handshake "
