@@ -67,13 +67,13 @@ parse_mode(const char *s, enum serve_mode *m)
 
 /*
  * Parse BYTES[/SECS] for --min-rate and --max-queue: BYTES (1 to max,
- * K/M/G suffixes) into *bytes and, when given, SECS (more than 0) into
- * *ms, which keeps its default otherwise.  Returns 0, or -1 with the
- * reason in why.
+ * K/M/G suffixes) into *bytes and, when given, SECS (more than 0, or 0
+ * too when zero_ok) into *ms, which keeps its default otherwise.  Returns
+ * 0, or -1 with the reason in why.
  */
 static int
 parse_bytes_per(const char *arg, long long max, long long *bytes, long *ms,
-    char *why, size_t whylen)
+    int zero_ok, char *why, size_t whylen)
 {
 	char	 num[32], part[64];
 	size_t	 n = strcspn(arg, "/");
@@ -91,7 +91,7 @@ parse_bytes_per(const char *arg, long long max, long long *bytes, long *ms,
 		return -1;
 	}
 	if (arg[n] == '/' && (parse_secs(arg + n + 1, 86400000L, ms, part,
-	    sizeof part) == -1 || *ms == 0)) {
+	    sizeof part) == -1 || (*ms == 0 && !zero_ok))) {
 		snprintf(why, whylen, "SECS %s", part);
 		return -1;
 	}
@@ -108,13 +108,13 @@ listen_rates(int ch, const char *arg, struct listen_opts *o, char *err,
 	if (ch == OPT_MIN_RATE) {
 		o->min_window_ms = 1000;
 		if (parse_bytes_per(arg, 1LL << 40, &o->min_bytes,
-		    &o->min_window_ms, why, sizeof why) == -1) {
+		    &o->min_window_ms, 0, why, sizeof why) == -1) {
 			snprintf(err, errlen, "--min-rate '%s': %s; expected "
 			    "BYTES[/SECS], e.g. 1k/10", arg, why);
 			return -1;
 		}
 	} else if (parse_bytes_per(arg, 1LL << 30, &o->max_queue,
-	    &o->queue_ms, why, sizeof why) == -1) {
+	    &o->queue_ms, 1, why, sizeof why) == -1) {
 		snprintf(err, errlen, "--max-queue '%s': %s; expected "
 		    "BYTES[/SECS], e.g. 256k/5", arg, why);
 		return -1;

@@ -109,6 +109,23 @@ is "$(sed -n 2p "$TMP/rd.out")" $((8 << 20)) \
 like "$(cat "$TMP/slow.err")" "not reading: [0-9,]+ bytes of the other clients' data waiting for it for 1 s \(--max-queue\): closed" \
     "the client that never read was closed with a message"
 
+# 2b: the same with --max-queue SIZE/0: closed as soon as its queue is full
+rm -f "$TMP/stop"
+serve slow0 "$SOCKKIT" listen --broker --max-queue 256k/0 127.0.0.1 0 \
+    </dev/null
+bg python3 "$TMP/clients.py" noread "$port" "$TMP/stop" >"$TMP/nr0.out"
+wait_for_line "$TMP/nr0.out" in 10
+bg python3 "$TMP/clients.py" reader "$port" >"$TMP/rd0.out"
+wait_for_line "$TMP/rd0.out" in 10
+wait_established "$port" 2
+python3 "$TMP/clients.py" sender "$port" 8
+wait_count "$TMP/rd0.out" '^[0-9]+$' 1 25
+touch "$TMP/stop"
+is "$(sed -n 2p "$TMP/rd0.out")" $((8 << 20)) \
+    "--max-queue 256k/0: the reader got all 8 MB"
+like "$(cat "$TMP/slow0.err")" "not reading: [0-9,]+ bytes of the other clients' data waiting for it for 0 s \(--max-queue\): closed" \
+    "--max-queue 256k/0: the client that never read was closed at once"
+
 # 3: --chat against ncat --chat, run side by side; user numbers aside
 norm() { sed -E 's/<user[0-9]+>/<userN>/g'; }
 serve chat "$SOCKKIT" listen --chat 127.0.0.1 0 </dev/null
