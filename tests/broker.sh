@@ -92,39 +92,30 @@ is "$(python3 "$TMP/clients.py" many "$port" 50)" 50 \
     "50 clients: each got the 49 others' lines, never its own"
 is "$(wc -c <"$TMP/b50.out")" 0 "nothing goes to standard output"
 
-# 2: a client that never reads, a reader, a sender of 8 MB
-serve slow "$SOCKKIT" listen --broker --max-queue 256k/1 127.0.0.1 0 \
-    </dev/null
-bg python3 "$TMP/clients.py" noread "$port" "$TMP/stop" >"$TMP/nr.out"
-wait_for_line "$TMP/nr.out" in 10
-bg python3 "$TMP/clients.py" reader "$port" >"$TMP/rd.out"
-rpid=$!
-wait_for_line "$TMP/rd.out" in 10
-wait_established "$port" 2
-python3 "$TMP/clients.py" sender "$port" 8
-wait_count "$TMP/rd.out" '^[0-9]+$' 1 25
-touch "$TMP/stop"
-is "$(sed -n 2p "$TMP/rd.out")" $((8 << 20)) \
-    "the reader got all 8 MB although one client never read"
-like "$(cat "$TMP/slow.err")" "not reading: [0-9,]+ bytes of the other clients' data waiting for it for 1 s \(--max-queue\): closed" \
-    "the client that never read was closed with a message"
+# never_read QUEUE SECS: a broker with --max-queue QUEUE, a client that
+# never reads, a reader and a sender of 8 MB; the reader gets every byte
+# and the other is closed after SECS, saying so.
+never_read() {
+	rm -f "$TMP/stop"
+	serve slow "$SOCKKIT" listen --broker --max-queue "$1" 127.0.0.1 0 \
+	    </dev/null
+	bg python3 "$TMP/clients.py" noread "$port" "$TMP/stop" >"$TMP/nr.out"
+	wait_for_line "$TMP/nr.out" in 10
+	bg python3 "$TMP/clients.py" reader "$port" >"$TMP/rd.out"
+	wait_for_line "$TMP/rd.out" in 10
+	wait_established "$port" 2
+	python3 "$TMP/clients.py" sender "$port" 8
+	wait_count "$TMP/rd.out" '^[0-9]+$' 1 25
+	touch "$TMP/stop"
+	is "$(sed -n 2p "$TMP/rd.out")" $((8 << 20)) \
+	    "--max-queue $1: the reader got all 8 MB although one client never read"
+	like "$(cat "$TMP/slow.err")" "not reading: [0-9,]+ bytes of the other clients' data waiting for it for $2 s \(--max-queue\): closed" \
+	    "--max-queue $1: the client that never read was closed after $2 s, saying so"
+}
 
-# 2b: the same with --max-queue SIZE/0: closed as soon as its queue is full
-rm -f "$TMP/stop"
-serve slow0 "$SOCKKIT" listen --broker --max-queue 256k/0 127.0.0.1 0 \
-    </dev/null
-bg python3 "$TMP/clients.py" noread "$port" "$TMP/stop" >"$TMP/nr0.out"
-wait_for_line "$TMP/nr0.out" in 10
-bg python3 "$TMP/clients.py" reader "$port" >"$TMP/rd0.out"
-wait_for_line "$TMP/rd0.out" in 10
-wait_established "$port" 2
-python3 "$TMP/clients.py" sender "$port" 8
-wait_count "$TMP/rd0.out" '^[0-9]+$' 1 25
-touch "$TMP/stop"
-is "$(sed -n 2p "$TMP/rd0.out")" $((8 << 20)) \
-    "--max-queue 256k/0: the reader got all 8 MB"
-like "$(cat "$TMP/slow0.err")" "not reading: [0-9,]+ bytes of the other clients' data waiting for it for 0 s \(--max-queue\): closed" \
-    "--max-queue 256k/0: the client that never read was closed at once"
+# 2: a client that never reads; with SECS 0, closed as soon as it is full
+never_read 256k/1 1
+never_read 256k/0 0
 
 # 3: --chat against ncat --chat, run side by side; user numbers aside
 norm() { sed -E 's/<user[0-9]+>/<userN>/g'; }
