@@ -1241,6 +1241,62 @@ transcript_copy(struct svg *s, FILE *fp)
 }
 
 /*
+ * The page's step slider, for a lecture: row by row (a packet or a call
+ * and what is drawn beside it), with the slider or the arrow keys; the
+ * page opens at "#step=N" with N rows shown.  Without script, or at the
+ * slider's end, everything is shown.
+ */
+static const char html_stepper[] =
+    "<p class=\"stepper\"><label>Step through it: <input type=\"range\" "
+    "id=\"step\" min=\"1\" value=\"1\"/></label> <span id=\"stepn\">"
+    "</span> (or the left and right arrow keys)</p>\n";
+
+/*
+ * Rows are the distinct heights of the time column; an element shows
+ * while it lies above the next row's label (8 units over that row), so
+ * a row's state, notes and a call's wrapped lines come with it.
+ */
+static const char html_step_script[] =
+    "<script>//<![CDATA[\n"
+    "(function () {\n"
+    "\tvar pic = document.getElementById(\"ladder\");\n"
+    "\tvar r = document.getElementById(\"step\");\n"
+    "\tvar say = document.getElementById(\"stepn\");\n"
+    "\tvar rows = [], items = [];\n"
+    "\tpic.querySelectorAll(\"text.time\").forEach(function (t) {\n"
+    "\t\tvar y = Number(t.getAttribute(\"y\"));\n"
+    "\t\tif (/^[0-9]/.test(t.textContent) && rows.indexOf(y) < 0)\n"
+    "\t\t\trows.push(y);\n"
+    "\t});\n"
+    "\trows.sort(function (a, b) { return a - b; });\n"
+    "\tpic.querySelectorAll(\"g.pkt, text\").forEach(function (e) {\n"
+    "\t\tvar l = e.querySelector(\"line\");\n"
+    "\t\tif (e.closest(\"g.pkt\") !== e && e.closest(\"g.pkt\"))\n"
+    "\t\t\treturn;\n"
+    "\t\titems.push([e, Number(l ? l.getAttribute(\"y1\") :\n"
+    "\t\t    e.getAttribute(\"y\"))]);\n"
+    "\t});\n"
+    "\tfunction show(n) {\n"
+    "\t\tn = Math.max(1, Math.min(n, rows.length));\n"
+    "\t\tvar cut = n < rows.length ? rows[n] - 8 : Infinity;\n"
+    "\t\titems.forEach(function (it) {\n"
+    "\t\t\tit[0].style.visibility = it[1] > cut ? \"hidden\" : \"\";\n"
+    "\t\t});\n"
+    "\t\tr.value = n;\n"
+    "\t\tsay.textContent = \"row \" + n + \" of \" + rows.length;\n"
+    "\t}\n"
+    "\tr.max = rows.length;\n"
+    "\tr.addEventListener(\"input\", function () { show(Number(r.value)); });\n"
+    "\tdocument.addEventListener(\"keydown\", function (e) {\n"
+    "\t\tif (e.key === \"ArrowRight\" || e.key === \"ArrowLeft\")\n"
+    "\t\t\tshow(Number(r.value) + (e.key === \"ArrowRight\" ? 1 : -1));\n"
+    "\t});\n"
+    "\tvar m = /step=([0-9]+)/.exec(location.hash);\n"
+    "\tshow(m ? Number(m[1]) : rows.length);\n"
+    "})();\n"
+    "//]]></script>\n";
+
+/*
  * The graph's section of the page: its zoom (radio buttons whose CSS
  * widens the picture inside a scrolling box) and the picture graph
  * writes.  Returns 0 or -1 with errno.
@@ -1295,7 +1351,9 @@ svg_html_graph(struct svg *s, FILE *fp, int (*graph)(void *, FILE *),
 	xs(fp, title);
 	fputs("</h1>\n<p>One arrow per packet, time flowing down; point at an "
 	    "arrow for the packet's details.  The same packets as a text "
-	    "ladder are <a href=\"#transcript\">below</a>.</p>\n<div>\n", fp);
+	    "ladder are <a href=\"#transcript\">below</a>.</p>\n", fp);
+	fputs(html_stepper, fp);
+	fputs("<div id=\"ladder\">\n", fp);
 	doc_write(s, fp, 0);
 	fputs("</div>\n", fp);
 	if (graph != NULL && html_graph(fp, graph, arg) == -1)
@@ -1304,7 +1362,9 @@ svg_html_graph(struct svg *s, FILE *fp, int (*graph)(void *, FILE *),
 	    "<pre class=\"transcript\">", fp);
 	if (transcript_copy(s, fp) == -1)
 		return -1;
-	fputs("</pre>\n</body>\n</html>\n", fp);
+	fputs("</pre>\n", fp);
+	fputs(html_step_script, fp);
+	fputs("</body>\n</html>\n", fp);
 	return doc_end(s, fp);
 }
 
