@@ -13,6 +13,10 @@ need_cmd socat python3
 bg socat -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr \
     SYSTEM:'head -n 1' 2>"$TMP/dest.err" >/dev/null
 dest=$(socat_port "$TMP/dest.err")
+# ... and on ::1 too, where there is IPv6: a proxy may resolve localhost
+# to ::1 first (Debian's /etc/hosts names both).
+bg socat TCP6-LISTEN:"$dest",bind=[::1],ipv6only=1,fork,reuseaddr \
+    SYSTEM:'head -n 1' >/dev/null 2>&1
 blocked=$(free_port)
 bg socat TCP-LISTEN:"$blocked",bind=127.0.0.1,fork,reuseaddr SYSTEM:'head -n 1' \
     >/dev/null 2>&1
