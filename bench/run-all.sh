@@ -28,6 +28,7 @@ if [ "${1:-}" = quick ]; then
 	"probe|$here/probe.sh 3"
 	"raw|$here/raw.sh"
 	"exec|$here/exec.sh 30 2 50"
+	"tls|$here/tls.sh 100 2 500"
 	)
 else
 	runs=(
@@ -41,6 +42,7 @@ else
 	"probe|$here/probe.sh 3"
 	"raw|$here/raw.sh"
 	"exec|$here/exec.sh 100 3"
+	"tls|$here/tls.sh 200 3 1000"
 	)
 fi
 
