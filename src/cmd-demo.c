@@ -2241,6 +2241,11 @@ const struct cmd_entry cmd_demo_entry = {
 	    "      --speed X     then replay it at X times its own pace\n"
 	    "      --ascii       draw without box-drawing characters\n"
 	    "      --color=WHEN  auto, always or never (auto)\n"
+	    "      --json        one JSON object per packet, call or note "
+	    "instead\n"
+	    "      --data-preview N  payload bytes shown per packet (16; 0: "
+	    "none)\n"
+	    "      --full        draw every segment\n"
 	    PRIV_USAGE
 	    "      --svg FILE    also draw it as an SVG sequence diagram\n"
 	    "      --html FILE   the diagram and the ladder in one HTML page\n"
