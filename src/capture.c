@@ -45,6 +45,7 @@
 #include "track.h"
 #include "tsg.h"
 #include "util.h"
+#include "words.h"
 
 #define CAPTURE_SNAP_FILE (65536 + 128)	/* --write: see capture_open() */
 #define CALL_LEN	160
@@ -839,7 +840,7 @@ static void
 call_moves(struct capture *c, struct held *h)
 {
 	enum track_state	 path[TRACK_MAX_PATH + 1];
-	size_t			 n = strlen(h->what), np, i;
+	size_t			 off = strlen(h->what), np, i;
 	int			 e;
 
 	e = track_call(c->tr, &h->self, h->self_port, h->tcall, path, &np,
@@ -848,13 +849,10 @@ call_moves(struct capture *c, struct held *h)
 		h->conv = 0;
 		return;
 	}
-	snprintf(h->what + n, sizeof h->what - n, "; %c: %s", e == 0 ?
-	    'A' : 'B', track_state_name(path[0]));
-	for (i = 1; i < np; i++) {
-		n = strlen(h->what);
-		snprintf(h->what + n, sizeof h->what - n, " -> %s",
-		    track_state_name(path[i]));
-	}
+	words_cat(h->what, sizeof h->what, &off, "; %c:", e == 0 ? 'A' : 'B');
+	for (i = 0; i < np; i++)
+		words_cat(h->what, sizeof h->what, &off, " %s%s", i ? "-> " :
+		    "", track_state_name(path[i]));
 }
 
 /*
