@@ -39,6 +39,7 @@
 #include "decode.h"
 #include "ladder.h"
 #include "render.h"
+#include "sockdiag.h"
 #include "net.h"
 #include "pcapload.h"
 #include "svg.h"
@@ -59,12 +60,16 @@
  * MERGE_LAG has passed since their time (or the queue is full).  A fold
  * of repeated send/recv calls is drawn at its first call's time, so what
  * comes after that call waits behind it until the fold ends (another
- * call), FOLD_MAX packets wait, or FOLD_LAG has passed.
+ * call), FOLD_MAX packets wait, or FOLD_LAG has passed.  While
+ * capture_linger() waits for the end, no call of ours can come: what the
+ * ring has handed over is drawn after LINGER_LAG.
  */
 #define MERGE_MAX	8192		/* calls and packets waiting */
 #define MERGE_BYTES	(8 << 20)	/* and their packets' bytes */
 #define MERGE_LAG	(50 * MS)
+#define LINGER_LAG	(1 * MS)
 #define FOLD_MAX	2048
+#define PEER_POLL_MS	2		/* capture_linger() asks the peer */
 #define FOLD_LAG	(250 * MS)
 
 static void	capture_event(void *, const struct track_event *);
@@ -118,9 +123,13 @@ struct capture {
 	int		 info_fd;	/* the relay's socket + 1, 0: none */
 	struct decode_addr local;
 	uint16_t	 local_port;
+	int		 peer_local;	/* the relay's peer is a socket of
+					   this namespace (sock_diag found it) */
+	struct sockaddr_storage self_sa, peer_sa;	/* the relay's ends */
 	uint64_t	 packets;
 	int		 efd, tfd;	/* epoll of the pcap fd and the timer */
 	int64_t		 armed;		/* the timer's deadline, 0: none */
+	int		 lingering;	/* in capture_linger(): LINGER_LAG */
 	struct held	*mq[MERGE_MAX];	/* the merge queue: a ring, by time */
 	size_t		 mhead, mn, mbytes;
 	char		 last_verb[8];	/* of the calls drawn last */
@@ -961,15 +970,13 @@ wall_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Arm the timer for the next thing to draw (wall time at), 0: none. */
+/* Set the one-shot timer to wall time at (0: stop it). */
 static void
-merge_arm(struct capture *c, int64_t at)
+timer_set(struct capture *c, int64_t at)
 {
 	struct itimerspec	 it;
 	int64_t			 d;
 
-	if (c->tfd == -1 || at == c->armed)
-		return;
 	memset(&it, 0, sizeof it);
 	if (at != 0) {
 		d = at - wall_ns();
@@ -983,7 +990,20 @@ merge_arm(struct capture *c, int64_t at)
 }
 
 /*
- * Draw what may be drawn now: what is older than MERGE_LAG (a fed capture
+ * Arm the timer for the next thing to draw (wall time at; 0: nothing).
+ * A timer armed for sooner stays: its tick arms the next, so a data phase
+ * costs a timerfd_settime() per MERGE_LAG, not one per call and packet.
+ */
+static void
+merge_arm(struct capture *c, int64_t at)
+{
+	if (c->tfd == -1 || at == 0 || (c->armed != 0 && c->armed <= at))
+		return;
+	timer_set(c, at);
+}
+
+/*
+ * Draw what may be drawn now: what is older than the lag (a fed capture
  * has no lag: its caller hands packets over in order), and a fold that
  * waited FOLD_LAG.  Then arm the timer for the next.
  */
@@ -991,12 +1011,13 @@ static void
 merge_tick(struct capture *c)
 {
 	int64_t	 now = wall_ns(), at = 0;
+	int64_t	 lag = c->lingering ? LINGER_LAG : MERGE_LAG;
 
-	merge_release(c, c->fed ? INT64_MAX : now - MERGE_LAG);
+	merge_release(c, c->fed ? INT64_MAX : now - lag);
 	if (c->fold != NULL && (c->fed || now - c->fold->ts >= FOLD_LAG))
 		fold_end(c);
 	if (c->mn > 0)
-		at = c->mq[c->mhead]->ts + MERGE_LAG;
+		at = c->mq[c->mhead]->ts + lag;
 	if (c->fold != NULL && (at == 0 || c->fold->ts + FOLD_LAG < at))
 		at = c->fold->ts + FOLD_LAG;
 	merge_arm(c, at);
@@ -1008,7 +1029,8 @@ merge_flush(struct capture *c)
 {
 	merge_release(c, INT64_MAX);
 	fold_end(c);
-	merge_arm(c, 0);
+	if (c->tfd != -1 && c->armed != 0)
+		timer_set(c, 0);
 }
 
 /*
@@ -1030,8 +1052,10 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 	/* A TLS connection of ours is decoded from whole segments. */
 	if (c->o.keylog == NULL && keep > (uint32_t)(256 + c->o.preview))
 		keep = (uint32_t)(256 + c->o.preview);
-	if ((m = calloc(1, sizeof *m + keep)) == NULL)
+	/* The header zeroed, not the bytes: a whole segment is 64 KiB. */
+	if ((m = malloc(sizeof *m + keep)) == NULL)
 		return;		/* counted, not drawn: out of memory */
+	memset(m, 0, sizeof *m);
 	m->ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 	m->caplen = keep;
 	m->len = h->len;
@@ -1250,6 +1274,22 @@ capture_tcp_info(struct capture *c, int fd, int64_t ts,
 }
 
 /*
+ * Whether the relay's peer, a socket of this host, can send nothing more:
+ * the kernel has it gone, in TIME_WAIT, FIN_WAIT_2 or CLOSE, so its FIN
+ * was acknowledged (no socket in LAST_ACK or CLOSING is left to
+ * retransmit it).  This is evidence, not a guess: the peer's own state.
+ */
+static int
+peer_acked(const struct capture *c)
+{
+	int	 st = sockdiag_tcp_state((const struct sockaddr *)&c->peer_sa,
+	    (const struct sockaddr *)&c->self_sa);
+
+	return st == 0 || st == TCP_TIME_WAIT || st == TCP_FIN_WAIT2 ||
+	    st == TCP_CLOSE;
+}
+
+/*
  * How long capture_linger(), which began at start (now_ms()), goes on:
  * not at all once nothing more can come; the linger time after a close
  * whose last ACK was ours, counted from the peer's last packet.
@@ -1274,8 +1314,17 @@ capture_linger(struct capture *c)
 
 	pfd.fd = capture_fd(c);
 	pfd.events = POLLIN;
+	c->lingering = 1;
 	capture_poll(c);
 	while (!sk_interrupted && (left = linger_left(c, start)) > 0) {
+		if (c->done == DONE_QUIET && c->peer_local) {
+			if (peer_acked(c)) {
+				c->done = DONE_FINAL;
+				break;
+			}
+			if (left > PEER_POLL_MS)
+				left = PEER_POLL_MS;
+		}
 		if (poll(&pfd, 1, (int)left) > 0)
 			capture_poll(c);
 	}
@@ -1283,6 +1332,8 @@ capture_linger(struct capture *c)
 	fflush(stderr);
 	c->done = DONE_NOT;	/* a next connection starts afresh */
 	c->quiet_ms = 0;
+	c->peer_local = 0;
+	c->lingering = 0;
 }
 
 void
@@ -1322,6 +1373,32 @@ capture_end(struct capture *c, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * Whether the peer of the TCP socket fd is a socket of this namespace
+ * (loopback, or an address of this host): then capture_linger() can ask
+ * the kernel whether it still waits for the ACK of its FIN, instead of
+ * waiting the linger time for a retransmission that cannot come.
+ */
+static void
+capture_find_peer(struct capture *c, int fd)
+{
+	socklen_t	 len = sizeof c->self_sa, plen = sizeof c->peer_sa;
+	int		 type, st;
+	socklen_t	 tlen = sizeof type;
+
+	c->peer_local = 0;
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == -1 ||
+	    type != SOCK_STREAM ||
+	    getsockname(fd, (struct sockaddr *)&c->self_sa, &len) == -1 ||
+	    getpeername(fd, (struct sockaddr *)&c->peer_sa, &plen) == -1 ||
+	    (c->self_sa.ss_family != AF_INET &&
+	    c->self_sa.ss_family != AF_INET6))
+		return;
+	st = sockdiag_tcp_state((struct sockaddr *)&c->peer_sa,
+	    (struct sockaddr *)&c->self_sa);
+	c->peer_local = st > 0;
+}
+
 void
 capture_hook_relay(struct capture *c, struct relay_opts *r)
 {
@@ -1334,4 +1411,5 @@ capture_hook_relay(struct capture *c, struct relay_opts *r)
 	r->extra_fd = capture_fd(c);
 	r->on_extra = capture_poll;
 	c->info_fd = r->net_fd >= 0 ? r->net_fd + 1 : 0;
+	capture_find_peer(c, r->net_fd);
 }

@@ -74,30 +74,55 @@ words_cat(char *buf, size_t len, size_t *off, const char *fmt, ...)
 		*off += (size_t)n < len - *off ? (size_t)n : len - *off - 1;
 }
 
+/*
+ * Append the n bytes s to buf as words_cat() would "%.*s": cut where buf
+ * ends, always NUL-terminated.
+ */
+static void
+words_put(char *buf, size_t len, size_t *off, const char *s, size_t n)
+{
+	if (*off >= len)
+		return;
+	if (n > len - *off - 1)
+		n = len - *off - 1;
+	memcpy(buf + *off, s, n);
+	*off += n;
+	buf[*off] = '\0';
+}
+
+/*
+ * Escaped byte by byte without a printf each: a data phase quotes every
+ * packet's preview, whether or not its line is drawn.
+ */
 void
 words_quote(char *buf, size_t len, size_t *off, const uint8_t *p, size_t n,
     size_t max)
 {
-	size_t	 i, m = n < max ? n : max;
-	uint8_t	 ch;
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i, m = n < max ? n : max;
+	char			 e[4];
+	uint8_t			 ch;
 
-	words_cat(buf, len, off, " \"");
-	for (i = 0; i < m; i++) {
+	words_put(buf, len, off, " \"", 2);
+	for (i = 0; i < m && *off + 1 < len; i++) {
 		ch = p[i];
-		if (ch == '\n')
-			words_cat(buf, len, off, "\\n");
-		else if (ch == '\r')
-			words_cat(buf, len, off, "\\r");
-		else if (ch == '\t')
-			words_cat(buf, len, off, "\\t");
-		else if (ch == '"' || ch == '\\')
-			words_cat(buf, len, off, "\\%c", ch);
-		else if (ch >= 0x20 && ch < 0x7f)
-			words_cat(buf, len, off, "%c", ch);
-		else
-			words_cat(buf, len, off, "\\x%02x", ch);
+		e[0] = '\\';
+		if (ch == '\n' || ch == '\r' || ch == '\t') {
+			e[1] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+			words_put(buf, len, off, e, 2);
+		} else if (ch == '"' || ch == '\\') {
+			e[1] = (char)ch;
+			words_put(buf, len, off, e, 2);
+		} else if (ch >= 0x20 && ch < 0x7f)
+			words_put(buf, len, off, (const char *)&p[i], 1);
+		else {
+			e[1] = 'x';
+			e[2] = hex[ch >> 4];
+			e[3] = hex[ch & 0xf];
+			words_put(buf, len, off, e, 4);
+		}
 	}
-	words_cat(buf, len, off, "\"%s", n > m ? "..." : "");
+	words_put(buf, len, off, "\"...", n > m ? 4 : 1);
 }
 
 /* The payload preview: at most n captured bytes, C-escaped, quoted. */

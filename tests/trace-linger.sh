@@ -7,14 +7,16 @@
 . "$srcdir/lib.sh"
 need_root
 need_cmd nft tcpdump ip
-plan 6
+plan 8
 
 NS=sklg$$
 make_netns $NS || skip_all "cannot make a network namespace"
 N="ip netns exec $NS"
 
-# The server: read until EOF, then close (its FIN acknowledges ours).
-$N $PYTHON -c '
+# server: read until EOF, then close (its FIN acknowledges ours); sets
+# $port.
+server() {
+	$N $PYTHON -c '
 import socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
 sys.stderr.write("Listening on 127.0.0.1 %d\n" % s.getsockname()[1])
@@ -23,8 +25,10 @@ c, _ = s.accept(); c.settimeout(20)
 while c.recv(4096):
 	pass
 c.close()' 2>"$TMP/serr" &
-_pids="$_pids $!"
-port=$(listen_port "$TMP/serr")
+	_pids="$_pids $!"
+	port=$(listen_port "$TMP/serr")
+}
+server
 
 # This host's pure ACKs to the server: the handshake's goes, the next ones
 # (the final ACK and its repeats) are dropped until the rule goes.
@@ -67,4 +71,15 @@ like "$(grep -A3 -E '<-- FIN' "$TMP/ladder" | tail -n 4)" 'retransmission' \
 like "$(tail -n 1 "$TMP/ladder")" "verdict: .* $truth packets" \
     "the verdict counts them all"
 [ $_failed = 0 ] || sed 's/^/# /' "$TMP/ladder"
+
+# Nothing dropped: the server is a socket of this host, and once the
+# kernel has it closed (it got the last ACK) no FIN can come again, so
+# the capture ends then, not after a linger of a minute.
+server
+printf 'ping\n' | timeout 20 $N "$SOCKKIT" connect --trace --ascii \
+    --color=never --linger-capture 60000 127.0.0.1 "$port" >/dev/null \
+    2>"$TMP/ladder2"
+is "$?" 0 "a peer of this host, closed: the capture ends without the linger"
+like "$(tail -n 1 "$TMP/ladder2")" "verdict: closed by A .*; 0 retransmissions" \
+    "and the verdict is drawn"
 done_testing
