@@ -52,6 +52,19 @@ struct track_hold {
 	int		 close_note;	/* index of its close note, or -1 */
 };
 
+/*
+ * A presumption whose check waits for its conversation's next packet: a
+ * packet of another conversation came first (a pure ACK dropped while
+ * other connections go on; its receiver sends again a second later).
+ */
+struct track_park {
+	int		 r, rst;
+	uint32_t	 ack;
+	enum track_state drawn;		/* end r's state drawn on it */
+	int		 close_note;	/* it completed the close */
+	struct track_end saved;		/* end r before the presumed effect */
+};
+
 struct track {
 	struct track_hold hold;
 	int		 lookahead;	/* hold events for the next packet */
@@ -67,6 +80,8 @@ struct track {
 static void	hold_release(struct track *, const struct decode_pkt *,
 		    track_cb, void *);
 static void	undo_note(struct track *, struct track_event *);
+static void	park_check(struct track *, struct track_conv *,
+		    const struct decode_pkt *);
 
 /* Sequence-space comparisons (RFC 9293 3.4): a before b. */
 #define SEQ_LT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
@@ -217,6 +232,7 @@ conv_end(struct track *tr, struct track_conv *c, track_cb cb, void *arg)
 	ev.state[0] = c->end[0].state;
 	ev.state[1] = c->end[1].state;
 	cb(arg, &ev);
+	free(c->park);
 	free(c);
 }
 
@@ -321,23 +337,29 @@ tcp_bases(struct track_conv *c, int d, const struct decode_pkt *pk,
 	}
 }
 
-/* SYN retransmissions and their back-off. */
+/*
+ * SYN and SYN,ACK retransmissions and their back-off.  A SYN,ACK after
+ * this end's own SYN (a simultaneous open) is its answer, not a resend.
+ */
 static void
 tcp_syn_retry(struct track_conv *c, int d, int64_t ts,
     const struct decode_pkt *pk, struct track_event *ev)
 {
 	struct track_end	*s = &c->end[d];
+	const char		*what = pk->flags & DECODE_ACK ? "SYN,ACK" :
+	    "SYN";
 	int64_t			 gap;
 
-	if (s->syns > 0 && pk->seq == s->isn) {
+	if (s->syns > 0 && pk->seq == s->isn &&
+	    (!(pk->flags & DECODE_ACK) || s->synack)) {
 		gap = ts - s->syn_ts;
 		if (s->syn_gap > 0)
-			note(ev, 1, "SYN retransmission #%u, %.3f s after the "
-			    "previous (back-off x%.1f)", s->syns,
+			note(ev, 1, "%s retransmission #%u, %.3f s after the "
+			    "previous (back-off x%.1f)", what, s->syns,
 			    gap / 1e9, (double)gap / (double)s->syn_gap);
 		else
-			note(ev, 1, "SYN retransmission #%u, %.3f s after the "
-			    "first SYN", s->syns, gap / 1e9);
+			note(ev, 1, "%s retransmission #%u, %.3f s after the "
+			    "first %s", what, s->syns, gap / 1e9, what);
 		s->retrans++;
 		ev->retrans = 1;
 		s->syn_gap = gap;
@@ -386,7 +408,7 @@ tcp_seq_checks(struct track_conv *c, int d, int64_t ts,
 	}
 	if (tcp_probe(c, d, pk, ev))
 		return;
-	if ((pk->flags & (DECODE_SYN | DECODE_ACK)) == DECODE_SYN)
+	if (pk->flags & DECODE_SYN)
 		tcp_syn_retry(c, d, ts, pk, ev);
 	else if (ev->seglen > 0 && s->snd_init && SEQ_LT(pk->seq, s->snd_max)) {
 		if (s->has_hole && SEQ_LEQ(s->hole_lo, pk->seq) &&
@@ -1051,6 +1073,8 @@ track_packet(struct track *tr, int64_t ts, const struct decode_pkt *pk,
 		cb(arg, &ev);
 		return;
 	}
+	if (c->park != NULL)
+		park_check(tr, c, pk);
 	if (pk->proto == IPPROTO_TCP && tcp_packet(tr, c, d, ts, pk, &ev)) {
 		count_packet(c, d, ts, pk, &ev);
 		tr->hold.ev = ev;
@@ -1097,31 +1121,67 @@ track_set_lookahead(struct track *tr, int on)
 }
 
 /*
- * Whether pk, the packet after the held one, shows that the held one did
- * not reach its receiver r: r sends again the SYN or FIN the held ACK
- * acknowledged, or r, held to be reset, sends anything but a RST.
+ * Whether pk, the packet after a presumed one, shows that it did not
+ * reach its receiver r: r sends again the SYN or FIN the presumed ACK
+ * (up to ack) acknowledged, or r, presumed reset (rst), sends anything
+ * but a RST.
  */
 static int
-hold_contradicted(const struct track_hold *h, const struct decode_pkt *pk)
+contradicted(const struct track_conv *c, int r, int rst, uint32_t ack,
+    const struct decode_pkt *pk)
 {
-	const struct track_end	*r = &h->ev.conv->end[h->r];
-	const struct track_end	*o = &h->ev.conv->end[!h->r];
+	const struct track_end	*re = &c->end[r];
+	const struct track_end	*o = &c->end[!r];
 	uint32_t		 len;
 
 	if (pk->result != DECODE_OK || pk->proto != IPPROTO_TCP ||
-	    pk->icmp_error || pk->sport != r->port || pk->dport != o->port ||
-	    memcmp(pk->src.addr, r->addr.addr, 16) != 0 ||
+	    pk->icmp_error || pk->sport != re->port || pk->dport != o->port ||
+	    memcmp(pk->src.addr, re->addr.addr, 16) != 0 ||
 	    memcmp(pk->dst.addr, o->addr.addr, 16) != 0)
 		return 0;
 	if ((pk->flags & (DECODE_SYN | DECODE_ACK)) == DECODE_SYN &&
-	    !(r->isn_known && r->isn == pk->seq))
+	    !(re->isn_known && re->isn == pk->seq))
 		return 0;		/* a new connection, not a resend */
-	if (h->rst)
+	if (rst)
 		return !(pk->flags & DECODE_RST);
 	len = pk->paylen + !!(pk->flags & DECODE_SYN) +
 	    !!(pk->flags & DECODE_FIN);
 	return (pk->flags & (DECODE_SYN | DECODE_FIN)) &&
-	    SEQ_LEQ(pk->seq + len, h->ack);
+	    SEQ_LEQ(pk->seq + len, ack);
+}
+
+/* Whether pk belongs to conversation c, either way. */
+static int
+of_conv(const struct track_conv *c, const struct decode_pkt *pk)
+{
+	int	 i;
+
+	if (pk->result != DECODE_OK || pk->proto != c->proto ||
+	    pk->icmp_error)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (pk->sport == c->end[i].port &&
+		    pk->dport == c->end[!i].port &&
+		    memcmp(pk->src.addr, c->end[i].addr.addr, 16) == 0 &&
+		    memcmp(pk->dst.addr, c->end[!i].addr.addr, 16) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Put end r of c back as it was before a presumed ACK (up to ack) or RST
+ * that did not arrive; close_note: that presumption had completed the
+ * close.
+ */
+static void
+unpresume(struct track_conv *c, int r, int rst, uint32_t ack,
+    const struct track_end *saved, int close_note)
+{
+	c->end[r] = *saved;
+	if (!rst && c->end[r].fin && SEQ_LT(c->end[r].fin_seq, ack))
+		c->end[r].fin_acked = 0;	/* the close is not done */
+	if (close_note)
+		c->close_done = 0;
 }
 
 /* Undo the presumed effect of the held event on its receiver. */
@@ -1132,14 +1192,11 @@ hold_undo(struct track_hold *h)
 	struct track_conv	*c = ev->conv;
 	int			 r = h->r, i;
 
-	c->end[r] = h->saved;
-	if (!h->rst && c->end[r].fin && SEQ_LT(c->end[r].fin_seq, h->ack))
-		c->end[r].fin_acked = 0;	/* the close is not done */
+	unpresume(c, r, h->rst, h->ack, &h->saved, h->close_note >= 0);
 	ev->state[r] = h->saved.state;
 	ev->npath[r] = 1;
 	ev->changed[r] = 0;
 	if (h->close_note >= 0) {
-		c->close_done = 0;
 		for (i = h->close_note; i + 1 < ev->nnotes; i++)
 			ev->notes[i] = ev->notes[i + 1];
 		ev->nnotes--;
@@ -1151,6 +1208,47 @@ hold_undo(struct track_hold *h)
 		note(ev, 1, "%s did not get this ACK: it sends its %s again",
 		    r ? "B" : "A", c->end[r].fin && SEQ_LT(c->end[r].fin_seq,
 		    h->ack) ? "FIN" : "SYN,ACK");
+}
+
+/*
+ * The held event's check waits for its own conversation's next packet
+ * (track_packet() makes it there).  Out of memory: left unchecked.
+ */
+static void
+hold_park(struct track_hold *h)
+{
+	struct track_conv	*c = h->ev.conv;
+	struct track_park	*p;
+
+	if ((p = c->park) == NULL && (p = malloc(sizeof *p)) == NULL)
+		return;
+	p->r = h->r;
+	p->rst = h->rst;
+	p->ack = h->ack;
+	p->drawn = h->ev.state[h->r];
+	p->close_note = h->close_note >= 0;
+	p->saved = h->saved;
+	c->park = p;
+}
+
+/*
+ * The next packet pk of c, which holds a parked presumption: when pk
+ * contradicts it, put the receiver back and have pk's event say so (as a
+ * drawn event is undone: undo_note()).  Either way the check is done.
+ */
+static void
+park_check(struct track *tr, struct track_conv *c, const struct decode_pkt *pk)
+{
+	struct track_park	*p = c->park;
+
+	c->park = NULL;
+	if (contradicted(c, p->r, p->rst, p->ack, pk)) {
+		unpresume(c, p->r, p->rst, p->ack, &p->saved, p->close_note);
+		tr->undo = p->r + 1;
+		tr->undo_from = p->drawn;
+		tr->undo_rst = p->rst;
+	}
+	free(p);
 }
 
 /* Emit the held event; pk (or NULL) is the packet that follows it. */
@@ -1166,7 +1264,9 @@ hold_release(struct track *tr, const struct decode_pkt *pk, track_cb cb,
 		if (pk == NULL)
 			return;		/* a call: the next packet still tells */
 		h->valid = HOLD_NONE;
-		if (hold_contradicted(h, pk)) {
+		if (!of_conv(h->ev.conv, pk))
+			hold_park(h);
+		else if (contradicted(h->ev.conv, h->r, h->rst, h->ack, pk)) {
 			tr->undo = h->r + 1;
 			tr->undo_from = h->ev.state[h->r];
 			tr->undo_rst = h->rst;
@@ -1175,7 +1275,10 @@ hold_release(struct track *tr, const struct decode_pkt *pk, track_cb cb,
 		return;
 	}
 	h->valid = HOLD_NONE;
-	if (pk != NULL && hold_contradicted(h, pk))
+	if (pk != NULL && !of_conv(h->ev.conv, pk))
+		hold_park(h);
+	else if (pk != NULL && contradicted(h->ev.conv, h->r, h->rst, h->ack,
+	    pk))
 		hold_undo(h);
 	cb(arg, &h->ev);
 }

@@ -76,6 +76,8 @@ enum track_close {
 	TRACK_UNREACH,		/* an ICMP error for the SYN */
 };
 
+struct track_park;
+
 struct track_conv {
 	uint64_t	 id;		/* 1, 2, ... in order of first packet */
 	uint8_t		 proto;
@@ -92,9 +94,11 @@ struct track_conv {
 	void		*user;		/* for the renderer; NULL at first */
 	void		*tls;		/* for the render sink's TLS layer
 					   (tlsview.h); NULL at first */
-	/* Table linkage, private to track.c. */
+	/* Table linkage and a presumption still to check, private to
+	   track.c. */
 	struct track_conv *hnext, *older, *newer;
 	uint32_t	 hash;
+	struct track_park *park;
 };
 
 #define TRACK_MAX_NOTES	5

@@ -198,6 +198,40 @@ test_lost_ack(int lookahead)
 	    "the ACK that is not contradicted closes B");
 }
 
+/*
+ * A handshake's ACK lost while another conversation goes on: B's SYN,ACK
+ * sent again, after the other's packets, still undoes the ESTABLISHED
+ * presumed for B, and counts as a retransmission; with and without
+ * lookahead.
+ */
+static void
+test_ack_lost_between(int lookahead)
+{
+	struct track		*tr = track_new(0);
+	struct decode_pkt	 pk;
+	static int64_t		 ts = 2000000;
+
+	track_set_lookahead(tr, lookahead);
+	open_conv(tr);			/* A's ACK: lost */
+	seg(&pk, AF_INET, 3, 2000, 2, 80, DECODE_SYN);	/* another client */
+	track_packet(tr, ts += 1000, &pk, on_event, NULL);
+	seg(&pk, AF_INET, 2, 80, 3, 2000, DECODE_SYN | DECODE_ACK);
+	pk.ack = 101;
+	track_packet(tr, ts += 1000, &pk, on_event, NULL);
+	feed(tr, 1, DECODE_SYN | DECODE_ACK, 500, 101);	/* again */
+	tap_ok(last.state[1] == TRACK_SYN_RECEIVED && last.retrans &&
+	    last.conv->end[1].retrans == 1, lookahead ? "lookahead: B's "
+	    "SYN,ACK again, after another conversation: B SYN_RECEIVED, a "
+	    "retransmission" : "live: B's SYN,ACK again, after another "
+	    "conversation: B SYN_RECEIVED, a retransmission");
+	tap_ok(last.changed[1] && last.path[1][0] == TRACK_ESTABLISHED,
+	    "drawn back from ESTABLISHED, with a note");
+	feed(tr, 0, DECODE_ACK, 101, 501);
+	track_finish(tr, on_event, NULL);
+	tap_ok(last.state[1] == TRACK_ESTABLISHED && last.changed[1],
+	    "the ACK again: B ESTABLISHED (presumed)");
+}
+
 /* A RST answering a SYN: no listener. */
 static void
 test_refused(void)
@@ -289,6 +323,8 @@ main(void)
 	test_eof_call(0);
 	test_lost_ack(1);
 	test_lost_ack(0);
+	test_ack_lost_between(1);
+	test_ack_lost_between(0);
 	test_refused();
 	test_close_words(0);
 	test_close_words(1);

@@ -119,6 +119,25 @@ a.recv(100); a.recv(100)
 for i in range(3): a.send(b'part %d\n' % i); time.sleep(0.05)
 a.close(); drain(c); c.close()"
 
+# A handshake's ACK dropped while another connection goes on: the first
+# client is ESTABLISHED, the server still SYN_RECEIVED (its SYN queue,
+# backlog 1, is full: the second client is answered with a SYN cookie);
+# a second later the server sends its SYN,ACK again, the one evidence
+# that the ACK never came, with the other connection's packets between.
+want ack-lost-between && scenario ack-lost-between "tcp port 5620" "$EV
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', 5620)); s.listen(1)
+drop('a', 'tcp sport 41001 tcp flags & (syn|ack|fin|rst|psh) == ack')
+def client(port):
+    c = socket.socket(); c.bind(('127.0.0.1', port)); c.setblocking(False)
+    try: c.connect(('127.0.0.1', 5620))
+    except BlockingIOError: pass
+    return c
+c1 = client(41001); time.sleep(0.2); c2 = client(41002); time.sleep(0.3)
+undrop('a'); s.settimeout(5)
+a2, _ = s.accept(); a1, _ = s.accept()
+a2.close(); time.sleep(0.1); c2.close(); a1.close(); time.sleep(0.1); c1.close()"
+
 # A capture that starts after the handshake (and the window scale).
 want mid-stream-real || return 0
 ip netns add $ns
