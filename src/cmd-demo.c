@@ -41,6 +41,7 @@
 #include "tls.h"
 #endif
 #include "util.h"
+#include "words.h"
 
 #define DEMO_WAIT_MS	1000	/* longest wait for a step on loopback */
 #define DEMO_PAUSE_MS	20	/* lets the packets of a step show first */
@@ -93,6 +94,7 @@ static int	demo_zero_window(struct demo *);
 static int	demo_nagle(struct demo *);
 static int	demo_loss(struct demo *);
 static int	demo_backlog(struct demo *);
+static int	demo_syn_cookies(struct demo *);
 static int	demo_keepalive(struct demo *);
 static int	demo_time_wait(struct demo *);
 static int	demo_mss(struct demo *);
@@ -127,6 +129,9 @@ static const struct demo_scenario demo_scenarios[] = {
 	    "retransmit; a lost tail: TLP or RTO", demo_loss, 1, 1, 0 },
 	{ "backlog", "a listener with backlog 1 that does not accept: the "
 	    "third SYN is dropped and retried", demo_backlog, 0, 0, 0 },
+	{ "syn-cookies", "a full SYN queue (backlog 1, a lost ACK): the next "
+	    "SYN dropped, then answered with a SYN cookie", demo_syn_cookies,
+	    1, 0, 0 },
 	{ "keepalive", "keepalive probes on an idle connection, then the peer "
 	    "gone: unanswered, RST", demo_keepalive, 1, 0, 0 },
 	{ "time-wait", "a second connection from a port in TIME_WAIT: "
@@ -866,7 +871,9 @@ enum demo_nft_op {
 				   first of cport bytes (IP length) */
 	DEMO_NFT_CLAMP,		/* the MSS of SYNs to and from port to
 				   cport */
-	DEMO_NFT_DELETE		/* the demo's table */
+	DEMO_NFT_DROP_ACKS,	/* pure ACKs from port cport to port */
+	DEMO_NFT_DELETE,	/* the demo's table */
+	DEMO_SYNCOOKIES		/* net.ipv4.tcp_syncookies = port (0, 1) */
 };
 
 struct demo_nft_req {
@@ -878,6 +885,8 @@ struct demo_nft_req {
 static int
 demo_nft_line(const struct demo_nft_req *req, char *buf, size_t len)
 {
+	if (req->op == DEMO_SYNCOOKIES)
+		return -1;		/* no nft line: demo_nft_do() */
 	if (req->op != DEMO_NFT_DELETE && (req->port < 1 ||
 	    req->port > 65535 || (req->op != DEMO_NFT_DROP_PORT &&
 	    (req->cport < 1 || req->cport > 65535))))
@@ -909,11 +918,40 @@ demo_nft_line(const struct demo_nft_req *req, char *buf, size_t len)
 		    "set %d; }; }", req->port, req->cport, req->port,
 		    req->cport);
 		return 0;
+	case DEMO_NFT_DROP_ACKS:
+		snprintf(buf, len, "table inet sockkit_demo { chain in { "
+		    "type filter hook input priority 0; tcp sport %d tcp "
+		    "dport %d tcp flags & (syn|ack|fin|rst|psh) == ack drop; "
+		    "}; }", req->cport, req->port);
+		return 0;
 	case DEMO_NFT_DELETE:
 		snprintf(buf, len, "delete table inet sockkit_demo");
 		return 0;
 	}
 	return -1;
+}
+
+/*
+ * Set net.ipv4.tcp_syncookies of our namespace to on (0 or 1).  Returns 0
+ * or -1 after saying why.
+ */
+static int
+demo_syncookies_set(int on)
+{
+	const char	*path = "/proc/sys/net/ipv4/tcp_syncookies";
+	int		 fd, ok;
+
+	if (on != 0 && on != 1)
+		return -1;
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
+		sk_warn("demo: %s", path);
+		return -1;
+	}
+	ok = write(fd, on ? "1\n" : "0\n", 2) == 2;
+	if (!ok)
+		sk_warn("demo: %s", path);
+	close(fd);
+	return ok ? 0 : -1;
 }
 
 /*
@@ -948,6 +986,18 @@ demo_nft_run(const char *cmd)
 	return 0;
 }
 
+/* Carry out one request here: its nft line, or the sysctl.  0 or -1. */
+static int
+demo_nft_do(const struct demo_nft_req *req)
+{
+	char	 cmd[256];
+
+	if (req->op == DEMO_SYNCOOKIES)
+		return demo_syncookies_set(req->port);
+	return demo_nft_line(req, cmd, sizeof cmd) == -1 ? -1 :
+	    demo_nft_run(cmd);
+}
+
 /*
  * The root helper: for each request the demo sends, runs its nft command
  * line in the demo's namespace and answers with one status byte.  It ends
@@ -957,7 +1007,6 @@ static void __attribute__((noreturn))
 demo_nft_helper(int fd)
 {
 	struct demo_nft_req	 req;
-	char			 cmd[256];
 	ssize_t			 n;
 	char			 st;
 
@@ -966,8 +1015,8 @@ demo_nft_helper(int fd)
 			continue;
 		if (n <= 0)
 			_exit(0);
-		st = (char)(n == (ssize_t)sizeof req && demo_nft_line(&req, cmd,
-		    sizeof cmd) == 0 && demo_nft_run(cmd) == 0 ? 0 : 1);
+		st = (char)(n == (ssize_t)sizeof req && demo_nft_do(&req) == 0 ?
+		    0 : 1);
 		if (write(fd, &st, 1) != 1)
 			_exit(1);
 	}
@@ -1027,13 +1076,11 @@ static int
 demo_nft(struct demo *d, int op, int port, int cport)
 {
 	struct demo_nft_req	 req = { op, port, cport };
-	char			 cmd[256];
 	ssize_t			 n;
 	char			 st;
 
 	if (d->nft_fd == -1)
-		return demo_nft_line(&req, cmd, sizeof cmd) == -1 ? -1 :
-		    demo_nft_run(cmd);
+		return demo_nft_do(&req);
 	if (write(d->nft_fd, &req, sizeof req) != (ssize_t)sizeof req) {
 		sk_warn("demo: nft helper");
 		return -1;
@@ -1506,6 +1553,221 @@ demo_backlog(struct demo *d)
 	for (i = 0; i < 2; i++)
 		demo_close(d, "client", &q[i]);
 	demo_close(d, "client", &d->cfd);
+	if (d->cap != NULL)
+		capture_linger(d->cap);
+	return 0;
+}
+
+/*
+ * The kernel's TcpExt counters of our namespace (/proc/net/netstat, which
+ * anyone may read) named in names, into v; -1 for one it lacks.  Returns
+ * 0, or -1 when the file cannot be read.
+ */
+static int
+demo_tcpext(const char *const *names, long long *v, size_t n)
+{
+	char	 head[4096], vals[4096], *hs, *vs, *h, *x;
+	FILE	*f;
+	size_t	 i;
+	int	 found = 0;
+
+	for (i = 0; i < n; i++)
+		v[i] = -1;
+	if ((f = fopen("/proc/net/netstat", "re")) == NULL)
+		return -1;
+	while (!found && fgets(head, sizeof head, f) != NULL &&
+	    fgets(vals, sizeof vals, f) != NULL)
+		found = strncmp(head, "TcpExt:", 7) == 0;
+	fclose(f);
+	if (!found)
+		return -1;
+	h = strtok_r(head + 7, " \n", &hs);
+	x = strtok_r(vals + 7, " \n", &vs);
+	for (; h != NULL && x != NULL; h = strtok_r(NULL, " \n", &hs),
+	    x = strtok_r(NULL, " \n", &vs))
+		for (i = 0; i < n; i++)
+			if (strcmp(h, names[i]) == 0)
+				v[i] = strtoll(x, NULL, 10);
+	return 0;
+}
+
+/* What the SYN queue scenario reads: the SYN dropped, or a cookie. */
+static const char *const demo_synq_names[] = {
+	"TCPReqQFullDrop", "TCPReqQFullDoCookies", "SyncookiesSent",
+	"SyncookiesRecv"
+};
+#define DEMO_SYNQ_N	(sizeof demo_synq_names / sizeof demo_synq_names[0])
+
+/*
+ * Say how the counters moved since before: "kernel: TCPReqQFullDrop +1"
+ * for each that did.
+ */
+static void
+demo_synq_say(struct demo *d, const long long *before, const char *why)
+{
+	long long	 now[DEMO_SYNQ_N];
+	char		 line[96];
+	size_t		 i, off = 0;
+
+	if (demo_tcpext(demo_synq_names, now, DEMO_SYNQ_N) == -1)
+		return;
+	for (i = 0; i < DEMO_SYNQ_N; i++)
+		if (now[i] > before[i] && before[i] >= 0)
+			words_cat(line, sizeof line, &off, "%s %s +%lld",
+			    off ? "," : "kernel:", demo_synq_names[i],
+			    now[i] - before[i]);
+	if (off > 0)
+		demo_say(d, 0, "%s%s", line, why);
+}
+
+/*
+ * The server's accept() of whatever connection is next, within ms, and
+ * its close(); which says more of it.  Returns 0 or -1 (said).
+ */
+static int
+demo_accept_any(struct demo *d, int ms, const char *which)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof sin;
+	int			 fd;
+
+	if (!demo_wait(d, d->lfd, POLLIN, ms)) {
+		demo_say(d, ETIMEDOUT, "server: accept()");
+		return -1;
+	}
+	demo_begin(d);
+	if ((fd = accept4(d->lfd, (struct sockaddr *)&sin, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+		demo_say(d, errno, "server: accept()");
+		return -1;
+	}
+	demo_say(d, 0, "server: accept() returned port %d%s",
+	    ntohs(sin.sin_port), which);
+	demo_close_fd(d, &fd, "server: close()");
+	return 0;
+}
+
+#define DEMO_SYNQ_MAX	3	/* half-open clients a SYN queue may need */
+
+/*
+ * A client whose handshake ACK nft drops: the server keeps it half-open.
+ * Returns its fd, or -1 when it did not connect within ms (its SYN got no
+ * answer: the queue was full already; *fd is the socket then), or -2.
+ */
+static int
+demo_half_open(struct demo *d, int ms, int *fd)
+{
+	int	 port;
+
+	if (demo_client_socket(d) == -1)
+		return -2;
+	*fd = d->cfd;
+	port = demo_port(d->cfd);
+	if (demo_nft(d, DEMO_NFT_DROP_ACKS, d->port, port) == -1)
+		return -2;
+	demo_say(d, 0, "nft: the ACKs from port %d are dropped", port);
+	if (demo_connect_fd(d, ms) == -1)
+		return -1;
+	demo_say(d, 0, "client: its ACK is lost: the server holds port %d "
+	    "half-open in its SYN queue", port);
+	return *fd;
+}
+
+/*
+ * One round of the SYN queue scenario, with tcp_syncookies cookies: half-
+ * open clients fill the SYN queue of backlog 1 (one on kernels that call
+ * it full at the backlog, two on those that want more: *n of them, found
+ * in the first round), and one more client's SYN is then dropped (no
+ * cookies) or answered with a cookie.  Returns 0 or -1.
+ */
+static int
+demo_synq_round(struct demo *d, int cookies, int *n)
+{
+	long long	 before[DEMO_SYNQ_N];
+	int		 half[DEMO_SYNQ_MAX + 1], i, k = 0, other, rc = -1;
+
+	if (demo_nft(d, DEMO_SYNCOOKIES, cookies, 0) == -1)
+		return -1;
+	demo_say(d, 0, "kernel: net.ipv4.tcp_syncookies = %d: %s", cookies,
+	    cookies ? "a full SYN queue answers with a cookie" :
+	    "a full SYN queue drops SYNs");
+	for (i = 0; i < DEMO_SYNQ_MAX + 1; i++)
+		half[i] = -1;
+	demo_tcpext(demo_synq_names, before, DEMO_SYNQ_N);
+	if (!cookies) {		/* half-open clients until a SYN is dropped */
+		while (k <= DEMO_SYNQ_MAX && (rc = demo_half_open(d, 500,
+		    &half[k])) >= 0)
+			k++;
+		if (rc == -2 || k == 0 || k > DEMO_SYNQ_MAX)
+			goto done;
+		*n = k;
+		other = half[k];
+		demo_say(d, 0, "client: no answer to the SYN from port %d: "
+		    "the SYN queue is full", demo_port(other));
+	} else {
+		for (k = 0; k < *n; k++)
+			if (demo_half_open(d, DEMO_WAIT_MS, &half[k]) < 0)
+				goto done;
+		if (demo_client_socket(d) == -1)
+			goto done;
+		other = half[k] = d->cfd;
+		if (demo_connect_fd(d, DEMO_WAIT_MS) == -1)
+			goto done;
+	}
+	demo_synq_say(d, before, cookies ? ": the SYN,ACK carried a "
+	    "cookie, the ACK brought it back" : ": the SYN was dropped");
+	if (cookies && demo_accept_any(d, DEMO_WAIT_MS, ", the last "
+	    "client: the others are still half-open") == -1)
+		goto done;
+	if (demo_nft(d, DEMO_NFT_DELETE, 0, 0) == -1)
+		goto done;
+	demo_say(d, 0, "nft: the ACKs pass again: the server's next "
+	    "SYN,ACK is answered");
+	for (i = 0; i < *n; i++)
+		if (demo_accept_any(d, DEMO_DROP_MS, ", half-open until now") ==
+		    -1)
+			goto done;
+	if (!cookies) {
+		if (!demo_wait(d, other, POLLOUT, DEMO_DROP_MS)) {
+			demo_say(d, ETIMEDOUT, "client: connect()");
+			goto done;
+		}
+		demo_say(d, 0, "client: connect() from port %d returned: "
+		    "connected at the SYN retry", demo_port(other));
+		if (demo_accept_any(d, DEMO_WAIT_MS, "") == -1)
+			goto done;
+	}
+	rc = 0;
+done:
+	for (i = 0; i < DEMO_SYNQ_MAX + 1; i++)
+		if (half[i] != -1)
+			demo_close(d, "client", &half[i]);
+	d->cfd = -1;
+	demo_wait(d, -1, 0, DEMO_ACK_MS);
+	return rc;
+}
+
+/*
+ * A full SYN queue (RFC 4987 3.6): backlog 1, and a client whose
+ * handshake ACK is lost holds it.  Without SYN cookies the next client's
+ * SYN is dropped until that handshake completes (the server resends its
+ * SYN,ACK a second later); with them the next client connects at once,
+ * and accept() returns it first.  The kernel's own counters say which.
+ */
+static int
+demo_syn_cookies(struct demo *d)
+{
+	int	 cookies, n = 0;
+
+	if (!d->netns)
+		return demo_no_netns("syn-cookies");
+	d->backlog = 1;
+	if (demo_listen(d) == -1)
+		return -1;
+	demo_say(d, 0, "server: no accept() for now");
+	for (cookies = 0; cookies < 2; cookies++)
+		if (demo_synq_round(d, cookies, &n) == -1)
+			return -1;
 	if (d->cap != NULL)
 		capture_linger(d->cap);
 	return 0;

@@ -4,7 +4,10 @@
 # of 0, probes, the update), nagle (the held second write without
 # TCP_NODELAY, none with it), loss (duplicate ACKs with SACK, then the
 # fast retransmit; the lost tail resent), backlog (the third SYN dropped
-# and retried), keepalive (probes at next - 1, then the RST), time-wait
+# and retried), syn-cookies (a full SYN queue: the SYN dropped without
+# cookies, answered with one with them, the kernel's counters saying so,
+# the lost handshake ACK drawn back when the server resends its SYN,ACK),
+# keepalive (probes at next - 1, then the RST), time-wait
 # (the second connection's fate) and mss (the clamped MSS in the SYN,
 # segments that fit).  Order, never timing.
 . "$srcdir/lib.sh"
@@ -27,7 +30,7 @@ before() {
 # count RE: how many lines of $out match RE.
 count() { printf '%s\n' "$out" | grep -Ec -- "$1"; }
 
-plan 32
+plan 41
 
 run zero-window
 is "$rc" 0 "zero-window exits 0"
@@ -80,6 +83,24 @@ before "SYN retransmission #1" "server: accept\(\)"
 ok $? "while the queue is full, before the accept()"
 before "server: accept\(\)" "connect\(\) returned: connected at the next SYN"
 ok $? "after the accept() a retry gets through"
+
+run syn-cookies
+is "$rc" 0 "syn-cookies exits 0"
+before "tcp_syncookies = 0" "no answer to the SYN from port [0-9]+: the SYN queue is full"
+ok $? "without cookies: a SYN gets no answer"
+like "$out" "kernel: TCPReqQFullDrop \+1: the SYN was dropped" \
+    "the kernel counts it dropped"
+before "TCPReqQFullDrop" "connected at the SYN retry"
+ok $? "and the retry connects once the queue has room"
+like "$out" "kernel: TCPReqQFullDoCookies \+1, SyncookiesSent \+1, SyncookiesRecv \+1" \
+    "with cookies: the kernel sent one and took it back"
+before "tcp_syncookies = 1" "accept\(\) returned port [0-9]+, the last client: the others are still half-open"
+ok $? "and accept() returns the last client first"
+like "$out" "SYN,ACK retransmission #1" "the server resends its SYN,ACK to a half-open client"
+like "$out" "B had not got that ACK: it sends again" \
+    "which draws the lost ACK undone"
+is "$(count 'accept\(\) returned port [0-9]+, half-open until now')" \
+    "$(count 'its ACK is lost')" "every half-open client is accepted in the end"
 
 run keepalive
 is "$rc" 0 "keepalive exits 0"

@@ -54,16 +54,16 @@ before() {
 	    !fa && $0 ~ a { fa = NR } fa && $0 ~ b { ok = 1 } END { exit !ok }'
 }
 
-N=88
+N=89
 plan $N
 
 # The command line, for everyone.
 run --list
 is "$rc" 0 "--list exits 0"
-is "$(printf '%s\n' "$out" | wc -l)" 17 "--list: one line per scenario"
+is "$(printf '%s\n' "$out" | wc -l)" 18 "--list: one line per scenario"
 for s in handshake server-close half-close held-fin simultaneous-close refused \
-    reset dropped udp zero-window nagle loss backlog keepalive time-wait mss \
-    tls; do
+    reset dropped udp zero-window nagle loss backlog syn-cookies keepalive \
+    time-wait mss tls; do
 	like "$out" "^$s +[a-z]" "--list names $s with its line"
 done
 run handshak3
