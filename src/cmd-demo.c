@@ -485,6 +485,20 @@ demo_accept(struct demo *d)
 	return 0;
 }
 
+/*
+ * Say that who moved n bytes of b by the call verb ("send", "SSL_read"):
+ * the count and the bytes' first line.
+ */
+static void
+demo_say_data(struct demo *d, const char *who, const char *verb,
+    const char *b, ssize_t n)
+{
+	int	 line = (int)strcspn(b, "\n");
+
+	demo_say(d, 0, "%s: %s %zd \"%.*s\"", who, verb, n,
+	    line < (int)n ? line : (int)n, b);
+}
+
 /* who sends text on fd; returns 0 or -1 (said). */
 static int
 demo_send(struct demo *d, const char *who, int fd, const char *text)
@@ -496,8 +510,7 @@ demo_send(struct demo *d, const char *who, int fd, const char *text)
 		demo_say(d, errno, "%s: send()", who);
 		return -1;
 	}
-	demo_say(d, 0, "%s: send %zd \"%.*s\"", who, n,
-	    (int)strcspn(text, "\n"), text);
+	demo_say_data(d, who, "send", text, n);
 	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
 	return 0;
 }
@@ -529,9 +542,7 @@ demo_recv(struct demo *d, const char *who, int fd)
 		    "closed its side", who);
 		demo_say_state(d, fd, TRACK_CALL_EOF, buf);
 	} else
-		demo_say(d, 0, "%s: recv %zd \"%.*s\"", who, n,
-		    (int)strcspn(buf, "\n") < (int)n ?
-		    (int)strcspn(buf, "\n") : (int)n, buf);
+		demo_say_data(d, who, "recv", buf, n);
 	return n;
 }
 
@@ -931,6 +942,8 @@ demo_nft_line(const struct demo_nft_req *req, char *buf, size_t len)
 	return -1;
 }
 
+static int	demo_proc_write(const char *, const char *);
+
 /*
  * Set net.ipv4.tcp_syncookies of our namespace to on (0 or 1).  Returns 0
  * or -1 after saying why.
@@ -939,19 +952,14 @@ static int
 demo_syncookies_set(int on)
 {
 	const char	*path = "/proc/sys/net/ipv4/tcp_syncookies";
-	int		 fd, ok;
 
 	if (on != 0 && on != 1)
 		return -1;
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
+	if (demo_proc_write(path, on ? "1\n" : "0\n") == -1) {
 		sk_warn("demo: %s", path);
 		return -1;
 	}
-	ok = write(fd, on ? "1\n" : "0\n", 2) == 2;
-	if (!ok)
-		sk_warn("demo: %s", path);
-	close(fd);
-	return ok ? 0 : -1;
+	return 0;
 }
 
 /*
@@ -1918,25 +1926,36 @@ demo_mss(struct demo *d)
 	return demo_close_pair(d, 1, 0, 1);
 }
 
+/*
+ * One ioctl req on lo, with ifr (its name set here).  Returns the ioctl's
+ * result, -1 with errno.
+ */
+static int
+demo_lo_ioctl(unsigned long req, struct ifreq *ifr)
+{
+	int	 fd, rc, e;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	snprintf(ifr->ifr_name, sizeof ifr->ifr_name, "lo");
+	rc = ioctl(fd, req, ifr);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 /* Bring lo up in a fresh namespace; returns 0 or -1 with errno. */
 static int
 demo_lo_up(void)
 {
 	struct ifreq	 ifr;
-	int		 fd, rc = -1, e;
 
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
 	memset(&ifr, 0, sizeof ifr);
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	}
-	e = errno;
-	close(fd);
-	errno = e;
-	return rc;
+	if (demo_lo_ioctl(SIOCGIFFLAGS, &ifr) == -1)
+		return -1;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	return demo_lo_ioctl(SIOCSIFFLAGS, &ifr);
 }
 
 /*
@@ -1949,18 +1968,10 @@ demo_lo_segments(void)
 {
 	struct ethtool_value	 ev = { ETHTOOL_STSO, 0 };
 	struct ifreq		 ifr;
-	int			 fd, rc, e;
 
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
 	memset(&ifr, 0, sizeof ifr);
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
 	ifr.ifr_data = (void *)&ev;
-	rc = ioctl(fd, SIOCETHTOOL, &ifr);
-	e = errno;
-	close(fd);
-	errno = e;
-	return rc;
+	return demo_lo_ioctl(SIOCETHTOOL, &ifr);
 }
 
 /* Write s to the /proc file path; returns 0 or -1. */
@@ -2170,8 +2181,7 @@ demo_tls_send(struct demo *d, const char *who, struct tls_conn *c,
 		    "would block" : err);
 		return -1;
 	}
-	demo_say(d, 0, "%s: SSL_write %zd \"%.*s\"", who, n,
-	    (int)strcspn(text, "\n"), text);
+	demo_say_data(d, who, "SSL_write", text, n);
 	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
 	return 0;
 }
@@ -2193,9 +2203,7 @@ demo_tls_recv(struct demo *d, const char *who, int fd, struct tls_conn *c)
 			break;
 		demo_begin(d);
 		if ((n = tls_read(c, buf, sizeof buf, err, sizeof err)) > 0) {
-			demo_say(d, 0, "%s: SSL_read %zd \"%.*s\"", who, n,
-			    (int)strcspn(buf, "\n") < (int)n ?
-			    (int)strcspn(buf, "\n") : (int)n, buf);
+			demo_say_data(d, who, "SSL_read", buf, n);
 			return n;
 		}
 		if (n == 0) {
