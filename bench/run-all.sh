@@ -29,6 +29,7 @@ if [ "${1:-}" = quick ]; then
 	"raw|$here/raw.sh"
 	"exec|$here/exec.sh 30 2 50"
 	"tls|$here/tls.sh 100 2 500"
+	"graph|$here/graph.sh 200000"
 	)
 else
 	runs=(
@@ -43,6 +44,7 @@ else
 	"raw|$here/raw.sh"
 	"exec|$here/exec.sh 100 3"
 	"tls|$here/tls.sh 200 3 1000"
+	"graph|$here/graph.sh"
 	)
 fi
 
