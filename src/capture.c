@@ -125,6 +125,7 @@ struct capture {
 	uint16_t	 local_port;
 	int		 peer_local;	/* the relay's peer is a socket of
 					   this namespace (sock_diag found it) */
+	uint16_t	 quiet_ports[2];	/* DONE_QUIET: its conversation's */
 	struct sockaddr_storage self_sa, peer_sa;	/* the relay's ends */
 	uint64_t	 packets;
 	int		 efd, tfd;	/* epoll of the pcap fd and the timer */
@@ -749,6 +750,8 @@ capture_watch_end(struct capture *c, const struct track_event *ev)
 	else if (c->done == DONE_NOT && cv->close_done) {
 		c->done = local ? DONE_QUIET : DONE_FINAL;
 		c->quiet_ms = now_ms();
+		c->quiet_ports[0] = cv->end[0].port;
+		c->quiet_ports[1] = cv->end[1].port;
 	} else if (c->done == DONE_QUIET && !local)
 		c->quiet_ms = now_ms();	/* the peer is not done yet */
 }
@@ -1282,9 +1285,16 @@ capture_tcp_info(struct capture *c, int fd, int64_t ts,
 static int
 peer_acked(const struct capture *c)
 {
-	int	 st = sockdiag_tcp_state((const struct sockaddr *)&c->peer_sa,
-	    (const struct sockaddr *)&c->self_sa);
+	int	 me = net_addr_port((const struct sockaddr *)&c->self_sa);
+	int	 him = net_addr_port((const struct sockaddr *)&c->peer_sa);
+	int	 st;
 
+	/* Only the relay's own connection: its ends are those two ports. */
+	if (!((c->quiet_ports[0] == me && c->quiet_ports[1] == him) ||
+	    (c->quiet_ports[0] == him && c->quiet_ports[1] == me)))
+		return 0;
+	st = sockdiag_tcp_state((const struct sockaddr *)&c->peer_sa,
+	    (const struct sockaddr *)&c->self_sa);
 	return st == 0 || st == TCP_TIME_WAIT || st == TCP_FIN_WAIT2 ||
 	    st == TCP_CLOSE;
 }
