@@ -664,21 +664,33 @@ conn_tls_start(struct server *s, struct conn *c)
 	return r == -1 ? -1 : 1;
 }
 
+/*
+ * Close, saying why, the clients quiet for limit ms or more (with
+ * handshaking: only those still in their TLS handshake).
+ */
+static void
+stale_close(struct server *s, int handshaking, int64_t limit,
+    const char *why)
+{
+	struct conn	*c, *next;
+	int64_t		 now = now_ms();
+
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if ((c->handshaking || !handshaking) && now - c->last >= limit)
+			conn_close(s, c, why);
+	}
+}
+
 /* Close the clients whose handshake has taken longer than allowed. */
 static void
 handshake_scan(struct server *s)
 {
-	struct conn	*c, *next;
-	int64_t		 now = now_ms();
-	char		 why[96];
+	char	 why[96];
 
 	snprintf(why, sizeof why, "TLS handshake: timed out after %.3g s",
 	    s->o->handshake_ms / 1000.0);
-	for (c = s->conns; c != NULL; c = next) {
-		next = c->next;
-		if (c->handshaking && now - c->last >= s->o->handshake_ms)
-			conn_close(s, c, why);
-	}
+	stale_close(s, 1, s->o->handshake_ms, why);
 }
 #else
 static int
@@ -1186,17 +1198,11 @@ chat_join(struct server *s, struct conn *c)
 static void
 idle_scan(struct server *s)
 {
-	struct conn	*c, *next;
-	int64_t		 now = now_ms();
-	char		 why[64];
+	char	 why[64];
 
 	snprintf(why, sizeof why, "idle for %.3g s (-w): closed",
 	    s->o->idle_ms / 1000.0);
-	for (c = s->conns; c != NULL; c = next) {
-		next = c->next;
-		if (now - c->last >= s->o->idle_ms)
-			conn_close(s, c, why);
-	}
+	stale_close(s, 0, s->o->idle_ms, why);
 }
 
 /*

@@ -219,4 +219,20 @@ ok $? "out of descriptors for 2.5 s: said $n times (at most once a second)"
 like "$(cat "$TMP/fd.err")" "^sockkit: listen: accept: Too many open files \(raise ulimit -n\) \([0-9]+ times in the last second\)$" \
     "out of descriptors: the warning counts what it did not repeat"
 
+# A client that opens a connection to listen -k --tls and never starts
+# the handshake is closed when the handshake time is up (10 s).
+if "$SOCKKIT" listen --tls --help >/dev/null 2>&1; then
+	rm -f "$TMP/stop"
+	serve tlsk "$SOCKKIT" listen -k --tls -v --mode discard 127.0.0.1 0 </dev/null
+	clients hold "$port" 1 "$TMP/stop" &
+	hold=$!
+	wait_for_line "$TMP/tlsk.err" 'TLS handshake: timed out after 10 s' 20
+	ok $? "listen -k --tls: a client silent in its handshake is closed after 10 s"
+	touch "$TMP/stop"
+	wait "$hold"
+	kill "$pid"; wait_pid "$pid" 5 >/dev/null
+else
+	skip "this sockkit was built without OpenSSL"
+fi
+
 done_testing
