@@ -665,33 +665,26 @@ conn_tls_start(struct server *s, struct conn *c)
 }
 
 /*
- * Close, saying why, the clients quiet for limit ms or more (with
- * handshaking: only those still in their TLS handshake).
+ * Close the clients quiet for limit ms or more (with handshaking: only
+ * those still in their TLS handshake); why, with limit in seconds for
+ * its %.3g, says so.
  */
-static void
+static void __attribute__((format(printf, 4, 0)))
 stale_close(struct server *s, int handshaking, int64_t limit,
     const char *why)
 {
 	struct conn	*c, *next;
 	int64_t		 now = now_ms();
+	char		 msg[96];
 
+	snprintf(msg, sizeof msg, why, limit / 1000.0);
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
 		if ((c->handshaking || !handshaking) && now - c->last >= limit)
-			conn_close(s, c, why);
+			conn_close(s, c, msg);
 	}
 }
 
-/* Close the clients whose handshake has taken longer than allowed. */
-static void
-handshake_scan(struct server *s)
-{
-	char	 why[96];
-
-	snprintf(why, sizeof why, "TLS handshake: timed out after %.3g s",
-	    s->o->handshake_ms / 1000.0);
-	stale_close(s, 1, s->o->handshake_ms, why);
-}
 #else
 static int
 conn_tls_start(struct server *s, struct conn *c)
@@ -1194,17 +1187,6 @@ chat_join(struct server *s, struct conn *c)
 	return c->closed ? -1 : 0;
 }
 
-/* Close the connections idle for longer than -w. */
-static void
-idle_scan(struct server *s)
-{
-	char	 why[64];
-
-	snprintf(why, sizeof why, "idle for %.3g s (-w): closed",
-	    s->o->idle_ms / 1000.0);
-	stale_close(s, 0, s->o->idle_ms, why);
-}
-
 /*
  * Close the connections that moved (in and out together) fewer than
  * --min-rate bytes in their last window; start a new window for the
@@ -1379,12 +1361,14 @@ serve_timers(struct server *s, int64_t *next_scan)
 		stall_scan(s);
 	if (every >= 0 && now_ms() >= *next_scan) {
 		if (o->idle_ms >= 0)
-			idle_scan(s);
+			stale_close(s, 0, o->idle_ms,
+			    "idle for %.3g s (-w): closed");
 		if (o->min_bytes > 0)
 			rate_scan(s);
 #ifdef HAVE_OPENSSL
 		if (o->tls != NULL)
-			handshake_scan(s);
+			stale_close(s, 1, o->handshake_ms,
+			    "TLS handshake: timed out after %.3g s");
 #endif
 		*next_scan = now_ms() + every;
 	}
