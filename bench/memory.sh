@@ -58,17 +58,19 @@ describe_machine
 [ "$MIB" -gt 0 ] && relay
 
 # view_peak KIND N ARGS...: the peak KiB of sockkit view ARGS over a
-# generated capture read from a pipe.
+# generated capture read from a pipe.  (Empty records are packets view
+# cannot draw: it says so and exits 1, which is no failure here; only a
+# run that gives no peak is.)
 view_peak() {
-	local kind=$1 n=$2
+	local kind=$1 n=$2 kib
 	shift 2
 	$GEN "$kind" "$n" | /usr/bin/time -f %M -o "$WORK/view.kib" \
 	    "$SOCKKIT" view "$@" - >/dev/null 2>"$WORK/view.err"
-	if [ "${PIPESTATUS[1]}" != 0 ]; then
-		cat "$WORK/view.err" >&2
-		exit 1
-	fi
-	tail -n 1 "$WORK/view.kib"
+	kib=$(tail -n 1 "$WORK/view.kib")
+	case $kib in
+	''|*[!0-9]*) cat "$WORK/view.err" >&2; exit 1 ;;
+	esac
+	echo "$kib"
 }
 
 echo "# the pictures' budget: peak resident memory of sockkit view, KiB"
@@ -85,10 +87,12 @@ while [ "$n" -le "$RECORDS" ]; do
 	last=$kib
 	n=$((n * 10))
 done
-v=$(ratio "$last" "$first")
-printf 'peak at %s records / at 10^6: %s\n' "$RECORDS" "$v"
-record "peak memory, view --html: $RECORDS / 10^6 empty records" - "$v" \
-    "1.00"
+# Bounded memory: the peak at 10^6 records over the peak at the most
+# (higher is better, as every row of the table; 1 is flat).
+v=$(ratio "$first" "$last")
+printf 'peak at 10^6 records / at %s: %s\n' "$RECORDS" "$v"
+record "peak memory, view --html: 10^6 / $RECORDS empty records" - "$v" \
+    "0.9"
 kib=$(view_peak udp 100000 --summary --svg "$WORK/c.svg" --html \
     "$WORK/c.html")
 base=$(view_peak udp 100000 --summary)

@@ -1278,16 +1278,17 @@ capture_tcp_info(struct capture *c, int fd, int64_t ts,
 
 /*
  * Whether the relay's peer, a socket of this host, can send nothing more:
- * the kernel has it gone, in TIME_WAIT, FIN_WAIT_2 or CLOSE, so its FIN
- * was acknowledged (no socket in LAST_ACK or CLOSING is left to
- * retransmit it).  This is evidence, not a guess: the peer's own state.
+ * the kernel has it gone (or CLOSE), so its FIN was acknowledged; or both
+ * ends are in TIME_WAIT (a simultaneous close: each FIN acknowledged, no
+ * FIN left to retransmit on either side).  This is evidence, not a guess:
+ * the sockets' own states.
  */
 static int
 peer_acked(const struct capture *c)
 {
 	int	 me = net_addr_port((const struct sockaddr *)&c->self_sa);
 	int	 him = net_addr_port((const struct sockaddr *)&c->peer_sa);
-	int	 st;
+	int	 st, own;
 
 	/* Only the relay's own connection: its ends are those two ports. */
 	if (!((c->quiet_ports[0] == me && c->quiet_ports[1] == him) ||
@@ -1295,8 +1296,12 @@ peer_acked(const struct capture *c)
 		return 0;
 	st = sockdiag_tcp_state((const struct sockaddr *)&c->peer_sa,
 	    (const struct sockaddr *)&c->self_sa);
-	return st == 0 || st == TCP_TIME_WAIT || st == TCP_FIN_WAIT2 ||
-	    st == TCP_CLOSE;
+	if (st == TCP_TIME_WAIT) {
+		own = sockdiag_tcp_state((const struct sockaddr *)&c->self_sa,
+		    (const struct sockaddr *)&c->peer_sa);
+		return own == 0 || own == TCP_TIME_WAIT || own == TCP_CLOSE;
+	}
+	return st == 0 || st == TCP_CLOSE;
 }
 
 /*
