@@ -875,6 +875,52 @@ eng_spent(struct eng *e, int fd, int family, int reusable)
 		close(fd);
 }
 
+/* The port of the socket address ss, in host order. */
+static uint16_t
+eng_port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ?
+	    ((const struct sockaddr_in *)ss)->sin_port :
+	    ((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+/*
+ * The slot of another attempt of ours that fd, connected from port L of
+ * host h to port job->port, met: that attempt connects from job->port to
+ * port L of the same host, and the two SYNs made one connection (a
+ * simultaneous open between two of probe's own sockets, which proves
+ * nothing listens).  NULL when there is none.
+ */
+static struct slot *
+eng_twin(struct eng *e, int fd, const struct tgt_host *h,
+    const struct job *job)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	struct slot		*s;
+	uint16_t		 mine;
+	int			 i;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    ss.ss_family != h->family || memcmp(ss.ss_family == AF_INET ?
+	    (void *)&((struct sockaddr_in *)&ss)->sin_addr :
+	    (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr, h->addr,
+	    h->family == AF_INET ? 4 : 16) != 0)
+		return NULL;		/* not a connection within this host */
+	mine = eng_port_of(&ss);
+	for (i = 0; i < e->nslot; i++) {
+		s = &e->slot[i];
+		if (s->fd == -1 || s->banner || s->job.host != job->host ||
+		    s->job.port != mine)
+			continue;
+		len = sizeof ss;
+		if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0 &&
+		    eng_port_of(&ss) == job->port)
+			return s;
+	}
+	return NULL;
+}
+
 /*
  * The verdict of a TCP attempt whose connect finished with soerr (0:
  * connected).  Closes or recycles fd; how: FD_RESET when connect()
@@ -887,10 +933,19 @@ eng_tcp_done(struct eng *e, int fd, const struct job *job, int64_t start,
 	const struct tgt_host	*h = &e->set->host[job->host];
 	struct probe_result	 r;
 	struct job		 again;
+	struct slot		*tw = NULL;
 	int			 icmp;
 
 	memset(&r, 0, sizeof r);
-	if (soerr == 0 && eng_self(fd, h, job->port)) {
+	if (soerr == 0 && (tw = eng_twin(e, fd, h, job)) != NULL) {
+		again = tw->job;	/* both ends are ours: both again */
+		again.flags |= JOB_BIND;
+		eng_close(tw->fd, 1);
+		eng_release(e, tw);
+		e->st->self_connects++;
+		eng_push(e, now, again);
+	}
+	if (soerr == 0 && (tw != NULL || eng_self(fd, h, job->port))) {
 		eng_close(fd, 1);
 		e->st->self_connects++;
 		again = *job;
