@@ -664,6 +664,16 @@ conn_tls_start(struct server *s, struct conn *c)
 	return r == -1 ? -1 : 1;
 }
 
+#else
+static int
+conn_tls_start(struct server *s, struct conn *c)
+{
+	(void)s;
+	(void)c;
+	return 0;
+}
+#endif
+
 /*
  * Close the clients quiet for limit ms or more (with handshaking: only
  * those still in their TLS handshake); why, with limit in seconds for
@@ -684,16 +694,6 @@ stale_close(struct server *s, int handshaking, int64_t limit,
 			conn_close(s, c, msg);
 	}
 }
-
-#else
-static int
-conn_tls_start(struct server *s, struct conn *c)
-{
-	(void)s;
-	(void)c;
-	return 0;
-}
-#endif
 
 /* Take a new client: check the list and the limit, then serve it. */
 static void
