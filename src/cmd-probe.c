@@ -27,6 +27,7 @@
 #include "net.h"
 #include "probe.h"
 #include "probe-report.h"
+#include "probe-resume.h"
 #include "render.h"
 #include "replay.h"
 #include "targets.h"
@@ -69,6 +70,18 @@ struct probe_cmd {
 	size_t			 nshown;	/* hosts printed so far */
 	uint32_t		 next_host;	/* --sorted: the next to print */
 	uint32_t		 open_host;	/* --open: the last printed */
+	const char		*state_path;	/* --state */
+	int			 state_fd;	/* open from the start, or -1 */
+	struct resume		 resume;	/* --resume: the run so far */
+	int			 resuming;	/* 1: loaded, -1: could not */
+	char			 resume_why[600];
+	struct tgt_hp		*pending;	/* interrupted: no verdict */
+	size_t			 npending, pendcap;
+	char			**words;	/* the command line as given,
+						   for --state */
+	int			 nwords;
+	uint64_t		 given;		/* jobs the walk handed out */
+	struct probe_stats	 prev;		/* --resume: the runs before */
 };
 
 static int	probe_option(void *, int, const char *, char *, size_t);
@@ -115,6 +128,10 @@ static void	probe_report_run(struct probe_cmd *, const struct probe_stats *,
 static int	probe_status(const struct probe_cmd *,
 		    const struct probe_stats *);
 static uint64_t	probe_random_seed(void);
+static void	probe_resume_load(struct probe_cmd *, struct cmd_ctx *);
+static int	probe_resume_apply(struct probe_cmd *, struct tgt_iter *);
+static void	probe_on_pending(uint32_t, uint16_t, void *);
+static int	probe_state_save(struct probe_cmd *, const struct report_run *);
 
 /* Parse seconds for option name into *ms; 0 or -1 with err. */
 static int
@@ -276,8 +293,51 @@ probe_option(void *arg_c, int ch, const char *arg, char *err, size_t errlen)
 	case OPT_JSON: c->json = 1; return 0;
 	case OPT_NO_RANDOMIZE: c->no_randomize = 1; return 0;
 	case OPT_OPEN: c->open_only = 1; return 0;
+	case OPT_STATE: c->state_path = arg; return 0;
+	case OPT_RESUME:
+		return snprintf(err, errlen, "--resume FILE takes the whole "
+		    "command line from FILE: give it alone (sockkit probe "
+		    "--resume FILE)"), -1;
 	}
 	return probe_value(c, ch, arg, err, errlen);
+}
+
+/*
+ * "probe --resume FILE" (alone): the command line becomes the one FILE
+ * keeps, and the run goes on where FILE says.  A FILE that cannot be read
+ * leaves only "probe", and probe_check() says why.
+ */
+static void
+probe_resume_load(struct probe_cmd *c, struct cmd_ctx *ctx)
+{
+	const char	*path = NULL;
+	char		 why[512];
+	FILE		*fp;
+
+	if (ctx->argc == 3 && strcmp(ctx->argv[1], "--resume") == 0)
+		path = ctx->argv[2];
+	else if (ctx->argc == 2 && strncmp(ctx->argv[1], "--resume=", 9) == 0)
+		path = ctx->argv[1] + 9;
+	if (path == NULL)
+		return;
+	if ((fp = fopen(path, "r")) == NULL)
+		snprintf(why, sizeof why, "%s", strerror(errno));
+	else if (resume_read(fp, &c->resume, why, sizeof why) == 0 &&
+	    strcmp(c->resume.argv[0], "probe") != 0)
+		snprintf(why, sizeof why, "it is not the state of a probe");
+	else if (why[0] == '\0') {
+		fclose(fp);
+		c->resuming = 1;
+		ctx->argc = c->resume.argc;
+		ctx->argv = c->resume.argv;
+		return;
+	}
+	if (fp != NULL)
+		fclose(fp);
+	snprintf(c->resume_why, sizeof c->resume_why, "--resume %s: %s", path,
+	    why);
+	c->resuming = -1;
+	ctx->argc = 1;
 }
 
 /* probe's defaults, and where its options find the shared ones. */
@@ -287,8 +347,16 @@ probe_init(struct cmd_ctx *ctx, void *arg)
 	struct probe_cmd	*c = arg;
 
 	c->ctx = ctx;
+	c->state_fd = -1;
+	probe_resume_load(c, ctx);
 	c->args = report_args(ctx->argc, ctx->argv);	/* before getopt
 							   reorders them */
+	if ((c->words = calloc((size_t)ctx->argc + 1, sizeof *c->words)) !=
+	    NULL) {
+		memcpy(c->words, ctx->argv, (size_t)ctx->argc * sizeof
+		    *c->words);
+		c->nwords = ctx->argc;
+	}
 	c->ports = "1-1024";
 	c->shard_i = c->shard_n = 1;
 	c->eo.cap = 1024;
@@ -317,6 +385,10 @@ probe_check_options(int nargs, struct probe_cmd *c)
 	c->html_path = c->ctx->cap.html_path;
 	c->write_path = c->ctx->cap.write_path;
 
+	if (c->resuming == -1) {
+		sk_warnx("probe: %s", c->resume_why);
+		return EXIT_RUNTIME;
+	}
 	if (nargs == 0)
 		return cmd_usage_error(e, "expected at least one TARGET");
 	if (c->list_all + c->open_only > 1)
@@ -615,9 +687,10 @@ probe_on_progress(const struct probe_stats *st, void *arg)
 		return;
 	rate = st->done / secs;
 	fprintf(stderr, "\rprobe: %s/%s done, %.0f/s, %llu open, ETA %.0f s"
-	    "\033[K", fmt_count(st->done, a, sizeof a), fmt_count(st->total,
-	    b, sizeof b), rate, (unsigned long long)st->count[PROBE_OPEN],
-	    (st->total - st->done) / rate);
+	    "\033[K", fmt_count(st->done + c->prev.done, a, sizeof a),
+	    fmt_count(st->total, b, sizeof b), rate, (unsigned long long)
+	    (st->count[PROBE_OPEN] + c->prev.count[PROBE_OPEN]),
+	    (st->total - st->done - c->prev.done) / rate);
 	c->progress_shown = 1;
 }
 
@@ -777,9 +850,9 @@ probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
 	if (c->nres > 1)
 		qsort(c->res, c->nres, sizeof *c->res, probe_cmp);
 	probe_run_desc(c, run);
-	run->start = start;
+	run->start = c->resuming == 1 ? (time_t)c->resume.start : start;
 	run->end = time(NULL);
-	run->elapsed = st->elapsed_us / 1e6;
+	run->elapsed = st->elapsed_us / 1e6 + c->resume.elapsed;
 	run->interrupted = sk_interrupted ? "interrupted" : NULL;
 }
 
@@ -905,7 +978,10 @@ probe_report(struct probe_cmd *c, const struct probe_stats *st,
 		sk_warnx("probe: %s", err);
 		return -1;
 	}
-	return 0;
+	if (sk_interrupted)
+		sk_warnx("probe: interrupted: %llu of %llu ports settled",
+		    (unsigned long long)st->done, (unsigned long long)st->total);
+	return probe_state_save(c, &run);
 }
 
 /*
@@ -920,6 +996,11 @@ probe_outs_open(struct probe_cmd *c)
 
 	if (report_outs_open(&c->outs, err, sizeof err) == -1) {
 		sk_warnx("probe: %s", err);
+		return EXIT_RUNTIME;
+	}
+	if (c->state_path != NULL && (c->state_fd = open(c->state_path,
+	    O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) == -1) {
+		sk_warn("probe: --state %s", c->state_path);
 		return EXIT_RUNTIME;
 	}
 	if ((c->outs.fp[REPORT_XML] != NULL ||
@@ -943,19 +1024,21 @@ static void
 probe_fini(void *arg)
 {
 	struct probe_cmd	*c = arg;
-	size_t			 i;
 
 	report_services_free(c->svc);
 	report_outs_free(&c->outs);
 	report_tally_free(&c->tally);
-	for (i = 0; i < c->nres; i++)
-		free((void *)(uintptr_t)c->res[i].banner);
+	report_results_free(c->res, c->nres);
 	free(c->args);
-	free(c->res);
 	free(c->ev);
 	free(c->hc);
 	free(c->shown);
 	free(c->excl);
+	free(c->pending);
+	free(c->words);
+	resume_free(&c->resume);
+	if (c->state_fd != -1)
+		close(c->state_fd);
 	tgt_set_free(&c->set);
 }
 
@@ -1223,6 +1306,103 @@ probe_random_seed(void)
 	    (uint64_t)getpid();
 }
 
+/* Interrupted: a job without a verdict, to probe again on --resume. */
+static void
+probe_on_pending(uint32_t host, uint16_t port, void *arg)
+{
+	struct probe_cmd	*c = arg;
+	struct tgt_hp		*v;
+
+	if (c->npending == c->pendcap) {
+		if ((v = realloc(c->pending, (c->pendcap ? c->pendcap * 2 :
+		    256) * sizeof *v)) == NULL) {
+			c->oom = 1;
+			return;
+		}
+		c->pending = v;
+		c->pendcap = c->pendcap ? c->pendcap * 2 : 256;
+	}
+	c->pending[c->npending].host = host;
+	c->pending[c->npending++].port = port;
+}
+
+/*
+ * --resume: check that the targets are what they were, take the verdicts
+ * so far, and go on from where the walk was, the jobs that were in
+ * flight first.  Returns 0 or -1 (reported).
+ */
+static int
+probe_resume_apply(struct probe_cmd *c, struct tgt_iter *it)
+{
+	struct resume	*r = &c->resume;
+	char		 err[600];
+	size_t		 i;
+	int		 s;
+
+	if (resume_check(r, &c->set, err, sizeof err) == -1) {
+		sk_warnx("probe: --resume: %s", err);
+		return -1;
+	}
+	if (resume_restore(r, c->hc, &c->tally, &c->res, &c->nres,
+	    &c->rescap) == -1) {
+		sk_warnx("probe: --resume: out of memory");
+		return -1;
+	}
+	tgt_iter_skip(it, r->given);
+	for (i = 0; i < r->nhost; i++)
+		for (s = 0; s < PROBE_NSTATES; s++) {
+			c->prev.count[s] += r->host[i].n.n[s];
+			c->prev.done += r->host[i].n.n[s];
+		}
+	c->eo.first = r->pending;
+	c->eo.nfirst = r->npending;
+	return 0;
+}
+
+/*
+ * The run ended: with --state, where it was when interrupted, for
+ * --resume; a run that finished leaves no state.  Says so on stderr.
+ * Returns 0 or -1 (reported).
+ */
+static int
+probe_state_save(struct probe_cmd *c, const struct report_run *run)
+{
+	struct resume_at	 at = { .argc = c->nwords, .argv = c->words,
+				    .seed = c->seed, .given = c->given,
+				    .elapsed = run->elapsed,
+				    .start = (long long)run->start,
+				    .pending = c->pending,
+				    .npending = c->npending };
+	char			 err[512];
+	FILE			*fp;
+	int			 fd = -1;
+
+	if (c->state_fd == -1)
+		return 0;
+	if (!sk_interrupted) {
+		if (ftruncate(c->state_fd, 0) == 0)
+			unlink(c->state_path);	/* nothing to go on with */
+		return 0;
+	}
+	if (ftruncate(c->state_fd, 0) == -1 || (fd = dup(c->state_fd)) == -1 ||
+	    (fp = fdopen(fd, "w")) == NULL) {
+		sk_warn("probe: --state %s", c->state_path);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	rewind(fp);
+	if (resume_write(fp, run, &at, err, sizeof err) == -1) {
+		sk_warnx("probe: --state %s: %s", c->state_path, err);
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	sk_warnx("probe: the state is in %s: go on with sockkit probe "
+	    "--resume %s", c->state_path, c->state_path);
+	return 0;
+}
+
 /* Probe every port of every target, then report; the exit status. */
 static int
 probe_start(struct cmd_ctx *ctx, void *arg)
@@ -1232,12 +1412,16 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 	struct tgt_iter		 it;
 	char			 err[256], a[32];
 	time_t			 start;
-	int			 rc, wrote;
+	int			 rc, wrote, i;
 
-	if (!c->have_seed)
+	if (c->resuming == 1)
+		c->seed = c->resume.seed;
+	else if (!c->have_seed)
 		c->seed = c->shard_n > 1 ? 0 : probe_random_seed();
 	tgt_iter_init(&it, &c->set, c->seed, !c->no_randomize, c->shard_i,
 	    c->shard_n);
+	if (c->resuming == 1 && probe_resume_apply(c, &it) == -1)
+		return EXIT_RUNTIME;
 	c->progress = isatty(STDERR_FILENO) && !c->json;
 	c->stream = !c->json && !c->grepable && !report_outs_stdout(&c->outs);
 	c->open_host = UINT32_MAX;
@@ -1247,6 +1431,7 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 	}
 	c->eo.on_result = probe_on_result;
 	c->eo.on_progress = probe_on_progress;
+	c->eo.on_pending = c->state_fd != -1 ? probe_on_pending : NULL;
 	c->eo.arg = c;
 	err[0] = '\0';
 	if (probe_captures(c) ? probe_capture_open(c) == -1 :
@@ -1265,10 +1450,11 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 		sk_warnx("probe: %s", err);
 	if (c->oom)
 		sk_warnx("probe: out of memory: some ports are not listed");
+	c->given = it.done;
+	for (i = 0; i < PROBE_NSTATES; i++)
+		st.count[i] += c->prev.count[i];
+	st.done += c->prev.done;
 	wrote = probe_report(c, &st, start);
-	if (sk_interrupted)
-		sk_warnx("probe: interrupted: %llu of %llu ports settled",
-		    (unsigned long long)st.done, (unsigned long long)st.total);
 	sk_verbose("probe: %s attempts in %.3f s, at most %d at once (cap %d), "
 	    "%llu self-connections not counted, %llu local errors",
 	    fmt_count(st.attempts, a, sizeof a), st.elapsed_us / 1e6,
@@ -1360,6 +1546,11 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --shard I/N     probe only the I-th of N disjoint slices "
 	    "(seed 0\n"
 	    "                      unless --seed)\n"
+	    "      --state FILE    when interrupted, write where the run was "
+	    "to FILE\n"
+	    "      --resume FILE   go on with the run FILE describes (alone: "
+	    "it holds the\n"
+	    "                      command line)\n"
 	    "  -v                  report engine statistics on stderr\n"
 	    "  -h, --help          show this help\n"
 	    "\n"
@@ -1368,8 +1559,8 @@ const struct cmd_entry cmd_probe_entry = {
 	    "1 if not, 2 usage error.\n",
 	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV, .shorts = "46ac:o:p:uvw:",
 	.longs = "all all-open banner delay exclude force graceful grepable json "
-	    "max-timeout min-timeout no-randomize open rate resolve-all retries "
-	    "seed shard sorted udp",
+	    "max-timeout min-timeout no-randomize open rate resolve-all resume "
+	    "retries seed shard sorted state udp",
 	.size = sizeof(struct probe_cmd), .init = probe_init,
 	.option = probe_option, .check = probe_check, .run = probe_start,
 	.fini = probe_fini,

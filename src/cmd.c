@@ -136,6 +136,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "proxy-type", required_argument, NULL, OPT_PROXY_TYPE },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "resolve-all", no_argument, NULL, OPT_RESOLVE_ALL },
+	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "seq", required_argument, NULL, OPT_SEQ },
@@ -144,6 +145,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "sorted", no_argument, NULL, OPT_SORTED },
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "state", required_argument, NULL, OPT_STATE },
 	{ "sport", required_argument, NULL, OPT_SPORT },
 	{ "step", no_argument, NULL, OPT_STEP },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
@@ -209,9 +211,9 @@ cmd_run(struct cmd_ctx *c, const struct cmd_entry *e, int argc, char **argv)
 	c->argc = argc;
 	c->argv = argv;
 	if (e->init != NULL)
-		e->init(c, o);
-	if (e->option != NULL && (rc = cmd_getopt(c, argc, argv, e->shorts,
-	    e->longs, e->option, o)) == -1) {
+		e->init(c, o);	/* may take other words (probe --resume) */
+	if (e->option != NULL && (rc = cmd_getopt(c, c->argc, c->argv,
+	    e->shorts, e->longs, e->option, o)) == -1) {
 		c->argc -= optind;
 		c->argv += optind;
 	}

@@ -143,6 +143,16 @@ report_banner(const uint8_t *b, size_t len)
 	return s;
 }
 
+void
+report_results_free(struct probe_result *res, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free((void *)(uintptr_t)res[i].banner);
+	free(res);
+}
+
 const char *
 report_reason(const struct probe_result *r)
 {
@@ -161,13 +171,19 @@ report_tally_init(struct report_tally *t, size_t nhost)
 int
 report_tally_add(struct report_tally *t, const struct probe_result *r)
 {
+	return report_tally_put(t, r->host, r->state, reason_code(r), 1);
+}
+
+int
+report_tally_put(struct report_tally *t, uint32_t host, int state,
+    int reason, uint32_t n)
+{
 	struct report_tent	*e;
 	uint32_t		 i;
-	uint8_t			 why = (uint8_t)reason_code(r);
 
-	for (i = t->head[r->host]; i != 0; i = t->e[i - 1].next)
-		if (t->e[i - 1].state == r->state && t->e[i - 1].reason == why) {
-			t->e[i - 1].n++;
+	for (i = t->head[host]; i != 0; i = t->e[i - 1].next)
+		if (t->e[i - 1].state == state && t->e[i - 1].reason == reason) {
+			t->e[i - 1].n += n;
 			return 0;
 		}
 	if (t->ne == t->cap) {
@@ -179,12 +195,29 @@ report_tally_add(struct report_tally *t, const struct probe_result *r)
 		t->cap = t->cap ? t->cap * 2 : 64;
 	}
 	e = &t->e[t->ne++];
-	e->state = r->state;
-	e->reason = why;
-	e->n = 1;
-	e->next = t->head[r->host];
-	t->head[r->host] = (uint32_t)t->ne;
+	e->state = (uint8_t)state;
+	e->reason = (uint8_t)reason;
+	e->n = n;
+	e->next = t->head[host];
+	t->head[host] = (uint32_t)t->ne;
 	return 0;
+}
+
+const char *
+report_reason_word(int reason)
+{
+	return reason >= 0 && reason < R_N ? reason_word[reason] : NULL;
+}
+
+int
+report_reason_find(const char *word)
+{
+	int	 i;
+
+	for (i = 0; i < R_N; i++)
+		if (strcmp(reason_word[i], word) == 0)
+			return i;
+	return -1;
 }
 
 void

@@ -40,8 +40,16 @@ struct report_tally {
 
 /* Start a tally for nhost hosts; 0 or -1 (out of memory). */
 int	report_tally_init(struct report_tally *, size_t);
+/* Free n listed results and their banners' text. */
+void	report_results_free(struct probe_result *, size_t);
 /* Count one port; 0 or -1 (out of memory). */
 int	report_tally_add(struct report_tally *, const struct probe_result *);
+/* Count n ports of host in state for reason (a code of report_reason_find()). */
+int	report_tally_put(struct report_tally *, uint32_t, int, int, uint32_t);
+/* A reason's word ("conn-refused"), or NULL for no such code. */
+const char *report_reason_word(int);
+/* The code of a reason word, or -1 when nmap has no such reason. */
+int	report_reason_find(const char *);
 void	report_tally_free(struct report_tally *);
 
 /* What a report describes: one finished (or interrupted) run. */

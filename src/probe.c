@@ -100,12 +100,14 @@ struct eng {
 	int64_t			 last_progress;
 	double			 tokens;
 	int			 iter_done;
+	size_t			 nfirst;	/* of o->first, started */
 	int			 pool[2][ENG_POOL];	/* to reuse */
 	int			 npool[2];
 };
 
 static int	eng_setup(struct eng *, char *, size_t);
 static int	eng_step(struct eng *);
+static void	eng_pending(struct eng *);
 static int	eng_fill(struct eng *, int64_t, int64_t *);
 static int	eng_next(struct eng *, int64_t, struct job *, int64_t *);
 static int64_t	eng_gate(struct eng *, const struct job *, int64_t);
@@ -355,6 +357,7 @@ probe_run(const struct probe_opts *o, const struct tgt_set *set,
 	if (eng_setup(&e, err, errlen) == -1)
 		rc = -1;
 	while (rc == 0 && !sk_interrupted && (!e.iter_done || e.nwait > 0 ||
+	    e.nfirst < o->nfirst ||
 	    e.active > 0 || e.nbanner > 0)) {
 		rc = eng_step(&e);
 		st->elapsed_us = now_us() - start;
@@ -362,6 +365,8 @@ probe_run(const struct probe_opts *o, const struct tgt_set *set,
 	if (rc == -1 && err[0] == '\0')
 		snprintf(err, errlen, "cannot open sockets: %s",
 		    strerror(errno));
+	if (sk_interrupted && o->on_pending != NULL)
+		eng_pending(&e);
 	for (i = 0; e.slot != NULL && i < e.nslot; i++)
 		if (e.slot[i].fd != -1)
 			close(e.slot[i].fd);
@@ -375,6 +380,28 @@ probe_run(const struct probe_opts *o, const struct tgt_set *set,
 	free(e.hs);
 	free(e.wait);
 	return rc;
+}
+
+/*
+ * Interrupted: name every job without a verdict that the engine holds,
+ * in flight or waiting (a retry, a paced host), or has not started of
+ * o->first, for a resumed run to probe again.
+ */
+static void
+eng_pending(struct eng *e)
+{
+	const struct probe_opts	*o = e->o;
+	size_t			 i;
+	int			 k;
+
+	for (k = 0; e->slot != NULL && k < e->nslot; k++)
+		if (e->slot[k].fd != -1)
+			o->on_pending(e->slot[k].job.host, e->slot[k].job.port,
+			    o->arg);
+	for (i = 0; i < e->nwait; i++)
+		o->on_pending(e->wait[i].job.host, e->wait[i].job.port, o->arg);
+	for (i = e->nfirst; i < o->nfirst; i++)
+		o->on_pending(o->first[i].host, o->first[i].port, o->arg);
 }
 
 /*
@@ -400,7 +427,7 @@ eng_step(struct eng *e)
 	if (ms > 250)
 		ms = 250;
 	if (e->active == 0 && e->nwait == 0 && e->iter_done &&
-	    e->nbanner == 0)
+	    e->nfirst >= e->o->nfirst && e->nbanner == 0)
 		return 0;
 	n = epoll_wait(e->ep, ev, 256, ms);
 	if (n == -1 && errno != EINTR)
@@ -484,6 +511,10 @@ eng_next(struct eng *e, int64_t now, struct job *job, int64_t *wake)
 		if (e->nwait > 0 && e->wait[0].at <= now) {
 			*job = e->wait[0].job;
 			eng_pop(e);
+		} else if (e->nfirst < e->o->nfirst) {
+			memset(job, 0, sizeof *job);
+			job->host = e->o->first[e->nfirst].host;
+			job->port = e->o->first[e->nfirst++].port;
 		} else if (!e->iter_done && e->nwait < ENG_MAX_WAITING) {
 			memset(job, 0, sizeof *job);
 			if (!tgt_iter_next(e->it, &job->host, &job->port)) {

@@ -81,6 +81,12 @@ struct probe_opts {
 	int		 poll_fd;	/* -1, or an fd (the capture's) to
 					   watch: on_poll when readable */
 	void		(*on_poll)(void *);
+	const struct tgt_hp *first;	/* jobs to start before the
+					   iterator's (--resume) */
+	size_t		 nfirst;
+	void		(*on_pending)(uint32_t, uint16_t, void *);
+					/* interrupted: each job started or
+					   waiting, without a verdict */
 	void		*arg;
 };
 

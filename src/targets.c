@@ -741,6 +741,15 @@ tgt_iter_next(struct tgt_iter *it, uint32_t *host, uint16_t *port)
 	return 1;
 }
 
+void
+tgt_iter_skip(struct tgt_iter *it, uint64_t n)
+{
+	if (n > it->count - it->done)
+		n = it->count - it->done;
+	it->pos += n * it->step;
+	it->done += n;
+}
+
 /* The end of the run of consecutive ports in pl that starts at i. */
 static size_t
 run_end(const struct tgt_ports *pl, size_t i)

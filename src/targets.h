@@ -172,5 +172,7 @@ void	tgt_iter_init(struct tgt_iter *, const struct tgt_set *, uint64_t,
 	    int, uint64_t, uint64_t);
 /* The next job; returns 1, or 0 when the shard is done. */
 int	tgt_iter_next(struct tgt_iter *, uint32_t *, uint16_t *);
+/* Go on as if n more jobs had been taken (a resumed run). */
+void	tgt_iter_skip(struct tgt_iter *, uint64_t);
 
 #endif

@@ -46,7 +46,8 @@ help=$($SOCKKIT probe --help)
 missing=
 for o in -p -4 -6 -u --udp --exclude --force -a --all --open --json \
     --grepable --all-open -c -w --min-timeout --max-timeout --retries \
-    --rate --delay --graceful --no-randomize --seed --shard -v --help; do
+    --rate --delay --graceful --no-randomize --seed --shard --state \
+    --resume -v --help; do
 	echo "$help" | grep -q -- " $o[ ,]" || missing="$missing $o"
 done
 is "$missing" "" "--help lists every option"
