@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,23 @@
 static const char *udp_mode_names[] = {
 	[UDP_RELAY] = "relay", [UDP_ECHO] = "echo", [UDP_TIME] = "time",
 };
+
+int
+udp_poll(const struct udp_opts *o, struct pollfd *pfd, nfds_t n, int timeout,
+    char *err, size_t errlen)
+{
+	struct capture	*cap = o->c->capture;
+
+	pfd[n].fd = cap != NULL ? capture_fd(cap) : -1;
+	pfd[n].events = POLLIN;
+	if (poll(pfd, n + 1, timeout) == -1 && errno != EINTR) {
+		snprintf(err, errlen, "poll: %s", strerror(errno));
+		return -1;
+	}
+	if (pfd[n].revents != 0)
+		capture_poll(cap);
+	return 0;
+}
 
 /* Parse --mode and --type; 0 or -1 with err. */
 static int
