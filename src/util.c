@@ -34,22 +34,12 @@ vwarn_common(int with_errno, const char *fmt, va_list ap)
 }
 
 void
-sk_warn(const char *fmt, ...)
+sk_message(int with_errno, const char *fmt, ...)
 {
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vwarn_common(1, fmt, ap);
-	va_end(ap);
-}
-
-void
-sk_warnx(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vwarn_common(0, fmt, ap);
+	vwarn_common(with_errno, fmt, ap);
 	va_end(ap);
 }
 

@@ -20,9 +20,14 @@
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
 
-/* "sockkit: " + message (+ ": strerror(errno)" for sk_warn) on stderr. */
-void	sk_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	sk_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * "sockkit: " + message (+ ": strerror(errno)" for sk_warn, or with
+ * with_errno set) on stderr.
+ */
+void	sk_message(int, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+#define sk_warn(...)	sk_message(1, __VA_ARGS__)
+#define sk_warnx(...)	sk_message(0, __VA_ARGS__)
 
 /* Whether -v was given: verbose messages go through sk_verbose(). */
 extern int sk_verbosity;
