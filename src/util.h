@@ -92,4 +92,38 @@ int	write_all(int, const void *, size_t);
 /* Where this binary is (for a setcap hint), into buf; else "sockkit". */
 const char *sk_self_path(char *, size_t);
 
+
+/* A function of a library loaded on first use, and where its address goes. */
+struct sk_dlsym {
+	const char	*name;
+	void		**slot;
+};
+
+/*
+ * dlopen() soname now and fill the n slots of syms from it (pcapload.c,
+ * sslload.c; only where configure found a soname to load).  Returns the
+ * handle, or NULL with the slots cleared and one line in why: "cannot
+ * load SONAME: REASON; install PACKAGE" (dlerror()'s reason without the
+ * soname it usually starts with), or "cannot load SONAME: it has no
+ * FUNCTION; sockkit needs NEED".
+ */
+void	*sk_dlopen(const char *, const char *, const char *,
+	    const struct sk_dlsym *, size_t, char *, size_t);
+
+/*
+ * What pcapload_ready() and sslload_ready() answer once they tried to
+ * load (loaded: 0 or -1): 0, or -1 with why copied into err and errno
+ * ELIBACC.
+ */
+int	sk_dlready(int, const char *, char *, size_t);
+
+/* Their answer where the library is linked, not loaded: it is there. */
+static inline int
+sk_linked_ready(char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
 #endif
