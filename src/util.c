@@ -1,5 +1,6 @@
 /*
- * util.c: messages, number parsing and clocks.
+ * util.c: messages, number parsing, clocks, and libraries loaded on
+ * first use (pcapload.c, sslload.c).
  */
 #include "config.h"
 

@@ -1,6 +1,7 @@
 /*
  * util.h: small helpers shared by every module: messages, number parsing,
- * clocks.  Nothing here exits the program.
+ * clocks, the loading of a library on first use.  Nothing here exits the
+ * program.
  */
 #ifndef UTIL_H
 #define UTIL_H
