@@ -74,10 +74,13 @@ struct demo_scenario {
 	const char	*name;
 	const char	*summary;
 	int		(*run)(struct demo *);
-	int		 nft;		/* runs nft (in the namespace only) */
-	int		 segs;		/* one packet per segment: no TSO on lo */
-	int		 tls;		/* speaks TLS: its secrets are kept */
+	int		 flags;		/* DEMO_WITH_*, what it needs */
 };
+
+/* A scenario's flags: what it needs besides its sockets. */
+#define DEMO_WITH_NFT	0x1	/* runs nft (in the namespace only) */
+#define DEMO_WITH_SEGS	0x2	/* one packet per segment: no TSO on lo */
+#define DEMO_WITH_TLS	0x4	/* speaks TLS: its secrets are kept */
 
 static int	demo_handshake(struct demo *);
 static int	demo_server_close(struct demo *);
@@ -102,46 +105,47 @@ static int	demo_tls(struct demo *);
 
 static const struct demo_scenario demo_scenarios[] = {
 	{ "handshake", "open, one line each way, the client closes "
-	    "(FIN both ways, TIME_WAIT)", demo_handshake, 0, 0, 0 },
+	    "(FIN both ways, TIME_WAIT)", demo_handshake, 0 },
 	{ "server-close", "the same, but the server closes first",
-	    demo_server_close, 0, 0, 0 },
+	    demo_server_close, 0 },
 	{ "half-close", "the client shuts down writing; the server still "
-	    "answers", demo_half_close, 0, 0, 0 },
+	    "answers", demo_half_close, 0 },
 	{ "held-fin", "the server reads nothing: the client's FIN waits "
 	    "behind its data, FIN_WAIT_1 from shutdown()", demo_held_fin,
-	    0, 0, 0 },
+	    0 },
 	{ "simultaneous-close", "both ends send their FIN before they see "
-	    "the other's (CLOSING)", demo_simultaneous, 1, 0, 0 },
+	    "the other's (CLOSING)", demo_simultaneous, DEMO_WITH_NFT },
 	{ "refused", "nothing listens: the SYN is answered by a RST",
-	    demo_refused, 0, 0, 0 },
+	    demo_refused, 0 },
 	{ "reset", "the client aborts mid-stream (SO_LINGER 0): RST",
-	    demo_reset, 0, 0, 0 },
+	    demo_reset, 0 },
 	{ "dropped", "a firewall drops the SYN: the kernel's retries and "
-	    "back-off (under 10 s)", demo_dropped, 1, 0, 0 },
+	    "back-off (under 10 s)", demo_dropped, DEMO_WITH_NFT },
 	{ "udp", "a datagram, its reply, then one to a closed port: ICMP "
-	    "port unreachable", demo_udp, 0, 0, 0 },
+	    "port unreachable", demo_udp, 0 },
 	{ "zero-window", "a reader that stops: the window falls to 0, "
 	    "zero-window probes, the window update", demo_zero_window,
-	    0, 0, 0 },
+	    0 },
 	{ "nagle", "two small writes against delayed ACKs, without and with "
-	    "TCP_NODELAY (the 40 ms stall)", demo_nagle, 0, 0, 0 },
+	    "TCP_NODELAY (the 40 ms stall)", demo_nagle, 0 },
 	{ "loss", "a lost segment: duplicate ACKs with SACK, fast "
-	    "retransmit; a lost tail: TLP or RTO", demo_loss, 1, 1, 0 },
+	    "retransmit; a lost tail: TLP or RTO", demo_loss,
+	    DEMO_WITH_NFT | DEMO_WITH_SEGS },
 	{ "backlog", "a listener with backlog 1 that does not accept: the "
-	    "third SYN is dropped and retried", demo_backlog, 0, 0, 0 },
+	    "third SYN is dropped and retried", demo_backlog, 0 },
 	{ "syn-cookies", "a full SYN queue (backlog 1, a lost ACK): the next "
 	    "SYN dropped, then answered with a SYN cookie", demo_syn_cookies,
-	    1, 0, 0 },
+	    DEMO_WITH_NFT },
 	{ "keepalive", "keepalive probes on an idle connection, then the peer "
-	    "gone: unanswered, RST", demo_keepalive, 1, 0, 0 },
+	    "gone: unanswered, RST", demo_keepalive, DEMO_WITH_NFT },
 	{ "time-wait", "a second connection from a port in TIME_WAIT: "
 	    "EADDRINUSE, then reused (or EADDRNOTAVAIL)", demo_time_wait,
-	    0, 0, 0 },
+	    0 },
 	{ "mss", "a path with a 576-byte MTU: the SYN's MSS clamped to 536, "
-	    "segments that fit", demo_mss, 1, 1, 0 },
+	    "segments that fit", demo_mss, DEMO_WITH_NFT | DEMO_WITH_SEGS },
 	{ "tls", "a TLS 1.3 session: the handshake drawn decrypted, a line "
-	    "each way, close_notify both ways", demo_tls, 0, 0, 1 },
-	{ NULL, NULL, NULL, 0, 0, 0 }
+	    "each way, close_notify both ways", demo_tls, DEMO_WITH_TLS },
+	{ NULL, NULL, NULL, 0 }
 };
 
 /* Mark the start of a socket call: demo_say() stamps it with this time. */
@@ -268,18 +272,37 @@ demo_tcp_info(struct demo *d, const char *who, int fd, struct tcp_info *ti)
 	return 0;
 }
 
-/* What the kernel says about fd's connection (TCP_INFO), as one line. */
+/*
+ * What the kernel says about fd's connection (TCP_INFO), as one line:
+ * the state, then the round trip (or with flow, what demo_info_flow()
+ * says), the retransmissions and the RTO.
+ */
 static void
-demo_info(struct demo *d, const char *who, int fd)
+demo_info_line(struct demo *d, const char *who, int fd, int flow)
 {
 	struct tcp_info	 ti;
+	char		 mid[128];
 
 	if (demo_tcp_info(d, who, fd, &ti) == -1)
 		return;
-	demo_say(d, 0, "%s: TCP_INFO says %s, rtt %.3f ms, %u retransmit%s, "
-	    "rto %u ms", who, demo_state_name(ti.tcpi_state),
-	    ti.tcpi_rtt / 1000.0, ti.tcpi_total_retrans,
-	    ti.tcpi_total_retrans == 1 ? "" : "s", ti.tcpi_rto / 1000);
+	if (flow)
+		snprintf(mid, sizeof mid, "mss %u, cwnd %u, %u retransmit%s, "
+		    "%u probe%s", ti.tcpi_snd_mss, ti.tcpi_snd_cwnd,
+		    ti.tcpi_total_retrans, ti.tcpi_total_retrans == 1 ? "" :
+		    "s", ti.tcpi_probes, ti.tcpi_probes == 1 ? "" : "s");
+	else
+		snprintf(mid, sizeof mid, "rtt %.3f ms, %u retransmit%s",
+		    ti.tcpi_rtt / 1000.0, ti.tcpi_total_retrans,
+		    ti.tcpi_total_retrans == 1 ? "" : "s");
+	demo_say(d, 0, "%s: TCP_INFO says %s, %s, rto %u ms", who,
+	    demo_state_name(ti.tcpi_state), mid, ti.tcpi_rto / 1000);
+}
+
+/* The state, round trip, retransmissions and RTO of fd's connection. */
+static void
+demo_info(struct demo *d, const char *who, int fd)
+{
+	demo_info_line(d, who, fd, 0);
 }
 
 /*
@@ -602,9 +625,9 @@ demo_close(struct demo *d, const char *who, int *fdp)
 	demo_wait(d, -1, 0, DEMO_PAUSE_MS);
 }
 
-/* Connect, accept and one line each way; returns 0 or -1. */
+/* Listen, connect and accept; 0 or -1 (said). */
 static int
-demo_open_talk(struct demo *d)
+demo_open(struct demo *d)
 {
 	if (demo_listen(d) == -1)
 		return -1;
@@ -612,7 +635,14 @@ demo_open_talk(struct demo *d)
 		demo_say(d, ETIMEDOUT, "client: connect()");
 		return -1;
 	}
-	if (demo_accept(d) == -1)
+	return demo_accept(d);
+}
+
+/* Connect, accept and one line each way; returns 0 or -1. */
+static int
+demo_open_talk(struct demo *d)
+{
+	if (demo_open(d) == -1)
 		return -1;
 	demo_info(d, "client", d->cfd);
 	if (demo_send(d, "client", d->cfd, "hello, server\n") == -1 ||
@@ -1357,15 +1387,7 @@ demo_setint(struct demo *d, const char *who, int fd, int level, int opt,
 static void
 demo_info_flow(struct demo *d, const char *who, int fd)
 {
-	struct tcp_info	 ti;
-
-	if (demo_tcp_info(d, who, fd, &ti) == -1)
-		return;
-	demo_say(d, 0, "%s: TCP_INFO says %s, mss %u, cwnd %u, %u "
-	    "retransmit%s, %u probe%s, rto %u ms", who,
-	    demo_state_name(ti.tcpi_state), ti.tcpi_snd_mss, ti.tcpi_snd_cwnd,
-	    ti.tcpi_total_retrans, ti.tcpi_total_retrans == 1 ? "" : "s",
-	    ti.tcpi_probes, ti.tcpi_probes == 1 ? "" : "s", ti.tcpi_rto / 1000);
+	demo_info_line(d, who, fd, 1);
 }
 
 /*
@@ -1402,19 +1424,6 @@ demo_move(struct demo *d, const char *who, int fd, size_t len, int sending)
 	demo_say(d, 0, "%s: %s %zu bytes in %d call%s", who, call, done, calls,
 	    calls == 1 ? "" : "s");
 	return done == len ? 0 : -1;
-}
-
-/* Listen, connect and accept; 0 or -1 (said). */
-static int
-demo_open(struct demo *d)
-{
-	if (demo_listen(d) == -1)
-		return -1;
-	if (demo_connect(d, DEMO_WAIT_MS) == -1) {
-		demo_say(d, ETIMEDOUT, "client: connect()");
-		return -1;
-	}
-	return demo_accept(d);
 }
 
 /*
@@ -2326,7 +2335,8 @@ static int
 demo_drop(struct demo *d, const struct demo_scenario *s, struct cmd_ctx *c)
 {
 	c->priv.own_userns = d->userns;
-	if (d->netns && s->nft && !c->priv.no_drop && demo_nft_fork(d) == -1)
+	if (d->netns && (s->flags & DEMO_WITH_NFT) && !c->priv.no_drop &&
+	    demo_nft_fork(d) == -1)
 		return EXIT_RUNTIME;
 	return cmd_drop_privileges(c);
 }
@@ -2350,11 +2360,13 @@ demo_run(const struct demo_scenario *s, struct cmd_ctx *c)
 	snprintf(title, sizeof title, "sockkit demo %s: %s", s->name,
 	    s->summary);
 	o.title = title;
-	o.full |= s->segs;		/* the lesson is in the segments */
+	/* The lesson is in the segments. */
+	o.full |= (s->flags & DEMO_WITH_SEGS) != 0;
 	d.lfd = d.cfd = d.sfd = d.nft_fd = -1;
 	if ((d.netns = demo_netns(&d)) == -1)
 		return EXIT_RUNTIME;
-	if (d.netns && s->segs && demo_lo_segments() == -1) {
+	if (d.netns && (s->flags & DEMO_WITH_SEGS) &&
+	    demo_lo_segments() == -1) {
 		sk_warn("demo: turn TSO off on lo in the private namespace");
 		return EXIT_RUNTIME;
 	}
@@ -2363,7 +2375,7 @@ demo_run(const struct demo_scenario *s, struct cmd_ctx *c)
 	    "namespace, inside a user namespace of its own)" : " (in a private "
 	    "network namespace)");
 	fflush(stdout);
-	if (s->tls) {
+	if (s->flags & DEMO_WITH_TLS) {
 		c->stream.tls.on = 1;
 		cmd_keylog_start(c);
 		o.keylog = c->cap.keylog;

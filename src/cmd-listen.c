@@ -458,6 +458,15 @@ listen_serve_capture(struct serve_opts *so, const struct listen_opts *o,
 	}
 }
 
+/* Stop listening: close lfd and remove the socket file of -U. */
+static void
+listen_close(int lfd, const struct listen_opts *o)
+{
+	close(lfd);
+	if (o->so->unix_path != NULL)
+		unlink(o->so->unix_path);
+}
+
 /*
  * Without -k: take the first client the lists allow and stop listening,
  * as nc does, then serve it.  Returns the exit status.
@@ -473,9 +482,7 @@ listen_once(int lfd, const struct listen_opts *o)
 
 	fd = serve_accept_one(lfd, &o->acl, (struct sockaddr *)&ss, &len,
 	    err, sizeof err);
-	close(lfd);
-	if (o->so->unix_path != NULL)
-		unlink(o->so->unix_path);
+	listen_close(lfd, o);
 	if (fd == -1) {
 		if (!sk_interrupted)
 			sk_warnx("listen: %s", err);
@@ -540,9 +547,7 @@ listen_keep(int lfd, const struct listen_opts *o)
 		sk_warnx("%s", err);
 		rc = EXIT_RUNTIME;
 	}
-	close(lfd);
-	if (o->so->unix_path != NULL)
-		unlink(o->so->unix_path);
+	listen_close(lfd, o);
 	return rc;
 }
 
@@ -566,9 +571,7 @@ listen_exec(int lfd, const struct listen_opts *o)
 	es.proto = o->so->unix_path != NULL ? "unix" : "tcp";
 	es.capture = o->c->capture;
 	rc = exec_serve_run(&es);
-	close(lfd);
-	if (o->so->unix_path != NULL)
-		unlink(o->so->unix_path);
+	listen_close(lfd, o);
 	return rc;
 }
 

@@ -242,15 +242,8 @@ client_step(struct client *c, int timeout)
 	pfd[1].fd = c->p->fd;
 	pfd[1].events = POLLIN | (c->blocked || (c->more &&
 	    c->o->c->stream.delay_ms == 0) ? POLLOUT : 0);
-	pfd[2].fd = c->o->c->capture != NULL ? capture_fd(c->o->c->capture) :
-	    -1;
-	pfd[2].events = POLLIN;
-	if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
-		snprintf(c->err, c->errlen, "poll: %s", strerror(errno));
+	if (udp_poll(c->o, pfd, 2, timeout, c->err, c->errlen) == -1)
 		return -1;
-	}
-	if (pfd[2].revents != 0)
-		capture_poll(c->o->c->capture);
 	if (sk_interrupted) {
 		snprintf(c->err, c->errlen, "interrupted");
 		return -1;
@@ -274,18 +267,12 @@ int
 udp_client_run(const struct udp_peer *p, const struct udp_opts *o,
     char *err, size_t errlen)
 {
-	struct client	 c;
+	struct client	 c = { .p = p, .o = o, .err = err, .errlen = errlen,
+			    .last = now_ms(), .eof_at = -1 };
 	const char	*next;
 	size_t		 n;
 	int		 rc = -1, t;
 
-	memset(&c, 0, sizeof c);
-	c.p = p;
-	c.o = o;
-	c.err = err;
-	c.errlen = errlen;
-	c.last = now_ms();
-	c.eof_at = -1;
 	if (dgram_in_init(&c.in, p->max, o->chunk) == -1 ||
 	    (c.rbuf = malloc(RECV_BUFSIZE)) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));

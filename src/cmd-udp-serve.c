@@ -470,17 +470,10 @@ userver_step(struct userver *s, int timeout)
 	pfd[1].fd = s->o->mode == UDP_RELAY &&
 	    dgram_in_wants_read(&s->stdin_in) ? STDIN_FILENO : -1;
 	pfd[1].events = POLLIN;
-	pfd[2].fd = s->o->c->capture != NULL ? capture_fd(s->o->c->capture) :
-	    -1;
-	pfd[2].events = POLLIN;
-	if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
-		snprintf(s->err, s->errlen, "poll: %s", strerror(errno));
+	if (udp_poll(s->o, pfd, 2, timeout, s->err, s->errlen) == -1)
 		return -1;
-	}
 	if (sk_interrupted)
 		return 0;
-	if (pfd[2].revents != 0)
-		capture_poll(s->o->c->capture);
 	if (pfd[0].revents != 0) {
 		while ((n = userver_batch(s, MSG_DONTWAIT)) == BATCH &&
 		    ++rounds < ROUNDS)
@@ -529,14 +522,10 @@ int
 udp_serve_run(int fd, int family, const struct udp_opts *o, char *err,
     size_t errlen)
 {
-	struct userver	 s;
+	struct userver	 s = { .o = o, .fd = fd, .err = err,
+			    .errlen = errlen };
 	int		 rc = -1, t;
 
-	memset(&s, 0, sizeof s);
-	s.o = o;
-	s.fd = fd;
-	s.err = err;
-	s.errlen = errlen;
 	if (userver_init(&s, family) == -1) {
 		snprintf(err, errlen, "udp: %s", strerror(errno));
 		goto done;

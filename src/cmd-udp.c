@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,23 @@
 static const char *udp_mode_names[] = {
 	[UDP_RELAY] = "relay", [UDP_ECHO] = "echo", [UDP_TIME] = "time",
 };
+
+int
+udp_poll(const struct udp_opts *o, struct pollfd *pfd, nfds_t n, int timeout,
+    char *err, size_t errlen)
+{
+	struct capture	*cap = o->c->capture;
+
+	pfd[n].fd = cap != NULL ? capture_fd(cap) : -1;
+	pfd[n].events = POLLIN;
+	if (poll(pfd, n + 1, timeout) == -1 && errno != EINTR) {
+		snprintf(err, errlen, "poll: %s", strerror(errno));
+		return -1;
+	}
+	if (pfd[n].revents != 0)
+		capture_poll(cap);
+	return 0;
+}
 
 /* Parse --mode and --type; 0 or -1 with err. */
 static int
@@ -638,20 +656,29 @@ udp_open_server(const struct udp_opts *o)
 	return fd;
 }
 
+/*
+ * Where the server's socket is bound (AF_UNIX when getsockname() could
+ * not say), read once: for "Listening on", the capture's filter, and
+ * --exec's sockets for the next senders.
+ */
+struct udp_where {
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	int			 v6only;	/* --exec: as the first socket */
+};
+
 /* "Listening on ADDRESS PORT" (or PATH), once ready to take datagrams. */
 static void
-udp_say_listening(int fd, const struct udp_opts *o)
+udp_say_listening(const struct udp_where *w, const struct udp_opts *o)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof ss;
+	const struct sockaddr	*sa = (const struct sockaddr *)&w->ss;
 	char			 addr[NET_ADDRSTRLEN];
 
 	if (o->unix_path != NULL)
 		fprintf(stderr, "Listening on %s\n", o->unix_path);
-	else if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+	else if (sa->sa_family != AF_UNIX)
 		fprintf(stderr, "Listening on %s %d\n",
-		    net_addr_scoped((struct sockaddr *)&ss, addr, sizeof addr),
-		    net_addr_port((struct sockaddr *)&ss));
+		    net_addr_scoped(sa, addr, sizeof addr), net_addr_port(sa));
 	fflush(stderr);
 }
 
@@ -661,12 +688,6 @@ udp_say_listening(int fd, const struct udp_opts *o)
  * socket its sender's datagrams, this one the rest.  Returns it, or -1
  * with err.
  */
-struct udp_where {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len;
-	int			 v6only;
-};
-
 static int
 udp_exec_reopen(void *arg, char *err, size_t errlen)
 {
@@ -691,21 +712,18 @@ udp_exec_reopen(void *arg, char *err, size_t errlen)
 
 /*
  * udp -l --exec: a child for each new sender, as ncat does (see
- * exec_serve_run()).  Takes fd.  Returns the exit status.
+ * exec_serve_run()).  Takes fd, bound at where.  Returns the exit
+ * status.
  */
 static int
-udp_exec(int fd, const struct udp_opts *o)
+udp_exec(int fd, struct udp_where *where, const struct udp_opts *o)
 {
-	struct udp_where	 where;
 	struct exec_serve	 es;
-	socklen_t		 ilen = sizeof where.v6only;
+	socklen_t		 ilen = sizeof where->v6only;
 	int			 on = 1;
 
-	memset(&where, 0, sizeof where);
-	where.len = sizeof where.ss;
-	getsockname(fd, (struct sockaddr *)&where.ss, &where.len);
-	if (where.ss.ss_family == AF_INET6)
-		getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &where.v6only,
+	if (where->ss.ss_family == AF_INET6)
+		getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &where->v6only,
 		    &ilen);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
 	set_nonblock(fd, 0);
@@ -720,7 +738,7 @@ udp_exec(int fd, const struct udp_opts *o)
 	es.proto = "udp";
 	es.capture = o->c->capture;
 	es.reopen = udp_exec_reopen;
-	es.reopen_arg = &where;
+	es.reopen_arg = where;
 	return exec_serve_run(&es);
 }
 
@@ -728,17 +746,16 @@ udp_exec(int fd, const struct udp_opts *o)
 static int
 udp_server(const struct udp_opts *o)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof ss;
+	struct udp_where	 where = { .len = sizeof where.ss };
 	char			 err[512];
 	int			 fd, rc = EXIT_OK;
 
 	if ((fd = udp_open_server(o)) == -1)
 		return EXIT_RUNTIME;
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
-		ss.ss_family = AF_UNIX;
+	if (getsockname(fd, (struct sockaddr *)&where.ss, &where.len) == -1)
+		where.ss.ss_family = AF_UNIX;
 	if (o->c->capture != NULL && capture_filter(o->c->capture, IPPROTO_UDP,
-	    (struct sockaddr *)&ss, NULL, err, sizeof err) == -1) {
+	    (struct sockaddr *)&where.ss, NULL, err, sizeof err) == -1) {
 		sk_warnx("udp: %s", err);
 		close(fd);
 		return EXIT_RUNTIME;
@@ -749,10 +766,10 @@ udp_server(const struct udp_opts *o)
 		close(fd);
 		return EXIT_RUNTIME;
 	}
-	udp_say_listening(fd, o);
+	udp_say_listening(&where, o);
 	if (o->exec.cmd != NULL)
-		return udp_exec(fd, o);
-	if (udp_serve_run(fd, ss.ss_family, o, err, sizeof err) == -1) {
+		return udp_exec(fd, &where, o);
+	if (udp_serve_run(fd, where.ss.ss_family, o, err, sizeof err) == -1) {
 		sk_warnx("udp: %s", err);
 		rc = EXIT_RUNTIME;
 	}

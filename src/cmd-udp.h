@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <poll.h>
+
 #include "cmd.h"
 #include "mcast.h"
 #include "exec.h"
@@ -58,6 +60,15 @@ struct udp_peer {
 	char			 name[NET_ADDRSTRLEN + 16]; /* "ADDR port N" */
 	size_t			 max;		/* largest datagram */
 };
+
+/*
+ * poll() the n descriptors of pfd and, as pfd[n] (pfd has room for it),
+ * the packets of the capture o draws, fed to it when they come: the
+ * wait of the client's and the server's loops.  Returns 0, also when a
+ * signal cut the wait short, or -1 with "poll: why" in err.
+ */
+int	udp_poll(const struct udp_opts *, struct pollfd *, nfds_t, int, char *,
+	    size_t);
 
 /*
  * Send standard input (or --data) as datagrams and write every reply to

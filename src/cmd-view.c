@@ -347,22 +347,19 @@ view_step(struct view_opts *o, int rc)
 	return rc;
 }
 
-/* Open FILE, apply the filter, draw; the exit status. */
+/*
+ * The capture FILE (- for stdin) into *pp, with nanosecond times, if the
+ * decoder knows its link type, filtered by the BPF expression of the
+ * other operands.  Returns 0, or the exit status after saying why.
+ */
 static int
-view_start(struct cmd_ctx *c, void *arg)
+view_open(struct cmd_ctx *c, pcap_t **pp)
 {
-	struct view_opts	*o = arg;
-	struct view_out		 out;
-	char			 errbuf[PCAP_ERRBUF_SIZE];
-	pcap_t			*p;
-	int			 rc, dlt;
+	char	 errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t	*p;
+	int	 dlt, rc;
 
-	if ((rc = view_keylog(o)) != 0)
-		return rc;
-
-	p = pcap_open_offline_with_tstamp_precision(c->argv[0],
-	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (p == NULL) {
+	if ((p = replay_open(c->argv[0], -1, errbuf)) == NULL) {
 		sk_warnx("view %s: %s", c->argv[0], errbuf);
 		return EXIT_RUNTIME;
 	}
@@ -374,20 +371,48 @@ view_start(struct cmd_ctx *c, void *arg)
 		pcap_close(p);
 		return EXIT_RUNTIME;
 	}
+	if ((rc = view_filter(p, c->argc - 1, c->argv + 1)) != 0) {
+		pcap_close(p);
+		return rc;
+	}
+	*pp = p;
+	return 0;
+}
+
+/*
+ * Draw every packet of p, read from file, as o asks, and close p: on
+ * stdout, or with --step or --speed into a temporary file replayed from
+ * it at the end.  Returns the exit status.
+ */
+static int
+view_draw(pcap_t *p, const char *file, struct view_opts *o)
+{
+	struct view_out	 out;
+	int		 rc = EXIT_RUNTIME;
+
 	o->text = stdout;
-	if ((rc = view_filter(p, c->argc - 1, c->argv + 1)) == 0 &&
-	    (view_step_open(o) == -1 ||
-	    view_out_open(o, c->argv[0], &out) == -1))
-		rc = EXIT_RUNTIME;
-	else if (rc == 0) {
+	if (view_step_open(o) == 0 && view_out_open(o, file, &out) == 0) {
 		if (!isatty(STDOUT_FILENO))
 			setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-		rc = view_run(p, c->argv[0], o, &out);	/* closes out */
+		rc = view_run(p, file, o, &out);	/* closes out */
 		if (o->text != stdout)
 			rc = view_step(o, rc);
 	}
 	pcap_close(p);
 	return rc;
+}
+
+/* Read the key log, open FILE with its filter, draw; the exit status. */
+static int
+view_start(struct cmd_ctx *c, void *arg)
+{
+	struct view_opts	*o = arg;
+	pcap_t			*p;
+	int			 rc;
+
+	if ((rc = view_keylog(o)) != 0 || (rc = view_open(c, &p)) != 0)
+		return rc;
+	return view_draw(p, c->argv[0], o);	/* closes p */
 }
 
 const struct cmd_entry cmd_view_entry = {

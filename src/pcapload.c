@@ -11,14 +11,12 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <pcap/pcap.h>
 
 #include "pcapload.h"
+#include "util.h"
 
 /* Every function sockkit calls: one wrapper below for each. */
 #define PCAPLOAD_FUNCS(X)						\
@@ -41,10 +39,7 @@ static struct {
 } pl;
 
 #define PCAPLOAD_ENTRY(f)	{ #f, (void **)(void *)&pl.f },
-static const struct {
-	const char	*name;
-	void		**slot;
-} pl_syms[] = {
+static const struct sk_dlsym pl_syms[] = {
 	PCAPLOAD_FUNCS(PCAPLOAD_ENTRY)
 };
 
@@ -52,67 +47,24 @@ static int	pl_state;		/* 0 not tried, 1 loaded, -1 failed */
 static char	pl_why[PCAP_ERRBUF_SIZE];	/* why it failed */
 
 /*
- * Fill pl from a fresh handle.  Returns 0, or -1 with pl_why naming the
- * first missing function (a libpcap older than the 1.9 sockkit needs).
- */
-static int
-pl_resolve(void *h)
-{
-	size_t	 i;
-	void	*sym;
-
-	for (i = 0; i < sizeof pl_syms / sizeof pl_syms[0]; i++) {
-		if ((sym = dlsym(h, pl_syms[i].name)) == NULL) {
-			snprintf(pl_why, sizeof pl_why, "cannot load %s: it has "
-			    "no %s; sockkit needs libpcap 1.9 or later",
-			    PCAP_SONAME, pl_syms[i].name);
-			memset(&pl, 0, sizeof pl);
-			return -1;
-		}
-		memcpy(pl_syms[i].slot, &sym, sizeof sym);
-	}
-	return 0;
-}
-
-/*
- * dlopen() libpcap once.  Returns 0 or -1 with pl_why: dlerror()'s reason
- * (without the soname it usually starts with) and the package to install.
+ * dlopen() libpcap once.  Returns 0 or -1 with pl_why: why it could not
+ * be loaded and the package to install, or the first missing function
+ * (a libpcap older than the 1.9 sockkit needs).
  */
 static int
 pl_load(void)
 {
-	const char	*why;
-	void		*h;
-	size_t		 n = strlen(PCAP_SONAME);
-
-	if (pl_state != 0)
-		return pl_state == 1 ? 0 : -1;
-	pl_state = -1;
-	if ((h = dlopen(PCAP_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		if ((why = dlerror()) == NULL)
-			why = "unknown error";
-		if (strncmp(why, PCAP_SONAME ": ", n + 2) == 0)
-			why += n + 2;
-		snprintf(pl_why, sizeof pl_why, "cannot load %s: %s; install "
-		    "%s", PCAP_SONAME, why, PCAP_PACKAGE);
-		return -1;
-	}
-	if (pl_resolve(h) == -1) {
-		dlclose(h);
-		return -1;
-	}
-	pl_state = 1;
-	return 0;
+	if (pl_state == 0)
+		pl_state = sk_dlopen(PCAP_SONAME, PCAP_PACKAGE,
+		    "libpcap 1.9 or later", pl_syms, sizeof pl_syms /
+		    sizeof pl_syms[0], pl_why, sizeof pl_why) != NULL ? 1 : -1;
+	return pl_state == 1 ? 0 : -1;
 }
 
 int
 pcapload_ready(char *err, size_t errlen)
 {
-	if (pl_load() == 0)
-		return 0;
-	snprintf(err, errlen, "%s", pl_why);
-	errno = ELIBACC;
-	return -1;
+	return sk_dlready(pl_load(), pl_why, err, errlen);
 }
 
 /* The opening functions: they load the library, or say why not. */

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 #ifdef PCAP_SONAME
 /*
  * Load libpcap now if it is not loaded: 0 when its functions can be
@@ -26,13 +28,7 @@
 int	pcapload_ready(char *, size_t);
 #else
 /* libpcap is linked: it is always there. */
-static inline int
-pcapload_ready(char *err, size_t errlen)
-{
-	(void)err;
-	(void)errlen;
-	return 0;
-}
+#define pcapload_ready(err, errlen)	sk_linked_ready(err, errlen)
 #endif
 
 #endif

@@ -233,10 +233,13 @@ proxy_socks4_request(struct proxy_neg *n, uint8_t *out, size_t outsz,
 	return o;
 }
 
-/* The SOCKS4 reply: VN 0, CD 90 granted, or 91-93 refused. */
+/*
+ * The SOCKS4 reply: VN 0, CD 90 granted, or 91-93 refused; whole
+ * (proxy_reply_len()).
+ */
 static enum proxy_action
-proxy_socks4_reply(struct proxy_neg *n, const uint8_t *in, size_t inlen,
-    size_t *need, char *err, size_t errlen)
+proxy_socks4_reply(struct proxy_neg *n, const uint8_t *in, char *err,
+    size_t errlen)
 {
 	static const char *const why[] = {
 		"request rejected or failed",
@@ -244,10 +247,6 @@ proxy_socks4_reply(struct proxy_neg *n, const uint8_t *in, size_t inlen,
 		"rejected: identd reports a different user id",
 	};
 
-	if (inlen < 8) {
-		*need = 8;
-		return PROXY_RECV;
-	}
 	if ((in[0] != 0 && in[0] != 4) || in[1] < 90 || in[1] > 93) {
 		snprintf(err, errlen, "not a SOCKS4 reply (bytes %02x %02x): "
 		    "is it a SOCKS4 proxy?", in[0], in[1]);
@@ -277,20 +276,31 @@ proxy_socks5_greeting(struct proxy_neg *n, uint8_t *out)
 	return auth ? 4 : 3;
 }
 
-/* The method the SOCKS5 proxy chose: VER 5, METHOD; sets n->step. */
-static enum proxy_action
-proxy_socks5_method(struct proxy_neg *n, const uint8_t *in, size_t inlen,
-    size_t *need, char *err, size_t errlen)
+/*
+ * Whether the SOCKS5 reply in starts with VER 5.  Returns 0, or -1 with
+ * err, which for the first reply asks whether it is a SOCKS5 proxy.
+ */
+static int
+proxy_socks5_version(const uint8_t *in, int first, char *err,
+    size_t errlen)
 {
-	if (inlen < 2) {
-		*need = 2;
-		return PROXY_RECV;
-	}
-	if (in[0] != 5) {
-		snprintf(err, errlen, "not a SOCKS5 reply (version byte %02x):"
-		    " is it a SOCKS5 proxy?", in[0]);
+	if (in[0] == 5)
+		return 0;
+	snprintf(err, errlen, "not a SOCKS5 reply (version byte %02x)%s",
+	    in[0], first ? ": is it a SOCKS5 proxy?" : "");
+	return -1;
+}
+
+/*
+ * The method the SOCKS5 proxy chose: VER 5, METHOD (whole); sets
+ * n->step.
+ */
+static enum proxy_action
+proxy_socks5_method(struct proxy_neg *n, const uint8_t *in, char *err,
+    size_t errlen)
+{
+	if (proxy_socks5_version(in, 1, err, errlen) == -1)
 		return PROXY_FAIL;
-	}
 	if (in[1] == 0xff || (in[1] == 2 && n->req->user == NULL) ||
 	    (in[1] != 0 && in[1] != 2)) {
 		snprintf(err, errlen, "the SOCKS5 proxy accepts none of the "
@@ -306,38 +316,49 @@ proxy_socks5_method(struct proxy_neg *n, const uint8_t *in, size_t inlen,
 	return PROXY_GOT;
 }
 
+/*
+ * s at out as a SOCKS5 field: a length byte, then the bytes (a DST.ADDR
+ * name, RFC 1928 5; UNAME and PASSWD, RFC 1929 2).  Returns the bytes
+ * written, or 0 when s is longer than the 255 a length byte can say.
+ */
+static size_t
+proxy_put_field(uint8_t *out, const char *s)
+{
+	size_t	 len = strlen(s);
+
+	if (len > 255)
+		return 0;
+	out[0] = (uint8_t)len;
+	memcpy(out + 1, s, len);
+	return 1 + len;
+}
+
 /* RFC 1929: VER 1, ULEN, UNAME, PLEN, PASSWD.  0 with err: too long. */
 static size_t
 proxy_socks5_auth(struct proxy_neg *n, uint8_t *out, char *err,
     size_t errlen)
 {
 	const char	*u = n->req->user, *p = n->req->pass ? n->req->pass : "";
-	size_t		 ul = strlen(u), pl = strlen(p);
+	size_t		 ul = 0, pl = 0;
 
-	if (ul < 1 || ul > 255 || pl < 1 || pl > 255) {
+	out[0] = 1;
+	if (*u == '\0' || *p == '\0' ||
+	    (ul = proxy_put_field(out + 1, u)) == 0 ||
+	    (pl = proxy_put_field(out + 1 + ul, p)) == 0) {
 		snprintf(err, errlen, "SOCKS5 user names and passwords are "
 		    "1-255 bytes (RFC 1929)");
 		return 0;
 	}
-	out[0] = 1;
-	out[1] = (uint8_t)ul;
-	memcpy(out + 2, u, ul);
-	out[2 + ul] = (uint8_t)pl;
-	memcpy(out + 3 + ul, p, pl);
 	snprintf(n->name, sizeof n->name, "SOCKS5 username/password for %s "
 	    "(RFC 1929)", u);
-	return 3 + ul + pl;
+	return 1 + ul + pl;
 }
 
-/* RFC 1929's reply: VER 1, STATUS 0 success. */
+/* RFC 1929's reply: VER 1, STATUS 0 success (whole). */
 static enum proxy_action
-proxy_socks5_auth_reply(struct proxy_neg *n, const uint8_t *in,
-    size_t inlen, size_t *need, char *err, size_t errlen)
+proxy_socks5_auth_reply(struct proxy_neg *n, const uint8_t *in, char *err,
+    size_t errlen)
 {
-	if (inlen < 2) {
-		*need = 2;
-		return PROXY_RECV;
-	}
 	if (in[1] != 0) {
 		snprintf(err, errlen, "the SOCKS5 proxy refused the user name "
 		    "or password (RFC 1929 status %d)", in[1]);
@@ -366,15 +387,13 @@ proxy_socks5_connect(struct proxy_neg *n, uint8_t *out, char *err,
 		o += alen;
 	} else {
 		proxy_bare_host(r, h, sizeof h);
-		if ((hl = strlen(h)) > 255) {
+		out[3] = 3;
+		if ((hl = proxy_put_field(out + 4, h)) == 0) {
 			snprintf(err, errlen, "SOCKS5 host names are at most "
 			    "255 bytes");
 			return 0;
 		}
-		out[3] = 3;
-		out[4] = (uint8_t)hl;
-		memcpy(out + 5, h, hl);
-		o += 1 + hl;
+		o += hl;
 	}
 	out[o++] = r->port >> 8;
 	out[o++] = r->port & 0xff;
@@ -393,11 +412,8 @@ proxy_socks5_reply(struct proxy_neg *n, const uint8_t *in, size_t inlen,
 {
 	size_t	 total;
 
-	if (inlen >= 2 && in[0] != 5) {
-		snprintf(err, errlen, "not a SOCKS5 reply (version byte %02x)",
-		    in[0]);
+	if (inlen >= 2 && proxy_socks5_version(in, 0, err, errlen) == -1)
 		return PROXY_FAIL;
-	}
 	if (inlen >= 2 && in[1] != 0) {
 		snprintf(err, errlen, "the SOCKS5 proxy refused: %s (reply "
 		    "code %d)", proxy_socks5_reply_name(in[1]), in[1]);
@@ -526,24 +542,45 @@ proxy_build(struct proxy_neg *n, uint8_t *out, size_t outsz, char *err,
 	return proxy_socks5_connect(n, out, err, errlen);
 }
 
-/* The reply of n's type at its step, judged. */
+/*
+ * The length of the reply n's step reads when it is fixed, 0 when it
+ * varies: SOCKS4's (8 bytes), SOCKS5's method choice and RFC 1929
+ * status (2 each).
+ */
+static size_t
+proxy_reply_len(const struct proxy_neg *n)
+{
+	if (n->req->type == PROXY_SOCKS4 || n->req->type == PROXY_SOCKS4A)
+		return 8;
+	if (n->req->type == PROXY_SOCKS5 && (n->step == 1 || n->step == 3))
+		return 2;
+	return 0;
+}
+
+/* The reply of n's type at its step, judged once a fixed one is whole. */
 static enum proxy_action
 proxy_judge(struct proxy_neg *n, const uint8_t *in, size_t inlen,
     size_t *need, char *err, size_t errlen)
 {
+	size_t	 whole = proxy_reply_len(n);
+
+	if (inlen < whole) {
+		*need = whole;
+		return PROXY_RECV;
+	}
 	switch (n->req->type) {
 	case PROXY_SOCKS4:
 	case PROXY_SOCKS4A:
-		return proxy_socks4_reply(n, in, inlen, need, err, errlen);
+		return proxy_socks4_reply(n, in, err, errlen);
 	case PROXY_HTTP:
 		return proxy_http_reply(n, in, inlen, need, err, errlen);
 	case PROXY_SOCKS5:
 		break;
 	}
 	if (n->step == 1)
-		return proxy_socks5_method(n, in, inlen, need, err, errlen);
+		return proxy_socks5_method(n, in, err, errlen);
 	if (n->step == 3)
-		return proxy_socks5_auth_reply(n, in, inlen, need, err, errlen);
+		return proxy_socks5_auth_reply(n, in, err, errlen);
 	return proxy_socks5_reply(n, in, inlen, need, err, errlen);
 }
 

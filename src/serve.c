@@ -185,6 +185,18 @@ serve_accept_one(int lfd, const struct net_acl *acl, struct sockaddr *sa,
 }
 
 /*
+ * n, what a send(2) or recv(2) returned, with the reason of a failure in
+ * why, as the TLS calls give it.
+ */
+static ssize_t
+conn_said(ssize_t n, char *why, size_t whylen)
+{
+	if (n == -1)
+		snprintf(why, whylen, "%s", strerror(errno));
+	return n;
+}
+
+/*
  * Send to c, through TLS with --tls.  Returns as send(2) does, with the
  * reason of a failure in why.
  */
@@ -192,15 +204,11 @@ static ssize_t
 conn_xsend(struct conn *c, const char *data, size_t len, char *why,
     size_t whylen)
 {
-	ssize_t	 n;
-
 #ifdef HAVE_OPENSSL
 	if (c->tls != NULL)
 		return tls_write(c->tls, data, len, why, whylen);
 #endif
-	if ((n = send(c->fd, data, len, MSG_NOSIGNAL)) == -1)
-		snprintf(why, whylen, "%s", strerror(errno));
-	return n;
+	return conn_said(send(c->fd, data, len, MSG_NOSIGNAL), why, whylen);
 }
 
 /*
@@ -211,8 +219,6 @@ static ssize_t
 conn_xrecv(struct server *s, struct conn *c, size_t want, char *why,
     size_t whylen)
 {
-	ssize_t	 n;
-
 #ifdef HAVE_OPENSSL
 	if (c->tls != NULL)
 		return tls_read(c->tls, s->scratch, want, why, whylen);
@@ -222,11 +228,8 @@ conn_xrecv(struct server *s, struct conn *c, size_t want, char *why,
 	 * length must still be the buffer's: a Unix stream socket
 	 * ignores MSG_TRUNC and copies all it is asked for.
 	 */
-	n = recv(c->fd, s->scratch, want, s->o->mode == SERVE_DISCARD ?
-	    MSG_TRUNC : 0);
-	if (n == -1)
-		snprintf(why, whylen, "%s", strerror(errno));
-	return n;
+	return conn_said(recv(c->fd, s->scratch, want,
+	    s->o->mode == SERVE_DISCARD ? MSG_TRUNC : 0), why, whylen);
 }
 
 /* Nothing more to send to c: close_notify with --tls, then FIN. */

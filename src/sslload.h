@@ -25,6 +25,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "util.h"
+
 /* libssl's functions sockkit calls. */
 #define SSLLOAD_SSL_FUNCS(X)						\
 	X(TLS_client_method) X(TLS_server_method)			\
@@ -90,13 +92,7 @@ int	sslload_ready(char *, size_t);
 #define SSLCALL(f)	f
 
 /* OpenSSL is linked: it is always there. */
-static inline int
-sslload_ready(char *err, size_t errlen)
-{
-	(void)err;
-	(void)errlen;
-	return 0;
-}
+#define sslload_ready(err, errlen)	sk_linked_ready(err, errlen)
 #endif
 
 #endif

@@ -349,26 +349,19 @@ tls_ctx_new(const struct tls_opts *o, int server, char *err, size_t errlen)
 	tc->server = server;
 	tc->o = o;
 	if (o->keylog != NULL && (tc->keylog = fopen(o->keylog, "a")) ==
-	    NULL) {
+	    NULL)
 		snprintf(err, errlen, "--keylog %s: %s", o->keylog,
 		    strerror(errno));
-		free(tc);
-		return NULL;
-	}
-	if ((tc->ctx = SSLCALL(SSL_CTX_new)(server ?
+	else if ((tc->ctx = SSLCALL(SSL_CTX_new)(server ?
 	    SSLCALL(TLS_server_method)() : SSLCALL(TLS_client_method)())) ==
-	    NULL) {
+	    NULL)
 		tls_err("TLS: SSL_CTX_new", err, errlen);
-		tls_ctx_free(tc);
-		return NULL;
-	}
-	if (tls_settings(tc, o, err, errlen) == -1 ||
-	    tls_trust(tc, o, err, errlen) == -1 ||
-	    tls_own_cert(tc, o, err, errlen) == -1) {
-		tls_ctx_free(tc);
-		return NULL;
-	}
-	return tc;
+	else if (tls_settings(tc, o, err, errlen) == 0 &&
+	    tls_trust(tc, o, err, errlen) == 0 &&
+	    tls_own_cert(tc, o, err, errlen) == 0)
+		return tc;
+	tls_ctx_free(tc);	/* what was made before the failure */
+	return NULL;
 }
 
 void
@@ -376,8 +369,7 @@ tls_ctx_free(struct tls_ctx *tc)
 {
 	if (tc == NULL)
 		return;
-	if (tc->ctx != NULL)
-		SSLCALL(SSL_CTX_free)(tc->ctx);
+	SSLCALL(SSL_CTX_free)(tc->ctx);		/* NULL: does nothing */
 	if (tc->keylog != NULL)
 		fclose(tc->keylog);
 	free(tc);
@@ -440,8 +432,7 @@ tls_conn_free(struct tls_conn *c)
 {
 	if (c == NULL)
 		return;
-	if (c->ssl != NULL)
-		SSLCALL(SSL_free)(c->ssl);
+	SSLCALL(SSL_free)(c->ssl);		/* NULL: does nothing */
 	free(c);
 }
 

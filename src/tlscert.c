@@ -45,13 +45,7 @@ der_next(struct tcur *c, uint8_t *tag, struct tcur *v)
 			len = len << 8 | b;
 		}
 	}
-	if (tc_left(c) < len)
-		return -1;
-	v->p = c->p + c->off;
-	v->len = len;
-	v->off = 0;
-	c->off += len;
-	return 0;
+	return tc_sub(c, len, v);
 }
 
 /* The next TLV at c, which must have tag want; 0 or -1. */

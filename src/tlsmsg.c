@@ -27,6 +27,19 @@ static const uint8_t hrr_random[32] = {
 #define EXT_SUPPORTED_VERSIONS	43
 #define EXT_KEY_SHARE		51
 
+/* n (1 to 4) bytes at c as a big-endian number into *v; 0 or -1. */
+static int
+tc_be(struct tcur *c, size_t n, uint32_t *v)
+{
+	size_t	 i;
+
+	if (c->len - c->off < n)
+		return -1;
+	for (*v = 0, i = 0; i < n; i++)
+		*v = *v << 8 | c->p[c->off++];
+	return 0;
+}
+
 int
 tc_u8(struct tcur *c, uint8_t *v)
 {
@@ -39,33 +52,24 @@ tc_u8(struct tcur *c, uint8_t *v)
 int
 tc_u16(struct tcur *c, uint16_t *v)
 {
-	if (c->len - c->off < 2)
+	uint32_t	 n;
+
+	if (tc_be(c, 2, &n) == -1)
 		return -1;
-	*v = (uint16_t)(c->p[c->off] << 8 | c->p[c->off + 1]);
-	c->off += 2;
+	*v = (uint16_t)n;
 	return 0;
 }
 
 int
 tc_u24(struct tcur *c, uint32_t *v)
 {
-	if (c->len - c->off < 3)
-		return -1;
-	*v = (uint32_t)c->p[c->off] << 16 | (uint32_t)c->p[c->off + 1] << 8 |
-	    c->p[c->off + 2];
-	c->off += 3;
-	return 0;
+	return tc_be(c, 3, v);
 }
 
 int
 tc_u32(struct tcur *c, uint32_t *v)
 {
-	if (c->len - c->off < 4)
-		return -1;
-	*v = (uint32_t)c->p[c->off] << 24 | (uint32_t)c->p[c->off + 1] << 16 |
-	    (uint32_t)c->p[c->off + 2] << 8 | c->p[c->off + 3];
-	c->off += 4;
-	return 0;
+	return tc_be(c, 4, v);
 }
 
 int
@@ -84,31 +88,45 @@ tc_left(const struct tcur *c)
 }
 
 int
-tc_vec(struct tcur *c, int lenbytes, struct tcur *sub)
+tc_sub(struct tcur *c, size_t n, struct tcur *sub)
 {
-	struct tcur	 save = *c;
-	uint32_t	 n = 0;
-	uint16_t	 n16 = 0;
-	uint8_t		 n8 = 0;
-	int		 r;
-
-	if (lenbytes == 1) {
-		r = tc_u8(c, &n8);
-		n = n8;
-	} else if (lenbytes == 2) {
-		r = tc_u16(c, &n16);
-		n = n16;
-	} else
-		r = tc_u24(c, &n);
-	if (r == -1 || tc_left(c) < n) {
-		*c = save;
+	if (c->len - c->off < n)
 		return -1;
-	}
 	sub->p = c->p + c->off;
 	sub->len = n;
 	sub->off = 0;
 	c->off += n;
 	return 0;
+}
+
+int
+tc_vec(struct tcur *c, int lenbytes, struct tcur *sub)
+{
+	struct tcur	 save = *c;
+	uint32_t	 n;
+
+	if (tc_be(c, (size_t)lenbytes, &n) == -1 || tc_sub(c, n, sub) == -1) {
+		*c = save;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The next entry of list, a code of codebytes bytes and then a vector
+ * with a 2-byte length (a ServerName, RFC 6066 3; a KeyShareEntry and an
+ * Extension, RFC 8446 4.2.8 and 4.2), into *code and val.  Returns 1, 0
+ * at the end of list, or -1 when the entry runs past it.
+ */
+static int
+tc_entry(struct tcur *list, size_t codebytes, uint32_t *code,
+    struct tcur *val)
+{
+	if (tc_left(list) == 0)
+		return 0;
+	if (tc_be(list, codebytes, code) == -1 || tc_vec(list, 2, val) == -1)
+		return -1;
+	return 1;
 }
 
 void
@@ -180,19 +198,17 @@ ext_sni(struct tcur *e, struct tls_hello *h)
 {
 	struct tcur	 list, name;
 	struct ttext	 t;
-	uint8_t		 type;
+	uint32_t	 type;
+	int		 r;
 
 	if (tc_vec(e, 2, &list) == -1)
 		return -1;
-	while (tc_left(&list) > 0) {
-		if (tc_u8(&list, &type) == -1 || tc_vec(&list, 2, &name) == -1)
-			return -1;
+	while ((r = tc_entry(&list, 1, &type, &name)) == 1)
 		if (type == 0 && h->sni[0] == '\0') {
 			tt_init(&t, h->sni, sizeof h->sni);
 			tt_wire(&t, name.p, name.len);
 		}
-	}
-	return 0;
+	return r;
 }
 
 /* The protocols of an ALPN extension (RFC 7301 3.1), comma-separated. */
@@ -234,17 +250,15 @@ static int
 ext_key_share(struct tcur *e, struct tls_hello *h)
 {
 	struct tcur	 list, key;
-	uint16_t	 g;
+	uint32_t	 g;
+	int		 r;
 
 	if (tc_vec(e, 2, &list) == -1)
 		return -1;
-	while (tc_left(&list) > 0) {
-		if (tc_u16(&list, &g) == -1 || tc_vec(&list, 2, &key) == -1)
-			return -1;
+	while ((r = tc_entry(&list, 2, &g, &key)) == 1)
 		if (h->ngroups < TLS_MAX_LIST)
-			h->groups[h->ngroups++] = g;
-	}
-	return 0;
+			h->groups[h->ngroups++] = (uint16_t)g;
+	return r;
 }
 
 /*
@@ -290,7 +304,8 @@ hello_exts(struct tcur *c, int server, struct tls_hello *h,
     const char **why)
 {
 	struct tcur	 all, e;
-	uint16_t	 type;
+	uint32_t	 type;
+	int		 r;
 
 	if (tc_left(c) == 0)
 		return 0;		/* RFC 5246 7.4.1.2: may be absent */
@@ -298,18 +313,16 @@ hello_exts(struct tcur *c, int server, struct tls_hello *h,
 		*why = "extensions length disagrees with the message";
 		return -1;
 	}
-	while (tc_left(&all) > 0) {
-		if (tc_u16(&all, &type) == -1 || tc_vec(&all, 2, &e) == -1) {
-			*why = "extension longer than the extensions";
-			return -1;
-		}
+	while ((r = tc_entry(&all, 2, &type, &e)) == 1) {
 		h->nexts++;
-		if (hello_ext(type, &e, server, h) == -1) {
+		if (hello_ext((uint16_t)type, &e, server, h) == -1) {
 			*why = "extension content disagrees with its length";
 			return -1;
 		}
 	}
-	return 0;
+	if (r == -1)
+		*why = "extension longer than the extensions";
+	return r;
 }
 
 /* ClientHello, RFC 8446 4.1.2.  Returns 0 or -1 with *why. */

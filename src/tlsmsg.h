@@ -20,15 +20,17 @@ struct tcur {
 
 /*
  * Each reads at the cursor and moves it past what it read, or returns -1
- * and leaves it when the bytes are not there.  tc_vec: a vector with an
- * n-byte length (RFC 8446 3.4) as a cursor of its own, -1 when that
- * length runs past the parent.
+ * and leaves it when the bytes are not there.  tc_sub: the next n bytes
+ * as a cursor of their own.  tc_vec: a vector with an n-byte length (RFC
+ * 8446 3.4) as a cursor of its own, -1 when that length runs past the
+ * parent.
  */
 int	tc_u8(struct tcur *, uint8_t *);
 int	tc_u16(struct tcur *, uint16_t *);
 int	tc_u24(struct tcur *, uint32_t *);
 int	tc_u32(struct tcur *, uint32_t *);
 int	tc_skip(struct tcur *, size_t);
+int	tc_sub(struct tcur *, size_t, struct tcur *);
 int	tc_vec(struct tcur *, int, struct tcur *);
 size_t	tc_left(const struct tcur *);
 

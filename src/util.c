@@ -1,8 +1,12 @@
 /*
- * util.c: messages, number parsing and clocks.
+ * util.c: messages, number parsing, clocks, and libraries loaded on
+ * first use (pcapload.c, sslload.c).
  */
 #include "config.h"
 
+#if defined(PCAP_SONAME) || defined(SSL_SONAME)
+#include <dlfcn.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,22 +38,12 @@ vwarn_common(int with_errno, const char *fmt, va_list ap)
 }
 
 void
-sk_warn(const char *fmt, ...)
+sk_message(int with_errno, const char *fmt, ...)
 {
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vwarn_common(1, fmt, ap);
-	va_end(ap);
-}
-
-void
-sk_warnx(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vwarn_common(0, fmt, ap);
+	vwarn_common(with_errno, fmt, ap);
 	va_end(ap);
 }
 
@@ -304,3 +298,58 @@ sk_tmpfile(void)
 		(void)unlink(path);
 	return fd;
 }
+
+int
+sk_dlready(int loaded, const char *why, char *err, size_t errlen)
+{
+	if (loaded == 0)
+		return 0;
+	snprintf(err, errlen, "%s", why);
+	errno = ELIBACC;
+	return -1;
+}
+
+#if defined(PCAP_SONAME) || defined(SSL_SONAME)
+/* Fill the n slots of syms from h; the first one missing, or n. */
+static size_t
+dl_resolve(void *h, const struct sk_dlsym *syms, size_t n)
+{
+	size_t	 i;
+	void	*sym;
+
+	for (i = 0; i < n; i++) {
+		if ((sym = dlsym(h, syms[i].name)) == NULL)
+			return i;
+		memcpy(syms[i].slot, &sym, sizeof sym);
+	}
+	return n;
+}
+
+void *
+sk_dlopen(const char *soname, const char *package, const char *need,
+    const struct sk_dlsym *syms, size_t n, char *why, size_t whylen)
+{
+	const char	*reason;
+	void		*h, *none = NULL;
+	size_t		 len = strlen(soname), missing, i;
+
+	if ((h = dlopen(soname, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		if ((reason = dlerror()) == NULL)
+			reason = "unknown error";
+		if (strncmp(reason, soname, len) == 0 &&
+		    strncmp(reason + len, ": ", 2) == 0)
+			reason += len + 2;
+		snprintf(why, whylen, "cannot load %s: %s; install %s", soname,
+		    reason, package);
+		return NULL;
+	}
+	if ((missing = dl_resolve(h, syms, n)) == n)
+		return h;
+	snprintf(why, whylen, "cannot load %s: it has no %s; sockkit needs %s",
+	    soname, syms[missing].name, need);
+	dlclose(h);
+	for (i = 0; i < n; i++)		/* no slot left pointing into it */
+		memcpy(syms[i].slot, &none, sizeof none);
+	return NULL;
+}
+#endif

@@ -1,6 +1,7 @@
 /*
  * util.h: small helpers shared by every module: messages, number parsing,
- * clocks.  Nothing here exits the program.
+ * clocks, the loading of a library on first use.  Nothing here exits the
+ * program.
  */
 #ifndef UTIL_H
 #define UTIL_H
@@ -20,9 +21,14 @@
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
 
-/* "sockkit: " + message (+ ": strerror(errno)" for sk_warn) on stderr. */
-void	sk_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	sk_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * "sockkit: " + message (+ ": strerror(errno)" for sk_warn, or with
+ * with_errno set) on stderr.
+ */
+void	sk_message(int, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+#define sk_warn(...)	sk_message(1, __VA_ARGS__)
+#define sk_warnx(...)	sk_message(0, __VA_ARGS__)
 
 /* Whether -v was given: verbose messages go through sk_verbose(). */
 extern int sk_verbosity;
@@ -86,5 +92,39 @@ int	write_all(int, const void *, size_t);
 
 /* Where this binary is (for a setcap hint), into buf; else "sockkit". */
 const char *sk_self_path(char *, size_t);
+
+
+/* A function of a library loaded on first use, and where its address goes. */
+struct sk_dlsym {
+	const char	*name;
+	void		**slot;
+};
+
+/*
+ * dlopen() soname now and fill the n slots of syms from it (pcapload.c,
+ * sslload.c; only where configure found a soname to load).  Returns the
+ * handle, or NULL with the slots cleared and one line in why: "cannot
+ * load SONAME: REASON; install PACKAGE" (dlerror()'s reason without the
+ * soname it usually starts with), or "cannot load SONAME: it has no
+ * FUNCTION; sockkit needs NEED".
+ */
+void	*sk_dlopen(const char *, const char *, const char *,
+	    const struct sk_dlsym *, size_t, char *, size_t);
+
+/*
+ * What pcapload_ready() and sslload_ready() answer once they tried to
+ * load (loaded: 0 or -1): 0, or -1 with why copied into err and errno
+ * ELIBACC.
+ */
+int	sk_dlready(int, const char *, char *, size_t);
+
+/* Their answer where the library is linked, not loaded: it is there. */
+static inline int
+sk_linked_ready(char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	return 0;
+}
 
 #endif
