@@ -816,9 +816,7 @@ probe_cmp(const void *va, const void *vb)
 {
 	const struct probe_result	*a = va, *b = vb;
 
-	if (a->host != b->host)
-		return a->host < b->host ? -1 : 1;
-	return (a->port > b->port) - (a->port < b->port);
+	return tgt_order(a->host, a->port, b->host, b->port);
 }
 
 /* What every report of this run shares: targets, counts, services. */

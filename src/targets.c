@@ -885,15 +885,21 @@ bpf_run(const struct tgt_host *h, uint16_t lo, uint16_t hi, FILE *fp)
 		fprintf(fp, " and %s >= %u and %s <= %u)", qp, lo, qp, hi);
 }
 
+int
+tgt_order(uint32_t ha, uint16_t pa, uint32_t hb, uint16_t pb)
+{
+	if (ha != hb)
+		return ha < hb ? -1 : 1;
+	return (pa > pb) - (pa < pb);
+}
+
 /* Order (host, port) pairs by host, then port. */
 static int
 hp_cmp(const void *va, const void *vb)
 {
 	const struct tgt_hp	*a = va, *b = vb;
 
-	if (a->host != b->host)
-		return a->host < b->host ? -1 : 1;
-	return (a->port > b->port) - (a->port < b->port);
+	return tgt_order(a->host, a->port, b->host, b->port);
 }
 
 /* The end of the run of one host's consecutive ports in hp from i. */

@@ -152,6 +152,9 @@ struct tgt_hp {
 	uint16_t	 port;
 };
 #define TGT_BPF_EVIDENCE	64
+
+/* Jobs in order, by host, then port: <0, 0 or >0, as for qsort(3). */
+int	tgt_order(uint32_t, uint16_t, uint32_t, uint16_t);
 int	tgt_bpf_evidence(const struct tgt_set *, struct tgt_hp *, size_t,
 	    FILE *);
 
