@@ -26,6 +26,7 @@
 #include "cmd.h"
 #include "net.h"
 #include "probe.h"
+#include "probe-merge.h"
 #include "probe-report.h"
 #include "probe-resume.h"
 #include "render.h"
@@ -82,6 +83,13 @@ struct probe_cmd {
 	int			 nwords;
 	uint64_t		 given;		/* jobs the walk handed out */
 	struct probe_stats	 prev;		/* --resume: the runs before */
+	int			 merge;		/* --merge: FILEs, not TARGETs */
+	int			 probing;	/* an option that only probing
+						   takes was given */
+	time_t			 merge_start, merge_end;	/* the
+					   first report's start, the last's
+					   end */
+	double			 merge_secs;	/* how long they took */
 };
 
 static int	probe_option(void *, int, const char *, char *, size_t);
@@ -129,6 +137,8 @@ static int	probe_status(const struct probe_cmd *,
 		    const struct probe_stats *);
 static uint64_t	probe_random_seed(void);
 static void	probe_resume_load(struct probe_cmd *, struct cmd_ctx *);
+static int	probe_merge_load(struct probe_cmd *, int, char **);
+static int	probe_merge_report(struct probe_cmd *);
 static int	probe_resume_apply(struct probe_cmd *, struct tgt_iter *);
 static void	probe_on_pending(uint32_t, uint16_t, void *);
 static int	probe_state_save(struct probe_cmd *, const struct report_run *);
@@ -294,11 +304,13 @@ probe_option(void *arg_c, int ch, const char *arg, char *err, size_t errlen)
 	case OPT_NO_RANDOMIZE: c->no_randomize = 1; return 0;
 	case OPT_OPEN: c->open_only = 1; return 0;
 	case OPT_STATE: c->state_path = arg; return 0;
+	case OPT_MERGE: c->merge = 1; return 0;
 	case OPT_RESUME:
 		return snprintf(err, errlen, "--resume FILE takes the whole "
 		    "command line from FILE: give it alone (sockkit probe "
 		    "--resume FILE)"), -1;
 	}
+	c->probing = 1;
 	return probe_value(c, ch, arg, err, errlen);
 }
 
@@ -389,8 +401,16 @@ probe_check_options(int nargs, struct probe_cmd *c)
 		sk_warnx("probe: %s", c->resume_why);
 		return EXIT_RUNTIME;
 	}
+	if (c->merge && (c->probing || c->state_path != NULL || c->trace ||
+	    c->svg_path != NULL || c->html_path != NULL || c->write_path !=
+	    NULL || c->ctx->priv.user != NULL))
+		return cmd_usage_error(e, "--merge joins reports: give it FILEs "
+		    "and what to write (-o, -a, --open, --json, --grepable, "
+		    "--sorted), no option that probes");
 	if (nargs == 0)
-		return cmd_usage_error(e, "expected at least one TARGET");
+		return cmd_usage_error(e, c->merge ? "--merge: expected at "
+		    "least one FILE (nmap XML)" : "expected at least one "
+		    "TARGET");
 	if (c->list_all + c->open_only > 1)
 		return cmd_usage_error(e, "-a and --open cannot go together");
 	if (c->json + c->grepable > 1)
@@ -430,8 +450,11 @@ probe_check(struct cmd_ctx *ctx, void *arg)
 {
 	int	 rc;
 
+	struct probe_cmd	*c = arg;
+
 	if ((rc = probe_check_options(ctx->argc, arg)) != -1 ||
-	    (rc = probe_targets(arg, ctx->argc, ctx->argv)) != -1)
+	    (rc = c->merge ? probe_merge_load(c, ctx->argc, ctx->argv) :
+	    probe_targets(arg, ctx->argc, ctx->argv)) != -1)
 		return rc;
 	return probe_outs_open(arg);
 }
@@ -849,7 +872,7 @@ probe_report_run(struct probe_cmd *c, const struct probe_stats *st,
 		qsort(c->res, c->nres, sizeof *c->res, probe_cmp);
 	probe_run_desc(c, run);
 	run->start = c->resuming == 1 ? (time_t)c->resume.start : start;
-	run->end = time(NULL);
+	run->end = c->merge ? c->merge_end : time(NULL);
 	run->elapsed = st->elapsed_us / 1e6 + c->resume.elapsed;
 	run->interrupted = sk_interrupted ? "interrupted" : NULL;
 }
@@ -1003,6 +1026,7 @@ probe_outs_open(struct probe_cmd *c)
 	}
 	if ((c->outs.fp[REPORT_XML] != NULL ||
 	    c->outs.fp[REPORT_GREPABLE] != NULL) && !c->list_all &&
+	    c->tally.head == NULL &&	/* --merge has its own */
 	    report_tally_init(&c->tally, c->set.nhost) == -1)
 		return EXIT_RUNTIME;
 	return -1;
@@ -1401,6 +1425,126 @@ probe_state_save(struct probe_cmd *c, const struct report_run *run)
 	return 0;
 }
 
+/*
+ * The whole of file into a buffer (NUL-terminated, for the reader's
+ * sake), at most 1 GiB.  Returns it with *len, or NULL with err.
+ */
+static char *
+probe_slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+	char	*buf = NULL, *nb;
+	size_t	 cap = 0, n;
+	FILE	*fp;
+
+	*len = 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - *len < 65536 + 1) {
+			if (cap >= (1UL << 30) || (nb = realloc(buf, cap ?
+			    cap * 2 : 1 << 20)) == NULL) {
+				snprintf(err, errlen, "%s: %s", path, cap >=
+				    (1UL << 30) ? "larger than 1 GiB" :
+				    strerror(ENOMEM));
+				break;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 1 << 20;
+		}
+		if ((n = fread(buf + *len, 1, 65536, fp)) == 0) {
+			if (ferror(fp))
+				snprintf(err, errlen, "%s: %s", path,
+				    strerror(errno));
+			else {
+				buf[*len] = '\0';
+				fclose(fp);
+				return buf;
+			}
+			break;
+		}
+		*len += n;
+	}
+	fclose(fp);
+	free(buf);
+	return NULL;
+}
+
+/*
+ * --merge: read every FILE into one run, which takes the place of the
+ * targets: its hosts, listed ports, counts and tally become probe's.
+ * Returns -1, or EXIT_RUNTIME after saying why.
+ */
+static int
+probe_merge_load(struct probe_cmd *c, int argc, char **argv)
+{
+	struct merge	 m;
+	char		 err[PATH_MAX + 600], *buf;
+	size_t		 len;
+	int		 i, rc = 0;
+
+	if (merge_init(&m) == -1) {
+		sk_warnx("probe: out of memory");
+		return EXIT_RUNTIME;
+	}
+	for (i = 0; i < argc && rc == 0; i++) {
+		if ((buf = probe_slurp(argv[i], &len, err, sizeof err)) == NULL)
+			rc = -1;
+		else
+			rc = merge_add(&m, argv[i], buf, len, err, sizeof err);
+		free(buf);
+	}
+	if (rc == 0)
+		rc = merge_finish(&m, err, sizeof err);
+	if (rc == -1) {
+		sk_warnx("probe: --merge: %s", err);
+		merge_free(&m);
+		return EXIT_RUNTIME;
+	}
+	if (m.duplicates > 0)
+		sk_warnx("probe: --merge: %llu port%s listed in two files, "
+		    "kept once", (unsigned long long)m.duplicates,
+		    m.duplicates == 1 ? "" : "s");
+	c->set = m.set;
+	c->res = m.res;
+	c->nres = m.nres;
+	c->rescap = m.rescap;
+	c->hc = m.hc;
+	c->tally = m.tally;
+	c->eo.udp = m.proto == MERGE_UDP;
+	c->merge_end = (time_t)m.end;
+	c->merge_start = (time_t)m.start;
+	c->merge_secs = m.end - m.start > m.elapsed ? (double)(m.end -
+	    m.start) : m.elapsed;
+	free(m.extra);
+	return -1;
+}
+
+/*
+ * --merge: the joined run's table (or --json, --grepable) and -o files.
+ * Returns the exit status: 0 if a port is open.
+ */
+static int
+probe_merge_report(struct probe_cmd *c)
+{
+	struct probe_stats	 st;
+	uint32_t		 h;
+	int			 s;
+
+	memset(&st, 0, sizeof st);
+	for (h = 0; h < c->set.nhost; h++)
+		for (s = 0; s < PROBE_NSTATES; s++) {
+			st.count[s] += c->hc[h].n[s];
+			st.done += c->hc[h].n[s];
+		}
+	st.total = st.done;
+	st.elapsed_us = (int64_t)(c->merge_secs * 1e6);
+	if (probe_report(c, &st, c->merge_start) == -1)
+		return EXIT_RUNTIME;
+	return probe_status(c, &st);
+}
+
 /* Probe every port of every target, then report; the exit status. */
 static int
 probe_start(struct cmd_ctx *ctx, void *arg)
@@ -1427,6 +1571,8 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 		sk_warnx("probe: out of memory");
 		return EXIT_RUNTIME;
 	}
+	if (c->merge)
+		return probe_merge_report(c);
 	c->eo.on_result = probe_on_result;
 	c->eo.on_progress = probe_on_progress;
 	c->eo.on_pending = c->state_fd != -1 ? probe_on_pending : NULL;
@@ -1477,6 +1623,8 @@ const struct cmd_entry cmd_probe_entry = {
 	    "closed or filtered, and why",
 	.usage =
 	    "probe [options] TARGET...\n"
+	    "       sockkit probe --resume FILE\n"
+	    "       sockkit probe --merge [output options] FILE...\n"
 	    "\n"
 	    "TARGET is a host name (each address it resolves to a host of its "
 	    "own), an\n"
@@ -1549,6 +1697,9 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --resume FILE   go on with the run FILE describes (alone: "
 	    "it holds the\n"
 	    "                      command line)\n"
+	    "      --merge FILE... join nmap XML reports (the shards of a job) "
+	    "into one:\n"
+	    "                      the table and -o files of the whole\n"
 	    "  -v                  report engine statistics on stderr\n"
 	    "  -h, --help          show this help\n"
 	    "\n"
@@ -1558,7 +1709,7 @@ const struct cmd_entry cmd_probe_entry = {
 	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV, .shorts = "46ac:o:p:uvw:",
 	.longs = "all all-open banner delay exclude force graceful grepable json "
 	    "max-timeout min-timeout no-randomize open rate resolve-all resume "
-	    "retries seed shard sorted state udp",
+	    "retries seed shard sorted state udp merge",
 	.size = sizeof(struct probe_cmd), .init = probe_init,
 	.option = probe_option, .check = probe_check, .run = probe_start,
 	.fini = probe_fini,

@@ -124,6 +124,7 @@ static const struct option cmd_own_longopts[] = {
 	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
 	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
 	{ "min-rate", required_argument, NULL, OPT_MIN_RATE },
+	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "multicast-loop", no_argument, NULL, OPT_MCAST_LOOP },

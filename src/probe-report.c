@@ -203,6 +203,34 @@ report_tally_put(struct report_tally *t, uint32_t host, int state,
 	return 0;
 }
 
+/*
+ * A verdict's why and ICMP message for each reason word, the inverse of
+ * reason_code(): a merged report's ports are said as they were.
+ */
+static const uint8_t reason_back[R_N][4] = {	/* why, icmp6, type, code */
+	{ WHY_SYN_ACK }, { WHY_RST }, { WHY_UDP_REPLY }, { WHY_NO_RESPONSE },
+	/* net-, host-, proto-, port-unreach, net-, host-, admin-prohibited */
+	{ WHY_ICMP, 0, 3, 0 }, { WHY_ICMP, 0, 3, 1 }, { WHY_ICMP, 0, 3, 2 },
+	{ WHY_ICMP, 0, 3, 3 }, { WHY_ICMP, 0, 3, 9 }, { WHY_ICMP, 0, 3, 10 },
+	{ WHY_ICMP, 0, 3, 13 },
+	/* dest-unreach, time-exceeded; ICMPv6 param-problem, no-route,
+	 * beyond-scope, reject-route; unknown-response */
+	{ WHY_ICMP, 0, 3, 4 }, { WHY_ICMP, 0, 11, 0 }, { WHY_ICMP, 1, 4, 0 },
+	{ WHY_ICMP, 1, 1, 0 }, { WHY_ICMP, 1, 1, 2 }, { WHY_ICMP, 1, 1, 6 },
+	{ WHY_ICMP, 0, 255, 0 }
+};
+
+void
+report_reason_result(int reason, struct probe_result *r)
+{
+	if (reason < 0 || reason >= R_N)
+		reason = R_UNKNOWN;
+	r->why = reason_back[reason][0];
+	r->icmp6 = reason_back[reason][1];
+	r->icmp_type = reason_back[reason][2];
+	r->icmp_code = reason_back[reason][3];
+}
+
 const char *
 report_reason_word(int reason)
 {

@@ -48,6 +48,8 @@ int	report_tally_add(struct report_tally *, const struct probe_result *);
 int	report_tally_put(struct report_tally *, uint32_t, int, int, uint32_t);
 /* A reason's word ("conn-refused"), or NULL for no such code. */
 const char *report_reason_word(int);
+/* Set r's why and ICMP message to what gives reason (-1: unknown). */
+void	report_reason_result(int, struct probe_result *);
 /* The code of a reason word, or -1 when nmap has no such reason. */
 int	report_reason_find(const char *);
 void	report_tally_free(struct report_tally *);

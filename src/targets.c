@@ -24,7 +24,6 @@ static int	ports_number(const char *, const char *, long *, char *,
 		    size_t);
 static int	ports_item(const char *, const char *, uint8_t *, char *,
 		    size_t);
-static int	ports_from_bits(const uint8_t *, struct tgt_ports *);
 static void	mask_prefix(uint8_t *, unsigned, unsigned);
 static int	spec_split(const char *, char *, size_t, const char **,
 		    char *, size_t);
@@ -115,9 +114,8 @@ ports_item(const char *item, const char *proto, uint8_t *bits, char *err,
 	return 0;
 }
 
-/* Turn a port bitmap into an ascending list; returns 0 or -1 (ENOMEM). */
-static int
-ports_from_bits(const uint8_t *bits, struct tgt_ports *out)
+int
+tgt_ports_bits(const uint8_t *bits, struct tgt_ports *out)
 {
 	size_t	 n = 0;
 	long	 p;
@@ -162,7 +160,7 @@ tgt_ports_parse(const char *spec, const char *proto, struct tgt_ports *out,
 			rc = ports_item(item, proto, bits, err, errlen);
 	}
 	free(copy);
-	if (rc == 0 && ports_from_bits(bits, out) == -1) {
+	if (rc == 0 && tgt_ports_bits(bits, out) == -1) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		rc = -1;
 	}
@@ -474,7 +472,7 @@ set_merge(struct tgt_set *set, uint32_t a, uint32_t b, uint32_t *out)
 	for (i = 0; i < set->plist[b].n; i++)
 		bits[set->plist[b].port[i] / 8] |=
 		    (uint8_t)(1 << (set->plist[b].port[i] % 8));
-	if (ports_from_bits(bits, &u) == -1 ||
+	if (tgt_ports_bits(bits, &u) == -1 ||
 	    (idx = set_add_plist(set, &u)) == -1)
 		return -1;
 	set->merged[0] = a;
@@ -540,6 +538,25 @@ set_add_one(struct tgt_set *set, int family, const uint8_t *addr,
 nomem:
 	snprintf(err, errlen, "%s", strerror(ENOMEM));
 	return -1;
+}
+
+uint32_t
+tgt_set_find(const struct tgt_set *set, int family, const uint8_t *addr,
+    uint32_t scope)
+{
+	const struct tgt_host	*h;
+	size_t			 j, len = family == AF_INET ? 4 : 16;
+
+	if (set->hashsize == 0)
+		return UINT32_MAX;
+	for (j = set_hashkey(family, addr) & (set->hashsize - 1);
+	    set->hash[j] != 0; j = (j + 1) & (set->hashsize - 1)) {
+		h = &set->host[set->hash[j] - 1];
+		if (h->family == family && memcmp(h->addr, addr, len) == 0 &&
+		    h->scope == scope)
+			return set->hash[j] - 1;
+	}
+	return UINT32_MAX;
 }
 
 /* Keep a copy of a hostname for the hosts that point at it. */

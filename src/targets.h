@@ -25,6 +25,8 @@ struct tgt_ports {
 int	tgt_ports_parse(const char *, const char *, struct tgt_ports *,
 	    char *, size_t);
 void	tgt_ports_free(struct tgt_ports *);
+/* A port bitmap (bit p of byte p / 8) as a list; 0 or -1 (ENOMEM). */
+int	tgt_ports_bits(const uint8_t *, struct tgt_ports *);
 
 /* A target as typed, split into its parts but not yet resolved. */
 struct tgt_spec {
@@ -102,6 +104,9 @@ int	tgt_set_exclude(struct tgt_set *, int, const uint8_t *, unsigned,
  */
 int	tgt_set_add(struct tgt_set *, const struct tgt_spec *, int,
 	    const uint8_t *, char *, size_t);
+
+/* The index of a host in the set, or UINT32_MAX. */
+uint32_t tgt_set_find(const struct tgt_set *, int, const uint8_t *, uint32_t);
 
 /* Fix the job space after the last add: fills cum and total. */
 int	tgt_set_finish(struct tgt_set *);

@@ -46,7 +46,7 @@ help=$($SOCKKIT probe --help)
 missing=
 for o in -p -4 -6 -u --udp --exclude --force -a --all --open --json \
     --grepable --all-open -c -w --min-timeout --max-timeout --retries \
-    --rate --delay --graceful --no-randomize --seed --shard --state \
+    --rate --delay --graceful --no-randomize --seed --shard --state --merge \
     --resume -v --help; do
 	echo "$help" | grep -q -- " $o[ ,]" || missing="$missing $o"
 done

@@ -408,6 +408,28 @@ test_banner(void)
 	free(s);
 }
 
+/* Every reason word survives a merge: word -> verdict -> word. */
+static void
+test_reason_back(void)
+{
+	struct probe_result	 r;
+	const char		*w;
+	int			 i, bad = 0;
+
+	for (i = 0; (w = report_reason_word(i)) != NULL; i++) {
+		memset(&r, 0, sizeof r);
+		report_reason_result(report_reason_find(w), &r);
+		if (strcmp(report_reason(&r), w) != 0)
+			bad++;
+	}
+	ok(i == 18 && bad == 0, "reason words: each of the 18 back from its "
+	    "verdict");
+	report_reason_result(-1, &r);
+	is(report_reason(&r), "unknown-response", "reason: none is unknown");
+	ok(report_reason_find("syn-ack") == 0 &&
+	    report_reason_find("nonsense") == -1, "reason_find");
+}
+
 int
 main(void)
 {
@@ -423,5 +445,6 @@ main(void)
 	test_args();
 	test_services_nomem();
 	test_banner();
+	test_reason_back();
 	return tap_done();
 }
