@@ -392,6 +392,8 @@ on_host_end(struct xread *x, char *err, size_t errlen)
 
 	x->in_host = 0;
 	if (!x->up || x->family == 0) {
+		for (i = x->res0; i < m->nres; i++)
+			free((void *)(uintptr_t)m->res[i].banner);
 		m->nres = x->res0;
 		m->nextra = x->extra0;
 		return 0;
