@@ -26,7 +26,9 @@ ttls() { grep -o 'ttl=[0-9]*' | sort -u | tr '\n' ' '; }
 same_as_ping() {
 	_ns=$1 _d=$2; shift 2
 	_sk=$(in_ns "$_ns" "$SOCKKIT" raw icmp -c 3 -i 0.2 "$@"); _rc=$?
-	_pg=$(in_ns "$_ns" ping -n -c 3 -i 0.2 "$@")
+	# -w: ping waits for every reply (up to 10 s) rather than for twice
+	# the longest round trip, which a loaded machine can exceed.
+	_pg=$(in_ns "$_ns" ping -n -c 3 -i 0.2 -w 10 "$@")
 	is "$_rc" 0 "$_d: exit 0"
 	is "$(echo "$_sk" | counts)" "$(echo "$_pg" | counts)" \
 	    "$_d: transmitted and received as ping"
@@ -125,9 +127,9 @@ like "$out" "^2000 packets transmitted, 2000 received, 0% packet loss" "-i 0: 20
 # reply; each run counts its own only (identifier, sequence, cookie).
 bg "$SOCKKIT" raw icmp -c 10 -i 0.2 127.0.0.1 >"$TMP/m1.out" 2>&1; m1=$!
 bg "$SOCKKIT" raw icmp -c 10 -i 0.2 127.0.0.1 >"$TMP/m2.out" 2>&1; m2=$!
-bg ping -n -c 10 -i 0.2 127.0.0.1 >"$TMP/m3.out" 2>&1; m3=$!
+bg ping -n -c 10 -i 0.2 -w 20 127.0.0.1 >"$TMP/m3.out" 2>&1; m3=$!
 out=$("$SOCKKIT" raw icmp -c 3000 -i 0 127.0.0.1)
-wait_pid $m1 10; wait_pid $m2 10; wait_pid $m3 10
+wait_pid $m1 10; wait_pid $m2 10; wait_pid $m3 25
 is "$(cat "$TMP/m1.out" "$TMP/m2.out" | counts | tr '\n' ' ')$(grep -c DUP "$TMP/m1.out" "$TMP/m2.out" | cut -d: -f2 | tr '\n' ' ')" \
     "10 10 10 10 0 0 " "beside a flood and ping: two runs count 10 of 10 each, no duplicate"
 like "$out" "^3000 packets transmitted, 3000 received, 0% packet loss" \
