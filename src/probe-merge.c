@@ -390,6 +390,9 @@ on_host_end(struct xread *x, char *err, size_t errlen)
 	uint32_t	 h;
 	size_t		 i;
 
+	/* An <extraports> left open ends with its host, not after it. */
+	if (on_extra_end(x, err, errlen) == -1)
+		return -1;
 	x->in_host = 0;
 	if (!x->up || x->family == 0) {
 		for (i = x->res0; i < m->nres; i++)
@@ -485,6 +488,9 @@ on_tag(struct xread *x, const struct xtag *t, char *err, size_t errlen)
 	} else if (tag_is(t, "scaninfo"))
 		return on_scaninfo(x, t, err, errlen);
 	else if (tag_is(t, "host")) {
+		if (x->in_host)	/* its ports would be no one's */
+			return snprintf(err, errlen, "a <host> inside a "
+			    "<host>"), -1;
 		on_host(x);
 		if (t->empty)
 			return on_host_end(x, err, errlen);
