@@ -163,6 +163,10 @@ connect_check(struct cmd_ctx *c, void *arg)
 		return cmd_usage_error(e, "--%s gives the connection to the "
 		    "program: it cannot go with %s", o->exec.shell ?
 		    "sh-exec" : "exec", stream_session_only(so));
+	if (o->exec.cmd != NULL && so->tls.on)
+		return cmd_usage_error(e, "--%s hands the program the socket "
+		    "itself, so its bytes would go unencrypted: it cannot go "
+		    "with --tls", o->exec.shell ? "sh-exec" : "exec");
 	if (exec_check(o->c, &o->exec) != -1)
 		return EXIT_USAGE;
 	if (o->exec.cmd != NULL && o->proxy.spec != NULL)

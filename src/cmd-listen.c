@@ -233,6 +233,10 @@ listen_check_hand(const struct listen_opts *o)
 		return cmd_usage_error(e, "--%s gives the connection to the "
 		    "program: it cannot go with %s", o->exec.shell ?
 		    "sh-exec" : "exec", stream_session_only(o->so));
+	if (o->so->tls.on)
+		return cmd_usage_error(e, "--%s hands the program the socket "
+		    "itself, so its bytes would go unencrypted: it cannot go "
+		    "with --tls", o->exec.shell ? "sh-exec" : "exec");
 	if (o->mode != SERVE_RELAY || stream_relay_only(o->so) ||
 	    o->so->wait_ms >= 0 || o->so->idle_ms >= 0 || o->min_bytes > 0 ||
 	    o->max_queue >= 0 || o->lossy)

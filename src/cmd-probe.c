@@ -27,12 +27,18 @@
 #include "net.h"
 #include "probe.h"
 #include "probe-merge.h"
+#ifdef HAVE_OPENSSL
+#include "probe-tls.h"
+#endif
 #include "probe-report.h"
 #include "probe-resume.h"
 #include "render.h"
 #include "replay.h"
 #include "targets.h"
 #include "util.h"
+
+/* --tls: how long a handshake may take without --banner=MS. */
+#define PROBE_TLS_MS	2000
 
 struct probe_cmd {
 	struct probe_opts	 eo;
@@ -84,6 +90,9 @@ struct probe_cmd {
 	uint64_t		 given;		/* jobs the walk handed out */
 	struct probe_stats	 prev;		/* --resume: the runs before */
 	int			 merge;		/* --merge: FILEs, not TARGETs */
+	int			 tls;		/* --tls */
+	int			 tls_banner;	/* and --banner */
+	struct probe_tlsctx	*tlsctx;
 	int			 probing;	/* an option that only probing
 						   takes was given */
 	time_t			 merge_start, merge_end;	/* the
@@ -108,6 +117,7 @@ static int	probe_draws(const struct probe_cmd *);
 static int	probe_banner_option(struct probe_cmd *, const char *, char *,
 		    size_t);
 static int	probe_keep(struct probe_cmd *, const struct probe_result *);
+static int	probe_tls_setup(struct probe_cmd *);
 static int	probe_plainly_closed(const struct probe_cmd *,
 		    const struct probe_result *);
 static void	probe_on_result(const struct probe_result *, void *);
@@ -116,6 +126,7 @@ static void	probe_on_poll(void *);
 static const char *probe_service(struct probe_cmd *, uint16_t);
 static void	probe_json_str(const char *);
 static void	probe_json_host(const struct probe_cmd *, uint32_t);
+static void	probe_json_tls(const struct probe_tls *);
 static void	probe_print_port(struct probe_cmd *,
 		    const struct probe_result *);
 static void	probe_print_host(struct probe_cmd *, uint32_t, size_t,
@@ -206,6 +217,32 @@ probe_add_exclude(struct probe_cmd *c, const char *arg, char *err,
 	return 0;
 }
 
+/*
+ * --tls: the handshakes' settings (OpenSSL is loaded here) and the
+ * engine's hooks.  Returns 0, or -1 after saying why.
+ */
+static int
+probe_tls_setup(struct probe_cmd *c)
+{
+#ifdef HAVE_OPENSSL
+	char	 err[512];
+
+	if ((c->tlsctx = probe_tls_new(&c->set, c->tls_banner, err,
+	    sizeof err)) == NULL) {
+		sk_warnx("probe: %s", err);
+		return -1;
+	}
+	c->eo.sess_open = probe_tls_open;
+	c->eo.sess_step = probe_tls_step;
+	c->eo.sess_done = probe_tls_done;
+	c->eo.sess_arg = c->tlsctx;
+	return 0;
+#else
+	(void)c;
+	return -1;		/* --tls was refused */
+#endif
+}
+
 /* --banner[=MS]: how long to wait for a banner; 0 or -1 with err. */
 static int
 probe_banner_option(struct probe_cmd *c, const char *arg, char *err,
@@ -248,6 +285,14 @@ probe_value(struct probe_cmd *c, int ch, const char *arg, char *err,
 		return probe_add_exclude(c, arg, err, errlen);
 	case OPT_BANNER:
 		return probe_banner_option(c, arg, err, errlen);
+	case OPT_TLS:
+#ifndef HAVE_OPENSSL
+		return snprintf(err, errlen, "--tls: this sockkit was built "
+		    "without OpenSSL (configure --without-openssl); install "
+		    "libssl-dev and rebuild"), -1;
+#endif
+		c->tls = 1;
+		return 0;
 	case OPT_SHARD:
 		if (tgt_shard_parse(arg, &c->shard_i, &c->shard_n, why,
 		    sizeof why) == -1)
@@ -432,6 +477,14 @@ probe_check_options(int nargs, struct probe_cmd *c)
 	if (c->eo.udp && c->eo.banner_ms > 0)
 		return cmd_usage_error(e, "--banner reads what a TCP service "
 		    "sends first: it cannot go with -u");
+	if (c->eo.udp && c->tls)
+		return cmd_usage_error(e, "--tls shakes hands with open TCP "
+		    "ports: it cannot go with -u");
+	if (c->tls) {	/* the handshake takes the banner's slot and time */
+		c->tls_banner = c->eo.banner_ms > 0;
+		if (c->eo.banner_ms == 0)
+			c->eo.banner_ms = PROBE_TLS_MS;
+	}
 	if (c->eo.udp && c->eo.graceful)
 		return cmd_usage_error(e, "--graceful closes open TCP ports "
 		    "with FIN: it cannot go with -u");
@@ -627,14 +680,21 @@ static int
 probe_keep(struct probe_cmd *c, const struct probe_result *r)
 {
 	struct probe_result	 k = *r;
+	struct probe_tls	*t = NULL;
 
+	k.banner = NULL;
+	k.tls = NULL;
 	if (r->banner != NULL && r->banner_len >= 0 &&
 	    (k.banner = (const uint8_t *)report_banner(r->banner,
 	    (size_t)r->banner_len)) == NULL)
 		return -1;
-	if (probe_push(&c->res, &c->nres, &c->rescap, &k) == 0)
+	if (r->tls != NULL && (k.tls = t = malloc(sizeof *t)) != NULL)
+		*t = *r->tls;
+	if ((r->tls == NULL || k.tls != NULL) &&
+	    probe_push(&c->res, &c->nres, &c->rescap, &k) == 0)
 		return 0;
 	free((void *)(uintptr_t)k.banner);
+	free(t);
 	return -1;
 }
 
@@ -785,7 +845,10 @@ probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 	else
 		printf("null");
 	printf(",\"tries\":%u", r->tries);
-	if (c->eo.banner_ms > 0 && r->state == PROBE_OPEN) {
+	if (c->tls && r->state == PROBE_OPEN)
+		probe_json_tls(r->tls);
+	if ((!c->tls || c->tls_banner) && c->eo.banner_ms > 0 &&
+	    r->state == PROBE_OPEN) {
 		printf(",\"banner\":");
 		if (r->banner != NULL)
 			probe_json_str((const char *)r->banner);
@@ -793,6 +856,39 @@ probe_print_port(struct probe_cmd *c, const struct probe_result *r)
 			printf("null");
 	}
 	printf("}\n");
+}
+
+/* --json's "tls": what the handshake showed, or why there was none. */
+static void
+probe_json_tls(const struct probe_tls *t)
+{
+	static const char *const key[] = { "version", "cipher", "alpn",
+	    "subject", "issuer", "not_before", "not_after", "sha256" };
+	const char	*val[8];
+	size_t		 i;
+
+	printf(",\"tls\":");
+	if (t == NULL) {
+		printf("null");
+		return;
+	}
+	if (t->error[0] != '\0') {
+		printf("{\"error\":");
+		probe_json_str(t->error);
+		printf("}");
+		return;
+	}
+	val[0] = t->version, val[1] = t->cipher, val[2] = t->alpn;
+	val[3] = t->subject, val[4] = t->issuer, val[5] = t->not_before;
+	val[6] = t->not_after, val[7] = t->fingerprint;
+	for (i = 0; i < 8; i++) {
+		printf("%s\"%s\":", i ? "," : "{", key[i]);
+		if (val[i][0] == '\0')
+			printf("null");
+		else
+			probe_json_str(val[i]);
+	}
+	printf("}");
 }
 
 /*
@@ -1062,6 +1158,9 @@ probe_fini(void *arg)
 	if (c->state_fd != -1)
 		close(c->state_fd);
 	tgt_set_free(&c->set);
+#ifdef HAVE_OPENSSL
+	probe_tls_free(c->tlsctx);
+#endif
 }
 
 /* What a picture's budget left out. */
@@ -1578,6 +1677,8 @@ probe_start(struct cmd_ctx *ctx, void *arg)
 	c->eo.on_pending = c->state_fd != -1 ? probe_on_pending : NULL;
 	c->eo.arg = c;
 	err[0] = '\0';
+	if (c->tls && probe_tls_setup(c) == -1)
+		return EXIT_RUNTIME;
 	if (probe_captures(c) ? probe_capture_open(c) == -1 :
 	    ctx->priv.user != NULL && cmd_drop_privileges(ctx) != -1) {
 		/* --user alone: dropped all the same */
@@ -1679,6 +1780,11 @@ const struct cmd_entry cmd_probe_entry = {
 	    "      --banner[=MS]   the first bytes each open port sends within "
 	    "MS ms\n"
 	    "                      (default 500), escaped, in every output\n"
+	    "      --tls           a TLS handshake with each open port: "
+	    "version, cipher,\n"
+	    "                      certificate (not verified), or why not; "
+	    "within 2 s\n"
+	    "                      or --banner's MS\n"
 	    "      --trace         after the table, the packets behind each "
 	    "port not plainly\n"
 	    "                      closed (needs CAP_NET_RAW)\n"
@@ -1709,7 +1815,7 @@ const struct cmd_entry cmd_probe_entry = {
 	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV, .shorts = "46ac:o:p:uvw:",
 	.longs = "all all-open banner delay exclude force graceful grepable json "
 	    "max-timeout min-timeout no-randomize open rate resolve-all resume "
-	    "retries seed shard sorted state udp merge",
+	    "retries seed shard sorted state udp merge tls",
 	.size = sizeof(struct probe_cmd), .init = probe_init,
 	.option = probe_option, .check = probe_check, .run = probe_start,
 	.fini = probe_fini,

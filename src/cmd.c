@@ -150,6 +150,8 @@ static const struct option cmd_own_longopts[] = {
 	{ "sport", required_argument, NULL, OPT_SPORT },
 	{ "step", no_argument, NULL, OPT_STEP },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "tls", no_argument, NULL, OPT_TLS },		/* probe's; the
+						   stream commands' is shared */
 	{ "to-all", no_argument, NULL, OPT_TO_ALL },
 	{ "tos", required_argument, NULL, OPT_TOS },
 	{ "traceroute", no_argument, NULL, OPT_TRACEROUTE },

@@ -70,10 +70,12 @@ static void	xml_host(FILE *, const struct report_run *, uint32_t, size_t,
 static void	xml_extraports(FILE *, const struct report_run *, uint32_t);
 static void	xml_port(FILE *, const struct report_run *,
 		    const struct probe_result *);
+static void	xml_tls(FILE *, const struct probe_tls *);
 static void	xml_tail(FILE *, const struct report_run *);
 static unsigned	probed_hosts(const struct report_run *);
 static void	done_line(FILE *, const struct report_run *, const char *);
 static const char *table_rtt(int64_t, char *, size_t);
+static void	report_table_tls(FILE *, const struct probe_tls *);
 static int	outs_set(struct report_outs *, int, const char *, char *,
 		    char *, size_t);
 
@@ -148,8 +150,10 @@ report_results_free(struct probe_result *res, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free((void *)(uintptr_t)res[i].banner);
+		free((void *)(uintptr_t)res[i].tls);
+	}
 	free(res);
 }
 
@@ -508,11 +512,14 @@ xml_port(FILE *fp, const struct report_run *run, const struct probe_result *r)
 	    inet_ntop(r->from_family, r->from, ip, sizeof ip) != NULL)
 		fprintf(fp, " reason_ip=\"%s\"", ip);	/* who sent it */
 	fprintf(fp, "/>");
-	if (svc != NULL) {
+	if (svc != NULL || report_tls_up(r)) {
 		fprintf(fp, "<service name=\"");
-		report_xml_str(fp, svc);
-		fprintf(fp, "\" method=\"table\" conf=\"3\"/>");
+		report_xml_str(fp, svc != NULL ? svc : "ssl");
+		fprintf(fp, "\"%s method=\"table\" conf=\"3\"/>",
+		    report_tls_up(r) ? " tunnel=\"ssl\"" : "");
 	}
+	if (r->tls != NULL)
+		xml_tls(fp, r->tls);
 	if (r->banner != NULL && r->banner_len > 0) {
 		/* nmap's banner script, where nmap -sV --script banner
 		 * puts it */
@@ -521,6 +528,30 @@ xml_port(FILE *fp, const struct report_run *run, const struct probe_result *r)
 		fprintf(fp, "\"/>");
 	}
 	fprintf(fp, "</port>\n");
+}
+
+/*
+ * --tls: what the handshake showed, as script output: "tls" (version,
+ * cipher, ALPN, or why there was no TLS) and, where nmap's ssl-cert
+ * puts it, the certificate.
+ */
+static void
+xml_tls(FILE *fp, const struct probe_tls *t)
+{
+	char	 line[PROBE_TLS_LINE];
+
+	fprintf(fp, "<script id=\"tls\" output=\"");
+	report_xml_str(fp, report_tls_line(t, line, sizeof line));
+	fprintf(fp, "\"/>");
+	if (t->subject[0] == '\0')
+		return;
+	fprintf(fp, "<script id=\"ssl-cert\" output=\"Subject: ");
+	report_xml_str(fp, t->subject);
+	fprintf(fp, "&#xa;Issuer: ");
+	report_xml_str(fp, t->issuer);
+	fprintf(fp, "&#xa;Not valid before: %s&#xa;Not valid after:  %s"
+	    "&#xa;SHA-256: %s\"/>", t->not_before, t->not_after,
+	    t->fingerprint);
 }
 
 /* One <host>: status, address, the name as given, its ports. */
@@ -632,9 +663,11 @@ report_grepable_ports(FILE *fp, const struct report_run *run, uint32_t h,
 	fprintf(fp, "Ports: ");
 	for (i = first; i < end; i++) {
 		svc = service(run, run->res[i].port);
-		fprintf(fp, "%s%u/%s/%s//", i > first ? ", " : "",
+		fprintf(fp, "%s%u/%s/%s//%s", i > first ? ", " : "",
 		    run->res[i].port, probe_state_name(run->res[i].state),
-		    run->udp ? "udp" : "tcp");
+		    run->udp ? "udp" : "tcp", !report_tls_up(&run->res[i]) ?
+		    "" : svc != NULL ? "ssl|" : "ssl");	/* nmap's tunnel,
+							   as in ssl|https */
 		for (; svc != NULL && *svc != '\0'; svc++)
 			fputc(*svc == '/' ? '|' : *svc, fp);
 		fprintf(fp, "///");
@@ -718,8 +751,39 @@ report_table_port(FILE *fp, const struct report_run *run,
 	    probe_state_name(r->state), svc != NULL ? svc : "-",
 	    probe_reason(r, why, sizeof why), table_rtt(r->rtt_us, rtt,
 	    sizeof rtt));
+	if (r->tls != NULL)
+		report_table_tls(fp, r->tls);
 	if (r->banner != NULL && r->banner_len > 0)
 		fprintf(fp, "|_banner: %s\n", (const char *)r->banner);
+}
+
+/* --tls under a port of the table: the handshake, the certificate. */
+static void
+report_table_tls(FILE *fp, const struct probe_tls *t)
+{
+	char	 line[PROBE_TLS_LINE];
+
+	fprintf(fp, "|_tls: %s\n", report_tls_line(t, line, sizeof line));
+	if (t->subject[0] != '\0')
+		fprintf(fp, "|_cert: %s, issuer %s, valid %s to %s\n",
+		    t->subject, t->issuer, t->not_before, t->not_after);
+}
+
+int
+report_tls_up(const struct probe_result *r)
+{
+	return r->tls != NULL && r->tls->error[0] == '\0';
+}
+
+const char *
+report_tls_line(const struct probe_tls *t, char *buf, size_t len)
+{
+	if (t->error[0] != '\0')
+		snprintf(buf, len, "no TLS: %s", t->error);
+	else
+		snprintf(buf, len, "%s, %s%s%s", t->version, t->cipher,
+		    t->alpn[0] != '\0' ? ", ALPN " : "", t->alpn);
+	return buf;
 }
 
 void

@@ -46,6 +46,14 @@ void	report_results_free(struct probe_result *, size_t);
 int	report_tally_add(struct report_tally *, const struct probe_result *);
 /* Count n ports of host in state for reason (a code of report_reason_find()). */
 int	report_tally_put(struct report_tally *, uint32_t, int, int, uint32_t);
+/* Whether a port's --tls handshake completed. */
+int	report_tls_up(const struct probe_result *);
+/*
+ * --tls in a line: "TLSv1.3, TLS_AES_256_GCM_SHA384, ALPN h2", or "no
+ * TLS: why"; in buf (PROBE_TLS_LINE bytes are enough).
+ */
+#define PROBE_TLS_LINE	256
+const char *report_tls_line(const struct probe_tls *, char *, size_t);
 /* A reason's word ("conn-refused"), or NULL for no such code. */
 const char *report_reason_word(int);
 /* Set r's why and ICMP message to what gives reason (-1: unknown). */

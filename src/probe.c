@@ -63,6 +63,7 @@ struct slot {
 	int64_t		 rtt;		/* --banner: the connect's */
 	int		 banner;	/* waiting for a banner, not a
 					   connect */
+	void		*sess;		/* --tls: the caller's conversation */
 };
 
 struct hstate {
@@ -145,6 +146,10 @@ static int	eng_loopback(const struct tgt_host *);
 static void	eng_banner_wait(struct eng *, int, const struct job *, int64_t,
 		    int64_t);
 static void	eng_banner_done(struct eng *, struct slot *, int);
+static int	eng_sess_step(struct eng *, struct slot *, int);
+static void	eng_slot_done(struct eng *, struct slot *,
+		    struct probe_result *);
+static void	eng_slot_drop(struct eng *, struct slot *);
 
 /* ICMP destination-unreachable codes by name, IPv4 (RFC 792, 1812). */
 static const char *icmp4_unreach[] = {
@@ -368,8 +373,7 @@ probe_run(const struct probe_opts *o, const struct tgt_set *set,
 	if (sk_interrupted && o->on_pending != NULL)
 		eng_pending(&e);
 	for (i = 0; e.slot != NULL && i < e.nslot; i++)
-		if (e.slot[i].fd != -1)
-			close(e.slot[i].fd);
+		eng_slot_drop(&e, &e.slot[i]);
 	for (i = 0; i < e.npool[0] + e.npool[1]; i++)
 		close(i < e.npool[0] ? e.pool[0][i] :
 		    e.pool[1][i - e.npool[0]]);
@@ -1058,9 +1062,10 @@ eng_udp_done(struct eng *e, struct slot *s, uint32_t events, int64_t now)
 }
 
 /*
- * --banner: an open port's connected fd waits in a slot of its own (not
- * counted in the window) for the first bytes the service sends, at most
- * banner_ms.  With no slot or no epoll it is reported without one.
+ * --banner, --tls: an open port's connected fd waits in a slot of its own
+ * (not counted in the window), at most banner_ms, for the first bytes
+ * the service sends, or for the caller's conversation (o->sess_open).
+ * With no slot or no epoll it is reported without one.
  */
 static void
 eng_banner_wait(struct eng *e, int fd, const struct job *job, int64_t rtt,
@@ -1089,6 +1094,10 @@ eng_banner_wait(struct eng *e, int fd, const struct job *job, int64_t rtt,
 			if (s->deadline < e->next_deadline)
 				e->next_deadline = s->deadline;
 			e->nbanner++;
+			if (e->o->sess_open != NULL && (s->sess =
+			    e->o->sess_open(fd, job->host, job->port,
+			    e->o->sess_arg)) != NULL)
+				eng_sess_step(e, s, 0);
 			return;
 		}
 		e->freel[e->nfree++] = idx;
@@ -1108,23 +1117,81 @@ static void
 eng_banner_done(struct eng *e, struct slot *s, int late)
 {
 	struct probe_result	 r;
-	struct job		 job = s->job;
 	uint8_t			 buf[PROBE_BANNER_MAX];
 	ssize_t			 n;
-	int			 fd = s->fd;
 
-	n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+	if (s->sess != NULL) {
+		eng_sess_step(e, s, late);
+		return;
+	}
+	n = recv(s->fd, buf, sizeof buf, MSG_DONTWAIT);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR) && !late)
 		return;		/* not yet: keep waiting */
 	memset(&r, 0, sizeof r);
 	r.banner = buf;
 	r.banner_len = n > 0 ? (int)n : 0;
+	eng_slot_done(e, s, &r);
+}
+
+/*
+ * One step of slot s's conversation (late: its time is up): it goes on
+ * when the socket is ready for what it waits for, or it ends and the port
+ * is reported with what it learnt.  Returns 1 if it ended.
+ */
+static int
+eng_sess_step(struct eng *e, struct slot *s, int late)
+{
+	struct probe_result	 r;
+	struct epoll_event	 ev;
+	int			 want = 0;
+
+	if (!late && e->o->sess_step(s->sess, &want) == 0) {
+		memset(&ev, 0, sizeof ev);
+		ev.events = EPOLLRDHUP | (want & POLLOUT ? EPOLLOUT : 0) |
+		    (want & POLLIN ? EPOLLIN : 0);
+		ev.data.u32 = (uint32_t)(s - e->slot);
+		if (epoll_ctl(e->ep, EPOLL_CTL_MOD, s->fd, &ev) == 0)
+			return 0;
+	}
+	memset(&r, 0, sizeof r);
+	r.banner_len = -1;
+	e->o->sess_done(s->sess, late, &r);
+	s->sess = NULL;
+	eng_slot_done(e, s, &r);
+	return 1;
+}
+
+/*
+ * Interrupted: slot s's socket closed, its conversation ended, nothing
+ * reported (eng_pending() named its job).
+ */
+static void
+eng_slot_drop(struct eng *e, struct slot *s)
+{
+	struct probe_result	 r;
+
+	if (s->sess != NULL) {
+		memset(&r, 0, sizeof r);
+		e->o->sess_done(s->sess, 1, &r);
+		s->sess = NULL;
+	}
+	if (s->fd != -1)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* Slot s's open port is done with: free the slot, report it with r. */
+static void
+eng_slot_done(struct eng *e, struct slot *s, struct probe_result *r)
+{
+	struct job	 job = s->job;
+
+	eng_close(s->fd, !e->o->graceful);
 	s->fd = -1;
 	s->banner = 0;
 	e->freel[e->nfree++] = (int)(s - e->slot);
 	e->nbanner--;
-	eng_close(fd, !e->o->graceful);
-	eng_report(e, &job, PROBE_OPEN, WHY_SYN_ACK, s->rtt, &r);
+	eng_report(e, &job, PROBE_OPEN, WHY_SYN_ACK, s->rtt, r);
 }
 
 /* Count a verdict and hand it to the caller. */

@@ -46,6 +46,22 @@ struct probe_result {
 	const uint8_t	*banner;	/* --banner: what the service sent,
 					   valid during on_result only */
 	int		 banner_len;	/* -1: not read, 0: nothing sent */
+	const struct probe_tls *tls;	/* --tls: what the handshake
+					   showed, or NULL; valid during
+					   on_result only */
+};
+
+/* --tls: what a TLS handshake on an open port showed. */
+struct probe_tls {
+	char		 error[160];	/* "" when it completed, else why
+					   not ("no TLS: ...") */
+	char		 version[16];	/* "TLSv1.3" */
+	char		 cipher[64];
+	char		 alpn[64];
+	char		 subject[256];	/* "" when no certificate came */
+	char		 issuer[256];
+	char		 not_before[32], not_after[32];	/* UTC */
+	char		 fingerprint[96];	/* SHA-256, AB:CD:... */
 };
 
 /* The most bytes of a banner kept. */
@@ -76,6 +92,19 @@ struct probe_opts {
 	long		 banner_ms;	/* --banner: wait this long on an
 					   open port for its first bytes; 0:
 					   off */
+	/*
+	 * --tls: a conversation on each open port in place of the banner
+	 * read, in its slot and time (banner_ms).  sess_open starts it on
+	 * the connected socket (NULL: none); sess_step goes on when the
+	 * socket is ready: 0 to be called again when it is ready for
+	 * *events (POLLIN, POLLOUT), else it ended; sess_done (late: the
+	 * time is up) puts what it learnt in the result, which is reported
+	 * at once, and ends it.
+	 */
+	void		*(*sess_open)(int, uint32_t, uint16_t, void *);
+	int		(*sess_step)(void *, int *);
+	void		(*sess_done)(void *, int, struct probe_result *);
+	void		*sess_arg;	/* sess_open's */
 	void		(*on_result)(const struct probe_result *, void *);
 	void		(*on_progress)(const struct probe_stats *, void *);
 	int		 poll_fd;	/* -1, or an fd (the capture's) to

@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/tls-without.sh: a sockkit built with configure --without-openssl
-# refuses every TLS option of connect and listen in one line, exit 2.
+# refuses every TLS option of connect and listen, and probe --tls, in one
+# line, exit 2.
 # (A build with OpenSSL skips; .ci/run builds without it to run this.)
 . "$srcdir/lib.sh"
 
@@ -18,4 +19,8 @@ for cmd in connect listen; do
 		    "$cmd $o: says so"
 	done
 done
+"$SOCKKIT" probe --tls -p 9 127.0.0.1 >"$TMP/out" 2>"$TMP/err"
+is "$?" 2 "probe --tls: exit 2"
+like "$(cat "$TMP/err")" "^sockkit: probe: --tls: this sockkit was built without OpenSSL \\(configure --without-openssl\\)" \
+    "probe --tls: says so"
 done_testing
