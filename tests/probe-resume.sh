@@ -80,8 +80,13 @@ ok $([ "$given" -gt 0 ] && [ "$given" -lt 3001 ]; echo $?) \
 # from 0).
 probe_in $ns $args -oX whole.xml 127.0.0.1 >whole.out 2>whole.err
 is $? 0 "the run never interrupted: an open port"
+cp s1 s1.kept
 ip netns exec $ns "$SOCKKIT" probe --resume s1 >rest.out 2>rest.err
-is $? 0 "resumed: ends with an open port, as the whole run"
+is $? 0 "resumed: ends with an open port, as the whole run" ||
+	diag "state: $(grep -E '^(given|host|tally|port|pending 0 7001)' s1.kept)" \
+	    "resumed: $(cat rest.err)" \
+	    "listener: $(cat "$TMP"/listen.$ns.*)" \
+	    "listening now: $(ip netns exec $ns ss -Htln)"
 is "$(tail -1 rest.out)" "$(tail -1 whole.out)" \
     "the summary of the whole run"
 like "$(tail -1 rest.out)" "3001 ports: 1 open, 2900 closed, 100 filtered" \
