@@ -169,9 +169,9 @@ case1() {
 	    "$lim" "$(ratio "$s" "$lim")" $lexact "$RUNS" "$st" "$en" \
 	    "$(ratio "$st" "$en")"
 	record "probe 65535 ports: sockkit time / connect-loop" "$PLACE" \
-	    "$(ratio "$s" "$lim")" ""
+	    "$(ratio "$s" "$lim")" "<=1.3"
 	record "probe 65535 ports: --open streamed / at the end" "$PLACE" \
-	    "$(ratio "$st" "$en")" ""
+	    "$(ratio "$st" "$en")" "<=1.05"
 	stop
 	ip netns del "${NS}l"
 }

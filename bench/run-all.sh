@@ -84,13 +84,23 @@ awk -F'|' '
 	if ($6 != "") notes[++nn] = $1 ", " ($2 == "-" ? "" : $2 ": ") $6
 }
 function cell(r, p) { return ((r, p) in c) ? c[r, p] : "" }
-function met(r,   p, ok, any) {
+# A target is a floor (2: at least 2x), or a ceiling when it says so
+# (<=1.3: a time at most 1.3x that of the limit).
+function met(r,   p, ok, any, t) {
 	if (!(r in target)) return ""
 	ok = 1
+	t = target[r]
 	for (p in place) if ((r, place[p]) in v) {
-		any = 1; if (v[r, place[p]] + 0 < target[r] + 0) ok = 0 }
+		any = 1
+		if (t ~ /^<=/) {
+			if (v[r, place[p]] + 0 > substr(t, 3) + 0)
+				ok = 0
+		} else if (v[r, place[p]] + 0 < t + 0)
+			ok = 0
+	}
 	return any ? (ok ? "yes" : "NO") : ""
 }
+function shown(t) { return t ~ /^<=/ ? t : ">=" t }
 END {
 	place[1] = "same"; place[2] = "split"; place[3] = "-"
 	printf "%-58s %-19s %-19s %-19s %7s %4s\n", "ratio", "same", "split",
@@ -99,7 +109,7 @@ END {
 		r = order[i]
 		printf "%-58s %-19s %-19s %-19s %7s %4s\n", r, cell(r, "same"),
 		    cell(r, "split"), cell(r, "-"),
-		    (r in target) ? ">=" target[r] : "", met(r)
+		    (r in target) ? shown(target[r]) : "", met(r)
 	}
 	for (i = 1; i <= nn; i++)
 		printf "* %s\n", notes[i]
