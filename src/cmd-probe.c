@@ -285,7 +285,7 @@ probe_value(struct probe_cmd *c, int ch, const char *arg, char *err,
 		return probe_add_exclude(c, arg, err, errlen);
 	case OPT_BANNER:
 		return probe_banner_option(c, arg, err, errlen);
-	case OPT_TLS:
+	case STREAM_OPT_TLS:		/* cmd.c's row, CMD_TLS */
 #ifndef HAVE_OPENSSL
 		return snprintf(err, errlen, "--tls: this sockkit was built "
 		    "without OpenSSL (configure --without-openssl); install "
@@ -1812,10 +1812,11 @@ const struct cmd_entry cmd_probe_entry = {
 	    "Exit status: 0 if a probed port is open (with --all-open: if "
 	    "all are),\n"
 	    "1 if not, 2 usage error.\n",
-	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV, .shorts = "46ac:o:p:uvw:",
+	.flags = CMD_TRACE | CMD_PICTURE | CMD_PRIV | CMD_TLS,
+	.shorts = "46ac:o:p:uvw:",
 	.longs = "all all-open banner delay exclude force graceful grepable json "
 	    "max-timeout min-timeout no-randomize open rate resolve-all resume "
-	    "retries seed shard sorted state udp merge tls",
+	    "retries seed shard sorted state udp merge",
 	.size = sizeof(struct probe_cmd), .init = probe_init,
 	.option = probe_option, .check = probe_check, .run = probe_start,
 	.fini = probe_fini,

@@ -60,7 +60,7 @@ static const struct {
 	{ { "delay", required_argument, NULL, 'd' },
 	    CMD_STREAM | CMD_SESSION },
 	{ { "idle-timeout", required_argument, NULL, 'i' }, CMD_STREAM },
-	{ { "tls", no_argument, NULL, STREAM_OPT_TLS }, CMD_STREAM },
+	{ { "tls", no_argument, NULL, STREAM_OPT_TLS }, CMD_STREAM | CMD_TLS },
 	{ { "ca-file", required_argument, NULL, STREAM_OPT_CA_FILE },
 	    CMD_STREAM },
 	{ { "sni", required_argument, NULL, STREAM_OPT_SNI }, CMD_STREAM },
@@ -150,8 +150,6 @@ static const struct option cmd_own_longopts[] = {
 	{ "sport", required_argument, NULL, OPT_SPORT },
 	{ "step", no_argument, NULL, OPT_STEP },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
-	{ "tls", no_argument, NULL, OPT_TLS },		/* probe's; the
-						   stream commands' is shared */
 	{ "to-all", no_argument, NULL, OPT_TO_ALL },
 	{ "tos", required_argument, NULL, OPT_TOS },
 	{ "traceroute", no_argument, NULL, OPT_TRACEROUTE },

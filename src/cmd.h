@@ -33,6 +33,7 @@
 				   --no-shutdown (streamopt.h) */
 #define CMD_SESSION	0x100	/* -o, --hex-dump, --append-output, -d
 				   alone (streamopt.h), for udp */
+#define CMD_TLS		0x200	/* --tls alone, the command's own (probe) */
 
 struct cmd_ctx;
 
