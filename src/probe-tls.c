@@ -65,9 +65,8 @@ probe_tls_new(const struct tgt_set *set, int banner, char *err,
 void
 probe_tls_free(struct probe_tlsctx *p)
 {
-	if (p == NULL)
-		return;
-	tls_ctx_free(p->ctx);
+	if (p != NULL)
+		tls_ctx_free(p->ctx);
 	free(p);
 }
 
