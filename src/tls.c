@@ -652,14 +652,18 @@ tls_write_some(struct tls_conn *c, const void *buf, size_t n, size_t *k,
 	    errlen);
 }
 
-ssize_t
-tls_write(struct tls_conn *c, const void *buf, size_t n, char *err,
+/*
+ * One step of tls_write(): what SSL_write_ex() takes of buf at once (with
+ * partial writes, a record).  Returns the bytes written, or -1 (errno
+ * EAGAIN when it must wait, or err).
+ */
+static ssize_t
+tls_write_step(struct tls_conn *c, const char *buf, size_t n, char *err,
     size_t errlen)
 {
 	size_t	 head = n > TAIL_MAX ? n - TAIL_MAX : n, k, t;
 	int	 r;
 
-	c->want = POLLOUT;
 	if (head < c->wretry)
 		head = c->wretry < n ? c->wretry : n;
 	if ((r = tls_write_some(c, buf, head, &k, err, errlen)) != 1)
@@ -667,11 +671,36 @@ tls_write(struct tls_conn *c, const void *buf, size_t n, char *err,
 	if (k < head || head == n)
 		return (ssize_t)k;
 	/* The tail; when it must wait, the next call starts with it. */
-	r = tls_write_some(c, (const char *)buf + head, n - head, &t, err,
-	    errlen);
+	r = tls_write_some(c, buf + head, n - head, &t, err, errlen);
 	if (r == -1)
 		return -1;
 	return (ssize_t)(head + (r == 1 ? t : 0));
+}
+
+/*
+ * Records until all of buf is written or the socket is full: a poll()
+ * for every 16 KiB record was three system calls more per record.
+ */
+ssize_t
+tls_write(struct tls_conn *c, const void *buf, size_t n, char *err,
+    size_t errlen)
+{
+	size_t	 got = 0;
+	ssize_t	 k;
+
+	c->want = POLLOUT;
+	while (got < n) {
+		if ((k = tls_write_step(c, (const char *)buf + got, n - got,
+		    err, errlen)) == -1) {
+			if (got > 0 && errno == EAGAIN)
+				break;
+			return -1;
+		}
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
 }
 
 int
