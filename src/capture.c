@@ -60,7 +60,8 @@
  * MERGE_LAG has passed since their time (or the queue is full).  A fold
  * of repeated send/recv calls is drawn at its first call's time, so what
  * comes after that call waits behind it until the fold ends (another
- * call), FOLD_MAX packets wait, or FOLD_LAG has passed.  While
+ * call), FOLD_MAX packets or FOLD_BYTES of them wait (a TLS connection's
+ * are whole segments), or FOLD_LAG has passed.  While
  * capture_linger() waits for the end, no call of ours can come: what the
  * ring has handed over is drawn after LINGER_LAG.
  */
@@ -69,6 +70,7 @@
 #define MERGE_LAG	(50 * MS)
 #define LINGER_LAG	(1 * MS)
 #define FOLD_MAX	2048
+#define FOLD_BYTES	(8 << 20)
 #define PEER_POLL_MS	2		/* capture_linger() asks the peer */
 #define FOLD_LAG	(250 * MS)
 
@@ -77,6 +79,8 @@ static void	merge_tick(struct capture *);
 static int	capture_outputs(struct capture *, char *, size_t);
 static void	capture_packet(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
+static struct held *held_get(struct capture *, uint32_t);
+static void	held_put(struct capture *, struct held *);
 
 /* A call or a packet waiting to be drawn. */
 struct held {
@@ -93,8 +97,17 @@ struct held {
 	uint16_t	 self_port;
 	char		 note[TRACK_NOTE_LEN];	/* the hook's, for a packet */
 	uint32_t	 caplen, len;	/* the packet's bytes kept, on wire */
+	uint32_t	 cap;		/* room in b */
 	uint8_t		 b[];
 };
+
+/*
+ * Packets drawn give their buffers back for the next ones: a TLS
+ * connection keeps whole segments (64 KiB), and a malloc() and free()
+ * each, with the heap trimmed and grown again, cost a page fault for
+ * every 4 KiB copied.
+ */
+#define HELD_POOL	64
 
 /* Whether the end of the connection was seen, and what may still come. */
 enum capture_done {
@@ -138,7 +151,9 @@ struct capture {
 	struct held	*fold;		/* the fold's first call, or NULL */
 	uint64_t	 fold_n, fold_bytes;
 	struct held	*behind[FOLD_MAX];	/* packets behind the fold */
-	size_t		 nbehind;
+	size_t		 nbehind, behind_bytes;
+	struct held	*pool[HELD_POOL];	/* drawn packets' buffers */
+	size_t		 npool;
 	capture_pkt_hook hook;
 	void		*hook_arg;
 	/*
@@ -814,7 +829,40 @@ draw_packet(struct capture *c, struct held *h)
 		    TRACK_NOTE_LEN, "%s", h->note);
 	}
 	track_packet(c->tr, h->ts, &pk, capture_event, c);
-	free(h);
+	held_put(c, h);
+}
+
+/*
+ * A packet's held item with room for keep bytes, its header zeroed (not
+ * the bytes: a whole segment is 64 KiB): a drawn packet's, or a new one.
+ * NULL when out of memory.
+ */
+static struct held *
+held_get(struct capture *c, uint32_t keep)
+{
+	struct held	*h;
+	uint32_t	 cap;
+
+	if (c->npool > 0 && c->pool[c->npool - 1]->cap >= keep)
+		h = c->pool[--c->npool];
+	else if ((h = malloc(sizeof *h + keep)) == NULL)
+		return NULL;
+	else
+		h->cap = keep;
+	cap = h->cap;
+	memset(h, 0, sizeof *h);
+	h->cap = cap;
+	return h;
+}
+
+/* A drawn packet's item: kept for the next packet, or freed. */
+static void
+held_put(struct capture *c, struct held *h)
+{
+	if (c->npool < HELD_POOL && h->cap >= 1024)
+		c->pool[c->npool++] = h;
+	else
+		free(h);
 }
 
 /*
@@ -841,7 +889,7 @@ fold_end(struct capture *c)
 	c->fold = NULL;
 	for (i = 0; i < c->nbehind; i++)
 		draw_packet(c, c->behind[i]);
-	c->nbehind = 0;
+	c->nbehind = c->behind_bytes = 0;
 }
 
 /*
@@ -912,11 +960,12 @@ out_item(struct capture *c, struct held *h)
 		draw_packet(c, h);
 		return;
 	}
-	if (c->nbehind == FOLD_MAX)
+	if (c->nbehind == FOLD_MAX || c->behind_bytes + h->caplen > FOLD_BYTES)
 		fold_end(c);
-	if (c->fold != NULL)
+	if (c->fold != NULL) {
 		c->behind[c->nbehind++] = h;
-	else
+		c->behind_bytes += h->caplen;
+	} else
 		draw_packet(c, h);
 }
 
@@ -1055,10 +1104,8 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 	/* A TLS connection of ours is decoded from whole segments. */
 	if (c->o.keylog == NULL && keep > (uint32_t)(256 + c->o.preview))
 		keep = (uint32_t)(256 + c->o.preview);
-	/* The header zeroed, not the bytes: a whole segment is 64 KiB. */
-	if ((m = malloc(sizeof *m + keep)) == NULL)
+	if ((m = held_get(c, keep)) == NULL)
 		return;		/* counted, not drawn: out of memory */
-	memset(m, 0, sizeof *m);
 	m->ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 	m->caplen = keep;
 	m->len = h->len;
@@ -1384,6 +1431,8 @@ capture_end(struct capture *c, char *err, size_t errlen)
 	capture_close_fds(c);
 	pcap_close(c->p);
 	fflush(stdout);
+	while (c->npool > 0)
+		free(c->pool[--c->npool]);
 	free(c);
 	return rc;
 }

@@ -36,7 +36,8 @@ struct tlscrypt {
 	int		 client_dir;	/* -1: no ClientHello yet */
 	uint16_t	 cipher;
 	struct tc_dir	 d[2];
-	uint8_t		*last;		/* the last record opened */
+	const uint8_t	*last;		/* the last record opened: in the
+					   decoder's buffer, not copied */
 	size_t		 last_len;
 };
 
@@ -122,10 +123,6 @@ tlscrypt_new(const struct keylog *kl)
 		return NULL;
 	if ((tc = calloc(1, sizeof *tc)) == NULL)
 		return NULL;
-	if ((tc->last = malloc(TLS_REC_MAX)) == NULL) {
-		free(tc);
-		return NULL;
-	}
 	tc->kl = kl;
 	tc->client_dir = -1;
 	return tc;
@@ -134,9 +131,6 @@ tlscrypt_new(const struct keylog *kl)
 void
 tlscrypt_free(struct tlscrypt *tc)
 {
-	if (tc == NULL)
-		return;
-	free(tc->last);
 	free(tc);
 }
 
@@ -314,7 +308,7 @@ tlscrypt_decrypt(void *arg, const struct tls_event *rec, uint8_t *pt,
 		return -1;
 	*inner = pt[--n];
 	*ptlen = (size_t)n;
-	memcpy(tc->last, pt, (size_t)n);
+	tc->last = pt;
 	tc->last_len = (size_t)n;
 	return 0;
 #else
