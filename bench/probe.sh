@@ -12,7 +12,10 @@
 #   2. ports 1-5000 over a 20 ms RTT link (a TUN delay line, bench/delayline.c,
 #      since this kernel has no netem) where 1,000 ports are dropped, against
 #      nmap -sT -T4, with the classifications compared port by port;
-#   3. the same with 5% random loss (nftables numgen): no open port missed.
+#   3. the same with 5% random loss (nftables numgen): no open port missed;
+#   4. 256 hosts (10.99.0.0/24, every address of the far namespace) behind
+#      the same 20 ms line, ports 1-1000 of each, 5 open and 100 dropped
+#      (10%), against nmap -sT -T4, the classes compared host by host.
 #
 # Every figure in two placements, pinned with taskset: everything on CPU 0
 # ("one CPU"), or the prober on CPU 0 and the listeners and the delay line
@@ -35,6 +38,8 @@ NS="skb$$"
 PIDS=
 OPEN1="22 80 443 8080 40000"
 OPEN2="22 80 443 3306 4999"
+OPEN4="21 25 110 631 900"	# none of OPEN2, whose listeners link() starts
+HOSTS4=${HOSTS4:-256}
 
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
@@ -119,6 +124,41 @@ else:
             st[o["port"]] = o["state"]
 for p in range(1, top + 1):
     print(p, st.get(p, "closed"))
+PY
+}
+
+# hoststates FILE: "HOST PORT STATE" lines from sockkit --json -a or nmap
+# -oX output over several hosts, sorted (nmap's unlisted ports take the
+# state of the extraports whose ports= names them).
+hoststates() {
+	python3 - "$1" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+st = {}
+if text.lstrip().startswith("<"):
+    for host in re.findall(r"<host\b.*?</host>", text, re.S):
+        a = re.search(r'<address addr="([^"]+)" addrtype="ipv4"', host)
+        if not a:
+            continue
+        for state, body in re.findall(
+                r'<extraports state="([^"]+)"[^>]*>(.*?)</extraports>',
+                host, re.S):
+            for ports in re.findall(r'ports="([^"]+)"', body):
+                for r in ports.split(","):
+                    lo, _, hi = r.partition("-")
+                    for p in range(int(lo), int(hi or lo) + 1):
+                        st[a.group(1), p] = state
+        for p, s in re.findall(r'portid="(\d+)"><state state="([^"]+)"',
+                               host):
+            st[a.group(1), int(p)] = s
+else:
+    for line in text.splitlines():
+        o = json.loads(line)
+        if o["type"] == "port":
+            st[o["host"], o["port"]] = o["state"]
+for (h, p), s in sorted(st.items(),
+                        key=lambda k: (tuple(map(int, k[0][0].split("."))), k[0][1])):
+    print(h, p, s)
 PY
 }
 
@@ -262,13 +302,71 @@ NFT
 	ip netns del "${NS}t"
 }
 
+# case4 CPU: HOSTS4 hosts (a power of 2, default 256) x ports 1-1000
+# over the delay line.
+case4() {
+	link "$1" || return
+	ip -n "${NS}c" route add 10.99.0.0/24 dev dlc
+	for i in $(seq 0 $((HOSTS4 - 1))); do
+		echo "address add 10.99.0.$i/32 dev lo"
+	done | ip -n "${NS}t" -batch - || return
+	ip netns exec "${NS}t" nft -f - <<NFT
+table inet truth4 {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		tcp flags & (syn | ack) == syn tcp dport 901-1000 drop
+	}
+}
+NFT
+	listen "${NS}t" "$1" 0.0.0.0 $OPEN4
+	for i in $(seq 0 $((HOSTS4 - 1))); do
+		for p in $(seq 1 1000); do
+			case " $OPEN4 " in *" $p "*) echo "10.99.0.$i $p open"
+			    continue ;; esac
+			[ $p -ge 901 ] && echo "10.99.0.$i $p filtered" ||
+			    echo "10.99.0.$i $p closed"
+		done
+	done >"$TMP/truth4"
+	: >"$TMP/why"
+	s= n= same=0 sexact=0 nexact=0
+	# The block of HOSTS4 (a power of 2) addresses, in both tools' words.
+	bits=0
+	while [ $((1 << bits)) -lt "$HOSTS4" ]; do bits=$((bits + 1)); done
+	block=10.99.0.0/$((32 - bits))
+	for i in $(seq 1 "$RUNS"); do
+		s="$s $(timed "$TMP/s4" ip netns exec "${NS}c" taskset -c 0 \
+		    "$SOCKKIT" probe -p 1-1000 -a --json "$block")"
+		n="$n $(timed "$TMP/n4" ip netns exec "${NS}c" taskset -c 0 \
+		    nmap -sT -T4 -p 1-1000 -n -Pn -oX - "$block")"
+		hoststates "$TMP/s4" >"$TMP/s4.st"
+		hoststates "$TMP/n4" >"$TMP/n4.st"
+		cmp -s "$TMP/s4.st" "$TMP/n4.st" && same=$((same + 1))
+		if cmp -s "$TMP/s4.st" "$TMP/truth4"; then sexact=$((sexact + 1))
+		else diff "$TMP/truth4" "$TMP/s4.st" | grep '^[<>]' | head -n 5 |
+		    sed "s/^/     run $i: sockkit /" >>"$TMP/why"; fi
+		cmp -s "$TMP/n4.st" "$TMP/truth4" && nexact=$((nexact + 1))
+	done
+	s=$(echo $s | median) n=$(echo $n | median)
+	printf '  4. %d hosts x 1000 ports, 20 ms RTT, 10%% dropped: sockkit %ss, nmap -T4 %ss (%sx); identical classification %d/%d runs, exact vs rules: sockkit %d/%d, nmap %d/%d\n' \
+	    "$HOSTS4" "$s" "$n" "$(ratio "$n" "$s")" $same "$RUNS" $sexact \
+	    "$RUNS" $nexact "$RUNS"
+	record "probe $HOSTS4 hosts x 1000 ports, 20 ms RTT: nmap -T4 time / sockkit" \
+	    "$PLACE" "$(ratio "$n" "$s")" 3
+	stop
+	cat "$TMP/why"
+	sed 's/^/     /' "$TMP/dl.err"
+	ip netns del "${NS}c"
+	ip netns del "${NS}t"
+}
+
 echo "sockkit probe vs nmap -sT, medians of $RUNS runs ($("$SOCKKIT" --version), $(nmap --version | head -n 1))"
 for placement in "one CPU:0" "two CPUs:1"; do
 	cpu=${placement#*:}
 	[ "$cpu" = 0 ] && PLACE=same || PLACE=split
 	case "${PLACEMENTS:-one two}" in *"${placement%% *}"*) ;; *) continue ;; esac
 	echo "${placement%:*} (prober on CPU 0, listeners and delay line on CPU $cpu):"
-	case " ${CASES:-1 2 3} " in *" 1 "*) case1 "$cpu" ;; esac
-	case " ${CASES:-1 2 3} " in *" 2 "*) case23 "$cpu" 0 ;; esac
-	case " ${CASES:-1 2 3} " in *" 3 "*) case23 "$cpu" 5 ;; esac
+	case " ${CASES:-1 2 3 4} " in *" 1 "*) case1 "$cpu" ;; esac
+	case " ${CASES:-1 2 3 4} " in *" 2 "*) case23 "$cpu" 0 ;; esac
+	case " ${CASES:-1 2 3 4} " in *" 3 "*) case23 "$cpu" 5 ;; esac
+	case " ${CASES:-1 2 3 4} " in *" 4 "*) case4 "$cpu" ;; esac
 done

@@ -13,9 +13,11 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "net.h"
 #include "probe-merge.h"
 
 #define ATTR_MAX	4096	/* the longest attribute value kept */
@@ -52,6 +54,7 @@ struct xread {
 
 static int	xml_next(struct xread *, struct xtag *);
 static int	xml_attr(const struct xtag *, const char *, char *, size_t);
+static int	merge_overlap(const struct merge *, char *, size_t);
 static int	tag_is(const struct xtag *, const char *);
 static int	on_tag(struct xread *, const struct xtag *, char *, size_t);
 static int	on_host_end(struct xread *, char *, size_t);
@@ -395,8 +398,10 @@ on_host_end(struct xread *x, char *err, size_t errlen)
 		return -1;
 	x->in_host = 0;
 	if (!x->up || x->family == 0) {
-		for (i = x->res0; i < m->nres; i++)
+		for (i = x->res0; i < m->nres; i++) {
 			free((void *)(uintptr_t)m->res[i].banner);
+			free((void *)(uintptr_t)m->res[i].tls);
+		}
 		m->nres = x->res0;
 		m->nextra = x->extra0;
 		return 0;
@@ -466,6 +471,125 @@ on_host(struct xread *x)
 	x->port = NULL;
 }
 
+/* The port's --tls record, made on first use; NULL when out of memory. */
+static struct probe_tls *
+port_tls(struct probe_result *r)
+{
+	if (r->tls == NULL)
+		r->tls = calloc(1, sizeof *r->tls);
+	return (struct probe_tls *)(uintptr_t)r->tls;
+}
+
+/*
+ * n bytes of s into out as a string, cut to fit; a control character as
+ * the report writers print it (\xNN), so that what is read is what will
+ * be written.
+ */
+static void
+set_text(char *out, size_t outlen, const char *s, size_t n)
+{
+	size_t		 i, o = 0;
+	unsigned char	 c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f) {
+			if (o + 1 >= outlen)
+				break;
+			out[o++] = (char)c;
+		} else {
+			if (o + 4 >= outlen)
+				break;
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+		}
+	}
+	out[o] = '\0';
+}
+
+/* The rest of the first line of s that starts with lead, into out. */
+static void
+cert_line(const char *s, const char *lead, char *out, size_t outlen)
+{
+	size_t	 n = strlen(lead);
+
+	for (; *s != '\0'; s += strcspn(s, "\n"), s += *s == '\n')
+		if (strncmp(s, lead, n) == 0) {
+			set_text(out, outlen, s + n, strcspn(s + n, "\n"));
+			return;
+		}
+}
+
+/*
+ * The "tls" script probe --tls writes: "no TLS: WHY", or "VERSION, CIPHER"
+ * and ", ALPN PROTO" when one was agreed.  0 or -1 (out of memory).
+ */
+static int
+tls_script(struct probe_result *r, const char *v)
+{
+	struct probe_tls	*t;
+	const char		*c, *a;
+
+	if ((t = port_tls(r)) == NULL)
+		return -1;
+	if (strncmp(v, "no TLS: ", 8) == 0) {
+		v += v[8] != '\0' ? 8 : 0;	/* "no TLS: " alone: itself */
+		set_text(t->error, sizeof t->error, v, strlen(v));
+		return 0;
+	}
+	t->error[0] = '\0';
+	c = strstr(v, ", ");
+	set_text(t->version, sizeof t->version, v, c != NULL ?
+	    (size_t)(c - v) : strlen(v));
+	if (c == NULL)
+		return 0;
+	c += 2;
+	a = strstr(c, ", ALPN ");
+	set_text(t->cipher, sizeof t->cipher, c, a != NULL ?
+	    (size_t)(a - c) : strlen(c));
+	if (a != NULL)
+		set_text(t->alpn, sizeof t->alpn, a + 7, strlen(a + 7));
+	return 0;
+}
+
+/*
+ * <script id output> of the open <port>: probe --banner's "banner",
+ * probe --tls's "tls" and nmap's "ssl-cert" (the certificate's lines).
+ * Returns 0, or -1 with err.
+ */
+static int
+on_script(struct xread *x, const struct xtag *t, char *err, size_t errlen)
+{
+	struct probe_result	*r = x->port;
+	struct probe_tls	*k;
+	char			 id[32], v[ATTR_MAX];
+
+	if (!xml_attr(t, "id", id, sizeof id) ||
+	    !xml_attr(t, "output", v, sizeof v))
+		return 0;
+	if (strcmp(id, "banner") == 0 && r->banner == NULL) {
+		if ((r->banner = (uint8_t *)strdup(v)) == NULL)
+			return snprintf(err, errlen, "out of memory"), -1;
+		r->banner_len = (int)strlen(v);
+	} else if (strcmp(id, "tls") == 0) {
+		if (tls_script(r, v) == -1)
+			return snprintf(err, errlen, "out of memory"), -1;
+	} else if (strcmp(id, "ssl-cert") == 0) {
+		if (r->tls == NULL && (k = port_tls(r)) != NULL)
+			strcpy(k->version, "TLS");	/* nmap's: no version */
+		if ((k = port_tls(r)) == NULL)
+			return snprintf(err, errlen, "out of memory"), -1;
+		cert_line(v, "Subject: ", k->subject, sizeof k->subject);
+		cert_line(v, "Issuer: ", k->issuer, sizeof k->issuer);
+		cert_line(v, "Not valid before: ", k->not_before,
+		    sizeof k->not_before);
+		cert_line(v, "Not valid after:  ", k->not_after,
+		    sizeof k->not_after);
+		cert_line(v, "SHA-256: ", k->fingerprint,
+		    sizeof k->fingerprint);
+	}
+	return 0;
+}
+
 /* One tag of a report.  Returns 0, or -1 with err. */
 static int
 on_tag(struct xread *x, const struct xtag *t, char *err, size_t errlen)
@@ -500,13 +624,9 @@ on_tag(struct xread *x, const struct xtag *t, char *err, size_t errlen)
 		return on_port(x, t, err, errlen);
 	else if (tag_is(t, "state") && x->port != NULL)
 		return on_state(x, t, err, errlen);
-	else if (tag_is(t, "script") && x->port != NULL &&
-	    xml_attr(t, "id", v, sizeof v) && strcmp(v, "banner") == 0 &&
-	    xml_attr(t, "output", v, sizeof v) && x->port->banner == NULL) {
-		if ((x->port->banner = (uint8_t *)strdup(v)) == NULL)
-			return snprintf(err, errlen, "out of memory"), -1;
-		x->port->banner_len = (int)strlen(v);
-	} else if (tag_is(t, "extraports") || tag_is(t, "extrareasons")) {
+	else if (tag_is(t, "script") && x->port != NULL)
+		return on_script(x, t, err, errlen);
+	else if (tag_is(t, "extraports") || tag_is(t, "extrareasons")) {
 		if (on_extra(x, t, tag_is(t, "extrareasons"), err,
 		    errlen) == -1)
 			return -1;
@@ -558,7 +678,7 @@ merge_add(struct merge *m, const char *name, const char *buf, size_t len,
 		    "<nmaprun>)");
 	else if (r == -1 && why[0] == '\0')
 		snprintf(why, sizeof why, "a tag that does not end");
-	else if (x.in_host)
+	else if (r == 0 && x.in_host)
 		snprintf(why, sizeof why, "cut short inside a <host>");
 	if (why[0] == '\0')
 		return 0;
@@ -600,6 +720,7 @@ merge_finish(struct merge *m, char *err, size_t errlen)
 		    m->res[k - 1].port == m->res[i].port) {
 			m->duplicates++;
 			free((void *)(uintptr_t)m->res[i].banner);
+			free((void *)(uintptr_t)m->res[i].tls);
 			continue;
 		}
 		m->res[k++] = m->res[i];
@@ -611,6 +732,32 @@ merge_finish(struct merge *m, char *err, size_t errlen)
 		if (report_tally_put(&m->tally, m->extra[i].host,
 		    m->extra[i].state, m->extra[i].reason, m->extra[i].n) == -1)
 			return snprintf(err, errlen, "out of memory"), -1;
+	}
+	return merge_overlap(m, err, errlen);
+}
+
+/*
+ * Whether the reports overlap: a host given more ports than were scanned
+ * (the unlisted ports of two files cannot be told apart, so the same
+ * port counted twice is only seen in the sum).  0, or -1 with err.
+ */
+static int
+merge_overlap(const struct merge *m, char *err, size_t errlen)
+{
+	char		 hs[NET_ADDRSTRLEN + 300];
+	uint64_t	 sum;
+	uint32_t	 h;
+	int		 s;
+
+	for (h = 0; h < m->set.nhost; h++) {
+		for (sum = 0, s = 0; s < PROBE_NSTATES; s++)
+			sum += m->hc[h].n[s];
+		if (sum > m->set.plist[0].n)
+			return snprintf(err, errlen, "the reports give %s %llu "
+			    "ports, but %zu were scanned: they overlap "
+			    "(--merge joins the shards of one run)",
+			    report_host(&m->set, h, 0, hs, sizeof hs),
+			    (unsigned long long)sum, m->set.plist[0].n), -1;
 	}
 	return 0;
 }

@@ -543,15 +543,19 @@ xml_tls(FILE *fp, const struct probe_tls *t)
 	fprintf(fp, "<script id=\"tls\" output=\"");
 	report_xml_str(fp, report_tls_line(t, line, sizeof line));
 	fprintf(fp, "\"/>");
-	if (t->subject[0] == '\0')
-		return;
+	if (t->subject[0] == '\0' && t->fingerprint[0] == '\0')
+		return;		/* no certificate came */
 	fprintf(fp, "<script id=\"ssl-cert\" output=\"Subject: ");
 	report_xml_str(fp, t->subject);
 	fprintf(fp, "&#xa;Issuer: ");
 	report_xml_str(fp, t->issuer);
-	fprintf(fp, "&#xa;Not valid before: %s&#xa;Not valid after:  %s"
-	    "&#xa;SHA-256: %s\"/>", t->not_before, t->not_after,
-	    t->fingerprint);
+	fprintf(fp, "&#xa;Not valid before: ");
+	report_xml_str(fp, t->not_before);
+	fprintf(fp, "&#xa;Not valid after:  ");
+	report_xml_str(fp, t->not_after);
+	fprintf(fp, "&#xa;SHA-256: ");
+	report_xml_str(fp, t->fingerprint);
+	fprintf(fp, "\"/>");
 }
 
 /* One <host>: status, address, the name as given, its ports. */
@@ -781,8 +785,9 @@ report_tls_line(const struct probe_tls *t, char *buf, size_t len)
 	if (t->error[0] != '\0')
 		snprintf(buf, len, "no TLS: %s", t->error);
 	else
-		snprintf(buf, len, "%s, %s%s%s", t->version, t->cipher,
-		    t->alpn[0] != '\0' ? ", ALPN " : "", t->alpn);
+		snprintf(buf, len, "%s%s%s%s%s", t->version,
+		    t->cipher[0] != '\0' || t->alpn[0] != '\0' ? ", " : "",
+		    t->cipher, t->alpn[0] != '\0' ? ", ALPN " : "", t->alpn);
 	return buf;
 }
 

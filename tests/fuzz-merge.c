@@ -7,7 +7,7 @@
  * watch); a refusal says what it refused; a merge that succeeds lists
  * each (host, port) once, in order, within its hosts; and its own -oX,
  * read back, is the same run: the same probed hosts, listed ports with
- * their states and reasons, and counts per host.
+ * their states, reasons and what --tls said, and counts per host.
  */
 #include "config.h"
 
@@ -112,6 +112,23 @@ probed_ranks(const struct merge *m, uint32_t **rank)
 	return n;
 }
 
+/* What --tls said of a port survives a round trip. */
+static void
+check_tls(const struct probe_tls *a, const struct probe_tls *b)
+{
+	FUZZ_ASSERT((a == NULL) == (b == NULL));
+	if (a == NULL)
+		return;
+	FUZZ_ASSERT(strcmp(a->error, b->error) == 0);
+	if (a->error[0] != '\0')
+		return;
+	FUZZ_ASSERT(strcmp(a->version, b->version) == 0);
+	FUZZ_ASSERT(strcmp(a->cipher, b->cipher) == 0);
+	FUZZ_ASSERT(strcmp(a->alpn, b->alpn) == 0);
+	FUZZ_ASSERT(strcmp(a->subject, b->subject) == 0);
+	FUZZ_ASSERT(strcmp(a->fingerprint, b->fingerprint) == 0);
+}
+
 /* a and b describe the same run: its probed hosts, ports and counts. */
 static void
 check_same(const struct merge *a, const struct merge *b)
@@ -126,6 +143,7 @@ check_same(const struct merge *a, const struct merge *b)
 		FUZZ_ASSERT(a->res[i].port == b->res[i].port);
 		FUZZ_ASSERT(a->res[i].state == b->res[i].state);
 		FUZZ_ASSERT(a->res[i].why == b->res[i].why);
+		check_tls(a->res[i].tls, b->res[i].tls);
 	}
 	for (h = g = 0; h < a->set.nhost; h++) {
 		if (ra[h] == UINT32_MAX)
@@ -156,7 +174,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_order(&m);
 	xml = merge_xml(&m, &len);
 	if (merge_all(&back, xml, len, err, sizeof err) == -1) {
-		fprintf(stderr, "its own -oX refused: %s\n", err);
+		fprintf(stderr, "its own -oX refused: %s\n%.*s\n", err,
+		    (int)len, xml);
 		FUZZ_ASSERT(!"a merged run's -oX reads back");
 	}
 	check_same(&m, &back);

@@ -2,7 +2,8 @@
 # tests/probe-merge.sh: probe --merge joins nmap XML reports: the two
 # shards of a job merged give the report of the whole job (the same ports,
 # states and counts), valid against nmap's DTD where it is installed; a
-# file that is no report, or a UDP scan with a TCP one, is refused.
+# file that is no report, a UDP scan with a TCP one, or reports that
+# overlap (a host given more ports than were scanned) are refused.
 . "${srcdir:-tests}/lib.sh"
 cd "$TMP" || exit 1
 
@@ -27,9 +28,17 @@ if command -v xmllint >/dev/null && [ -r /usr/share/nmap/nmap.dtd ]; then
 else
 	skip "needs xmllint and nmap's DTD"
 fi
-"$SOCKKIT" probe --merge whole.xml whole.xml >d.out 2>d.err
-like "$(cat d.err)" "ports? listed in two files, kept once" \
+# The open port alone, probed twice: listed in both files, kept once.
+"$SOCKKIT" probe -p "$P" 127.0.0.1 -oX o1.xml >/dev/null
+"$SOCKKIT" probe --merge o1.xml o1.xml >d.out 2>d.err
+like "$(cat d.err)" "1 port listed in two files, kept once" \
     "a port in two files is kept once, and said"
+like "$(cat d.out)" "127\.0\.0\.1: 1 port: 1 open" "and counted once"
+# Two whole runs: their unlisted ports would count twice.
+"$SOCKKIT" probe --merge whole.xml whole.xml >d.out 2>d.err
+is $? 1 "two runs of the same ports: exit 1"
+like "$(cat d.err)" "the reports give 127\.0\.0\.1 4001 ports, but 2001 were scanned: they overlap" \
+    "the overlap is said, not counted twice"
 
 printf 'hello\n' >no.xml
 "$SOCKKIT" probe --merge no.xml >e.out 2>&1

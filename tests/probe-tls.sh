@@ -31,7 +31,7 @@ C=$(free_port)
 wait_listening "$E" && wait_listening "$S" && wait_listening "$K" ||
     skip_all "a listener did not start"
 ports=$T13,$T12,$E,$S,$C
-plan 19
+plan 21
 
 cd "$TMP" || exit 1
 out=$("$SOCKKIT" probe --tls --banner=1000 -p "$ports" 127.0.0.1); rc=$?
@@ -85,6 +85,14 @@ else
 	skip_n 1 "needs xmllint and nmap's DTD"
 fi
 like "$(cat g.txt)" "Ports: .*$T13/open/tcp//ssl(\|[a-z-]+)?///" "-oG: nmap's ssl| tunnel"
+"$SOCKKIT" probe --merge x.xml -oX mx.xml >m.out 2>&1
+like "$(cat m.out)" "^$T13/tcp +open .*
+\|_tls: TLSv1\.3, TLS_[A-Z0-9_]+
+\|_cert: /CN=localhost, issuer /CN=localhost, valid .* UTC$" \
+    "--merge reads back what the handshakes showed"
+is "$(grep -o '<script id="[a-z-]*" output="[^"]*"' mx.xml)" \
+    "$(grep -o '<script id="[a-z-]*" output="[^"]*"' x.xml)" \
+    "--merge -oX: the same tls and ssl-cert scripts"
 is "$(grep -c "$E/open/tcp//ssl" g.txt)" 0 "-oG: no ssl for the echo port"
 
 # The first bytes through TLS: what sockkit's listener sends after the
