@@ -31,7 +31,7 @@ C=$(free_port)
 wait_listening "$E" && wait_listening "$S" && wait_listening "$K" ||
     skip_all "a listener did not start"
 ports=$T13,$T12,$E,$S,$C
-plan 21
+plan 23
 
 cd "$TMP" || exit 1
 out=$("$SOCKKIT" probe --tls --banner=1000 -p "$ports" 127.0.0.1); rc=$?
@@ -107,6 +107,18 @@ is "$("$SOCKKIT" probe --json -p "$T13" 127.0.0.1 | grep -c '"tls"')" 0 \
     "without --tls: no tls in --json"
 is "$("$SOCKKIT" probe -p "$T13" 127.0.0.1 | grep -c '|_tls')" 0 \
     "without --tls: no |_tls line"
+
+# The server name: a target's name as typed goes as SNI, an address does
+# not (a server that knows only "foo" refuses "localhost" fatally).
+N=$(free_port)
+bg openssl s_server -quiet -accept "127.0.0.1:$N" -cert "$PKI/srv.pem" \
+    -key "$PKI/srv.key" -cert2 "$PKI/srv.pem" -key2 "$PKI/srv.key" \
+    -servername foo -servername_fatal </dev/null >/dev/null 2>&1
+wait_listening "$N"
+like "$("$SOCKKIT" probe -4 --tls -p "$N" localhost)" "\|_tls: no TLS: .*unrecognized name" \
+    "a name as typed is sent as SNI"
+like "$("$SOCKKIT" probe --tls -p "$N" 127.0.0.1)" "\|_tls: TLSv1\.3, " \
+    "an address sends no SNI"
 
 # -u refuses it; a probe of many ports with --tls stays exact.
 "$SOCKKIT" probe --tls -u -p 53 127.0.0.1 >/dev/null 2>err.txt
