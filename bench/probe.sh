@@ -92,11 +92,26 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {
 	print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2 }'; }
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 
-# record WHAT PLACEMENT RATIO TARGET: a line for bench/run-all.sh.
+# record WHAT PLACEMENT RATIO TARGET [MIN-MAX]: a line for
+# bench/run-all.sh.
 record() {
 	[ -n "${BENCH_RECORD:-}" ] || return 0
-	printf '%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" >>"$BENCH_RECORD"
+	printf '%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "${5:-}" \
+	    >>"$BENCH_RECORD"
 }
+
+# rounds "A1 A2..." "B1 B2...": A over B round by round, "MEDIAN MIN-MAX".
+rounds() {
+	paste -d' ' <(tr ' ' '\n' <<<"$1" | grep .) \
+	    <(tr ' ' '\n' <<<"$2" | grep .) |
+	    awk '$1 > 0 && $2 > 0 { print $1 / $2 }' | sort -g |
+	    awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a n/a"; exit }
+		m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		printf "%.2f %.2f-%.2f\n", m, a[1], a[NR] }'
+}
+
+# record_r WHAT PLACEMENT "MEDIAN MIN-MAX" TARGET: record rounds' figure.
+record_r() { record "$1" "$2" "${3%% *}" "$4" "${3#* }"; }
 
 # states FILE: "PORT STATE" lines from sockkit --json or nmap -oX output,
 # one per port in 1..MAX (nmap's unlisted ports take its extraports state).
@@ -194,6 +209,8 @@ case1() {
 		[ "$(grep -c succeeded "$TMP/z1")" = 5 ] &&
 		    zexact=$((zexact + 1))
 	done
+	r_n=$(rounds "$n" "$s") r_z=$(rounds "$z" "$s")
+	r_l=$(rounds "$s" "$lim") r_st=$(rounds "$st" "$en")
 	s=$(echo $s | median) n=$(echo $n | median) d=$(echo $d | median)
 	z=$(echo $z | median) lim=$(echo $lim | median)
 	st=$(echo $st | median) en=$(echo $en | median)
@@ -201,17 +218,16 @@ case1() {
 	    "$s" "$n" "$(ratio "$n" "$s")" "$d" "$(ratio "$d" "$s")" \
 	    "$z" "$(ratio "$z" "$s")" $exact "$RUNS" $nexact "$RUNS" \
 	    $zexact "$RUNS"
-	record "probe 65535 ports: nmap --min-rate 50000 time / sockkit" \
-	    "$PLACE" "$(ratio "$n" "$s")" 2
-	record "probe 65535 ports: nc -z time / sockkit" "$PLACE" \
-	    "$(ratio "$z" "$s")" ""
+	record_r "probe 65535 ports: nmap --min-rate 50000 time / sockkit" \
+	    "$PLACE" "$r_n" 2
+	record_r "probe 65535 ports: nc -z time / sockkit" "$PLACE" "$r_z" ""
 	printf '     the limit, connect-loop (2 threads): %ss, sockkit / limit %sx (target <= 1.3), exact %d/%d; --open streamed %ss vs at the end %ss (%sx, target within 5%%)\n' \
 	    "$lim" "$(ratio "$s" "$lim")" $lexact "$RUNS" "$st" "$en" \
 	    "$(ratio "$st" "$en")"
-	record "probe 65535 ports: sockkit time / connect-loop" "$PLACE" \
-	    "$(ratio "$s" "$lim")" "<=1.3"
-	record "probe 65535 ports: --open streamed / at the end" "$PLACE" \
-	    "$(ratio "$st" "$en")" "<=1.05"
+	record_r "probe 65535 ports: sockkit time / connect-loop" "$PLACE" \
+	    "$r_l" "<=1.3"
+	record_r "probe 65535 ports: --open streamed / at the end" "$PLACE" \
+	    "$r_st" "<=1.05"
 	stop
 	ip netns del "${NS}l"
 }
@@ -281,19 +297,20 @@ NFT
 		[ "$(openset "$TMP/s2" 5000)" = "$OPEN2" ] || smiss=$((smiss + 1))
 		[ "$(openset "$TMP/n2" 5000)" = "$OPEN2" ] || nmiss=$((nmiss + 1))
 	done
+	r_n=$(rounds "$n" "$s")
 	s=$(echo $s | median) n=$(echo $n | median)
 	if [ "$2" = 0 ]; then
 		printf '  2. 5000 ports, 20 ms RTT, 1000 dropped: sockkit %ss, nmap -T4 %ss (%sx); identical classification %d/%d runs, exact vs rules: sockkit %d/%d, nmap %d/%d\n' \
 		    "$s" "$n" "$(ratio "$n" "$s")" $same "$RUNS" $sexact "$RUNS" \
 		    $nexact "$RUNS"
-		record "probe 20 ms RTT: nmap -T4 time / sockkit" "$PLACE" \
-		    "$(ratio "$n" "$s")" 3
+		record_r "probe 20 ms RTT: nmap -T4 time / sockkit" "$PLACE" \
+		    "$r_n" 3
 	else
 		printf '  3. the same with %s%% random loss: sockkit %ss, nmap -T4 %ss (%sx); runs with an open port missed: sockkit %d/%d, nmap %d/%d; fully exact: sockkit %d/%d, nmap %d/%d\n' \
 		    "$2" "$s" "$n" "$(ratio "$n" "$s")" $smiss "$RUNS" $nmiss \
 		    "$RUNS" $sexact "$RUNS" $nexact "$RUNS"
-		record "probe 20 ms RTT, $2% loss: nmap -T4 time / sockkit" \
-		    "$PLACE" "$(ratio "$n" "$s")" ""
+		record_r "probe 20 ms RTT, $2% loss: nmap -T4 time / sockkit" \
+		    "$PLACE" "$r_n" ""
 	fi
 	stop
 	cat "$TMP/why"
@@ -346,12 +363,13 @@ NFT
 		    sed "s/^/     run $i: sockkit /" >>"$TMP/why"; fi
 		cmp -s "$TMP/n4.st" "$TMP/truth4" && nexact=$((nexact + 1))
 	done
+	r_n=$(rounds "$n" "$s")
 	s=$(echo $s | median) n=$(echo $n | median)
 	printf '  4. %d hosts x 1000 ports, 20 ms RTT, 10%% dropped: sockkit %ss, nmap -T4 %ss (%sx); identical classification %d/%d runs, exact vs rules: sockkit %d/%d, nmap %d/%d\n' \
 	    "$HOSTS4" "$s" "$n" "$(ratio "$n" "$s")" $same "$RUNS" $sexact \
 	    "$RUNS" $nexact "$RUNS"
-	record "probe $HOSTS4 hosts x 1000 ports, 20 ms RTT: nmap -T4 time / sockkit" \
-	    "$PLACE" "$(ratio "$n" "$s")" 3
+	record_r "probe $HOSTS4 hosts x 1000 ports, 20 ms RTT: nmap -T4 time / sockkit" \
+	    "$PLACE" "$r_n" 3
 	stop
 	cat "$TMP/why"
 	sed 's/^/     /' "$TMP/dl.err"

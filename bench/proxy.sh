@@ -1,7 +1,7 @@
 #!/bin/bash
-# bench/proxy.sh: bulk transfer through a SOCKS5 proxy (microsocks, or
-# dante when microsocks is missing): sockkit connect --proxy beside ncat
-# --proxy, the same proxy and the same sink.
+# bench/proxy.sh: bulk transfer through a SOCKS5 proxy (microsocks):
+# sockkit connect --proxy beside ncat --proxy, the same proxy and the
+# same sink.
 #
 # SIZE MiB (default 1024) go from the client through the proxy to a socat
 # sink; each client runs RUNS times (default 3) in both placements, all on
@@ -55,23 +55,28 @@ for place in $PLACEMENTS; do
 	    >/dev/null 2>&1 &
 	mpid=$!
 	wait_listening "$ms" || { echo "microsocks did not start" >&2; exit 1; }
-	rm -f "$WORK"/rates.*
+	# A failed round keeps its line, so that round N stays line N.
+	rm -f "$WORK/rates.$place".*
 	for r in $(seq "$RUNS"); do
 		for t in "${TOOLS[@]}"; do
 			IFS='|' read -r name client <<<"$t"
-			run_one "$place" "$ms" "$client" >>"$WORK/rates.$name"
+			run_one "$place" "$ms" "$client" \
+			    >>"$WORK/rates.$place.$name" ||
+			    echo failed >>"$WORK/rates.$place.$name"
 		done
 	done
 	kill "$mpid"; wait "$mpid" 2>/dev/null
 	for t in "${TOOLS[@]}"; do
 		name=${t%%|*}
-		rate[$place,$name]=$(median <"$WORK/rates.$name")
+		rate[$place,$name]=$(grep -v failed "$WORK/rates.$place.$name" |
+		    median)
 		printf '%-6s %-10s %s GB/s\n' "$place" "$name" "${rate[$place,$name]}"
 	done
 done
 echo
 for place in $PLACEMENTS; do
-	v=$(ratio "${rate[$place,sockkit]}" "${rate[$place,ncat]}")
-	printf '%-6s sockkit / ncat --proxy   %s\n' "$place" "$v"
-	record "proxy: socks5 relay / ncat --proxy" "$place" "$v" 1.3
+	v=$(per_round "$WORK/rates.$place.sockkit" "$WORK/rates.$place.ncat" |
+	    record_rounds "proxy: socks5 relay / ncat --proxy" "$place" 1.3)
+	printf '%-6s sockkit / ncat --proxy   %s (median min-max, round by round)\n' \
+	    "$place" "$v"
 done

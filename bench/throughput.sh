@@ -56,29 +56,35 @@ declare -A rate
 for place in $PLACEMENTS; do
 	# Rounds take the tools in turn, so that drift in the machine's
 	# speed falls on all of them alike.
-	rm -f "$WORK"/rates.*
+	# A failed round keeps its line, so that round N stays line N.
+	rm -f "$WORK/rates.$place".*
 	for r in $(seq "$RUNS"); do
 		for t in "${TOOLS[@]}"; do
 			IFS='|' read -r name server client <<<"$t"
-			run_one "$place" "$server" "$client" >>"$WORK/rates.$name"
+			run_one "$place" "$server" "$client" \
+			    >>"$WORK/rates.$place.$name" ||
+			    echo failed >>"$WORK/rates.$place.$name"
 		done
 	done
 	for t in "${TOOLS[@]}"; do
 		name=${t%%|*}
-		rate[$place,$name]=$(median <"$WORK/rates.$name")
+		rate[$place,$name]=$(grep -v failed "$WORK/rates.$place.$name" |
+		    median)
 		printf '%-6s %-16s %s GB/s\n' "$place" "$name" \
 		    "${rate[$place,$name]}"
 	done
 done
 echo
-printf '%-6s %-34s %s\n' placement ratio value
+printf '%-6s %-34s %s\n' placement ratio "median min-max (round by round)"
 for place in $PLACEMENTS; do
 	for s in sockkit-discard sockkit-stdout; do
 		for p in socat nc ncat iperf3; do
-			v=$(ratio "${rate[$place,$s]}" "${rate[$place,$p]}")
-			printf '%-6s %-34s %s\n' "$place" "$s / $p" "$v"
 			case $p in iperf3) tg=0.85 ;; nc) tg=1.3 ;; socat) tg=1.4 ;; *) tg= ;; esac
-			record "throughput: ${s#sockkit-} / $p" "$place" "$v" "$tg"
+			v=$(per_round "$WORK/rates.$place.$s" \
+			    "$WORK/rates.$place.$p" |
+			    record_rounds "throughput: ${s#sockkit-} / $p" \
+			    "$place" "$tg")
+			printf '%-6s %-34s %s\n' "$place" "$s / $p" "$v"
 		done
 	done
 done

@@ -108,17 +108,21 @@ for pl in $PLACEMENTS; do
 	done
 	hs_sk=$(median <"$WORK/hs.$pl.sockkit")
 	hs_lim=$(median <"$WORK/hs.$pl.limit")
+	# Ratios round by round: "MEDIAN MIN-MAX" (lib.sh's record_rounds).
+	B=$WORK/bulk.$pl
+	r_socat=$(per_round "$B.sockkit" "$B.socat" |
+	    record_rounds "tls bulk vs socat" "$pl" 1.3)
+	r_ncat=$(per_round "$B.sockkit" "$B.ncat" |
+	    record_rounds "tls bulk vs ncat" "$pl" 1.3)
+	r_lim=$(per_round "$B.sockkit" "$B.limit" |
+	    record_rounds "tls bulk vs limit" "$pl" 0.85)
+	r_hs=$(per_round "$WORK/hs.$pl.sockkit" "$WORK/hs.$pl.limit" |
+	    record_rounds "tls handshakes vs limit" "$pl" 0.9)
 	echo "placement $pl: bulk MB/s sockkit $b_sockkit, socat $b_socat, ncat $b_ncat, limit $b_limit"
-	echo "  sockkit/socat $(ratio "$b_sockkit" "$b_socat") (>= 1.3)," \
-	    "sockkit/ncat $(ratio "$b_sockkit" "$b_ncat") (>= 1.3)," \
-	    "sockkit/limit $(ratio "$b_sockkit" "$b_limit") (>= 0.85)"
+	echo "  sockkit/socat $r_socat (>= 1.3), sockkit/ncat $r_ncat (>= 1.3)," \
+	    "sockkit/limit $r_lim (>= 0.85)"
 	[ -n "$TRACE" ] && echo "  --trace: sockkit $b_sockkit_trace MB/s," \
-	    "traced/untraced $(ratio "$b_sockkit_trace" "$b_sockkit") (>= 0.8)"
-	echo "  handshakes/s sockkit $hs_sk, limit $hs_lim:" \
-	    "sockkit/limit $(ratio "$hs_sk" "$hs_lim") (>= 0.9)"
-	record "tls bulk vs socat" "$pl" "$(ratio "$b_sockkit" "$b_socat")" 1.3
-	record "tls bulk vs limit" "$pl" "$(ratio "$b_sockkit" "$b_limit")" 0.85
-	record "tls handshakes vs limit" "$pl" "$(ratio "$hs_sk" "$hs_lim")" 0.9
-	[ -n "$TRACE" ] && record "tls --trace vs without" "$pl" \
-	    "$(ratio "$b_sockkit_trace" "$b_sockkit")" 0.8
+	    "traced/untraced $(per_round "$B.sockkit-trace" "$B.sockkit" |
+	    record_rounds "tls --trace vs without" "$pl" 0.8) (>= 0.8)"
+	echo "  handshakes/s sockkit $hs_sk, limit $hs_lim: sockkit/limit $r_hs (>= 0.9)"
 done

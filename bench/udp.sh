@@ -71,20 +71,24 @@ declare -A rate equiv
 for place in $PLACEMENTS; do
 	for size in $SIZES; do
 		# Runs interleave the tools, so a busy moment hits them all.
-		for t in "${TOOLS[@]}"; do : >"$WORK/rates.${t%%|*}"; done
+		R=$WORK/rates.$place.$size
+		for t in "${TOOLS[@]}"; do : >"$R.${t%%|*}"; done
 		for r in $(seq "$RUNS"); do
 			for t in "${TOOLS[@]}"; do
 				IFS='|' read -r name server <<<"$t"
 				run_one "$place" "$size" "$server" \
-				    "$(udp_free_port)" >>"$WORK/rates.$name"
+				    "$(udp_free_port)" >>"$R.$name" ||
+				    echo "failed failed" >>"$R.$name"
 			done
 		done
 		for t in "${TOOLS[@]}"; do
 			name=${t%%|*}
-			rate[$place,$size,$name]=$(cut -d' ' -f1 \
-			    "$WORK/rates.$name" | median)
-			equiv[$place,$size,$name]=$(cut -d' ' -f2 \
-			    "$WORK/rates.$name" | median)
+			# Round N is line N of $R.NAME.rate, for per_round.
+			cut -d' ' -f1 "$R.$name" >"$R.$name.rate"
+			rate[$place,$size,$name]=$(grep -v failed \
+			    "$R.$name.rate" | median)
+			equiv[$place,$size,$name]=$(cut -d' ' -f2 "$R.$name" |
+			    grep -v failed | median)
 			printf '%-6s %5s B  %-13s %9.0f (%9.0f)\n' "$place" \
 			    "$size" "$name" "${rate[$place,$size,$name]}" \
 			    "${equiv[$place,$size,$name]}"
@@ -92,7 +96,8 @@ for place in $PLACEMENTS; do
 	done
 done
 echo
-printf '%-6s %5s    %-36s %s\n' placement size ratio value
+printf '%-6s %5s    %-36s %s\n' placement size ratio \
+    "median min-max (round by round)"
 for place in $PLACEMENTS; do
 	for size in $SIZES; do
 		best=; beste=; bn=; ben=
@@ -104,15 +109,16 @@ for place in $PLACEMENTS; do
 			if [ -z "$beste" ] || awk "BEGIN{exit !($e > $beste)}"; then
 				beste=$e; ben=$p; fi
 		done
-		s=${rate[$place,$size,sockkit]}
-		v=$(ratio "$s" "${rate[$place,$size,minimal-loop]}")
+		R=$WORK/rates.$place.$size
+		v=$(per_round "$R.sockkit.rate" "$R.minimal-loop.rate" |
+		    record_rounds "udp echo $size B: sockkit / minimal loop" \
+		    "$place" 0.9)
 		printf '%-6s %5s B  %-36s %s\n' "$place" "$size" \
 		    "sockkit / minimal-loop" "$v"
-		record "udp echo $size B: sockkit / minimal loop" "$place" "$v" 0.9
-		v=$(ratio "$s" "$best")
+		v=$(per_round "$R.sockkit.rate" "$R.$bn.rate" |
+		    record_rounds "udp echo $size B: sockkit / $bn" "$place" 3)
 		printf '%-6s %5s B  %-36s %s\n' "$place" "$size" \
 		    "sockkit / best peer ($bn), echoes" "$v"
-		record "udp echo $size B: sockkit / $bn" "$place" "$v" 3
 		printf '%-6s %5s B  %-36s %s\n' "$place" "$size" \
 		    "sockkit / best peer ($ben), equiv." \
 		    "$(ratio "${equiv[$place,$size,sockkit]}" "$beste")"

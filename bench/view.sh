@@ -78,29 +78,33 @@ echo "capture: $pkts packets, $size MB"
 echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -n "${KEEP:-}" ] && cp "$tmp/cap.pcap" "$KEEP"
 
-# run NAME CMD...: best of three by elapsed time; keeps seconds, CPU
-# seconds (user + system: less disturbed by a busy machine) and peak KiB.
+# run NAME CMD...: one round of NAME: its seconds appended to
+# $tmp/secs.NAME (line N is round N, for per_round); the best round's
+# seconds, CPU seconds (user + system: less disturbed by a busy machine)
+# and peak KiB kept.
 declare -A secs cpus kib
 run() {
 	name=$1; shift
-	best=
-	for _ in 1 2 3; do
-		/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$@" >/dev/null \
-		    2>&1 || true
-		read -r s u y m <"$tmp/t"
-		if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then
-			best=$s; cpu=$(awk "BEGIN{print $u + $y}"); mem=$m
-		fi
-	done
-	secs[$name]=$best; cpus[$name]=$cpu; kib[$name]=$mem
+	/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$@" >/dev/null 2>&1 ||
+	    true
+	read -r s u y m <"$tmp/t"
+	echo "$s" >>"$tmp/secs.$name"
+	if [ -z "${secs[$name]:-}" ] ||
+	    awk "BEGIN{exit !($s < ${secs[$name]})}"; then
+		secs[$name]=$s; cpus[$name]=$(awk "BEGIN{print $u + $y}")
+		kib[$name]=$m
+	fi
 }
 cd "$tmp"
-run tcpdump tcpdump -nn -r cap.pcap
-run summary "$SOCKKIT" view --summary cap.pcap
-run json "$SOCKKIT" view --json cap.pcap
-if command -v tshark >/dev/null; then
-	run tshark tshark -n -r cap.pcap
-fi
+# Three rounds, the tools in turn.
+for _ in 1 2 3; do
+	run tcpdump tcpdump -nn -r cap.pcap
+	run summary "$SOCKKIT" view --summary cap.pcap
+	run json "$SOCKKIT" view --json cap.pcap
+	if command -v tshark >/dev/null; then
+		run tshark tshark -n -r cap.pcap
+	fi
+done
 printf '%-28s %8s %11s %7s %8s %11s %7s %9s\n' command seconds packets/s ratio \
     cpu-s pkts/cpu-s ratio peak-MiB
 for name in tcpdump summary json tshark; do
@@ -116,16 +120,15 @@ for name in tcpdump summary json tshark; do
 		printf "%-28s %8.2f %11.0f %6.2fx %8.2f %11.0f %6.2fx %9.1f\n",
 		    c, s, p / s, t / s, u, p / u, tu / u, m / 1024 }'
 done
-# The ratios for bench/run-all.sh.
+# The ratios for bench/run-all.sh, round by round: median, min-max.
 rec() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+per_round "$tmp/secs.tcpdump" "$tmp/secs.summary" |
+    record_rounds "view --summary: packets/s / tcpdump -nn -r" - 2 >/dev/null
+per_round "$tmp/secs.tcpdump" "$tmp/secs.json" |
+    record_rounds "view --json: packets/s / tcpdump -nn -r" - 1 >/dev/null
+[ -s "$tmp/secs.tshark" ] && per_round "$tmp/secs.tshark" "$tmp/secs.summary" |
+    record_rounds "view --summary: packets/s / tshark" - "" >/dev/null
 if [ -n "${BENCH_RECORD:-}" ]; then
-	printf 'view --summary: packets/s / tcpdump -nn -r|-|%s|2\n' \
-	    "$(rec "${secs[tcpdump]}" "${secs[summary]}")" >>"$BENCH_RECORD"
-	printf 'view --json: packets/s / tcpdump -nn -r|-|%s|1\n' \
-	    "$(rec "${secs[tcpdump]}" "${secs[json]}")" >>"$BENCH_RECORD"
-	[ -n "${secs[tshark]:-}" ] &&
-	    printf 'view --summary: packets/s / tshark|-|%s|\n' \
-	    "$(rec "${secs[tshark]}" "${secs[summary]}")" >>"$BENCH_RECORD"
 	printf 'peak memory (MiB): view --summary / tcpdump|-|%s|\n' \
 	    "$(rec "${kib[summary]}" "${kib[tcpdump]}")" >>"$BENCH_RECORD"
 fi
