@@ -500,7 +500,8 @@ set_text(char *out, size_t outlen, const char *s, size_t n)
 		} else {
 			if (o + 4 >= outlen)
 				break;
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+			o += (size_t)snprintf(out + o, outlen - o,
+			    "\\x%02x", c);
 		}
 	}
 	out[o] = '\0';
