@@ -702,9 +702,12 @@ json_tls(struct ladder *l, const struct track_event *ev)
 		    "\"seq_end\":%u", ct ? ct : "", t->len, t->seq, t->end);
 		if (t->kind == TLS_EV_MESSAGE)
 			fprintf(l->fp, ",\"hs_type\":%u", t->hs_type);
-		fprintf(l->fp, ",\"encrypted\":%s,\"decrypted\":%s,"
-		    "\"result\":\"%s\"}\n", t->encrypted ? "true" : "false",
-		    t->decrypted ? "true" : "false",
+		fprintf(l->fp, ",\"encrypted\":%s,\"decrypted\":%s,",
+		    t->encrypted ? "true" : "false",
+		    t->decrypted ? "true" : "false");
+		if (t->peeked)
+			fputs("\"peeked\":true,", l->fp);
+		fprintf(l->fp, "\"result\":\"%s\"}\n",
 		    decode_result_name(t->result));
 	}
 }

@@ -69,6 +69,7 @@
 	X(X509_STORE_CTX_get_current_cert)				\
 	X(HMAC) X(EVP_sha384) X(EVP_aes_128_gcm) X(EVP_aes_256_gcm)	\
 	X(EVP_chacha20_poly1305) X(EVP_CIPHER_CTX_new)			\
+	X(EVP_aes_128_ctr) X(EVP_aes_256_ctr) X(EVP_chacha20)		\
 	X(EVP_CIPHER_CTX_free) X(EVP_CIPHER_CTX_ctrl)			\
 	X(EVP_DecryptInit_ex) X(EVP_DecryptUpdate) X(EVP_DecryptFinal_ex)
 

@@ -37,6 +37,17 @@ int	tlscrypt_ready(char *, size_t);
 struct tlscrypt	*tlscrypt_new(const struct keylog *);
 void		 tlscrypt_free(struct tlscrypt *);
 
+/*
+ * Records of from bytes or more (0: none, the default) are no longer
+ * opened whole once their key has opened one: the inner type is read
+ * from the last block (counter mode), and application data is named
+ * with its length, its plaintext not made and its tag not checked
+ * (tlscrypt_decrypt() returns 1, tlscrypt_last() NULL); every other type
+ * (and a padded record) is still opened and authenticated.  For pictures
+ * that show no plaintext.
+ */
+void	tlscrypt_peek(struct tlscrypt *, size_t);
+
 /* One event of the connection's decoder, from its callback. */
 void	tlscrypt_saw(struct tlscrypt *, const struct tls_event *);
 

@@ -303,13 +303,15 @@ record_protected(struct tls *t, int dir, struct tls_event *ev, tls_cb cb,
 {
 	size_t	 ptlen = 0;
 	uint8_t	 inner = 0;
+	int	 r;
 
 	if (t->decrypt != NULL && ev->body_len == ev->len &&
-	    t->decrypt(t->decrypt_arg, ev, t->pt, &ptlen, &inner) == 0 &&
+	    (r = t->decrypt(t->decrypt_arg, ev, t->pt, &ptlen, &inner)) >= 0 &&
 	    ptlen <= ev->len) {
 		ev->body = NULL;
 		ev->body_len = 0;
 		ev->decrypted = 1;
+		ev->peeked = r == 1;
 		ev->inner = inner;
 		clear_content(t, dir, ev, inner, t->pt, ptlen, cb, arg);
 		return;
@@ -318,23 +320,26 @@ record_protected(struct tls *t, int dir, struct tls_event *ev, tls_cb cb,
 	cb(ev, arg);
 }
 
-/* The record's last byte is in: report it and what it holds. */
+/*
+ * The record's last byte is in: report it and what it holds, the n bytes
+ * kept of its body at body (d->rec, or the segment that held it all).
+ */
 static void
-record_end(struct tls *t, int dir, tls_cb cb, void *arg)
+record_end(struct tls *t, int dir, const uint8_t *body, size_t n, tls_cb cb,
+    void *arg)
 {
 	struct tls_dir	*d = &t->d[dir];
 	struct tls_event ev;
 
 	ev_init(t, dir, TLS_EV_RECORD, &ev);
-	ev.body = d->rec;
-	ev.body_len = d->rec_len;
+	ev.body = body;
+	ev.body_len = n;
 	d->nrec++;
 	t->info.records[dir]++;
 	if (d->protect)
 		record_protected(t, dir, &ev, cb, arg);
 	else
-		clear_content(t, dir, &ev, ev.rtype, d->rec, d->rec_len, cb,
-		    arg);
+		clear_content(t, dir, &ev, ev.rtype, body, n, cb, arg);
 	d->hdr_len = 0;
 	d->rec_len = 0;
 }
@@ -345,9 +350,11 @@ stream_bytes(struct tls *t, int dir, const uint8_t *p, size_t len,
     tls_cb cb, void *arg)
 {
 	struct tls_dir	*d = &t->d[dir];
+	const uint8_t	*whole;
 	size_t		 n, k;
 
 	while (len > 0 && !d->stopped) {
+		whole = NULL;
 		if (d->hdr_len < 5) {
 			if (d->hdr_len == 0)
 				d->rec_seq = d->next;
@@ -361,7 +368,9 @@ stream_bytes(struct tls *t, int dir, const uint8_t *p, size_t len,
 		} else {
 			n = d->rlen - d->rgot < len ? d->rlen - d->rgot : len;
 			k = d->keep - d->rec_len < n ? d->keep - d->rec_len : n;
-			if (k > 0) {	/* d->rec is NULL when nothing kept */
+			if (d->rgot == 0 && n == d->rlen)
+				whole = p;	/* all here: read in place */
+			else if (k > 0) {  /* d->rec is NULL when nothing kept */
 				memcpy(d->rec + d->rec_len, p, k);
 				d->rec_len += k;
 			}
@@ -371,7 +380,8 @@ stream_bytes(struct tls *t, int dir, const uint8_t *p, size_t len,
 		p += n;
 		len -= n;
 		if (d->hdr_len == 5 && d->rgot == d->rlen)
-			record_end(t, dir, cb, arg);
+			record_end(t, dir, whole != NULL ? whole : d->rec,
+			    whole != NULL ? d->keep : d->rec_len, cb, arg);
 	}
 	return d->stopped ? -1 : 0;
 }

@@ -109,6 +109,8 @@ struct tls_event {
 	uint8_t		 alert_level, alert_desc;	/* an Alert read */
 	unsigned	 encrypted:1;	/* a protected record nobody read */
 	unsigned	 decrypted:1;	/* read from a decrypting layer */
+	unsigned	 peeked:1;	/* decrypted: only its last block, for
+					   the type (tlscrypt_peek()) */
 	unsigned	 guess:1;	/* TLS 1.3 without keys: the name is
 					   inferred from the order of records */
 	enum decode_result result;
@@ -139,7 +141,8 @@ typedef void (*tls_cb)(const struct tls_event *, void *);
  * A decrypting layer: the body of protected record rec (rec->body) into
  * pt (room for rec->len bytes), the plaintext's length in *ptlen and its
  * real content type in *inner (TLS 1.3: TLSInnerPlaintext unpadded).
- * Returns 0, or -1 when it cannot (no keys): the record stays encrypted.
+ * Returns 0; 1 when only the type and length were read (pt untouched);
+ * or -1 when it cannot (no keys): the record stays encrypted.
  */
 typedef int (*tls_decrypt_fn)(void *, const struct tls_event *, uint8_t *,
 	    size_t *, uint8_t *);

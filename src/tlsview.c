@@ -109,8 +109,15 @@ tv_decide(const struct tlsview *tv, struct tvconv *vc,
 	if ((vc->t = tls_new(0)) == NULL)
 		return TV_NOT;
 	if (tv->o.keylog != NULL && tlscrypt_ready(why, sizeof why) == 0 &&
-	    (vc->cr = tlscrypt_new(tv->o.keylog)) != NULL)
+	    (vc->cr = tlscrypt_new(tv->o.keylog)) != NULL) {
+		/*
+		 * Without --data-preview no plaintext is shown: bulk
+		 * records need only their type.
+		 */
+		if (tv->o.preview == 0)
+			tlscrypt_peek(vc->cr, TLSVIEW_PEEK);
 		tls_set_decrypt(vc->t, tlscrypt_decrypt, vc->cr);
+	}
 	for (d = 0; d < 2; d++)
 		if (c->end[d].isn_known)
 			tls_start(vc->t, d, 1);
@@ -334,6 +341,8 @@ tlsview_words(const struct tls_event *e, char *buf, size_t len)
 	if (e->result != DECODE_OK)
 		words_cat(buf, len, &off, " [%s]", decode_result_name(
 		    e->result));
-	if (e->decrypted)
+	if (e->peeked)
+		words_cat(buf, len, &off, " (last block decrypted)");
+	else if (e->decrypted)
 		words_cat(buf, len, &off, " (decrypted)");
 }

@@ -19,6 +19,8 @@
 #include "track.h"
 
 #define TLSVIEW_KEEP	32	/* TLS events kept per segment */
+#define TLSVIEW_PEEK	4096	/* records this long: type from the last
+				   block (tlscrypt_peek()) */
 #define TLSVIEW_VERDICT	200
 
 struct keylog;

@@ -41,7 +41,7 @@ feed() { printf '%s\n' "$1"; sleep 1; }
 want="EncryptedExtensions Certificate CertificateVerify Finished Finished"
 want="$want NewSessionTicket NewSessionTicket Alert Alert"
 
-plan 15
+plan 18
 # connect --tls, no key log file.
 s_server srv -nbio < <(feed "from the server")
 feed "from the client" | timeout 20 "$SOCKKIT" connect --tls \
@@ -81,6 +81,42 @@ like "$(names "$TMP/srv2.err")" "^EncryptedExtensions Certificate CertificateVer
     "listen --tls: the handshake drawn decrypted"
 like "$(msgs "$TMP/srv2.err" | awk '$4 == "Finished" { print $2 }' | tr '\n' ' ')" \
     '^B>A A>B $' "listen --tls: the server's Finished, then the client's"
+
+# Bulk: 1 MiB in records of 16 KiB.  Without --data-preview their type
+# is read from the last block, with it they are opened whole; the same
+# records and bytes either way.  bulk_sum FILE: "records bytes peeked"
+# of the A>B application data.
+bulk_sum() {
+	python3 -c '
+import json, re, sys
+n = b = p = 0
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("type") == "tls" and e["dir"] == "A>B" and \
+       e["name"] == "application data" and e["decrypted"]:
+        n += 1
+        b += int(re.match(r"(\d+) bytes", e["detail"]).group(1))
+        p += e.get("peeked", False)
+print(n, b, p)' "$1"
+}
+head -c 1048576 /dev/urandom >"$TMP/bulk"
+for pv in "" "--data-preview 8"; do
+	serve bulk "$SOCKKIT" listen --tls 127.0.0.1 0 </dev/null
+	timeout 20 "$SOCKKIT" connect --tls --insecure --json $pv 127.0.0.1 \
+	    "$port" <"$TMP/bulk" >/dev/null 2>"$TMP/bulk.json"
+	wait_pid "$pid" 10
+	set -- $(bulk_sum "$TMP/bulk.json")
+	if [ -z "$pv" ]; then
+		is "$2" 1048576 "bulk: every byte in decrypted records"
+		[ "$3" -gt 0 ] && [ "$3" -lt "$1" ]
+		ok $? "bulk: records after the first of their key read from their last block ($3 of $1)"
+	else
+		is "$2 $3" "1048576 0" "bulk, --data-preview: every record opened whole"
+	fi
+done
 
 # demo tls: sockkit's own server and client, drawn.
 "$SOCKKIT" demo --ascii --color=never tls >"$TMP/demo" 2>&1 </dev/null

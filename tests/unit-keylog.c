@@ -148,12 +148,14 @@ test_hkdf(void)
 struct count {
 	struct tlscrypt	*cr;
 	int		 hs[32], alerts, appdata, encrypted;
+	int		 peeked;	/* application data without plaintext */
 };
 
 static void
 count_event(const struct tls_event *ev, void *arg)
 {
 	struct count	*c = arg;
+	size_t		 n;
 
 	tlscrypt_saw(c->cr, ev);
 	if (ev->kind == TLS_EV_MESSAGE && ev->decrypted && ev->hs_type < 32)
@@ -162,16 +164,22 @@ count_event(const struct tls_event *ev, void *arg)
 	    ev->inner == TLS_CT_ALERT && ev->alert_desc == 0)
 		c->alerts++;
 	if (ev->kind == TLS_EV_RECORD && ev->decrypted &&
-	    ev->inner == TLS_CT_APPDATA)
+	    ev->inner == TLS_CT_APPDATA) {
 		c->appdata++;
+		c->peeked += tlscrypt_last(c->cr, &n) == NULL;
+	}
 	c->encrypted += ev->encrypted;
 }
 
-/* The capture's segments, opened with its key log (and with half of it). */
+/*
+ * The capture's segments, opened with its key log (and with a quarter of
+ * it); with peek, application data named from its last block.
+ */
 static void
-test_decrypt(size_t nkeys)
+test_decrypt(size_t nkeys, int peek)
 {
 	static uint8_t	 buf[16384];
+	static uint64_t	 appdata[2];	/* opened whole, for peek's run */
 	const char	*src = getenv("srcdir");
 	char		 path[4096], err[256], what[128], why[300];
 	struct keylog	*kl;
@@ -203,6 +211,7 @@ test_decrypt(size_t nkeys)
 		keylog_add_line(kl, keys[i], strlen(keys[i]), err, sizeof err);
 	memset(&c, 0, sizeof c);
 	c.cr = tlscrypt_new(kl);
+	tlscrypt_peek(c.cr, peek ? 1 : 0);	/* its records are short */
 	tls_set_decrypt(t, tlscrypt_decrypt, c.cr);
 	tls_start(t, 0, 0);
 	tls_start(t, 1, 0);
@@ -211,7 +220,25 @@ test_decrypt(size_t nkeys)
 		tls_segment(t, dir, seq, p, n, count_event, &c);
 	tls_finish(t, count_event, &c);
 	snprintf(what, sizeof what, "%zu secrets: ", nkeys);
-	if (nkeys == 4) {
+	if (nkeys == 4 && peek) {
+		/*
+		 * Each key's first record is opened whole (it proves the
+		 * key: the server's is a NewSessionTicket); the others' type
+		 * comes from their last block.  The same records, types and
+		 * lengths as opened whole.
+		 */
+		tap_is_ll(c.appdata, 6, "peek: 6 application data records");
+		tap_is_ll(c.peeked, 3, "peek: 3 of them named from their "
+		    "last block (the client's first and each side's first "
+		    "after KeyUpdate opened whole)");
+		tap_ok(c.hs[TLS_HS_NEW_SESSION_TICKET] == 2 &&
+		    c.hs[TLS_HS_KEY_UPDATE] == 2 && c.alerts == 2 &&
+		    c.encrypted == 0, "peek: the tickets, KeyUpdates and "
+		    "close_notify still opened, nothing left encrypted");
+		tap_ok(tls_get_info(t)->appdata[0] == appdata[0] &&
+		    tls_get_info(t)->appdata[1] == appdata[1],
+		    "peek: the plaintext bytes counted as opened whole");
+	} else if (nkeys == 4) {
 		tap_ok(c.hs[TLS_HS_ENCRYPTED_EXTENSIONS] == 1 &&
 		    c.hs[TLS_HS_CERTIFICATE] == 1 &&
 		    c.hs[TLS_HS_CERTIFICATE_VERIFY] == 1 &&
@@ -224,7 +251,10 @@ test_decrypt(size_t nkeys)
 		    "with the next secrets)");
 		tap_is_ll(c.alerts, 2, "4 secrets: close_notify both ways");
 		tap_is_ll(c.appdata, 6, "4 secrets: 6 application data records");
+		tap_is_ll(c.peeked, 0, "4 secrets: every one opened whole");
 		tap_is_ll(c.encrypted, 0, "4 secrets: nothing left encrypted");
+		appdata[0] = tls_get_info(t)->appdata[0];
+		appdata[1] = tls_get_info(t)->appdata[1];
 	} else {
 		/* The server's handshake secret only: its flight opens. */
 		tap_ok(c.hs[TLS_HS_ENCRYPTED_EXTENSIONS] == 1 &&
@@ -295,7 +325,8 @@ main(void)
 	test_lines();
 	test_window();
 	test_hkdf();
-	test_decrypt(4);
-	test_decrypt(1);
+	test_decrypt(4, 0);
+	test_decrypt(4, 1);
+	test_decrypt(1, 0);
 	return tap_done();
 }
