@@ -88,31 +88,42 @@ int
 parse_secs(const char *s, long max_ms, long *out_ms, char *err,
     size_t errlen)
 {
-	char	*end;
-	double	 v;
-	size_t	 n;
+	const char	*p = s;
+	long		 secs = 0, frac = 0, ms;
+	int		 digits = 0, over = 0, up = 0, i = 3;
 
 	/*
-	 * Plain decimals only: strtod() would also take "1e3" and "0x10".
-	 * One message for every refusal, so that "1e9" and "100000" are
-	 * told the same thing: what a good value looks like.
+	 * Plain decimals only ("2", "0.5", ".25"), read exactly in whole
+	 * milliseconds, the fourth decimal rounding: strtod() would also
+	 * take "1e3" and "0x10", and its double is off by a millisecond
+	 * past 2^53 of them.  One message for every refusal, so that "1e9"
+	 * and "100000" are told the same thing: what a good value looks
+	 * like.
 	 */
-	n = strspn(s, "0123456789");
-	if (s[n] == '.')
-		n += 1 + strspn(s + n + 1, "0123456789");
-	v = -1;
-	if (s[n] == '\0' && strcspn(s, "0123456789") != n) {
-		errno = 0;
-		v = strtod(s, &end);
-		if (*end != '\0' || errno == ERANGE || v != v)
-			v = -1;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (secs > max_ms / 1000)
+			over = 1;
+		else
+			secs = secs * 10 + (*p - '0');
 	}
-	if (v < 0 || v * 1000.0 > (double)max_ms) {
+	if (*p == '.')
+		for (p++, i = 0; *p >= '0' && *p <= '9'; p++, i++, digits++) {
+			if (i < 3)
+				frac = frac * 10 + (*p - '0');
+			else if (i == 3)
+				up = *p >= '5';		/* half up */
+		}
+	for (; i < 3; i++)
+		frac *= 10;
+	ms = -1;
+	if (*p == '\0' && digits > 0 && !over && secs <= max_ms / 1000)
+		ms = secs * 1000 + frac + up;
+	if (ms < 0 || ms > max_ms) {
 		snprintf(err, errlen, "not a number of seconds from 0 to %ld "
 		    "(such as 2 or 0.5)", max_ms / 1000);
 		return -1;
 	}
-	*out_ms = (long)(v * 1000.0 + 0.5);
+	*out_ms = ms;
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,20 @@ test_parse_secs(void)
 	    "parse_secs nan");
 	tap_ok(parse_secs("inf", 10000, &ms, err, sizeof err) == -1,
 	    "parse_secs inf");
+	tap_ok(parse_secs("0.0005", 10000, &ms, err, sizeof err) == 0 &&
+	    ms == 1, "parse_secs: the fourth decimal rounds half up");
+	tap_ok(parse_secs("0.00049", 10000, &ms, err, sizeof err) == 0 &&
+	    ms == 0, "parse_secs: and only the fourth");
+	tap_ok(parse_secs("1.", 10000, &ms, err, sizeof err) == 0 &&
+	    ms == 1000, "parse_secs 1. -> 1000 ms");
+	tap_ok(parse_secs(".", 10000, &ms, err, sizeof err) == -1,
+	    "parse_secs: a point alone refused");
+	/* Past 2^53 ms a double is off by one (found by fuzz-util). */
+	tap_ok(parse_secs("8888888888888.8888", LONG_MAX / 2, &ms, err,
+	    sizeof err) == 0 && ms == 8888888888888889L,
+	    "parse_secs: exact past 2^53 milliseconds");
+	tap_ok(parse_secs("99999999999999999999999", LONG_MAX / 2, &ms, err,
+	    sizeof err) == -1, "parse_secs: digits past a long refused");
 }
 
 static void
