@@ -886,20 +886,14 @@ held_get(struct capture *c, uint32_t keep)
 {
 	struct held	*h;
 	uint32_t	 cap;
-	int		 slab;
+	int		 slab, big;
 
-	if (c->snap >= HELD_POOLED && keep > c->snap / 2 && keep <= c->snap) {
-		if (c->npool == 0)
-			held_slab(c);
-		if (c->npool > 0)
-			h = c->pool[--c->npool];
-		else if ((h = malloc(sizeof *h + c->snap)) == NULL)
-			return NULL;
-		else {
-			h->cap = c->snap;
-			h->slab = 0;
-		}
-	} else if ((h = malloc(sizeof *h + keep)) == NULL)
+	big = c->snap >= HELD_POOLED && keep > c->snap / 2 && keep <= c->snap;
+	if (big && c->npool == 0)
+		held_slab(c);
+	if (big && c->npool > 0)
+		h = c->pool[--c->npool];
+	else if ((h = malloc(sizeof *h + keep)) == NULL)
 		return NULL;
 	else {
 		h->cap = keep;
