@@ -54,6 +54,7 @@
 #define REPEAT_SHOWN	3		/* send/recv lines before they fold */
 #define MS		1000000LL	/* nanoseconds */
 #define CAPTURE_NOTES	4		/* hook notes kept for late events */
+#define CAPTURE_AHEAD	64		/* TLS conversations decoded ahead */
 /*
  * Calls and packets are drawn in the order of their times.  A call is
  * known as soon as it returns, a packet only when libpcap hands it over,
@@ -69,6 +70,7 @@
 #define MERGE_MAX	8192		/* calls and packets waiting */
 #define MERGE_BYTES	(8 << 20)	/* and their packets' bytes */
 #define MERGE_LAG	(50 * MS)
+#define MERGE_SLACK	(10 * MS)	/* the timer's: see merge_arm() */
 #define LINGER_LAG	(1 * MS)
 #define FOLD_MAX	2048
 #define FOLD_BYTES	(8 << 20)
@@ -82,6 +84,8 @@ static void	capture_packet(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
 static struct held *held_get(struct capture *, uint32_t);
 static void	held_put(struct capture *, struct held *);
+static void	ahead_start(struct capture *, struct track_conv *);
+static void	ahead_end(struct capture *, const struct track_conv *);
 
 /* A call or a packet waiting to be drawn. */
 struct held {
@@ -100,7 +104,23 @@ struct held {
 	uint32_t	 caplen, len;	/* the packet's bytes kept, on wire */
 	uint32_t	 cap;		/* room in b */
 	int		 slab;		/* in a slab (held_slab()): pooled */
+	int		 tls_fed;	/* its TLS decoded as captured: */
+	struct tlsview_seg tls;		/* what it said */
 	uint8_t		 b[];
+};
+
+/*
+ * A TLS conversation of ours whose segments are decoded as they are
+ * captured, once the drawing has found all its keys (tlsview_go_ahead()):
+ * its packets then wait to be drawn with their headers and TLS events,
+ * not whole.  The tracker's numbers of it, taken then, make the relative
+ * sequence numbers the drawing would.
+ */
+struct ahead {
+	struct track_conv *conv;
+	uint32_t	 base[2], isn[2];
+	int		 isn_known[2];
+	int		 open;		/* until a new SYN on its ports */
 };
 
 /*
@@ -180,6 +200,10 @@ struct capture {
 		char	 text[TRACK_NOTE_LEN];
 	}		 notes[CAPTURE_NOTES];
 	uint64_t	 frames;		/* packets fed to the tracker */
+	struct held	*drawing;	/* the packet fed to it now */
+	struct ahead	 ahead[CAPTURE_AHEAD];
+	size_t		 nahead;
+	uint64_t	 ahead_fed;	/* packets decoded ahead, for -v */
 };
 
 void
@@ -516,16 +540,22 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 	 * cooked header).  Immediate mode, for the live ladder, makes
 	 * libpcap use TPACKET_V2, whose ring has one frame of that size per
 	 * packet: tcpdump's 262144 gave 16 frames in 8 MiB, and a burst of
-	 * 17 packets lost one.  This gives 256 in 32 MiB.  Our own TLS
-	 * connection (a key log to open it with) needs whole segments too:
-	 * its records span them.
+	 * 17 packets lost one.  Our own TLS connection (a key log to open it
+	 * with) needs whole segments too: its records span them.  16 MiB
+	 * gives 255 frames (each in 128 KiB of kernel memory): 64 KiB
+	 * segments for four times what a sending socket holds by default
+	 * (tcp_wmem, 4 MiB); a peer whose window has grown can overrun it
+	 * while sockkit does not read, and the verdict counts the drops.
+	 * Not more: reading a page of the ring the first time costs a fault,
+	 * and on a VM that shadows page tables a traced transfer paid 20 ms
+	 * for each 16 MiB.
 	 */
 	whole = o->write_path != NULL || o->keylog != NULL;
 	c->snap = !whole ? 256 + o->preview :
 	    o->snaplen > 0 ? o->snaplen : CAPTURE_SNAP_FILE;
 	pcap_set_snaplen(c->p, (int)c->snap);
 	pcap_set_immediate_mode(c->p, 1);
-	pcap_set_buffer_size(c->p, whole ? 32 << 20 : 8 << 20);
+	pcap_set_buffer_size(c->p, whole ? 16 << 20 : 8 << 20);
 	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
 	if ((rc = pcap_activate(c->p)) < 0)
 		capture_open_error(c->p, rc, err, errlen);
@@ -645,6 +675,33 @@ filter_our_hosts(const char *dir, char *buf, size_t len)
 }
 
 /*
+ * Set the filter of a conversation, expr, with the second copies of
+ * loopback packets dropped in the kernel.  On the "any" device a packet
+ * to an address of this host is handed over twice, sent and received on
+ * lo, and libpcap drops the sent copy only after the kernel has copied it
+ * into the ring: a 64 KiB segment cost two copies.  The test reads the
+ * cooked header's packet type and the IP header, as libpcap can in user
+ * space too (it filters there what the ring holds when a filter is set).
+ * The filter is set as given when the addresses do not fit.
+ */
+static int
+capture_set_conv_filter(struct capture *c, const char *expr, char *err,
+    size_t errlen)
+{
+	char	 ours[3800], *once;
+	int	 rc;
+
+	snprintf(ours, sizeof ours, "dst host ::1");
+	if (filter_our_hosts("dst", ours, sizeof ours) == -1 ||
+	    asprintf(&once, "not (outbound and (%s)) and (%s)", ours,
+	    expr) == -1)
+		return capture_set_filter(c, expr, err, errlen);
+	rc = capture_set_filter(c, once, err, errlen);
+	free(once);
+	return rc == 0 ? 0 : capture_set_filter(c, expr, err, errlen);
+}
+
+/*
  * The filter of a listener on local (remote NULL): its port on its own
  * address, or on every address of this host when it listens on all, so
  * that a connection of another program to the same port elsewhere is not
@@ -668,12 +725,12 @@ capture_filter_listener(struct capture *c, const char *pn,
 		if (filter_our_hosts("dst", dst, sizeof dst) == -1 ||
 		    filter_our_hosts("src", src, sizeof src) == -1) {
 			snprintf(expr, sizeof expr, "%s port %d", pn, port);
-			return capture_set_filter(c, expr, err, errlen);
+			return capture_set_conv_filter(c, expr, err, errlen);
 		}
 	}
 	snprintf(expr, sizeof expr, "%s and ((dst port %d and (%s)) or "
 	    "(src port %d and (%s)))", pn, port, dst, port, src);
-	return capture_set_filter(c, expr, err, errlen);
+	return capture_set_conv_filter(c, expr, err, errlen);
 }
 
 int
@@ -700,7 +757,7 @@ capture_filter(struct capture *c, int proto, const struct sockaddr *local,
 	    "ip6[88:2] = %d and ip6[90:2] = %d)", pn, l_src, r_dst, r_src,
 	    l_dst, net_addr_port(local), net_addr_port(remote),
 	    net_addr_port(local), net_addr_port(remote));
-	return capture_set_filter(c, expr, err, errlen);
+	return capture_set_conv_filter(c, expr, err, errlen);
 }
 
 int
@@ -800,17 +857,25 @@ capture_note(const struct capture *c, uint64_t frame)
 
 /*
  * Tracker events: the packet (with the hook's note, if any, added to the
- * tracker's) to the render sink; watch for the end.
+ * tracker's, and its TLS events if they were decoded as it was captured)
+ * to the render sink; watch for the end; decode a TLS conversation ahead
+ * from when the drawing has its keys.
  */
 static void
 capture_event(void *arg, const struct track_event *ev)
 {
 	struct capture		*c = arg;
 	struct track_event	 noted;
+	const struct tlsview_seg *seg = NULL;
 	const char		*note;
 
 	if (ev->conv != NULL && ev->kind == TRACK_EV_PACKET)
 		capture_watch_end(c, ev);
+	if (ev->conv != NULL && ev->kind == TRACK_EV_END)
+		ahead_end(c, ev->conv);
+	if (ev->kind == TRACK_EV_PACKET && ev->frame == c->frames &&
+	    c->drawing != NULL && c->drawing->tls_fed)
+		seg = &c->drawing->tls;
 	note = ev->kind == TRACK_EV_PACKET ? capture_note(c, ev->frame) : NULL;
 	if (note != NULL && ev->nnotes < TRACK_MAX_NOTES) {
 		noted = *ev;
@@ -820,7 +885,11 @@ capture_event(void *arg, const struct track_event *ev)
 		noted.nnotes++;
 		ev = &noted;
 	}
-	render_event(c->r, ev);
+	render_event_seg(c->r, ev, seg);
+	if (seg == NULL && c->o.keylog != NULL && ev->kind == TRACK_EV_PACKET &&
+	    ev->conv != NULL && ev->conv->proto == IPPROTO_TCP &&
+	    render_tls_go_ahead(c->r, ev->conv))
+		ahead_start(c, ev->conv);
 }
 
 /* Draw a call line. */
@@ -845,8 +914,114 @@ draw_packet(struct capture *c, struct held *h)
 		snprintf(c->notes[c->frames % CAPTURE_NOTES].text,
 		    TRACK_NOTE_LEN, "%s", h->note);
 	}
+	c->drawing = h;
 	track_packet(c->tr, h->ts, &pk, capture_event, c);
+	c->drawing = NULL;
+	if (h->tls_fed)
+		tlsview_seg_free(&h->tls);
 	held_put(c, h);
+}
+
+/* What h takes, for the limits of the merge queue and the fold. */
+static size_t
+held_bytes(const struct held *h)
+{
+	return h->cap + (size_t)h->tls.n * sizeof *h->tls.ev;
+}
+
+/*
+ * Decode pk's TLS now if it belongs to conversation a; returns 1 with
+ * its events in seg, else 0.  A SYN that opens a's ports anew ends a:
+ * what follows is kept whole and decoded when drawn, in order still.
+ */
+static int
+ahead_one(struct capture *c, struct ahead *a, const struct decode_pkt *pk,
+    struct tlsview_seg *seg)
+{
+	int	 d;
+
+	if (!a->open || (d = track_conv_dir(a->conv, pk)) == -1)
+		return 0;
+	if ((pk->flags & (DECODE_SYN | DECODE_ACK)) == DECODE_SYN &&
+	    (!a->isn_known[d] || a->isn[d] != pk->seq)) {
+		a->open = 0;
+		return 0;
+	}
+	return render_tls_ahead(c->r, a->conv, d, pk->seq - a->base[d], pk,
+	    seg);
+}
+
+/* Decode pk's TLS now if it belongs to a conversation decoded ahead. */
+static int
+ahead_feed(struct capture *c, const struct decode_pkt *pk,
+    struct tlsview_seg *seg)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nahead; i++)
+		if (ahead_one(c, &c->ahead[i], pk, seg))
+			return 1;
+	return 0;
+}
+
+/* Decode held packet h now if it belongs to a; returns the bytes added. */
+static size_t
+ahead_held(struct capture *c, struct ahead *a, struct held *h)
+{
+	struct decode_pkt	 pk;
+
+	if (h == NULL || h->call || h->tls_fed)
+		return 0;
+	decode_packet(c->dlt, h->b, h->caplen, h->len, &pk);
+	if (!ahead_one(c, a, &pk, &h->tls))
+		return 0;
+	h->tls_fed = 1;
+	c->ahead_fed++;
+	return (size_t)h->tls.n * sizeof *h->tls.ev;
+}
+
+/*
+ * Decode conv's TLS ahead from now on.  What waits to be drawn (behind a
+ * fold, then in the merge queue) was captured after the packet drawn now:
+ * it is decoded first, in that order.  With CAPTURE_AHEAD already, conv
+ * is decoded as it is drawn, as before.
+ */
+static void
+ahead_start(struct capture *c, struct track_conv *conv)
+{
+	struct ahead	*a;
+	size_t		 i;
+	int		 d;
+
+	if (c->nahead == CAPTURE_AHEAD || !conv->end[0].base_known ||
+	    !conv->end[1].base_known)
+		return;
+	a = &c->ahead[c->nahead++];
+	a->conv = conv;
+	a->open = 1;
+	for (d = 0; d < 2; d++) {
+		a->base[d] = conv->end[d].base;
+		a->isn[d] = conv->end[d].isn;
+		a->isn_known[d] = conv->end[d].isn_known;
+	}
+	for (i = 0; i < c->nbehind; i++)
+		c->behind_bytes += ahead_held(c, a, c->behind[i]);
+	for (i = 0; i < c->mn; i++)
+		c->mbytes += ahead_held(c, a,
+		    c->mq[(c->mhead + i) % MERGE_MAX]);
+}
+
+/* conv ended: no more decoding ahead for it. */
+static void
+ahead_end(struct capture *c, const struct track_conv *conv)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nahead; i++)
+		if (c->ahead[i].conv == conv) {
+			c->ahead[i] = c->ahead[--c->nahead];
+			return;
+		}
 }
 
 /*
@@ -924,8 +1099,9 @@ held_put(struct capture *c, struct held *h)
 static void
 fold_end(struct capture *c)
 {
-	char	 what[CALL_LEN], n[32], b[32];
-	size_t	 i;
+	char		 what[CALL_LEN], n[32], b[32];
+	struct held	*h;
+	size_t		 i;
 
 	if (c->fold == NULL)
 		return;
@@ -939,8 +1115,11 @@ fold_end(struct capture *c)
 	}
 	free(c->fold);
 	c->fold = NULL;
-	for (i = 0; i < c->nbehind; i++)
-		draw_packet(c, c->behind[i]);
+	for (i = 0; i < c->nbehind; i++) {
+		h = c->behind[i];
+		c->behind[i] = NULL;	/* drawn: ahead_start() skips it */
+		draw_packet(c, h);
+	}
 	c->nbehind = c->behind_bytes = 0;
 }
 
@@ -1012,11 +1191,12 @@ out_item(struct capture *c, struct held *h)
 		draw_packet(c, h);
 		return;
 	}
-	if (c->nbehind == FOLD_MAX || c->behind_bytes + h->cap > FOLD_BYTES)
+	if (c->nbehind == FOLD_MAX ||
+	    c->behind_bytes + held_bytes(h) > FOLD_BYTES)
 		fold_end(c);
 	if (c->fold != NULL) {
 		c->behind[c->nbehind++] = h;
-		c->behind_bytes += h->cap;
+		c->behind_bytes += held_bytes(h);
 	} else
 		draw_packet(c, h);
 }
@@ -1030,7 +1210,7 @@ merge_pop(struct capture *c)
 	c->mhead = (c->mhead + 1) % MERGE_MAX;
 	c->mn--;
 	if (!h->call)
-		c->mbytes -= h->cap;
+		c->mbytes -= held_bytes(h);
 	return h;
 }
 
@@ -1042,18 +1222,29 @@ merge_release(struct capture *c, int64_t upto)
 		out_item(c, merge_pop(c));
 }
 
-/* Put h in the merge queue in time order (after items of equal time). */
+/* Room for one more in the merge queue: when it is full, the oldest go. */
+static void
+merge_room(struct capture *c)
+{
+	while (c->mn > 0 && (c->mn == MERGE_MAX || c->mbytes > MERGE_BYTES))
+		out_item(c, merge_pop(c));
+}
+
+/*
+ * Put h in the merge queue in time order (after items of equal time),
+ * making room first (a packet made room before it was decoded: drawing
+ * may start decoding its conversation ahead).
+ */
 static void
 merge_push(struct capture *c, struct held *h)
 {
 	size_t	 i, prev;
 
-	while (c->mn > 0 && (c->mn == MERGE_MAX || c->mbytes > MERGE_BYTES))
-		out_item(c, merge_pop(c));	/* full: the oldest goes */
+	merge_room(c);
 	i = (c->mhead + c->mn) % MERGE_MAX;
 	c->mn++;
 	if (!h->call)
-		c->mbytes += h->cap;
+		c->mbytes += held_bytes(h);
 	while (i != c->mhead) {
 		prev = (i + MERGE_MAX - 1) % MERGE_MAX;
 		if (c->mq[prev]->ts <= h->ts)
@@ -1094,16 +1285,22 @@ timer_set(struct capture *c, int64_t at)
 }
 
 /*
- * Arm the timer for the next thing to draw (wall time at; 0: nothing).
- * A timer armed for sooner stays: its tick arms the next, so a data phase
- * costs a timerfd_settime() per MERGE_LAG, not one per call and packet.
+ * Arm the timer for the next thing to draw (wall time at; 0: nothing),
+ * MERGE_SLACK late.  It only draws what no packet comes to draw: while
+ * they flow, each one's tick draws what is due, and the timer armed no
+ * more than MERGE_SLACK after the next due item stays.  A data phase so
+ * costs a timerfd_settime() per MERGE_SLACK, not one per packet.  While
+ * lingering the end is drawn on time.
  */
 static void
 merge_arm(struct capture *c, int64_t at)
 {
-	if (c->tfd == -1 || at == 0 || (c->armed != 0 && c->armed <= at))
+	int64_t	 slack = c->lingering ? 0 : MERGE_SLACK;
+
+	if (c->tfd == -1 || at == 0 ||
+	    (c->armed != 0 && c->armed <= at + slack))
 		return;
-	timer_set(c, at);
+	timer_set(c, at + slack);
 }
 
 /*
@@ -1139,33 +1336,48 @@ merge_flush(struct capture *c)
 
 /*
  * One captured packet: to the file now; to the hook now, which may judge
- * it at once, keeping its note; into the merge queue (bytes enough for
- * the pipeline), to be drawn in time order.
+ * it at once, keeping its note; its TLS decoded now if its conversation
+ * is decoded ahead; into the merge queue (bytes enough for the pipeline),
+ * to be drawn in time order.
  */
 static void
 capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 {
 	struct capture		*c = (struct capture *)arg;
 	struct decode_pkt	 pk;
+	struct tlsview_seg	 seg;
 	struct held		*m;
 	uint32_t		 keep = h->caplen;
+	int			 fed = 0;
 
 	c->packets++;
 	if (c->dump != NULL)
 		capture_dump(c, h, b);
+	merge_room(c);
+	if (c->hook != NULL || c->nahead > 0)
+		decode_packet(c->dlt, b, h->caplen, h->len, &pk);
+	if (c->nahead > 0)
+		fed = ahead_feed(c, &pk, &seg);
 	/* A TLS connection of ours is decoded from whole segments. */
-	if (c->o.keylog == NULL && keep > (uint32_t)(256 + c->o.preview))
+	if ((c->o.keylog == NULL || fed) &&
+	    keep > (uint32_t)(256 + c->o.preview))
 		keep = (uint32_t)(256 + c->o.preview);
-	if ((m = held_get(c, keep)) == NULL)
+	if ((m = held_get(c, keep)) == NULL) {
+		if (fed)
+			tlsview_seg_free(&seg);
 		return;		/* counted, not drawn: out of memory */
+	}
 	m->ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 	m->caplen = keep;
 	m->len = h->len;
 	memcpy(m->b, b, keep);
-	if (c->hook != NULL) {
-		decode_packet(c->dlt, b, h->caplen, h->len, &pk);
-		c->hook(c->hook_arg, m->ts, &pk, m->note, sizeof m->note);
+	if (fed) {
+		m->tls_fed = 1;
+		m->tls = seg;
+		c->ahead_fed++;
 	}
+	if (c->hook != NULL)
+		c->hook(c->hook_arg, m->ts, &pk, m->note, sizeof m->note);
 	merge_push(c, m);
 }
 
@@ -1181,16 +1393,28 @@ capture_poll(void *arg)
 {
 	struct capture	*c = arg;
 	uint64_t	 fired;
-	int		 i;
+	int		 i, got, n = 0;
 
 	if (c->fed)
 		return;
-	/* The timer fired (it is one-shot): the tick below arms it again. */
-	if (read(c->tfd, &fired, sizeof fired) == (ssize_t)sizeof fired)
-		c->armed = 0;
-	for (i = 0; i < 64; i++)	/* bounded: others get their turn */
-		if (pcap_dispatch(c->p, 256, capture_packet, (u_char *)c) <= 0)
+	/*
+	 * Bounded, so that others get their turn.  A short batch emptied
+	 * the ring: another call would only poll() to find it empty.
+	 */
+	for (i = 0; i < 64; i++) {
+		got = pcap_dispatch(c->p, 256, capture_packet, (u_char *)c);
+		n += got > 0 ? got : 0;
+		if (got < 256)
 			break;
+	}
+	/*
+	 * No packet: the timer woke us; it fired (it is one-shot), and the
+	 * tick below arms it again.  While packets come, their ticks draw
+	 * what is due, and a timer that fired waits to be read.
+	 */
+	if (n == 0 && read(c->tfd, &fired, sizeof fired) ==
+	    (ssize_t)sizeof fired)
+		c->armed = 0;
 	merge_tick(c);
 	fflush(stderr);
 }
@@ -1462,6 +1686,7 @@ int
 capture_end(struct capture *c, char *err, size_t errlen)
 {
 	struct pcap_stat	 st;
+	char			 n[32], m[32];
 	int			 rc;
 
 	if (c == NULL)
@@ -1475,6 +1700,10 @@ capture_end(struct capture *c, char *err, size_t errlen)
 			    st.ps_drop, st.ps_drop == 1 ? "" : "s");
 	}
 	track_finish(c->tr, capture_event, c);
+	if (c->ahead_fed > 0)
+		sk_verbose("capture: %s packets, the TLS of %s of them decoded "
+		    "as they were captured", fmt_count(c->packets, n,
+		    sizeof n), fmt_count(c->ahead_fed, m, sizeof m));
 	rc = render_close(c->r, err, errlen);
 	c->r = NULL;
 	capture_dump_end(c);

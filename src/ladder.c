@@ -778,6 +778,7 @@ draw_packet(struct ladder *l, struct track_conv *c,
 {
 	struct lconv	*lc = c->user;
 	char		 text[LINE_MAX * 2 + TLS_TEXT];
+	int		 fold;
 
 	if (l->holder != NULL && l->holder != c)
 		run_flush(l, l->holder);
@@ -792,8 +793,12 @@ draw_packet(struct ladder *l, struct track_conv *c,
 		lc->headed = 1;
 		l->last_conv = c->id;
 	}
-	packet_text(l, ev, text, sizeof text);
-	if (!l->o.full && foldable(ev)) {
+	/* A folding run only counts its packets: no words for them. */
+	fold = !l->o.full && foldable(ev);
+	text[0] = '\0';
+	if (!fold || !lc->folding)
+		packet_text(l, ev, text, sizeof text);
+	if (fold) {
 		run_add(l, c, ev, text);
 		return;
 	}

@@ -248,12 +248,18 @@ render_open(const struct render_opts *o, char *err, size_t errlen)
 void
 render_event(void *arg, const struct track_event *ev)
 {
-	struct render		*r = arg;
+	render_event_seg(arg, ev, NULL);
+}
+
+void
+render_event_seg(struct render *r, const struct track_event *ev,
+    const struct tlsview_seg *seg)
+{
 	struct track_event	 e;
 
 	if (ev->conv != NULL && ev->conv->proto == IPPROTO_TCP) {
 		e = *ev;
-		tlsview_event(r->tv, &e);
+		tlsview_event(r->tv, &e, seg);
 		ev = &e;
 	}
 	if (r->ld != NULL)
@@ -264,6 +270,19 @@ render_event(void *arg, const struct track_event *ev)
 		tsg_event(r->tsg, ev);
 	if (ev->kind == TRACK_EV_END)
 		tlsview_forget(r->tv, ev->conv);
+}
+
+int
+render_tls_go_ahead(struct render *r, struct track_conv *c)
+{
+	return tlsview_go_ahead(r->tv, c);
+}
+
+int
+render_tls_ahead(struct render *r, struct track_conv *c, int dir,
+    uint32_t rseq, const struct decode_pkt *pk, struct tlsview_seg *seg)
+{
+	return tlsview_ahead(r->tv, c, dir, rseq, pk, seg);
 }
 
 void

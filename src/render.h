@@ -61,6 +61,18 @@ struct render	*render_open(const struct render_opts *, char *, size_t);
 void	render_event(void *, const struct track_event *);
 
 /*
+ * The same, for a packet whose TLS events were decoded as it was
+ * captured (seg, from render_tls_ahead()); NULL: decoded now.
+ */
+void	render_event_seg(struct render *, const struct track_event *,
+	    const struct tlsview_seg *);
+
+/* The TLS layer's tlsview_go_ahead() and tlsview_ahead() (tlsview.h). */
+int	render_tls_go_ahead(struct render *, struct track_conv *);
+int	render_tls_ahead(struct render *, struct track_conv *, int, uint32_t,
+	    const struct decode_pkt *, struct tlsview_seg *);
+
+/*
  * A socket call sockkit made at ts nanoseconds, errno 0 if it worked;
  * conv the conversation whose state it moved, or 0.
  */

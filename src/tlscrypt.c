@@ -28,6 +28,12 @@ struct tc_dir {
 	uint8_t		 key[32], iv[IV_LEN];
 	uint64_t	 seq;		/* records opened with this key */
 	int		 proven;	/* a record of this key authenticated */
+	int		 app;		/* keyed with its application traffic
+					   secret, or a KeyUpdate of it */
+#ifdef HAVE_OPENSSL
+	EVP_CIPHER_CTX	*ctr;		/* peek_type()'s, made once */
+	int		 ctr_keyed;	/* ctr holds key: only an IV to set */
+#endif
 };
 
 struct tlscrypt {
@@ -41,9 +47,6 @@ struct tlscrypt {
 					   decoder's buffer, not copied */
 	size_t		 last_len;
 	size_t		 peek;		/* tlscrypt_peek(): from, 0: off */
-#ifdef HAVE_OPENSSL
-	EVP_CIPHER_CTX	*ctr;		/* for peek_type(), made once */
-#endif
 };
 
 /* A TLS 1.3 cipher suite: its hash and AEAD (RFC 8446 B.4). */
@@ -137,8 +140,11 @@ void
 tlscrypt_free(struct tlscrypt *tc)
 {
 #ifdef HAVE_OPENSSL
-	if (tc != NULL && tc->ctr != NULL)
-		SSLCALL(EVP_CIPHER_CTX_free)(tc->ctr);
+	int	 d;
+
+	for (d = 0; tc != NULL && d < 2; d++)
+		if (tc->d[d].ctr != NULL)
+			SSLCALL(EVP_CIPHER_CTX_free)(tc->d[d].ctr);
 #endif
 	free(tc);
 }
@@ -147,6 +153,17 @@ void
 tlscrypt_peek(struct tlscrypt *tc, size_t from)
 {
 	tc->peek = from;
+}
+
+int
+tlscrypt_settled(const struct tlscrypt *tc)
+{
+	int	 d;
+
+	for (d = 0; d < 2; d++)
+		if (tc->d[d].want != 0 || !tc->d[d].keyed || !tc->d[d].app)
+			return 0;
+	return 1;
 }
 
 /*
@@ -163,6 +180,9 @@ dir_key(struct tlscrypt *tc, int d, const uint8_t *secret, size_t slen)
 	td->keyed = 0;
 	td->seq = 0;
 	td->proven = 0;
+#ifdef HAVE_OPENSSL
+	td->ctr_keyed = 0;
+#endif
 	if (s == NULL || secret == NULL || slen != (s->sha384 ? 48u : 32u))
 		return;
 	memmove(td->secret, secret, slen);
@@ -183,6 +203,7 @@ static void
 dir_logged(struct tlscrypt *tc, int d, enum keylog_label client)
 {
 	tc->d[d].keyed = 0;
+	tc->d[d].app = 0;
 	tc->d[d].want = (d == tc->client_dir ? (int)client :
 	    (int)client + 1) + 1;
 }
@@ -248,6 +269,7 @@ dir_lookup(struct tlscrypt *tc, int d)
 		    (enum keylog_label)(tc->d[d].want - 1), &slen);
 	if (secret == NULL)
 		return;
+	tc->d[d].app = tc->d[d].want - 1 >= KEYLOG_CLIENT_AP;
 	tc->d[d].want = 0;
 	dir_key(tc, d, secret, slen);
 }
@@ -308,11 +330,14 @@ aead_open(const struct tc_dir *td, uint16_t cipher, const uint8_t *aad,
  * encrypt in counter mode, AES-GCM's first plaintext block at counter 2
  * (NIST SP 800-38D 7.1), ChaCha20's at block 1 (RFC 8439 2.8), and the
  * type is the last byte that is not padding (RFC 8446 5.2).  Nothing is
- * authenticated.  Returns the type, or -1 when the last byte is padding
- * (0) or libcrypto fails: the record is then opened whole.
+ * authenticated.  The key is set into td's context once (its schedule
+ * and libcrypto's fetch of the cipher cost more than the block); each
+ * record sets only its counter.  Returns the type, or -1 when the last
+ * byte is padding (0) or libcrypto fails: the record is then opened
+ * whole.
  */
 static int
-peek_type(struct tlscrypt *tc, const struct tc_dir *td, const uint8_t *c,
+peek_type(struct tlscrypt *tc, struct tc_dir *td, const uint8_t *c,
     size_t n)
 {
 	const EVP_CIPHER *ctr;
@@ -341,10 +366,15 @@ peek_type(struct tlscrypt *tc, const struct tc_dir *td, const uint8_t *c,
 		ctr = tc->cipher == 0x1301 ? SSLCALL(EVP_aes_128_ctr)() :
 		    SSLCALL(EVP_aes_256_ctr)();
 	}
-	if ((tc->ctr == NULL &&
-	    (tc->ctr = SSLCALL(EVP_CIPHER_CTX_new)()) == NULL) ||
-	    !SSLCALL(EVP_DecryptInit_ex)(tc->ctr, ctr, NULL, td->key, iv) ||
-	    !SSLCALL(EVP_DecryptUpdate)(tc->ctr, out, &outl, c + off,
+	if (td->ctr == NULL &&
+	    (td->ctr = SSLCALL(EVP_CIPHER_CTX_new)()) == NULL)
+		return -1;
+	if (!td->ctr_keyed && !SSLCALL(EVP_DecryptInit_ex)(td->ctr, ctr, NULL,
+	    td->key, NULL))
+		return -1;
+	td->ctr_keyed = 1;
+	if (!SSLCALL(EVP_DecryptInit_ex)(td->ctr, NULL, NULL, NULL, iv) ||
+	    !SSLCALL(EVP_DecryptUpdate)(td->ctr, out, &outl, c + off,
 	    (int)(ct - off)) || (size_t)outl != ct - off || out[outl - 1] == 0)
 		return -1;
 	return out[outl - 1];

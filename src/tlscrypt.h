@@ -51,6 +51,12 @@ void	tlscrypt_peek(struct tlscrypt *, size_t);
 /* One event of the connection's decoder, from its callback. */
 void	tlscrypt_saw(struct tlscrypt *, const struct tls_event *);
 
+/*
+ * Whether both directions are under their application traffic keys:
+ * every later key comes from a KeyUpdate, none from the key log.
+ */
+int	tlscrypt_settled(const struct tlscrypt *);
+
 /* The decoder's tls_decrypt_fn; its argument a struct tlscrypt. */
 int	tlscrypt_decrypt(void *, const struct tls_event *, uint8_t *,
 	    size_t *, uint8_t *);

@@ -30,6 +30,7 @@ struct tvconv {
 	int		 snapped[2];	/* a segment cut by the snap length */
 	int		 enc_alert;	/* direction + 1 of the first
 					   encrypted alert, 0: none */
+	int		 ahead;		/* tlsview_go_ahead() said so */
 };
 
 struct tlsview {
@@ -235,28 +236,32 @@ tv_verdict(struct tlsview *tv, const struct tvconv *vc)
 }
 
 /*
- * Feed ev's segment to vc's decoder, its events collected in tv.  A
- * segment the capture cut short (its snap length: a live ladder keeps
- * only headers and a preview) ends the direction, said once, rather
- * than as a gap at its next segment.
+ * Feed pk, a segment of direction dir at relative sequence number rseq,
+ * to vc's decoder, its events collected in tv.  A segment the capture
+ * cut short (its snap length: a live ladder keeps only headers and a
+ * preview) ends the direction, said once, rather than as a gap at its
+ * next segment.
  */
 static void
-tv_segment(struct tlsview *tv, struct tvconv *vc, struct track_event *ev)
+tv_segment(struct tlsview *tv, struct tvconv *vc, int dir, uint32_t rseq,
+    const struct decode_pkt *pk)
 {
-	const struct decode_pkt	*pk = ev->pkt;
-	uint32_t		 seq = ev->rseq + !!(pk->flags & DECODE_SYN);
+	uint32_t		 seq = rseq + !!(pk->flags & DECODE_SYN);
 	struct tls_event	 e;
 
-	if (vc->snapped[ev->dir])
+	tv->cur = vc;
+	tv->n = 0;
+	tv->more = 0;
+	if (vc->snapped[dir])
 		return;
-	tls_segment(vc->t, ev->dir, seq, pk->payload, pk->paycap, tv_collect,
+	tls_segment(vc->t, dir, seq, pk->payload, pk->paycap, tv_collect,
 	    tv);
 	if (pk->paycap >= pk->paylen)
 		return;
-	vc->snapped[ev->dir] = 1;
+	vc->snapped[dir] = 1;
 	memset(&e, 0, sizeof e);
 	e.kind = TLS_EV_STOP;
-	e.dir = ev->dir;
+	e.dir = dir;
 	e.from_client = -1;
 	e.seq = seq;
 	e.end = seq + pk->paylen;
@@ -269,7 +274,8 @@ tv_segment(struct tlsview *tv, struct tvconv *vc, struct track_event *ev)
 }
 
 void
-tlsview_event(struct tlsview *tv, struct track_event *ev)
+tlsview_event(struct tlsview *tv, struct track_event *ev,
+    const struct tlsview_seg *seg)
 {
 	struct track_conv	*c = ev->conv;
 	struct tvconv		*vc;
@@ -281,6 +287,12 @@ tlsview_event(struct tlsview *tv, struct track_event *ev)
 	if ((vc = tv_conv(c)) == NULL || vc->state == TV_NOT)
 		return;
 	tv->cur = vc;
+	if (seg != NULL) {	/* decoded as it was captured */
+		ev->tls = seg->ev != NULL ? seg->ev : tv->ev;
+		ev->ntls = seg->n;
+		ev->tls_more = seg->more;
+		return;
+	}
 	if (ev->kind == TRACK_EV_END) {
 		if (vc->state != TV_TLS)
 			return;
@@ -295,11 +307,54 @@ tlsview_event(struct tlsview *tv, struct track_event *ev)
 			vc->state = tv_decide(tv, vc, ev);
 		if (vc->state != TV_TLS)
 			return;
-		tv_segment(tv, vc, ev);
+		tv_segment(tv, vc, ev->dir, ev->rseq, ev->pkt);
 	}
 	ev->tls = tv->ev;	/* a TLS segment, even with no event */
 	ev->ntls = tv->n;
 	ev->tls_more = tv->more;
+}
+
+int
+tlsview_go_ahead(struct tlsview *tv, struct track_conv *c)
+{
+	struct tvconv	*vc = c->tls;
+
+	(void)tv;
+	if (vc == NULL || vc->state != TV_TLS || vc->ahead || vc->cr == NULL ||
+	    vc->snapped[0] || vc->snapped[1] || !tlscrypt_settled(vc->cr))
+		return 0;
+	vc->ahead = 1;
+	return 1;
+}
+
+int
+tlsview_ahead(struct tlsview *tv, struct track_conv *c, int dir,
+    uint32_t rseq, const struct decode_pkt *pk, struct tlsview_seg *seg)
+{
+	struct tvconv	*vc = c->tls;
+
+	memset(seg, 0, sizeof *seg);
+	if (vc == NULL || vc->state != TV_TLS || pk->paycap == 0)
+		return 0;
+	tv_segment(tv, vc, dir, rseq, pk);
+	seg->more = tv->more;
+	if (tv->n == 0)
+		return 1;
+	if ((seg->ev = malloc(tv->n * sizeof *seg->ev)) == NULL)
+		seg->more += (uint32_t)tv->n;	/* counted, not named */
+	else {
+		memcpy(seg->ev, tv->ev, tv->n * sizeof *seg->ev);
+		seg->n = tv->n;
+	}
+	return 1;
+}
+
+void
+tlsview_seg_free(struct tlsview_seg *seg)
+{
+	free(seg->ev);
+	seg->ev = NULL;
+	seg->n = 0;
 }
 
 void

@@ -1150,22 +1150,28 @@ contradicted(const struct track_conv *c, int r, int rst, uint32_t ack,
 	    SEQ_LEQ(pk->seq + len, ack);
 }
 
-/* Whether pk belongs to conversation c, either way. */
-static int
-of_conv(const struct track_conv *c, const struct decode_pkt *pk)
+int
+track_conv_dir(const struct track_conv *c, const struct decode_pkt *pk)
 {
 	int	 i;
 
 	if (pk->result != DECODE_OK || pk->proto != c->proto ||
 	    pk->icmp_error)
-		return 0;
+		return -1;
 	for (i = 0; i < 2; i++)
 		if (pk->sport == c->end[i].port &&
 		    pk->dport == c->end[!i].port &&
 		    memcmp(pk->src.addr, c->end[i].addr.addr, 16) == 0 &&
 		    memcmp(pk->dst.addr, c->end[!i].addr.addr, 16) == 0)
-			return 1;
-	return 0;
+			return i;
+	return -1;
+}
+
+/* Whether pk belongs to conversation c, either way. */
+static int
+of_conv(const struct track_conv *c, const struct decode_pkt *pk)
+{
+	return track_conv_dir(c, pk) != -1;
 }
 
 /*

@@ -183,6 +183,9 @@ void	track_set_lookahead(struct track *, int);
  */
 void	track_flush(struct track *, track_cb, void *);
 
+/* The direction of pk in conversation c (0: from end 0), or -1: not c's. */
+int	track_conv_dir(const struct track_conv *, const struct decode_pkt *);
+
 /* End every conversation (TRACK_EV_END, in id order) and free the table. */
 void	track_finish(struct track *, track_cb, void *);
 

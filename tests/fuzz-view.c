@@ -44,7 +44,7 @@ tls_hop(void *arg, const struct track_event *ev)
 	struct hop		*h = arg;
 	struct track_event	 e = *ev;
 
-	tlsview_event(h->tv, &e);
+	tlsview_event(h->tv, &e, NULL);
 	h->cb(h->arg, &e);
 	if (ev->kind == TRACK_EV_END)
 		tlsview_forget(h->tv, ev->conv);

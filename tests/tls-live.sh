@@ -41,7 +41,7 @@ feed() { printf '%s\n' "$1"; sleep 1; }
 want="EncryptedExtensions Certificate CertificateVerify Finished Finished"
 want="$want NewSessionTicket NewSessionTicket Alert Alert"
 
-plan 20
+plan 24
 # connect --tls, no key log file.
 s_server srv -nbio < <(feed "from the server")
 feed "from the client" | timeout 20 "$SOCKKIT" connect --tls \
@@ -129,6 +129,37 @@ for cs in TLS_AES_128_GCM_SHA256 TLS_CHACHA20_POLY1305_SHA256; do
 	    grep -q "TLS 1.3, $cs" "$TMP/bulk.json"
 	ok $? "bulk, $cs: every byte, $3 of $1 records read from their last block"
 done
+
+# Once the drawing has every key of a connection, its segments are
+# decoded as they are captured and wait to be drawn with their headers
+# only.  What the live ladder draws stays what view draws from the same
+# capture, on either end of a bulk transfer.
+# live_vs_view NAME LIVE KEYS PCAP: the live JSON ladder LIVE (with -v)
+# against view's.
+live_vs_view() {
+	"$SOCKKIT" view --json --keylog "$3" "$4" >"$TMP/lv.view" 2>/dev/null
+	msgs "$2" >"$TMP/lv.live.msgs"
+	msgs "$TMP/lv.view" >"$TMP/lv.view.msgs"
+	n=$(grep -c "application data" "$TMP/lv.live.msgs")
+	cmp -s "$TMP/lv.live.msgs" "$TMP/lv.view.msgs" && [ "$n" -ge 64 ]
+	ok $? "$1, 1 MiB: the live TLS events are view's ($n application data records)"
+	diff "$TMP/lv.live.msgs" "$TMP/lv.view.msgs" | head -5 | sed 's/^/# /'
+	n=$(sed -n 's/.*the TLS of \([0-9,]*\) of them decoded as they were captured$/\1/p' "$2" | tr -d ,)
+	[ "${n:-0}" -ge 10 ]
+	ok $? "$1: the TLS of ${n:-no} packets decoded as they were captured (-v)"
+}
+serve bulk "$SOCKKIT" listen --tls 127.0.0.1 0 </dev/null
+timeout 20 "$SOCKKIT" connect --tls --insecure --json -v --keylog "$TMP/ck" \
+    --write "$TMP/c.pcap" 127.0.0.1 "$port" <"$TMP/bulk" >/dev/null \
+    2>"$TMP/cb.json"
+wait_pid "$pid" 10
+live_vs_view "connect --tls --trace" "$TMP/cb.json" "$TMP/ck" "$TMP/c.pcap"
+serve lb "$SOCKKIT" listen --tls --json -v --keylog "$TMP/lk" \
+    --write "$TMP/l.pcap" 127.0.0.1 0 </dev/null
+timeout 20 "$SOCKKIT" connect --tls --insecure 127.0.0.1 "$port" \
+    <"$TMP/bulk" >/dev/null 2>&1
+wait_pid "$pid" 10
+live_vs_view "listen --tls --trace" "$TMP/lb.err" "$TMP/lk" "$TMP/l.pcap"
 
 # demo tls: sockkit's own server and client, drawn.
 "$SOCKKIT" demo --ascii --color=never tls >"$TMP/demo" 2>&1 </dev/null
