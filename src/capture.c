@@ -139,6 +139,9 @@ struct ahead {
 #define HELD_SLAB_ITEMS	64
 #define HELD_POOL	(HELD_SLABS * HELD_SLAB_ITEMS)
 #define HELD_POOLED	2048		/* no pool below this snap length */
+#define HELD_KEEP	256		/* headers: what a ladder keeps, with
+					   the preview */
+#define HELD_SMALL	4096		/* such items kept for reuse */
 #define HUGE_PAGE	(2 << 20)
 
 /* Whether the end of the connection was seen, and what may still come. */
@@ -186,6 +189,9 @@ struct capture {
 	size_t		 nbehind, behind_bytes;
 	struct held	*pool[HELD_POOL];	/* slab items free */
 	size_t		 npool;
+	struct held	*small[HELD_SMALL];	/* header items free */
+	size_t		 nsmall;
+	uint32_t	 small_cap;	/* their room: HELD_KEEP + preview */
 	void		*slab[HELD_SLABS];
 	size_t		 nslab;
 	uint32_t	 snap;		/* their room: the snap length */
@@ -551,8 +557,9 @@ capture_open(const struct capture_opts *o, char *err, size_t errlen)
 	 * for each 16 MiB.
 	 */
 	whole = o->write_path != NULL || o->keylog != NULL;
-	c->snap = !whole ? 256 + o->preview :
-	    o->snaplen > 0 ? o->snaplen : CAPTURE_SNAP_FILE;
+	c->small_cap = (uint32_t)(HELD_KEEP + o->preview);
+	c->snap = !whole ? c->small_cap : o->snaplen > 0 ?
+	    (uint32_t)o->snaplen : CAPTURE_SNAP_FILE;
 	pcap_set_snaplen(c->p, (int)c->snap);
 	pcap_set_immediate_mode(c->p, 1);
 	pcap_set_buffer_size(c->p, whole ? 16 << 20 : 8 << 20);
@@ -592,6 +599,7 @@ capture_open_fed(const struct capture_opts *o, int dlt, char *err,
 	c->dlt = dlt;
 	c->fed = 1;
 	c->snap = CAPTURE_SNAP_FILE;
+	c->small_cap = (uint32_t)(HELD_KEEP + o->preview);
 	if (capture_outputs(c, err, errlen) == 0)
 		return c;
 	capture_abandon(c);
@@ -1053,8 +1061,9 @@ held_slab(struct capture *c)
 
 /*
  * A packet's held item with room for keep bytes, its header zeroed (not
- * the bytes: a whole segment is 64 KiB): from the pool, or a new one.
- * NULL when out of memory.
+ * the bytes: a whole segment is 64 KiB): from the pool of slab items or
+ * the free header items (a packet's malloc() and free() cost as much as
+ * the rest of its capture), or a new one.  NULL when out of memory.
  */
 static struct held *
 held_get(struct capture *c, uint32_t keep)
@@ -1066,8 +1075,12 @@ held_get(struct capture *c, uint32_t keep)
 	big = c->snap >= HELD_POOLED && keep > c->snap / 2 && keep <= c->snap;
 	if (big && c->npool == 0)
 		held_slab(c);
+	if (keep <= c->small_cap)
+		keep = c->small_cap;
 	if (big && c->npool > 0)
 		h = c->pool[--c->npool];
+	else if (keep == c->small_cap && c->nsmall > 0)
+		h = c->small[--c->nsmall];
 	else if ((h = malloc(sizeof *h + keep)) == NULL)
 		return NULL;
 	else {
@@ -1082,12 +1095,14 @@ held_get(struct capture *c, uint32_t keep)
 	return h;
 }
 
-/* A drawn packet's item: back to the pool when from a slab, or freed. */
+/* A drawn packet's item: back to its pool, or freed. */
 static void
 held_put(struct capture *c, struct held *h)
 {
 	if (h->slab)
 		c->pool[c->npool++] = h;
+	else if (h->cap == c->small_cap && c->nsmall < HELD_SMALL)
+		c->small[c->nsmall++] = h;
 	else
 		free(h);
 }
@@ -1359,9 +1374,8 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *b)
 	if (c->nahead > 0)
 		fed = ahead_feed(c, &pk, &seg);
 	/* A TLS connection of ours is decoded from whole segments. */
-	if ((c->o.keylog == NULL || fed) &&
-	    keep > (uint32_t)(256 + c->o.preview))
-		keep = (uint32_t)(256 + c->o.preview);
+	if ((c->o.keylog == NULL || fed) && keep > c->small_cap)
+		keep = c->small_cap;
 	if ((m = held_get(c, keep)) == NULL) {
 		if (fed)
 			tlsview_seg_free(&seg);
@@ -1714,6 +1728,8 @@ capture_end(struct capture *c, char *err, size_t errlen)
 	fflush(stdout);
 	while (c->nslab > 0)
 		free(c->slab[--c->nslab]);
+	while (c->nsmall > 0)
+		free(c->small[--c->nsmall]);
 	free(c);
 	return rc;
 }
